@@ -1,0 +1,49 @@
+/*
+** bytes.h — the "bytes" room: one file → a stream of whole lines, plain or gzip.
+**
+** The format is decided by the magic bytes (1f 8b), never by the name.  Gzip
+** is inflated with zlib in a streaming way (a bounded window, never the whole
+** file), concatenated gzip members are followed, and a truncated or corrupt
+** stream is an error naming the file and the byte offset.  Plain files are
+** read with read(2) up to the size seen when the file was opened; a file that
+** shrinks while it is read is an error, not garbage.
+**
+** The reader hands out chunks that end on a line boundary, so the caller can
+** walk lines with memchr and search many lines at once with memmem.
+** No SQLite types here.
+*/
+#ifndef MAILTRACE_BYTES_H
+#define MAILTRACE_BYTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct mt_reader mt_reader;
+
+/* Longest physical line accepted; a longer one is an error, not a crash. */
+#define MT_MAX_LINE (256*1024*1024)
+
+/* Open `path`.  `start` is the (decompressed) offset to start at; lines begin
+** there (the caller passes a line start).  Returns NULL and sets *pzErr
+** (malloc'd, "path: reason") on failure. */
+mt_reader *mt_reader_open(const char *path, int64_t start, char **pzErr);
+
+/* Next chunk of whole lines: *pp..*pp+*pn, decompressed offset *poff of *pp.
+** The chunk ends with '\n' unless it is the final, unterminated line of the
+** file.  Returns 1 with a chunk, 0 at the end of the file, -1 on error
+** (mt_reader_error() says why).  The chunk stays valid until the next call. */
+int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff);
+
+/* Error text of the last -1, "path: reason at byte N", or NULL. */
+const char *mt_reader_error(const mt_reader *r);
+
+/* 1 if the file is gzip. */
+int mt_reader_is_gzip(const mt_reader *r);
+
+/* Bytes read from the disk so far (compressed bytes for gzip). */
+int64_t mt_reader_bytes_read(const mt_reader *r);
+
+void mt_reader_close(mt_reader *r);
+
+#endif

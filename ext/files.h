@@ -1,0 +1,47 @@
+/*
+** files.h — the "files" room: source arguments → an ordered list of files.
+**
+** A source is a file, a directory (every regular file directly in it) or a
+** glob.  Within one directory or glob, files are ordered as the gateway
+** wrote them (docs/lines.md, "File order"):
+**
+**   mail.@20261102T080000.s  <  mail.@20261102T120000.s.gz  <  mail.current
+**
+** i.e. by stem, then rotated files by their name stamp, then the live file
+** (`.current`, or the `.c` status), then by name.  The order never depends
+** on what the OS lists first.  A file named twice (same device and inode) is
+** read once.  No SQLite types here.
+*/
+#ifndef MAILTRACE_FILES_H
+#define MAILTRACE_FILES_H
+
+#include <stdint.h>
+
+typedef struct mt_file {
+  char *path;           /* as found: the argument, or dir + "/" + name */
+  char *dirname;        /* name of the directory holding it (the default host) */
+  uint64_t dev, ino;    /* identity */
+  int64_t size;         /* bytes on disk when listed */
+  int64_t mtime;        /* seconds since the epoch */
+} mt_file;
+
+typedef struct mt_filelist {
+  mt_file *a;
+  int n, cap;
+} mt_filelist;
+
+/* Limit on files one query may name (a guard against runaway globs). */
+#define MT_MAX_FILES 100000
+
+/* Expand one source argument and append its files.  Returns 0, or -1 with
+** *pzErr (malloc'd) naming the path: a missing file, an unreadable
+** directory, a glob that matches nothing. */
+int mt_files_add(mt_filelist *L, const char *source, char **pzErr);
+
+void mt_files_free(mt_filelist *L);
+
+/* The rotation stamp of a file name ("20261102T080000"), for ordering and
+** for skipping files by time; returns 1 and fills out[16], else 0. */
+int mt_files_stamp(const char *name, char out[16]);
+
+#endif

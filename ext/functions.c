@@ -1,0 +1,116 @@
+/*
+** functions.c — scalar SQL functions.
+**
+**   SELECT mailtrace_version();            -- 'mailtrace 0.1.0 (git 1a2b3c4)'
+**   SELECT * FROM mailtrace_lines('/logs') WHERE text REGEXP 'ICID \d+ (REJECT|TCPREFUSE)';
+**   SELECT mailtrace_stats();              -- JSON: what the last scan read
+**
+** regexp(pattern, text) uses PCRE2 with JIT; the compiled pattern is kept
+** with sqlite3_set_auxdata, so a statement compiles it once, not per row.
+*/
+#include "tables.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <string.h>
+
+#ifndef MT_VERSION
+# define MT_VERSION "0.0.0"
+#endif
+#ifndef MT_GIT
+# define MT_GIT "unknown"
+#endif
+
+static void versionFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  (void)argc; (void)argv;
+  sqlite3_result_text(ctx, "mailtrace " MT_VERSION " (git " MT_GIT ")", -1, SQLITE_STATIC);
+}
+
+typedef struct mt_regex {
+  pcre2_code *code;
+  pcre2_match_data *md;
+} mt_regex;
+
+static void regex_free(void *p){
+  mt_regex *r = p;
+  if( !r ) return;
+  pcre2_match_data_free(r->md);
+  pcre2_code_free(r->code);
+  sqlite3_free(r);
+}
+
+static void regexpFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  mt_regex *r;
+  const char *text;
+  int rc;
+  (void)argc;
+  if( sqlite3_value_type(argv[0])==SQLITE_NULL || sqlite3_value_type(argv[1])==SQLITE_NULL ) return;
+  r = sqlite3_get_auxdata(ctx, 0);
+  if( !r ){
+    const char *pat = (const char*)sqlite3_value_text(argv[0]);
+    int errcode;
+    PCRE2_SIZE erroff;
+    if( !pat ){ sqlite3_result_error_nomem(ctx); return; }
+    r = sqlite3_malloc(sizeof(*r));
+    if( !r ){ sqlite3_result_error_nomem(ctx); return; }
+    memset(r, 0, sizeof(*r));
+    r->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                            &errcode, &erroff, 0);
+    if( !r->code ){
+      PCRE2_UCHAR msg[256];
+      char *z;
+      pcre2_get_error_message(errcode, msg, sizeof(msg));
+      z = sqlite3_mprintf("regexp: bad pattern '%s' at offset %d: %s", pat, (int)erroff, (char*)msg);
+      sqlite3_result_error(ctx, z ? z : "regexp: bad pattern", -1);
+      sqlite3_free(z);
+      regex_free(r);
+      return;
+    }
+    pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
+    r->md = pcre2_match_data_create_from_pattern(r->code, 0);
+    if( !r->md ){ regex_free(r); sqlite3_result_error_nomem(ctx); return; }
+    sqlite3_set_auxdata(ctx, 0, r, regex_free);
+    r = sqlite3_get_auxdata(ctx, 0);
+    if( !r ){ sqlite3_result_error_nomem(ctx); return; }
+  }
+  text = (const char*)sqlite3_value_text(argv[1]);
+  if( !text ) return;
+  rc = pcre2_match(r->code, (PCRE2_SPTR)text, (PCRE2_SIZE)sqlite3_value_bytes(argv[1]), 0, 0, r->md, 0);
+  if( rc >= 0 ){ sqlite3_result_int(ctx, 1); return; }
+  if( rc==PCRE2_ERROR_NOMATCH ){ sqlite3_result_int(ctx, 0); return; }
+  {
+    PCRE2_UCHAR msg[256];
+    char *z;
+    pcre2_get_error_message(rc, msg, sizeof(msg));
+    z = sqlite3_mprintf("regexp: %s", (char*)msg);
+    sqlite3_result_error(ctx, z ? z : "regexp: match error", -1);
+    sqlite3_free(z);
+  }
+}
+
+static void statsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  mt_ctx *c = sqlite3_user_data(ctx);
+  char *z;
+  (void)argc; (void)argv;
+  z = sqlite3_mprintf("{\"files_opened\":%lld,\"bytes_read\":%lld,\"lines_parsed\":%lld,"
+                      "\"lines_skipped\":%lld,\"index_hits\":%lld}",
+                      (long long)c->last.files_opened, (long long)c->last.bytes_read,
+                      (long long)c->last.lines_parsed, (long long)c->last.lines_skipped,
+                      (long long)c->last.index_hits);
+  if( !z ){ sqlite3_result_error_nomem(ctx); return; }
+  sqlite3_result_text(ctx, z, -1, sqlite3_free);
+}
+
+int mt_register_functions(sqlite3 *db, mt_ctx *ctx){
+  int rc;
+  rc = sqlite3_create_function(db, "mailtrace_version", 0,
+         SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, 0, versionFunc, 0, 0);
+  /* regexp reads only its arguments: safe anywhere, so innocuous. */
+  if( rc==SQLITE_OK ) rc = sqlite3_create_function(db, "regexp", 2,
+         SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, 0, regexpFunc, 0, 0);
+  /* mailtrace_stats only reports counters of this connection's own scans. */
+  if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_stats", 0,
+         SQLITE_UTF8 | SQLITE_INNOCUOUS, mt_ctx_ref(ctx), statsFunc, 0, 0, mt_ctx_unref);
+  return rc;
+}

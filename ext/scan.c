@@ -1,0 +1,298 @@
+/*
+** scan.c — walk the lines of a file list (see scan.h).
+*/
+#include "scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---------------------------------------------------------------- options */
+
+static char *fmt_err(const char *a, const char *b){
+  size_t n = strlen(a) + strlen(b) + 1;
+  char *z = malloc(n);
+  if( z ) snprintf(z, n, "%s%s", a, b);
+  return z;
+}
+
+/* "+HHMM", "-HHMM", "+HH:MM", "UTC", "Z" → seconds east of UTC. */
+static int parse_tz(const char *v, int *pOff){
+  int sign, h, m;
+  if( strcmp(v, "UTC")==0 || strcmp(v, "Z")==0 || strcmp(v, "utc")==0 ){ *pOff = 0; return 1; }
+  if( v[0]!='+' && v[0]!='-' ) return 0;
+  sign = v[0]=='-' ? -1 : 1;
+  v++;
+  if( !(v[0]>='0'&&v[0]<='9') || !(v[1]>='0'&&v[1]<='9') ) return 0;
+  h = (v[0]-'0')*10 + (v[1]-'0');
+  v += 2;
+  if( *v==':' ) v++;
+  if( !(v[0]>='0'&&v[0]<='9') || !(v[1]>='0'&&v[1]<='9') || v[2] ) return 0;
+  m = (v[0]-'0')*10 + (v[1]-'0');
+  if( h>14 || m>59 ) return 0;
+  *pOff = sign*(h*3600 + m*60);
+  return 1;
+}
+
+int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr){
+  const char *eq = strchr(arg, '=');
+  size_t k;
+  *pzErr = 0;
+  if( !eq || eq==arg ) return 0;
+  /* An option name is a short lower-case word; anything else is a path. */
+  for(k=0; arg+k<eq; k++){
+    char c = arg[k];
+    if( !((c>='a'&&c<='z') || c=='_') ) return 0;
+  }
+  if( strncmp(arg, "host=", 5)==0 ){
+    free(o->host);
+    o->host = strdup(eq+1);
+    if( !o->host ) *pzErr = strdup("out of memory");
+  }else if( strncmp(arg, "tz=", 3)==0 ){
+    if( !parse_tz(eq+1, &o->tz_off) ) *pzErr = fmt_err("tz= wants +HHMM or -HHMM (or UTC), not ", eq+1);
+    else o->tz_set = 1;
+  }else if( strncmp(arg, "year=", 5)==0 ){
+    char *end = 0;
+    long y = strtol(eq+1, &end, 10);
+    if( !end || *end || end==eq+1 || y<1970 || y>9999 ) *pzErr = fmt_err("year= wants a year such as 2026, not ", eq+1);
+    else o->year = (int)y;
+  }else if( strncmp(arg, "on_error=", 9)==0 ){
+    if( strcmp(eq+1, "skip")==0 ) o->on_error_skip = 1;
+    else if( strcmp(eq+1, "fail")==0 ) o->on_error_skip = 0;
+    else *pzErr = fmt_err("on_error= wants skip or fail, not ", eq+1);
+  }else{
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%.*s", (int)(eq-arg), arg);
+    *pzErr = fmt_err("unknown option: ", buf);
+    if( *pzErr ){
+      char *z = fmt_err(*pzErr, " (known: host=, tz=, year=, on_error=)");
+      free(*pzErr);
+      *pzErr = z;
+    }
+  }
+  return 1;
+}
+
+void mt_opts_free(mt_opts *o){
+  free(o->host);
+  memset(o, 0, sizeof(*o));
+}
+
+/* ------------------------------------------------------------------- scan */
+
+void mt_scan_init(mt_scan *s, const mt_filelist *files, const mt_opts *opts){
+  memset(s, 0, sizeof(*s));
+  s->files = files;
+  s->opts = opts;
+}
+
+void mt_scan_set_needle(mt_scan *s, const char *needle, size_t n){
+  s->needle = n ? needle : 0;
+  s->needle_len = n;
+}
+
+static void close_file(mt_scan *s){
+  if( s->rd ){
+    mt_reader_close(s->rd);
+    s->rd = 0;
+  }
+  s->p = s->end = s->chunk = 0;
+}
+
+
+static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
+  const mt_file *f = &s->files->a[s->ifile];
+  char *err = 0;
+  s->rd = mt_reader_open(f->path, offset, &err);
+  if( !s->rd ){
+    free(s->err);
+    s->err = err;
+    return -1;
+  }
+  s->stats.files_opened++;
+  s->lineno_at_p = lineno > 0 ? lineno-1 : 0;
+  s->tz_off = s->opts->tz_set ? s->opts->tz_off : 0;
+  s->tz_from_header = 0;
+  if( s->fallback_year==0 ){
+    time_t now = time(0);
+    char iso[20];
+    mt_time_iso((int64_t)now, iso);
+    s->fallback_year = (iso[0]-'0')*1000 + (iso[1]-'0')*100 + (iso[2]-'0')*10 + (iso[3]-'0');
+  }
+  return 0;
+}
+
+/* "Time offset from UTC: N seconds" → seconds east of UTC. */
+static int tz_header(const char *p, size_t n, int *pOff){
+  static const char k[] = "Time offset from UTC: ";
+  const char *h = memmem(p, n, k, sizeof(k)-1);
+  const char *e = p + n;
+  long v = 0;
+  int sign = 1, any = 0;
+  if( !h ) return 0;
+  h += sizeof(k)-1;
+  if( h<e && (*h=='-' || *h=='+') ){ if( *h=='-' ) sign = -1; h++; }
+  while( h<e && *h>='0' && *h<='9' && v < 1000000 ){ v = v*10 + (*h-'0'); h++; any = 1; }
+  if( !any || v > 14*3600 ) return 0;
+  *pOff = (int)(sign*v);
+  return 1;
+}
+
+/* Record a problem (on_error=skip) from s->err; returns 0, or -1 if out of memory. */
+static int record_problem(mt_scan *s, int64_t offset){
+  mt_problem *a = realloc(s->problems, sizeof(mt_problem)*(size_t)(s->nproblem+1));
+  const mt_file *f = &s->files->a[s->ifile];
+  if( !a ) return -1;
+  s->problems = a;
+  a[s->nproblem].file = strdup(f->path);
+  a[s->nproblem].offset = offset;
+  a[s->nproblem].message = s->err;
+  s->err = 0;
+  s->nproblem++;
+  return 0;
+}
+
+static int next_chunk(mt_scan *s){
+  const char *p;
+  size_t n;
+  int64_t off, before = mt_reader_bytes_read(s->rd);
+  int rc = mt_reader_next(s->rd, &p, &n, &off);
+  s->stats.bytes_read += mt_reader_bytes_read(s->rd) - before;
+  if( rc<=0 ){
+    if( rc<0 ){
+      const char *e = mt_reader_error(s->rd);
+      free(s->err);
+      s->err = strdup(e ? e : "read error");
+    }
+    return rc;
+  }
+  if( off==0 && !s->tz_from_header ){
+    /* The header is the file's third line; its offset holds for the lines
+    ** before it too.  Look for it only near the start. */
+    int tz;
+    if( tz_header(p, n < 4096 ? n : 4096, &tz) ){ s->tz_off = tz; s->tz_from_header = 1; }
+  }
+  s->chunk = s->p = p;
+  s->end = p + n;
+  s->chunk_off = off;
+  return 1;
+}
+
+static size_t count_nl(const char *p, const char *e){
+  size_t k = 0;
+  while( p<e && (p = memchr(p, '\n', (size_t)(e-p)))!=0 ){ k++; p++; }
+  return k;
+}
+
+int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno){
+  close_file(s);
+  s->ifile = ifile;
+  if( ifile >= s->files->n ) return 0;
+  return open_file(s, offset, lineno);
+}
+
+void mt_scan_skip_file(mt_scan *s){
+  close_file(s);
+  s->ifile++;
+}
+
+static void line_context(mt_scan *s){
+  mt_line *ln = &s->ln;
+  mt_line_parse(s->line, s->len, ln);
+  s->stats.lines_parsed++;
+  if( ln->form!=MT_FORM_NONE ){
+    int y = ln->year;
+    if( y==0 ){
+      y = s->opts->year ? s->opts->year
+        : mt_infer_year(ln->mon, s->files->a[s->ifile].mtime, s->fallback_year);
+    }
+    s->t_local = mt_time_from_parts(y, ln->mon, ln->day, ln->hour, ln->min, ln->sec);
+    if( ln->body_len > 22 && ln->body[0]=='T' ){
+      int tz;
+      if( tz_header(ln->body, 22 + (ln->body_len-22 < 16 ? ln->body_len-22 : 16), &tz) ){
+        s->tz_off = tz; s->tz_from_header = 1;
+      }
+    }
+    s->t_utc = s->t_local - s->tz_off;
+    s->has_time = 1;
+  }else{
+    s->has_time = 0;
+  }
+  if( ln->host ){
+    s->host = ln->host; s->host_len = ln->host_len;
+  }else if( s->opts->host ){
+    s->host = s->opts->host; s->host_len = (int)strlen(s->opts->host);
+  }else{
+    const char *d = s->files->a[s->ifile].dirname;
+    s->host = d; s->host_len = (int)strlen(d);
+  }
+}
+
+int mt_scan_next(mt_scan *s){
+  for(;;){
+    const char *nl, *le;
+    if( !s->rd ){
+      if( s->ifile >= s->files->n ) return 0;
+      if( open_file(s, 0, 0) ){
+        if( s->opts->on_error_skip ){
+          if( record_problem(s, 0) ) return -1;
+          s->ifile++;
+          continue;
+        }
+        return -1;
+      }
+    }
+    if( s->p >= s->end ){
+      int rc = next_chunk(s);
+      if( rc==0 ){ close_file(s); s->ifile++; continue; }
+      if( rc<0 ){
+        if( s->opts->on_error_skip ){
+          if( record_problem(s, s->chunk_off) ) return -1;
+          close_file(s); s->ifile++;
+          continue;
+        }
+        return -1;
+      }
+    }
+    if( s->needle ){
+      const char *hit = memmem(s->p, (size_t)(s->end - s->p), s->needle, s->needle_len);
+      if( !hit ){
+        size_t k = count_nl(s->p, s->end);
+        s->lineno_at_p += (int64_t)k;
+        s->stats.lines_skipped += (int64_t)k;
+        s->p = s->end;
+        continue;
+      }
+      {
+        const char *ls = hit > s->p ? memrchr(s->p, '\n', (size_t)(hit - s->p)) : 0;
+        ls = ls ? ls+1 : s->p;
+        if( ls > s->p ){
+          size_t k = count_nl(s->p, ls);
+          s->lineno_at_p += (int64_t)k;
+          s->stats.lines_skipped += (int64_t)k;
+          s->p = ls;
+        }
+      }
+    }
+    nl = memchr(s->p, '\n', (size_t)(s->end - s->p));
+    le = nl ? nl : s->end;
+    s->line = s->p;
+    s->len = (size_t)(le - s->p);
+    if( s->len && s->line[s->len-1]=='\r' ) s->len--;
+    s->offset = s->chunk_off + (int64_t)(s->p - s->chunk);
+    s->lineno = ++s->lineno_at_p;
+    s->p = nl ? nl+1 : s->end;
+    line_context(s);
+    return 1;
+  }
+}
+
+void mt_scan_end(mt_scan *s){
+  int i;
+  close_file(s);
+  for(i=0; i<s->nproblem; i++){ free(s->problems[i].file); free(s->problems[i].message); }
+  free(s->problems);
+  free(s->err);
+  s->problems = 0; s->nproblem = 0; s->err = 0;
+}

@@ -1,0 +1,111 @@
+/*
+** scan.h — files + bytes + lines put together: a walk over every physical
+** line of a file list, with the context each line needs (file, line number,
+** byte offset, host, local and UTC time).  The SQL tables and the entity
+** builder both read logs through this; nothing else opens files.
+**
+**   mt_scan s;
+**   mt_scan_init(&s, &files, &opts);
+**   while( (rc = mt_scan_next(&s))==1 ){ ... s.line, s.ln, s.t_local ... }
+**   if( rc<0 ) report(s.err);
+**   mt_scan_end(&s);
+**
+** Options (docs/lines.md): host=, tz=, year=, on_error=.
+** No SQLite types here.
+*/
+#ifndef MAILTRACE_SCAN_H
+#define MAILTRACE_SCAN_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "bytes.h"
+#include "files.h"
+#include "lines.h"
+
+/* Options shared by every table (parsed from name=value arguments). */
+typedef struct mt_opts {
+  char *host;          /* host=NAME: default host for lines without one */
+  int tz_set;          /* tz= given */
+  int tz_off;          /* tz=+HHMM → seconds east of UTC */
+  int year;            /* year=YYYY for syslog lines; 0 = infer from mtime */
+  int on_error_skip;   /* on_error=skip: record the problem, go on */
+} mt_opts;
+
+/* Parse one "name=value" option.  Returns 1 if it was an option (valid or
+** not), 0 if the argument is not of that form (a source).  On a bad value
+** returns 1 and sets *pzErr (malloc'd). */
+int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr);
+void mt_opts_free(mt_opts *o);
+
+/* A problem recorded under on_error=skip. */
+typedef struct mt_problem {
+  char *file;
+  int64_t offset;
+  char *message;
+} mt_problem;
+
+/* What a scan read: the numbers behind mailtrace_stats(). */
+typedef struct mt_stats {
+  int64_t files_opened;
+  int64_t bytes_read;      /* from disk (compressed bytes for gzip) */
+  int64_t lines_parsed;    /* lines handed to the line grammar */
+  int64_t lines_skipped;   /* lines passed over by a literal prefilter */
+  int64_t index_hits;      /* lookups answered from an index instead of a scan */
+} mt_stats;
+
+typedef struct mt_scan {
+  const mt_filelist *files;
+  const mt_opts *opts;
+  int ifile;               /* index of the current file, files->n at the end */
+  mt_reader *rd;
+  const char *p, *end;     /* rest of the current chunk */
+  const char *chunk;       /* start of the current chunk */
+  int64_t chunk_off;       /* file offset of `chunk` */
+  int64_t lineno_at_p;     /* line number of the line starting at p, minus 1 */
+
+  /* Prefilter: only lines containing this literal are returned. */
+  const char *needle;
+  size_t needle_len;
+
+  /* The current line. */
+  const char *line;        /* without '\n' and a trailing '\r' */
+  size_t len;
+  int64_t offset;          /* byte offset of the line in the (decompressed) file */
+  int64_t lineno;          /* 1-based */
+  mt_line ln;
+  int has_time;            /* ln has a timestamp: t_local / t_utc valid */
+  int64_t t_local;         /* seconds, local time as written, read as if UTC */
+  int64_t t_utc;
+  const char *host;        /* host of this line */
+  int host_len;
+
+  /* Per-file state. */
+  int tz_off;              /* seconds east of UTC in force */
+  int tz_from_header;
+  int fallback_year;
+
+  mt_stats stats;
+  mt_problem *problems;    /* on_error=skip */
+  int nproblem;
+  char *err;               /* on -1 */
+} mt_scan;
+
+void mt_scan_init(mt_scan *s, const mt_filelist *files, const mt_opts *opts);
+
+/* Only return lines containing this literal (NULL: all lines).  Line numbers
+** stay right: skipped lines are still counted. */
+void mt_scan_set_needle(mt_scan *s, const char *needle, size_t n);
+
+/* Start at file `ifile`, byte `offset`, line number `lineno` (of that line). */
+int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno);
+
+/* Advance to the next line.  1: a line; 0: the end; -1: error (s->err). */
+int mt_scan_next(mt_scan *s);
+
+/* Stop reading the current file: the next call goes on with the next file. */
+void mt_scan_skip_file(mt_scan *s);
+
+void mt_scan_end(mt_scan *s);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+** table_lines.c — the `mailtrace_lines` virtual table: one row per physical
+** line of the logs.
+**
+** Usage:
+**
+**   SELECT ts, level, text FROM mailtrace_lines('/var/log/esa/')
+**    WHERE text LIKE '%10.2.3.4%';
+**   CREATE VIRTUAL TABLE temp.l USING mailtrace_lines('/logs/esa1/mail.*', '/logs/esa2/', tz=-0500);
+**
+** Columns (docs/lines.md): host, file, lineno, offset, ts, utc, level, icid,
+** mid, dcid, rid, event, text; hidden arg1..arg16 carry the arguments of the
+** table-valued form.
+**
+** The table parses the prefix of every line it reads (scan.c) and the body
+** only when a column needs it (colUsed), so `count(*)` never runs the body
+** grammar.  LIKE and GLOB on `text` are pushed down as a literal prefilter:
+** whole runs of lines without the literal are skipped by one memmem; SQLite
+** still checks the exact pattern (omit = 0).
+*/
+#include "tables.h"
+#include "events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+  LC_HOST, LC_FILE, LC_LINENO, LC_OFFSET, LC_TS, LC_UTC, LC_LEVEL,
+  LC_ICID, LC_MID, LC_DCID, LC_RID, LC_EVENT, LC_TEXT,
+  LC_ARG1          /* hidden arguments arg1..arg16 follow */
+};
+
+#define LINES_SCHEMA \
+  "CREATE TABLE x(host TEXT, file TEXT, lineno INTEGER, offset INTEGER," \
+  " ts TEXT, utc TEXT, level TEXT, icid INTEGER, mid INTEGER, dcid INTEGER," \
+  " rid INTEGER, event TEXT, text TEXT," \
+  " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN," \
+  " arg7 HIDDEN, arg8 HIDDEN, arg9 HIDDEN, arg10 HIDDEN, arg11 HIDDEN, arg12 HIDDEN," \
+  " arg13 HIDDEN, arg14 HIDDEN, arg15 HIDDEN, arg16 HIDDEN)"
+
+typedef struct lines_vtab {
+  sqlite3_vtab base;        /* first: SQLite sees a sqlite3_vtab */
+  mt_ctx *ctx;
+  mt_args args;             /* CREATE VIRTUAL TABLE arguments, if any */
+  int bound;                /* created with sources: call arguments not allowed */
+} lines_vtab;
+
+typedef struct lines_cursor {
+  sqlite3_vtab_cursor base; /* first: SQLite sees a sqlite3_vtab_cursor */
+  mt_args callargs;         /* arguments of a table-valued call */
+  const mt_args *args;      /* the ones in force */
+  mt_scan scan;
+  int scanning;
+  int eof;
+  sqlite3_int64 rowid;
+  char needle[256];
+  int ev_ok;                /* ev holds the current line's event */
+  mt_event ev;
+} lines_cursor;
+
+/* xCreate and xConnect: CREATE arguments (argv[3..]) are sources and options;
+** the eponymous form (no arguments) takes them per call. */
+static int linesConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                        sqlite3_vtab **ppVtab, char **pzErr){
+  lines_vtab *vt;
+  int rc = sqlite3_declare_vtab(db, LINES_SCHEMA);
+  if( rc ) return rc;
+  /* SQLITE_VTAB_DIRECTONLY: this table reads files named by its arguments.
+  ** A schema someone else wrote (a view or trigger in a database file you
+  ** were sent) must not be able to read your file system through it, so it
+  ** may only be used from top-level SQL. */
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  vt = sqlite3_malloc(sizeof(*vt));
+  if( !vt ) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->ctx = (mt_ctx*)pAux;
+  if( argc > 3 ){
+    rc = mt_args_add(&vt->args, argc-3, argv+3, 1, pzErr);
+    if( rc==SQLITE_OK && vt->args.nsource==0 ){
+      *pzErr = sqlite3_mprintf("%s: give at least one source (file, directory or glob)", argv[2]);
+      rc = SQLITE_ERROR;
+    }
+    if( rc ){ mt_args_free(&vt->args); sqlite3_free(vt); return rc; }
+    vt->bound = 1;
+  }
+  *ppVtab = &vt->base;
+  return SQLITE_OK;
+}
+
+static int linesDisconnect(sqlite3_vtab *pVtab){
+  lines_vtab *vt = (lines_vtab*)pVtab;
+  mt_args_free(&vt->args);
+  sqlite3_free(vt);
+  return SQLITE_OK;
+}
+
+/* Plan: arguments first (argv order = arg number), then a LIKE/GLOB on text.
+** idxNum = number of arguments; idxStr lists the terms (tables.h). */
+static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
+  lines_vtab *vt = (lines_vtab*)pVtab;
+  int argAt[MT_MAX_ARGS];
+  int nArg = 0, i, iLike = -1, isGlob = 0, n = 0;
+  char plan[256];
+  size_t pl = 0;
+
+  for(i=0; i<MT_MAX_ARGS; i++) argAt[i] = -1;
+  for(i=0; i<p->nConstraint; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    if( c->iColumn >= LC_ARG1 ){
+      if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+      if( !c->usable ) return SQLITE_CONSTRAINT;
+      argAt[c->iColumn - LC_ARG1] = i;
+    }else if( c->iColumn==LC_TEXT && c->usable && iLike<0
+           && (c->op==SQLITE_INDEX_CONSTRAINT_LIKE || c->op==SQLITE_INDEX_CONSTRAINT_GLOB) ){
+      iLike = i;
+      isGlob = c->op==SQLITE_INDEX_CONSTRAINT_GLOB;
+    }
+  }
+  plan[0] = 0;
+  for(i=0; i<MT_MAX_ARGS; i++){
+    if( argAt[i]<0 ) continue;
+    p->aConstraintUsage[argAt[i]].argvIndex = ++n;
+    p->aConstraintUsage[argAt[i]].omit = 1;
+    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%sarg", pl ? " " : "");
+    nArg++;
+  }
+  if( nArg>0 && vt->bound ){
+    mt_vtab_error(pVtab, "this table was created with its sources; it takes no arguments");
+    return SQLITE_ERROR;
+  }
+  if( iLike>=0 ){
+    p->aConstraintUsage[iLike].argvIndex = ++n;
+    p->aConstraintUsage[iLike].omit = 0;      /* SQLite checks the exact pattern */
+    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%s%s:text", pl ? " " : "", isGlob ? "glob" : "like");
+  }
+  p->idxNum = nArg;
+  p->idxStr = sqlite3_mprintf("%s", plan);
+  p->needToFreeIdxStr = 1;
+  if( !p->idxStr ) return SQLITE_NOMEM;
+  p->estimatedCost = iLike>=0 ? 1e6 : 1e7;
+  if( nArg==0 && !vt->bound ){
+    /* No source: a plan SQLite should avoid (an OR may try one); xFilter
+    ** says what is missing if it is chosen after all. */
+    p->estimatedCost = 1e300;
+  }
+  p->estimatedRows = iLike>=0 ? 1000 : 1000000;
+  return SQLITE_OK;
+}
+
+static int linesOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
+  lines_cursor *c = sqlite3_malloc(sizeof(*c));
+  (void)pVtab;
+  if( !c ) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  *ppCursor = &c->base;
+  return SQLITE_OK;
+}
+
+static void lines_reset(lines_cursor *c){
+  lines_vtab *vt = (lines_vtab*)c->base.pVtab;
+  if( c->scanning ){
+    mt_ctx_finish_scan(vt->ctx, &c->scan);
+    mt_scan_end(&c->scan);
+    c->scanning = 0;
+  }
+  mt_args_free(&c->callargs);
+}
+
+static int linesClose(sqlite3_vtab_cursor *cur){
+  lines_cursor *c = (lines_cursor*)cur;
+  lines_reset(c);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+static int lines_step(lines_cursor *c){
+  lines_vtab *vt = (lines_vtab*)c->base.pVtab;
+  int rc;
+  rc = mt_scan_next(&c->scan);
+  c->ev_ok = 0;
+  if( rc==1 ){ c->rowid++; return SQLITE_OK; }
+  c->eof = 1;
+  if( rc<0 ){
+    mt_vtab_error(&vt->base, "%s", c->scan.err ? c->scan.err : "read error");
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
+static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                       int argc, sqlite3_value **argv){
+  lines_cursor *c = (lines_cursor*)cur;
+  lines_vtab *vt = (lines_vtab*)cur->pVtab;
+  const char *zArgs[MT_MAX_ARGS];
+  int i, rc;
+  char *err = 0;
+
+  lines_reset(c);
+  c->eof = 0;
+  c->rowid = 0;
+  for(i=0; i<idxNum && i<argc; i++){
+    zArgs[i] = (const char*)sqlite3_value_text(argv[i]);
+  }
+  if( idxNum>0 ){
+    rc = mt_args_add(&c->callargs, idxNum, zArgs, 0, &err);
+    if( rc==SQLITE_OK && c->callargs.nsource==0 ){
+      err = sqlite3_mprintf("mailtrace_lines: give at least one source (file, directory or glob)");
+      rc = SQLITE_ERROR;
+    }
+    if( rc ){
+      mt_vtab_error(cur->pVtab, "%s", err ? err : "out of memory");
+      sqlite3_free(err);
+      return rc;
+    }
+    c->args = &c->callargs;
+  }else if( vt->bound ){
+    c->args = &vt->args;
+  }else{
+    mt_vtab_error(cur->pVtab, "mailtrace_lines: give a source, e.g. mailtrace_lines('/var/log/esa/')");
+    return SQLITE_ERROR;
+  }
+  mt_scan_init(&c->scan, &c->args->files, &c->args->opts);
+  c->scanning = 1;
+  /* Terms after the arguments (idxStr order). */
+  if( idxStr && argc > idxNum ){
+    const char *t = strstr(idxStr, "like:text");
+    int isGlob = 0;
+    if( !t ){ t = strstr(idxStr, "glob:text"); isGlob = 1; }
+    if( t ){
+      const char *pat = (const char*)sqlite3_value_text(argv[idxNum]);
+      size_t n = pat ? mt_pattern_literal(pat, isGlob, c->needle, sizeof(c->needle)) : 0;
+      if( n ) mt_scan_set_needle(&c->scan, c->needle, n);
+    }
+  }
+  return lines_step(c);
+}
+
+static int linesNext(sqlite3_vtab_cursor *cur){
+  return lines_step((lines_cursor*)cur);
+}
+
+static int linesEof(sqlite3_vtab_cursor *cur){
+  lines_cursor *c = (lines_cursor*)cur;
+  if( c->eof && c->scanning ){
+    /* The scan is over: publish what it read (mailtrace_stats). */
+    lines_vtab *vt = (lines_vtab*)cur->pVtab;
+    mt_ctx_finish_scan(vt->ctx, &c->scan);
+  }
+  return c->eof;
+}
+
+static const mt_event *cursor_event(lines_cursor *c){
+  if( !c->ev_ok ){
+    if( c->scan.ln.form!=MT_FORM_NONE ){
+      mt_event_parse(c->scan.ln.body, c->scan.ln.body_len, &c->ev);
+    }else{
+      memset(&c->ev, 0, sizeof(c->ev));
+      c->ev.icid = c->ev.mid = c->ev.dcid = c->ev.rid = c->ev.mid2 = -1;
+    }
+    c->ev_ok = 1;
+  }
+  return &c->ev;
+}
+
+static void result_id(sqlite3_context *ctx, int64_t v){
+  if( v>=0 ) sqlite3_result_int64(ctx, v);
+}
+
+static int linesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
+  lines_cursor *c = (lines_cursor*)cur;
+  mt_scan *s = &c->scan;
+  char iso[20];
+  switch( i ){
+    case LC_HOST: sqlite3_result_text(ctx, s->host, s->host_len, SQLITE_TRANSIENT); break;
+    case LC_FILE: sqlite3_result_text(ctx, s->files->a[s->ifile].path, -1, SQLITE_TRANSIENT); break;
+    case LC_LINENO: sqlite3_result_int64(ctx, s->lineno); break;
+    case LC_OFFSET: sqlite3_result_int64(ctx, s->offset); break;
+    case LC_TS:
+      if( s->has_time ){ mt_time_iso(s->t_local, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); }
+      break;
+    case LC_UTC:
+      if( s->has_time ){ mt_time_iso(s->t_utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); }
+      break;
+    case LC_LEVEL: {
+      const char *z = mt_level_name(s->ln.level);
+      if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);
+      break;
+    }
+    case LC_ICID: result_id(ctx, cursor_event(c)->icid); break;
+    case LC_MID:  result_id(ctx, cursor_event(c)->mid); break;
+    case LC_DCID: result_id(ctx, cursor_event(c)->dcid); break;
+    case LC_RID:  result_id(ctx, cursor_event(c)->rid); break;
+    case LC_EVENT: {
+      const char *z = mt_event_name(cursor_event(c)->kind);
+      if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);
+      break;
+    }
+    case LC_TEXT:
+      sqlite3_result_text(ctx, s->ln.body, (int)s->ln.body_len, SQLITE_TRANSIENT);
+      break;
+    default: break;   /* hidden arguments read back as NULL */
+  }
+  return SQLITE_OK;
+}
+
+static int linesRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
+  *pRowid = ((lines_cursor*)cur)->rowid;
+  return SQLITE_OK;
+}
+
+static sqlite3_module linesModule = {
+  0,                 /* iVersion */
+  linesConnect,      /* xCreate: same as xConnect, so the table is also eponymous */
+  linesConnect,
+  linesBestIndex,
+  linesDisconnect,
+  linesDisconnect,
+  linesOpen,
+  linesClose,
+  linesFilter,
+  linesNext,
+  linesEof,
+  linesColumn,
+  linesRowid,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+int mt_register_lines(sqlite3 *db, mt_ctx *ctx){
+  return sqlite3_create_module_v2(db, "mailtrace_lines", &linesModule, mt_ctx_ref(ctx), mt_ctx_unref);
+}

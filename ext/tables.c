@@ -1,0 +1,144 @@
+/*
+** tables.c — helpers shared by the virtual tables (see tables.h).
+*/
+#include "tables.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mt_vtab_error(sqlite3_vtab *vt, const char *fmt, ...){
+  va_list ap;
+  va_start(ap, fmt);
+  sqlite3_free(vt->zErrMsg);
+  vt->zErrMsg = sqlite3_vmprintf(fmt, ap);
+  va_end(ap);
+}
+
+/* Remove SQL quoting: 'x', "x", [x], `x` (doubled quotes inside collapse). */
+static char *dequote(const char *z){
+  size_t n = strlen(z), i, j;
+  char q = z[0], *out;
+  if( n<2 || !(q=='\'' || q=='"' || q=='[' || q=='`') ) return sqlite3_mprintf("%s", z);
+  if( q=='[' ) q = ']';
+  if( z[n-1]!=q ) return sqlite3_mprintf("%s", z);
+  out = sqlite3_malloc64(n);
+  if( !out ) return 0;
+  for(i=1, j=0; i<n-1; i++){
+    out[j++] = z[i];
+    if( z[i]==q && z[i+1]==q && i+1<n-1 ) i++;
+  }
+  out[j] = 0;
+  return out;
+}
+
+int mt_args_add(mt_args *a, int argc, const char *const *argv, int dequote_args, char **pzErr){
+  int i;
+  *pzErr = 0;
+  for(i=0; i<argc; i++){
+    char *arg, *err = 0;
+    int rc;
+    if( argv[i]==0 ){ *pzErr = sqlite3_mprintf("argument %d is NULL: give a file, directory or glob", i+1); return SQLITE_ERROR; }
+    if( dequote_args ){
+      /* "host='esa 1'" → host=esa 1; "'/logs/x'" → /logs/x */
+      const char *eq = strchr(argv[i], '=');
+      if( eq && argv[i][0]!='\'' && argv[i][0]!='"' ){
+        char *v = dequote(eq+1);
+        arg = v ? sqlite3_mprintf("%.*s=%s", (int)(eq-argv[i]), argv[i], v) : 0;
+        sqlite3_free(v);
+      }else{
+        arg = dequote(argv[i]);
+      }
+    }else{
+      arg = sqlite3_mprintf("%s", argv[i]);
+    }
+    if( !arg ) return SQLITE_NOMEM;
+    rc = mt_opts_parse(&a->opts, arg, &err);
+    if( rc==0 ){
+      if( mt_files_add(&a->files, arg, &err) ){
+        *pzErr = sqlite3_mprintf("%s", err ? err : "out of memory");
+        free(err);
+        sqlite3_free(arg);
+        return SQLITE_ERROR;
+      }
+      a->nsource++;
+    }else if( err ){
+      *pzErr = sqlite3_mprintf("%s", err);
+      free(err);
+      sqlite3_free(arg);
+      return SQLITE_ERROR;
+    }
+    sqlite3_free(arg);
+  }
+  return SQLITE_OK;
+}
+
+void mt_args_free(mt_args *a){
+  mt_files_free(&a->files);
+  mt_opts_free(&a->opts);
+  a->nsource = 0;
+}
+
+mt_ctx *mt_ctx_ref(mt_ctx *c){
+  c->refs++;
+  return c;
+}
+
+void mt_ctx_unref(void *p){
+  mt_ctx *c = p;
+  int i;
+  if( !c || --c->refs > 0 ) return;
+  if( c->entities && c->free_entities ) c->free_entities(c->entities);
+  for(i=0; i<c->nproblem; i++){ free(c->problems[i].file); free(c->problems[i].message); }
+  free(c->problems);
+  sqlite3_free(c);
+}
+
+void mt_ctx_finish_scan(mt_ctx *ctx, mt_scan *s){
+  int i;
+  if( !ctx ) return;
+  ctx->last = s->stats;
+  for(i=0; i<ctx->nproblem; i++){ free(ctx->problems[i].file); free(ctx->problems[i].message); }
+  free(ctx->problems);
+  ctx->problems = s->problems;
+  ctx->nproblem = s->nproblem;
+  s->problems = 0;
+  s->nproblem = 0;
+}
+
+/* Longest run in pat[0..n) without wildcards (and, for case-insensitive
+** LIKE, without ASCII letters, whose case may differ). */
+size_t mt_pattern_literal(const char *pat, int is_glob, char *out, size_t cap){
+  size_t best = 0, bestAt = 0, run = 0, runAt = 0, i, n = strlen(pat);
+  for(i=0; i<=n; i++){
+    char c = i<n ? pat[i] : 0;
+    int breaks;
+    if( is_glob ){
+      breaks = (c==0 || c=='*' || c=='?' || c=='[');
+      if( c=='[' ){
+        /* skip the class: "[]...]" or "[^]...]" */
+        size_t j = i+1;
+        if( j<n && pat[j]=='^' ) j++;
+        if( j<n && pat[j]==']' ) j++;
+        while( j<n && pat[j]!=']' ) j++;
+        if( run>best ){ best = run; bestAt = runAt; }
+        run = 0;
+        i = j;
+        runAt = i+1;
+        continue;
+      }
+    }else{
+      breaks = (c==0 || c=='%' || c=='_' || (c>='a'&&c<='z') || (c>='A'&&c<='Z'));
+    }
+    if( breaks ){
+      if( run>best ){ best = run; bestAt = runAt; }
+      run = 0;
+      runAt = i+1;
+    }else{
+      run++;
+    }
+  }
+  if( best < 3 || best > cap ) return 0;   /* too short to pay for itself */
+  memcpy(out, pat+bestAt, best);
+  return best;
+}

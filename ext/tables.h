@@ -1,0 +1,69 @@
+/*
+** tables.h — what the SQL-facing files share: the per-connection context,
+** source/option arguments, and the plan string (idxStr) grammar.
+**
+** The plan string is what EXPLAIN QUERY PLAN shows and what xFilter reads:
+** space-separated terms, one per argv[] value, in argv order:
+**
+**   arg            a source or name=value argument of a table-valued call
+**   like:text      text LIKE ?   (literal part prefilters lines with memmem)
+**   glob:text      text GLOB ?
+**
+** Only the SQL-facing files include sqlite3ext.h.
+*/
+#ifndef MAILTRACE_TABLES_H
+#define MAILTRACE_TABLES_H
+
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+
+#include "scan.h"
+
+/* Up to this many arguments in a table-valued call: mailtrace_lines(a1, ...). */
+#define MT_MAX_ARGS 16
+
+/* One per database connection: pAux of every module and function. */
+typedef struct mt_ctx {
+  sqlite3 *db;
+  int refs;               /* one per function or module registered with it */
+  mt_stats last;          /* what the last finished scan read (mailtrace_stats) */
+  mt_problem *problems;   /* problems recorded under on_error=skip (mailtrace_errors) */
+  int nproblem;
+  void *entities;         /* cache of built entity stores (entities.c), or NULL */
+  void (*free_entities)(void*);
+} mt_ctx;
+
+/* Sources and options of a table, from CREATE arguments or call arguments. */
+typedef struct mt_args {
+  mt_filelist files;
+  mt_opts opts;
+  int nsource;
+} mt_args;
+
+/* Take argv (each a source or name=value; SQL quotes removed when `dequote`).
+** Errors name the argument; *pzErr is sqlite3_malloc'd. */
+int mt_args_add(mt_args *a, int argc, const char *const *argv, int dequote, char **pzErr);
+void mt_args_free(mt_args *a);
+
+/* Take a reference for one more registration; mt_ctx_unref is the
+** destructor passed to sqlite3_create_function_v2/create_module_v2, so the
+** context lives exactly as long as the last function or module using it. */
+mt_ctx *mt_ctx_ref(mt_ctx *c);
+void mt_ctx_unref(void *c);
+
+/* Copy a scan's stats and problems into the context when it ends. */
+void mt_ctx_finish_scan(mt_ctx *ctx, mt_scan *s);
+
+/* Set the vtab's error message (printf-style). */
+void mt_vtab_error(sqlite3_vtab *vt, const char *fmt, ...);
+
+/* A literal that every line matching LIKE/GLOB `pat` must contain (the
+** longest safe piece); writes at most cap bytes, returns its length or 0. */
+size_t mt_pattern_literal(const char *pat, int is_glob, char *out, size_t cap);
+
+/* Module registration (table_lines.c, table_entities.c, functions.c). */
+int mt_register_lines(sqlite3 *db, mt_ctx *ctx);
+int mt_register_entities(sqlite3 *db, mt_ctx *ctx);
+int mt_register_functions(sqlite3 *db, mt_ctx *ctx);
+
+#endif

@@ -1,0 +1,118 @@
+"""test_corpus.py — every line of the public sample corpus comes back as a row
+with the right ts, level and ids.
+
+The expected values come from an independent oracle (the regular expressions
+below, written from ../shared/docs/format.md), not from mailtrace itself.
+Skips cleanly when ../shared/corpus/external is absent.
+"""
+import os
+import re
+import sqlite3
+import sys
+
+ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
+CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "external")
+
+MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
+FILE_RE = re.compile(r"^\w{3} (\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4}) (Info|Warning|Critical|Debug|Trace): (.*)$")
+SYSLOG_RE = re.compile(r"^<\d+>(\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (?:\S+ )?\S+: (Info|Warning|Critical|Debug|Trace): (.*)$")
+
+# body regex → which ids it names, in group order
+ID_RULES = [
+    (re.compile(r"^New SMTP ICID (\d+) "), ("icid",)),
+    (re.compile(r"^New SMTP DCID (\d+) "), ("dcid",)),
+    (re.compile(r"^Start MID (\d+) ICID (\d+)"), ("mid", "icid")),
+    (re.compile(r"^MID (\d+) ICID (\d+) RID (\d+) To:"), ("mid", "icid", "rid")),
+    (re.compile(r"^MID (\d+) ICID (\d+) "), ("mid", "icid")),
+    (re.compile(r"^MID (\d+) RID \[(\d+)\] "), ("mid", "rid")),
+    (re.compile(r"^MID (\d+)[ :,]"), ("mid",)),
+    (re.compile(r"^ICID (\d+) "), ("icid",)),
+    (re.compile(r"^DCID (\d+) "), ("dcid",)),
+    (re.compile(r"^Message done DCID (\d+) MID (\d+) to RID \[(\d+)\]"), ("dcid", "mid", "rid")),
+    (re.compile(r"^Delivery start DCID (\d+) MID (\d+) to RID \[(\d+)\]"), ("dcid", "mid", "rid")),
+    (re.compile(r"^Message (?:finished|aborted) MID (\d+) "), ("mid",)),
+    (re.compile(r"^Bounced: DCID (\d+) MID (\d+) "), ("dcid", "mid")),
+    (re.compile(r"^Debug: MID: (\d+) "), ("mid",)),
+    (re.compile(r"^ISQ: Tagging MID (\d+) "), ("mid",)),
+]
+NO_ID_RULES = [re.compile(p) for p in (
+    r"^A \S+ alert was sent to", r"^Error while sending alert", r"^Internal SMTP",
+    r"^Status: ", r"^CASE cache status", r"^Begin Logfile", r"^Version: ", r"^Time offset",
+)]
+
+results = []
+
+
+def check(name, ok, why=""):
+    results.append(ok)
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + why))
+
+
+def physical_lines(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return [l.rstrip(b"\r").decode("utf-8", "surrogateescape") for l in lines]
+
+
+def main():
+    if not os.path.isdir(CORPUS):
+        print("SKIP corpus: ../shared/corpus/external is absent")
+        return 0
+    db = sqlite3.connect(":memory:")
+    db.enable_load_extension(True)
+    db.load_extension(EXT)
+    files = sorted(f for f in os.listdir(CORPUS) if f.endswith(".log"))
+    for name in files:
+        path = os.path.join(CORPUS, name)
+        want = physical_lines(path)
+        rows = db.execute(
+            "SELECT lineno, ts, level, icid, mid, dcid, rid, text FROM mailtrace_lines(?) ORDER BY lineno",
+            (path,)).fetchall()
+        check(f"corpus.{name}.rows", len(rows) == len(want), f"{len(rows)} rows for {len(want)} lines")
+        bad_ts = bad_ids = 0
+        first_bad = ""
+        for (lineno, ts, level, icid, mid, dcid, rid, text), line in zip(rows, want):
+            m = FILE_RE.match(line)
+            if m:
+                mon, day, hh, mm, ss, year, lvl, body = m.groups()
+                exp_ts = "%s-%02d-%02d %s:%s:%s" % (year, MONTHS[mon], int(day), hh, mm, ss)
+                ok_ts = ts == exp_ts and level == lvl
+            else:
+                m = SYSLOG_RE.match(line)
+                if not m:
+                    ok_ts = False
+                    body = line
+                else:
+                    mon, day, hh, mm, ss, lvl, body = m.groups()
+                    exp = "-%02d-%02d %s:%s:%s" % (MONTHS[mon], int(day), hh, mm, ss)
+                    ok_ts = ts is not None and ts[4:] == exp and level == lvl
+            if not ok_ts:
+                bad_ts += 1
+                first_bad = first_bad or f"line {lineno}: ts={ts} level={level}: {line[:80]}"
+            got = {"icid": icid, "mid": mid, "dcid": dcid, "rid": rid}
+            if text != body:
+                bad_ids += 1
+                first_bad = first_bad or f"line {lineno}: text differs"
+            for rx, names in ID_RULES:
+                mm_ = rx.match(body)
+                if mm_:
+                    for n, v in zip(names, mm_.groups()):
+                        if got[n] != int(v):
+                            bad_ids += 1
+                            first_bad = first_bad or f"line {lineno}: {n}={got[n]} want {v}: {body[:80]}"
+                    break
+            for rx in NO_ID_RULES:
+                if rx.match(body) and any(v is not None for v in got.values()):
+                    bad_ids += 1
+                    first_bad = first_bad or f"line {lineno}: ids {got} on a line about no entity"
+        check(f"corpus.{name}.ts_level", bad_ts == 0, f"{bad_ts} bad: {first_bad}")
+        check(f"corpus.{name}.ids", bad_ids == 0, f"{bad_ids} bad: {first_bad}")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
