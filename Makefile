@@ -22,7 +22,7 @@ DEFS    := -D_GNU_SOURCE -DMT_VERSION='"$(VERSION)"' -DMT_GIT='"$(GIT)"'
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 
 # The parsing rooms (no SQLite types) and the SQL-facing files.
-CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c
+CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/entities.c
 SQL_SRC  := ext/tables.c ext/table_lines.c ext/table_entities.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 
@@ -65,3 +65,6 @@ demo: all
 
 clean:
 	rm -rf $(B) mailtrace.so libmailtrace.a
+
+bench: all
+	@bench/run.sh

@@ -114,6 +114,8 @@ static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
   s->lineno_at_p = lineno > 0 ? lineno-1 : 0;
   s->tz_off = s->opts->tz_set ? s->opts->tz_off : 0;
   s->tz_from_header = 0;
+  s->opt_year = s->opts->year;
+  s->prev_mon = 0;
   if( s->fallback_year==0 ){
     time_t now = time(0);
     char iso[20];
@@ -203,9 +205,16 @@ static void line_context(mt_scan *s){
   s->stats.lines_parsed++;
   if( ln->form!=MT_FORM_NONE ){
     int y = ln->year;
-    if( y==0 ){
-      y = s->opts->year ? s->opts->year
-        : mt_infer_year(ln->mon, s->files->a[s->ifile].mtime, s->fallback_year);
+    if( y==0 && s->opt_year ){
+      /* year= names the year of the file's first line; a jump back of more
+      ** than six months (Dec → Jan) is the next year. */
+      if( s->prev_mon && ln->mon + 6 < s->prev_mon ) s->opt_year++;
+      s->prev_mon = ln->mon;
+      y = s->opt_year;
+    }else if( y==0 ){
+      /* The file's mtime is the time of its last line: a month later than
+      ** the mtime's month is from the year before. */
+      y = mt_infer_year(ln->mon, s->files->a[s->ifile].mtime, s->fallback_year);
     }
     s->t_local = mt_time_from_parts(y, ln->mon, ln->day, ln->hour, ln->min, ln->sec);
     if( ln->body_len > 22 && ln->body[0]=='T' ){

@@ -28,7 +28,8 @@ typedef struct mt_opts {
   char *host;          /* host=NAME: default host for lines without one */
   int tz_set;          /* tz= given */
   int tz_off;          /* tz=+HHMM → seconds east of UTC */
-  int year;            /* year=YYYY for syslog lines; 0 = infer from mtime */
+  int year;            /* year=YYYY: year of the first year-less (syslog) line of
+                       ** each file, advancing at Dec → Jan; 0 = infer from mtime */
   int on_error_skip;   /* on_error=skip: record the problem, go on */
 } mt_opts;
 
@@ -84,6 +85,8 @@ typedef struct mt_scan {
   int tz_off;              /* seconds east of UTC in force */
   int tz_from_header;
   int fallback_year;
+  int opt_year;            /* year= for the current year-less lines (advances at Dec → Jan) */
+  int prev_mon;            /* month of the previous year-less line, 0 at file start */
 
   mt_stats stats;
   mt_problem *problems;    /* on_error=skip */

@@ -1,3 +1,837 @@
-/* placeholder until the entity tables land */
+/*
+** table_entities.c — mailtrace_connections, mailtrace_messages,
+** mailtrace_recipients, mailtrace_deliveries, and mailtrace_open().
+**
+** Usage:
+**
+**   SELECT mailtrace_open('/var/log/esa/');      -- temp.lines, temp.connections, ...
+**   SELECT c.remote_ip, m.mid, m.status
+**     FROM connections c JOIN messages m ON m.host = c.host AND m.icid = c.icid
+**    WHERE c.remote_ip = '192.0.2.10';
+**
+**   SELECT * FROM mailtrace_messages('/logs/esa1/', '/logs/esa2/') WHERE status = 'bounced';
+**
+** The four tables read one entity store (entities.c) built by a single pass
+** over the sources.  Stores are cached per connection, keyed by the
+** identity of every file (path, device, inode, size, mtime) and the options,
+** so a join's inner lookups and every later query over unchanged files use
+** the cached store; a file that grew or rotated makes a new one.
+**
+** Plan (idxStr, shown by EXPLAIN QUERY PLAN): "arg" per source argument,
+** then "<column>=? via index" for each id constraint answered by a lookup
+** (icid, mid, dcid, with host): see ent_best_index().
+*/
 #include "tables.h"
-int mt_register_entities(sqlite3 *db, mt_ctx *ctx){ (void)db; (void)ctx; return SQLITE_OK; }
+#include "entities.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ the cache */
+
+#define MT_CACHE_MAX 4
+
+typedef struct ent_store {
+  char *key;
+  mt_store *st;
+  int refs;               /* cursors using it */
+  int cached;             /* still in the cache list */
+  struct ent_store *next;
+} ent_store;
+
+typedef struct ent_cache { ent_store *head; } ent_cache;
+
+static void store_release(ent_store *e){
+  if( !e ) return;
+  if( --e->refs > 0 || e->cached ) return;
+  mt_store_free(e->st);
+  sqlite3_free(e->key);
+  sqlite3_free(e);
+}
+
+static void cache_free(void *p){
+  ent_cache *c = p;
+  ent_store *e, *n;
+  if( !c ) return;
+  for(e=c->head; e; e=n){
+    n = e->next;
+    e->cached = 0;
+    e->refs++;
+    store_release(e);
+  }
+  sqlite3_free(c);
+}
+
+/* The identity of a source set: every file's path and (dev, ino, size,
+** mtime), and the options that change what is built. */
+static char *store_key(const mt_args *a){
+  sqlite3_str *s = sqlite3_str_new(0);
+  int i;
+  sqlite3_str_appendf(s, "host=%s|tz=%d:%d|year=%d|skip=%d",
+                      a->opts.host ? a->opts.host : "", a->opts.tz_set, a->opts.tz_off,
+                      a->opts.year, a->opts.on_error_skip);
+  for(i=0; i<a->files.n; i++){
+    const mt_file *f = &a->files.a[i];
+    sqlite3_str_appendf(s, "|%s:%llu:%llu:%lld:%lld", f->path, (unsigned long long)f->dev,
+                        (unsigned long long)f->ino, (long long)f->size, (long long)f->mtime);
+  }
+  return sqlite3_str_finish(s);
+}
+
+/* Find or build the store for these arguments; the caller releases it. */
+static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **pzErr){
+  ent_cache *c = ctx->entities;
+  ent_store *e, *prev = 0;
+  char *key, *err = 0;
+  mt_stats stats;
+  mt_problem *problems = 0;
+  int nproblem = 0, n = 0;
+  *pp = 0;
+  if( !c ){
+    c = sqlite3_malloc(sizeof(*c));
+    if( !c ) return SQLITE_NOMEM;
+    c->head = 0;
+    ctx->entities = c;
+    ctx->free_entities = cache_free;
+  }
+  key = store_key(a);
+  if( !key ) return SQLITE_NOMEM;
+  for(e=c->head; e; prev=e, e=e->next){
+    if( strcmp(e->key, key)==0 ){
+      if( prev ){ prev->next = e->next; e->next = c->head; c->head = e; }   /* most recent first */
+      sqlite3_free(key);
+      e->refs++;
+      memset(&ctx->last, 0, sizeof(ctx->last));
+      ctx->last.index_hits = 1;
+      *pp = e;
+      return SQLITE_OK;
+    }
+  }
+  e = sqlite3_malloc(sizeof(*e));
+  if( !e ){ sqlite3_free(key); return SQLITE_NOMEM; }
+  memset(e, 0, sizeof(*e));
+  e->key = key;
+  e->st = mt_store_build(&a->files, &a->opts, &stats, &problems, &nproblem, &err);
+  {
+    /* Publish what the build read, and what on_error=skip recorded. */
+    mt_scan tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.stats = stats;
+    tmp.problems = problems;
+    tmp.nproblem = nproblem;
+    mt_ctx_finish_scan(ctx, &tmp);
+  }
+  if( !e->st ){
+    *pzErr = sqlite3_mprintf("%s", err ? err : "out of memory");
+    free(err);
+    sqlite3_free(key);
+    sqlite3_free(e);
+    return SQLITE_ERROR;
+  }
+  e->refs = 1;
+  e->cached = 1;
+  e->next = c->head;
+  c->head = e;
+  /* Keep the MT_CACHE_MAX most recent stores. */
+  for(prev=0, e=c->head; e; prev=e, e=e->next){
+    if( ++n > MT_CACHE_MAX ){
+      ent_store *rest = e;
+      prev->next = 0;
+      while( rest ){
+        ent_store *nx = rest->next;
+        rest->cached = 0;
+        rest->refs++;
+        store_release(rest);
+        rest = nx;
+      }
+      break;
+    }
+  }
+  *pp = c->head;
+  return SQLITE_OK;
+}
+
+/* ------------------------------------------------------- table descriptors */
+
+typedef struct ent_def ent_def;
+
+typedef struct ent_vtab {
+  sqlite3_vtab base;      /* first: SQLite sees a sqlite3_vtab */
+  mt_ctx *ctx;
+  const ent_def *def;
+  mt_args args;
+  int bound;
+} ent_vtab;
+
+typedef struct ent_cursor {
+  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
+  mt_args callargs;
+  ent_store *es;
+  const mt_store *st;
+  int *rows;                  /* candidate rows (lookups), or NULL for all */
+  int nrows, crows;
+  int i;                      /* position: index into rows[] or the whole array */
+  int total;                  /* size of the table's array */
+} ent_cursor;
+
+/* Id columns a table can look up, by role. */
+enum { K_HOST, K_ICID, K_MID, K_DCID, K_COUNT };
+
+struct ent_def {
+  const char *name;
+  const char *schema;
+  int ncol;                       /* visible columns; hidden arg1.. follow */
+  int key[K_COUNT];               /* column of each role, -1 if none */
+  int unique_key;                 /* role whose lookup yields at most one row per host, or -1 */
+  int (*count)(const mt_store*);
+  int (*lookup)(const mt_store*, int role, int host, int64_t id, int k);  /* k-th row or -1 */
+  int (*row_host)(const mt_store*, int row);
+  void (*column)(const mt_store*, int row, int col, sqlite3_context*);
+  int filter_col[2];              /* text columns with `= ?` filtered in xFilter, -1 */
+  const char *filter_label[2];    /* their names, for the plan string */
+  const char *(*text)(const mt_store*, int row, int col);
+};
+
+#define ARGS_HIDDEN \
+  ", arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN," \
+  " arg7 HIDDEN, arg8 HIDDEN, arg9 HIDDEN, arg10 HIDDEN, arg11 HIDDEN, arg12 HIDDEN," \
+  " arg13 HIDDEN, arg14 HIDDEN, arg15 HIDDEN, arg16 HIDDEN)"
+
+/* -------------------------------------------------------- column helpers */
+
+static void r_text(sqlite3_context *c, const char *z){
+  if( z ) sqlite3_result_text(c, z, -1, SQLITE_TRANSIENT);
+}
+static void r_id(sqlite3_context *c, int64_t v){
+  if( v>=0 ) sqlite3_result_int64(c, v);
+}
+static void r_time(sqlite3_context *c, const mt_when *w, int utc){
+  char iso[20];
+  if( !w->set ) return;
+  mt_time_iso(utc ? w->utc : w->local, iso);
+  sqlite3_result_text(c, iso, 19, SQLITE_TRANSIENT);
+}
+static void r_int_text(sqlite3_context *c, const char *z){
+  if( z && *z ){
+    char *e;
+    long long v = strtoll(z, &e, 10);
+    if( *e==0 ) sqlite3_result_int64(c, v); else sqlite3_result_text(c, z, -1, SQLITE_TRANSIENT);
+  }
+}
+static const char *tls_name(int t){ return t==1 ? "success" : t==2 ? "failed" : 0; }
+
+/* ------------------------------------------------------------ connections */
+
+enum { CC_HOST, CC_ICID, CC_START_TS, CC_END_TS, CC_START_UTC, CC_END_UTC, CC_INTERFACE,
+       CC_INTERFACE_IP, CC_REMOTE_IP, CC_REVERSE_DNS, CC_DNS_VERIFIED, CC_ACTION,
+       CC_SENDER_GROUP, CC_MATCH, CC_SBRS, CC_COUNTRY, CC_TLS, CC_TLS_PROTOCOL, CC_TLS_CIPHER,
+       CC_MESSAGES, CC_END_STATE, CC_ERROR, CC_FILE, CC_LINENO, CC_N };
+
+static int conn_count(const mt_store *st){ return st->nconn; }
+static int conn_host(const mt_store *st, int r){ return st->conns[r].host; }
+static int conn_lookup(const mt_store *st, int role, int host, int64_t id, int k){
+  if( role==K_ICID && k==0 ) return mt_store_conn(st, host, id);
+  return -1;
+}
+static void conn_column(const mt_store *st, int r, int col, sqlite3_context *c){
+  const mt_conn *k = &st->conns[r];
+  switch( col ){
+    case CC_HOST: r_text(c, st->hosts[k->host]); break;
+    case CC_ICID: r_id(c, k->icid); break;
+    case CC_START_TS: r_time(c, &k->start, 0); break;
+    case CC_END_TS: r_time(c, &k->end, 0); break;
+    case CC_START_UTC: r_time(c, &k->start, 1); break;
+    case CC_END_UTC: r_time(c, &k->end, 1); break;
+    case CC_INTERFACE: r_text(c, k->interface); break;
+    case CC_INTERFACE_IP: r_text(c, k->interface_ip); break;
+    case CC_REMOTE_IP: r_text(c, k->remote_ip); break;
+    case CC_REVERSE_DNS: r_text(c, k->reverse_dns); break;
+    case CC_DNS_VERIFIED: if( k->dns_verified>=0 ) sqlite3_result_int(c, k->dns_verified); break;
+    case CC_ACTION: r_text(c, k->action); break;
+    case CC_SENDER_GROUP: r_text(c, k->sender_group); break;
+    case CC_MATCH: r_text(c, k->match); break;
+    case CC_SBRS: if( k->has_sbrs ) sqlite3_result_double(c, k->sbrs); break;
+    case CC_COUNTRY: r_text(c, k->country); break;
+    case CC_TLS: r_text(c, tls_name(k->tls)); break;
+    case CC_TLS_PROTOCOL: r_text(c, k->tls_protocol); break;
+    case CC_TLS_CIPHER: r_text(c, k->tls_cipher); break;
+    case CC_MESSAGES: sqlite3_result_int(c, k->messages); break;
+    case CC_END_STATE: r_text(c, k->end_state==1 ? "closed" : k->end_state==2 ? "lost" : 0); break;
+    case CC_ERROR: r_text(c, k->error); break;
+    case CC_FILE: r_text(c, st->files[k->file]); break;
+    case CC_LINENO: sqlite3_result_int64(c, k->lineno); break;
+  }
+}
+
+static const char *conn_text(const mt_store *st, int r, int col){
+  return col==CC_REMOTE_IP ? st->conns[r].remote_ip : 0;
+}
+
+static const ent_def conn_def = {
+  "mailtrace_connections",
+  "CREATE TABLE x(host TEXT, icid INTEGER, start_ts TEXT, end_ts TEXT, start_utc TEXT,"
+  " end_utc TEXT, interface TEXT, interface_ip TEXT, remote_ip TEXT, reverse_dns TEXT,"
+  " dns_verified INTEGER, action TEXT, sender_group TEXT, match TEXT, sbrs REAL, country TEXT,"
+  " tls TEXT, tls_protocol TEXT, tls_cipher TEXT, messages INTEGER, end_state TEXT, error TEXT,"
+  " file TEXT, lineno INTEGER" ARGS_HIDDEN,
+  CC_N, { CC_HOST, CC_ICID, -1, -1 }, K_ICID,
+  conn_count, conn_lookup, conn_host, conn_column,
+  { CC_REMOTE_IP, -1 }, { "remote_ip", 0 }, conn_text
+};
+
+/* --------------------------------------------------------------- messages */
+
+enum { MC_HOST, MC_MID, MC_ICID, MC_START_TS, MC_END_TS, MC_START_UTC, MC_END_UTC,
+       MC_MAIL_FROM, MC_MESSAGE_ID, MC_SUBJECT, MC_SIZE, MC_RCPT_COUNT, MC_POLICY, MC_SPF,
+       MC_DKIM, MC_DMARC, MC_SPAM, MC_GRAYMAIL, MC_VIRUS, MC_VIRUS_NAMES, MC_AMP, MC_OUTBREAK,
+       MC_FILTERS, MC_QUARANTINE, MC_PARENT_MID, MC_PARENT_RELATION, MC_STATUS, MC_REASON,
+       MC_FILE, MC_LINENO, MC_N };
+
+static int msg_count(const mt_store *st){ return st->nmsg; }
+static int msg_host(const mt_store *st, int r){ return st->msgs[r].host; }
+static int msg_lookup(const mt_store *st, int role, int host, int64_t id, int k){
+  if( role==K_MID ) return k==0 ? mt_store_msg(st, host, id) : -1;
+  if( role==K_ICID ) return mt_store_msg_of_icid(st, host, id, k);
+  return -1;
+}
+static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
+  const mt_msg *m = &st->msgs[r];
+  switch( col ){
+    case MC_HOST: r_text(c, st->hosts[m->host]); break;
+    case MC_MID: r_id(c, m->mid); break;
+    case MC_ICID: r_id(c, m->icid); break;
+    case MC_START_TS: r_time(c, &m->start, 0); break;
+    case MC_END_TS: r_time(c, &m->end, 0); break;
+    case MC_START_UTC: r_time(c, &m->start, 1); break;
+    case MC_END_UTC: r_time(c, &m->end, 1); break;
+    case MC_MAIL_FROM: r_text(c, m->mail_from); break;
+    case MC_MESSAGE_ID: r_text(c, m->message_id); break;
+    case MC_SUBJECT: r_text(c, m->subject); break;
+    case MC_SIZE: r_id(c, m->size); break;
+    case MC_RCPT_COUNT: sqlite3_result_int(c, m->rcpt_count); break;
+    case MC_POLICY: r_text(c, m->policy); break;
+    case MC_SPF: r_text(c, m->spf); break;
+    case MC_DKIM: r_text(c, m->dkim); break;
+    case MC_DMARC: r_text(c, m->dmarc); break;
+    case MC_SPAM: r_text(c, m->spam); break;
+    case MC_GRAYMAIL: r_text(c, m->graymail); break;
+    case MC_VIRUS: r_text(c, m->virus); break;
+    case MC_VIRUS_NAMES: r_text(c, m->virus_names); break;
+    case MC_AMP: r_text(c, m->amp); break;
+    case MC_OUTBREAK: r_text(c, m->outbreak); break;
+    case MC_FILTERS: r_text(c, m->filters); break;
+    case MC_QUARANTINE: r_text(c, m->quarantine); break;
+    case MC_PARENT_MID: r_id(c, m->parent_mid); break;
+    case MC_PARENT_RELATION: r_text(c, m->parent_relation); break;
+    case MC_STATUS: r_text(c, mt_msg_status_name(m->status)); break;
+    case MC_REASON: r_text(c, m->reason); break;
+    case MC_FILE: r_text(c, st->files[m->file]); break;
+    case MC_LINENO: sqlite3_result_int64(c, m->lineno); break;
+  }
+}
+
+static const char *msg_text(const mt_store *st, int r, int col){
+  return col==MC_MAIL_FROM ? st->msgs[r].mail_from : col==MC_MESSAGE_ID ? st->msgs[r].message_id : 0;
+}
+
+static const ent_def msg_def = {
+  "mailtrace_messages",
+  "CREATE TABLE x(host TEXT, mid INTEGER, icid INTEGER, start_ts TEXT, end_ts TEXT,"
+  " start_utc TEXT, end_utc TEXT, mail_from TEXT, message_id TEXT, subject TEXT, size INTEGER,"
+  " rcpt_count INTEGER, policy TEXT, spf TEXT, dkim TEXT, dmarc TEXT, spam TEXT, graymail TEXT,"
+  " virus TEXT, virus_names TEXT, amp TEXT, outbreak TEXT, filters TEXT, quarantine TEXT,"
+  " parent_mid INTEGER, parent_relation TEXT, status TEXT, reason TEXT, file TEXT, lineno INTEGER"
+  ARGS_HIDDEN,
+  MC_N, { MC_HOST, MC_ICID, MC_MID, -1 }, K_MID,
+  msg_count, msg_lookup, msg_host, msg_column,
+  { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text
+};
+
+/* ------------------------------------------------------------- recipients */
+
+enum { RC_HOST, RC_MID, RC_RID, RC_RCPT_TO, RC_STATUS, RC_DCID, RC_ATTEMPTS, RC_DSN,
+       RC_RESPONSE, RC_END_TS, RC_END_UTC, RC_N };
+
+static int rcpt_count(const mt_store *st){ return st->nrcpt; }
+static int rcpt_host(const mt_store *st, int r){ return st->msgs[st->rcpts[r].msg].host; }
+static int rcpt_lookup(const mt_store *st, int role, int host, int64_t id, int k){
+  int mi, r;
+  if( role!=K_MID ) return -1;
+  mi = mt_store_msg(st, host, id);
+  if( mi<0 ) return -1;
+  for(r=st->msgs[mi].first_rcpt; r>=0 && k>0; r=st->rcpts[r].next) k--;
+  return r;
+}
+static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
+  const mt_rcpt *x = &st->rcpts[r];
+  const mt_msg *m = &st->msgs[x->msg];
+  switch( col ){
+    case RC_HOST: r_text(c, st->hosts[m->host]); break;
+    case RC_MID: r_id(c, m->mid); break;
+    case RC_RID: r_id(c, x->rid); break;
+    case RC_RCPT_TO: r_text(c, x->rcpt_to); break;
+    case RC_STATUS: r_text(c, mt_rcpt_status_name(x->status)); break;
+    case RC_DCID: r_id(c, x->dcid); break;
+    case RC_ATTEMPTS: sqlite3_result_int(c, x->attempts); break;
+    case RC_DSN: r_text(c, x->dsn); break;
+    case RC_RESPONSE: r_text(c, x->response); break;
+    case RC_END_TS: r_time(c, &x->end, 0); break;
+    case RC_END_UTC: r_time(c, &x->end, 1); break;
+  }
+}
+
+static const char *rcpt_text(const mt_store *st, int r, int col){
+  return col==RC_RCPT_TO ? st->rcpts[r].rcpt_to : 0;
+}
+
+static const ent_def rcpt_def = {
+  "mailtrace_recipients",
+  "CREATE TABLE x(host TEXT, mid INTEGER, rid INTEGER, rcpt_to TEXT, status TEXT, dcid INTEGER,"
+  " attempts INTEGER, dsn TEXT, response TEXT, end_ts TEXT, end_utc TEXT" ARGS_HIDDEN,
+  RC_N, { RC_HOST, -1, RC_MID, -1 }, -1,
+  rcpt_count, rcpt_lookup, rcpt_host, rcpt_column,
+  { RC_RCPT_TO, -1 }, { "rcpt_to", 0 }, rcpt_text
+};
+
+/* ------------------------------------------------------------- deliveries */
+
+enum { DC_HOST, DC_DCID, DC_MID, DC_RID, DC_START_TS, DC_END_TS, DC_START_UTC, DC_END_UTC,
+       DC_INTERFACE_IP, DC_DEST_IP, DC_DEST_PORT, DC_DOMAIN, DC_TLS, DC_TLS_PROTOCOL,
+       DC_TLS_CIPHER, DC_RESULT, DC_DSN, DC_REASON, DC_SMTP_CODE, DC_RESPONSE, DC_N };
+
+static int dlv_count(const mt_store *st){ return st->ndlv; }
+static int dlv_host(const mt_store *st, int r){ return st->dlvs[r].host; }
+static int dlv_lookup(const mt_store *st, int role, int host, int64_t id, int k){
+  if( role==K_DCID ) return mt_store_dlv_of_dcid(st, host, id, k);
+  if( role==K_MID ) return mt_store_dlv_of_mid(st, host, id, k);
+  return -1;
+}
+static void dlv_column(const mt_store *st, int r, int col, sqlite3_context *c){
+  const mt_dlv *d = &st->dlvs[r];
+  const mt_dconn *k = d->dconn>=0 ? &st->dconns[d->dconn] : 0;
+  switch( col ){
+    case DC_HOST: r_text(c, st->hosts[d->host]); break;
+    case DC_DCID: r_id(c, d->dcid); break;
+    case DC_MID: r_id(c, d->mid); break;
+    case DC_RID: r_id(c, d->rid); break;
+    case DC_START_TS: r_time(c, &d->start, 0); break;
+    case DC_END_TS: r_time(c, &d->end, 0); break;
+    case DC_START_UTC: r_time(c, &d->start, 1); break;
+    case DC_END_UTC: r_time(c, &d->end, 1); break;
+    case DC_INTERFACE_IP: if( k ) r_text(c, k->interface_ip); break;
+    case DC_DEST_IP: r_text(c, d->dest_ip ? d->dest_ip : k ? k->dest_ip : 0); break;
+    case DC_DEST_PORT: r_int_text(c, d->dest_port ? d->dest_port : k ? k->dest_port : 0); break;
+    case DC_DOMAIN: r_text(c, d->domain); break;
+    case DC_TLS: if( k ) r_text(c, tls_name(k->tls)); break;
+    case DC_TLS_PROTOCOL: if( k ) r_text(c, k->tls_protocol); break;
+    case DC_TLS_CIPHER: if( k ) r_text(c, k->tls_cipher); break;
+    case DC_RESULT: r_text(c, mt_dlv_result_name(d->result)); break;
+    case DC_DSN: r_text(c, d->dsn); break;
+    case DC_REASON: r_text(c, d->reason); break;
+    case DC_SMTP_CODE: r_int_text(c, d->smtp_code); break;
+    case DC_RESPONSE: r_text(c, d->response); break;
+  }
+}
+
+static const ent_def dlv_def = {
+  "mailtrace_deliveries",
+  "CREATE TABLE x(host TEXT, dcid INTEGER, mid INTEGER, rid INTEGER, start_ts TEXT, end_ts TEXT,"
+  " start_utc TEXT, end_utc TEXT, interface_ip TEXT, dest_ip TEXT, dest_port INTEGER,"
+  " domain TEXT, tls TEXT, tls_protocol TEXT, tls_cipher TEXT, result TEXT, dsn TEXT,"
+  " reason TEXT, smtp_code INTEGER, response TEXT" ARGS_HIDDEN,
+  DC_N, { DC_HOST, -1, DC_MID, DC_DCID }, -1,
+  dlv_count, dlv_lookup, dlv_host, dlv_column,
+  { -1, -1 }, { 0, 0 }, 0
+};
+
+/* ------------------------------------------------------------ the module */
+
+static int entConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                      sqlite3_vtab **ppVtab, char **pzErr, const ent_def *def){
+  ent_vtab *vt;
+  int rc = sqlite3_declare_vtab(db, def->schema);
+  if( rc ) return rc;
+  /* SQLITE_VTAB_DIRECTONLY: these tables read the files named by their
+  ** arguments; a view or trigger in a database file from someone else must
+  ** not be able to read your file system through them. */
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  vt = sqlite3_malloc(sizeof(*vt));
+  if( !vt ) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->ctx = pAux;
+  vt->def = def;
+  if( argc > 3 ){
+    rc = mt_args_add(&vt->args, argc-3, argv+3, 1, pzErr);
+    if( rc==SQLITE_OK ) rc = mt_args_expand(&vt->args, pzErr);
+    if( rc==SQLITE_OK && vt->args.nsource==0 ){
+      *pzErr = sqlite3_mprintf("%s: give at least one source (file, directory or glob)", argv[2]);
+      rc = SQLITE_ERROR;
+    }
+    if( rc ){ mt_args_free(&vt->args); sqlite3_free(vt); return rc; }
+    vt->bound = 1;
+  }
+  *ppVtab = &vt->base;
+  return SQLITE_OK;
+}
+
+#define DEF_CONNECT(fn, def) \
+  static int fn(sqlite3 *db, void *pAux, int argc, const char *const *argv, \
+                sqlite3_vtab **ppVtab, char **pzErr){ \
+    return entConnect(db, pAux, argc, argv, ppVtab, pzErr, &def); }
+DEF_CONNECT(connConnect, conn_def)
+DEF_CONNECT(msgConnect, msg_def)
+DEF_CONNECT(rcptConnect, rcpt_def)
+DEF_CONNECT(dlvConnect, dlv_def)
+
+static int entDisconnect(sqlite3_vtab *pVtab){
+  ent_vtab *vt = (ent_vtab*)pVtab;
+  mt_args_free(&vt->args);
+  sqlite3_free(vt);
+  return SQLITE_OK;
+}
+
+static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
+
+/* Arguments first (argv order = arg number), then at most one EQ per id
+** role (host, icid, mid, dcid) that the table can look up.  idxNum = number
+** of arguments; idxStr = "arg ... <role>=? ... [via index]". */
+static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
+  ent_vtab *vt = (ent_vtab*)pVtab;
+  const ent_def *def = vt->def;
+  int argAt[MT_MAX_ARGS], keyAt[K_COUNT];
+  int i, n = 0, nArg = 0, lookup = -1;
+  sqlite3_str *plan;
+
+  for(i=0; i<MT_MAX_ARGS; i++) argAt[i] = -1;
+  for(i=0; i<K_COUNT; i++) keyAt[i] = -1;
+  for(i=0; i<p->nConstraint; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    int r;
+    if( c->iColumn >= def->ncol ){
+      if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+      if( !c->usable ) return SQLITE_CONSTRAINT;
+      argAt[c->iColumn - def->ncol] = i;
+      continue;
+    }
+    if( !c->usable || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+    for(r=0; r<K_COUNT; r++){
+      if( def->key[r]==c->iColumn && def->key[r]>=0 && keyAt[r]<0 ) keyAt[r] = i;
+    }
+  }
+  plan = sqlite3_str_new(0);
+  for(i=0; i<MT_MAX_ARGS; i++){
+    if( argAt[i]<0 ) continue;
+    p->aConstraintUsage[argAt[i]].argvIndex = ++n;
+    p->aConstraintUsage[argAt[i]].omit = 1;
+    sqlite3_str_appendf(plan, "%sarg", nArg ? " " : "");
+    nArg++;
+  }
+  if( nArg>0 && vt->bound ){
+    sqlite3_free(sqlite3_str_finish(plan));
+    mt_vtab_error(pVtab, "this table was created with its sources; it takes no arguments");
+    return SQLITE_ERROR;
+  }
+  /* The lookup key: the unique one if constrained, else any id role. */
+  if( def->unique_key>=0 && keyAt[def->unique_key]>=0 ) lookup = def->unique_key;
+  for(i=K_ICID; i<K_COUNT && lookup<0; i++) if( keyAt[i]>=0 ) lookup = i;
+  if( keyAt[K_HOST]>=0 ){
+    p->aConstraintUsage[keyAt[K_HOST]].argvIndex = ++n;
+    p->aConstraintUsage[keyAt[K_HOST]].omit = 1;
+    sqlite3_str_appendf(plan, "%shost=?", sqlite3_str_length(plan) ? " " : "");
+  }
+  if( lookup>=0 ){
+    p->aConstraintUsage[keyAt[lookup]].argvIndex = ++n;
+    p->aConstraintUsage[keyAt[lookup]].omit = 1;
+    sqlite3_str_appendf(plan, "%s%s=? via index", sqlite3_str_length(plan) ? " " : "", azRole[lookup]);
+    if( lookup==def->unique_key ){
+      p->estimatedRows = keyAt[K_HOST]>=0 ? 1 : 2;
+      if( keyAt[K_HOST]>=0 ) p->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
+      p->estimatedCost = 10;
+    }else{
+      p->estimatedRows = 10;
+      p->estimatedCost = 50;
+    }
+  }else{
+    p->estimatedRows = 100000;
+    p->estimatedCost = keyAt[K_HOST]>=0 ? 50000 : 100000;
+  }
+  /* Text filters (remote_ip, mail_from, ...): checked in xFilter before a
+  ** row is returned; SQLite checks them again (omit = 0). */
+  for(i=0; i<2; i++){
+    int j;
+    if( def->filter_col[i]<0 ) continue;
+    for(j=0; j<p->nConstraint; j++){
+      const struct sqlite3_index_constraint *c = &p->aConstraint[j];
+      if( c->usable && c->op==SQLITE_INDEX_CONSTRAINT_EQ && c->iColumn==def->filter_col[i]
+       && p->aConstraintUsage[j].argvIndex==0 ){
+        p->aConstraintUsage[j].argvIndex = ++n;
+        p->aConstraintUsage[j].omit = 0;
+        sqlite3_str_appendf(plan, "%s%s=?", sqlite3_str_length(plan) ? " " : "", def->filter_label[i]);
+        if( lookup<0 ){ p->estimatedRows = 10; p->estimatedCost = 1000; }
+        break;
+      }
+    }
+  }
+  if( nArg==0 && !vt->bound ) p->estimatedCost = 1e300;   /* no source: xFilter says so */
+  p->idxNum = nArg;
+  p->idxStr = sqlite3_str_finish(plan);
+  p->needToFreeIdxStr = 1;
+  if( !p->idxStr ){
+    p->idxStr = sqlite3_mprintf("%s", "");
+    if( !p->idxStr ) return SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
+static int entOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
+  ent_cursor *c = sqlite3_malloc(sizeof(*c));
+  (void)pVtab;
+  if( !c ) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  *ppCursor = &c->base;
+  return SQLITE_OK;
+}
+
+static void ent_reset(ent_cursor *c){
+  store_release(c->es);
+  c->es = 0;
+  c->st = 0;
+  mt_args_free(&c->callargs);
+  c->nrows = 0;
+  c->i = 0;
+}
+
+static int entClose(sqlite3_vtab_cursor *cur){
+  ent_cursor *c = (ent_cursor*)cur;
+  ent_reset(c);
+  sqlite3_free(c->rows);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+static int add_row(ent_cursor *c, int r){
+  if( c->nrows==c->crows ){
+    int nc = c->crows ? c->crows*2 : 16;
+    int *na = sqlite3_realloc64(c->rows, sizeof(int)*(size_t)nc);
+    if( !na ) return SQLITE_NOMEM;
+    c->rows = na; c->crows = nc;
+  }
+  c->rows[c->nrows++] = r;
+  return SQLITE_OK;
+}
+
+static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                     int argc, sqlite3_value **argv){
+  ent_cursor *c = (ent_cursor*)cur;
+  ent_vtab *vt = (ent_vtab*)cur->pVtab;
+  const ent_def *def = vt->def;
+  const mt_args *args;
+  const char *zArgs[MT_MAX_ARGS];
+  char *err = 0;
+  int rc, i, iv = idxNum, host = -2, role = -1, useRows = 0;
+  int64_t id = 0;
+
+  ent_reset(c);
+  if( idxNum>0 ){
+    for(i=0; i<idxNum && i<argc; i++) zArgs[i] = (const char*)sqlite3_value_text(argv[i]);
+    rc = mt_args_add(&c->callargs, idxNum, zArgs, 0, &err);
+    if( rc==SQLITE_OK ) rc = mt_args_expand(&c->callargs, &err);
+    if( rc==SQLITE_OK && c->callargs.nsource==0 ){
+      err = sqlite3_mprintf("%s: give at least one source (file, directory or glob)", def->name);
+      rc = SQLITE_ERROR;
+    }
+    if( rc ) goto fail;
+    args = &c->callargs;
+  }else if( vt->bound ){
+    rc = mt_args_expand(&vt->args, &err);
+    if( rc ) goto fail;
+    args = &vt->args;
+  }else{
+    err = sqlite3_mprintf("%s: give a source, e.g. %s('/var/log/esa/')", def->name, def->name);
+    rc = SQLITE_ERROR;
+    goto fail;
+  }
+  rc = store_acquire(vt->ctx, args, &c->es, &err);
+  if( rc ) goto fail;
+  c->st = c->es->st;
+  c->total = def->count(c->st);
+
+  /* Constraints after the arguments, in idxStr order. */
+  if( idxStr ){
+    if( strstr(idxStr, "host=?") && iv<argc ){
+      const char *h = (const char*)sqlite3_value_text(argv[iv++]);
+      host = h ? mt_store_host(c->st, h) : -1;
+      useRows = 1;
+    }
+    for(i=K_ICID; i<K_COUNT; i++){
+      char tok[24];
+      snprintf(tok, sizeof(tok), "%s=? via index", azRole[i]);
+      if( strstr(idxStr, tok) && iv<argc ){
+        sqlite3_value *v = argv[iv++];
+        role = i;
+        useRows = 1;
+        int t = sqlite3_value_numeric_type(v);
+        if( t==SQLITE_INTEGER ) id = sqlite3_value_int64(v);
+        else if( t==SQLITE_FLOAT && sqlite3_value_double(v)==(double)(int64_t)sqlite3_value_double(v) ) id = (int64_t)sqlite3_value_double(v);
+        else role = -2;                                   /* no row can match */
+      }
+    }
+  }
+  if( useRows ){
+    c->nrows = 0;
+    if( role==-2 || host==-1 ){
+      /* an unknown host or a non-integer id: nothing */
+    }else if( role>=0 ){
+      int h, k, r;
+      for(h = host>=0 ? host : 0; h < (host>=0 ? host+1 : c->st->nhost); h++){
+        for(k=0; (r = def->lookup(c->st, role, h, id, k))>=0; k++){
+          if( (rc = add_row(c, r))!=SQLITE_OK ) return rc;
+        }
+      }
+      vt->ctx->last.index_hits++;
+    }else{
+      int r;
+      for(r=0; r<c->total; r++){
+        if( def->row_host(c->st, r)==host && (rc = add_row(c, r))!=SQLITE_OK ) return rc;
+      }
+    }
+    c->total = -1;
+  }
+  /* Text filters, in idxStr order after the id terms. */
+  for(i=0; i<2 && idxStr; i++){
+    char tok[32];
+    const char *want, *at;
+    int k, out;
+    if( def->filter_col[i]<0 ) continue;
+    snprintf(tok, sizeof(tok), "%s=?", def->filter_label[i]);
+    at = strstr(idxStr, tok);
+    if( !at || (at>idxStr && at[-1]!=' ') || iv>=argc ) continue;
+    want = (const char*)sqlite3_value_text(argv[iv++]);
+    if( c->total>=0 ){
+      /* materialise the full range first */
+      for(k=0; k<c->total; k++) if( (rc = add_row(c, k))!=SQLITE_OK ) return rc;
+      c->total = -1;
+    }
+    for(k=0, out=0; k<c->nrows; k++){
+      const char *z = def->text(c->st, c->rows[k], def->filter_col[i]);
+      if( want && z && strcmp(z, want)==0 ) c->rows[out++] = c->rows[k];
+    }
+    c->nrows = out;
+  }
+  c->i = 0;
+  return SQLITE_OK;
+
+fail:
+  mt_vtab_error(cur->pVtab, "%s", err ? err : "out of memory");
+  sqlite3_free(err);
+  return rc ? rc : SQLITE_ERROR;
+}
+
+static int entNext(sqlite3_vtab_cursor *cur){
+  ((ent_cursor*)cur)->i++;
+  return SQLITE_OK;
+}
+
+static int entEof(sqlite3_vtab_cursor *cur){
+  ent_cursor *c = (ent_cursor*)cur;
+  if( !c->st ) return 1;
+  return c->total>=0 ? c->i >= c->total : c->i >= c->nrows;
+}
+
+static int cur_row(const ent_cursor *c){
+  return c->total>=0 ? c->i : c->rows[c->i];
+}
+
+static int entColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
+  ent_cursor *c = (ent_cursor*)cur;
+  ent_vtab *vt = (ent_vtab*)cur->pVtab;
+  if( col < vt->def->ncol ) vt->def->column(c->st, cur_row(c), col, ctx);
+  return SQLITE_OK;
+}
+
+static int entRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
+  *pRowid = cur_row((ent_cursor*)cur) + 1;
+  return SQLITE_OK;
+}
+
+#define DEF_MODULE(var, connect) \
+  static sqlite3_module var = { 0, connect, connect, entBestIndex, entDisconnect, \
+    entDisconnect, entOpen, entClose, entFilter, entNext, entEof, entColumn, entRowid, \
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+DEF_MODULE(connModule, connConnect)
+DEF_MODULE(msgModule, msgConnect)
+DEF_MODULE(rcptModule, rcptConnect)
+DEF_MODULE(dlvModule, dlvConnect)
+
+/* --------------------------------------------------------- mailtrace_open */
+
+/* mailtrace_open(source, ...): (re)create temp.lines, temp.connections,
+** temp.messages, temp.recipients, temp.deliveries over the sources; returns
+** the number of files found. */
+static void openFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  static const char *const azTab[][2] = {
+    { "lines", "mailtrace_lines" }, { "connections", "mailtrace_connections" },
+    { "messages", "mailtrace_messages" }, { "recipients", "mailtrace_recipients" },
+    { "deliveries", "mailtrace_deliveries" }
+  };
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  mt_args a;
+  sqlite3_str *list;
+  char *zList, *err = 0;
+  const char *zArgs[MT_MAX_ARGS];
+  int i, rc, nfile;
+
+  if( argc<1 || argc>MT_MAX_ARGS ){
+    sqlite3_result_error(ctx, "mailtrace_open: give 1 to 16 sources or options", -1);
+    return;
+  }
+  memset(&a, 0, sizeof(a));
+  for(i=0; i<argc; i++) zArgs[i] = (const char*)sqlite3_value_text(argv[i]);
+  rc = mt_args_add(&a, argc, zArgs, 0, &err);
+  if( rc==SQLITE_OK ) rc = mt_args_expand(&a, &err);
+  if( rc==SQLITE_OK && a.nsource==0 ){
+    err = sqlite3_mprintf("mailtrace_open: give at least one source (file, directory or glob)");
+    rc = SQLITE_ERROR;
+  }
+  nfile = a.files.n;
+  mt_args_free(&a);
+  if( rc ){
+    sqlite3_result_error(ctx, err ? err : "out of memory", -1);
+    sqlite3_free(err);
+    return;
+  }
+  list = sqlite3_str_new(db);
+  for(i=0; i<argc; i++) sqlite3_str_appendf(list, "%s%Q", i ? ", " : "", zArgs[i]);
+  zList = sqlite3_str_finish(list);
+  if( !zList ){ sqlite3_result_error_nomem(ctx); return; }
+  for(i=0; i<5 && rc==SQLITE_OK; i++){
+    char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS temp.%s;"
+                                "CREATE VIRTUAL TABLE temp.%s USING %s(%s);",
+                                azTab[i][0], azTab[i][0], azTab[i][1], zList);
+    if( !sql ){ rc = SQLITE_NOMEM; break; }
+    rc = sqlite3_exec(db, sql, 0, 0, &err);
+    sqlite3_free(sql);
+  }
+  sqlite3_free(zList);
+  if( rc ){
+    char *z = sqlite3_mprintf("mailtrace_open: %s", err ? err : sqlite3_errstr(rc));
+    sqlite3_result_error(ctx, z ? z : "mailtrace_open failed", -1);
+    sqlite3_free(z);
+    sqlite3_free(err);
+    return;
+  }
+  sqlite3_result_int(ctx, nfile);
+}
+
+int mt_register_entities(sqlite3 *db, mt_ctx *ctx){
+  int rc = sqlite3_create_module_v2(db, "mailtrace_connections", &connModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_messages", &msgModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_recipients", &rcptModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_deliveries", &dlvModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  /* SQLITE_DIRECTONLY: mailtrace_open reads the file system and creates
+  ** tables; only top-level SQL may call it, never a view or trigger. */
+  if( rc==SQLITE_OK ) rc = sqlite3_create_function(db, "mailtrace_open", -1,
+         SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, openFunc, 0, 0);
+  return rc;
+}

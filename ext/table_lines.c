@@ -77,6 +77,7 @@ static int linesConnect(sqlite3 *db, void *pAux, int argc, const char *const *ar
   vt->ctx = (mt_ctx*)pAux;
   if( argc > 3 ){
     rc = mt_args_add(&vt->args, argc-3, argv+3, 1, pzErr);
+    if( rc==SQLITE_OK ) rc = mt_args_expand(&vt->args, pzErr);   /* fail early on a bad path */
     if( rc==SQLITE_OK && vt->args.nsource==0 ){
       *pzErr = sqlite3_mprintf("%s: give at least one source (file, directory or glob)", argv[2]);
       rc = SQLITE_ERROR;
@@ -204,6 +205,7 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   }
   if( idxNum>0 ){
     rc = mt_args_add(&c->callargs, idxNum, zArgs, 0, &err);
+    if( rc==SQLITE_OK ) rc = mt_args_expand(&c->callargs, &err);
     if( rc==SQLITE_OK && c->callargs.nsource==0 ){
       err = sqlite3_mprintf("mailtrace_lines: give at least one source (file, directory or glob)");
       rc = SQLITE_ERROR;
@@ -215,6 +217,12 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     }
     c->args = &c->callargs;
   }else if( vt->bound ){
+    rc = mt_args_expand(&vt->args, &err);
+    if( rc ){
+      mt_vtab_error(cur->pVtab, "%s", err ? err : "out of memory");
+      sqlite3_free(err);
+      return rc;
+    }
     c->args = &vt->args;
   }else{
     mt_vtab_error(cur->pVtab, "mailtrace_lines: give a source, e.g. mailtrace_lines('/var/log/esa/')");

@@ -36,7 +36,7 @@ int mt_args_add(mt_args *a, int argc, const char *const *argv, int dequote_args,
   int i;
   *pzErr = 0;
   for(i=0; i<argc; i++){
-    char *arg, *err = 0;
+    char *arg, *err = 0, **nr;
     int rc;
     if( argv[i]==0 ){ *pzErr = sqlite3_mprintf("argument %d is NULL: give a file, directory or glob", i+1); return SQLITE_ERROR; }
     if( dequote_args ){
@@ -54,29 +54,51 @@ int mt_args_add(mt_args *a, int argc, const char *const *argv, int dequote_args,
     }
     if( !arg ) return SQLITE_NOMEM;
     rc = mt_opts_parse(&a->opts, arg, &err);
-    if( rc==0 ){
-      if( mt_files_add(&a->files, arg, &err) ){
-        *pzErr = sqlite3_mprintf("%s", err ? err : "out of memory");
-        free(err);
-        sqlite3_free(arg);
-        return SQLITE_ERROR;
-      }
-      a->nsource++;
-    }else if( err ){
+    if( rc && err ){
       *pzErr = sqlite3_mprintf("%s", err);
       free(err);
       sqlite3_free(arg);
       return SQLITE_ERROR;
     }
-    sqlite3_free(arg);
+    if( rc==0 ) a->nsource++;
+    nr = sqlite3_realloc64(a->raw, sizeof(char*)*(size_t)(a->nraw+1));
+    if( !nr ){ sqlite3_free(arg); return SQLITE_NOMEM; }
+    a->raw = nr;
+    a->raw[a->nraw++] = arg;
+  }
+  return SQLITE_OK;
+}
+
+int mt_args_expand(mt_args *a, char **pzErr){
+  int i;
+  *pzErr = 0;
+  mt_files_free(&a->files);
+  for(i=0; i<a->nraw; i++){
+    char *err = 0;
+    mt_opts scratch;
+    memset(&scratch, 0, sizeof(scratch));
+    if( mt_opts_parse(&scratch, a->raw[i], &err) ){ mt_opts_free(&scratch); free(err); continue; }
+    if( mt_files_add(&a->files, a->raw[i], &err) ){
+      *pzErr = sqlite3_mprintf("%s", err ? err : "out of memory");
+      free(err);
+      return err ? SQLITE_ERROR : SQLITE_NOMEM;
+    }
   }
   return SQLITE_OK;
 }
 
 void mt_args_free(mt_args *a){
+  int i;
+  for(i=0; i<a->nraw; i++) sqlite3_free(a->raw[i]);
+  sqlite3_free(a->raw);
+  a->raw = 0; a->nraw = 0;
   mt_files_free(&a->files);
   mt_opts_free(&a->opts);
   a->nsource = 0;
+}
+
+char *mt_sql_quote(const char *z){
+  return sqlite3_mprintf("%Q", z);
 }
 
 mt_ctx *mt_ctx_ref(mt_ctx *c){

@@ -35,15 +35,25 @@ typedef struct mt_ctx {
 
 /* Sources and options of a table, from CREATE arguments or call arguments. */
 typedef struct mt_args {
-  mt_filelist files;
+  char **raw;             /* the arguments as given (quotes removed) */
+  int nraw;
+  mt_filelist files;      /* sources expanded by mt_args_expand() */
   mt_opts opts;
   int nsource;
 } mt_args;
 
-/* Take argv (each a source or name=value; SQL quotes removed when `dequote`).
-** Errors name the argument; *pzErr is sqlite3_malloc'd. */
+/* Take argv (each a source or name=value; SQL quotes removed when `dequote`):
+** options are parsed now, sources are only checked to exist.  Errors name the
+** argument; *pzErr is sqlite3_malloc'd. */
 int mt_args_add(mt_args *a, int argc, const char *const *argv, int dequote, char **pzErr);
+
+/* (Re)list the files of every source: a table created once sees the files
+** that rotation added since.  *pzErr is sqlite3_malloc'd. */
+int mt_args_expand(mt_args *a, char **pzErr);
 void mt_args_free(mt_args *a);
+
+/* Quote `z` as an SQL string literal (sqlite3_malloc'd). */
+char *mt_sql_quote(const char *z);
 
 /* Take a reference for one more registration; mt_ctx_unref is the
 ** destructor passed to sqlite3_create_function_v2/create_module_v2, so the

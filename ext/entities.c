@@ -1,0 +1,1010 @@
+/*
+** entities.c — build connections, messages, recipients and deliveries from
+** the event stream (see entities.h; column semantics in docs/tables.md).
+**
+** Lines arrive in file order.  Each event updates the entity it names,
+** creating it when it is first seen (a log set may start in the middle of a
+** connection, and link lines such as "MID b was generated based on MID a"
+** come before the child's own Start MID).  Statuses that depend on all lines
+** (a message's fate) are derived once, in mt_store_finish().
+**
+** Strings are copied into an arena owned by the store; entities point into
+** it.  Every allocation is checked: on failure the store is marked `oom`
+** and the build reports SQLITE_NOMEM through the caller.
+*/
+#include "entities.h"
+#include "events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------------ arena */
+
+typedef struct mt_arena {
+  struct mt_arena *next;
+  size_t used, cap;
+  char data[];
+} mt_arena;
+
+static char *arena_alloc(mt_store *st, size_t n){
+  mt_arena *a = st->arena;
+  if( !a || a->used + n > a->cap ){
+    size_t cap = n > 65536 ? n : 1024*1024 - sizeof(mt_arena);
+    mt_arena *b = malloc(sizeof(mt_arena) + cap);
+    if( !b ){ st->oom = 1; return 0; }
+    b->next = a; b->used = 0; b->cap = cap;
+    st->arena = a = b;
+  }
+  a->used += n;
+  return a->data + a->used - n;
+}
+
+static const char *arena_str(mt_store *st, const char *p, size_t n){
+  char *z = arena_alloc(st, n+1);
+  if( !z ) return 0;
+  memcpy(z, p, n);
+  z[n] = 0;
+  return z;
+}
+
+/* -------------------------------------------------------------------- map */
+
+static uint64_t mix(const int64_t k[4]){
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for(int i=0; i<4; i++){
+    h ^= (uint64_t)k[i] + 0x9e3779b97f4a7c15ULL + (h<<6) + (h>>2);
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+  }
+  return h;
+}
+
+static int map_get(const mt_map *m, int64_t a, int64_t b, int64_t c, int64_t d){
+  int64_t k[4] = {a, b, c, d};
+  uint64_t i;
+  if( m->cap==0 ) return -1;
+  for(i = mix(k) & (m->cap-1); m->slots[i].v >= 0; i = (i+1) & (m->cap-1)){
+    const struct mt_slot *s = &m->slots[i];
+    if( s->k[0]==a && s->k[1]==b && s->k[2]==c && s->k[3]==d ) return s->v;
+  }
+  return -1;
+}
+
+static int map_grow(mt_map *m){
+  uint64_t ncap = m->cap ? m->cap*2 : 1024, i;
+  struct mt_slot *ns = malloc(sizeof(struct mt_slot)*ncap), *old = m->slots;
+  if( !ns ) return -1;
+  for(i=0; i<ncap; i++) ns[i].v = -1;
+  for(i=0; i<m->cap; i++){
+    if( old[i].v >= 0 ){
+      uint64_t j = mix(old[i].k) & (ncap-1);
+      while( ns[j].v >= 0 ) j = (j+1) & (ncap-1);
+      ns[j] = old[i];
+    }
+  }
+  free(old);
+  m->slots = ns;
+  m->cap = ncap;
+  return 0;
+}
+
+/* Insert or replace.  Returns 0 or -1 (out of memory). */
+static int map_put(mt_map *m, int64_t a, int64_t b, int64_t c, int64_t d, int v){
+  int64_t k[4] = {a, b, c, d};
+  uint64_t i;
+  if( (m->n+1)*2 > m->cap && map_grow(m) ) return -1;
+  for(i = mix(k) & (m->cap-1); m->slots[i].v >= 0; i = (i+1) & (m->cap-1)){
+    struct mt_slot *s = &m->slots[i];
+    if( s->k[0]==a && s->k[1]==b && s->k[2]==c && s->k[3]==d ){ s->v = v; return 0; }
+  }
+  memcpy(m->slots[i].k, k, sizeof(k));
+  m->slots[i].v = v;
+  m->n++;
+  return 0;
+}
+
+static void map_free(mt_map *m){ free(m->slots); memset(m, 0, sizeof(*m)); }
+
+/* Append v to the list under (tag, a, b): kept as (tag, a, b, -1) → count and
+** (tag, a, b, k) → the k-th value. */
+static int list_add(mt_store *st, mt_map *m, int64_t a, int64_t b, int v){
+  int n = map_get(m, a, b, -1, 0);
+  if( n<0 ) n = 0;
+  if( map_put(m, a, b, n, 1, v) || map_put(m, a, b, -1, 0, n+1) ){ st->oom = 1; return -1; }
+  return 0;
+}
+static int list_at(const mt_map *m, int64_t a, int64_t b, int k){
+  return k<0 ? -1 : map_get(m, a, b, k, 1);
+}
+
+/* ------------------------------------------------------------- growables */
+
+#define GROW(st, arr, n, cap) do{ \
+  if( (n) >= (cap) ){ \
+    int nc_ = (cap) ? (cap)*2 : 256; \
+    void *na_ = realloc((arr), sizeof(*(arr))*(size_t)nc_); \
+    if( !na_ ){ (st)->oom = 1; return -1; } \
+    (arr) = na_; (cap) = nc_; \
+  } }while(0)
+
+mt_store *mt_store_new(void){
+  return calloc(1, sizeof(mt_store));
+}
+
+void mt_store_free(mt_store *st){
+  int i;
+  if( !st ) return;
+  while( st->arena ){ mt_arena *n = st->arena->next; free(st->arena); st->arena = n; }
+  for(i=0; i<st->nhost; i++) free(st->hosts[i]);
+  for(i=0; i<st->nfile; i++) free(st->files[i]);
+  free(st->hosts); free(st->files);
+  free(st->conns); free(st->msgs); free(st->rcpts); free(st->dconns); free(st->dlvs);
+  map_free(&st->conn_by_id); map_free(&st->msg_by_id); map_free(&st->dconn_by_id);
+  map_free(&st->dlv_by_key); map_free(&st->rcpt_by_rid);
+  map_free(&st->msgs_by_icid); map_free(&st->dlvs_by_dcid); map_free(&st->dlvs_by_mid);
+  free(st);
+}
+
+/* ---------------------------------------------------------------- strings */
+
+static const char *span_str(mt_store *st, const mt_event *ev, int f){
+  if( !mt_has(ev, f) ) return 0;
+  return arena_str(st, ev->f[f].p, (size_t)ev->f[f].n);
+}
+
+/* "<a@b>" → "a@b"; "<>" → "". */
+static const char *addr_str(mt_store *st, const mt_event *ev, int f){
+  const char *p; int n;
+  if( !mt_has(ev, f) ) return 0;
+  p = ev->f[f].p; n = ev->f[f].n;
+  while( n>0 && p[n-1]==' ' ) n--;
+  if( n>=2 && p[0]=='<' && p[n-1]=='>' ){ p++; n -= 2; }
+  return arena_str(st, p, (size_t)n);
+}
+
+/* A Python-repr string 'x' / "x" → x (the quote's own escapes undone,
+** other escapes such as \r\n kept as written); bare text as is. */
+static const char *unquote(mt_store *st, const char *p, int n){
+  char q, *z;
+  int i, j;
+  while( n>0 && p[n-1]==' ' ) n--;
+  if( n<2 || (p[0]!='\'' && p[0]!='"') || p[n-1]!=p[0] ) return arena_str(st, p, (size_t)n);
+  q = p[0];
+  z = arena_alloc(st, (size_t)n);
+  if( !z ) return 0;
+  for(i=1, j=0; i<n-1; i++){
+    if( p[i]=='\\' && i+1<n-1 && p[i+1]==q ){ z[j++] = q; i++; }
+    else z[j++] = p[i];
+  }
+  z[j] = 0;
+  return z;
+}
+static const char *unquote_f(mt_store *st, const mt_event *ev, int f){
+  return mt_has(ev, f) ? unquote(st, ev->f[f].p, ev->f[f].n) : 0;
+}
+
+/* A repr list "'a', "b's", 'c'" → "a, b's, c" (joined with `sep`). */
+static const char *unquote_list(mt_store *st, const char *p, int n, const char *sep){
+  char *z = arena_alloc(st, (size_t)n + 1 + (size_t)n/2*strlen(sep));
+  int i = 0, j = 0, first = 1;
+  if( !z ) return 0;
+  while( i<n ){
+    while( i<n && (p[i]==' ' || p[i]==',') ) i++;
+    if( i>=n ) break;
+    if( !first ){ size_t k = strlen(sep); memcpy(z+j, sep, k); j += (int)k; }
+    first = 0;
+    if( p[i]=='\'' || p[i]=='"' ){
+      char q = p[i++];
+      while( i<n && p[i]!=q ){
+        if( p[i]=='\\' && i+1<n && p[i+1]==q ){ z[j++] = q; i += 2; continue; }
+        z[j++] = p[i++];
+      }
+      i++;
+    }else{
+      while( i<n && p[i]!=',' ) z[j++] = p[i++];
+    }
+  }
+  z[j] = 0;
+  return z;
+}
+
+static const char *lower_word(mt_store *st, const mt_event *ev, int f){
+  char *z;
+  int i;
+  if( !mt_has(ev, f) ) return 0;
+  z = (char*)arena_str(st, ev->f[f].p, (size_t)ev->f[f].n);
+  if( z ) for(i=0; z[i]; i++) if( z[i]>='A' && z[i]<='Z' ) z[i] = (char)(z[i]-'A'+'a');
+  return z;
+}
+
+static const char *nz(const char *z){ return z ? z : ""; }
+
+static const char *cat3(mt_store *st, const char *a, const char *b, const char *c){
+  size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
+  char *z = arena_alloc(st, na+nb+nc+1);
+  if( !z ) return 0;
+  memcpy(z, a, na); memcpy(z+na, b, nb); memcpy(z+na+nb, c, nc);
+  z[na+nb+nc] = 0;
+  return z;
+}
+
+/* Add a filter name to a comma-separated list, once. */
+static void add_filter(mt_store *st, mt_msg *m, const char *name){
+  if( !name || !*name ) return;
+  if( m->filters ){
+    const char *p = m->filters;
+    size_t n = strlen(name);
+    while( p ){
+      if( strncmp(p, name, n)==0 && (p[n]==0 || p[n]==',') ) return;
+      p = strchr(p, ',');
+      if( p ) p += 2;
+    }
+    m->filters = cat3(st, m->filters, ", ", name);
+  }else{
+    m->filters = name;
+  }
+}
+
+/* ---------------------------------------------------------------- entities */
+
+static int host_id(mt_store *st, const char *h, int n){
+  int i;
+  for(i=st->nhost-1; i>=0; i--){
+    if( (int)strlen(st->hosts[i])==n && memcmp(st->hosts[i], h, (size_t)n)==0 ) return i;
+  }
+  {
+    char **na = realloc(st->hosts, sizeof(char*)*(size_t)(st->nhost+1));
+    if( !na ){ st->oom = 1; return -1; }
+    st->hosts = na;
+    st->hosts[st->nhost] = strndup(h, (size_t)n);
+    if( !st->hosts[st->nhost] ){ st->oom = 1; return -1; }
+    return st->nhost++;
+  }
+}
+
+int mt_store_host(const mt_store *st, const char *h){
+  int i;
+  for(i=0; i<st->nhost; i++) if( strcmp(st->hosts[i], h)==0 ) return i;
+  return -1;
+}
+
+static mt_when when_of(const mt_scan *s){
+  mt_when w;
+  w.local = s->t_local; w.utc = s->t_utc; w.set = s->has_time;
+  return w;
+}
+
+static void when_max(mt_when *w, mt_when x){
+  if( x.set && (!w->set || x.utc >= w->utc) ) *w = x;
+}
+
+typedef struct ctx { mt_store *st; const mt_scan *s; const mt_event *ev; int host; int file; } ctx;
+
+static int new_conn(ctx *c, int64_t icid){
+  mt_store *st = c->st;
+  mt_conn *k;
+  GROW(st, st->conns, st->nconn, st->cconn);
+  k = &st->conns[st->nconn];
+  memset(k, 0, sizeof(*k));
+  k->host = c->host; k->icid = icid; k->dns_verified = -1;
+  k->file = c->file; k->lineno = c->s->lineno;
+  if( map_put(&st->conn_by_id, c->host, icid, 0, 0, st->nconn) ){ st->oom = 1; return -1; }
+  return st->nconn++;
+}
+
+static int get_conn(ctx *c, int64_t icid){
+  int i = map_get(&c->st->conn_by_id, c->host, icid, 0, 0);
+  return i>=0 ? i : new_conn(c, icid);
+}
+
+static int new_msg(ctx *c, int64_t mid){
+  mt_store *st = c->st;
+  mt_msg *m;
+  GROW(st, st->msgs, st->nmsg, st->cmsg);
+  m = &st->msgs[st->nmsg];
+  memset(m, 0, sizeof(*m));
+  m->host = c->host; m->mid = mid; m->icid = -1; m->size = -1; m->parent_mid = -1;
+  m->first_rcpt = m->last_rcpt = -1;
+  m->file = c->file; m->lineno = c->s->lineno;
+  if( map_put(&st->msg_by_id, c->host, mid, 0, 0, st->nmsg) ){ st->oom = 1; return -1; }
+  return st->nmsg++;
+}
+
+static int get_msg(ctx *c, int64_t mid){
+  int i = map_get(&c->st->msg_by_id, c->host, mid, 0, 0);
+  return i>=0 ? i : new_msg(c, mid);
+}
+
+static int new_rcpt(ctx *c, int mi, int64_t rid){
+  mt_store *st = c->st;
+  mt_rcpt *r;
+  mt_msg *m;
+  GROW(st, st->rcpts, st->nrcpt, st->crcpt);
+  r = &st->rcpts[st->nrcpt];
+  memset(r, 0, sizeof(*r));
+  r->msg = mi; r->rid = rid; r->dcid = -1; r->next = -1;
+  m = &st->msgs[mi];
+  if( m->last_rcpt>=0 ) st->rcpts[m->last_rcpt].next = st->nrcpt;
+  else m->first_rcpt = st->nrcpt;
+  m->last_rcpt = st->nrcpt;
+  if( rid>=0 && map_put(&st->rcpt_by_rid, mi, rid, 0, 0, st->nrcpt) ){ st->oom = 1; return -1; }
+  return st->nrcpt++;
+}
+
+static int get_rcpt(ctx *c, int mi, int64_t rid){
+  int i = map_get(&c->st->rcpt_by_rid, mi, rid, 0, 0);
+  return i>=0 ? i : new_rcpt(c, mi, rid);
+}
+
+static int get_dconn(ctx *c, int64_t dcid, int create){
+  mt_store *st = c->st;
+  mt_dconn *d;
+  int i = map_get(&st->dconn_by_id, c->host, dcid, 0, 0);
+  if( i>=0 || !create ) return i;
+  GROW(st, st->dconns, st->ndconn, st->cdconn);
+  d = &st->dconns[st->ndconn];
+  memset(d, 0, sizeof(*d));
+  d->host = c->host; d->dcid = dcid;
+  if( map_put(&st->dconn_by_id, c->host, dcid, 0, 0, st->ndconn) ){ st->oom = 1; return -1; }
+  return st->ndconn++;
+}
+
+/* A delivery attempt row.  `fresh`: a new attempt even if one exists for the
+** same key (DCID 0 bounces and repeated attempts on one connection). */
+static int get_dlv(ctx *c, int64_t dcid, int64_t mid, int64_t rid, int fresh){
+  mt_store *st = c->st;
+  mt_dlv *d;
+  int i = fresh ? -1 : map_get(&st->dlv_by_key, c->host, dcid, mid, rid);
+  if( i>=0 ) return i;
+  GROW(st, st->dlvs, st->ndlv, st->cdlv);
+  d = &st->dlvs[st->ndlv];
+  memset(d, 0, sizeof(*d));
+  d->host = c->host; d->dcid = dcid; d->mid = mid; d->rid = rid;
+  d->dconn = dcid>0 ? get_dconn(c, dcid, 0) : -1;
+  if( d->dconn>=0 ){
+    const mt_dconn *k = &st->dconns[d->dconn];
+    d->dest_ip = k->dest_ip; d->dest_port = k->dest_port;
+  }
+  if( map_put(&st->dlv_by_key, c->host, dcid, mid, rid, st->ndlv) ){ st->oom = 1; return -1; }
+  if( list_add(st, &st->dlvs_by_dcid, c->host, dcid, st->ndlv) ) return -1;
+  if( mid>=0 && list_add(st, &st->dlvs_by_mid, c->host, mid, st->ndlv) ) return -1;
+  return st->ndlv++;
+}
+
+/* --------------------------------------------------------------- handlers */
+
+static double parse_sbrs(const char *z, int *ok){
+  char *end;
+  double v;
+  *ok = 0;
+  if( !z || !*z ) return 0;
+  v = strtod(z, &end);
+  if( end==z || *end ) return 0;
+  *ok = 1;
+  return v;
+}
+
+/* The body without its leading "ICID n " (for error texts). */
+static const char *body_after_id(ctx *c){
+  const char *b = c->s->ln.body, *e = b + c->s->ln.body_len;
+  const char *sp = (e - b > 5) ? memchr(b+5, ' ', (size_t)(e-b-5)) : 0;
+  return sp ? arena_str(c->st, sp+1, (size_t)(e-sp-1)) : arena_str(c->st, b, (size_t)(e-b));
+}
+
+static void on_icid(ctx *c){
+  const mt_event *ev = c->ev;
+  mt_store *st = c->st;
+  mt_conn *k;
+  int i;
+  if( ev->kind==MT_EV_ICID_NEW ){
+    i = map_get(&st->conn_by_id, c->host, ev->icid, 0, 0);
+    /* A second "New SMTP ICID" for one id is a new connection (restart). */
+    if( i<0 || st->conns[i].start.set || st->conns[i].remote_ip ) i = new_conn(c, ev->icid);
+  }else if( ev->kind==MT_EV_ICID_HAT && ev->icid==0 ){
+    i = new_conn(c, 0);            /* TCPREFUSE with ICID 0: one row per refusal */
+  }else{
+    i = get_conn(c, ev->icid);
+  }
+  if( i<0 ) return;
+  k = &st->conns[i];
+  switch( ev->kind ){
+    case MT_EV_ICID_NEW:
+      k->start = when_of(c->s);
+      k->file = c->file; k->lineno = c->s->lineno;
+      k->interface = span_str(st, ev, MT_F_IFACE);
+      k->interface_ip = span_str(st, ev, MT_F_IFACE_IP);
+      k->remote_ip = span_str(st, ev, MT_F_REMOTE_IP);
+      if( mt_has(ev, MT_F_RDNS) && !(ev->f[MT_F_RDNS].n==7 && memcmp(ev->f[MT_F_RDNS].p, "unknown", 7)==0) ){
+        k->reverse_dns = span_str(st, ev, MT_F_RDNS);
+      }
+      if( mt_has(ev, MT_F_VERIFIED) ) k->dns_verified = ev->f[MT_F_VERIFIED].p[0]=='y';
+      break;
+    case MT_EV_ICID_HAT:
+      if( !k->start.set ){ k->start = when_of(c->s); k->file = c->file; k->lineno = c->s->lineno; }
+      k->action = span_str(st, ev, MT_F_ACTION);
+      k->sender_group = span_str(st, ev, MT_F_SG);
+      k->match = span_str(st, ev, MT_F_MATCH);
+      k->country = span_str(st, ev, MT_F_COUNTRY);
+      {
+        const char *z = span_str(st, ev, MT_F_SBRS);
+        k->sbrs = parse_sbrs(z, &k->has_sbrs);
+      }
+      if( ev->icid==0 ){ k->end = when_of(c->s); k->end_state = 1; }
+      break;
+    case MT_EV_ICID_SBRS: {
+      const char *z = span_str(st, ev, MT_F_SBRS);
+      k->sbrs = parse_sbrs(z, &k->has_sbrs);
+      break;
+    }
+    case MT_EV_ICID_TLS:
+      k->tls = 1;
+      k->tls_protocol = span_str(st, ev, MT_F_TLS_PROTO);
+      k->tls_cipher = span_str(st, ev, MT_F_TLS_CIPHER);
+      break;
+    case MT_EV_ICID_TLS_FAILED:
+    case MT_EV_ICID_TLS_REQUIRED:
+      k->tls = 2;
+      k->error = body_after_id(c);
+      break;
+    case MT_EV_ICID_CLOSE:
+      k->end_state = 1; k->end = when_of(c->s);
+      break;
+    case MT_EV_ICID_LOST:
+      k->end_state = 2; k->end = when_of(c->s);
+      break;
+    case MT_EV_ICID_LOST_NO_CMD:
+      k->end_state = 2; k->end = when_of(c->s);
+      if( !k->remote_ip ) k->remote_ip = span_str(st, ev, MT_F_REMOTE_IP);
+      k->error = span_str(st, ev, MT_F_REASON);
+      break;
+    case MT_EV_ICID_RECEIVING_FAILED:
+      k->error = cat3(st, "Receiving Failed: ", nz(span_str(st, ev, MT_F_REASON)), "");
+      break;
+    case MT_EV_ICID_INJECTION_FAILED:
+      k->error = cat3(st, "Injection Failed: ", nz(span_str(st, ev, MT_F_REASON)), "");
+      break;
+    case MT_EV_ICID_SENDER_REJECTED:
+    case MT_EV_ICID_INVALID_SENDER:
+    case MT_EV_ICID_DISCONNECTED:
+    case MT_EV_ICID_BAD_COMMAND:
+      if( !k->error ) k->error = body_after_id(c);
+      break;
+    case MT_EV_ICID_KILLED:
+      k->end_state = 2; k->end = when_of(c->s);
+      break;
+  }
+}
+
+static void msg_touch(ctx *c, mt_msg *m){
+  when_max(&m->end, when_of(c->s));
+}
+
+/* The spam verdict word of "spam negative" / "bulk" / "using cached verdict". */
+static const char *spam_word(mt_store *st, const mt_event *ev){
+  const char *p; int n;
+  if( !mt_has(ev, MT_F_VERDICT) ) return 0;
+  p = ev->f[MT_F_VERDICT].p; n = ev->f[MT_F_VERDICT].n;
+  if( n>=5 && memcmp(p, "spam ", 5)==0 ){ p += 5; n -= 5; }
+  if( n>=5 && memcmp(p, "using", 5)==0 ) return 0;     /* cached: no new verdict */
+  { int k = 0; while( k<n && p[k]!=' ' ) k++; n = k; }
+  return arena_str(st, p, (size_t)n);
+}
+
+static int span_is(const mt_event *ev, int f, const char *z){
+  size_t n = strlen(z);
+  return mt_has(ev, f) && (size_t)ev->f[f].n==n && memcmp(ev->f[f].p, z, n)==0;
+}
+
+static void link_child(ctx *c, int64_t parent, int64_t child, const char *rel){
+  int ci = get_msg(c, child);
+  mt_msg *m;
+  if( ci<0 ) return;
+  m = &c->st->msgs[ci];
+  m->parent_mid = parent;
+  m->parent_relation = rel;
+  msg_touch(c, m);
+}
+
+/* The RIDs a line names: a bracketed list, or one RID. */
+typedef struct rid_iter { mt_span s; int single, done; int64_t one; } rid_iter;
+
+static void rid_begin(rid_iter *it, const mt_event *ev){
+  it->single = !mt_has(ev, MT_F_RIDS);
+  it->s = ev->f[MT_F_RIDS];
+  it->one = ev->rid;
+  it->done = 0;
+}
+static int rid_next(rid_iter *it, int64_t *r){
+  if( it->single ){
+    if( it->done || it->one<0 ) return 0;
+    it->done = 1; *r = it->one;
+    return 1;
+  }
+  return mt_rids_next(&it->s, r);
+}
+
+static void on_mid(ctx *c){
+  const mt_event *ev = c->ev;
+  mt_store *st = c->st;
+  mt_msg *m;
+  int mi;
+  if( ev->kind==MT_EV_MID_START ){
+    mi = map_get(&st->msg_by_id, c->host, ev->mid, 0, 0);
+    if( mi<0 || st->msgs[mi].started ) mi = new_msg(c, ev->mid);
+  }else{
+    mi = get_msg(c, ev->mid);
+  }
+  if( mi<0 ) return;
+  m = &st->msgs[mi];
+  msg_touch(c, m);
+  switch( ev->kind ){
+    case MT_EV_MID_START:
+      m->started = 1;
+      m->start = when_of(c->s);
+      m->icid = ev->icid;
+      m->file = c->file; m->lineno = c->s->lineno;
+      if( ev->icid>0 ){
+        int ki = map_get(&st->conn_by_id, c->host, ev->icid, 0, 0);
+        if( ki>=0 ) st->conns[ki].messages++;
+        list_add(st, &st->msgs_by_icid, c->host, ev->icid, mi);
+      }
+      break;
+    case MT_EV_MID_FROM:
+      m->mail_from = addr_str(st, ev, MT_F_ADDR);
+      if( m->icid<0 && ev->icid>=0 ) m->icid = ev->icid;
+      break;
+    case MT_EV_MID_RCPT: {
+      int ri = get_rcpt(c, mi, ev->rid);
+      if( ri>=0 ){
+        m = &st->msgs[mi];
+        if( !st->rcpts[ri].rcpt_to ) m->rcpt_count++;
+        st->rcpts[ri].rcpt_to = addr_str(st, ev, MT_F_ADDR);
+      }
+      break;
+    }
+    case MT_EV_MID_RCPT_REJECTED:
+    case MT_EV_MID_INVALID_RCPT:
+    case MT_EV_MID_INVALID_BOUNCE: {
+      int ri = new_rcpt(c, mi, -1);
+      if( ri>=0 ){
+        mt_rcpt *r = &st->rcpts[ri];
+        r->rcpt_to = addr_str(st, ev, MT_F_ADDR);
+        r->status = MT_RS_REJECTED;
+        r->response = ev->kind==MT_EV_MID_INVALID_RCPT
+          ? cat3(st, "Invalid recipient address: ", nz(span_str(st, ev, MT_F_REASON)), "")
+          : span_str(st, ev, MT_F_REASON);
+        r->end = when_of(c->s);
+      }
+      break;
+    }
+    case MT_EV_MID_MESSAGE_ID: m->message_id = unquote_f(st, ev, MT_F_VALUE); break;
+    case MT_EV_MID_SUBJECT:    m->subject = unquote_f(st, ev, MT_F_VALUE); break;
+    case MT_EV_MID_READY: {
+      const char *z = span_str(st, ev, MT_F_SIZE);
+      if( z ) m->size = strtoll(z, 0, 10);
+      if( !m->mail_from ) m->mail_from = addr_str(st, ev, MT_F_ADDR);
+      break;
+    }
+    case MT_EV_MID_POLICY: m->policy = span_str(st, ev, MT_F_POLICY); break;
+    case MT_EV_MID_SPAM:
+    case MT_EV_MID_SPAM_INTERIM: {
+      const char *w;
+      if( span_is(ev, MT_F_ENGINE, "SLBL") || span_is(ev, MT_F_ENGINE, "SPF Verdict Cache") ) break;
+      w = spam_word(st, ev);
+      if( !w ) break;
+      if( ev->kind==MT_EV_MID_SPAM ){ m->spam = w; m->spam_final = 1; }
+      else if( !m->spam_final ) m->spam = w;
+      break;
+    }
+    case MT_EV_MID_GRAYMAIL: m->graymail = spam_word(st, ev); break;
+    case MT_EV_MID_AV:
+      m->virus = span_str(st, ev, MT_F_VERDICT);
+      if( mt_has(ev, MT_F_NAMES) ){
+        const char *p = ev->f[MT_F_NAMES].p;
+        int n = ev->f[MT_F_NAMES].n;
+        /* drop a trailing "(released from Outbreak)" note */
+        const char *par = memchr(p, '(', (size_t)n);
+        if( par && par > p && (par[-1]==' ') ) n = (int)(par - p);
+        m->virus_names = unquote_list(st, p, n, ", ");
+      }
+      break;
+    case MT_EV_MID_AV_INTERIM:
+      if( !m->virus ){
+        /* CLEAN/VIRAL/UNSCANNABLE until the final line says more */
+        m->virus = span_is(ev, MT_F_VERDICT, "CLEAN") ? "negative"
+                 : span_is(ev, MT_F_VERDICT, "VIRAL") ? "positive"
+                 : lower_word(st, ev, MT_F_VERDICT);
+      }
+      break;
+    case MT_EV_MID_AMP: m->amp = span_str(st, ev, MT_F_VERDICT); break;
+    case MT_EV_MID_OUTBREAK: m->outbreak = span_str(st, ev, MT_F_VERDICT); break;
+    case MT_EV_MID_SPF: m->spf = lower_word(st, ev, MT_F_VERDICT); break;
+    case MT_EV_MID_DKIM:
+      if( !span_is(ev, MT_F_VERDICT, "cannot") && !span_is(ev, MT_F_VERDICT, "signing") ){
+        m->dkim = lower_word(st, ev, MT_F_VERDICT);
+      }
+      break;
+    case MT_EV_MID_DMARC:
+      if( mt_has(ev, MT_F_VERDICT) ) m->dmarc = lower_word(st, ev, MT_F_VERDICT);
+      else if( !m->dmarc && span_is(ev, MT_F_POLICY, "passed") ) m->dmarc = "pass";
+      else if( !m->dmarc && span_is(ev, MT_F_POLICY, "failed") ) m->dmarc = "fail";
+      break;
+    case MT_EV_MID_SPLIT: link_child(c, ev->mid, ev->mid2, "split"); break;
+    case MT_EV_MID_REWRITTEN:
+      link_child(c, ev->mid, ev->mid2, "rewritten");
+      m = &st->msgs[mi];
+      m->rewritten = 1;
+      add_filter(st, m, span_str(st, ev, MT_F_FILTER));
+      break;
+    case MT_EV_MID_GENERATED:
+      link_child(c, ev->mid2, ev->mid, "generated");
+      break;
+    case MT_EV_MID_BOUNCE_OF: link_child(c, ev->mid2, ev->mid, "bounce"); break;
+    case MT_EV_MID_REINJECTED: link_child(c, ev->mid, ev->mid2, "generated"); break;
+    case MT_EV_MID_QUARANTINED:
+    case MT_EV_MID_CQUARANTINE:
+      m->quarantine = span_str(st, ev, MT_F_QNAME);
+      m->quarantined = 1; m->released = 0;
+      m->reason = span_str(st, ev, MT_F_REASON);
+      break;
+    case MT_EV_MID_ISQ:
+      m->quarantine = "Spam Quarantine";
+      m->quarantined = 1; m->released = 0;
+      break;
+    case MT_EV_MID_RELEASED: m->released = 1; break;
+    case MT_EV_MID_FILTER_ACTION:
+      add_filter(st, m, span_str(st, ev, MT_F_FILTER));
+      if( span_is(ev, MT_F_ACTION, "dropped") ) m->dropped = 1; else m->bounced_by_filter = 1;
+      m->reason = arena_str(st, c->s->ln.body, c->s->ln.body_len);
+      break;
+    case MT_EV_MID_QUEUED: m->queued = 1; break;
+    case MT_EV_MID_FINISHED: m->finished = 1; break;
+    case MT_EV_MID_ABORTED: {
+      const char *r = span_str(st, ev, MT_F_REASON);
+      m->reason = r;
+      if( r && strncmp(r, "Dropped by", 10)==0 ) m->dropped = 1;
+      else if( r && strncmp(r, "Bounced by", 10)==0 ) m->bounced_by_filter = 1;
+      else m->aborted = 1;
+      if( r ){
+        /* "Dropped by filter 'x'" / "... content filter 'x' in the ... table" */
+        const char *q = strchr(r, '\'');
+        const char *q2 = q ? strchr(q+1, '\'') : 0;
+        if( q && q2 && strstr(r, "filter") ) add_filter(st, m, arena_str(st, q+1, (size_t)(q2-q-1)));
+      }
+      break;
+    }
+    case MT_EV_MID_RESPONSE: {
+      const char *resp = unquote_f(st, ev, MT_F_RESPONSE);
+      rid_iter it; int64_t r;
+      rid_begin(&it, ev);
+      while( rid_next(&it, &r) ){
+        int ri = get_rcpt(c, mi, r);
+        int di;
+        if( ri<0 ) return;
+        st->rcpts[ri].response = resp;
+        /* ... and the attempt it answers (the recipient's last DCID). */
+        di = st->rcpts[ri].dcid>=0 ? map_get(&st->dlv_by_key, c->host, st->rcpts[ri].dcid, ev->mid, r) : -1;
+        if( di>=0 ){
+          st->dlvs[di].response = resp;
+          if( resp && resp[0]>='2' && resp[0]<='5' && resp[1]>='0' && resp[1]<='9'
+           && resp[2]>='0' && resp[2]<='9' && (resp[3]==' ' || resp[3]=='-') ){
+            st->dlvs[di].smtp_code = arena_str(st, resp, 3);
+          }
+        }
+      }
+      break;
+    }
+  }
+}
+
+static const char *bounce_response(mt_store *st, const mt_event *ev){
+  if( !mt_has(ev, MT_F_RESPONSE) ) return 0;
+  return unquote_list(st, ev->f[MT_F_RESPONSE].p, ev->f[MT_F_RESPONSE].n, " ");
+}
+
+static void on_delivery(ctx *c){
+  const mt_event *ev = c->ev;
+  mt_store *st = c->st;
+  switch( ev->kind ){
+    case MT_EV_DCID_NEW: {
+      int di = get_dconn(c, ev->dcid, 1);
+      mt_dconn *d;
+      if( di<0 ) return;
+      d = &st->dconns[di];
+      d->start = when_of(c->s);
+      d->interface_ip = span_str(st, ev, MT_F_IFACE_IP);
+      d->dest_ip = span_str(st, ev, MT_F_REMOTE_IP);
+      d->dest_port = span_str(st, ev, MT_F_PORT);
+      break;
+    }
+    case MT_EV_DCID_TLS:
+    case MT_EV_DCID_TLS_FAILED:
+    case MT_EV_DCID_TLS_REQUIRED: {
+      int di = get_dconn(c, ev->dcid, 1);
+      mt_dconn *d;
+      if( di<0 ) return;
+      d = &st->dconns[di];
+      d->tls = ev->kind==MT_EV_DCID_TLS ? 1 : 2;
+      d->tls_protocol = span_str(st, ev, MT_F_TLS_PROTO);
+      d->tls_cipher = span_str(st, ev, MT_F_TLS_CIPHER);
+      break;
+    }
+    case MT_EV_DCID_CLOSE: {
+      int di = get_dconn(c, ev->dcid, 1);
+      if( di>=0 ) st->dconns[di].end = when_of(c->s);
+      break;
+    }
+    case MT_EV_DCID_START: {
+      int mi = get_msg(c, ev->mid);
+      if( mi<0 ) return;
+      rid_iter it; int64_t r;
+      msg_touch(c, &st->msgs[mi]);
+      rid_begin(&it, ev);
+      while( rid_next(&it, &r) ){
+        int ri = get_rcpt(c, mi, r);
+        int di = get_dlv(c, ev->dcid, ev->mid, r, 1);
+        if( ri<0 || di<0 ) return;
+        st->dlvs[di].start = when_of(c->s);
+        st->rcpts[ri].attempts++;
+        st->rcpts[ri].dcid = ev->dcid;
+      }
+      break;
+    }
+    case MT_EV_DCID_DONE: {
+      int mi = get_msg(c, ev->mid);
+      if( mi<0 ) return;
+      rid_iter it; int64_t r;
+      int extq = span_is(ev, MT_F_VALUE, "(external quarantine)");
+      msg_touch(c, &st->msgs[mi]);
+      if( extq ){
+        st->msgs[mi].quarantine = "external quarantine";
+        st->msgs[mi].quarantined = 1;
+      }
+      rid_begin(&it, ev);
+      while( rid_next(&it, &r) ){
+        int ri = get_rcpt(c, mi, r);
+        int di = get_dlv(c, ev->dcid, ev->mid, r, 0);
+        if( ri<0 || di<0 ) return;
+        st->dlvs[di].result = MT_DR_DELIVERED;
+        st->dlvs[di].end = when_of(c->s);
+        if( !st->dlvs[di].start.set ){ st->dlvs[di].start = when_of(c->s); st->rcpts[ri].attempts++; }
+        st->rcpts[ri].outcome = extq ? MT_RS_QUARANTINED : MT_RS_DELIVERED;
+        st->rcpts[ri].dcid = ev->dcid;
+        st->rcpts[ri].end = when_of(c->s);
+      }
+      break;
+    }
+    case MT_EV_BOUNCED:
+    case MT_EV_DELAYED: {
+      int mi, ri, di, fresh;
+      mt_dlv *d;
+      if( ev->mid<0 ) return;
+      mi = get_msg(c, ev->mid);
+      if( mi<0 ) return;
+      msg_touch(c, &st->msgs[mi]);
+      if( ev->rid<0 ) return;
+      ri = get_rcpt(c, mi, ev->rid);
+      if( ri<0 ) return;
+      /* DCID 0 (no connection) and a missing dcid: a new attempt row each time. */
+      fresh = ev->dcid<=0;
+      di = get_dlv(c, ev->dcid<0 ? 0 : ev->dcid, ev->mid, ev->rid, fresh);
+      if( di<0 ) return;
+      d = &st->dlvs[di];
+      if( !d->start.set ){ d->start = when_of(c->s); st->rcpts[ri].attempts++; }
+      d->end = when_of(c->s);
+      d->result = ev->kind==MT_EV_BOUNCED ? MT_DR_BOUNCED : MT_DR_DELAYED;
+      d->dsn = span_str(st, ev, MT_F_DSN);
+      d->reason = span_str(st, ev, MT_F_REASON);
+      d->smtp_code = span_str(st, ev, MT_F_SMTP_CODE);
+      d->response = bounce_response(st, ev);
+      {
+        mt_rcpt *r = &st->rcpts[ri];
+        r->outcome = ev->kind==MT_EV_BOUNCED ? MT_RS_BOUNCED : MT_RS_DELAYED;
+        r->dcid = d->dcid;
+        r->dsn = d->dsn;
+        r->response = d->response;
+        r->end = d->end;
+        if( !r->rcpt_to && mt_has(ev, MT_F_ADDR2) ) r->rcpt_to = addr_str(st, ev, MT_F_ADDR2);
+      }
+      if( !st->msgs[mi].mail_from && mt_has(ev, MT_F_ADDR) ) st->msgs[mi].mail_from = addr_str(st, ev, MT_F_ADDR);
+      break;
+    }
+    case MT_EV_DCID_ERROR: {
+      int di;
+      mt_dlv *d;
+      if( ev->dcid<0 ) return;
+      di = get_dlv(c, ev->dcid, -1, -1, 1);
+      if( di<0 ) return;
+      d = &st->dlvs[di];
+      d->start = d->end = when_of(c->s);
+      d->result = MT_DR_ERROR;
+      d->domain = span_str(st, ev, MT_F_DOMAIN);
+      if( mt_has(ev, MT_F_REMOTE_IP) ) d->dest_ip = span_str(st, ev, MT_F_REMOTE_IP);
+      if( mt_has(ev, MT_F_PORT) ) d->dest_port = span_str(st, ev, MT_F_PORT);
+      d->reason = span_str(st, ev, MT_F_REASON);
+      d->response = span_str(st, ev, MT_F_RESPONSE);
+      break;
+    }
+  }
+}
+
+int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev){
+  ctx c;
+  if( st->oom ) return -1;
+  if( ev->kind==MT_EV_NONE && ev->mid<0 ) return 0;
+  c.st = st; c.s = s; c.ev = ev;
+  c.file = s->ifile;
+  c.host = host_id(st, s->host, s->host_len);
+  if( c.host<0 ) return -1;
+  switch( ev->kind ){
+    case MT_EV_ICID_NEW: case MT_EV_ICID_SBRS: case MT_EV_ICID_HAT:
+    case MT_EV_ICID_DELAYED_REJECT: case MT_EV_ICID_TLS: case MT_EV_ICID_TLS_FAILED:
+    case MT_EV_ICID_TLS_REQUIRED: case MT_EV_ICID_CLOSE: case MT_EV_ICID_LOST:
+    case MT_EV_ICID_LOST_NO_CMD: case MT_EV_ICID_RECEIVING_FAILED:
+    case MT_EV_ICID_INJECTION_FAILED: case MT_EV_ICID_DISCONNECTED:
+    case MT_EV_ICID_BAD_COMMAND: case MT_EV_ICID_KILLED: case MT_EV_ICID_SENDER_REJECTED:
+    case MT_EV_ICID_INVALID_SENDER:
+      if( ev->icid>=0 ) on_icid(&c);
+      break;
+    case MT_EV_DCID_NEW: case MT_EV_DCID_START: case MT_EV_DCID_DONE: case MT_EV_DCID_CLOSE:
+    case MT_EV_DCID_TLS: case MT_EV_DCID_TLS_FAILED: case MT_EV_DCID_TLS_REQUIRED:
+    case MT_EV_DCID_ERROR: case MT_EV_BOUNCED: case MT_EV_DELAYED:
+      if( ev->dcid>=0 || ev->mid>=0 ) on_delivery(&c);
+      break;
+    default:
+      if( ev->mid>=0 ) on_mid(&c);
+      break;
+  }
+  return st->oom ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ finish */
+
+/* A recipient that a split moved to the child: the child names the same
+** address (its own RID numbering starts again at 0).  Marked `split` on the
+** parent, where it no longer counts for the parent's status. */
+static void mark_split_recipients(mt_store *st){
+  int i, r, p;
+  for(i=0; i<st->nmsg; i++){
+    const mt_msg *child = &st->msgs[i];
+    int pi;
+    if( child->parent_mid<0 || !child->parent_relation || strcmp(child->parent_relation, "split")!=0 ) continue;
+    pi = map_get(&st->msg_by_id, child->host, child->parent_mid, 0, 0);
+    if( pi<0 ) continue;
+    for(r=child->first_rcpt; r>=0; r=st->rcpts[r].next){
+      const char *to = st->rcpts[r].rcpt_to;
+      if( !to || st->rcpts[r].rid<0 ) continue;
+      for(p=st->msgs[pi].first_rcpt; p>=0; p=st->rcpts[p].next){
+        mt_rcpt *pr = &st->rcpts[p];
+        if( pr->rid>=0 && !pr->outcome && pr->rcpt_to && strcasecmp(pr->rcpt_to, to)==0 ){
+          pr->outcome = MT_RS_SPLIT;
+        }
+      }
+    }
+  }
+}
+
+/* A rewritten child logs no To: lines: its recipients are the parent's,
+** RID for RID. */
+static void inherit_rewritten_recipients(mt_store *st){
+  int i, r;
+  for(i=0; i<st->nmsg; i++){
+    const mt_msg *child = &st->msgs[i];
+    int pi;
+    if( child->parent_mid<0 || !child->parent_relation || strcmp(child->parent_relation, "rewritten")!=0 ) continue;
+    pi = map_get(&st->msg_by_id, child->host, child->parent_mid, 0, 0);
+    if( pi<0 ) continue;
+    for(r=child->first_rcpt; r>=0; r=st->rcpts[r].next){
+      mt_rcpt *cr = &st->rcpts[r];
+      int p = cr->rcpt_to || cr->rid<0 ? -1 : map_get(&st->rcpt_by_rid, pi, cr->rid, 0, 0);
+      if( p>=0 ) cr->rcpt_to = st->rcpts[p].rcpt_to;
+    }
+  }
+}
+
+int mt_store_finish(mt_store *st){
+  int i;
+  mark_split_recipients(st);
+  inherit_rewritten_recipients(st);
+  for(i=0; i<st->nmsg; i++){
+    mt_msg *m = &st->msgs[i];
+    int n = 0, delivered = 0, bounced = 0, delayed = 0, quarantined = 0, r;
+    for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
+      mt_rcpt *rc = &st->rcpts[r];
+      if( rc->rid<0 || rc->outcome==MT_RS_SPLIT ) continue;
+      n++;
+      switch( rc->outcome ){
+        case MT_RS_DELIVERED: delivered++; break;
+        case MT_RS_BOUNCED: bounced++; break;
+        case MT_RS_DELAYED: delayed++; break;
+        case MT_RS_QUARANTINED: quarantined++; break;
+      }
+    }
+    if( m->dropped ) m->status = MT_MS_DROPPED;
+    else if( m->bounced_by_filter ) m->status = MT_MS_BOUNCED;
+    else if( m->aborted ) m->status = MT_MS_ABORTED;
+    else if( n>0 && delivered==n ) m->status = MT_MS_DELIVERED;
+    else if( delivered>0 ) m->status = MT_MS_PARTIAL;
+    else if( delayed>0 ) m->status = MT_MS_DELAYED;
+    else if( n>0 && bounced==n ) m->status = MT_MS_BOUNCED;
+    else if( n>0 && quarantined==n ) m->status = MT_MS_QUARANTINED;
+    else if( m->quarantined && !m->released ) m->status = MT_MS_QUARANTINED;
+    else if( m->rewritten ) m->status = MT_MS_REWRITTEN;
+    else if( bounced>0 ) m->status = MT_MS_PARTIAL;
+    else if( m->queued || m->finished ) m->status = MT_MS_QUEUED;
+    else m->status = MT_MS_INCOMPLETE;
+    for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
+      mt_rcpt *rc = &st->rcpts[r];
+      if( rc->rid<0 ) continue;
+      if( rc->outcome ) rc->status = rc->outcome;
+      else if( m->status==MT_MS_DROPPED || m->status==MT_MS_ABORTED ) rc->status = MT_RS_DROPPED;
+      else if( m->status==MT_MS_QUARANTINED ) rc->status = MT_RS_QUARANTINED;
+      else if( m->status==MT_MS_BOUNCED ) rc->status = MT_RS_BOUNCED;
+      else if( m->status==MT_MS_REWRITTEN ) rc->status = MT_RS_REWRITTEN;
+      else if( m->queued || m->finished ) rc->status = MT_RS_QUEUED;
+      else rc->status = MT_RS_NONE;
+    }
+  }
+  return st->oom ? -1 : 0;
+}
+
+mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
+                         mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr){
+  mt_store *st = mt_store_new();
+  mt_scan s;
+  mt_event ev;
+  int rc, i;
+  *pzErr = 0;
+  if( !st ){ *pzErr = strdup("out of memory"); return 0; }
+  st->files = calloc((size_t)(files->n ? files->n : 1), sizeof(char*));
+  if( !st->files ){ mt_store_free(st); *pzErr = strdup("out of memory"); return 0; }
+  for(i=0; i<files->n; i++){
+    st->files[i] = strdup(files->a[i].path);
+    if( !st->files[i] ){ st->nfile = i; mt_store_free(st); *pzErr = strdup("out of memory"); return 0; }
+  }
+  st->nfile = files->n;
+  mt_scan_init(&s, files, opts);
+  while( (rc = mt_scan_next(&s))==1 ){
+    if( s.ln.form==MT_FORM_NONE ) continue;
+    /* A cheap first look: bodies that start with a lower-case letter or a
+    ** digit name no entity (dispatch in events.c starts with a capital). */
+    mt_event_parse(s.ln.body, s.ln.body_len, &ev);
+    if( mt_store_add(st, &s, &ev) ){ rc = -2; break; }
+  }
+  if( rc==0 && mt_store_finish(st) ) rc = -2;
+  if( stats ) *stats = s.stats;
+  if( problems ){ *problems = s.problems; *nproblem = s.nproblem; s.problems = 0; s.nproblem = 0; }
+  if( rc<0 ){
+    *pzErr = rc==-2 ? strdup("out of memory") : strdup(s.err ? s.err : "read error");
+    mt_scan_end(&s);
+    mt_store_free(st);
+    return 0;
+  }
+  mt_scan_end(&s);
+  return st;
+}
+
+/* ----------------------------------------------------------------- lookups */
+
+int mt_store_conn(const mt_store *st, int host, int64_t icid){ return map_get(&st->conn_by_id, host, icid, 0, 0); }
+int mt_store_msg(const mt_store *st, int host, int64_t mid){ return map_get(&st->msg_by_id, host, mid, 0, 0); }
+int mt_store_msg_of_icid(const mt_store *st, int host, int64_t icid, int k){ return list_at(&st->msgs_by_icid, host, icid, k); }
+int mt_store_dlv_of_dcid(const mt_store *st, int host, int64_t dcid, int k){ return list_at(&st->dlvs_by_dcid, host, dcid, k); }
+int mt_store_dlv_of_mid(const mt_store *st, int host, int64_t mid, int k){ return list_at(&st->dlvs_by_mid, host, mid, k); }
+
+const char *mt_msg_status_name(int s){
+  static const char *const az[] = { 0, "delivered", "partially delivered", "bounced", "delayed",
+    "quarantined", "dropped", "aborted", "rewritten", "queued", "incomplete" };
+  return (s>0 && s<=MT_MS_INCOMPLETE) ? az[s] : 0;
+}
+const char *mt_rcpt_status_name(int s){
+  static const char *const az[] = { 0, "delivered", "bounced", "delayed", "queued", "dropped",
+    "quarantined", "rejected", "split", "rewritten" };
+  return (s>0 && s<=MT_RS_REWRITTEN) ? az[s] : 0;
+}
+const char *mt_dlv_result_name(int r){
+  static const char *const az[] = { 0, "delivered", "bounced", "delayed", "error" };
+  return (r>0 && r<=MT_DR_ERROR) ? az[r] : 0;
+}

@@ -1,0 +1,153 @@
+/*
+** entities.h — the "index" room: events → connections, messages, recipients
+** and deliveries, keyed per gateway by (host, id).
+**
+** One pass over a file list (scan.c) feeds every line's event (events.c)
+** into an mt_store; the SQL tables (table_entities.c) read it.  The store
+** also keeps, per id, hash lookups so that `icid = ?`, `mid = ?`, `dcid = ?`
+** constraints are answered without a scan.  No SQLite types here.
+**
+** Columns are documented in docs/tables.md; the status rules are there too.
+*/
+#ifndef MAILTRACE_ENTITIES_H
+#define MAILTRACE_ENTITIES_H
+
+#include <stdint.h>
+
+#include "scan.h"
+#include "events.h"
+
+/* A time: seconds as written (local) and in UTC; set = 0 when unknown. */
+typedef struct mt_when { int64_t local, utc; int set; } mt_when;
+
+typedef struct mt_conn {
+  int host;                 /* index into store->hosts */
+  int64_t icid;
+  mt_when start, end;
+  const char *interface, *interface_ip, *remote_ip, *reverse_dns;
+  int dns_verified;         /* -1 unknown, 0 no, 1 yes */
+  const char *action, *sender_group, *match;
+  double sbrs; int has_sbrs;
+  const char *country;
+  int tls;                  /* 0 NULL, 1 success, 2 failed */
+  const char *tls_protocol, *tls_cipher;
+  int messages;
+  int end_state;            /* 0 NULL, 1 closed, 2 lost */
+  const char *error;
+  int file; int64_t lineno; /* line that opened it */
+  int64_t last_lineno_seen; /* internal */
+} mt_conn;
+
+enum { MT_MS_NONE = 0, MT_MS_DELIVERED, MT_MS_PARTIAL, MT_MS_BOUNCED, MT_MS_DELAYED,
+       MT_MS_QUARANTINED, MT_MS_DROPPED, MT_MS_ABORTED, MT_MS_REWRITTEN, MT_MS_QUEUED,
+       MT_MS_INCOMPLETE };
+
+typedef struct mt_msg {
+  int host;
+  int64_t mid, icid;
+  mt_when start, end;
+  const char *mail_from, *message_id, *subject;
+  int64_t size;             /* -1 unknown */
+  int rcpt_count;
+  const char *policy, *spf, *dkim, *dmarc, *spam, *graymail, *virus, *virus_names,
+             *amp, *outbreak, *filters, *quarantine;
+  int64_t parent_mid;       /* -1 none */
+  const char *parent_relation;
+  int status;               /* MT_MS_*, computed by mt_store_finish */
+  const char *reason;
+  int file; int64_t lineno;
+  /* build state */
+  unsigned started:1, queued:1, finished:1, dropped:1, aborted:1, bounced_by_filter:1,
+           quarantined:1, released:1, rewritten:1, spam_final:1;
+  int first_rcpt;           /* index of its first recipient in store->rcpts, -1 */
+  int last_rcpt;
+} mt_msg;
+
+enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEUED,
+       MT_RS_DROPPED, MT_RS_QUARANTINED, MT_RS_REJECTED, MT_RS_SPLIT, MT_RS_REWRITTEN };
+
+typedef struct mt_rcpt {
+  int msg;                  /* index into store->msgs */
+  int64_t rid;              /* -1: refused at RCPT time */
+  const char *rcpt_to;
+  int status;               /* MT_RS_* (final after mt_store_finish) */
+  int outcome;              /* last delivery outcome seen: MT_RS_* or 0 */
+  int64_t dcid;             /* -1 */
+  int attempts;
+  const char *dsn, *response;
+  mt_when end;
+  int next;                 /* next recipient of the same message, -1 */
+} mt_rcpt;
+
+typedef struct mt_dconn {   /* one outbound SMTP connection (New SMTP DCID) */
+  int host;
+  int64_t dcid;
+  mt_when start, end;
+  const char *interface_ip, *dest_ip, *dest_port;
+  int tls;
+  const char *tls_protocol, *tls_cipher;
+} mt_dconn;
+
+enum { MT_DR_NONE = 0, MT_DR_DELIVERED, MT_DR_BOUNCED, MT_DR_DELAYED, MT_DR_ERROR };
+
+typedef struct mt_dlv {     /* one delivery attempt of one recipient */
+  int host;
+  int64_t dcid, mid, rid;   /* mid/rid -1 for a connection error */
+  int dconn;                /* index into store->dconns, -1 */
+  mt_when start, end;
+  const char *domain, *dest_ip, *dest_port;
+  int result;               /* MT_DR_* */
+  const char *dsn, *reason, *smtp_code, *response;
+} mt_dlv;
+
+/* Open-addressing map from a key of four integers to an index. */
+typedef struct mt_map {
+  struct mt_slot { int64_t k[4]; int v; } *slots;
+  uint64_t cap, n;
+} mt_map;
+
+typedef struct mt_store {
+  char **hosts; int nhost;
+  mt_conn *conns; int nconn, cconn;
+  mt_msg *msgs; int nmsg, cmsg;
+  mt_rcpt *rcpts; int nrcpt, crcpt;
+  mt_dconn *dconns; int ndconn, cdconn;
+  mt_dlv *dlvs; int ndlv, cdlv;
+  mt_map conn_by_id, msg_by_id, dconn_by_id, dlv_by_key, rcpt_by_rid;
+  mt_map msgs_by_icid;      /* (host, icid, k) → message, k = 0.. */
+  mt_map dlvs_by_dcid;      /* (host, dcid, k) → delivery */
+  mt_map dlvs_by_mid;       /* (host, mid, k) → delivery */
+  struct mt_arena *arena;
+  char **files; int nfile;  /* file paths, by index */
+  int oom;                  /* an allocation failed: the store is unusable */
+} mt_store;
+
+mt_store *mt_store_new(void);
+void mt_store_free(mt_store *st);
+
+/* Feed one scanned line (with its parsed event).  Returns 0, or -1 when out
+** of memory. */
+int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev);
+
+/* After the last line: derive statuses.  Returns 0 or -1 (out of memory). */
+int mt_store_finish(mt_store *st);
+
+/* Build a store from a whole file list.  Returns NULL with *pzErr (malloc'd). */
+mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
+                         mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr);
+
+/* Lookups: index or -1.  `host` is a host name. */
+int mt_store_host(const mt_store *st, const char *host);
+int mt_store_conn(const mt_store *st, int host, int64_t icid);
+int mt_store_msg(const mt_store *st, int host, int64_t mid);
+
+/* The k-th message of a connection, delivery of a dcid, delivery of a mid (-1 past the end). */
+int mt_store_msg_of_icid(const mt_store *st, int host, int64_t icid, int k);
+int mt_store_dlv_of_dcid(const mt_store *st, int host, int64_t dcid, int k);
+int mt_store_dlv_of_mid(const mt_store *st, int host, int64_t mid, int k);
+
+const char *mt_msg_status_name(int s);
+const char *mt_rcpt_status_name(int s);
+const char *mt_dlv_result_name(int r);
+
+#endif
