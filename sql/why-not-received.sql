@@ -1,0 +1,49 @@
+-- why-not-received.sql — "my mail never arrived": the whole grep walk in one statement.
+--
+-- For every inbound connection from the sender (and each message it carried):
+-- how the gateway treated the connection (HAT action, SBRS, TLS, how it
+-- ended, the error), the envelope, the recipients and their fate, the scan
+-- verdicts, the message status and the destination's last response.
+-- A connection without a message shows one row with an empty message part:
+-- that is where the mail stopped.
+--
+-- Needs the tables of mailtrace_open():
+--   sqlite> SELECT mailtrace_open('/var/log/esa/');
+-- Parameters (any subset; an unset one matches everything):
+--   .parameter set :ip      '192.0.2.10'              sending IP
+--   .parameter set :sender  'orders@sender.example'   envelope sender (MAIL FROM)
+--   .parameter set :rcpt    'alice@example.com'       a recipient
+--   .parameter set :since   '2026-11-02 00:00:00'     UTC, inclusive
+--   .parameter set :until   '2026-11-03 00:00:00'     UTC, exclusive
+--   .read sql/why-not-received.sql
+SELECT c.start_utc                       AS utc,
+       c.host,
+       c.remote_ip,
+       coalesce(c.reverse_dns, '(no PTR)') || CASE c.dns_verified WHEN 0 THEN ' unverified' ELSE '' END AS rdns,
+       c.icid,
+       coalesce(c.action, '-') || ' ' || coalesce(c.sender_group, '') AS hat,
+       c.sbrs,
+       c.tls,
+       coalesce(c.end_state, 'open')     AS conn_end,
+       c.error                           AS conn_error,
+       m.mid,
+       m.mail_from,
+       (SELECT group_concat(coalesce(r.rcpt_to, '?') || ' ' || coalesce(r.status, '?'), ', ')
+          FROM recipients r WHERE r.host = m.host AND r.mid = m.mid) AS recipients,
+       nullif(trim(coalesce('spam=' || m.spam || ' ', '') || coalesce('virus=' || m.virus || ' ', '')
+                || coalesce('amp=' || m.amp || ' ', '') || coalesce('filters=' || m.filters || ' ', '')
+                || coalesce('quarantine=' || m.quarantine, '')), '') AS verdicts,
+       m.status,
+       m.reason,
+       (SELECT coalesce(d.dsn || ' ', '') || coalesce(d.response, d.reason, d.result)
+          FROM deliveries d WHERE d.host = m.host AND d.mid = m.mid
+         ORDER BY d.end_utc DESC, d.dcid DESC LIMIT 1) AS last_response
+  FROM connections c
+  LEFT JOIN messages m ON m.host = c.host AND m.icid = c.icid
+ WHERE (:ip IS NULL OR c.remote_ip = :ip)
+   AND (:since IS NULL OR c.start_utc >= :since)
+   AND (:until IS NULL OR c.start_utc < :until)
+   AND (:sender IS NULL OR m.mail_from = :sender)
+   AND (:rcpt IS NULL OR EXISTS (SELECT 1 FROM recipients r
+                                  WHERE r.host = m.host AND r.mid = m.mid AND r.rcpt_to = :rcpt))
+ ORDER BY c.start_utc, c.host, c.icid, m.mid;
