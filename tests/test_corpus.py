@@ -111,7 +111,35 @@ def main():
                     first_bad = first_bad or f"line {lineno}: ids {got} on a line about no entity"
         check(f"corpus.{name}.ts_level", bad_ts == 0, f"{bad_ts} bad: {first_bad}")
         check(f"corpus.{name}.ids", bad_ids == 0, f"{bad_ids} bad: {first_bad}")
+    entity_checks(db)
     return 0 if all(results) else 1
+
+
+def entity_checks(db):
+    """Issue 3 on the real 1000-line sample: every `Start MID` is a message,
+    every `New SMTP ICID` a connection, and the table sizes stay as they are."""
+    path = os.path.join(CORPUS, "cribl_cisco_esa_mailtext_clean_sample.log")
+    if not os.path.exists(path):
+        print("SKIP corpus.entities: cribl sample absent")
+        return
+    text = "\n".join(physical_lines(path))
+    started = {int(m) for m in re.findall(r"Info: Start MID (\d+) ", text)}
+    icids = {int(i) for i in re.findall(r"Info: New SMTP ICID (\d+) ", text)}
+    dcids = {int(i) for i in re.findall(r"Info: (?:Delivery start|Message done) DCID (\d+) ", text)}
+    db.execute("SELECT mailtrace_open(?)", (path,))
+    mids = {r[0] for r in db.execute("SELECT mid FROM messages")}
+    conns = {r[0] for r in db.execute("SELECT icid FROM connections")}
+    dl = {r[0] for r in db.execute("SELECT dcid FROM deliveries")}
+    check("corpus.cribl.every_start_mid_is_a_message", started <= mids, sorted(started - mids)[:5])
+    check("corpus.cribl.every_new_icid_is_a_connection", icids <= conns, sorted(icids - conns)[:5])
+    check("corpus.cribl.every_delivery_dcid_is_a_delivery", dcids <= dl, sorted(dcids - dl)[:5])
+    counts = db.execute("SELECT (SELECT count(*) FROM connections), (SELECT count(*) FROM messages),"
+                        " (SELECT count(*) FROM recipients), (SELECT count(*) FROM deliveries)").fetchone()
+    # 42 New SMTP ICID + 1 ICID seen only by its later lines; 47 Start MID + 78 MIDs
+    # whose start is before the sample's first line.
+    check("corpus.cribl.table_sizes", counts == (43, 125, 94, 50), counts)
+    statuses = dict(db.execute("SELECT status, count(*) FROM messages GROUP BY 1").fetchall())
+    check("corpus.cribl.every_message_has_a_status", None not in statuses and sum(statuses.values()) == 125, statuses)
 
 
 if __name__ == "__main__":
