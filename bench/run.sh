@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317  # the measured commands are functions called through timeit
+# bench/run.sh - mailtrace against grep on a generated AsyncOS mail log.
+#
+#   bench/run.sh                      (from the repo root; `make bench` runs this)
+#   SIZE=256 RUNS=3 bench/run.sh
+#
+# Environment:
+#   SIZE   log size in MiB to generate (default 1024)
+#   RUNS   timed runs per command; the median is reported (default 5)
+#   EXT    extension to load (default ./mailtrace, i.e. ./mailtrace.so)
+#
+# See bench/README.md for what each measurement means and its goal.
+set -u
+set -o pipefail
+export LC_ALL=C                 # stable grep baseline and '.' in $EPOCHREALTIME
+
+cd "$(dirname "$0")/.." || exit 1
+
+SIZE=${SIZE:-1024}
+RUNS=${RUNS:-5}
+EXT=${EXT:-./mailtrace}
+TIMEBIN=/usr/bin/time
+OUT=bench/out
+LOG=$OUT/all.log
+GZ=$OUT/gz/all.log.gz
+SQLF=sql/why-not-received.sql
+NEEDLE=192.0.2.77
+NEEDLE2=192.0.2.78
+
+case $SIZE in ''|*[!0-9]*) echo "run.sh: SIZE must be a positive integer (MiB), got '$SIZE'" >&2; exit 2;; esac
+case $RUNS in ''|*[!0-9]*) echo "run.sh: RUNS must be a positive integer, got '$RUNS'" >&2; exit 2;; esac
+if [ "$SIZE" -le 0 ] || [ "$RUNS" -le 0 ]; then echo "run.sh: SIZE and RUNS must be > 0" >&2; exit 2; fi
+if [ -z "${EPOCHREALTIME:-}" ]; then echo "run.sh: needs bash 5 (EPOCHREALTIME)" >&2; exit 2; fi
+
+note() { printf '%s\n' "$*"; }
+
+# ------------------------------------------------------------------ (a) data
+if [ ! -x bench/gen ] || [ bench/gen.c -nt bench/gen ]; then
+    note "building bench/gen"
+    ${CC:-cc} -std=c11 -O2 -Wall -Wextra bench/gen.c -lz -o bench/gen || { echo "run.sh: cannot build bench/gen" >&2; exit 1; }
+fi
+gensum=$(cksum < bench/gen.c | cut -d' ' -f1)
+if [ "$(cat $OUT/.size 2>/dev/null)" != "$SIZE" ] || [ "$(cat $OUT/.gen 2>/dev/null)" != "$gensum" ] \
+   || [ ! -s "$LOG" ] || [ ! -s "$GZ" ]; then
+    note "generating ${SIZE} MiB of mail log into $OUT/ (about 15 s per GiB, mostly the gzip copy)"
+    mkdir -p "$OUT"
+    rm -f "$OUT/.size" "$OUT/.gen"
+    t0=$EPOCHREALTIME
+    bench/gen "$OUT" "$SIZE" > "$OUT/gen.txt" || { echo "run.sh: bench/gen failed" >&2; exit 1; }
+    t1=$EPOCHREALTIME
+    note "generated in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s: $(cat "$OUT/gen.txt")"
+    echo "$SIZE" > "$OUT/.size"
+    echo "$gensum" > "$OUT/.gen"
+else
+    note "reusing $OUT/ (SIZE=$SIZE): $(cat "$OUT/gen.txt" 2>/dev/null)"
+fi
+LOG_BYTES=$(stat -c %s "$LOG")
+LOG_MB=$(awk -v b="$LOG_BYTES" 'BEGIN{printf "%.1f", b/1048576}')
+
+# ------------------------------------------------------------------ what can run
+HAVE_SQLITE=1; HAVE_EXT=1; HAVE_TIME=1
+SKIP_WHY=""
+command -v sqlite3 >/dev/null 2>&1 || { HAVE_SQLITE=0; note "NOTE: sqlite3 shell not found (Debian: apt-get install sqlite3): mailtrace measurements skipped"; }
+if [ ! -f "$EXT.so" ] && [ ! -f "$EXT" ]; then
+    HAVE_EXT=0; note "NOTE: extension $EXT.so not found (run 'make' first): mailtrace measurements skipped, grep baselines still timed"
+fi
+if [ ! -f "$SQLF" ]; then
+    SKIP_WHY="$SQLF missing"
+    note "NOTE: $SQLF not found: why-not-received measurements (2, 3 and RSS of 2) skipped"
+fi
+if [ ! -x "$TIMEBIN" ]; then
+    HAVE_TIME=0; note "NOTE: /usr/bin/time not found (Debian: apt-get install time): peak RSS measurement skipped"
+fi
+SQLITE_VER=$(sqlite3 --version 2>/dev/null | cut -d' ' -f1); SQLITE_VER=${SQLITE_VER:-none}
+
+# ------------------------------------------------------------------ (b) warm the page cache
+note "warming the page cache ($LOG_MB MiB + gz)"
+cat "$LOG" "$GZ" > /dev/null
+
+# ------------------------------------------------------------------ helpers
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mtbench.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+
+# elapsed seconds of "$@" (stdout -> $TMP/out, stderr -> $TMP/err); sets RC
+timeit() {
+    local t0 t1
+    t0=$EPOCHREALTIME
+    "$@" > "$TMP/out" 2> "$TMP/err"
+    RC=$?
+    t1=$EPOCHREALTIME
+    ELAPSED=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.6f", b-a}')
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{ if (NR==0) {print "";exit}
+    if (NR%2) printf "%.4f\n", v[(NR+1)/2]; else printf "%.4f\n", (v[NR/2]+v[NR/2+1])/2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0 > 0) printf "%.2f", a/b; else print "n/a" }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN{ exit !(a+0 <= b+0) }'; }
+first_err() { head -c 300 "$TMP/err" | tr '\n' ' '; }
+
+# The commands under test (called indirectly through timeit).  Outputs go to $TMP/out.
+g_needle()  { grep -c -F "$NEEDLE" "$LOG"; }
+g_mid()     { grep -c MID "$LOG"; }
+g_gz()      { zcat "$GZ" | grep -c -F "$NEEDLE"; }
+m_needle()  { sqlite3 :memory: -cmd ".load $EXT" "SELECT count(*) FROM mailtrace_lines('$LOG') WHERE text LIKE '%$NEEDLE%'"; }
+m_agg()     { sqlite3 :memory: -cmd ".load $EXT" "SELECT status, count(*) FROM mailtrace_messages('$LOG') GROUP BY 1"; }
+m_gz()      { sqlite3 :memory: -cmd ".load $EXT" "SELECT count(*) FROM mailtrace_lines('$GZ') WHERE text LIKE '%$NEEDLE%'"; }
+# why-not-received scripts, fed on stdin: the cold one opens the log and runs the query once;
+# the warm one runs it for NEEDLE (warming the index) and then, timed by the shell's own
+# .timer with the SQL echoed, for NEEDLE2: only that second run is measured.
+printf '%s\n' "SELECT mailtrace_open('$LOG');" ".parameter set :ip '$NEEDLE'" ".read $SQLF" > "$TMP/why_cold.sql"
+printf '%s\n' "SELECT mailtrace_open('$LOG');" ".parameter set :ip '$NEEDLE'" ".read $SQLF" \
+    ".parameter set :ip '$NEEDLE2'" ".print @@mtbench-second-query@@" ".echo on" ".timer on" ".read $SQLF" \
+    ".timer off" ".echo off" ".print @@mtbench-end@@" > "$TMP/why_warm.sql"
+m_why_cold() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_cold.sql"; }
+m_why_warm() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_warm.sql"; }
+# sum of "Run Time: real X" lines printed between the two markers
+warm_seconds() {
+    awk '/^@@mtbench-second-query@@$/ {on=1; next} /^@@mtbench-end@@$/ {on=0}
+         on && /^Run Time: real / {s += $4; n++} END { if (n) printf "%.6f\n", s }' "$TMP/out"
+}
+
+ROWS=()        # name|grep|mailtrace|ratio|goal|met
+WARNINGS=()
+add_row() { ROWS+=("$1|$2|$3|$4|$5|$6"); }
+warn() { WARNINGS+=("$*"); note "WARNING: $*"; }
+
+# bench NAME GOAL_RATIO GREPFN MTFN CHECK(0/1) SKIPREASON
+# Runs grep and mailtrace alternately RUNS times; medians; optional count check.
+GREP_MED=""
+bench_pair() {
+    local name=$1 goal=$2 gfn=$3 mfn=$4 check=$5 skip=$6
+    local g=() m=() r gout mout merr="" i
+    note "[$name] $RUNS runs${skip:+ (mailtrace skipped: $skip)}"
+    for ((i = 1; i <= RUNS; i++)); do
+        timeit "$gfn"; g+=("$ELAPSED"); gout=$(cat "$TMP/out")
+        if [ -z "$skip" ] && [ -z "$merr" ]; then
+            timeit "$mfn"
+            if [ "$RC" != 0 ] || grep -q '^\(Parse \|Runtime \)\?[Ee]rror' "$TMP/err"; then
+                merr="error (rc=$RC): $(first_err)"; continue
+            fi
+            m+=("$ELAPSED"); mout=$(tr -d ' \r' < "$TMP/out" | tail -n 1)
+            if [ "$check" = 1 ] && [ "$mout" != "$gout" ] && [ "$i" = 1 ]; then
+                warn "$name: mailtrace count '$mout' != grep count '$gout'"
+            fi
+        fi
+    done
+    local gm mm
+    gm=$(median "${g[@]}"); GREP_MED=$gm
+    if [ -n "$skip" ]; then
+        add_row "$name" "$gm" "skipped" "-" "<= $goal x grep" "-"
+    elif [ -n "$merr" ]; then
+        warn "$name: $merr"
+        add_row "$name" "$gm" "error" "-" "<= $goal x grep" "no"
+    else
+        mm=$(median "${m[@]}"); r=$(ratio "$mm" "$gm")
+        add_row "$name" "$gm" "$mm" "$r" "<= $goal x grep" "$(le "$r" "$goal" && echo yes || echo no)"
+    fi
+}
+
+MT_SKIP=""
+[ "$HAVE_SQLITE" = 1 ] || MT_SKIP="sqlite3 shell missing"
+[ "$HAVE_EXT" = 1 ] || MT_SKIP="$EXT.so missing"
+WHY_SKIP=$MT_SKIP; [ -n "$WHY_SKIP" ] || WHY_SKIP=$SKIP_WHY
+
+# ------------------------------------------------------------------ (c) measurements
+bench_pair "1 needle (lines LIKE)"        1.2 g_needle m_needle   1 "$MT_SKIP"
+bench_pair "2 why-not-received cold"      2.0 g_needle m_why_cold 0 "$WHY_SKIP"
+GREP_WHY=$GREP_MED
+
+# 3: warm query inside one process, timed by the shell's .timer
+note "[3 why-not-received warm] $RUNS runs${WHY_SKIP:+ (skipped: $WHY_SKIP)}"
+if [ -n "$WHY_SKIP" ]; then
+    add_row "3 why-not-received warm" "$GREP_WHY" "skipped" "-" "<= 0.05 s and <= 0.1 x grep" "-"
+else
+    w=(); werr=""
+    for ((i = 1; i <= RUNS; i++)); do
+        timeit m_why_warm
+        if [ "$RC" != 0 ]; then werr="error (rc=$RC): $(first_err)"; break; fi
+        s=$(warm_seconds)
+        if [ -z "$s" ]; then werr="no 'Run Time: real' line after the second query (output: $(head -c 200 "$TMP/out" | tr '\n' ' '))"; break; fi
+        w+=("$s")
+    done
+    if [ -n "$werr" ]; then
+        warn "3 why-not-received warm: $werr"
+        add_row "3 why-not-received warm" "$GREP_WHY" "error" "-" "<= 0.05 s and <= 0.1 x grep" "no"
+    else
+        wm=$(median "${w[@]}"); r=$(ratio "$wm" "$GREP_WHY")
+        met=no; if le "$wm" 0.05 && le "$r" 0.1; then met=yes; fi
+        add_row "3 why-not-received warm" "$GREP_WHY" "$wm" "$r" "<= 0.05 s and <= 0.1 x grep" "$met"
+    fi
+fi
+
+bench_pair "4 aggregate (messages by status)" 4.0 g_mid m_agg 0 "$MT_SKIP"
+bench_pair "5 gzip needle"                 1.0 g_gz m_gz 1 "$MT_SKIP"
+
+# ------------------------------------------------------------------ (6) peak RSS
+RSS_ROWS=()    # name|MB|share|note
+rss_of() {     # rss_of NAME STDIN-FILE COMMAND...
+    local name=$1 in=$2 kb; shift 2
+    if ! "$TIMEBIN" -f %M -o "$TMP/rss" "$@" < "$in" > /dev/null 2> "$TMP/err"; then RSS_ROWS+=("$name|error|-|see warning"); warn "RSS $name: $(first_err)"; return; fi
+    kb=$(tail -n 1 "$TMP/rss")
+    RSS_ROWS+=("$name|$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}')|$(awk -v k="$kb" -v b="$LOG_BYTES" 'BEGIN{printf "%.1f%%", 100*k*1024/b}')|")
+}
+note "[6 peak RSS]"
+if [ "$HAVE_TIME" = 0 ]; then
+    RSS_ROWS+=("all|skipped|-|/usr/bin/time missing (Debian: apt-get install time)")
+else
+    rss_of "grep -c -F (reference)" /dev/null grep -c -F "$NEEDLE" "$LOG"
+    if [ -n "$WHY_SKIP" ]; then RSS_ROWS+=("2 why-not-received cold|skipped|-|$WHY_SKIP")
+    else rss_of "2 why-not-received cold" "$TMP/why_cold.sql" sqlite3 -bail :memory: -cmd ".load $EXT"; fi
+    if [ -n "$MT_SKIP" ]; then RSS_ROWS+=("4 aggregate|skipped|-|$MT_SKIP")
+    else rss_of "4 aggregate" /dev/null sqlite3 :memory: -cmd ".load $EXT" "SELECT status, count(*) FROM mailtrace_messages('$LOG') GROUP BY 1"; fi
+fi
+
+# ------------------------------------------------------------------ (d) report
+HOSTINFO="$(nproc) CPU, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null), $(awk '/MemTotal/{printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo 2>/dev/null)"
+GREPV=$(grep --version | head -n 1)
+GIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+WHEN=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+{
+    printf '\n%-34s %12s %14s %8s  %-28s %s\n' "measurement" "grep med s" "mailtrace s" "ratio" "goal" "met"
+    for row in "${ROWS[@]}"; do
+        IFS='|' read -r n g m r go me <<< "$row"
+        printf '%-34s %12s %14s %8s  %-28s %s\n' "$n" "$g" "$m" "$r" "$go" "$me"
+    done
+    printf '\n%-34s %12s %14s  %s\n' "peak RSS" "MB" "of log size" "note"
+    for row in "${RSS_ROWS[@]}"; do
+        IFS='|' read -r n mb sh nt <<< "$row"
+        printf '%-34s %12s %14s  %s\n' "$n" "$mb" "$sh" "$nt"
+    done
+    printf '\nlog: %s (%s MiB, %s lines); RUNS=%s; %s; %s; sqlite3 %s; commit %s\n' \
+        "$LOG" "$LOG_MB" "$(awk '{for(i=1;i<=NF;i++) if ($i ~ /^lines=/) {sub("lines=","",$i); print $i}}' "$OUT/gen.txt" 2>/dev/null)" \
+        "$RUNS" "$HOSTINFO" "$GREPV" "$SQLITE_VER" "$GIT"
+    for w in "${WARNINGS[@]}"; do printf 'WARNING: %s\n' "$w"; done
+}
+
+# shellcheck disable=SC2016
+{
+    printf '# mailtrace benchmark results\n\n'
+    printf -- '- date: %s, commit %s\n' "$WHEN" "$GIT"
+    printf -- '- log: `%s`, %s MiB (%s bytes), generated by `bench/gen %s %s`\n' "$LOG" "$LOG_MB" "$LOG_BYTES" "$OUT" "$SIZE"
+    printf -- '- generator: `%s`\n' "$(cat "$OUT/gen.txt" 2>/dev/null)"
+    printf -- '- machine: %s\n' "$HOSTINFO"
+    printf -- '- %s; sqlite3 %s; LC_ALL=C; median of RUNS=%s, grep and mailtrace alternating, page cache warm\n\n' "$GREPV" "$SQLITE_VER" "$RUNS"
+    printf '| measurement | grep median (s) | mailtrace median (s) | ratio | goal | met |\n'
+    printf '|---|---:|---:|---:|---|---|\n'
+    for row in "${ROWS[@]}"; do
+        IFS='|' read -r n g m r go me <<< "$row"
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$n" "$g" "$m" "$r" "$go" "$me"
+    done
+    printf '\n| peak RSS | MB | share of log size | note |\n|---|---:|---:|---|\n'
+    for row in "${RSS_ROWS[@]}"; do
+        IFS='|' read -r n mb sh nt <<< "$row"
+        printf '| %s | %s | %s | %s |\n' "$n" "$mb" "$sh" "$nt"
+    done
+    if [ ${#WARNINGS[@]} -gt 0 ]; then
+        printf '\n'
+        for w in "${WARNINGS[@]}"; do printf -- '- WARNING: %s\n' "$w"; done
+    fi
+    printf '\nCommands: see bench/README.md.\n'
+} > "$OUT/results.md"
+note ""
+note "wrote $OUT/results.md"
+exit 0
