@@ -19,6 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+
+static const mt_when no_time = { 0, MT_NO_TIME };
+
+/* Ask for transparent huge pages on a large block: a store of a 1 GB log
+** touches hundreds of MB, and with 4 KiB pages the page faults alone were
+** a fifth of the build time (perf).  Only a hint; harmless where THP is off. */
+static void advise_huge(void *p, size_t n){
+#ifdef MADV_HUGEPAGE
+  const uintptr_t H = 2u*1024*1024;
+  uintptr_t a = ((uintptr_t)p + H - 1) & ~(H - 1);
+  uintptr_t e = ((uintptr_t)p + n) & ~(H - 1);
+  if( n >= 4*H && e > a ) madvise((void*)a, e - a, MADV_HUGEPAGE);
+#else
+  (void)p; (void)n;
+#endif
+}
 
 /* ------------------------------------------------------------------ arena */
 
@@ -31,9 +48,15 @@ typedef struct mt_arena {
 static char *arena_alloc(mt_store *st, size_t n){
   mt_arena *a = st->arena;
   if( !a || a->used + n > a->cap ){
-    size_t cap = n > 65536 ? n : 1024*1024 - sizeof(mt_arena);
-    mt_arena *b = malloc(sizeof(mt_arena) + cap);
+    /* Chunks grow with the store: small stores stay small. */
+    size_t want = a ? (a->cap + sizeof(mt_arena))*2 : 64*1024;
+    size_t cap;
+    mt_arena *b;
+    if( want > 16*1024*1024 ) want = 16*1024*1024;
+    cap = n > want/2 ? n : want - sizeof(mt_arena);
+    b = malloc(sizeof(mt_arena) + cap);
     if( !b ){ st->oom = 1; return 0; }
+    advise_huge(b, sizeof(mt_arena) + cap);
     b->next = a; b->used = 0; b->cap = cap;
     st->arena = a = b;
   }
@@ -41,7 +64,7 @@ static char *arena_alloc(mt_store *st, size_t n){
   return a->data + a->used - n;
 }
 
-static const char *arena_str(mt_store *st, const char *p, size_t n){
+static char *arena_copy(mt_store *st, const char *p, size_t n){
   char *z = arena_alloc(st, n+1);
   if( !z ) return 0;
   memcpy(z, p, n);
@@ -49,37 +72,70 @@ static const char *arena_str(mt_store *st, const char *p, size_t n){
   return z;
 }
 
-/* -------------------------------------------------------------------- map */
+static uint32_t hash_bytes(const char *p, size_t n);
+#define MT_STRCACHE 4096
 
-static uint64_t mix(const int64_t k[4]){
-  uint64_t h = 0x9e3779b97f4a7c15ULL;
-  for(int i=0; i<4; i++){
-    h ^= (uint64_t)k[i] + 0x9e3779b97f4a7c15ULL + (h<<6) + (h>>2);
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
+/* A stored copy of p[0..n).  Short values repeat a lot (interfaces,
+** policies, verdict words, sender groups, common addresses), so a small
+** direct-mapped cache of recent short strings hands back the copy already
+** stored: most repeats cost a hash and a memcmp, with no big table to miss
+** in.  Long values (subjects, responses) are copied. */
+static const char *arena_str(mt_store *st, const char *p, size_t n){
+  struct mt_islot *e;
+  char *z;
+  if( n <= 48 ){
+    uint32_t h = hash_bytes(p, n);
+    if( !st->strings.slots ){
+      st->strings.slots = calloc(MT_STRCACHE, sizeof(struct mt_islot));
+      if( !st->strings.slots ){ st->oom = 1; return 0; }
+    }
+    e = &st->strings.slots[h & (MT_STRCACHE-1)];
+    if( e->z && e->hash==h && e->len==n && memcmp(e->z, p, n)==0 ) return e->z;
+    z = arena_copy(st, p, n);
+    if( z ){ e->z = z; e->hash = h; e->len = (uint32_t)n; }
+    return z;
   }
-  return h;
+  return arena_copy(st, p, n);
 }
 
-static int map_get(const mt_map *m, int64_t a, int64_t b, int64_t c, int64_t d){
-  int64_t k[4] = {a, b, c, d};
+/* -------------------------------------------------------------------- map */
+
+static uint64_t hash_key(int32_t host, int64_t id){
+  uint64_t h = ((uint64_t)id ^ ((uint64_t)(uint32_t)host << 47)) * 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 29);
+}
+
+#define MT_RECENT 2048
+
+static int map_get(const mt_map *m, int32_t host, int64_t id){
   uint64_t i;
+  struct mt_slot *r;
   if( m->cap==0 ) return -1;
-  for(i = mix(k) & (m->cap-1); m->slots[i].v >= 0; i = (i+1) & (m->cap-1)){
-    const struct mt_slot *s = &m->slots[i];
-    if( s->k[0]==a && s->k[1]==b && s->k[2]==c && s->k[3]==d ) return s->v;
+  /* The ids a gateway has in flight are close together: a small cache
+  ** indexed by the low bits answers most lookups without touching the big
+  ** table (whose probes were a sixth of the build time). */
+  r = &m->recent[(uint64_t)id & (MT_RECENT-1)];
+  if( r->v>=0 && r->id==id && r->host==host ) return r->v;
+  for(i = hash_key(host, id) & (m->cap-1); m->slots[i].v >= 0; i = (i+1) & (m->cap-1)){
+    if( m->slots[i].id==id && m->slots[i].host==host ){ *r = m->slots[i]; return r->v; }
   }
   return -1;
 }
 
 static int map_grow(mt_map *m){
   uint64_t ncap = m->cap ? m->cap*2 : 1024, i;
+  if( !m->recent ){
+    m->recent = malloc(sizeof(struct mt_slot)*MT_RECENT);
+    if( !m->recent ) return -1;
+    for(i=0; i<MT_RECENT; i++) m->recent[i].v = -1;
+  }
   struct mt_slot *ns = malloc(sizeof(struct mt_slot)*ncap), *old = m->slots;
   if( !ns ) return -1;
+  advise_huge(ns, sizeof(struct mt_slot)*ncap);
   for(i=0; i<ncap; i++) ns[i].v = -1;
   for(i=0; i<m->cap; i++){
     if( old[i].v >= 0 ){
-      uint64_t j = mix(old[i].k) & (ncap-1);
+      uint64_t j = hash_key(old[i].host, old[i].id) & (ncap-1);
       while( ns[j].v >= 0 ) j = (j+1) & (ncap-1);
       ns[j] = old[i];
     }
@@ -91,32 +147,45 @@ static int map_grow(mt_map *m){
 }
 
 /* Insert or replace.  Returns 0 or -1 (out of memory). */
-static int map_put(mt_map *m, int64_t a, int64_t b, int64_t c, int64_t d, int v){
-  int64_t k[4] = {a, b, c, d};
+static int map_put(mt_map *m, int32_t host, int64_t id, int v){
   uint64_t i;
-  if( (m->n+1)*2 > m->cap && map_grow(m) ) return -1;
-  for(i = mix(k) & (m->cap-1); m->slots[i].v >= 0; i = (i+1) & (m->cap-1)){
-    struct mt_slot *s = &m->slots[i];
-    if( s->k[0]==a && s->k[1]==b && s->k[2]==c && s->k[3]==d ){ s->v = v; return 0; }
+  if( (m->n+1)*4 > m->cap*3 && map_grow(m) ) return -1;     /* load <= 0.75 */
+  for(i = hash_key(host, id) & (m->cap-1); m->slots[i].v >= 0; i = (i+1) & (m->cap-1)){
+    if( m->slots[i].id==id && m->slots[i].host==host ){ m->slots[i].v = v; break; }
   }
-  memcpy(m->slots[i].k, k, sizeof(k));
+  if( m->slots[i].v < 0 ){
+    m->slots[i].id = id;
+    m->slots[i].host = host;
+    m->n++;
+  }
   m->slots[i].v = v;
-  m->n++;
+  m->recent[(uint64_t)id & (MT_RECENT-1)] = m->slots[i];
   return 0;
 }
 
-static void map_free(mt_map *m){ free(m->slots); memset(m, 0, sizeof(*m)); }
+static void map_free(mt_map *m){ free(m->slots); free(m->recent); memset(m, 0, sizeof(*m)); }
 
-/* Append v to the list under (tag, a, b): kept as (tag, a, b, -1) → count and
-** (tag, a, b, k) → the k-th value. */
-static int list_add(mt_store *st, mt_map *m, int64_t a, int64_t b, int v){
-  int n = map_get(m, a, b, -1, 0);
-  if( n<0 ) n = 0;
-  if( map_put(m, a, b, n, 1, v) || map_put(m, a, b, -1, 0, n+1) ){ st->oom = 1; return -1; }
-  return 0;
-}
-static int list_at(const mt_map *m, int64_t a, int64_t b, int k){
-  return k<0 ? -1 : map_get(m, a, b, k, 1);
+/* ----------------------------------------------------------------- intern */
+
+static uint32_t hash_bytes(const char *p, size_t n){
+  uint64_t h = 0xcbf29ce484222325ULL ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
+  size_t i = 0;
+  for(; i+8<=n; i+=8){
+    uint64_t w;
+    memcpy(&w, p+i, 8);
+    h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 32;
+  }
+  if( i<n ){
+    uint64_t w = 0;
+    memcpy(&w, p+i, n-i);
+    h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 32;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return (uint32_t)h;
 }
 
 /* ------------------------------------------------------------- growables */
@@ -126,6 +195,7 @@ static int list_at(const mt_map *m, int64_t a, int64_t b, int k){
     int nc_ = (cap) ? (cap)*2 : 256; \
     void *na_ = realloc((arr), sizeof(*(arr))*(size_t)nc_); \
     if( !na_ ){ (st)->oom = 1; return -1; } \
+    advise_huge(na_, sizeof(*(arr))*(size_t)nc_); \
     (arr) = na_; (cap) = nc_; \
   } }while(0)
 
@@ -142,8 +212,9 @@ void mt_store_free(mt_store *st){
   free(st->hosts); free(st->files);
   free(st->conns); free(st->msgs); free(st->rcpts); free(st->dconns); free(st->dlvs);
   map_free(&st->conn_by_id); map_free(&st->msg_by_id); map_free(&st->dconn_by_id);
-  map_free(&st->dlv_by_key); map_free(&st->rcpt_by_rid);
-  map_free(&st->msgs_by_icid); map_free(&st->dlvs_by_dcid); map_free(&st->dlvs_by_mid);
+  map_free(&st->icid_list);
+  free(st->icid_heads);
+  free(st->strings.slots);
   free(st);
 }
 
@@ -210,13 +281,19 @@ static const char *unquote_list(mt_store *st, const char *p, int n, const char *
   return z;
 }
 
+/* A verdict word in lower case ("Pass" → "pass").  Interned strings are
+** shared, so the lower-casing happens on a private copy first. */
 static const char *lower_word(mt_store *st, const mt_event *ev, int f){
-  char *z;
-  int i;
+  char buf[64];
+  int i, n;
   if( !mt_has(ev, f) ) return 0;
-  z = (char*)arena_str(st, ev->f[f].p, (size_t)ev->f[f].n);
-  if( z ) for(i=0; z[i]; i++) if( z[i]>='A' && z[i]<='Z' ) z[i] = (char)(z[i]-'A'+'a');
-  return z;
+  n = ev->f[f].n;
+  if( n > (int)sizeof(buf) ) n = (int)sizeof(buf);
+  for(i=0; i<n; i++){
+    char ch = ev->f[f].p[i];
+    buf[i] = (ch>='A' && ch<='Z') ? (char)(ch-'A'+'a') : ch;
+  }
+  return arena_str(st, buf, (size_t)n);
 }
 
 static const char *nz(const char *z){ return z ? z : ""; }
@@ -251,8 +328,13 @@ static void add_filter(mt_store *st, mt_msg *m, const char *name){
 
 static int host_id(mt_store *st, const char *h, int n){
   int i;
+  /* Nearly every line names the host the previous one named. */
+  if( st->nhost>0 && st->last_host_len==n && memcmp(st->hosts[st->last_host], h, (size_t)n)==0 ) return st->last_host;
   for(i=st->nhost-1; i>=0; i--){
-    if( (int)strlen(st->hosts[i])==n && memcmp(st->hosts[i], h, (size_t)n)==0 ) return i;
+    if( (int)strlen(st->hosts[i])==n && memcmp(st->hosts[i], h, (size_t)n)==0 ){
+      st->last_host = i; st->last_host_len = n;
+      return i;
+    }
   }
   {
     char **na = realloc(st->hosts, sizeof(char*)*(size_t)(st->nhost+1));
@@ -260,6 +342,7 @@ static int host_id(mt_store *st, const char *h, int n){
     st->hosts = na;
     st->hosts[st->nhost] = strndup(h, (size_t)n);
     if( !st->hosts[st->nhost] ){ st->oom = 1; return -1; }
+    st->last_host = st->nhost; st->last_host_len = n;
     return st->nhost++;
   }
 }
@@ -272,12 +355,13 @@ int mt_store_host(const mt_store *st, const char *h){
 
 static mt_when when_of(const mt_scan *s){
   mt_when w;
-  w.local = s->t_local; w.utc = s->t_utc; w.set = s->has_time;
+  w.local = s->t_local;
+  w.off = s->has_time ? (int32_t)(s->t_local - s->t_utc) : MT_NO_TIME;
   return w;
 }
 
 static void when_max(mt_when *w, mt_when x){
-  if( x.set && (!w->set || x.utc >= w->utc) ) *w = x;
+  if( mt_when_set(x) && (!mt_when_set(*w) || mt_when_utc(x) >= mt_when_utc(*w)) ) *w = x;
 }
 
 typedef struct ctx { mt_store *st; const mt_scan *s; const mt_event *ev; int host; int file; } ctx;
@@ -288,14 +372,15 @@ static int new_conn(ctx *c, int64_t icid){
   GROW(st, st->conns, st->nconn, st->cconn);
   k = &st->conns[st->nconn];
   memset(k, 0, sizeof(*k));
+  k->start = k->end = no_time;
   k->host = c->host; k->icid = icid; k->dns_verified = -1;
   k->file = c->file; k->lineno = c->s->lineno;
-  if( map_put(&st->conn_by_id, c->host, icid, 0, 0, st->nconn) ){ st->oom = 1; return -1; }
+  if( map_put(&st->conn_by_id, c->host, icid, st->nconn) ){ st->oom = 1; return -1; }
   return st->nconn++;
 }
 
 static int get_conn(ctx *c, int64_t icid){
-  int i = map_get(&c->st->conn_by_id, c->host, icid, 0, 0);
+  int i = map_get(&c->st->conn_by_id, c->host, icid);
   return i>=0 ? i : new_conn(c, icid);
 }
 
@@ -305,15 +390,18 @@ static int new_msg(ctx *c, int64_t mid){
   GROW(st, st->msgs, st->nmsg, st->cmsg);
   m = &st->msgs[st->nmsg];
   memset(m, 0, sizeof(*m));
+  m->start = m->end = no_time;
   m->host = c->host; m->mid = mid; m->icid = -1; m->size = -1; m->parent_mid = -1;
   m->first_rcpt = m->last_rcpt = -1;
+  m->first_dlv = m->last_dlv = -1;
+  m->next_icid = -1;
   m->file = c->file; m->lineno = c->s->lineno;
-  if( map_put(&st->msg_by_id, c->host, mid, 0, 0, st->nmsg) ){ st->oom = 1; return -1; }
+  if( map_put(&st->msg_by_id, c->host, mid, st->nmsg) ){ st->oom = 1; return -1; }
   return st->nmsg++;
 }
 
 static int get_msg(ctx *c, int64_t mid){
-  int i = map_get(&c->st->msg_by_id, c->host, mid, 0, 0);
+  int i = map_get(&c->st->msg_by_id, c->host, mid);
   return i>=0 ? i : new_msg(c, mid);
 }
 
@@ -324,53 +412,80 @@ static int new_rcpt(ctx *c, int mi, int64_t rid){
   GROW(st, st->rcpts, st->nrcpt, st->crcpt);
   r = &st->rcpts[st->nrcpt];
   memset(r, 0, sizeof(*r));
-  r->msg = mi; r->rid = rid; r->dcid = -1; r->next = -1;
+  r->end = no_time;
+  r->msg = mi; r->rid = rid; r->dcid = -1; r->next = -1; r->cur_dlv = -1;
   m = &st->msgs[mi];
   if( m->last_rcpt>=0 ) st->rcpts[m->last_rcpt].next = st->nrcpt;
   else m->first_rcpt = st->nrcpt;
   m->last_rcpt = st->nrcpt;
-  if( rid>=0 && map_put(&st->rcpt_by_rid, mi, rid, 0, 0, st->nrcpt) ){ st->oom = 1; return -1; }
   return st->nrcpt++;
 }
 
+/* The recipient `rid` of message `mi` (a short list: walked). */
+static int find_rcpt(const mt_store *st, int mi, int64_t rid){
+  int r;
+  for(r=st->msgs[mi].first_rcpt; r>=0; r=st->rcpts[r].next){
+    if( st->rcpts[r].rid==rid ) return r;
+  }
+  return -1;
+}
+
 static int get_rcpt(ctx *c, int mi, int64_t rid){
-  int i = map_get(&c->st->rcpt_by_rid, mi, rid, 0, 0);
+  int i = find_rcpt(c->st, mi, rid);
   return i>=0 ? i : new_rcpt(c, mi, rid);
 }
 
 static int get_dconn(ctx *c, int64_t dcid, int create){
   mt_store *st = c->st;
   mt_dconn *d;
-  int i = map_get(&st->dconn_by_id, c->host, dcid, 0, 0);
+  int i = map_get(&st->dconn_by_id, c->host, dcid);
   if( i>=0 || !create ) return i;
   GROW(st, st->dconns, st->ndconn, st->cdconn);
   d = &st->dconns[st->ndconn];
   memset(d, 0, sizeof(*d));
+  d->start = d->end = no_time;
   d->host = c->host; d->dcid = dcid;
-  if( map_put(&st->dconn_by_id, c->host, dcid, 0, 0, st->ndconn) ){ st->oom = 1; return -1; }
+  d->first_dlv = d->last_dlv = -1;
+  if( map_put(&st->dconn_by_id, c->host, dcid, st->ndconn) ){ st->oom = 1; return -1; }
   return st->ndconn++;
 }
 
-/* A delivery attempt row.  `fresh`: a new attempt even if one exists for the
-** same key (DCID 0 bounces and repeated attempts on one connection). */
-static int get_dlv(ctx *c, int64_t dcid, int64_t mid, int64_t rid, int fresh){
+/* A new delivery attempt row, chained to its DCID and its MID. */
+static int new_dlv(ctx *c, int64_t dcid, int mi, int64_t rid){
   mt_store *st = c->st;
   mt_dlv *d;
-  int i = fresh ? -1 : map_get(&st->dlv_by_key, c->host, dcid, mid, rid);
-  if( i>=0 ) return i;
+  int ki = get_dconn(c, dcid, 1), n;
+  if( ki<0 ) return -1;
   GROW(st, st->dlvs, st->ndlv, st->cdlv);
-  d = &st->dlvs[st->ndlv];
+  n = st->ndlv;
+  d = &st->dlvs[n];
   memset(d, 0, sizeof(*d));
-  d->host = c->host; d->dcid = dcid; d->mid = mid; d->rid = rid;
-  d->dconn = dcid>0 ? get_dconn(c, dcid, 0) : -1;
-  if( d->dconn>=0 ){
-    const mt_dconn *k = &st->dconns[d->dconn];
-    d->dest_ip = k->dest_ip; d->dest_port = k->dest_port;
+  d->start = d->end = no_time;
+  d->host = c->host; d->dcid = dcid; d->rid = rid;
+  d->mid = mi>=0 ? st->msgs[mi].mid : -1;
+  d->dconn = ki;
+  d->next_dcid = d->next_mid = -1;
+  if( st->dconns[ki].last_dlv>=0 ) st->dlvs[st->dconns[ki].last_dlv].next_dcid = n;
+  else st->dconns[ki].first_dlv = n;
+  st->dconns[ki].last_dlv = n;
+  if( mi>=0 ){
+    mt_msg *m = &st->msgs[mi];
+    if( m->last_dlv>=0 ) st->dlvs[m->last_dlv].next_mid = n;
+    else m->first_dlv = n;
+    m->last_dlv = n;
   }
-  if( map_put(&st->dlv_by_key, c->host, dcid, mid, rid, st->ndlv) ){ st->oom = 1; return -1; }
-  if( list_add(st, &st->dlvs_by_dcid, c->host, dcid, st->ndlv) ) return -1;
-  if( mid>=0 && list_add(st, &st->dlvs_by_mid, c->host, mid, st->ndlv) ) return -1;
   return st->ndlv++;
+}
+
+/* The attempt a result line is about: the recipient's current attempt when
+** it is on the same DCID, else a new one (logs that start mid-delivery;
+** DCID 0 results, which have no connection, are always new). */
+static int result_dlv(ctx *c, int64_t dcid, int mi, int ri){
+  int cur = c->st->rcpts[ri].cur_dlv;
+  if( dcid>0 && cur>=0 && c->st->dlvs[cur].dcid==dcid ) return cur;
+  cur = new_dlv(c, dcid, mi, c->st->rcpts[ri].rid);
+  if( cur>=0 ) c->st->rcpts[ri].cur_dlv = cur;
+  return cur;
 }
 
 /* --------------------------------------------------------------- handlers */
@@ -399,9 +514,9 @@ static void on_icid(ctx *c){
   mt_conn *k;
   int i;
   if( ev->kind==MT_EV_ICID_NEW ){
-    i = map_get(&st->conn_by_id, c->host, ev->icid, 0, 0);
+    i = map_get(&st->conn_by_id, c->host, ev->icid);
     /* A second "New SMTP ICID" for one id is a new connection (restart). */
-    if( i<0 || st->conns[i].start.set || st->conns[i].remote_ip ) i = new_conn(c, ev->icid);
+    if( i<0 || mt_when_set(st->conns[i].start) || st->conns[i].remote_ip ) i = new_conn(c, ev->icid);
   }else if( ev->kind==MT_EV_ICID_HAT && ev->icid==0 ){
     i = new_conn(c, 0);            /* TCPREFUSE with ICID 0: one row per refusal */
   }else{
@@ -422,7 +537,7 @@ static void on_icid(ctx *c){
       if( mt_has(ev, MT_F_VERIFIED) ) k->dns_verified = ev->f[MT_F_VERIFIED].p[0]=='y';
       break;
     case MT_EV_ICID_HAT:
-      if( !k->start.set ){ k->start = when_of(c->s); k->file = c->file; k->lineno = c->s->lineno; }
+      if( !mt_when_set(k->start) ){ k->start = when_of(c->s); k->file = c->file; k->lineno = c->s->lineno; }
       k->action = span_str(st, ev, MT_F_ACTION);
       k->sender_group = span_str(st, ev, MT_F_SG);
       k->match = span_str(st, ev, MT_F_MATCH);
@@ -531,7 +646,7 @@ static void on_mid(ctx *c){
   mt_msg *m;
   int mi;
   if( ev->kind==MT_EV_MID_START ){
-    mi = map_get(&st->msg_by_id, c->host, ev->mid, 0, 0);
+    mi = map_get(&st->msg_by_id, c->host, ev->mid);
     if( mi<0 || st->msgs[mi].started ) mi = new_msg(c, ev->mid);
   }else{
     mi = get_msg(c, ev->mid);
@@ -546,9 +661,23 @@ static void on_mid(ctx *c){
       m->icid = ev->icid;
       m->file = c->file; m->lineno = c->s->lineno;
       if( ev->icid>0 ){
-        int ki = map_get(&st->conn_by_id, c->host, ev->icid, 0, 0);
+        int ki = map_get(&st->conn_by_id, c->host, ev->icid);
+        int h = map_get(&st->icid_list, c->host, ev->icid);
         if( ki>=0 ) st->conns[ki].messages++;
-        list_add(st, &st->msgs_by_icid, c->host, ev->icid, mi);
+        if( h<0 ){
+          if( st->nicid>=st->cicid ){
+            int nc = st->cicid ? st->cicid*2 : 256;
+            void *na = realloc(st->icid_heads, sizeof(*st->icid_heads)*(size_t)nc);
+            if( !na ){ st->oom = 1; return; }
+            st->icid_heads = na; st->cicid = nc;
+          }
+          h = st->nicid++;
+          st->icid_heads[h][0] = st->icid_heads[h][1] = -1;
+          if( map_put(&st->icid_list, c->host, ev->icid, h) ){ st->oom = 1; return; }
+        }
+        if( st->icid_heads[h][1]>=0 ) st->msgs[st->icid_heads[h][1]].next_icid = mi;
+        else st->icid_heads[h][0] = mi;
+        st->icid_heads[h][1] = mi;
       }
       break;
     case MT_EV_MID_FROM:
@@ -685,7 +814,7 @@ static void on_mid(ctx *c){
         if( ri<0 ) return;
         st->rcpts[ri].response = resp;
         /* ... and the attempt it answers (the recipient's last DCID). */
-        di = st->rcpts[ri].dcid>=0 ? map_get(&st->dlv_by_key, c->host, st->rcpts[ri].dcid, ev->mid, r) : -1;
+        di = st->rcpts[ri].cur_dlv;
         if( di>=0 ){
           st->dlvs[di].response = resp;
           if( resp && resp[0]>='2' && resp[0]<='5' && resp[1]>='0' && resp[1]<='9'
@@ -743,9 +872,11 @@ static void on_delivery(ctx *c){
       msg_touch(c, &st->msgs[mi]);
       rid_begin(&it, ev);
       while( rid_next(&it, &r) ){
-        int ri = get_rcpt(c, mi, r);
-        int di = get_dlv(c, ev->dcid, ev->mid, r, 1);
-        if( ri<0 || di<0 ) return;
+        int ri = get_rcpt(c, mi, r), di;
+        if( ri<0 ) return;
+        di = new_dlv(c, ev->dcid, mi, r);
+        if( di<0 ) return;
+        st->rcpts[ri].cur_dlv = di;
         st->dlvs[di].start = when_of(c->s);
         st->rcpts[ri].attempts++;
         st->rcpts[ri].dcid = ev->dcid;
@@ -764,12 +895,13 @@ static void on_delivery(ctx *c){
       }
       rid_begin(&it, ev);
       while( rid_next(&it, &r) ){
-        int ri = get_rcpt(c, mi, r);
-        int di = get_dlv(c, ev->dcid, ev->mid, r, 0);
-        if( ri<0 || di<0 ) return;
+        int ri = get_rcpt(c, mi, r), di;
+        if( ri<0 ) return;
+        di = result_dlv(c, ev->dcid, mi, ri);
+        if( di<0 ) return;
         st->dlvs[di].result = MT_DR_DELIVERED;
         st->dlvs[di].end = when_of(c->s);
-        if( !st->dlvs[di].start.set ){ st->dlvs[di].start = when_of(c->s); st->rcpts[ri].attempts++; }
+        if( !mt_when_set(st->dlvs[di].start) ){ st->dlvs[di].start = when_of(c->s); st->rcpts[ri].attempts++; }
         st->rcpts[ri].outcome = extq ? MT_RS_QUARANTINED : MT_RS_DELIVERED;
         st->rcpts[ri].dcid = ev->dcid;
         st->rcpts[ri].end = when_of(c->s);
@@ -778,7 +910,7 @@ static void on_delivery(ctx *c){
     }
     case MT_EV_BOUNCED:
     case MT_EV_DELAYED: {
-      int mi, ri, di, fresh;
+      int mi, ri, di;
       mt_dlv *d;
       if( ev->mid<0 ) return;
       mi = get_msg(c, ev->mid);
@@ -787,12 +919,10 @@ static void on_delivery(ctx *c){
       if( ev->rid<0 ) return;
       ri = get_rcpt(c, mi, ev->rid);
       if( ri<0 ) return;
-      /* DCID 0 (no connection) and a missing dcid: a new attempt row each time. */
-      fresh = ev->dcid<=0;
-      di = get_dlv(c, ev->dcid<0 ? 0 : ev->dcid, ev->mid, ev->rid, fresh);
+      di = result_dlv(c, ev->dcid<0 ? 0 : ev->dcid, mi, ri);
       if( di<0 ) return;
       d = &st->dlvs[di];
-      if( !d->start.set ){ d->start = when_of(c->s); st->rcpts[ri].attempts++; }
+      if( !mt_when_set(d->start) ){ d->start = when_of(c->s); st->rcpts[ri].attempts++; }
       d->end = when_of(c->s);
       d->result = ev->kind==MT_EV_BOUNCED ? MT_DR_BOUNCED : MT_DR_DELAYED;
       d->dsn = span_str(st, ev, MT_F_DSN);
@@ -815,7 +945,7 @@ static void on_delivery(ctx *c){
       int di;
       mt_dlv *d;
       if( ev->dcid<0 ) return;
-      di = get_dlv(c, ev->dcid, -1, -1, 1);
+      di = new_dlv(c, ev->dcid, -1, -1);
       if( di<0 ) return;
       d = &st->dlvs[di];
       d->start = d->end = when_of(c->s);
@@ -871,7 +1001,7 @@ static void mark_split_recipients(mt_store *st){
     const mt_msg *child = &st->msgs[i];
     int pi;
     if( child->parent_mid<0 || !child->parent_relation || strcmp(child->parent_relation, "split")!=0 ) continue;
-    pi = map_get(&st->msg_by_id, child->host, child->parent_mid, 0, 0);
+    pi = map_get(&st->msg_by_id, child->host, child->parent_mid);
     if( pi<0 ) continue;
     for(r=child->first_rcpt; r>=0; r=st->rcpts[r].next){
       const char *to = st->rcpts[r].rcpt_to;
@@ -894,11 +1024,11 @@ static void inherit_rewritten_recipients(mt_store *st){
     const mt_msg *child = &st->msgs[i];
     int pi;
     if( child->parent_mid<0 || !child->parent_relation || strcmp(child->parent_relation, "rewritten")!=0 ) continue;
-    pi = map_get(&st->msg_by_id, child->host, child->parent_mid, 0, 0);
+    pi = map_get(&st->msg_by_id, child->host, child->parent_mid);
     if( pi<0 ) continue;
     for(r=child->first_rcpt; r>=0; r=st->rcpts[r].next){
       mt_rcpt *cr = &st->rcpts[r];
-      int p = cr->rcpt_to || cr->rid<0 ? -1 : map_get(&st->rcpt_by_rid, pi, cr->rid, 0, 0);
+      int p = cr->rcpt_to || cr->rid<0 ? -1 : find_rcpt(st, pi, cr->rid);
       if( p>=0 ) cr->rcpt_to = st->rcpts[p].rcpt_to;
     }
   }
@@ -950,6 +1080,23 @@ int mt_store_finish(mt_store *st){
   return st->oom ? -1 : 0;
 }
 
+/* Reserve room for what `bytes` of log will likely hold, so that the big
+** arrays are not copied again and again while they grow (memmove was a
+** tenth of the build time).  Untouched reserved pages cost no memory. */
+static void store_reserve(mt_store *st, int64_t bytes){
+  int64_t n = bytes / 1500;       /* a busy gateway writes ~2.4 KB of log per message */
+  if( n < 256 ) return;
+  if( n > 50000000 ) n = 50000000;
+#define RESERVE(arr, cap, k) do{ void *p_ = malloc(sizeof(*(arr))*(size_t)(k)); \
+    if( p_ ){ advise_huge(p_, sizeof(*(arr))*(size_t)(k)); (arr) = p_; (cap) = (int)(k); } }while(0)
+  RESERVE(st->msgs, st->cmsg, n);
+  RESERVE(st->conns, st->cconn, n);
+  RESERVE(st->rcpts, st->crcpt, n*2);
+  RESERVE(st->dlvs, st->cdlv, n*2);
+  RESERVE(st->dconns, st->cdconn, n);
+#undef RESERVE
+}
+
 mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
                          mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr){
   mt_store *st = mt_store_new();
@@ -965,6 +1112,15 @@ mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
     if( !st->files[i] ){ st->nfile = i; mt_store_free(st); *pzErr = strdup("out of memory"); return 0; }
   }
   st->nfile = files->n;
+  {
+    int64_t bytes = 0;
+    for(i=0; i<files->n; i++){
+      const char *pth = files->a[i].path;
+      size_t L = strlen(pth);
+      bytes += (L>3 && strcmp(pth+L-3, ".gz")==0) ? files->a[i].size*7 : files->a[i].size;
+    }
+    store_reserve(st, bytes);
+  }
   mt_scan_init(&s, files, opts);
   while( (rc = mt_scan_next(&s))==1 ){
     if( s.ln.form==MT_FORM_NONE ) continue;
@@ -988,11 +1144,20 @@ mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
 
 /* ----------------------------------------------------------------- lookups */
 
-int mt_store_conn(const mt_store *st, int host, int64_t icid){ return map_get(&st->conn_by_id, host, icid, 0, 0); }
-int mt_store_msg(const mt_store *st, int host, int64_t mid){ return map_get(&st->msg_by_id, host, mid, 0, 0); }
-int mt_store_msg_of_icid(const mt_store *st, int host, int64_t icid, int k){ return list_at(&st->msgs_by_icid, host, icid, k); }
-int mt_store_dlv_of_dcid(const mt_store *st, int host, int64_t dcid, int k){ return list_at(&st->dlvs_by_dcid, host, dcid, k); }
-int mt_store_dlv_of_mid(const mt_store *st, int host, int64_t mid, int k){ return list_at(&st->dlvs_by_mid, host, mid, k); }
+int mt_store_conn(const mt_store *st, int host, int64_t icid){ return map_get(&st->conn_by_id, host, icid); }
+int mt_store_msg(const mt_store *st, int host, int64_t mid){ return map_get(&st->msg_by_id, host, mid); }
+int mt_store_first_msg_of_icid(const mt_store *st, int host, int64_t icid){
+  int h = map_get(&st->icid_list, host, icid);
+  return h>=0 ? st->icid_heads[h][0] : -1;
+}
+int mt_store_first_dlv_of_dcid(const mt_store *st, int host, int64_t dcid){
+  int k = map_get(&st->dconn_by_id, host, dcid);
+  return k>=0 ? st->dconns[k].first_dlv : -1;
+}
+int mt_store_first_dlv_of_mid(const mt_store *st, int host, int64_t mid){
+  int m = map_get(&st->msg_by_id, host, mid);
+  return m>=0 ? st->msgs[m].first_dlv : -1;
+}
 
 const char *mt_msg_status_name(int s){
   static const char *const az[] = { 0, "delivered", "partially delivered", "bounced", "delayed",

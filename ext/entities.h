@@ -17,8 +17,12 @@
 #include "scan.h"
 #include "events.h"
 
-/* A time: seconds as written (local) and in UTC; set = 0 when unknown. */
-typedef struct mt_when { int64_t local, utc; int set; } mt_when;
+/* A time: seconds as written (local) and the file's offset east of UTC in
+** force (utc = local - off); off = MT_NO_TIME when unknown. */
+#define MT_NO_TIME INT32_MIN
+typedef struct mt_when { int64_t local; int32_t off; } mt_when;
+#define mt_when_set(w)  ((w).off != MT_NO_TIME)
+#define mt_when_utc(w)  ((w).local - (w).off)
 
 typedef struct mt_conn {
   int host;                 /* index into store->hosts */
@@ -61,6 +65,8 @@ typedef struct mt_msg {
            quarantined:1, released:1, rewritten:1, spam_final:1;
   int first_rcpt;           /* index of its first recipient in store->rcpts, -1 */
   int last_rcpt;
+  int first_dlv, last_dlv;  /* its delivery attempts (chained by mt_dlv.next_mid), -1 */
+  int next_icid;            /* next message of the same connection, -1 */
 } mt_msg;
 
 enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEUED,
@@ -77,6 +83,7 @@ typedef struct mt_rcpt {
   const char *dsn, *response;
   mt_when end;
   int next;                 /* next recipient of the same message, -1 */
+  int cur_dlv;              /* its current delivery attempt, -1 */
 } mt_rcpt;
 
 typedef struct mt_dconn {   /* one outbound SMTP connection (New SMTP DCID) */
@@ -86,6 +93,7 @@ typedef struct mt_dconn {   /* one outbound SMTP connection (New SMTP DCID) */
   const char *interface_ip, *dest_ip, *dest_port;
   int tls;
   const char *tls_protocol, *tls_cipher;
+  int first_dlv, last_dlv;  /* attempts on this connection (chained by mt_dlv.next_dcid) */
 } mt_dconn;
 
 enum { MT_DR_NONE = 0, MT_DR_DELIVERED, MT_DR_BOUNCED, MT_DR_DELAYED, MT_DR_ERROR };
@@ -98,25 +106,34 @@ typedef struct mt_dlv {     /* one delivery attempt of one recipient */
   const char *domain, *dest_ip, *dest_port;
   int result;               /* MT_DR_* */
   const char *dsn, *reason, *smtp_code, *response;
+  int next_dcid, next_mid;  /* chains of the same DCID / MID, -1 */
 } mt_dlv;
 
-/* Open-addressing map from a key of four integers to an index. */
+/* Open-addressing map from (host, id) to an index. */
 typedef struct mt_map {
-  struct mt_slot { int64_t k[4]; int v; } *slots;
+  struct mt_slot { int64_t id; int32_t host; int32_t v; } *slots;
   uint64_t cap, n;
+  struct mt_slot *recent;   /* direct-mapped cache of recent lookups (ids in flight) */
 } mt_map;
+
+/* A cache of recently stored short strings (entities.c, arena_str). */
+typedef struct mt_intern {
+  struct mt_islot { uint32_t hash; uint32_t len; const char *z; } *slots;
+} mt_intern;
 
 typedef struct mt_store {
   char **hosts; int nhost;
+  int last_host, last_host_len;   /* the host of the previous line */
   mt_conn *conns; int nconn, cconn;
   mt_msg *msgs; int nmsg, cmsg;
   mt_rcpt *rcpts; int nrcpt, crcpt;
   mt_dconn *dconns; int ndconn, cdconn;
   mt_dlv *dlvs; int ndlv, cdlv;
-  mt_map conn_by_id, msg_by_id, dconn_by_id, dlv_by_key, rcpt_by_rid;
-  mt_map msgs_by_icid;      /* (host, icid, k) → message, k = 0.. */
-  mt_map dlvs_by_dcid;      /* (host, dcid, k) → delivery */
-  mt_map dlvs_by_mid;       /* (host, mid, k) → delivery */
+  mt_map conn_by_id, msg_by_id, dconn_by_id;
+  mt_map icid_list;         /* (host, icid) → index into icid_heads */
+  int (*icid_heads)[2];     /* first and last message of an ICID */
+  int nicid, cicid;
+  mt_intern strings;
   struct mt_arena *arena;
   char **files; int nfile;  /* file paths, by index */
   int oom;                  /* an allocation failed: the store is unusable */
@@ -141,10 +158,11 @@ int mt_store_host(const mt_store *st, const char *host);
 int mt_store_conn(const mt_store *st, int host, int64_t icid);
 int mt_store_msg(const mt_store *st, int host, int64_t mid);
 
-/* The k-th message of a connection, delivery of a dcid, delivery of a mid (-1 past the end). */
-int mt_store_msg_of_icid(const mt_store *st, int host, int64_t icid, int k);
-int mt_store_dlv_of_dcid(const mt_store *st, int host, int64_t dcid, int k);
-int mt_store_dlv_of_mid(const mt_store *st, int host, int64_t mid, int k);
+/* First message of a connection (then msgs[i].next_icid), first delivery
+** attempt of a DCID (then dlvs[i].next_dcid) or of a MID (dlvs[i].next_mid). */
+int mt_store_first_msg_of_icid(const mt_store *st, int host, int64_t icid);
+int mt_store_first_dlv_of_dcid(const mt_store *st, int host, int64_t dcid);
+int mt_store_first_dlv_of_mid(const mt_store *st, int host, int64_t mid);
 
 const char *mt_msg_status_name(int s);
 const char *mt_rcpt_status_name(int s);

@@ -83,6 +83,7 @@ void mt_opts_free(mt_opts *o){
 
 void mt_scan_init(mt_scan *s, const mt_filelist *files, const mt_opts *opts){
   memset(s, 0, sizeof(*s));
+  s->day_key = -1;
   s->files = files;
   s->opts = opts;
 }
@@ -115,6 +116,7 @@ static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
   s->tz_off = s->opts->tz_set ? s->opts->tz_off : 0;
   s->tz_from_header = 0;
   s->opt_year = s->opts->year;
+  s->file_host_len = (int)strlen(s->opts->host ? s->opts->host : s->files->a[s->ifile].dirname);
   s->prev_mon = 0;
   if( s->fallback_year==0 ){
     time_t now = time(0);
@@ -216,7 +218,12 @@ static void line_context(mt_scan *s){
       ** the mtime's month is from the year before. */
       y = mt_infer_year(ln->mon, s->files->a[s->ifile].mtime, s->fallback_year);
     }
-    s->t_local = mt_time_from_parts(y, ln->mon, ln->day, ln->hour, ln->min, ln->sec);
+    {
+      /* Consecutive lines share their date: convert it once. */
+      int64_t key = ((int64_t)y*16 + ln->mon)*32 + ln->day;
+      if( key!=s->day_key ){ s->day_key = key; s->day_days = mt_days_from_civil(y, ln->mon, ln->day); }
+      s->t_local = s->day_days*86400 + ln->hour*3600 + ln->min*60 + ln->sec;
+    }
     if( ln->body_len > 22 && ln->body[0]=='T' ){
       int tz;
       if( tz_header(ln->body, 22 + (ln->body_len-22 < 16 ? ln->body_len-22 : 16), &tz) ){
@@ -230,11 +237,9 @@ static void line_context(mt_scan *s){
   }
   if( ln->host ){
     s->host = ln->host; s->host_len = ln->host_len;
-  }else if( s->opts->host ){
-    s->host = s->opts->host; s->host_len = (int)strlen(s->opts->host);
   }else{
-    const char *d = s->files->a[s->ifile].dirname;
-    s->host = d; s->host_len = (int)strlen(d);
+    s->host = s->opts->host ? s->opts->host : s->files->a[s->ifile].dirname;
+    s->host_len = s->file_host_len;
   }
 }
 

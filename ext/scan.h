@@ -85,6 +85,8 @@ typedef struct mt_scan {
   int tz_off;              /* seconds east of UTC in force */
   int tz_from_header;
   int fallback_year;
+  int file_host_len;       /* strlen of the host for lines without one */
+  int64_t day_key, day_days;  /* last (y, m, d) converted, and its day number */
   int opt_year;            /* year= for the current year-less lines (advances at Dec → Jan) */
   int prev_mon;            /* month of the previous year-less line, 0 at file start */
 

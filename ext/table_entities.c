@@ -185,7 +185,8 @@ struct ent_def {
   int key[K_COUNT];               /* column of each role, -1 if none */
   int unique_key;                 /* role whose lookup yields at most one row per host, or -1 */
   int (*count)(const mt_store*);
-  int (*lookup)(const mt_store*, int role, int host, int64_t id, int k);  /* k-th row or -1 */
+  /* Rows with id `id` in role `role`: the first when prev < 0, else the one after prev; -1 at the end. */
+  int (*lookup)(const mt_store*, int role, int host, int64_t id, int prev);
   int (*row_host)(const mt_store*, int row);
   void (*column)(const mt_store*, int row, int col, sqlite3_context*);
   int filter_col[2];              /* text columns with `= ?` filtered in xFilter, -1 */
@@ -208,8 +209,8 @@ static void r_id(sqlite3_context *c, int64_t v){
 }
 static void r_time(sqlite3_context *c, const mt_when *w, int utc){
   char iso[20];
-  if( !w->set ) return;
-  mt_time_iso(utc ? w->utc : w->local, iso);
+  if( !mt_when_set(*w) ) return;
+  mt_time_iso(utc ? mt_when_utc(*w) : w->local, iso);
   sqlite3_result_text(c, iso, 19, SQLITE_TRANSIENT);
 }
 static void r_int_text(sqlite3_context *c, const char *z){
@@ -230,8 +231,8 @@ enum { CC_HOST, CC_ICID, CC_START_TS, CC_END_TS, CC_START_UTC, CC_END_UTC, CC_IN
 
 static int conn_count(const mt_store *st){ return st->nconn; }
 static int conn_host(const mt_store *st, int r){ return st->conns[r].host; }
-static int conn_lookup(const mt_store *st, int role, int host, int64_t id, int k){
-  if( role==K_ICID && k==0 ) return mt_store_conn(st, host, id);
+static int conn_lookup(const mt_store *st, int role, int host, int64_t id, int prev){
+  if( role==K_ICID && prev<0 ) return mt_store_conn(st, host, id);
   return -1;
 }
 static void conn_column(const mt_store *st, int r, int col, sqlite3_context *c){
@@ -290,9 +291,9 @@ enum { MC_HOST, MC_MID, MC_ICID, MC_START_TS, MC_END_TS, MC_START_UTC, MC_END_UT
 
 static int msg_count(const mt_store *st){ return st->nmsg; }
 static int msg_host(const mt_store *st, int r){ return st->msgs[r].host; }
-static int msg_lookup(const mt_store *st, int role, int host, int64_t id, int k){
-  if( role==K_MID ) return k==0 ? mt_store_msg(st, host, id) : -1;
-  if( role==K_ICID ) return mt_store_msg_of_icid(st, host, id, k);
+static int msg_lookup(const mt_store *st, int role, int host, int64_t id, int prev){
+  if( role==K_MID ) return prev<0 ? mt_store_msg(st, host, id) : -1;
+  if( role==K_ICID ) return prev<0 ? mt_store_first_msg_of_icid(st, host, id) : st->msgs[prev].next_icid;
   return -1;
 }
 static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
@@ -355,13 +356,12 @@ enum { RC_HOST, RC_MID, RC_RID, RC_RCPT_TO, RC_STATUS, RC_DCID, RC_ATTEMPTS, RC_
 
 static int rcpt_count(const mt_store *st){ return st->nrcpt; }
 static int rcpt_host(const mt_store *st, int r){ return st->msgs[st->rcpts[r].msg].host; }
-static int rcpt_lookup(const mt_store *st, int role, int host, int64_t id, int k){
-  int mi, r;
+static int rcpt_lookup(const mt_store *st, int role, int host, int64_t id, int prev){
+  int mi;
   if( role!=K_MID ) return -1;
+  if( prev>=0 ) return st->rcpts[prev].next;
   mi = mt_store_msg(st, host, id);
-  if( mi<0 ) return -1;
-  for(r=st->msgs[mi].first_rcpt; r>=0 && k>0; r=st->rcpts[r].next) k--;
-  return r;
+  return mi<0 ? -1 : st->msgs[mi].first_rcpt;
 }
 static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
   const mt_rcpt *x = &st->rcpts[r];
@@ -402,9 +402,9 @@ enum { DC_HOST, DC_DCID, DC_MID, DC_RID, DC_START_TS, DC_END_TS, DC_START_UTC, D
 
 static int dlv_count(const mt_store *st){ return st->ndlv; }
 static int dlv_host(const mt_store *st, int r){ return st->dlvs[r].host; }
-static int dlv_lookup(const mt_store *st, int role, int host, int64_t id, int k){
-  if( role==K_DCID ) return mt_store_dlv_of_dcid(st, host, id, k);
-  if( role==K_MID ) return mt_store_dlv_of_mid(st, host, id, k);
+static int dlv_lookup(const mt_store *st, int role, int host, int64_t id, int prev){
+  if( role==K_DCID ) return prev<0 ? mt_store_first_dlv_of_dcid(st, host, id) : st->dlvs[prev].next_dcid;
+  if( role==K_MID ) return prev<0 ? mt_store_first_dlv_of_mid(st, host, id) : st->dlvs[prev].next_mid;
   return -1;
 }
 static void dlv_column(const mt_store *st, int r, int col, sqlite3_context *c){
@@ -683,9 +683,9 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     if( role==-2 || host==-1 ){
       /* an unknown host or a non-integer id: nothing */
     }else if( role>=0 ){
-      int h, k, r;
+      int h, r;
       for(h = host>=0 ? host : 0; h < (host>=0 ? host+1 : c->st->nhost); h++){
-        for(k=0; (r = def->lookup(c->st, role, h, id, k))>=0; k++){
+        for(r = def->lookup(c->st, role, h, id, -1); r>=0; r = def->lookup(c->st, role, h, id, r)){
           if( (rc = add_row(c, r))!=SQLITE_OK ) return rc;
         }
       }
