@@ -9,6 +9,7 @@
 #   make bench      the benchmark against grep (bench/README.md)
 
 CC      ?= cc
+B       := build
 PKGS    := sqlite3 libpcre2-8 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs libpcre2-8 zlib)
@@ -18,29 +19,34 @@ GIT     := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes
-DEFS    := -D_GNU_SOURCE -DMT_VERSION='"$(VERSION)"' -DMT_GIT='"$(GIT)"'
+DEFS    := -D_GNU_SOURCE -DMT_VERSION='"$(VERSION)"' -I$(B)
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 
 # The parsing rooms (no SQLite types) and the SQL-facing files.
 CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/entities.c
-SQL_SRC  := ext/tables.c ext/table_lines.c ext/table_entities.c ext/functions.c ext/mailtrace.c
+SQL_SRC  := ext/tables.c ext/table_lines.c ext/table_entities.c ext/table_errors.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 
-B := build
 SO_OBJ  := $(patsubst ext/%.c,$(B)/so/%.o,$(CORE_SRC) $(SQL_SRC))
 A_OBJ   := $(patsubst ext/%.c,$(B)/a/%.o,$(CORE_SRC) $(SQL_SRC))
 CORE_OBJ := $(patsubst ext/%.c,$(B)/a/%.o,$(CORE_SRC))
 
-.PHONY: all demo test unit asan valgrind fuzz bench clean
+.PHONY: all demo test unit asan valgrind fuzz bench clean FORCE
 all: mailtrace.so libmailtrace.a
+
 
 $(B)/so/%.o: ext/%.c $(HDRS) | $(B)/so
 	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
 # The static library calls SQLite directly (SQLITE_CORE): for programs that link SQLite.
 $(B)/a/%.o: ext/%.c $(HDRS) | $(B)/a
 	$(CC) $(ALL_CFLAGS) -DSQLITE_CORE -c $< -o $@
-$(B)/so $(B)/a $(B)/t:
+$(B) $(B)/so $(B)/a $(B)/t:
 	mkdir -p $@
+
+# The commit goes into mailtrace_version(); the header changes only when it does.
+$(B)/version.h: FORCE | $(B)
+	@echo '#define MT_GIT "$(GIT)"' > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+$(B)/so/functions.o $(B)/a/functions.o: $(B)/version.h
 
 mailtrace.so: $(SO_OBJ)
 	$(CC) -shared -o $@ $^ $(PKG_LIBS) $(LDFLAGS)

@@ -39,6 +39,7 @@ struct mt_reader {
   int64_t buf_off;       /* decompressed offset of buf[0] */
   int64_t skip;          /* decompressed bytes still to drop (start offset) */
   int eof;               /* no more bytes will come */
+  int failed;            /* fill failed: hand out what came before, then the error */
   char *err;
 };
 
@@ -195,7 +196,7 @@ static int fill_plain(mt_reader *r){
 }
 
 int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
-  if( r->err ) return -1;
+  if( r->err && (r->failed==2 || r->len==r->cut) ){ r->failed = 2; return -1; }
   /* Drop what the previous chunk handed out, keep the unfinished line. */
   if( r->cut ){
     memmove(r->buf, r->buf + r->cut, r->len - r->cut);
@@ -205,7 +206,20 @@ int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
   }
   for(;;){
     const char *nl;
-    if( (r->gz ? fill_gzip(r) : fill_plain(r)) ) return -1;
+    if( !r->failed && (r->gz ? fill_gzip(r) : fill_plain(r)) ){
+      /* Hand out the whole lines that came before the damage first; the
+      ** error is returned by the next call (no good line is lost). */
+      r->failed = 1;
+    }
+    if( r->failed ){
+      nl = r->len ? memrchr(r->buf, '\n', r->len) : 0;
+      if( !nl || r->skip>0 ){ r->failed = 2; return -1; }
+      r->cut = (size_t)(nl - r->buf) + 1;
+      *pp = r->buf; *pn = r->cut; *poff = r->buf_off;
+      r->len = r->cut;             /* the cut-off line is part of the error */
+      r->failed = 2;
+      return 1;
+    }
     if( r->skip>0 ){
       size_t k = r->skip < (int64_t)r->len ? (size_t)r->skip : r->len;
       memmove(r->buf, r->buf + k, r->len - k);

@@ -375,6 +375,7 @@ static int new_conn(ctx *c, int64_t icid){
   k->start = k->end = no_time;
   k->host = c->host; k->icid = icid; k->dns_verified = -1;
   k->file = c->file; k->lineno = c->s->lineno;
+  k->prev_same = map_get(&st->conn_by_id, c->host, icid);
   if( map_put(&st->conn_by_id, c->host, icid, st->nconn) ){ st->oom = 1; return -1; }
   return st->nconn++;
 }
@@ -396,6 +397,7 @@ static int new_msg(ctx *c, int64_t mid){
   m->first_dlv = m->last_dlv = -1;
   m->next_icid = -1;
   m->file = c->file; m->lineno = c->s->lineno;
+  m->prev_same = map_get(&st->msg_by_id, c->host, mid);
   if( map_put(&st->msg_by_id, c->host, mid, st->nmsg) ){ st->oom = 1; return -1; }
   return st->nmsg++;
 }
@@ -640,6 +642,34 @@ static int rid_next(rid_iter *it, int64_t *r){
   return mt_rids_next(&it->s, r);
 }
 
+/* Set a message's connection and chain it to the ICID's message list (the
+** `icid = ?` lookup).  Start MID counts the message on its connection. */
+static void set_msg_icid(ctx *c, int mi, int64_t icid, int counts){
+  mt_store *st = c->st;
+  int ki, h;
+  if( icid<0 ) return;
+  if( counts && icid>0 && (ki = map_get(&st->conn_by_id, c->host, icid))>=0 ) st->conns[ki].messages++;
+  if( st->msgs[mi].icid==icid && st->msgs[mi].in_icid_list ) return;
+  st->msgs[mi].icid = icid;
+  if( st->msgs[mi].in_icid_list ) return;     /* keep the first list it joined */
+  h = map_get(&st->icid_list, c->host, icid);
+  if( h<0 ){
+    if( st->nicid>=st->cicid ){
+      int nc = st->cicid ? st->cicid*2 : 256;
+      void *na = realloc(st->icid_heads, sizeof(*st->icid_heads)*(size_t)nc);
+      if( !na ){ st->oom = 1; return; }
+      st->icid_heads = na; st->cicid = nc;
+    }
+    h = st->nicid++;
+    st->icid_heads[h][0] = st->icid_heads[h][1] = -1;
+    if( map_put(&st->icid_list, c->host, icid, h) ){ st->oom = 1; return; }
+  }
+  if( st->icid_heads[h][1]>=0 ) st->msgs[st->icid_heads[h][1]].next_icid = mi;
+  else st->icid_heads[h][0] = mi;
+  st->icid_heads[h][1] = mi;
+  st->msgs[mi].in_icid_list = 1;
+}
+
 static void on_mid(ctx *c){
   const mt_event *ev = c->ev;
   mt_store *st = c->st;
@@ -658,39 +688,16 @@ static void on_mid(ctx *c){
     case MT_EV_MID_START:
       m->started = 1;
       m->start = when_of(c->s);
-      m->icid = ev->icid;
       m->file = c->file; m->lineno = c->s->lineno;
-      if( ev->icid>0 ){
-        int ki = map_get(&st->conn_by_id, c->host, ev->icid);
-        int h = map_get(&st->icid_list, c->host, ev->icid);
-        if( ki>=0 ) st->conns[ki].messages++;
-        if( h<0 ){
-          if( st->nicid>=st->cicid ){
-            int nc = st->cicid ? st->cicid*2 : 256;
-            void *na = realloc(st->icid_heads, sizeof(*st->icid_heads)*(size_t)nc);
-            if( !na ){ st->oom = 1; return; }
-            st->icid_heads = na; st->cicid = nc;
-          }
-          h = st->nicid++;
-          st->icid_heads[h][0] = st->icid_heads[h][1] = -1;
-          if( map_put(&st->icid_list, c->host, ev->icid, h) ){ st->oom = 1; return; }
-        }
-        if( st->icid_heads[h][1]>=0 ) st->msgs[st->icid_heads[h][1]].next_icid = mi;
-        else st->icid_heads[h][0] = mi;
-        st->icid_heads[h][1] = mi;
-      }
+      set_msg_icid(c, mi, ev->icid, 1);
       break;
     case MT_EV_MID_FROM:
       m->mail_from = addr_str(st, ev, MT_F_ADDR);
-      if( m->icid<0 && ev->icid>=0 ) m->icid = ev->icid;
+      if( m->icid<0 ) set_msg_icid(c, mi, ev->icid, 0);
       break;
     case MT_EV_MID_RCPT: {
       int ri = get_rcpt(c, mi, ev->rid);
-      if( ri>=0 ){
-        m = &st->msgs[mi];
-        if( !st->rcpts[ri].rcpt_to ) m->rcpt_count++;
-        st->rcpts[ri].rcpt_to = addr_str(st, ev, MT_F_ADDR);
-      }
+      if( ri>=0 ) st->rcpts[ri].rcpt_to = addr_str(st, ev, MT_F_ADDR);
       break;
     }
     case MT_EV_MID_RCPT_REJECTED:
@@ -771,7 +778,7 @@ static void on_mid(ctx *c){
       link_child(c, ev->mid2, ev->mid, "generated");
       break;
     case MT_EV_MID_BOUNCE_OF: link_child(c, ev->mid2, ev->mid, "bounce"); break;
-    case MT_EV_MID_REINJECTED: link_child(c, ev->mid, ev->mid2, "generated"); break;
+    case MT_EV_MID_REINJECTED: if( ev->mid2>=0 ) link_child(c, ev->mid2, ev->mid, "generated"); break;
     case MT_EV_MID_QUARANTINED:
     case MT_EV_MID_CQUARANTINE:
       m->quarantine = span_str(st, ev, MT_F_QNAME);
@@ -1040,9 +1047,10 @@ int mt_store_finish(mt_store *st){
   inherit_rewritten_recipients(st);
   for(i=0; i<st->nmsg; i++){
     mt_msg *m = &st->msgs[i];
-    int n = 0, delivered = 0, bounced = 0, delayed = 0, quarantined = 0, r;
+    int n = 0, accepted = 0, delivered = 0, bounced = 0, delayed = 0, quarantined = 0, r;
     for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
       mt_rcpt *rc = &st->rcpts[r];
+      if( rc->rid>=0 ) accepted++;
       if( rc->rid<0 || rc->outcome==MT_RS_SPLIT ) continue;
       n++;
       switch( rc->outcome ){
@@ -1052,6 +1060,7 @@ int mt_store_finish(mt_store *st){
         case MT_RS_QUARANTINED: quarantined++; break;
       }
     }
+    m->rcpt_count = accepted;
     if( m->dropped ) m->status = MT_MS_DROPPED;
     else if( m->bounced_by_filter ) m->status = MT_MS_BOUNCED;
     else if( m->aborted ) m->status = MT_MS_ABORTED;
@@ -1062,7 +1071,7 @@ int mt_store_finish(mt_store *st){
     else if( n>0 && quarantined==n ) m->status = MT_MS_QUARANTINED;
     else if( m->quarantined && !m->released ) m->status = MT_MS_QUARANTINED;
     else if( m->rewritten ) m->status = MT_MS_REWRITTEN;
-    else if( bounced>0 ) m->status = MT_MS_PARTIAL;
+    else if( bounced>0 && m->finished ) m->status = MT_MS_BOUNCED;   /* the rest never tried */
     else if( m->queued || m->finished ) m->status = MT_MS_QUEUED;
     else m->status = MT_MS_INCOMPLETE;
     for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){

@@ -39,7 +39,7 @@ typedef struct mt_conn {
   int end_state;            /* 0 NULL, 1 closed, 2 lost */
   const char *error;
   int file; int64_t lineno; /* line that opened it */
-  int64_t last_lineno_seen; /* internal */
+  int prev_same;            /* older connection with the same (host, icid): restart, ICID 0; -1 */
 } mt_conn;
 
 enum { MT_MS_NONE = 0, MT_MS_DELIVERED, MT_MS_PARTIAL, MT_MS_BOUNCED, MT_MS_DELAYED,
@@ -61,12 +61,13 @@ typedef struct mt_msg {
   const char *reason;
   int file; int64_t lineno;
   /* build state */
-  unsigned started:1, queued:1, finished:1, dropped:1, aborted:1, bounced_by_filter:1,
+  unsigned started:1, in_icid_list:1, queued:1, finished:1, dropped:1, aborted:1, bounced_by_filter:1,
            quarantined:1, released:1, rewritten:1, spam_final:1;
   int first_rcpt;           /* index of its first recipient in store->rcpts, -1 */
   int last_rcpt;
   int first_dlv, last_dlv;  /* its delivery attempts (chained by mt_dlv.next_mid), -1 */
   int next_icid;            /* next message of the same connection, -1 */
+  int prev_same;            /* older message with the same (host, mid) (restart), -1 */
 } mt_msg;
 
 enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEUED,

@@ -944,6 +944,8 @@ void mt_event_parse(const char *body, size_t n, mt_event *ev){
         ev->kind = MT_EV_SYSTEM_UP;
       }else if( STARTS(&c, "SenderBase upload") || STARTS(&c, "SMTP server") || STARTS(&c, "SLBL: ") ){
         ev->kind = MT_EV_SYSTEM;
+      }else if( STARTS(&c, "Scanning ") ){
+        ev->kind = MT_EV_QUEUE;             /* "Scanning x with n msgs for expiration candidates." */
       }else if( STARTS(&c, "Start delivery of MID ") ){
         ev->kind = MT_EV_RPC;
         mid_anywhere(ev, c.p, c.e);
@@ -1020,9 +1022,11 @@ void mt_event_parse(const char *body, size_t n, mt_event *ev){
       if( STARTS(&c, "End Logfile") ) ev->kind = MT_EV_LOG_END;
       else if( EAT(&c, "EUQ: ") ){
         if( EAT(&c, "Reinjected MID ") ){
+          /* mid = the new message, mid2 = the one it came from (as for
+          ** "received from the SMA ... (MID originally n)"). */
           ev->kind = MT_EV_MID_REINJECTED;
-          if( eat_num(&c, &v) ) ev->mid = v;
-          if( EAT(&c, " as MID ") && eat_num(&c, &v) ) ev->mid2 = v;
+          if( eat_num(&c, &v) ) ev->mid2 = v;
+          if( EAT(&c, " as MID ") && eat_num(&c, &v) ) ev->mid = v;
         }else{
           ev->kind = MT_EV_MID_ISQ;
           mid_anywhere(ev, c.p, c.e);

@@ -45,7 +45,6 @@
   X(ICID_SENDER_ALLOWED, "icid.sender_allowed") \
   X(ICID_INVALID_SENDER, "icid.invalid_sender") \
   X(ICID_AUTH, "icid.auth") \
-  X(ICID_OTHER, "icid.other") \
   X(MID_INVALID_RCPT, "mid.invalid_rcpt") \
   X(MID_START, "mid.start") \
   X(MID_FROM, "mid.from") \

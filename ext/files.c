@@ -77,13 +77,38 @@ static int cmp_files(const void *pa, const void *pb){
   return strcmp(na, nb);
 }
 
+static void free_file(mt_file *f){ free(f->path); free(f->dirname); }
+
+/* Drop the second name of a file already listed.  Entries [first, n) are
+** the new group, sorted; a duplicate inside the group keeps the name that
+** is not a symbolic link (the live file, not "current-log -> mail.current"). */
+static void dedupe_from(mt_filelist *L, int first){
+  int i, j, out = first;
+  for(i=first; i<L->n; i++){
+    mt_file *f = &L->a[i];
+    int drop = 0;
+    for(j=0; j<out && !drop; j++){
+      mt_file *g = &L->a[j];
+      if( g->dev!=f->dev || g->ino!=f->ino ) continue;
+      if( j>=first && g->is_link && !f->is_link ){
+        /* keep the real name, at its own place in the order */
+        free_file(g);
+        memmove(g, g+1, sizeof(mt_file)*(size_t)(out-j-1));
+        out--;
+      }else{
+        drop = 1;
+      }
+    }
+    if( drop ) free_file(f);
+    else L->a[out++] = *f;
+  }
+  L->n = out;
+}
+
 static int push_file(mt_filelist *L, const char *path, const struct stat *st, char **pzErr){
   mt_file *f;
   const char *b;
-  int i;
-  for(i=0; i<L->n; i++){
-    if( L->a[i].dev==(uint64_t)st->st_dev && L->a[i].ino==(uint64_t)st->st_ino ) return 0;
-  }
+  struct stat lst;
   if( L->n >= MT_MAX_FILES ){
     *pzErr = mprintf2(path, "too many files (limit 100000)");
     return -1;
@@ -106,11 +131,25 @@ static int push_file(mt_filelist *L, const char *path, const struct stat *st, ch
   }else{
     f->dirname = strdup(".");
   }
+  if( f->dirname && (strcmp(f->dirname, ".")==0 || strcmp(f->dirname, "..")==0 || f->dirname[0]==0) ){
+    /* "mail.current" or "./mail.current": the real name of the folder */
+    char *dir = strndup(path, (size_t)(b - path)), *real;
+    real = dir ? realpath(dir[0] ? dir : ".", 0) : 0;
+    if( real ){
+      const char *nm = strrchr(real, '/');
+      nm = nm && nm[1] ? nm+1 : real;
+      free(f->dirname);
+      f->dirname = strdup(nm);
+      free(real);
+    }
+    free(dir);
+  }
   if( !f->path || !f->dirname ){
     free(f->path); free(f->dirname);
     *pzErr = mprintf2(path, "out of memory");
     return -1;
   }
+  f->is_link = lstat(path, &lst)==0 && S_ISLNK(lst.st_mode);
   f->dev = (uint64_t)st->st_dev;
   f->ino = (uint64_t)st->st_ino;
   f->size = (int64_t)st->st_size;
@@ -142,6 +181,7 @@ static int add_dir(mt_filelist *L, const char *dir, char **pzErr){
   }
   closedir(d);
   qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);
+  dedupe_from(L, first);
   return 0;
 }
 
@@ -154,8 +194,11 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
   *pzErr = 0;
   if( source==0 || source[0]==0 ){ *pzErr = strdup("empty source path"); return -1; }
   if( stat(source, &st)==0 ){
+    int first = L->n;
     if( S_ISDIR(st.st_mode) ) return add_dir(L, source, pzErr);
-    return push_file(L, source, &st, pzErr);
+    if( push_file(L, source, &st, pzErr) ) return -1;
+    dedupe_from(L, first);
+    return 0;
   }
   if( errno!=ENOENT || !has_glob_chars(source) ){
     *pzErr = mprintf2(source, strerror(errno));
@@ -188,13 +231,14 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
     }
     globfree(&g);
     qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);
+    dedupe_from(L, first);
   }
   return 0;
 }
 
 void mt_files_free(mt_filelist *L){
   int i;
-  for(i=0; i<L->n; i++){ free(L->a[i].path); free(L->a[i].dirname); }
+  for(i=0; i<L->n; i++) free_file(&L->a[i]);
   free(L->a);
   L->a = 0; L->n = L->cap = 0;
 }

@@ -10,7 +10,8 @@
 ** i.e. by stem, then rotated files by their name stamp, then the live file
 ** (`.current`, or the `.c` status), then by name.  The order never depends
 ** on what the OS lists first.  A file named twice (same device and inode) is
-** read once.  No SQLite types here.
+** read once: under its real name when one of the names is a symbolic link,
+** else at its first place.  No SQLite types here.
 */
 #ifndef MAILTRACE_FILES_H
 #define MAILTRACE_FILES_H
@@ -23,6 +24,7 @@ typedef struct mt_file {
   uint64_t dev, ino;    /* identity */
   int64_t size;         /* bytes on disk when listed */
   int64_t mtime;        /* seconds since the epoch */
+  int is_link;          /* the name is a symbolic link */
 } mt_file;
 
 typedef struct mt_filelist {

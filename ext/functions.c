@@ -15,11 +15,9 @@
 
 #include <string.h>
 
+#include "version.h"          /* MT_GIT, written by the Makefile */
 #ifndef MT_VERSION
 # define MT_VERSION "0.0.0"
-#endif
-#ifndef MT_GIT
-# define MT_GIT "unknown"
 #endif
 
 static void versionFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){

@@ -33,6 +33,7 @@ int sqlite3_mailtrace_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routi
   rc = mt_register_functions(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_lines(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_entities(db, c);
+  if( rc==SQLITE_OK ) rc = mt_register_errors(db, c);
   mt_ctx_unref(c);
   return rc;
 }

@@ -262,7 +262,9 @@ int mt_scan_next(mt_scan *s){
       if( rc==0 ){ close_file(s); s->ifile++; continue; }
       if( rc<0 ){
         if( s->opts->on_error_skip ){
-          if( record_problem(s, s->chunk_off) ) return -1;
+          /* where the good data ends: after the last chunk handed out */
+          int64_t stop = s->chunk ? s->chunk_off + (int64_t)(s->end - s->chunk) : 0;
+          if( record_problem(s, stop) ) return -1;
           close_file(s); s->ifile++;
           continue;
         }

@@ -231,9 +231,11 @@ enum { CC_HOST, CC_ICID, CC_START_TS, CC_END_TS, CC_START_UTC, CC_END_UTC, CC_IN
 
 static int conn_count(const mt_store *st){ return st->nconn; }
 static int conn_host(const mt_store *st, int r){ return st->conns[r].host; }
+/* Newest first, then older connections with the same id (a restart, or
+** the many ICID 0 refusals). */
 static int conn_lookup(const mt_store *st, int role, int host, int64_t id, int prev){
-  if( role==K_ICID && prev<0 ) return mt_store_conn(st, host, id);
-  return -1;
+  if( role!=K_ICID ) return -1;
+  return prev<0 ? mt_store_conn(st, host, id) : st->conns[prev].prev_same;
 }
 static void conn_column(const mt_store *st, int r, int col, sqlite3_context *c){
   const mt_conn *k = &st->conns[r];
@@ -292,7 +294,7 @@ enum { MC_HOST, MC_MID, MC_ICID, MC_START_TS, MC_END_TS, MC_START_UTC, MC_END_UT
 static int msg_count(const mt_store *st){ return st->nmsg; }
 static int msg_host(const mt_store *st, int r){ return st->msgs[r].host; }
 static int msg_lookup(const mt_store *st, int role, int host, int64_t id, int prev){
-  if( role==K_MID ) return prev<0 ? mt_store_msg(st, host, id) : -1;
+  if( role==K_MID ) return prev<0 ? mt_store_msg(st, host, id) : st->msgs[prev].prev_same;
   if( role==K_ICID ) return prev<0 ? mt_store_first_msg_of_icid(st, host, id) : st->msgs[prev].next_icid;
   return -1;
 }
@@ -359,9 +361,14 @@ static int rcpt_host(const mt_store *st, int r){ return st->msgs[st->rcpts[r].ms
 static int rcpt_lookup(const mt_store *st, int role, int host, int64_t id, int prev){
   int mi;
   if( role!=K_MID ) return -1;
-  if( prev>=0 ) return st->rcpts[prev].next;
-  mi = mt_store_msg(st, host, id);
-  return mi<0 ? -1 : st->msgs[mi].first_rcpt;
+  if( prev>=0 ){
+    if( st->rcpts[prev].next>=0 ) return st->rcpts[prev].next;
+    mi = st->msgs[st->rcpts[prev].msg].prev_same;       /* an older message with this MID */
+  }else{
+    mi = mt_store_msg(st, host, id);
+  }
+  for(; mi>=0; mi = st->msgs[mi].prev_same) if( st->msgs[mi].first_rcpt>=0 ) return st->msgs[mi].first_rcpt;
+  return -1;
 }
 static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
   const mt_rcpt *x = &st->rcpts[r];
@@ -563,8 +570,10 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
     if( def->filter_col[i]<0 ) continue;
     for(j=0; j<p->nConstraint; j++){
       const struct sqlite3_index_constraint *c = &p->aConstraint[j];
+      /* Only under BINARY: "= x COLLATE NOCASE" must see every row. */
       if( c->usable && c->op==SQLITE_INDEX_CONSTRAINT_EQ && c->iColumn==def->filter_col[i]
-       && p->aConstraintUsage[j].argvIndex==0 ){
+       && p->aConstraintUsage[j].argvIndex==0
+       && sqlite3_stricmp(sqlite3_vtab_collation(p, j), "BINARY")==0 ){
         p->aConstraintUsage[j].argvIndex = ++n;
         p->aConstraintUsage[j].omit = 0;
         sqlite3_str_appendf(plan, "%s%s=?", sqlite3_str_length(plan) ? " " : "", def->filter_label[i]);

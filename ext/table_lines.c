@@ -52,6 +52,7 @@ typedef struct lines_cursor {
   const mt_args *args;      /* the ones in force */
   mt_scan scan;
   int scanning;
+  int published;            /* stats and problems handed to the context */
   int eof;
   sqlite3_int64 rowid;
   char needle[256];
@@ -158,10 +159,19 @@ static int linesOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   return SQLITE_OK;
 }
 
-static void lines_reset(lines_cursor *c){
+/* Publish what the scan read (mailtrace_stats) and the problems it
+** recorded (mailtrace_errors), once per scan. */
+static void lines_publish(lines_cursor *c){
   lines_vtab *vt = (lines_vtab*)c->base.pVtab;
-  if( c->scanning ){
+  if( c->scanning && !c->published ){
     mt_ctx_finish_scan(vt->ctx, &c->scan);
+    c->published = 1;
+  }
+}
+
+static void lines_reset(lines_cursor *c){
+  if( c->scanning ){
+    lines_publish(c);
     mt_scan_end(&c->scan);
     c->scanning = 0;
   }
@@ -230,6 +240,7 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   }
   mt_scan_init(&c->scan, &c->args->files, &c->args->opts);
   c->scanning = 1;
+  c->published = 0;
   /* Terms after the arguments (idxStr order). */
   if( idxStr && argc > idxNum ){
     const char *t = strstr(idxStr, "like:text");
@@ -250,11 +261,7 @@ static int linesNext(sqlite3_vtab_cursor *cur){
 
 static int linesEof(sqlite3_vtab_cursor *cur){
   lines_cursor *c = (lines_cursor*)cur;
-  if( c->eof && c->scanning ){
-    /* The scan is over: publish what it read (mailtrace_stats). */
-    lines_vtab *vt = (lines_vtab*)cur->pVtab;
-    mt_ctx_finish_scan(vt->ctx, &c->scan);
-  }
+  if( c->eof ) lines_publish(c);
   return c->eof;
 }
 

@@ -42,7 +42,7 @@ int mt_args_add(mt_args *a, int argc, const char *const *argv, int dequote_args,
     if( dequote_args ){
       /* "host='esa 1'" → host=esa 1; "'/logs/x'" → /logs/x */
       const char *eq = strchr(argv[i], '=');
-      if( eq && argv[i][0]!='\'' && argv[i][0]!='"' ){
+      if( eq && !strchr("'\"`[", argv[i][0]) ){
         char *v = dequote(eq+1);
         arg = v ? sqlite3_mprintf("%.*s=%s", (int)(eq-argv[i]), argv[i], v) : 0;
         sqlite3_free(v);

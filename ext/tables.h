@@ -75,5 +75,6 @@ size_t mt_pattern_literal(const char *pat, int is_glob, char *out, size_t cap);
 int mt_register_lines(sqlite3 *db, mt_ctx *ctx);
 int mt_register_entities(sqlite3 *db, mt_ctx *ctx);
 int mt_register_functions(sqlite3 *db, mt_ctx *ctx);
+int mt_register_errors(sqlite3 *db, mt_ctx *ctx);
 
 #endif

@@ -13,6 +13,7 @@ SELECT remote_ip,
   FROM connections
  WHERE (reverse_dns IS NULL OR dns_verified = 0)
    AND (end_state = 'lost' OR messages = 0)
+   AND coalesce(action, '') NOT IN ('REJECT', 'TCPREFUSE')   -- refused by policy: not this case
    AND remote_ip IS NOT NULL
  GROUP BY remote_ip
  ORDER BY connections DESC, remote_ip;

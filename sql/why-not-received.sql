@@ -5,7 +5,9 @@
 -- ended, the error), the envelope, the recipients and their fate, the scan
 -- verdicts, the message status and the destination's last response.
 -- A connection without a message shows one row with an empty message part:
--- that is where the mail stopped.
+-- that is where the mail stopped.  Messages the gateway made itself (bounce
+-- notices, bcc copies, split parts: ICID 0) have no connection; they are
+-- listed too when no :ip is given.
 --
 -- Needs the tables of mailtrace_open():
 --   sqlite> SELECT mailtrace_open('/var/log/esa/');
@@ -16,15 +18,31 @@
 --   .parameter set :since   '2026-11-02 00:00:00'     UTC, inclusive
 --   .parameter set :until   '2026-11-03 00:00:00'     UTC, exclusive
 --   .read sql/why-not-received.sql
-SELECT c.start_utc                       AS utc,
-       c.host,
+WITH hit AS (
+  SELECT c.host, c.icid, m.mid, c.start_utc AS utc
+    FROM connections c
+    LEFT JOIN messages m ON m.host = c.host AND m.icid = c.icid
+   WHERE (:ip IS NULL OR c.remote_ip = :ip)
+     AND (:since IS NULL OR c.start_utc >= :since)
+     AND (:until IS NULL OR c.start_utc < :until)
+  UNION ALL
+  SELECT m.host, NULL, m.mid, m.start_utc
+    FROM messages m
+   WHERE :ip IS NULL
+     AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.host = m.host AND c.icid = m.icid)
+     AND (:since IS NULL OR m.start_utc >= :since)
+     AND (:until IS NULL OR m.start_utc < :until)
+)
+SELECT h.utc,
+       h.host,
        c.remote_ip,
-       coalesce(c.reverse_dns, '(no PTR)') || CASE c.dns_verified WHEN 0 THEN ' unverified' ELSE '' END AS rdns,
+       CASE WHEN c.icid IS NOT NULL THEN coalesce(c.reverse_dns, '(no PTR)')
+            || CASE c.dns_verified WHEN 0 THEN ' unverified' ELSE '' END END AS rdns,
        c.icid,
-       coalesce(c.action, '-') || ' ' || coalesce(c.sender_group, '') AS hat,
+       CASE WHEN c.icid IS NOT NULL THEN coalesce(c.action, '-') || ' ' || coalesce(c.sender_group, '') END AS hat,
        c.sbrs,
        c.tls,
-       coalesce(c.end_state, 'open')     AS conn_end,
+       CASE WHEN c.icid IS NULL THEN NULL ELSE coalesce(c.end_state, 'open') END AS conn_end,
        c.error                           AS conn_error,
        m.mid,
        m.mail_from,
@@ -38,12 +56,10 @@ SELECT c.start_utc                       AS utc,
        (SELECT coalesce(d.dsn || ' ', '') || coalesce(d.response, d.reason, d.result)
           FROM deliveries d WHERE d.host = m.host AND d.mid = m.mid
          ORDER BY d.end_utc DESC, d.dcid DESC LIMIT 1) AS last_response
-  FROM connections c
-  LEFT JOIN messages m ON m.host = c.host AND m.icid = c.icid
- WHERE (:ip IS NULL OR c.remote_ip = :ip)
-   AND (:since IS NULL OR c.start_utc >= :since)
-   AND (:until IS NULL OR c.start_utc < :until)
-   AND (:sender IS NULL OR m.mail_from = :sender)
+  FROM hit h
+  LEFT JOIN connections c ON c.host = h.host AND c.icid = h.icid
+  LEFT JOIN messages m ON m.host = h.host AND m.mid = h.mid
+ WHERE (:sender IS NULL OR m.mail_from = :sender)
    AND (:rcpt IS NULL OR EXISTS (SELECT 1 FROM recipients r
                                   WHERE r.host = m.host AND r.mid = m.mid AND r.rcpt_to = :rcpt))
- ORDER BY c.start_utc, c.host, c.icid, m.mid;
+ ORDER BY h.utc, h.host, h.icid, h.mid;

@@ -4,7 +4,7 @@
 # Prints PASS/FAIL lines (tests/run).
 set -u
 cd "$(dirname "$0")/.." || exit 2
-EXT=${MAILTRACE_EXT:-../mailtrace}
+EXT=${MAILTRACE_EXT:-$PWD/../mailtrace}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cp data/syslog/no_host.log "$tmp/no_host.log"
 touch -d '2027-01-01 00:00:10 UTC' "$tmp/no_host.log"

@@ -230,7 +230,10 @@ static void test_mid(void){
   KIND("mid.ldap", "LDAP: Drop query corp.accept MID 349 RID 1 address x@example.com", "mid.ldap");
   IDS("mid.ldap", -1, 349, -1, 1);
   KIND("mid.reinjected", "EUQ: Reinjected MID 4433 as MID 4449", "mid.reinjected");
-  CHECK("mid.reinjected.ids", ev.mid==4433 && ev.mid2==4449);
+  CHECK("mid.reinjected.ids", ev.mid==4449 && ev.mid2==4433);
+  KIND("mid.sma_release", "MID 806 received from the SMA sma1.example.com (MID originally 800) on release from quarantine", "mid.reinjected");
+  CHECK("mid.sma_release.ids", ev.mid==806 && ev.mid2==800);
+  KIND("queue.scanning", "Scanning over-the-limit.example.com with 1 msgs for expiration candidates.", "queue");
   P("MID 700 did something we have never seen");
   CHECK("mid.unknown_keeps_id", ev.kind==MT_EV_NONE && ev.mid==700);
 }

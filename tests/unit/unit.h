@@ -16,7 +16,7 @@ static int unit_failed;
 }while(0)
 
 /* Compare a span (p,n) with a C string. */
-static int span_eq(const char *p, long n, const char *want){
+static inline int span_eq(const char *p, long n, const char *want){
   if( !p ) return want==0;
   if( !want ) return 0;
   return (long)strlen(want)==n && memcmp(p, want, (size_t)n)==0;

@@ -1,0 +1,145 @@
+/*
+** test_bytes.c — the reader (ext/bytes.c): plain and gzip, line-aligned
+** chunks, long lines, concatenated gzip members, damage, and a file that
+** shrinks while it is read.
+*/
+#include "bytes.h"
+#include "unit.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static char tmpl[] = "/tmp/mt_test_bytesXXXXXX";
+
+/* Read a whole file through the reader; returns bytes, counts lines and
+** chunks not ending in '\n'; rc < 0 on error. */
+static long long read_all(const char *path, long long *lines, int *rc, char **err){
+  char *e = 0;
+  mt_reader *r = mt_reader_open(path, 0, &e);
+  const char *p; size_t n; int64_t off, expect = 0;
+  long long total = 0;
+  *lines = 0; *rc = 0; *err = 0;
+  if( !r ){ *rc = -2; *err = e; return -1; }
+  while( (*rc = mt_reader_next(r, &p, &n, &off))==1 ){
+    size_t i;
+    if( off!=expect ){ *rc = -3; break; }
+    for(i=0; i<n; i++) if( p[i]=='\n' ) (*lines)++;
+    expect += (int64_t)n;
+    total += (long long)n;
+  }
+  if( *rc<0 && mt_reader_error(r) ) *err = strdup(mt_reader_error(r));
+  mt_reader_close(r);
+  return total;
+}
+
+static void write_file(const char *path, const char *data, size_t n){
+  FILE *f = fopen(path, "wb");
+  fwrite(data, 1, n, f);
+  fclose(f);
+}
+
+static void write_gz(const char *path, const char *data, size_t n, const char *mode){
+  gzFile g = gzopen(path, mode);
+  gzwrite(g, data, (unsigned)n);
+  gzclose(g);
+}
+
+int main(void){
+  char dir[64], path[128], path2[128];
+  long long lines; int rc; char *err;
+  char *big;
+  size_t i, N = 3*1024*1024;
+  strcpy(dir, tmpl);
+  if( !mkdtemp(dir) ){ printf("FAIL bytes.mkdtemp\n"); return 1; }
+
+  /* plain, no final newline */
+  snprintf(path, sizeof(path), "%s/a.log", dir);
+  write_file(path, "one\ntwo\nthree", 13);
+  CHECK("bytes.plain.total", read_all(path, &lines, &rc, &err)==13 && rc==0 && lines==2);
+
+  /* a 10 MB line between two short ones */
+  big = malloc(10*1024*1024 + 16);
+  memcpy(big, "a\n", 2);
+  memset(big+2, 'x', 10*1024*1024);
+  memcpy(big+2+10*1024*1024, "\nb\n", 3);
+  write_file(path, big, 10*1024*1024 + 5);
+  CHECK("bytes.long_line", read_all(path, &lines, &rc, &err)==10*1024*1024+5 && rc==0 && lines==3);
+
+  /* gzip, two members concatenated (as `cat a.gz b.gz` makes) */
+  snprintf(path2, sizeof(path2), "%s/b.gz", dir);
+  write_gz(path2, "l1\nl2\n", 6, "wb");
+  {
+    char tmp2[160];
+    snprintf(tmp2, sizeof(tmp2), "%s/c.gz", dir);
+    write_gz(tmp2, "l3\n", 3, "wb");
+    {
+      FILE *a = fopen(path2, "ab"), *b = fopen(tmp2, "rb");
+      char buf[256]; size_t k;
+      while( (k = fread(buf, 1, sizeof(buf), b))>0 ) fwrite(buf, 1, k, a);
+      fclose(a); fclose(b);
+    }
+  }
+  CHECK("bytes.gzip_members", read_all(path2, &lines, &rc, &err)==9 && rc==0 && lines==3);
+
+  /* gzip cut short: every whole line before the cut, then an error naming file and byte */
+  for(i=0; i<N; i++) big[i] = (i % 50 == 49) ? '\n' : (char)('a' + i % 26);
+  write_gz(path2, big, N, "wb9");
+  {
+    FILE *f = fopen(path2, "rb"); long sz; char *buf;
+    fseek(f, 0, SEEK_END); sz = ftell(f); fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)sz); if( fread(buf, 1, (size_t)sz, f)!=(size_t)sz ){} fclose(f);
+    write_file(path2, buf, (size_t)sz/2);
+    free(buf);
+  }
+  {
+    long long got = read_all(path2, &lines, &rc, &err);
+    CHECK("bytes.gzip_truncated.error", rc==-1 && err && strstr(err, "b.gz: truncated gzip stream") && strstr(err, "byte"));
+    CHECK("bytes.gzip_truncated.whole_lines_first", got > 0 && got % 50 == 0 && lines == got/50);
+    free(err);
+  }
+
+  /* a plain file that shrinks while it is read (rotation by copy-truncate) */
+  write_file(path, big, N);
+  {
+    char *e = 0;
+    mt_reader *r = mt_reader_open(path, 0, &e);
+    const char *p; size_t n; int64_t off;
+    int first = r ? mt_reader_next(r, &p, &n, &off) : -9;
+    if( truncate(path, 1000)!=0 ){}
+    while( r && (rc = mt_reader_next(r, &p, &n, &off))==1 ){}
+    CHECK("bytes.shrink.detected", first==1 && rc==-1 && strstr(mt_reader_error(r), "shrank"));
+    mt_reader_close(r);
+  }
+
+  /* not gzip although named .gz: read as text */
+  snprintf(path2, sizeof(path2), "%s/plain.gz", dir);
+  write_file(path2, "x\ny\n", 4);
+  CHECK("bytes.magic_not_name", read_all(path2, &lines, &rc, &err)==4 && rc==0 && lines==2);
+
+  /* missing file and directory: errors name the path */
+  snprintf(path2, sizeof(path2), "%s/none.log", dir);
+  read_all(path2, &lines, &rc, &err);
+  CHECK("bytes.missing", rc==-2 && err && strstr(err, "none.log: No such file"));
+  free(err);
+  read_all(dir, &lines, &rc, &err);
+  CHECK("bytes.directory", rc==-2 && err && strstr(err, "is a directory"));
+  free(err);
+
+  /* start offset */
+  write_file(path, "aa\nbb\ncc\n", 9);
+  {
+    char *e = 0;
+    mt_reader *r = mt_reader_open(path, 3, &e);
+    const char *p; size_t n; int64_t off;
+    CHECK("bytes.seek", r && mt_reader_next(r, &p, &n, &off)==1 && off==3 && n==6 && memcmp(p, "bb\ncc\n", 6)==0);
+    mt_reader_close(r);
+  }
+  free(big);
+  {
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    if( system(cmd)!=0 ){}
+  }
+  return unit_failed ? 1 : 0;
+}
