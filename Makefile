@@ -1,18 +1,21 @@
 # mailtrace — SQLite extension for Cisco Secure Email Gateway (AsyncOS) mail logs.
 #
 #   make            mailtrace.so and libmailtrace.a
-#   make demo       build, then run sql/why-not-received.sql on the bundled sample
-#   make test       every test (C unit, SQL through the sqlite3 shell, Python)
-#   make asan       the test suite under AddressSanitizer + UBSan
+#   make demo       build, then walk the troubleshooting queries over the bundled sample
+#   make test       every test (C unit, SQL through the sqlite3 shell, Python, embedding)
+#   make asan       the whole test suite with AddressSanitizer + UBSan
 #   make valgrind   representative queries under valgrind --leak-check=full
-#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
+#   make fuzz       the libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make bench      the benchmark against grep (bench/README.md)
+#   make check      test + asan + valgrind + a 10 s fuzz smoke (what CI runs)
 
 CC      ?= cc
-B       := build
+B       ?= build
+OUT     ?= .
 PKGS    := sqlite3 libpcre2-8 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs libpcre2-8 zlib)
+SQLITE_LIBS := $(shell pkg-config --libs sqlite3)
 VERSION := 0.1.0
 GIT     := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -27,20 +30,21 @@ CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/enti
 SQL_SRC  := ext/tables.c ext/table_lines.c ext/table_entities.c ext/table_errors.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 
-SO_OBJ  := $(patsubst ext/%.c,$(B)/so/%.o,$(CORE_SRC) $(SQL_SRC))
-A_OBJ   := $(patsubst ext/%.c,$(B)/a/%.o,$(CORE_SRC) $(SQL_SRC))
+SO_OBJ   := $(patsubst ext/%.c,$(B)/so/%.o,$(CORE_SRC) $(SQL_SRC))
+A_OBJ    := $(patsubst ext/%.c,$(B)/a/%.o,$(CORE_SRC) $(SQL_SRC))
 CORE_OBJ := $(patsubst ext/%.c,$(B)/a/%.o,$(CORE_SRC))
+SO       := $(OUT)/mailtrace.so
+LIB      := $(OUT)/libmailtrace.a
 
-.PHONY: all demo test unit asan valgrind fuzz bench clean FORCE
-all: mailtrace.so libmailtrace.a
-
+.PHONY: all demo test unit asan valgrind fuzz fuzz-build check bench clean FORCE
+all: $(SO) $(LIB)
 
 $(B)/so/%.o: ext/%.c $(HDRS) | $(B)/so
 	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
 # The static library calls SQLite directly (SQLITE_CORE): for programs that link SQLite.
 $(B)/a/%.o: ext/%.c $(HDRS) | $(B)/a
 	$(CC) $(ALL_CFLAGS) -DSQLITE_CORE -c $< -o $@
-$(B) $(B)/so $(B)/a $(B)/t:
+$(B) $(B)/so $(B)/a $(B)/t $(B)/fuzz:
 	mkdir -p $@
 
 # The commit goes into mailtrace_version(); the header changes only when it does.
@@ -48,9 +52,9 @@ $(B)/version.h: FORCE | $(B)
 	@echo '#define MT_GIT "$(GIT)"' > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 $(B)/so/functions.o $(B)/a/functions.o: $(B)/version.h
 
-mailtrace.so: $(SO_OBJ)
+$(SO): $(SO_OBJ)
 	$(CC) -shared -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
-libmailtrace.a: $(A_OBJ)
+$(LIB): $(A_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # ---- tests
@@ -58,19 +62,46 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/t/%,$(UNIT_SRC))
 $(B)/t/%: tests/unit/%.c $(CORE_OBJ) tests/unit/unit.h | $(B)/t
 	$(CC) $(ALL_CFLAGS) -Iext $< $(CORE_OBJ) -o $@ $(PKG_LIBS) $(LDFLAGS)
-$(B)/t/embed: tests/embed.c libmailtrace.a | $(B)/t
-	$(CC) $(ALL_CFLAGS) -Iinclude $< libmailtrace.a -o $@ $(shell pkg-config --libs sqlite3) $(PKG_LIBS) $(LDFLAGS)
+$(B)/t/embed: tests/embed.c $(LIB) | $(B)/t
+	$(CC) $(ALL_CFLAGS) -Iinclude $< $(LIB) -o $@ $(SQLITE_LIBS) $(PKG_LIBS) $(LDFLAGS)
 
 unit: $(UNIT_BIN)
 
 test: all unit $(B)/t/embed
-	@tests/run
+	@TBIN=$(B)/t MAILTRACE_EXT=$(abspath $(OUT))/mailtrace tests/run
 
 demo: all
 	@tests/demo.sh
 
-clean:
-	rm -rf $(B) mailtrace.so libmailtrace.a
+# ---- sanitizers: the same suite, instrumented.  The shell and Python are
+# not instrumented, so the ASan runtime is preloaded into them.
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan:
+	$(MAKE) --no-print-directory B=build/asan OUT=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit build/asan/t/embed
+	@LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  TBIN=build/asan/t MAILTRACE_EXT=$(CURDIR)/build/asan/mailtrace tests/run
+
+valgrind: all unit
+	@tests/valgrind.sh
+
+# ---- fuzzing (clang + libFuzzer)
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) $(DEFS) -Iext
+$(B)/fuzz/fuzz_line: tests/fuzz/fuzz_line.c ext/lines.c ext/events.c $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_line.c ext/lines.c ext/events.c -o $@
+$(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(CORE_SRC) $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_reader.c $(CORE_SRC) -o $@ -lz
+fuzz-build: $(B)/fuzz/fuzz_line $(B)/fuzz/fuzz_reader
+fuzz: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+check: test asan valgrind
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 bench: all
 	@bench/run.sh
+
+clean:
+	rm -rf build mailtrace.so libmailtrace.a

@@ -208,6 +208,7 @@ void mt_store_free(mt_store *st){
   if( !st ) return;
   while( st->arena ){ mt_arena *n = st->arena->next; free(st->arena); st->arena = n; }
   for(i=0; i<st->nhost; i++) free(st->hosts[i]);
+  free(st->host_len);
   for(i=0; i<st->nfile; i++) free(st->files[i]);
   free(st->hosts); free(st->files);
   free(st->conns); free(st->msgs); free(st->rcpts); free(st->dconns); free(st->dlvs);
@@ -326,23 +327,31 @@ static void add_filter(mt_store *st, mt_msg *m, const char *name){
 
 /* ---------------------------------------------------------------- entities */
 
+/* Host names are kept with their length: a syslog host may hold any byte,
+** NUL included. */
 static int host_id(mt_store *st, const char *h, int n){
   int i;
   /* Nearly every line names the host the previous one named. */
-  if( st->nhost>0 && st->last_host_len==n && memcmp(st->hosts[st->last_host], h, (size_t)n)==0 ) return st->last_host;
+  if( st->nhost>0 && st->host_len[st->last_host]==n && memcmp(st->hosts[st->last_host], h, (size_t)n)==0 ) return st->last_host;
   for(i=st->nhost-1; i>=0; i--){
-    if( (int)strlen(st->hosts[i])==n && memcmp(st->hosts[i], h, (size_t)n)==0 ){
-      st->last_host = i; st->last_host_len = n;
-      return i;
-    }
+    if( st->host_len[i]==n && memcmp(st->hosts[i], h, (size_t)n)==0 ){ st->last_host = i; return i; }
   }
   {
     char **na = realloc(st->hosts, sizeof(char*)*(size_t)(st->nhost+1));
+    int *nl;
+    char *z;
     if( !na ){ st->oom = 1; return -1; }
     st->hosts = na;
-    st->hosts[st->nhost] = strndup(h, (size_t)n);
-    if( !st->hosts[st->nhost] ){ st->oom = 1; return -1; }
-    st->last_host = st->nhost; st->last_host_len = n;
+    nl = realloc(st->host_len, sizeof(int)*(size_t)(st->nhost+1));
+    if( !nl ){ st->oom = 1; return -1; }
+    st->host_len = nl;
+    z = malloc((size_t)n + 1);
+    if( !z ){ st->oom = 1; return -1; }
+    memcpy(z, h, (size_t)n);
+    z[n] = 0;
+    st->hosts[st->nhost] = z;
+    st->host_len[st->nhost] = n;
+    st->last_host = st->nhost;
     return st->nhost++;
   }
 }

@@ -123,8 +123,8 @@ typedef struct mt_intern {
 } mt_intern;
 
 typedef struct mt_store {
-  char **hosts; int nhost;
-  int last_host, last_host_len;   /* the host of the previous line */
+  char **hosts; int *host_len; int nhost;
+  int last_host;            /* the host of the previous line */
   mt_conn *conns; int nconn, cconn;
   mt_msg *msgs; int nmsg, cmsg;
   mt_rcpt *rcpts; int nrcpt, crcpt;

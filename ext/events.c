@@ -336,7 +336,7 @@ static void parse_mid(mt_event *ev, cur *c){
     set_rest(ev, MT_F_REASON, c);
     return;
   }
-  if( !EAT(c, " ") ) return;
+  if( !EAT(c, " ") || c->p >= e ) return;
   switch( *c->p ){
     case 'I':
       if( EAT(c, "ICID ") ){

@@ -173,7 +173,7 @@ static int parse_syslog_form(const char *p, size_t n, mt_line *o){
         return 1;
       }
       /* A tag followed by a complete file-form line: prefer its timestamp. */
-      if( k+2<n && is_weekday(p+k+2) ){
+      if( n-(k+2) >= 26 && is_weekday(p+k+2) ){
         mt_line inner;
         memset(&inner, 0, sizeof(inner));
         if( parse_file_form(p+k+2, n-k-2, &inner) ){

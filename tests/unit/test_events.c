@@ -5,6 +5,8 @@
 #include "events.h"
 #include "unit.h"
 
+#include <stdlib.h>
+
 static mt_event ev;
 
 static const mt_event *P(const char *body){
@@ -339,6 +341,14 @@ static void test_hostile(void){
   CHECK("hostile.unclosed_quote", ev.kind==MT_EV_MID_QUARANTINED && !mt_has(&ev, MT_F_QNAME));
   P("ICID 5 ACCEPT SG");
   CHECK("hostile.hat_cut", ev.icid==5);
+  {
+    /* found by fuzz_line: "MID n " ending right after the space */
+    char *z = malloc(6);
+    memcpy(z, "MID 5 ", 6);
+    mt_event_parse(z, 6, &ev);
+    CHECK("hostile.mid_space_at_end", ev.mid==5 && ev.kind==MT_EV_NONE);
+    free(z);
+  }
 }
 
 int main(void){

@@ -4,6 +4,8 @@
 #include "lines.h"
 #include "unit.h"
 
+#include <stdlib.h>
+
 static void parse(const char *z, mt_line *l){ mt_line_parse(z, strlen(z), l); }
 
 static void test_file_form(void){
@@ -63,6 +65,15 @@ static void test_syslog_form(void){
   CHECK_SPAN("syslog.inner_body", l.body, (long)l.body_len, "ICID 4 close");
   CHECK_SPAN("syslog.inner_host", l.host, l.host_len, "relay1");
 
+  {
+    /* found by fuzz_line: a tag followed by the start of a weekday at the very end */
+    const char z[] = "<1>Jan  1 00:00:00 t: Mon";
+    char *h = malloc(sizeof(z)-1);
+    memcpy(h, z, sizeof(z)-1);
+    mt_line_parse(h, sizeof(z)-1, &l);
+    CHECK("syslog.cut_weekday_after_tag", l.form==MT_FORM_NONE);
+    free(h);
+  }
   parse("<166>Mar 17 18:24:37 mail_logs: Critical: Error while sending alert: x", &l);
   CHECK("syslog.level_from_token", l.level==MT_LVL_CRITICAL);
 }

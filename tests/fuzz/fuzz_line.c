@@ -1,0 +1,51 @@
+/*
+** fuzz_line.c — libFuzzer target for the line and body grammar
+** (ext/lines.c, ext/events.c): any bytes, split into lines as the reader
+** does, must parse without reading out of bounds, and every span an event
+** hands out must lie inside the line.
+**
+**   make fuzz            (tests/fuzz/README.md)
+*/
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lines.h"
+#include "events.h"
+
+static void check_line(const char *p, size_t n){
+  mt_line ln;
+  mt_event ev;
+  int f;
+  /* an exact-size copy, so that ASan sees any read past the end */
+  char *copy = malloc(n ? n : 1);
+  if( !copy ) return;
+  memcpy(copy, p, n);
+  mt_line_parse(copy, n, &ln);
+  if( ln.body < copy || ln.body + ln.body_len > copy + n ) abort();
+  mt_event_parse(ln.body, ln.body_len, &ev);
+  for(f=0; f<MT_F_COUNT; f++){
+    if( !mt_has(&ev, f) ) continue;
+    if( ev.f[f].n < 0 || ev.f[f].p < ln.body || ev.f[f].p + ev.f[f].n > ln.body + ln.body_len ) abort();
+  }
+  if( mt_has(&ev, MT_F_RIDS) ){
+    mt_span s = ev.f[MT_F_RIDS];
+    int64_t rid;
+    int k = 0;
+    while( mt_rids_next(&s, &rid) && k < 1000000 ) k++;
+  }
+  (void)mt_event_name(ev.kind);
+  free(copy);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
+  const char *p = (const char*)data, *e = p + size;
+  while( p < e ){
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    const char *le = nl ? nl : e;
+    check_line(p, (size_t)(le - p));
+    p = nl ? nl + 1 : e;
+  }
+  return 0;
+}
