@@ -13,6 +13,7 @@ for t in fuzz_line fuzz_reader; do
   find tests/data -type f ! -name '*.md' -exec cp {} "$seed/" \;
   log=$B/fuzz/$t.log
   "$B/fuzz/$t" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+      ${FUZZ_SEED:+-seed=$FUZZ_SEED} \
       -artifact_prefix="$B/fuzz/" -print_final_stats=1 "$corpus" "$seed" > "$log" 2>&1
   r=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
