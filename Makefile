@@ -65,9 +65,14 @@ $(B)/t/%: tests/unit/%.c $(CORE_OBJ) tests/unit/unit.h | $(B)/t
 $(B)/t/embed: tests/embed.c $(LIB) | $(B)/t
 	$(CC) $(ALL_CFLAGS) -Iinclude $< $(LIB) -o $@ $(SQLITE_LIBS) $(PKG_LIBS) $(LDFLAGS)
 
+# Allocation failure injection: every malloc of mailtrace's own code and of SQLite.
+WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+$(B)/t/nomem: tests/nomem.c $(LIB) | $(B)/t
+	$(CC) $(ALL_CFLAGS) -Iinclude $< $(LIB) -o $@ $(WRAP) $(SQLITE_LIBS) $(PKG_LIBS) $(LDFLAGS)
+
 unit: $(UNIT_BIN)
 
-test: all unit $(B)/t/embed
+test: all unit $(B)/t/embed $(B)/t/nomem
 	@TBIN=$(B)/t MAILTRACE_EXT=$(abspath $(OUT))/mailtrace tests/run
 
 demo: all
@@ -77,7 +82,7 @@ demo: all
 # not instrumented, so the ASan runtime is preloaded into them.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:
-	$(MAKE) --no-print-directory B=build/asan OUT=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit build/asan/t/embed
+	$(MAKE) --no-print-directory B=build/asan OUT=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit build/asan/t/embed build/asan/t/nomem
 	@LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  TBIN=build/asan/t MAILTRACE_EXT=$(CURDIR)/build/asan/mailtrace tests/run

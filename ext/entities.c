@@ -1116,7 +1116,8 @@ static void store_reserve(mt_store *st, int64_t bytes){
 }
 
 mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
-                         mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr){
+                         mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr,
+                         int (*should_stop)(void*), void *stop_arg){
   mt_store *st = mt_store_new();
   mt_scan s;
   mt_event ev;
@@ -1140,6 +1141,8 @@ mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
     store_reserve(st, bytes);
   }
   mt_scan_init(&s, files, opts);
+  s.should_stop = should_stop;
+  s.stop_arg = stop_arg;
   while( (rc = mt_scan_next(&s))==1 ){
     if( s.ln.form==MT_FORM_NONE ) continue;
     /* A cheap first look: bodies that start with a lower-case letter or a

@@ -152,7 +152,8 @@ int mt_store_finish(mt_store *st);
 
 /* Build a store from a whole file list.  Returns NULL with *pzErr (malloc'd). */
 mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
-                         mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr);
+                         mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr,
+                         int (*should_stop)(void*), void *stop_arg);
 
 /* Lookups: index or -1.  `host` is a host name. */
 int mt_store_host(const mt_store *st, const char *host);

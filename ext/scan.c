@@ -246,6 +246,12 @@ static void line_context(mt_scan *s){
 int mt_scan_next(mt_scan *s){
   for(;;){
     const char *nl, *le;
+    if( s->should_stop && (++s->nsteps & 0x3fff)==0 && s->should_stop(s->stop_arg) ){
+      free(s->err);
+      s->err = strdup("interrupted");
+      s->interrupted = 1;
+      return -1;
+    }
     if( !s->rd ){
       if( s->ifile >= s->files->n ) return 0;
       if( open_file(s, 0, 0) ){

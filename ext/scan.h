@@ -90,6 +90,13 @@ typedef struct mt_scan {
   int opt_year;            /* year= for the current year-less lines (advances at Dec → Jan) */
   int prev_mon;            /* month of the previous year-less line, 0 at file start */
 
+  /* Asked every few thousand lines; a non-zero answer stops the scan with
+  ** s->err = "interrupted" and -1 (the SQL side passes sqlite3_interrupt). */
+  int (*should_stop)(void *arg);
+  void *stop_arg;
+  int interrupted;
+  uint32_t nsteps;         /* loop turns: lines and skipped chunks */
+
   mt_stats stats;
   mt_problem *problems;    /* on_error=skip */
   int nproblem;

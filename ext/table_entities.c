@@ -112,7 +112,8 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   if( !e ){ sqlite3_free(key); return SQLITE_NOMEM; }
   memset(e, 0, sizeof(*e));
   e->key = key;
-  e->st = mt_store_build(&a->files, &a->opts, &stats, &problems, &nproblem, &err);
+  e->st = mt_store_build(&a->files, &a->opts, &stats, &problems, &nproblem, &err,
+                         mt_interrupted, ctx->db);
   {
     /* Publish what the build read, and what on_error=skip recorded. */
     mt_scan tmp;
@@ -123,11 +124,13 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
     mt_ctx_finish_scan(ctx, &tmp);
   }
   if( !e->st ){
-    *pzErr = sqlite3_mprintf("%s", err ? err : "out of memory");
+    int rc = !err || strcmp(err, "out of memory")==0 ? SQLITE_NOMEM
+           : strcmp(err, "interrupted")==0 ? SQLITE_INTERRUPT : SQLITE_ERROR;
+    *pzErr = rc==SQLITE_ERROR ? sqlite3_mprintf("%s", err) : 0;
     free(err);
     sqlite3_free(key);
     sqlite3_free(e);
-    return SQLITE_ERROR;
+    return rc;
   }
   e->refs = 1;
   e->cached = 1;
@@ -732,7 +735,7 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   return SQLITE_OK;
 
 fail:
-  mt_vtab_error(cur->pVtab, "%s", err ? err : "out of memory");
+  if( rc==SQLITE_ERROR || err ) mt_vtab_error(cur->pVtab, "%s", err ? err : "out of memory");
   sqlite3_free(err);
   return rc ? rc : SQLITE_ERROR;
 }

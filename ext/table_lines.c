@@ -193,6 +193,7 @@ static int lines_step(lines_cursor *c){
   if( rc==1 ){ c->rowid++; return SQLITE_OK; }
   c->eof = 1;
   if( rc<0 ){
+    if( c->scan.interrupted ) return SQLITE_INTERRUPT;
     mt_vtab_error(&vt->base, "%s", c->scan.err ? c->scan.err : "read error");
     return SQLITE_ERROR;
   }
@@ -239,6 +240,8 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     return SQLITE_ERROR;
   }
   mt_scan_init(&c->scan, &c->args->files, &c->args->opts);
+  c->scan.should_stop = mt_interrupted;
+  c->scan.stop_arg = vt->ctx->db;
   c->scanning = 1;
   c->published = 0;
   /* Terms after the arguments (idxStr order). */

@@ -7,6 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+int mt_interrupted(void *pDb){
+  sqlite3 *db = pDb;
+  sqlite3_stmt *st = 0;
+  /* While the connection is being interrupted and a statement runs, SQLite
+  ** refuses to compile a new one with SQLITE_INTERRUPT: that is the probe. */
+  int rc = sqlite3_prepare_v2(db, "SELECT 1", -1, &st, 0);
+  sqlite3_finalize(st);
+  return rc==SQLITE_INTERRUPT;
+}
+
 void mt_vtab_error(sqlite3_vtab *vt, const char *fmt, ...){
   va_list ap;
   va_start(ap, fmt);

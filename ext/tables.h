@@ -64,6 +64,13 @@ void mt_ctx_unref(void *c);
 /* Copy a scan's stats and problems into the context when it ends. */
 void mt_ctx_finish_scan(mt_ctx *ctx, mt_scan *s);
 
+/* sqlite3_interrupt() seen?  SQLite 3.40 has no sqlite3_is_interrupted(),
+** so a tiny statement of our own is compiled: SQLite refuses to compile it
+** (SQLITE_INTERRUPT) while the connection is being interrupted.  Used as
+** mt_scan.should_stop, every 16 K lines and every chunk, so long scans and
+** store builds stop within a fraction of a second. */
+int mt_interrupted(void *db);
+
 /* Set the vtab's error message (printf-style). */
 void mt_vtab_error(sqlite3_vtab *vt, const char *fmt, ...);
 

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
   opts.on_error_skip = size & 1;            /* both error modes */
   opts.year = 2026;
   if( mt_files_add(&files, path, &err) ){ free(err); return 0; }
-  st = mt_store_build(&files, &opts, &stats, &problems, &nproblem, &err);
+  st = mt_store_build(&files, &opts, &stats, &problems, &nproblem, &err, 0, 0);
   mt_store_free(st);
   free(err);
   for(i=0; i<nproblem; i++){ free(problems[i].file); free(problems[i].message); }
