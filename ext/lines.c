@@ -267,3 +267,27 @@ int mt_infer_year(int line_mon, int64_t mtime, int fallback_year){
   m = (iso[5]-'0')*10 + (iso[6]-'0');
   return line_mon > m ? y-1 : y;
 }
+
+int mt_iso_floor(const char *z, int64_t *pOut){
+  int v[6] = {0, 1, 1, 0, 0, 0}, i;
+  static const int at[6] = {0, 5, 8, 11, 14, 17}, w[6] = {4, 2, 2, 2, 2, 2};
+  static const char sep[6] = {0, '-', '-', ' ', ':', ':'};
+  if( !z ) return 0;
+  for(i=0; i<6; i++){
+    int k, x = 0;
+    if( i>0 ){
+      size_t L = strlen(z);
+      if( L < (size_t)at[i] ) break;                 /* shorter: the rest is 0 */
+      if( z[at[i]-1]!=sep[i] && !(i==3 && z[at[i]-1]=='T') ) return i>=3;
+    }
+    for(k=0; k<w[i]; k++){
+      char c = z[at[i]+k];
+      if( c<'0' || c>'9' ) return 0;
+      x = x*10 + (c-'0');
+    }
+    v[i] = x;
+  }
+  if( v[1]<1 || v[1]>12 || v[2]<1 || v[2]>31 ) return 0;
+  *pOut = mt_time_from_parts(v[0], v[1], v[2], v[3], v[4], v[5]);
+  return 1;
+}

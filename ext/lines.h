@@ -61,6 +61,11 @@ int64_t mt_time_from_parts(int year, int mon, int day, int hour, int min, int se
 ** Years outside 0..9999 are clamped so the text keeps its fixed width. */
 void mt_time_iso(int64_t t, char out[20]);
 
+/* Seconds of an ISO time "YYYY-MM-DD[ HH[:MM[:SS]]]" (as the ts and utc
+** columns write it), missing parts taken as 0; 1 on success.  Used for
+** bounds: the result is never later than any text that sorts after it. */
+int mt_iso_floor(const char *z, int64_t *pOut);
+
 /* Year of a syslog line (which has none): the year of the file's modification
 ** time, or the year before when the line's month is later than the mtime's
 ** month (a December line in a file written in January).  mtime <= 0 means

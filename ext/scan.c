@@ -88,6 +88,13 @@ void mt_scan_init(mt_scan *s, const mt_filelist *files, const mt_opts *opts){
   s->opts = opts;
 }
 
+void mt_scan_set_range(mt_scan *s, int64_t lo, int64_t hi, int utc){
+  s->has_range = 1;
+  s->range_lo = lo;
+  s->range_hi = hi;
+  s->range_utc = utc;
+}
+
 void mt_scan_set_needle(mt_scan *s, const char *needle, size_t n){
   s->needle = n ? needle : 0;
   s->needle_len = n;
@@ -183,6 +190,62 @@ static int next_chunk(mt_scan *s){
   return 1;
 }
 
+/* Min and max time of the file-form lines in [p, p+n) (local or UTC with
+** offset tz).  Returns 0 when a year-less (syslog) line is among them: the
+** year there depends on state, so such files are never skipped. */
+static int chunk_bounds(const char *p, size_t n, int tz, int utc, int maxlines,
+                        int64_t *pMin, int64_t *pMax){
+  const char *e = p + n;
+  int k = 0, any = 0;
+  while( p < e && k < maxlines ){
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    const char *le = nl ? nl : e;
+    mt_line ln;
+    mt_line_parse(p, (size_t)(le - p), &ln);
+    if( ln.form==MT_FORM_SYSLOG ) return 0;
+    if( ln.form==MT_FORM_FILE ){
+      int64_t t = mt_time_from_parts(ln.year, ln.mon, ln.day, ln.hour, ln.min, ln.sec) - (utc ? tz : 0);
+      if( !any || t < *pMin ) *pMin = t;
+      if( !any || t > *pMax ) *pMax = t;
+      any = 1;
+    }
+    k++;
+    p = nl ? nl + 1 : e;
+  }
+  return any;
+}
+
+/* The file just opened (its first chunk read): can it hold a line in the
+** range?  Its first lines give the earliest time (the header may be a few
+** seconds later than the lines after it, so the minimum of many lines is
+** used); for plain files the last 64 KiB give the latest. */
+static int file_outside_range(mt_scan *s){
+  int64_t lo, hi, lo2, hi2;
+  const mt_file *f = &s->files->a[s->ifile];
+  int tz = s->tz_off;
+  if( !chunk_bounds(s->chunk, (size_t)(s->end - s->chunk), tz, s->range_utc, 2000, &lo, &hi) ) return 0;
+  if( lo > s->range_hi ) return 1;
+  if( !mt_reader_is_gzip(s->rd) && f->size > (int64_t)(s->end - s->chunk) ){
+    char tail[65536];
+    ssize_t got;
+    FILE *fp = fopen(f->path, "rb");
+    int64_t at = f->size > (int64_t)sizeof(tail) ? f->size - (int64_t)sizeof(tail) : 0;
+    if( !fp ) return 0;
+    if( fseeko(fp, (off_t)at, SEEK_SET)!=0 ){ fclose(fp); return 0; }
+    got = (ssize_t)fread(tail, 1, sizeof(tail), fp);
+    fclose(fp);
+    if( got > 0 ){
+      const char *q = memchr(tail, '\n', (size_t)got);      /* skip a partial first line */
+      if( q && chunk_bounds(q+1, (size_t)(tail + got - q - 1), tz, s->range_utc, 100000, &lo2, &hi2) ){
+        if( hi2 < s->range_lo ) return 1;
+      }
+    }
+  }else if( (int64_t)(s->end - s->chunk) >= f->size && !mt_reader_is_gzip(s->rd) ){
+    if( hi < s->range_lo ) return 1;                           /* the whole file was the chunk */
+  }
+  return 0;
+}
+
 static size_t count_nl(const char *p, const char *e){
   size_t k = 0;
   while( p<e && (p = memchr(p, '\n', (size_t)(e-p)))!=0 ){ k++; p++; }
@@ -264,8 +327,14 @@ int mt_scan_next(mt_scan *s){
       }
     }
     if( s->p >= s->end ){
+      int fresh = s->chunk==0;
       int rc = next_chunk(s);
       if( rc==0 ){ close_file(s); s->ifile++; continue; }
+      if( rc==1 && fresh && s->has_range && s->chunk_off==0 && file_outside_range(s) ){
+        s->stats.files_skipped++;
+        close_file(s); s->ifile++;
+        continue;
+      }
       if( rc<0 ){
         if( s->opts->on_error_skip ){
           /* where the good data ends: after the last chunk handed out */

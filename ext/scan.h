@@ -52,6 +52,7 @@ typedef struct mt_stats {
   int64_t bytes_read;      /* from disk (compressed bytes for gzip) */
   int64_t lines_parsed;    /* lines handed to the line grammar */
   int64_t lines_skipped;   /* lines passed over by a literal prefilter */
+  int64_t files_skipped;   /* files passed over by a time range */
   int64_t index_hits;      /* lookups answered from an index instead of a scan */
 } mt_stats;
 
@@ -68,6 +69,10 @@ typedef struct mt_scan {
   /* Prefilter: only lines containing this literal are returned. */
   const char *needle;
   size_t needle_len;
+
+  /* Time range (mt_scan_set_range). */
+  int has_range, range_utc;
+  int64_t range_lo, range_hi;
 
   /* The current line. */
   const char *line;        /* without '\n' and a trailing '\r' */
@@ -108,6 +113,12 @@ void mt_scan_init(mt_scan *s, const mt_filelist *files, const mt_opts *opts);
 /* Only return lines containing this literal (NULL: all lines).  Line numbers
 ** stay right: skipped lines are still counted. */
 void mt_scan_set_needle(mt_scan *s, const char *needle, size_t n);
+
+/* Only lines whose time (local as written, or UTC when `utc`) may lie in
+** [lo, hi] matter: whole files that provably lie outside are skipped
+** without reading them (their first and last lines are looked at).  Lines
+** are not filtered one by one: the caller (SQLite) still checks them. */
+void mt_scan_set_range(mt_scan *s, int64_t lo, int64_t hi, int utc);
 
 /* Start at file `ifile`, byte `offset`, line number `lineno` (of that line). */
 int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno);

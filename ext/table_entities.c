@@ -18,8 +18,9 @@
 ** the cached store; a file that grew or rotated makes a new one.
 **
 ** Plan (idxStr, shown by EXPLAIN QUERY PLAN): "arg" per source argument,
-** then "<column>=? via index" for each id constraint answered by a lookup
-** (icid, mid, dcid, with host): see ent_best_index().
+** then "<column>=? via index" (or "<column> IN (?) via index", the whole
+** list at once) for the id constraint answered by a lookup (icid, mid,
+** dcid, with host), then text filters "remote_ip=?" etc.: see entBestIndex().
 */
 #include "tables.h"
 #include "entities.h"
@@ -551,9 +552,14 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
     sqlite3_str_appendf(plan, "%shost=?", sqlite3_str_length(plan) ? " " : "");
   }
   if( lookup>=0 ){
+    /* "id IN (...)": the whole list comes to one xFilter call
+    ** (sqlite3_vtab_in), so the store is looked up once per value in one
+    ** pass, not rebuilt or rescanned per value. */
+    int isIn = sqlite3_vtab_in(p, keyAt[lookup], 1);
     p->aConstraintUsage[keyAt[lookup]].argvIndex = ++n;
     p->aConstraintUsage[keyAt[lookup]].omit = 1;
-    sqlite3_str_appendf(plan, "%s%s=? via index", sqlite3_str_length(plan) ? " " : "", azRole[lookup]);
+    sqlite3_str_appendf(plan, "%s%s%s via index", sqlite3_str_length(plan) ? " " : "", azRole[lookup],
+                        isIn ? " IN (?)" : "=?");
     if( lookup==def->unique_key ){
       p->estimatedRows = keyAt[K_HOST]>=0 ? 1 : 2;
       if( keyAt[K_HOST]>=0 ) p->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
@@ -641,8 +647,9 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   const mt_args *args;
   const char *zArgs[MT_MAX_ARGS];
   char *err = 0;
-  int rc, i, iv = idxNum, host = -2, role = -1, useRows = 0;
+  int rc, i, iv = idxNum, host = -2, role = -1, useRows = 0, isIn = 0;
   int64_t id = 0;
+  sqlite3_value *idv = 0;
 
   ent_reset(c);
   if( idxNum>0 ){
@@ -677,31 +684,51 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       useRows = 1;
     }
     for(i=K_ICID; i<K_COUNT; i++){
-      char tok[24];
-      snprintf(tok, sizeof(tok), "%s=? via index", azRole[i]);
-      if( strstr(idxStr, tok) && iv<argc ){
-        sqlite3_value *v = argv[iv++];
+      char tokEq[24], tokIn[32];
+      snprintf(tokEq, sizeof(tokEq), "%s=? via index", azRole[i]);
+      snprintf(tokIn, sizeof(tokIn), "%s IN (?) via index", azRole[i]);
+      int eq = strstr(idxStr, tokEq)!=0, in = strstr(idxStr, tokIn)!=0;
+      if( (eq || in) && iv<argc ){
+        idv = argv[iv++];
         role = i;
+        isIn = in;
         useRows = 1;
-        int t = sqlite3_value_numeric_type(v);
-        if( t==SQLITE_INTEGER ) id = sqlite3_value_int64(v);
-        else if( t==SQLITE_FLOAT && sqlite3_value_double(v)==(double)(int64_t)sqlite3_value_double(v) ) id = (int64_t)sqlite3_value_double(v);
-        else role = -2;                                   /* no row can match */
       }
     }
   }
   if( useRows ){
     c->nrows = 0;
-    if( role==-2 || host==-1 ){
-      /* an unknown host or a non-integer id: nothing */
+    if( host==-1 ){
+      /* an unknown host: nothing */
     }else if( role>=0 ){
-      int h, r;
-      for(h = host>=0 ? host : 0; h < (host>=0 ? host+1 : c->st->nhost); h++){
-        for(r = def->lookup(c->st, role, h, id, -1); r>=0; r = def->lookup(c->st, role, h, id, r)){
-          if( (rc = add_row(c, r))!=SQLITE_OK ) return rc;
-        }
+      sqlite3_value *v = 0;
+      int more = 1;
+      if( isIn ){
+        rc = sqlite3_vtab_in_first(idv, &v);
+        if( rc==SQLITE_DONE ){ more = 0; rc = SQLITE_OK; }
+        else if( rc ) return rc;
+      }else{
+        v = idv;
       }
-      vt->ctx->last.index_hits++;
+      while( more ){
+        int t = sqlite3_value_numeric_type(v), ok = 1;
+        if( t==SQLITE_INTEGER ) id = sqlite3_value_int64(v);
+        else if( t==SQLITE_FLOAT && sqlite3_value_double(v)==(double)(int64_t)sqlite3_value_double(v) ) id = (int64_t)sqlite3_value_double(v);
+        else ok = 0;                                   /* not an integer: no row can match */
+        if( ok ){
+          int h, r;
+          for(h = host>=0 ? host : 0; h < (host>=0 ? host+1 : c->st->nhost); h++){
+            for(r = def->lookup(c->st, role, h, id, -1); r>=0; r = def->lookup(c->st, role, h, id, r)){
+              if( (rc = add_row(c, r))!=SQLITE_OK ) return rc;
+            }
+          }
+          vt->ctx->last.index_hits++;
+        }
+        if( !isIn ) break;
+        rc = sqlite3_vtab_in_next(idv, &v);
+        if( rc==SQLITE_DONE ){ rc = SQLITE_OK; break; }
+        if( rc ) return rc;
+      }
     }else{
       int r;
       for(r=0; r<c->total; r++){

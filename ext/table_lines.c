@@ -102,13 +102,20 @@ static int linesDisconnect(sqlite3_vtab *pVtab){
 static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   lines_vtab *vt = (lines_vtab*)pVtab;
   int argAt[MT_MAX_ARGS];
-  int nArg = 0, i, iLike = -1, isGlob = 0, n = 0;
+  int nArg = 0, i, iLike = -1, isGlob = 0, n = 0, timeAt[4], nTime = 0;
   char plan[256];
   size_t pl = 0;
 
   for(i=0; i<MT_MAX_ARGS; i++) argAt[i] = -1;
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    if( (c->iColumn==LC_TS || c->iColumn==LC_UTC) && c->usable && nTime<4
+     && (c->op==SQLITE_INDEX_CONSTRAINT_EQ || c->op==SQLITE_INDEX_CONSTRAINT_GT
+      || c->op==SQLITE_INDEX_CONSTRAINT_GE || c->op==SQLITE_INDEX_CONSTRAINT_LT
+      || c->op==SQLITE_INDEX_CONSTRAINT_LE) ){
+      timeAt[nTime++] = i;
+      continue;
+    }
     if( c->iColumn >= LC_ARG1 ){
       if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
       if( !c->usable ) return SQLITE_CONSTRAINT;
@@ -136,6 +143,18 @@ static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
     p->aConstraintUsage[iLike].omit = 0;      /* SQLite checks the exact pattern */
     pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%s%s:text", pl ? " " : "", isGlob ? "glob" : "like");
   }
+  /* Time bounds: whole files outside them are skipped (scan.c); SQLite
+  ** still checks every row (omit = 0). */
+  for(i=0; i<nTime; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[timeAt[i]];
+    const char *op = c->op==SQLITE_INDEX_CONSTRAINT_EQ ? "=" : c->op==SQLITE_INDEX_CONSTRAINT_GT ? ">"
+                   : c->op==SQLITE_INDEX_CONSTRAINT_GE ? ">=" : c->op==SQLITE_INDEX_CONSTRAINT_LT ? "<" : "<=";
+    p->aConstraintUsage[timeAt[i]].argvIndex = ++n;
+    p->aConstraintUsage[timeAt[i]].omit = 0;
+    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%s%s%s?", pl ? " " : "",
+                           c->iColumn==LC_TS ? "ts" : "utc", op);
+  }
+  if( nTime ){ p->estimatedCost /= 4; p->estimatedRows /= 4; }
   p->idxNum = nArg;
   p->idxStr = sqlite3_mprintf("%s", plan);
   p->needToFreeIdxStr = 1;
@@ -244,16 +263,34 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   c->scan.stop_arg = vt->ctx->db;
   c->scanning = 1;
   c->published = 0;
-  /* Terms after the arguments (idxStr order). */
-  if( idxStr && argc > idxNum ){
-    const char *t = strstr(idxStr, "like:text");
-    int isGlob = 0;
-    if( !t ){ t = strstr(idxStr, "glob:text"); isGlob = 1; }
-    if( t ){
-      const char *pat = (const char*)sqlite3_value_text(argv[idxNum]);
-      size_t n = pat ? mt_pattern_literal(pat, isGlob, c->needle, sizeof(c->needle)) : 0;
-      if( n ) mt_scan_set_needle(&c->scan, c->needle, n);
+  /* Terms after the arguments, in idxStr order. */
+  if( idxStr ){
+    const char *t = idxStr;
+    int iv = 0, useUtc = -1;
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    while( *t ){
+      const char *e = strchr(t, ' ');
+      size_t tl = e ? (size_t)(e - t) : strlen(t);
+      sqlite3_value *v = iv < argc ? argv[iv] : 0;
+      if( tl==9 && (memcmp(t, "like:text", 9)==0 || memcmp(t, "glob:text", 9)==0) && v ){
+        const char *pat = (const char*)sqlite3_value_text(v);
+        size_t n = pat ? mt_pattern_literal(pat, t[0]=='g', c->needle, sizeof(c->needle)) : 0;
+        if( n ) mt_scan_set_needle(&c->scan, c->needle, n);
+      }else if( (memcmp(t, "ts", 2)==0 || memcmp(t, "utc", 3)==0) && v ){
+        int isUtc = t[0]=='u';
+        const char *op = t + (isUtc ? 3 : 2);
+        int64_t x;
+        if( (useUtc<0 || useUtc==isUtc) && mt_iso_floor((const char*)sqlite3_value_text(v), &x) ){
+          useUtc = isUtc;
+          if( op[0]=='>' || op[0]=='=' ){ if( x > lo ) lo = x; }
+          if( op[0]=='<' || op[0]=='=' ){ if( x < hi ) hi = x; }
+        }
+      }
+      iv++;
+      t += tl;
+      while( *t==' ' ) t++;
     }
+    if( useUtc>=0 ) mt_scan_set_range(&c->scan, lo, hi, useUtc);
   }
   return lines_step(c);
 }

@@ -13,3 +13,10 @@ SELECT json_extract(mailtrace_stats(), '$.index_hits') > 0, json_extract(mailtra
 SELECT mid FROM messages WHERE mid = 81001;
 SELECT json_extract(mailtrace_stats(), '$.index_hits');
 SELECT mid, status FROM messages WHERE mid = '81001' OR mid = 81002.0 OR mid = 'x';
+-- IN lists: the whole list in one xFilter call (sqlite3_vtab_in)
+EXPLAIN QUERY PLAN SELECT mid, status FROM messages WHERE mid IN (81001, 81005, 99999);
+SELECT mid, status FROM messages WHERE mid IN (81001, 81005, 99999, 'x') ORDER BY mid;
+SELECT json_extract(mailtrace_stats(), '$.index_hits');
+SELECT dcid, mid, result FROM deliveries WHERE dcid IN (SELECT dcid FROM deliveries WHERE mid = 81009) ORDER BY 1, 2;
+SELECT count(*) FROM recipients WHERE mid IN (SELECT mid FROM messages WHERE status = 'delivered');
+SELECT count(*) FROM recipients WHERE mid + 0 IN (SELECT mid FROM messages WHERE status = 'delivered');
