@@ -156,6 +156,16 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   return SQLITE_OK;
 }
 
+int mt_store_acquire(mt_ctx *ctx, const mt_args *a, void **ppEntry, const struct mt_store **ppStore, char **pzErr){
+  ent_store *e = 0;
+  int rc = store_acquire(ctx, a, &e, pzErr);
+  *ppEntry = e;
+  *ppStore = e ? e->st : 0;
+  return rc;
+}
+
+void mt_store_release(void *pEntry){ store_release(pEntry); }
+
 /* ------------------------------------------------------- table descriptors */
 
 typedef struct ent_def ent_def;
@@ -835,6 +845,20 @@ static void openFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   }
   nfile = a.files.n;
   mt_args_free(&a);
+  if( rc==SQLITE_OK ){
+    /* Remember the sources: mailtrace_history() reads them. */
+    mt_ctx *mc = sqlite3_user_data(ctx);
+    char **na = sqlite3_malloc64(sizeof(char*)*(size_t)argc);
+    if( !na ){ sqlite3_result_error_nomem(ctx); return; }
+    for(i=0; i<argc; i++){
+      na[i] = sqlite3_mprintf("%s", zArgs[i]);
+      if( !na[i] ){ while( i>0 ) sqlite3_free(na[--i]); sqlite3_free(na); sqlite3_result_error_nomem(ctx); return; }
+    }
+    for(i=0; i<mc->nopen_args; i++) sqlite3_free(mc->open_args[i]);
+    sqlite3_free(mc->open_args);
+    mc->open_args = na;
+    mc->nopen_args = argc;
+  }
   if( rc ){
     sqlite3_result_error(ctx, err ? err : "out of memory", -1);
     sqlite3_free(err);
@@ -870,7 +894,8 @@ int mt_register_entities(sqlite3 *db, mt_ctx *ctx){
   if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_deliveries", &dlvModule, mt_ctx_ref(ctx), mt_ctx_unref);
   /* SQLITE_DIRECTONLY: mailtrace_open reads the file system and creates
   ** tables; only top-level SQL may call it, never a view or trigger. */
-  if( rc==SQLITE_OK ) rc = sqlite3_create_function(db, "mailtrace_open", -1,
-         SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, openFunc, 0, 0);
+  if( rc==SQLITE_OK ) rc = mt_register_history(db, ctx);
+  if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_open", -1,
+         SQLITE_UTF8 | SQLITE_DIRECTONLY, mt_ctx_ref(ctx), openFunc, 0, 0, mt_ctx_unref);
   return rc;
 }

@@ -123,6 +123,8 @@ void mt_ctx_unref(void *p){
   if( c->entities && c->free_entities ) c->free_entities(c->entities);
   for(i=0; i<c->nproblem; i++){ free(c->problems[i].file); free(c->problems[i].message); }
   free(c->problems);
+  for(i=0; i<c->nopen_args; i++) sqlite3_free(c->open_args[i]);
+  sqlite3_free(c->open_args);
   sqlite3_free(c);
 }
 

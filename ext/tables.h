@@ -30,6 +30,8 @@ typedef struct mt_ctx {
   mt_problem *problems;   /* problems recorded under on_error=skip (mailtrace_errors) */
   int nproblem;
   void *entities;         /* cache of built entity stores (entities.c), or NULL */
+  char **open_args;       /* the arguments of the last mailtrace_open() */
+  int nopen_args;
   void (*free_entities)(void*);
 } mt_ctx;
 
@@ -54,6 +56,13 @@ void mt_args_free(mt_args *a);
 
 /* Quote `z` as an SQL string literal (sqlite3_malloc'd). */
 char *mt_sql_quote(const char *z);
+
+/* The cached entity store for these arguments (table_entities.c): built
+** on first use, shared by every table and function; release when done. */
+struct mt_store;
+int mt_store_acquire(mt_ctx *ctx, const mt_args *a, void **ppEntry, const struct mt_store **ppStore, char **pzErr);
+void mt_store_release(void *pEntry);
+int mt_register_history(sqlite3 *db, mt_ctx *ctx);    /* table_history.c */
 
 /* Take a reference for one more registration; mt_ctx_unref is the
 ** destructor passed to sqlite3_create_function_v2/create_module_v2, so the
@@ -83,5 +92,6 @@ int mt_register_lines(sqlite3 *db, mt_ctx *ctx);
 int mt_register_entities(sqlite3 *db, mt_ctx *ctx);
 int mt_register_functions(sqlite3 *db, mt_ctx *ctx);
 int mt_register_errors(sqlite3 *db, mt_ctx *ctx);
+int mt_register_smtp(sqlite3 *db, mt_ctx *ctx);
 
 #endif

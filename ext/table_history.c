@@ -1,0 +1,320 @@
+/*
+** table_history.c — mailtrace_history(mid [, host]): one message's whole
+** life, every log line about it, in time order.
+**
+**   SELECT mailtrace_open('/var/log/esa/');
+**   SELECT utc, event, text FROM mailtrace_history(81009);
+**   SELECT * FROM mailtrace_history(81009, 'esa1');
+**
+** The message's family is followed both ways and transitively through
+** split, rewritten, generated and bounce links (the parent it came from, the
+** children made from it, their children ...).  The lines returned are those
+** of every MID of the family, of their connections (ICID lines without a
+** MID: from New SMTP ICID to ICID close) and of their delivery connections
+** (DCID lines about no other message).  No time window, no cap on attempts
+** or recipients: a message delayed for days over rotated and gzipped files
+** comes back whole.
+**
+** It reads the sources of the last mailtrace_open() (the entity store
+** gives the family and its ids, then one pass over the lines picks theirs).
+** Columns: utc, ts, host, icid, mid, dcid, rid, event, text, file, lineno;
+** hidden: mid_arg, host_arg.
+*/
+#include "tables.h"
+#include "entities.h"
+#include "events.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { HC_UTC, HC_TS, HC_HOST, HC_ICID, HC_MID, HC_DCID, HC_RID, HC_EVENT, HC_TEXT,
+       HC_FILE, HC_LINENO, HC_MID_ARG, HC_HOST_ARG };
+
+typedef struct hist_row {
+  int64_t t_utc, t_local;
+  int has_time;
+  int64_t icid, mid, dcid, rid, lineno;
+  int kind, file;
+  char *host, *text;
+} hist_row;
+
+typedef struct hist_vtab {
+  sqlite3_vtab base;          /* first: SQLite sees a sqlite3_vtab */
+  mt_ctx *ctx;
+} hist_vtab;
+
+typedef struct hist_cursor {
+  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
+  hist_row *rows;
+  int n, cap, i;
+  char **files;               /* paths, by file index of the scan */
+  int nfiles;
+} hist_cursor;
+
+/* A small set of (host, id) pairs: linear, families are small. */
+typedef struct idset { struct { int host; int64_t id; } *a; int n, cap; } idset;
+
+static int set_has(const idset *s, int host, int64_t id){
+  int i;
+  for(i=0; i<s->n; i++) if( s->a[i].id==id && s->a[i].host==host ) return 1;
+  return 0;
+}
+static int set_add(idset *s, int host, int64_t id){
+  if( set_has(s, host, id) ) return 0;
+  if( s->n==s->cap ){
+    int nc = s->cap ? s->cap*2 : 16;
+    void *na = sqlite3_realloc64(s->a, sizeof(*s->a)*(size_t)nc);
+    if( !na ) return SQLITE_NOMEM;
+    s->a = na; s->cap = nc;
+  }
+  s->a[s->n].host = host; s->a[s->n].id = id; s->n++;
+  return 0;
+}
+
+static int histConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                       sqlite3_vtab **ppVtab, char **pzErr){
+  hist_vtab *vt;
+  int rc = sqlite3_declare_vtab(db,
+    "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, icid INTEGER, mid INTEGER, dcid INTEGER,"
+    " rid INTEGER, event TEXT, text TEXT, file TEXT, lineno INTEGER,"
+    " mid_arg HIDDEN, host_arg HIDDEN)");
+  (void)argc; (void)argv; (void)pzErr;
+  if( rc ) return rc;
+  /* SQLITE_VTAB_DIRECTONLY: it reads the log files of mailtrace_open(). */
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  vt = sqlite3_malloc(sizeof(*vt));
+  if( !vt ) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->ctx = pAux;
+  *ppVtab = &vt->base;
+  return SQLITE_OK;
+}
+
+static int histDisconnect(sqlite3_vtab *pVtab){ sqlite3_free(pVtab); return SQLITE_OK; }
+
+/* idxNum bit 1: mid_arg given; bit 2: host_arg given (argv in that order). */
+static int histBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
+  int i, iMid = -1, iHost = -1, n = 0;
+  (void)pVtab;
+  for(i=0; i<p->nConstraint; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+    if( c->iColumn==HC_MID_ARG ){ if( !c->usable ) return SQLITE_CONSTRAINT; iMid = i; }
+    if( c->iColumn==HC_HOST_ARG ){ if( !c->usable ) return SQLITE_CONSTRAINT; iHost = i; }
+  }
+  p->idxNum = 0;
+  if( iMid>=0 ){ p->aConstraintUsage[iMid].argvIndex = ++n; p->aConstraintUsage[iMid].omit = 1; p->idxNum |= 1; }
+  if( iHost>=0 ){ p->aConstraintUsage[iHost].argvIndex = ++n; p->aConstraintUsage[iHost].omit = 1; p->idxNum |= 2; }
+  p->estimatedCost = iMid>=0 ? 1e5 : 1e300;
+  p->estimatedRows = 50;
+  if( p->nOrderBy==1 && p->aOrderBy[0].iColumn==HC_UTC && !p->aOrderBy[0].desc ) p->orderByConsumed = 1;
+  return SQLITE_OK;
+}
+
+static int histOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
+  hist_cursor *c = sqlite3_malloc(sizeof(*c));
+  (void)pVtab;
+  if( !c ) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  *ppCursor = &c->base;
+  return SQLITE_OK;
+}
+
+static void hist_reset(hist_cursor *c){
+  int i;
+  for(i=0; i<c->n; i++){ sqlite3_free(c->rows[i].host); sqlite3_free(c->rows[i].text); }
+  c->n = 0;
+  for(i=0; i<c->nfiles; i++) sqlite3_free(c->files[i]);
+  sqlite3_free(c->files);
+  c->files = 0; c->nfiles = 0;
+}
+
+static int histClose(sqlite3_vtab_cursor *cur){
+  hist_cursor *c = (hist_cursor*)cur;
+  hist_reset(c);
+  sqlite3_free(c->rows);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+static int cmp_rows(const void *pa, const void *pb){
+  const hist_row *a = pa, *b = pb;
+  /* by UTC (lines without a time keep their place after the line before) */
+  if( a->t_utc!=b->t_utc ) return a->t_utc < b->t_utc ? -1 : 1;
+  if( a->file!=b->file ) return a->file < b->file ? -1 : 1;
+  return a->lineno < b->lineno ? -1 : a->lineno > b->lineno;
+}
+
+/* The family of (host, mid): the message, its ancestors and descendants. */
+static int family(const mt_store *st, int host, int64_t mid, idset *mids){
+  int changed = 1, i, rc;
+  if( (rc = set_add(mids, host, mid)) ) return rc;
+  while( changed ){
+    changed = 0;
+    for(i=0; i<st->nmsg; i++){
+      const mt_msg *m = &st->msgs[i];
+      int in = set_has(mids, m->host, m->mid);
+      if( m->parent_mid<0 ) continue;
+      if( in && !set_has(mids, m->host, m->parent_mid) ){
+        if( (rc = set_add(mids, m->host, m->parent_mid)) ) return rc;
+        changed = 1;
+      }else if( !in && set_has(mids, m->host, m->parent_mid) ){
+        if( (rc = set_add(mids, m->host, m->mid)) ) return rc;
+        changed = 1;
+      }
+    }
+  }
+  return SQLITE_OK;
+}
+
+static int histFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                      int argc, sqlite3_value **argv){
+  hist_cursor *c = (hist_cursor*)cur;
+  hist_vtab *vt = (hist_vtab*)cur->pVtab;
+  mt_ctx *ctx = vt->ctx;
+  mt_args a;
+  void *entry = 0;
+  const mt_store *st = 0;
+  idset mids = {0,0,0}, icids = {0,0,0}, dcids = {0,0,0};
+  char *err = 0;
+  const char *want_host = 0;
+  int64_t mid;
+  int rc, i, h;
+  mt_scan s;
+  mt_event ev;
+  (void)idxStr;
+
+  hist_reset(c);
+  c->i = 0;
+  if( !(idxNum & 1) || argc<1 ){
+    mt_vtab_error(cur->pVtab, "mailtrace_history: give a MID, e.g. mailtrace_history(81009)");
+    return SQLITE_ERROR;
+  }
+  if( sqlite3_value_numeric_type(argv[0])!=SQLITE_INTEGER ) return SQLITE_OK;   /* no such MID */
+  mid = sqlite3_value_int64(argv[0]);
+  if( (idxNum & 2) && argc>1 ) want_host = (const char*)sqlite3_value_text(argv[1]);
+  if( ctx->nopen_args==0 ){
+    mt_vtab_error(cur->pVtab, "mailtrace_history: call mailtrace_open('/path/to/logs') first");
+    return SQLITE_ERROR;
+  }
+  memset(&a, 0, sizeof(a));
+  rc = mt_args_add(&a, ctx->nopen_args, (const char *const*)ctx->open_args, 0, &err);
+  if( rc==SQLITE_OK ) rc = mt_args_expand(&a, &err);
+  if( rc==SQLITE_OK ) rc = mt_store_acquire(ctx, &a, &entry, &st, &err);
+  if( rc ) goto done;
+
+  /* 1. the family and its ids */
+  for(h=0; h<st->nhost && rc==SQLITE_OK; h++){
+    if( want_host && strcmp(st->hosts[h], want_host)!=0 ) continue;
+    if( mt_store_msg(st, h, mid)>=0 ) rc = family(st, h, mid, &mids);
+  }
+  for(i=0; i<mids.n && rc==SQLITE_OK; i++){
+    int mi, d;
+    for(mi = mt_store_msg(st, mids.a[i].host, mids.a[i].id); mi>=0 && rc==SQLITE_OK; mi = st->msgs[mi].prev_same){
+      if( st->msgs[mi].icid>0 ) rc = set_add(&icids, mids.a[i].host, st->msgs[mi].icid);
+    }
+    for(d = mt_store_first_dlv_of_mid(st, mids.a[i].host, mids.a[i].id); d>=0 && rc==SQLITE_OK; d = st->dlvs[d].next_mid){
+      if( st->dlvs[d].dcid>0 ) rc = set_add(&dcids, mids.a[i].host, st->dlvs[d].dcid);
+    }
+  }
+  if( rc || mids.n==0 ) goto done;
+
+  /* 2. one pass over the lines */
+  c->files = sqlite3_malloc64(sizeof(char*)*(size_t)(a.files.n ? a.files.n : 1));
+  if( !c->files ){ rc = SQLITE_NOMEM; goto done; }
+  for(i=0; i<a.files.n; i++){
+    c->files[i] = sqlite3_mprintf("%s", a.files.a[i].path);
+    if( !c->files[i] ){ rc = SQLITE_NOMEM; goto done; }
+    c->nfiles = i+1;
+  }
+  mt_scan_init(&s, &a.files, &a.opts);
+  s.should_stop = mt_interrupted;
+  s.stop_arg = ctx->db;
+  while( rc==SQLITE_OK && (i = mt_scan_next(&s))==1 ){
+    int hid, keep;
+    if( s.ln.form==MT_FORM_NONE ) continue;
+    mt_event_parse(s.ln.body, s.ln.body_len, &ev);
+    if( ev.mid<0 && ev.icid<=0 && ev.dcid<=0 ) continue;
+    hid = -1;
+    for(h=0; h<st->nhost; h++){
+      if( st->host_len[h]==s.host_len && memcmp(st->hosts[h], s.host, (size_t)s.host_len)==0 ){ hid = h; break; }
+    }
+    if( hid<0 ) continue;
+    keep = (ev.mid>=0 && set_has(&mids, hid, ev.mid))
+        || (ev.mid2>=0 && set_has(&mids, hid, ev.mid2))
+        || (ev.mid<0 && ev.icid>0 && set_has(&icids, hid, ev.icid))
+        || (ev.mid<0 && ev.dcid>0 && set_has(&dcids, hid, ev.dcid));
+    if( !keep ) continue;
+    if( c->n==c->cap ){
+      int nc = c->cap ? c->cap*2 : 64;
+      hist_row *na = sqlite3_realloc64(c->rows, sizeof(hist_row)*(size_t)nc);
+      if( !na ){ rc = SQLITE_NOMEM; break; }
+      c->rows = na; c->cap = nc;
+    }
+    {
+      hist_row *r = &c->rows[c->n];
+      memset(r, 0, sizeof(*r));
+      r->t_utc = s.has_time ? s.t_utc : 0;
+      r->t_local = s.t_local;
+      r->has_time = s.has_time;
+      r->icid = ev.icid; r->mid = ev.mid; r->dcid = ev.dcid; r->rid = ev.rid;
+      r->kind = ev.kind; r->file = s.ifile; r->lineno = s.lineno;
+      r->host = sqlite3_mprintf("%.*s", s.host_len, s.host);
+      r->text = sqlite3_mprintf("%.*s", (int)s.ln.body_len, s.ln.body);
+      if( !r->host || !r->text ){ sqlite3_free(r->host); sqlite3_free(r->text); rc = SQLITE_NOMEM; break; }
+      c->n++;
+    }
+  }
+  if( rc==SQLITE_OK && i<0 ){
+    if( s.interrupted ) rc = SQLITE_INTERRUPT;
+    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
+  }
+  mt_ctx_finish_scan(ctx, &s);
+  mt_scan_end(&s);
+  if( rc==SQLITE_OK ) qsort(c->rows, (size_t)c->n, sizeof(hist_row), cmp_rows);
+
+done:
+  sqlite3_free(mids.a); sqlite3_free(icids.a); sqlite3_free(dcids.a);
+  if( entry ) mt_store_release(entry);
+  mt_args_free(&a);
+  if( rc && rc!=SQLITE_NOMEM && rc!=SQLITE_INTERRUPT ) mt_vtab_error(cur->pVtab, "%s", err ? err : "error");
+  sqlite3_free(err);
+  return rc;
+}
+
+static int histNext(sqlite3_vtab_cursor *cur){ ((hist_cursor*)cur)->i++; return SQLITE_OK; }
+static int histEof(sqlite3_vtab_cursor *cur){ hist_cursor *c = (hist_cursor*)cur; return c->i >= c->n; }
+
+static int histColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
+  hist_cursor *c = (hist_cursor*)cur;
+  const hist_row *r = &c->rows[c->i];
+  char iso[20];
+  switch( col ){
+    case HC_UTC: if( r->has_time ){ mt_time_iso(r->t_utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case HC_TS:  if( r->has_time ){ mt_time_iso(r->t_local, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case HC_HOST: sqlite3_result_text(ctx, r->host, -1, SQLITE_TRANSIENT); break;
+    case HC_ICID: if( r->icid>=0 ) sqlite3_result_int64(ctx, r->icid); break;
+    case HC_MID:  if( r->mid>=0 ) sqlite3_result_int64(ctx, r->mid); break;
+    case HC_DCID: if( r->dcid>=0 ) sqlite3_result_int64(ctx, r->dcid); break;
+    case HC_RID:  if( r->rid>=0 ) sqlite3_result_int64(ctx, r->rid); break;
+    case HC_EVENT: { const char *z = mt_event_name(r->kind); if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC); break; }
+    case HC_TEXT: sqlite3_result_text(ctx, r->text, -1, SQLITE_TRANSIENT); break;
+    case HC_FILE: if( r->file < c->nfiles ) sqlite3_result_text(ctx, c->files[r->file], -1, SQLITE_TRANSIENT); break;
+    case HC_LINENO: sqlite3_result_int64(ctx, r->lineno); break;
+  }
+  return SQLITE_OK;
+}
+
+static int histRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
+  *pRowid = ((hist_cursor*)cur)->i + 1;
+  return SQLITE_OK;
+}
+
+static sqlite3_module histModule = {
+  0, 0, histConnect, histBestIndex, histDisconnect, 0, histOpen, histClose, histFilter,
+  histNext, histEof, histColumn, histRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+int mt_register_history(sqlite3 *db, mt_ctx *ctx){
+  return sqlite3_create_module_v2(db, "mailtrace_history", &histModule, mt_ctx_ref(ctx), mt_ctx_unref);
+}
