@@ -19,10 +19,19 @@
 --   .parameter set :until   '2026-11-03 00:00:00'     UTC, exclusive
 --   .read sql/why-not-received.sql
 WITH hit AS (
+  -- by IP: "remote_ip = ?" is answered before rows are made (pushdown)
   SELECT c.host, c.icid, m.mid, c.start_utc AS utc
     FROM connections c
     LEFT JOIN messages m ON m.host = c.host AND m.icid = c.icid
-   WHERE (:ip IS NULL OR c.remote_ip = :ip)
+   WHERE c.remote_ip = :ip
+     AND (:since IS NULL OR c.start_utc >= :since)
+     AND (:until IS NULL OR c.start_utc < :until)
+  UNION ALL
+  -- no IP: every connection
+  SELECT c.host, c.icid, m.mid, c.start_utc AS utc
+    FROM connections c
+    LEFT JOIN messages m ON m.host = c.host AND m.icid = c.icid
+   WHERE :ip IS NULL
      AND (:since IS NULL OR c.start_utc >= :since)
      AND (:until IS NULL OR c.start_utc < :until)
   UNION ALL
