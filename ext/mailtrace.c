@@ -34,6 +34,7 @@ int sqlite3_mailtrace_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routi
   if( rc==SQLITE_OK ) rc = mt_register_lines(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_entities(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_errors(db, c);
+  if( rc==SQLITE_OK ) rc = mt_register_smtp(db, c);
   mt_ctx_unref(c);
   return rc;
 }

@@ -1,0 +1,204 @@
+/*
+** smtp.c — the injection debug log grammar (see smtp.h).
+*/
+#include "smtp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------- body */
+
+int mt_smtp_parse(const char *body, size_t n, mt_smtp_line *out){
+  size_t i = 0;
+  int64_t v = 0;
+  const char *d;
+  while( i<n && body[i]>='0' && body[i]<='9' ){
+    if( i>=18 ) return 0;               /* more than 18 digits: not an id */
+    v = v*10 + (body[i]-'0');
+    i++;
+  }
+  if( i==0 || n-i < 7 || body[i]!=' ' ) return 0;   /* 7 = " Sent: " */
+  d = body + i + 1;
+  if( memcmp(d, "Sent", 4)==0 ) out->direction = MT_SMTP_SENT;
+  else if( memcmp(d, "Rcvd", 4)==0 ) out->direction = MT_SMTP_RCVD;
+  else return 0;
+  if( d[4]!=':' || d[5]!=' ' ) return 0;
+  out->icid = v;
+  out->dir = d;
+  out->repr = d + 6;
+  out->repr_len = n - (i + 7);
+  return 1;
+}
+
+/* ------------------------------------------------------------------- repr */
+
+static int hexval(char c){
+  if( c>='0' && c<='9' ) return c-'0';
+  if( c>='a' && c<='f' ) return c-'a'+10;
+  if( c>='A' && c<='F' ) return c-'A'+10;
+  return -1;
+}
+
+size_t mt_repr_decode(const char *p, size_t n, char *out){
+  size_t e = n, i, k = 0, b = 0;
+  char q;
+  if( n<2 || (p[0]!='\'' && p[0]!='"') ) goto as_written;
+  q = p[0];
+  while( e>1 && (p[e-1]==' ' || p[e-1]=='\t') ) e--;   /* spaces after the closing quote */
+  if( e<2 || p[e-1]!=q ) goto as_written;
+  /* The closing quote is escaped when an odd run of backslashes precedes it
+  ** ('a\' is unterminated, 'a\\' is not).  Content is p[1 .. e-1). */
+  while( b < e-2 && p[e-2-b]=='\\' ) b++;
+  if( b & 1 ) goto as_written;
+  for(i=1; i<e-1; ){
+    char c = p[i];
+    int hi, lo;
+    if( c!='\\' || i+1 >= e-1 ){ out[k++] = c; i++; continue; }
+    if( p[i+1]=='x' ){
+      if( i+3 < e-1 && (hi = hexval(p[i+2]))>=0 && (lo = hexval(p[i+3]))>=0 ){
+        out[k++] = (char)(hi*16 + lo);
+        i += 4;
+      }else{
+        out[k++] = '\\';               /* \x without two hex digits: kept as written */
+        i++;
+      }
+      continue;
+    }
+    switch( p[i+1] ){
+      case 'r':  out[k++] = '\r'; break;
+      case 'n':  out[k++] = '\n'; break;
+      case 't':  out[k++] = '\t'; break;
+      case '\\': out[k++] = '\\'; break;
+      case '\'': out[k++] = '\''; break;
+      case '"':  out[k++] = '"';  break;
+      default:                         /* not an escape repr writes: kept as written */
+        out[k++] = '\\';
+        i++;                           /* the next byte is copied as itself */
+        continue;
+    }
+    i += 2;
+  }
+  return k;
+
+as_written:
+  if( n ) memcpy(out, p, n);
+  return n;
+}
+
+/* ------------------------------------------------------------------ UTF-8 */
+
+int mt_is_utf8_text(const char *p, size_t n){
+  const unsigned char *s = (const unsigned char*)p, *e = s + n;
+  while( s<e ){
+    unsigned c = *s;
+    if( c<0x80 ){
+      if( c==0 ) return 0;
+      s++;
+    }else if( c<0xC2 ){
+      return 0;                                   /* continuation byte, or overlong */
+    }else if( c<0xE0 ){
+      if( e-s<2 || (s[1]&0xC0)!=0x80 ) return 0;
+      s += 2;
+    }else if( c<0xF0 ){
+      if( e-s<3 || (s[1]&0xC0)!=0x80 || (s[2]&0xC0)!=0x80 ) return 0;
+      if( c==0xE0 && s[1]<0xA0 ) return 0;        /* overlong */
+      if( c==0xED && s[1]>=0xA0 ) return 0;       /* UTF-16 surrogate */
+      s += 3;
+    }else if( c<0xF5 ){
+      if( e-s<4 || (s[1]&0xC0)!=0x80 || (s[2]&0xC0)!=0x80 || (s[3]&0xC0)!=0x80 ) return 0;
+      if( c==0xF0 && s[1]<0x90 ) return 0;        /* overlong */
+      if( c==0xF4 && s[1]>=0x90 ) return 0;       /* above U+10FFFF */
+      s += 4;
+    }else{
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* -------------------------------------------------------------------- seq */
+
+struct mt_seq_slot {
+  int64_t icid;
+  int64_t n;          /* 0: empty slot */
+  int host;
+};
+
+void mt_smtp_seq_init(mt_smtp_seq *m){
+  memset(m, 0, sizeof(*m));
+  m->last = -1;
+}
+
+void mt_smtp_seq_free(mt_smtp_seq *m){
+  int i;
+  for(i=0; i<m->nhost; i++) free(m->host[i]);
+  free(m->host);
+  free(m->host_len);
+  free(m->slot);
+  mt_smtp_seq_init(m);
+}
+
+static size_t seq_hash(int64_t icid, int host, size_t cap){
+  uint64_t h = ((uint64_t)icid ^ ((uint64_t)(unsigned)host << 40)) * 0x9E3779B97F4A7C15ull;
+  return (size_t)(h ^ (h >> 29)) & (cap-1);
+}
+
+/* Index of `host` among the hosts seen, adding it; -1 if out of memory. */
+static int seq_host(mt_smtp_seq *m, const char *host, size_t len){
+  int i;
+  char *z;
+  if( m->last>=0 && m->host_len[m->last]==len && memcmp(m->host[m->last], host, len)==0 ) return m->last;
+  for(i=0; i<m->nhost; i++){
+    if( m->host_len[i]==len && memcmp(m->host[i], host, len)==0 ) return m->last = i;
+  }
+  if( m->nhost==m->hostcap ){
+    int cap = m->hostcap ? m->hostcap*2 : 4;
+    char **a = realloc(m->host, sizeof(char*)*(size_t)cap);
+    size_t *l;
+    if( !a ) return -1;
+    m->host = a;
+    l = realloc(m->host_len, sizeof(size_t)*(size_t)cap);
+    if( !l ) return -1;
+    m->host_len = l;
+    m->hostcap = cap;
+  }
+  z = malloc(len+1);
+  if( !z ) return -1;
+  if( len ) memcpy(z, host, len);
+  z[len] = 0;
+  m->host[m->nhost] = z;
+  m->host_len[m->nhost] = len;
+  return m->last = m->nhost++;
+}
+
+static int seq_grow(mt_smtp_seq *m){
+  size_t cap = m->cap ? m->cap*2 : 64, i;
+  struct mt_seq_slot *a = calloc(cap, sizeof(*a));
+  if( !a ) return -1;
+  for(i=0; i<m->cap; i++){
+    struct mt_seq_slot *s = &m->slot[i];
+    size_t j;
+    if( s->n==0 ) continue;
+    for(j=seq_hash(s->icid, s->host, cap); a[j].n; j=(j+1)&(cap-1)){}
+    a[j] = *s;
+  }
+  free(m->slot);
+  m->slot = a;
+  m->cap = cap;
+  return 0;
+}
+
+int64_t mt_smtp_seq_next(mt_smtp_seq *m, const char *host, size_t host_len, int64_t icid){
+  int h = seq_host(m, host, host_len);
+  size_t j;
+  if( h<0 ) return -1;
+  if( (m->used+1)*2 > m->cap && seq_grow(m) ) return -1;
+  for(j=seq_hash(icid, h, m->cap); m->slot[j].n; j=(j+1)&(m->cap-1)){
+    if( m->slot[j].icid==icid && m->slot[j].host==h ) return ++m->slot[j].n;
+  }
+  m->slot[j].icid = icid;
+  m->slot[j].host = h;
+  m->slot[j].n = 1;
+  m->used++;
+  return 1;
+}

@@ -1,0 +1,355 @@
+/*
+** table_smtp.c — the `mailtrace_smtp` virtual table: the SMTP conversation of
+** each connection, one row per line of an injection debug log.
+**
+** Usage:
+**
+**   SELECT seq, ts, direction, data FROM mailtrace_smtp('/logs/injection/')
+**    WHERE icid = 52001 ORDER BY seq;
+**   CREATE VIRTUAL TABLE temp.s USING mailtrace_smtp('/logs/injection/', host=esa1);
+**
+** Columns (docs/smtp.md): host, icid, seq, ts, utc, direction, data, file,
+** lineno; hidden arg1..arg16 carry the arguments of the table-valued form.
+** Sources and options are those of mailtrace_lines (host=, tz=, year=,
+** on_error=).
+**
+** Every line is read through the scan (scan.c); a line is a row only when
+** its body has the injection shape (`<digits> Sent: ` or `<digits> Rcvd: `,
+** smtp.c), so injection logs and mail_logs may share a folder or a file.
+** `seq` numbers the rows of each (host, icid) 1, 2, 3, ... in file order;
+** `data` is the repr decoded into the bytes that crossed the wire, TEXT when
+** they are UTF-8 (without NUL), else a BLOB.
+**
+** Plan string (tables.h), terms after the arguments:
+**
+**   icid=?     icid = ?: only lines containing "<icid> " are parsed (a
+**              memmem prefilter); SQLite still checks the equality (omit = 0),
+**              so a value that is not an integer filters nothing here.
+*/
+#include "tables.h"
+#include "smtp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+  SC_HOST, SC_ICID, SC_SEQ, SC_TS, SC_UTC, SC_DIRECTION, SC_DATA, SC_FILE, SC_LINENO,
+  SC_ARG1          /* hidden arguments arg1..arg16 follow */
+};
+
+#define SMTP_SCHEMA \
+  "CREATE TABLE x(host TEXT, icid INTEGER, seq INTEGER, ts TEXT, utc TEXT," \
+  " direction TEXT, data BLOB, file TEXT, lineno INTEGER," \
+  " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN," \
+  " arg7 HIDDEN, arg8 HIDDEN, arg9 HIDDEN, arg10 HIDDEN, arg11 HIDDEN, arg12 HIDDEN," \
+  " arg13 HIDDEN, arg14 HIDDEN, arg15 HIDDEN, arg16 HIDDEN)"
+
+typedef struct smtp_vtab {
+  sqlite3_vtab base;        /* first: SQLite sees a sqlite3_vtab */
+  mt_ctx *ctx;
+  mt_args args;             /* CREATE VIRTUAL TABLE arguments, if any */
+  int bound;                /* created with sources: call arguments not allowed */
+} smtp_vtab;
+
+typedef struct smtp_cursor {
+  sqlite3_vtab_cursor base; /* first: SQLite sees a sqlite3_vtab_cursor */
+  mt_args callargs;         /* arguments of a table-valued call */
+  const mt_args *args;      /* the ones in force */
+  mt_scan scan;
+  int scanning;
+  int published;            /* stats and problems handed to the context */
+  int eof;
+  sqlite3_int64 rowid;
+  mt_smtp_seq seqs;         /* per (host, icid) counters */
+  int has_icid;             /* icid = ? pushed down */
+  sqlite3_int64 want_icid;
+  char needle[32];          /* "<icid> " */
+  mt_smtp_line sl;          /* the current row's body */
+  sqlite3_int64 seq;
+} smtp_cursor;
+
+/* xCreate and xConnect: CREATE arguments (argv[3..]) are sources and options;
+** the eponymous form (no arguments) takes them per call. */
+static int smtpConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                       sqlite3_vtab **ppVtab, char **pzErr){
+  smtp_vtab *vt;
+  int rc = sqlite3_declare_vtab(db, SMTP_SCHEMA);
+  if( rc ) return rc;
+  /* SQLITE_VTAB_DIRECTONLY: this table reads files named by its arguments.
+  ** A view or trigger stored in a database file that someone else wrote
+  ** (and sent you) must not be able to read your files through it: only
+  ** top-level SQL, or a TEMP view you made yourself, may use it. */
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  vt = sqlite3_malloc(sizeof(*vt));
+  if( !vt ) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->ctx = (mt_ctx*)pAux;
+  if( argc > 3 ){
+    rc = mt_args_add(&vt->args, argc-3, argv+3, 1, pzErr);
+    if( rc==SQLITE_OK ) rc = mt_args_expand(&vt->args, pzErr);   /* a bad path fails now */
+    if( rc==SQLITE_OK && vt->args.nsource==0 ){
+      *pzErr = sqlite3_mprintf("%s: give at least one source (file, directory or glob)", argv[2]);
+      rc = SQLITE_ERROR;
+    }
+    if( rc ){ mt_args_free(&vt->args); sqlite3_free(vt); return rc; }
+    vt->bound = 1;
+  }
+  *ppVtab = &vt->base;
+  return SQLITE_OK;
+}
+
+static int smtpDisconnect(sqlite3_vtab *pVtab){
+  smtp_vtab *vt = (smtp_vtab*)pVtab;
+  mt_args_free(&vt->args);
+  sqlite3_free(vt);
+  return SQLITE_OK;
+}
+
+/* Plan: the arguments (argv order = argument order), then icid = ?.
+** idxNum = number of arguments; idxStr lists the terms. */
+static int smtpBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
+  smtp_vtab *vt = (smtp_vtab*)pVtab;
+  int argAt[MT_MAX_ARGS];
+  int nArg = 0, i, iIcid = -1, n = 0;
+  char plan[256];
+  size_t pl = 0;
+
+  for(i=0; i<MT_MAX_ARGS; i++) argAt[i] = -1;
+  for(i=0; i<p->nConstraint; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    if( c->iColumn >= SC_ARG1 ){
+      if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+      if( !c->usable ) return SQLITE_CONSTRAINT;
+      argAt[c->iColumn - SC_ARG1] = i;
+    }else if( c->iColumn==SC_ICID && c->usable && iIcid<0 && c->op==SQLITE_INDEX_CONSTRAINT_EQ ){
+      iIcid = i;
+    }
+  }
+  plan[0] = 0;
+  for(i=0; i<MT_MAX_ARGS; i++){
+    if( argAt[i]<0 ) continue;
+    p->aConstraintUsage[argAt[i]].argvIndex = ++n;
+    p->aConstraintUsage[argAt[i]].omit = 1;
+    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%sarg", pl ? " " : "");
+    nArg++;
+  }
+  if( nArg>0 && vt->bound ){
+    mt_vtab_error(pVtab, "this table was created with its sources; it takes no arguments");
+    return SQLITE_ERROR;
+  }
+  if( iIcid>=0 ){
+    p->aConstraintUsage[iIcid].argvIndex = ++n;
+    p->aConstraintUsage[iIcid].omit = 0;      /* SQLite checks the equality too */
+    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%sicid=?", pl ? " " : "");
+  }
+  p->idxNum = nArg;
+  p->idxStr = sqlite3_mprintf("%s", plan);
+  p->needToFreeIdxStr = 1;
+  if( !p->idxStr ) return SQLITE_NOMEM;
+  p->estimatedCost = iIcid>=0 ? 1e5 : 1e7;
+  p->estimatedRows = iIcid>=0 ? 100 : 1000000;
+  if( nArg==0 && !vt->bound ){
+    /* No source: a plan SQLite should avoid; xFilter says what is missing
+    ** if it is chosen after all. */
+    p->estimatedCost = 1e300;
+  }
+  return SQLITE_OK;
+}
+
+static int smtpOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
+  smtp_cursor *c = sqlite3_malloc(sizeof(*c));
+  (void)pVtab;
+  if( !c ) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  mt_smtp_seq_init(&c->seqs);
+  *ppCursor = &c->base;
+  return SQLITE_OK;
+}
+
+/* Publish what the scan read (mailtrace_stats) and the problems it
+** recorded (mailtrace_errors), once per scan. */
+static void smtp_publish(smtp_cursor *c){
+  smtp_vtab *vt = (smtp_vtab*)c->base.pVtab;
+  if( c->scanning && !c->published ){
+    mt_ctx_finish_scan(vt->ctx, &c->scan);
+    c->published = 1;
+  }
+}
+
+static void smtp_reset(smtp_cursor *c){
+  if( c->scanning ){
+    smtp_publish(c);
+    mt_scan_end(&c->scan);
+    c->scanning = 0;
+  }
+  mt_args_free(&c->callargs);
+  mt_smtp_seq_free(&c->seqs);
+  c->has_icid = 0;
+}
+
+static int smtpClose(sqlite3_vtab_cursor *cur){
+  smtp_cursor *c = (smtp_cursor*)cur;
+  smtp_reset(c);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+/* Advance to the next injection line. */
+static int smtp_step(smtp_cursor *c){
+  smtp_vtab *vt = (smtp_vtab*)c->base.pVtab;
+  mt_scan *s = &c->scan;
+  int rc;
+  while( (rc = mt_scan_next(s))==1 ){
+    if( s->ln.form==MT_FORM_NONE ) continue;          /* no prefix: not an injection line */
+    if( !mt_smtp_parse(s->ln.body, s->ln.body_len, &c->sl) ) continue;
+    if( c->has_icid && c->sl.icid!=c->want_icid ) continue;
+    c->seq = mt_smtp_seq_next(&c->seqs, s->host, (size_t)s->host_len, c->sl.icid);
+    if( c->seq<0 ){ c->eof = 1; return SQLITE_NOMEM; }
+    c->rowid++;
+    return SQLITE_OK;
+  }
+  c->eof = 1;
+  if( rc<0 ){
+    if( s->interrupted ) return SQLITE_INTERRUPT;
+    mt_vtab_error(&vt->base, "%s", s->err ? s->err : "read error");
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
+static int smtpFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                      int argc, sqlite3_value **argv){
+  smtp_cursor *c = (smtp_cursor*)cur;
+  smtp_vtab *vt = (smtp_vtab*)cur->pVtab;
+  const char *zArgs[MT_MAX_ARGS];
+  int i, rc;
+  char *err = 0;
+
+  smtp_reset(c);
+  c->eof = 0;
+  c->rowid = 0;
+  for(i=0; i<idxNum && i<argc && i<MT_MAX_ARGS; i++){
+    zArgs[i] = (const char*)sqlite3_value_text(argv[i]);
+  }
+  if( idxNum>0 ){
+    rc = mt_args_add(&c->callargs, i, zArgs, 0, &err);
+    if( rc==SQLITE_OK ) rc = mt_args_expand(&c->callargs, &err);
+    if( rc==SQLITE_OK && c->callargs.nsource==0 ){
+      err = sqlite3_mprintf("mailtrace_smtp: give at least one source (file, directory or glob)");
+      rc = SQLITE_ERROR;
+    }
+    if( rc ){
+      mt_vtab_error(cur->pVtab, "%s", err ? err : "out of memory");
+      sqlite3_free(err);
+      return rc;
+    }
+    c->args = &c->callargs;
+  }else if( vt->bound ){
+    rc = mt_args_expand(&vt->args, &err);
+    if( rc ){
+      mt_vtab_error(cur->pVtab, "%s", err ? err : "out of memory");
+      sqlite3_free(err);
+      return rc;
+    }
+    c->args = &vt->args;
+  }else{
+    mt_vtab_error(cur->pVtab, "mailtrace_smtp: give a source, e.g. mailtrace_smtp('/var/log/esa/injection/')");
+    return SQLITE_ERROR;
+  }
+  mt_scan_init(&c->scan, &c->args->files, &c->args->opts);
+  c->scan.should_stop = mt_interrupted;
+  c->scan.stop_arg = vt->ctx->db;
+  c->scanning = 1;
+  c->published = 0;
+  /* Terms after the arguments (idxStr order). */
+  if( idxStr && strstr(idxStr, "icid=?") && argc > idxNum ){
+    sqlite3_value *v = argv[idxNum];
+    /* Only an integer is used; anything else (text, real, NULL) is left to
+    ** SQLite's own comparison, which then sees every row. */
+    if( sqlite3_value_type(v)==SQLITE_INTEGER ){
+      int n;
+      c->has_icid = 1;
+      c->want_icid = sqlite3_value_int64(v);
+      n = snprintf(c->needle, sizeof(c->needle), "%lld ", (long long)c->want_icid);
+      if( c->want_icid>=0 && n>0 && (size_t)n < sizeof(c->needle) ){
+        mt_scan_set_needle(&c->scan, c->needle, (size_t)n);
+      }
+    }
+  }
+  return smtp_step(c);
+}
+
+static int smtpNext(sqlite3_vtab_cursor *cur){
+  return smtp_step((smtp_cursor*)cur);
+}
+
+static int smtpEof(sqlite3_vtab_cursor *cur){
+  smtp_cursor *c = (smtp_cursor*)cur;
+  if( c->eof ) smtp_publish(c);
+  return c->eof;
+}
+
+/* data: the repr decoded; TEXT when it is UTF-8 without NUL, else a BLOB. */
+static void result_data(sqlite3_context *ctx, const mt_smtp_line *sl){
+  char *buf = sqlite3_malloc64(sl->repr_len + 1);
+  size_t n;
+  if( !buf ){ sqlite3_result_error_nomem(ctx); return; }
+  n = mt_repr_decode(sl->repr, sl->repr_len, buf);
+  if( mt_is_utf8_text(buf, n) ){
+    sqlite3_result_text64(ctx, buf, n, sqlite3_free, SQLITE_UTF8);
+  }else{
+    sqlite3_result_blob64(ctx, buf, n, sqlite3_free);
+  }
+}
+
+static int smtpColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
+  smtp_cursor *c = (smtp_cursor*)cur;
+  mt_scan *s = &c->scan;
+  char iso[20];
+  switch( i ){
+    case SC_HOST: sqlite3_result_text(ctx, s->host, s->host_len, SQLITE_TRANSIENT); break;
+    case SC_ICID: sqlite3_result_int64(ctx, c->sl.icid); break;
+    case SC_SEQ:  sqlite3_result_int64(ctx, c->seq); break;
+    case SC_TS:
+      if( s->has_time ){ mt_time_iso(s->t_local, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); }
+      break;
+    case SC_UTC:
+      if( s->has_time ){ mt_time_iso(s->t_utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); }
+      break;
+    case SC_DIRECTION:
+      sqlite3_result_text(ctx, c->sl.direction==MT_SMTP_SENT ? "Sent" : "Rcvd", 4, SQLITE_STATIC);
+      break;
+    case SC_DATA: result_data(ctx, &c->sl); break;
+    case SC_FILE: sqlite3_result_text(ctx, s->files->a[s->ifile].path, -1, SQLITE_TRANSIENT); break;
+    case SC_LINENO: sqlite3_result_int64(ctx, s->lineno); break;
+    default: break;   /* hidden arguments read back as NULL */
+  }
+  return SQLITE_OK;
+}
+
+static int smtpRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
+  *pRowid = ((smtp_cursor*)cur)->rowid;
+  return SQLITE_OK;
+}
+
+static sqlite3_module smtpModule = {
+  0,                 /* iVersion */
+  smtpConnect,       /* xCreate: same as xConnect, so the table is also eponymous */
+  smtpConnect,
+  smtpBestIndex,
+  smtpDisconnect,
+  smtpDisconnect,
+  smtpOpen,
+  smtpClose,
+  smtpFilter,
+  smtpNext,
+  smtpEof,
+  smtpColumn,
+  smtpRowid,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+int mt_register_smtp(sqlite3 *db, mt_ctx *ctx){
+  return sqlite3_create_module_v2(db, "mailtrace_smtp", &smtpModule, mt_ctx_ref(ctx), mt_ctx_unref);
+}
