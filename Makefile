@@ -26,8 +26,8 @@ DEFS    := -D_GNU_SOURCE -DMT_VERSION='"$(VERSION)"' -I$(B)
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 
 # The parsing rooms (no SQLite types) and the SQL-facing files.
-CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/entities.c ext/smtp.c
-SQL_SRC  := ext/tables.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_errors.c ext/table_smtp.c ext/functions.c ext/mailtrace.c
+CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/entities.c ext/smtp.c ext/mime.c
+SQL_SRC  := ext/tables.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_parse.c ext/table_errors.c ext/table_smtp.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 
 SO_OBJ   := $(patsubst ext/%.c,$(B)/so/%.o,$(CORE_SRC) $(SQL_SRC))
@@ -98,7 +98,9 @@ $(B)/fuzz/fuzz_line: tests/fuzz/fuzz_line.c ext/lines.c ext/events.c $(HDRS) | $
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_line.c ext/lines.c ext/events.c -o $@
 $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(CORE_SRC) $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_reader.c $(CORE_SRC) -o $@ -lz
-fuzz-build: $(B)/fuzz/fuzz_line $(B)/fuzz/fuzz_reader
+$(B)/fuzz/fuzz_mime: tests/fuzz/fuzz_mime.c ext/mime.c $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_mime.c ext/mime.c -o $@
+fuzz-build: $(B)/fuzz/fuzz_line $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_mime
 fuzz: fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 

@@ -24,6 +24,7 @@
 */
 #include "tables.h"
 #include "entities.h"
+#include "mime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,6 +235,21 @@ static void r_int_text(sqlite3_context *c, const char *z){
     if( *e==0 ) sqlite3_result_int64(c, v); else sqlite3_result_text(c, z, -1, SQLITE_TRANSIENT);
   }
 }
+/* The subject with its RFC 2047 encoded words decoded (mime.c), computed
+** when asked for: the store keeps the subject as logged. */
+static void r_decoded(sqlite3_context *c, const char *z){
+  size_t n, cap;
+  char *out;
+  if( !z ) return;
+  n = strlen(z);
+  if( !mt_rfc2047_has_words(z, n) ){ sqlite3_result_text(c, z, (int)n, SQLITE_TRANSIENT); return; }
+  cap = MT_RFC2047_MAX(n);
+  out = sqlite3_malloc64(cap);
+  if( !out ){ sqlite3_result_error_nomem(c); return; }
+  n = mt_rfc2047_decode(z, n, out, cap);
+  sqlite3_result_text(c, out, (int)n, sqlite3_free);
+}
+
 static const char *tls_name(int t){ return t==1 ? "success" : t==2 ? "failed" : 0; }
 
 /* ------------------------------------------------------------ connections */
@@ -303,7 +319,7 @@ enum { MC_HOST, MC_MID, MC_ICID, MC_START_TS, MC_END_TS, MC_START_UTC, MC_END_UT
        MC_MAIL_FROM, MC_MESSAGE_ID, MC_SUBJECT, MC_SIZE, MC_RCPT_COUNT, MC_POLICY, MC_SPF,
        MC_DKIM, MC_DMARC, MC_SPAM, MC_GRAYMAIL, MC_VIRUS, MC_VIRUS_NAMES, MC_AMP, MC_OUTBREAK,
        MC_FILTERS, MC_QUARANTINE, MC_PARENT_MID, MC_PARENT_RELATION, MC_STATUS, MC_REASON,
-       MC_FILE, MC_LINENO, MC_N };
+       MC_FILE, MC_LINENO, MC_SUBJECT_DECODED, MC_N };
 
 static int msg_count(const mt_store *st){ return st->nmsg; }
 static int msg_host(const mt_store *st, int r){ return st->msgs[r].host; }
@@ -345,6 +361,7 @@ static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case MC_REASON: r_text(c, m->reason); break;
     case MC_FILE: r_text(c, st->files[m->file]); break;
     case MC_LINENO: sqlite3_result_int64(c, m->lineno); break;
+    case MC_SUBJECT_DECODED: r_decoded(c, m->subject); break;
   }
 }
 
@@ -358,8 +375,8 @@ static const ent_def msg_def = {
   " start_utc TEXT, end_utc TEXT, mail_from TEXT, message_id TEXT, subject TEXT, size INTEGER,"
   " rcpt_count INTEGER, policy TEXT, spf TEXT, dkim TEXT, dmarc TEXT, spam TEXT, graymail TEXT,"
   " virus TEXT, virus_names TEXT, amp TEXT, outbreak TEXT, filters TEXT, quarantine TEXT,"
-  " parent_mid INTEGER, parent_relation TEXT, status TEXT, reason TEXT, file TEXT, lineno INTEGER"
-  ARGS_HIDDEN,
+  " parent_mid INTEGER, parent_relation TEXT, status TEXT, reason TEXT, file TEXT, lineno INTEGER,"
+  " subject_decoded TEXT" ARGS_HIDDEN,
   MC_N, { MC_HOST, MC_ICID, MC_MID, -1 }, K_MID,
   msg_count, msg_lookup, msg_host, msg_column,
   { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text
