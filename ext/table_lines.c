@@ -382,5 +382,7 @@ static sqlite3_module linesModule = {
 };
 
 int mt_register_lines(sqlite3 *db, mt_ctx *ctx){
-  return sqlite3_create_module_v2(db, "mailtrace_lines", &linesModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  int rc = sqlite3_create_module_v2(db, "mailtrace_lines", &linesModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  if( rc==SQLITE_OK ) rc = mt_register_parse(db, ctx);   /* the same grammar over text, no files */
+  return rc;
 }
