@@ -155,6 +155,8 @@ static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
                            c->iColumn==LC_TS ? "ts" : "utc", op);
   }
   if( nTime ){ p->estimatedCost /= 4; p->estimatedRows /= 4; }
+  /* Rows come in file order, line by line: ORDER BY rowid is already true. */
+  if( p->nOrderBy==1 && p->aOrderBy[0].iColumn<0 && !p->aOrderBy[0].desc ) p->orderByConsumed = 1;
   p->idxNum = nArg;
   p->idxStr = sqlite3_mprintf("%s", plan);
   p->needToFreeIdxStr = 1;

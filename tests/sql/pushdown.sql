@@ -25,3 +25,9 @@ SELECT count(*) FROM mailtrace_lines('data/esa1') WHERE ts > '2027';
 SELECT json_extract(mailtrace_stats(), '$.files_skipped'), json_extract(mailtrace_stats(), '$.lines_parsed');
 -- the same count without the bounds, by a scan
 SELECT count(*) FROM mailtrace_lines('data/esa1') WHERE ts || '' >= '2026-11-02 16:10' AND ts || '' < '2026-11-02 16:20';
+-- LIMIT stops the scan: only the first chunk of the first file is read and
+-- three lines parsed; ORDER BY rowid (the file order) needs no sort.
+SELECT lineno FROM mailtrace_lines('data/esa1') LIMIT 3;
+SELECT json_extract(mailtrace_stats(), '$.files_opened'), json_extract(mailtrace_stats(), '$.lines_parsed');
+EXPLAIN QUERY PLAN SELECT lineno FROM mailtrace_lines('data/esa1') ORDER BY rowid;
+EXPLAIN QUERY PLAN SELECT lineno FROM mailtrace_lines('data/esa1') ORDER BY ts;
