@@ -672,32 +672,15 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   ent_vtab *vt = (ent_vtab*)cur->pVtab;
   const ent_def *def = vt->def;
   const mt_args *args;
-  const char *zArgs[MT_MAX_ARGS];
   char *err = 0;
   int rc, i, iv = idxNum, host = -2, role = -1, useRows = 0, isIn = 0;
   int64_t id = 0;
   sqlite3_value *idv = 0;
 
   ent_reset(c);
-  if( idxNum>0 ){
-    for(i=0; i<idxNum && i<argc; i++) zArgs[i] = (const char*)sqlite3_value_text(argv[i]);
-    rc = mt_args_add(&c->callargs, idxNum, zArgs, 0, &err);
-    if( rc==SQLITE_OK ) rc = mt_args_expand(&c->callargs, &err);
-    if( rc==SQLITE_OK && c->callargs.nsource==0 ){
-      err = sqlite3_mprintf("%s: give at least one source (file, directory or glob)", def->name);
-      rc = SQLITE_ERROR;
-    }
-    if( rc ) goto fail;
-    args = &c->callargs;
-  }else if( vt->bound ){
-    rc = mt_args_expand(&vt->args, &err);
-    if( rc ) goto fail;
-    args = &vt->args;
-  }else{
-    err = sqlite3_mprintf("%s: give a source, e.g. %s('/var/log/esa/')", def->name, def->name);
-    rc = SQLITE_ERROR;
-    goto fail;
-  }
+  rc = mt_args_for_filter(cur->pVtab, def->name, "/var/log/esa/", &vt->args, vt->bound,
+                          &c->callargs, idxNum<argc ? idxNum : argc, argv, &args);
+  if( rc ) return rc;
   rc = store_acquire(vt->ctx, args, &c->es, &err);
   if( rc ) goto fail;
   c->st = c->es->st;

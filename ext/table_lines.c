@@ -225,41 +225,14 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                        int argc, sqlite3_value **argv){
   lines_cursor *c = (lines_cursor*)cur;
   lines_vtab *vt = (lines_vtab*)cur->pVtab;
-  const char *zArgs[MT_MAX_ARGS];
-  int i, rc;
-  char *err = 0;
+  int rc;
 
   lines_reset(c);
   c->eof = 0;
   c->rowid = 0;
-  for(i=0; i<idxNum && i<argc; i++){
-    zArgs[i] = (const char*)sqlite3_value_text(argv[i]);
-  }
-  if( idxNum>0 ){
-    rc = mt_args_add(&c->callargs, idxNum, zArgs, 0, &err);
-    if( rc==SQLITE_OK ) rc = mt_args_expand(&c->callargs, &err);
-    if( rc==SQLITE_OK && c->callargs.nsource==0 ){
-      err = sqlite3_mprintf("mailtrace_lines: give at least one source (file, directory or glob)");
-      rc = SQLITE_ERROR;
-    }
-    if( rc ){
-      mt_vtab_error(cur->pVtab, "%s", err ? err : "out of memory");
-      sqlite3_free(err);
-      return rc;
-    }
-    c->args = &c->callargs;
-  }else if( vt->bound ){
-    rc = mt_args_expand(&vt->args, &err);
-    if( rc ){
-      mt_vtab_error(cur->pVtab, "%s", err ? err : "out of memory");
-      sqlite3_free(err);
-      return rc;
-    }
-    c->args = &vt->args;
-  }else{
-    mt_vtab_error(cur->pVtab, "mailtrace_lines: give a source, e.g. mailtrace_lines('/var/log/esa/')");
-    return SQLITE_ERROR;
-  }
+  rc = mt_args_for_filter(cur->pVtab, "mailtrace_lines", "/var/log/esa/", &vt->args, vt->bound,
+                          &c->callargs, idxNum<argc ? idxNum : argc, argv, &c->args);
+  if( rc ) return rc;
   mt_scan_init(&c->scan, &c->args->files, &c->args->opts);
   c->scan.should_stop = mt_interrupted;
   c->scan.stop_arg = vt->ctx->db;

@@ -107,6 +107,36 @@ void mt_args_free(mt_args *a){
   a->nsource = 0;
 }
 
+int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
+                       mt_args *bound, int isBound, mt_args *call,
+                       int nArg, sqlite3_value **argv, const mt_args **ppOut){
+  const char *zArgs[MT_MAX_ARGS];
+  char *err = 0;
+  int i, rc;
+  *ppOut = 0;
+  if( nArg>0 ){
+    for(i=0; i<nArg && i<MT_MAX_ARGS; i++) zArgs[i] = (const char*)sqlite3_value_text(argv[i]);
+    rc = mt_args_add(call, i, zArgs, 0, &err);
+    if( rc==SQLITE_OK ) rc = mt_args_expand(call, &err);
+    if( rc==SQLITE_OK && call->nsource==0 ){
+      err = sqlite3_mprintf("%s: give at least one source (file, directory or glob)", name);
+      rc = SQLITE_ERROR;
+    }
+    if( rc==SQLITE_OK ) *ppOut = call;
+  }else if( isBound ){
+    rc = mt_args_expand(bound, &err);
+    if( rc==SQLITE_OK ) *ppOut = bound;
+  }else{
+    err = sqlite3_mprintf("%s: give a source, e.g. %s('%s')", name, name, example);
+    rc = SQLITE_ERROR;
+  }
+  if( rc ){
+    if( rc!=SQLITE_NOMEM || err ) mt_vtab_error(vt, "%s", err ? err : "out of memory");
+    sqlite3_free(err);
+  }
+  return rc;
+}
+
 char *mt_sql_quote(const char *z){
   return sqlite3_mprintf("%Q", z);
 }

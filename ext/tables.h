@@ -54,6 +54,15 @@ int mt_args_add(mt_args *a, int argc, const char *const *argv, int dequote, char
 int mt_args_expand(mt_args *a, char **pzErr);
 void mt_args_free(mt_args *a);
 
+/* The sources and options in force for one xFilter: those of a
+** table-valued call (the first nArg values of argv, parsed into *call), or
+** the CREATE arguments of a bound table (re-listed, since rotation adds
+** files).  `name` and `example` word the error when there are none.  On an
+** error, sets the vtab's message and returns the code. */
+int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
+                       mt_args *bound, int isBound, mt_args *call,
+                       int nArg, sqlite3_value **argv, const mt_args **ppOut);
+
 /* Quote `z` as an SQL string literal (sqlite3_malloc'd). */
 char *mt_sql_quote(const char *z);
 
