@@ -312,6 +312,19 @@ static void parse_icid(mt_event *ev, cur *c){
 
 /* ------------------------------------------------------------ MID m ... */
 
+/* "<mid2> by <agent>[ filter '<name>']": the tail of rewritten and
+** generated lines. */
+static void link_line(mt_event *ev, cur *c, int kind){
+  int64_t v;
+  ev->kind = kind;
+  if( eat_num(c, &v) ) ev->mid2 = v;
+  if( EAT(c, " by ") ){
+    const char *f = FIND(c->p, c->e, " filter ");
+    set(ev, MT_F_RELATION, c->p, f ? f : rtrim(c->p, c->e));
+    if( f ) filter_name(ev, f+8, c->e);
+  }
+}
+
 /* Engine lines: "<ENGINE> <verdict text>", engine multi-word for "SPF Verdict Cache". */
 static void engine_verdict(mt_event *ev, cur *c){
   if( STARTS(c, "SPF Verdict Cache") ){
@@ -453,13 +466,7 @@ static void parse_mid(mt_event *ev, cur *c){
       }
       if( EAT(c, "rewritten to ") ){
         EAT(c, "MID ");
-        ev->kind = MT_EV_MID_REWRITTEN;
-        if( eat_num(c, &v) ) ev->mid2 = v;
-        if( EAT(c, " by ") ){
-          const char *f = FIND(c->p, e, " filter ");
-          set(ev, MT_F_RELATION, c->p, f ? f : rtrim(c->p, e));
-          if( f ) filter_name(ev, f+8, e);
-        }
+        link_line(ev, c, MT_EV_MID_REWRITTEN);
         return;
       }
       if( EAT(c, "released") ){
@@ -544,13 +551,7 @@ static void parse_mid(mt_event *ev, cur *c){
       /* FALLTHROUGH */
     case 'g':
       if( EAT(c, "generated based on MID ") ){
-        ev->kind = MT_EV_MID_GENERATED;
-        if( eat_num(c, &v) ) ev->mid2 = v;
-        if( EAT(c, " by ") ){
-          const char *f = FIND(c->p, e, " filter ");
-          set(ev, MT_F_RELATION, c->p, f ? f : rtrim(c->p, e));
-          if( f ) filter_name(ev, f+8, e);
-        }
+        link_line(ev, c, MT_EV_MID_GENERATED);
         return;
       }
       if( EAT(c, "generated for bounce of MID ") ){
