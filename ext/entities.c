@@ -208,7 +208,8 @@ void mt_store_free(mt_store *st){
   if( !st ) return;
   while( st->arena ){ mt_arena *n = st->arena->next; free(st->arena); st->arena = n; }
   for(i=0; i<st->nhost; i++) free(st->hosts[i]);
-  free(st->host_len);
+  free(st->host_len); free(st->host_first); free(st->host_last);
+  free(st->file_first); free(st->file_last);
   for(i=0; i<st->nfile; i++) free(st->files[i]);
   free(st->hosts); free(st->files);
   free(st->conns); free(st->msgs); free(st->rcpts); free(st->dconns); free(st->dlvs);
@@ -345,6 +346,16 @@ static int host_id(mt_store *st, const char *h, int n){
     nl = realloc(st->host_len, sizeof(int)*(size_t)(st->nhost+1));
     if( !nl ){ st->oom = 1; return -1; }
     st->host_len = nl;
+    {
+      int64_t *f = realloc(st->host_first, sizeof(int64_t)*(size_t)(st->nhost+1));
+      int64_t *l;
+      if( !f ){ st->oom = 1; return -1; }
+      st->host_first = f;
+      l = realloc(st->host_last, sizeof(int64_t)*(size_t)(st->nhost+1));
+      if( !l ){ st->oom = 1; return -1; }
+      st->host_last = l;
+      f[st->nhost] = INT64_MAX; l[st->nhost] = INT64_MIN;
+    }
     z = malloc((size_t)n + 1);
     if( !z ){ st->oom = 1; return -1; }
     memcpy(z, h, (size_t)n);
@@ -360,6 +371,13 @@ int mt_store_host(const mt_store *st, const char *h){
   int i;
   for(i=0; i<st->nhost; i++) if( strcmp(st->hosts[i], h)==0 ) return i;
   return -1;
+}
+
+static mt_where where_of(const mt_scan *s){
+  mt_where w;
+  w.file = s->ifile;
+  w.lineno = s->lineno;
+  return w;
 }
 
 static mt_when when_of(const mt_scan *s){
@@ -558,6 +576,7 @@ static void on_icid(ctx *c){
         k->sbrs = parse_sbrs(z, &k->has_sbrs);
       }
       if( ev->icid==0 ){ k->end = when_of(c->s); k->end_state = 1; }
+      if( k->action && strcmp(k->action, "ACCEPT")!=0 && strcmp(k->action, "RELAY")!=0 ) k->why = where_of(c->s);
       break;
     case MT_EV_ICID_SBRS: {
       const char *z = span_str(st, ev, MT_F_SBRS);
@@ -573,29 +592,34 @@ static void on_icid(ctx *c){
     case MT_EV_ICID_TLS_REQUIRED:
       k->tls = 2;
       k->error = body_after_id(c);
+      k->why = where_of(c->s);
       break;
     case MT_EV_ICID_CLOSE:
       k->end_state = 1; k->end = when_of(c->s);
       break;
     case MT_EV_ICID_LOST:
       k->end_state = 2; k->end = when_of(c->s);
+      if( !k->why.lineno ) k->why = where_of(c->s);
       break;
     case MT_EV_ICID_LOST_NO_CMD:
       k->end_state = 2; k->end = when_of(c->s);
       if( !k->remote_ip ) k->remote_ip = span_str(st, ev, MT_F_REMOTE_IP);
       k->error = span_str(st, ev, MT_F_REASON);
+      k->why = where_of(c->s);
       break;
     case MT_EV_ICID_RECEIVING_FAILED:
       k->error = cat3(st, "Receiving Failed: ", nz(span_str(st, ev, MT_F_REASON)), "");
+      k->why = where_of(c->s);
       break;
     case MT_EV_ICID_INJECTION_FAILED:
       k->error = cat3(st, "Injection Failed: ", nz(span_str(st, ev, MT_F_REASON)), "");
+      k->why = where_of(c->s);
       break;
     case MT_EV_ICID_SENDER_REJECTED:
     case MT_EV_ICID_INVALID_SENDER:
     case MT_EV_ICID_DISCONNECTED:
     case MT_EV_ICID_BAD_COMMAND:
-      if( !k->error ) k->error = body_after_id(c);
+      if( !k->error ){ k->error = body_after_id(c); k->why = where_of(c->s); }
       break;
     case MT_EV_ICID_KILLED:
       k->end_state = 2; k->end = when_of(c->s);
@@ -781,6 +805,7 @@ static void on_mid(ctx *c){
       link_child(c, ev->mid, ev->mid2, "rewritten");
       m = &st->msgs[mi];
       m->rewritten = 1;
+      m->why = where_of(c->s);
       add_filter(st, m, span_str(st, ev, MT_F_FILTER));
       break;
     case MT_EV_MID_GENERATED:
@@ -793,22 +818,26 @@ static void on_mid(ctx *c){
       m->quarantine = span_str(st, ev, MT_F_QNAME);
       m->quarantined = 1; m->released = 0;
       m->reason = span_str(st, ev, MT_F_REASON);
+      m->why = where_of(c->s);
       break;
     case MT_EV_MID_ISQ:
       m->quarantine = "Spam Quarantine";
       m->quarantined = 1; m->released = 0;
+      m->why = where_of(c->s);
       break;
     case MT_EV_MID_RELEASED: m->released = 1; break;
     case MT_EV_MID_FILTER_ACTION:
       add_filter(st, m, span_str(st, ev, MT_F_FILTER));
       if( span_is(ev, MT_F_ACTION, "dropped") ) m->dropped = 1; else m->bounced_by_filter = 1;
       m->reason = arena_str(st, c->s->ln.body, c->s->ln.body_len);
+      m->why = where_of(c->s);
       break;
     case MT_EV_MID_QUEUED: m->queued = 1; break;
     case MT_EV_MID_FINISHED: m->finished = 1; break;
     case MT_EV_MID_ABORTED: {
       const char *r = span_str(st, ev, MT_F_REASON);
       m->reason = r;
+      m->why = where_of(c->s);
       if( r && strncmp(r, "Dropped by", 10)==0 ) m->dropped = 1;
       else if( r && strncmp(r, "Bounced by", 10)==0 ) m->bounced_by_filter = 1;
       else m->aborted = 1;
@@ -917,6 +946,7 @@ static void on_delivery(ctx *c){
         if( di<0 ) return;
         st->dlvs[di].result = MT_DR_DELIVERED;
         st->dlvs[di].end = when_of(c->s);
+        st->dlvs[di].why = where_of(c->s);
         if( !mt_when_set(st->dlvs[di].start) ){ st->dlvs[di].start = when_of(c->s); st->rcpts[ri].attempts++; }
         st->rcpts[ri].outcome = extq ? MT_RS_QUARANTINED : MT_RS_DELIVERED;
         st->rcpts[ri].dcid = ev->dcid;
@@ -940,6 +970,7 @@ static void on_delivery(ctx *c){
       d = &st->dlvs[di];
       if( !mt_when_set(d->start) ){ d->start = when_of(c->s); st->rcpts[ri].attempts++; }
       d->end = when_of(c->s);
+      d->why = where_of(c->s);
       d->result = ev->kind==MT_EV_BOUNCED ? MT_DR_BOUNCED : MT_DR_DELAYED;
       d->dsn = span_str(st, ev, MT_F_DSN);
       d->reason = span_str(st, ev, MT_F_REASON);
@@ -965,6 +996,7 @@ static void on_delivery(ctx *c){
       if( di<0 ) return;
       d = &st->dlvs[di];
       d->start = d->end = when_of(c->s);
+      d->why = where_of(c->s);
       d->result = MT_DR_ERROR;
       d->domain = span_str(st, ev, MT_F_DOMAIN);
       if( mt_has(ev, MT_F_REMOTE_IP) ) d->dest_ip = span_str(st, ev, MT_F_REMOTE_IP);
@@ -984,6 +1016,14 @@ int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev){
   c.file = s->ifile;
   c.host = host_id(st, s->host, s->host_len);
   if( c.host<0 ) return -1;
+  if( s->has_time && st->file_first && s->ifile < st->nfile ){
+    if( s->t_utc < st->file_first[s->ifile] ) st->file_first[s->ifile] = s->t_utc;
+    if( s->t_utc > st->file_last[s->ifile] ) st->file_last[s->ifile] = s->t_utc;
+  }
+  if( s->has_time ){
+    if( st->host_first[c.host]==INT64_MAX || s->t_utc < st->host_first[c.host] ) st->host_first[c.host] = s->t_utc;
+    if( st->host_last[c.host]==INT64_MIN || s->t_utc > st->host_last[c.host] ) st->host_last[c.host] = s->t_utc;
+  }
   switch( ev->kind ){
     case MT_EV_ICID_NEW: case MT_EV_ICID_SBRS: case MT_EV_ICID_HAT:
     case MT_EV_ICID_DELAYED_REJECT: case MT_EV_ICID_TLS: case MT_EV_ICID_TLS_FAILED:
@@ -1131,6 +1171,10 @@ mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
     if( !st->files[i] ){ st->nfile = i; mt_store_free(st); *pzErr = strdup("out of memory"); return 0; }
   }
   st->nfile = files->n;
+  st->file_first = malloc(sizeof(int64_t)*(size_t)(files->n ? files->n : 1));
+  st->file_last = malloc(sizeof(int64_t)*(size_t)(files->n ? files->n : 1));
+  if( !st->file_first || !st->file_last ){ mt_store_free(st); *pzErr = strdup("out of memory"); return 0; }
+  for(i=0; i<files->n; i++){ st->file_first[i] = INT64_MAX; st->file_last[i] = INT64_MIN; }
   {
     int64_t bytes = 0;
     for(i=0; i<files->n; i++){

@@ -17,6 +17,9 @@
 #include "scan.h"
 #include "events.h"
 
+/* A line of the logs: file index and line number (lineno 0: none). */
+typedef struct mt_where { int file; int64_t lineno; } mt_where;
+
 /* A time: seconds as written (local) and the file's offset east of UTC in
 ** force (utc = local - off); off = MT_NO_TIME when unknown. */
 #define MT_NO_TIME INT32_MIN
@@ -40,6 +43,7 @@ typedef struct mt_conn {
   const char *error;
   int file; int64_t lineno; /* line that opened it */
   int prev_same;            /* older connection with the same (host, icid): restart, ICID 0; -1 */
+  mt_where why;             /* the line that decided its fate (refusal, error, loss), or none */
 } mt_conn;
 
 enum { MT_MS_NONE = 0, MT_MS_DELIVERED, MT_MS_PARTIAL, MT_MS_BOUNCED, MT_MS_DELAYED,
@@ -68,6 +72,7 @@ typedef struct mt_msg {
   int first_dlv, last_dlv;  /* its delivery attempts (chained by mt_dlv.next_mid), -1 */
   int next_icid;            /* next message of the same connection, -1 */
   int prev_same;            /* older message with the same (host, mid) (restart), -1 */
+  mt_where why;             /* the drop / quarantine / abort / rewrite line, or none */
 } mt_msg;
 
 enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEUED,
@@ -108,6 +113,7 @@ typedef struct mt_dlv {     /* one delivery attempt of one recipient */
   int result;               /* MT_DR_* */
   const char *dsn, *reason, *smtp_code, *response;
   int next_dcid, next_mid;  /* chains of the same DCID / MID, -1 */
+  mt_where why;             /* the line with its result (done, bounced, delayed, error) */
 } mt_dlv;
 
 /* Open-addressing map from (host, id) to an index. */
@@ -137,6 +143,8 @@ typedef struct mt_store {
   mt_intern strings;
   struct mt_arena *arena;
   char **files; int nfile;  /* file paths, by index */
+  int64_t *host_first, *host_last;  /* per host: first and last UTC seen (coverage) */
+  int64_t *file_first, *file_last;  /* per file: the same; a gap between files is a hole */
   int oom;                  /* an allocation failed: the store is unusable */
 } mt_store;
 

@@ -31,8 +31,12 @@ q() {  # q(sql...): statements over the opened demo logs
   { printf '.output /dev/null\nSELECT mailtrace_open(%s);\n.output stdout\n.mode box --wrap 60\n' "'$LOGS'"
     printf '%s\n' "$@"; } | sqlite3 -batch :memory: -cmd ".load ./mailtrace"
 }
-echo "== 192.0.2.99: never connected (no connection from it in these logs)"
-q "SELECT count(*) AS connections_from_192_0_2_99 FROM connections WHERE remote_ip = '192.0.2.99';"
+echo "== The diagnosis (sql/diagnose.sql) for four senders: never connected, refused, dropped before any command, delivered"
+for ip in 192.0.2.99 198.51.100.66 203.0.113.99 192.0.2.25; do
+  q ".mode line" ".parameter set :ip '$ip'" \
+    "SELECT remote_ip, mid, stage, verdict, explain, evidence FROM mailtrace_diagnose(:ip) ORDER BY utc LIMIT 1;"
+  echo
+done
 echo
 echo "== The slow-banner senders (sql/no-reverse-dns.sql)"
 q ".read sql/no-reverse-dns.sql"
