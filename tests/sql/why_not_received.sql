@@ -25,3 +25,4 @@ SELECT mailtrace_open('data/demo/esa-demo') AS files;
 .read ../sql/top-senders.sql
 .parameter set :mid 20506
 .read ../sql/history.sql
+.read ../sql/slow-banner.sql
