@@ -1129,7 +1129,7 @@ int mt_store_finish(mt_store *st){
       if( rc->outcome ) rc->status = rc->outcome;
       else if( m->status==MT_MS_DROPPED || m->status==MT_MS_ABORTED ) rc->status = MT_RS_DROPPED;
       else if( m->status==MT_MS_QUARANTINED ) rc->status = MT_RS_QUARANTINED;
-      else if( m->status==MT_MS_BOUNCED ) rc->status = MT_RS_BOUNCED;
+      else if( m->status==MT_MS_BOUNCED && m->bounced_by_filter ) rc->status = MT_RS_BOUNCED;
       else if( m->status==MT_MS_REWRITTEN ) rc->status = MT_RS_REWRITTEN;
       else if( m->queued || m->finished ) rc->status = MT_RS_QUEUED;
       else rc->status = MT_RS_NONE;

@@ -269,16 +269,22 @@ int mt_infer_year(int line_mon, int64_t mtime, int fallback_year){
 }
 
 int mt_iso_floor(const char *z, int64_t *pOut){
-  int v[6] = {0, 1, 1, 0, 0, 0}, i;
+  /* Exactly "YYYY-MM-DD HH:MM:SS" or a prefix of it ending at a component.
+  ** Anything else ("2026-11-02T10", "2026-11-02/") sorts differently from
+  ** the columns' text, so it is not used as a bound (returns 0). */
   static const int at[6] = {0, 5, 8, 11, 14, 17}, w[6] = {4, 2, 2, 2, 2, 2};
   static const char sep[6] = {0, '-', '-', ' ', ':', ':'};
+  int v[6] = {0, 1, 1, 0, 0, 0}, i, k;
+  size_t L;
   if( !z ) return 0;
+  L = strlen(z);
   for(i=0; i<6; i++){
-    int k, x = 0;
+    int x = 0;
     if( i>0 ){
-      size_t L = strlen(z);
-      if( L < (size_t)at[i] ) break;                 /* shorter: the rest is 0 */
-      if( z[at[i]-1]!=sep[i] && !(i==3 && z[at[i]-1]=='T') ) return i>=3;
+      if( L==(size_t)at[i]-1 ) break;                /* ends right after a component */
+      if( L < (size_t)at[i]+w[i] || z[at[i]-1]!=sep[i] ) return 0;
+    }else if( L < 4 ){
+      return 0;
     }
     for(k=0; k<w[i]; k++){
       char c = z[at[i]+k];
@@ -287,6 +293,7 @@ int mt_iso_floor(const char *z, int64_t *pOut){
     }
     v[i] = x;
   }
+  if( i==6 && L!=19 ) return 0;                        /* trailing text */
   if( v[1]<1 || v[1]>12 || v[2]<1 || v[2]>31 ) return 0;
   *pOut = mt_time_from_parts(v[0], v[1], v[2], v[3], v[4], v[5]);
   return 1;

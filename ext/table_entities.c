@@ -37,6 +37,8 @@
 typedef struct ent_store {
   char *key;
   mt_store *st;
+  mt_problem *problems;   /* what on_error=skip recorded while building it */
+  int nproblem;
   int refs;               /* cursors using it */
   int cached;             /* still in the cache list */
   struct ent_store *next;
@@ -44,9 +46,42 @@ typedef struct ent_store {
 
 typedef struct ent_cache { ent_store *head; } ent_cache;
 
+/* A deep copy of a problem list (malloc'd, as scan.c makes them). */
+static mt_problem *copy_problems(const mt_problem *p, int n){
+  mt_problem *a;
+  int i;
+  if( n==0 ) return 0;
+  a = calloc((size_t)n, sizeof(*a));
+  if( !a ) return 0;
+  for(i=0; i<n; i++){
+    a[i].file = p[i].file ? strdup(p[i].file) : 0;
+    a[i].offset = p[i].offset;
+    a[i].message = p[i].message ? strdup(p[i].message) : 0;
+  }
+  return a;
+}
+
+static void free_problems(mt_problem *p, int n){
+  int i;
+  for(i=0; i<n; i++){ free(p[i].file); free(p[i].message); }
+  free(p);
+}
+
+/* Publish a store's problems again: a query served from the cache shows in
+** mailtrace_errors what the build recorded. */
+static void publish_problems(mt_ctx *ctx, const ent_store *e){
+  mt_scan tmp;
+  memset(&tmp, 0, sizeof(tmp));
+  tmp.stats = ctx->last;
+  tmp.problems = copy_problems(e->problems, e->nproblem);
+  tmp.nproblem = tmp.problems ? e->nproblem : 0;
+  mt_ctx_finish_scan(ctx, &tmp);
+}
+
 static void store_release(ent_store *e){
   if( !e ) return;
   if( --e->refs > 0 || e->cached ) return;
+  free_problems(e->problems, e->nproblem);
   mt_store_free(e->st);
   sqlite3_free(e->key);
   sqlite3_free(e);
@@ -106,6 +141,7 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
       e->refs++;
       memset(&ctx->last, 0, sizeof(ctx->last));
       ctx->last.index_hits = 1;
+      publish_problems(ctx, e);
       *pp = e;
       return SQLITE_OK;
     }
@@ -116,6 +152,8 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   e->key = key;
   e->st = mt_store_build(&a->files, &a->opts, &stats, &problems, &nproblem, &err,
                          mt_interrupted, ctx->db);
+  e->problems = copy_problems(problems, nproblem);
+  e->nproblem = e->problems ? nproblem : 0;
   {
     /* Publish what the build read, and what on_error=skip recorded. */
     mt_scan tmp;
@@ -126,7 +164,9 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
     mt_ctx_finish_scan(ctx, &tmp);
   }
   if( !e->st ){
-    int rc = !err || strcmp(err, "out of memory")==0 ? SQLITE_NOMEM
+    int rc;
+    free_problems(e->problems, e->nproblem);
+    rc = !err || strcmp(err, "out of memory")==0 ? SQLITE_NOMEM
            : strcmp(err, "interrupted")==0 ? SQLITE_INTERRUPT : SQLITE_ERROR;
     *pzErr = rc==SQLITE_ERROR ? sqlite3_mprintf("%s", err) : 0;
     free(err);

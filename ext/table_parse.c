@@ -9,9 +9,11 @@
 ** For programs that receive log lines themselves (a syslog listener, a
 ** message queue) and for trying the grammar out.  Columns: lineno, ts,
 ** utc, level, icid, mid, dcid, rid, event, text (as in mailtrace_lines);
-** hidden: input, opt1, opt2 (options year= and tz=; a "Time offset from
-** UTC" header inside the text counts as in a file; year-less syslog lines
-** take year=, else the current year).
+** hidden: input, opt1, opt2 (options year= and tz=, as for mailtrace_lines;
+** host= and on_error= have no use here and are ignored).  A "Time offset
+** from UTC" line in the text applies from that line on.  Year-less syslog
+** lines take year= (advancing at Dec -> Jan, as in files), else the
+** current year.
 **
 ** It reads nothing but its arguments, so it is registered innocuous
 ** (SQLITE_VTAB_INNOCUOUS): safe even in views and triggers of a database
@@ -38,7 +40,8 @@ typedef struct parse_cursor {
   int tz;                     /* offset in force: header, else tz=, else 0 */
   int64_t t_local;
   int has_time;
-  int this_year;              /* year of year-less lines without year= */
+  int this_year;              /* year of year-less lines: year=, else now; advances at Dec -> Jan */
+  int prev_mon;
   mt_line ln;
   mt_event ev;
 } parse_cursor;
@@ -113,7 +116,12 @@ static int parseNext(sqlite3_vtab_cursor *cur){
   c->lineno++;
   mt_line_parse(c->line, c->len, &c->ln);
   if( c->ln.form!=MT_FORM_NONE ){
-    int y = c->ln.year ? c->ln.year : (c->opts.year ? c->opts.year : c->this_year);
+    int y = c->ln.year;
+    if( y==0 ){
+      if( c->prev_mon && c->ln.mon + 6 < c->prev_mon ) c->this_year++;   /* Dec -> Jan */
+      c->prev_mon = c->ln.mon;
+      y = c->this_year;
+    }
     c->t_local = mt_time_from_parts(y, c->ln.mon, c->ln.day, c->ln.hour, c->ln.min, c->ln.sec);
     c->has_time = 1;
     mt_event_parse(c->ln.body, c->ln.body_len, &c->ev);
@@ -157,11 +165,14 @@ static int parseFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     }
   }
   c->tz = c->opts.tz_set ? c->opts.tz_off : 0;
-  {
+  if( c->opts.year ){
+    c->this_year = c->opts.year;
+  }else{
     char iso[20];
     mt_time_iso((int64_t)time(0), iso);
     c->this_year = atoi(iso);
   }
+  c->prev_mon = 0;
   if( sqlite3_value_type(argv[0])==SQLITE_NULL ){ c->eof = 1; return SQLITE_OK; }
   c->n = (size_t)sqlite3_value_bytes(argv[0]);
   c->text = sqlite3_malloc64(c->n + 1);

@@ -22,7 +22,7 @@ WITH hit AS (
   -- by IP: "remote_ip = ?" is answered before rows are made (pushdown)
   SELECT c.host, c.icid, m.mid, c.start_utc AS utc
     FROM connections c
-    LEFT JOIN messages m ON m.host = c.host AND m.icid = c.icid
+    LEFT JOIN messages m ON m.host = c.host AND m.icid = c.icid AND c.icid > 0
    WHERE c.remote_ip = :ip
      AND (:since IS NULL OR c.start_utc >= :since)
      AND (:until IS NULL OR c.start_utc < :until)
@@ -30,17 +30,17 @@ WITH hit AS (
   -- no IP: every connection
   SELECT c.host, c.icid, m.mid, c.start_utc AS utc
     FROM connections c
-    LEFT JOIN messages m ON m.host = c.host AND m.icid = c.icid
+    LEFT JOIN messages m ON m.host = c.host AND m.icid = c.icid AND c.icid > 0
    WHERE :ip IS NULL
      AND (:since IS NULL OR c.start_utc >= :since)
      AND (:until IS NULL OR c.start_utc < :until)
   UNION ALL
-  SELECT m.host, NULL, m.mid, m.start_utc
+  SELECT m.host, NULL, m.mid, coalesce(m.start_utc, m.end_utc)
     FROM messages m
    WHERE :ip IS NULL
-     AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.host = m.host AND c.icid = m.icid)
-     AND (:since IS NULL OR m.start_utc >= :since)
-     AND (:until IS NULL OR m.start_utc < :until)
+     AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.host = m.host AND c.icid = m.icid AND c.icid > 0)
+     AND (:since IS NULL OR coalesce(m.start_utc, m.end_utc) >= :since)
+     AND (:until IS NULL OR coalesce(m.start_utc, m.end_utc) < :until)
 )
 SELECT h.utc,
        h.host,

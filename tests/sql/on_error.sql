@@ -13,3 +13,8 @@ SELECT count(*) AS messages FROM mailtrace_messages('data/bad', 'on_error=skip')
 SELECT count(*) AS errors_from_entities FROM mailtrace_errors;
 SELECT count(*) FROM mailtrace_lines('data/bad/', 'on_error=fail');
 SELECT count(*) FROM mailtrace_lines('data/bad/', 'on_error=maybe');
+-- a query served from the cache shows the problems its build recorded
+SELECT count(*) FROM mailtrace_lines('data/esa2');
+SELECT count(*) AS errors_after_clean_lines FROM mailtrace_errors;
+SELECT count(*) FROM mailtrace_messages('data/bad', 'on_error=skip');
+SELECT count(*) AS errors_from_cached_store FROM mailtrace_errors;

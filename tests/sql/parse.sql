@@ -14,3 +14,6 @@ SELECT count(*) FROM mailtrace_parse('x', 'colour=red');
 ATTACH ':memory:' AS other;
 CREATE VIEW other.v AS SELECT event FROM mailtrace_parse('Wed Nov 19 09:16:38 2014 Info: ICID 60140291 close');
 SELECT * FROM other.v;
+-- year= advances at Dec -> Jan, as in files
+SELECT lineno, ts FROM mailtrace_parse('<22>Dec 31 23:59:59 mail_logs: Info: ICID 5 close' || char(10) ||
+                                       '<22>Jan  1 00:00:01 mail_logs: Info: ICID 6 close', 'year=2026');

@@ -31,3 +31,9 @@ SELECT lineno FROM mailtrace_lines('data/esa1') LIMIT 3;
 SELECT json_extract(mailtrace_stats(), '$.files_opened'), json_extract(mailtrace_stats(), '$.lines_parsed');
 EXPLAIN QUERY PLAN SELECT lineno FROM mailtrace_lines('data/esa1') ORDER BY rowid;
 EXPLAIN QUERY PLAN SELECT lineno FROM mailtrace_lines('data/esa1') ORDER BY ts;
+-- A bound that does not sort like the column's text ('T' instead of a
+-- space, stray characters) is not used to skip files: counts stay exact.
+SELECT count(*) FROM mailtrace_lines('data/esa1') WHERE ts < '2026-11-02T12:30';
+SELECT count(*) FROM mailtrace_lines('data/esa1') WHERE ts || '' < '2026-11-02T12:30';
+SELECT count(*) FROM mailtrace_lines('data/esa1') WHERE ts < '2026-11-02/';
+SELECT json_extract(mailtrace_stats(), '$.files_skipped');
