@@ -1092,6 +1092,16 @@ static void inherit_rewritten_recipients(mt_store *st){
 
 int mt_store_finish(mt_store *st){
   int i;
+  /* A number that reappears on a host after a restart is a new generation:
+  ** (host, id, generation) is unique (ICID 0 refusals count up too). */
+  for(i=0; i<st->nconn; i++){
+    int p = st->conns[i].prev_same;
+    st->conns[i].generation = p>=0 ? st->conns[p].generation + 1 : 1;
+  }
+  for(i=0; i<st->nmsg; i++){
+    int p = st->msgs[i].prev_same;
+    st->msgs[i].generation = p>=0 ? st->msgs[p].generation + 1 : 1;
+  }
   mark_split_recipients(st);
   inherit_rewritten_recipients(st);
   for(i=0; i<st->nmsg; i++){

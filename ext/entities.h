@@ -44,6 +44,7 @@ typedef struct mt_conn {
   int file; int64_t lineno; /* line that opened it */
   int prev_same;            /* older connection with the same (host, icid): restart, ICID 0; -1 */
   mt_where why;             /* the line that decided its fate (refusal, error, loss), or none */
+  int generation;           /* 1, or 2, 3 ... for an ICID seen again after a restart */
 } mt_conn;
 
 enum { MT_MS_NONE = 0, MT_MS_DELIVERED, MT_MS_PARTIAL, MT_MS_BOUNCED, MT_MS_DELAYED,
@@ -73,6 +74,7 @@ typedef struct mt_msg {
   int next_icid;            /* next message of the same connection, -1 */
   int prev_same;            /* older message with the same (host, mid) (restart), -1 */
   mt_where why;             /* the drop / quarantine / abort / rewrite line, or none */
+  int generation;           /* 1, or 2, 3 ... for a MID seen again after a restart */
 } mt_msg;
 
 enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEUED,

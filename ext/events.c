@@ -866,6 +866,14 @@ void mt_event_parse(const char *body, size_t n, mt_event *ev){
   c.p = body; c.e = body + n;
   if( n < 3 ) return;
   switch( body[0] ){
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+      /* injection debug log (format.md §7): "<icid> Sent: <repr>" / "<icid> Rcvd: <repr>" */
+      if( eat_num(&c, &v) ){
+        int k = EAT(&c, " Sent: ") ? MT_EV_SMTP_SENT : EAT(&c, " Rcvd: ") ? MT_EV_SMTP_RCVD : 0;
+        if( k ){ ev->kind = k; ev->icid = v; set(ev, MT_F_VALUE, c.p, c.e); }
+      }
+      return;
     case 'M':
       if( EAT(&c, "MID ") ){
         if( !eat_num(&c, &v) ) return;

@@ -121,7 +121,9 @@
   X(ALERT, "alert") \
   X(INTERNAL_SMTP, "internal_smtp") \
   X(STATUS, "status") \
-  X(SYSTEM, "system")
+  X(SYSTEM, "system") \
+  X(SMTP_SENT, "smtp.sent") \
+  X(SMTP_RCVD, "smtp.rcvd")
 
 #define MT_EV_ENUM(id, name) MT_EV_##id,
 enum { MT_EVENT_LIST(MT_EV_ENUM) MT_EV_COUNT };

@@ -10,8 +10,9 @@
 **
 ** Filters (any subset, as equality constraints on hidden columns, in this
 ** order for the positional form): ip, cidr, sender, domain, recipient,
-** since, until; and `host = ?` on the visible host column.  since/until
-** are UTC ("YYYY-MM-DD[ HH:MM:SS]"), since inclusive, until exclusive.
+** since, until, tz; and `host = ?` on the visible host column.  since/until
+** are "YYYY-MM-DD[ HH:MM:SS]" in UTC, or in the zone tz names ("+0100",
+** "-05:00"), since inclusive, until exclusive.
 **
 ** One row per connection that carried no message and per message (per
 ** recipient when `recipient` is given): utc, ts, host, remote_ip, icid,
@@ -31,7 +32,7 @@
 
 enum { DG_UTC, DG_TS, DG_HOST, DG_REMOTE_IP, DG_ICID, DG_MID, DG_MAIL_FROM, DG_RCPT_TO, DG_STAGE,
        DG_VERDICT, DG_EXPLAIN, DG_REASON_CLASS, DG_EVIDENCE,
-       DG_IP, DG_CIDR, DG_SENDER, DG_DOMAIN, DG_RECIPIENT, DG_SINCE, DG_UNTIL, DG_NFILTER = 7 };
+       DG_IP, DG_CIDR, DG_SENDER, DG_DOMAIN, DG_RECIPIENT, DG_SINCE, DG_UNTIL, DG_TZ, DG_NFILTER = 8 };
 
 typedef struct dg_row {
   int64_t t_utc, t_local; int has_time;
@@ -56,7 +57,7 @@ static int dgConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, remote_ip TEXT, icid INTEGER, mid INTEGER,"
     " mail_from TEXT, rcpt_to TEXT, stage TEXT, verdict TEXT, explain TEXT, reason_class TEXT,"
     " evidence TEXT, ip HIDDEN, cidr HIDDEN, sender HIDDEN, domain HIDDEN, recipient HIDDEN,"
-    " since HIDDEN, until HIDDEN)");
+    " since HIDDEN, until HIDDEN, tz HIDDEN)");
   (void)argc; (void)argv; (void)pzErr;
   if( rc ) return rc;
   /* SQLITE_VTAB_DIRECTONLY: it reads the log files of mailtrace_open(). */
@@ -162,7 +163,7 @@ static int fill_row(dg_row *r, const mt_store *st, int host, const mt_when *w, c
 }
 
 typedef struct dg_filter {
-  const char *f[DG_NFILTER];  /* ip, cidr, sender, domain, recipient, since, until */
+  const char *f[DG_NFILTER];  /* ip, cidr, sender, domain, recipient, since, until, tz */
   const char *host;
   int64_t since, until;
   int has_since, has_until;
@@ -282,7 +283,7 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
   snprintf(v.verdict, sizeof(v.verdict), "never connected");
   sqlite3_str_appendf(s, "No connection or message matches (");
   for(i=0; i<DG_NFILTER; i++){
-    static const char *const azName[] = { "ip", "cidr", "sender", "domain", "recipient", "since", "until" };
+    static const char *const azName[] = { "ip", "cidr", "sender", "domain", "recipient", "since", "until", "tz" };
     if( F->f[i] ) sqlite3_str_appendf(s, "%s%s=%s", i && sqlite3_str_length(s)>40 ? ", " : "", azName[i], F->f[i]);
   }
   sqlite3_str_appendf(s, ") in %d file(s);", st->nfile);
@@ -343,7 +344,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   void *entry = 0;
   const mt_store *st = 0;
   char *err = 0;
-  int rc, i, iv = 0, k, any = 0, before;
+  int rc, i, iv = 0, k, any = 0, before, tzoff = 0;
   (void)idxStr;
 
   dg_reset(c);
@@ -354,13 +355,32 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     else F.host = (const char*)sqlite3_value_text(argv[iv]);
     iv++;
   }
+  if( F.f[7] ){
+    /* since/until in the user's own zone: "+0100", "-05:00", "UTC" */
+    mt_opts o;
+    char *tzerr = 0, *arg = sqlite3_mprintf("tz=%s", F.f[7]);
+    memset(&o, 0, sizeof(o));
+    if( !arg ) return SQLITE_NOMEM;
+    mt_opts_parse(&o, arg, &tzerr);
+    sqlite3_free(arg);
+    if( tzerr ){
+      mt_vtab_error(cur->pVtab, "mailtrace_diagnose: %s", tzerr);
+      free(tzerr);
+      mt_opts_free(&o);
+      return SQLITE_ERROR;
+    }
+    tzoff = o.tz_off;
+    mt_opts_free(&o);
+  }
   if( F.f[5] ){
     if( !mt_iso_floor(F.f[5], &F.since) ){ mt_vtab_error(cur->pVtab, "mailtrace_diagnose: since wants 'YYYY-MM-DD[ HH:MM:SS]' (UTC), not %s", F.f[5]); return SQLITE_ERROR; }
     F.has_since = 1;
+    F.since -= tzoff;
   }
   if( F.f[6] ){
     if( !mt_iso_floor(F.f[6], &F.until) ){ mt_vtab_error(cur->pVtab, "mailtrace_diagnose: until wants 'YYYY-MM-DD[ HH:MM:SS]' (UTC), not %s", F.f[6]); return SQLITE_ERROR; }
     F.has_until = 1;
+    F.until -= tzoff;
   }
   if( F.f[1] && mt_ip_in_cidr("0.0.0.0", F.f[1])<0 ){
     mt_vtab_error(cur->pVtab, "mailtrace_diagnose: cidr wants an IPv4 network such as 192.0.2.0/24, not %s", F.f[1]);

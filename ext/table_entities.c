@@ -297,7 +297,7 @@ static const char *tls_name(int t){ return t==1 ? "success" : t==2 ? "failed" : 
 enum { CC_HOST, CC_ICID, CC_START_TS, CC_END_TS, CC_START_UTC, CC_END_UTC, CC_INTERFACE,
        CC_INTERFACE_IP, CC_REMOTE_IP, CC_REVERSE_DNS, CC_DNS_VERIFIED, CC_ACTION,
        CC_SENDER_GROUP, CC_MATCH, CC_SBRS, CC_COUNTRY, CC_TLS, CC_TLS_PROTOCOL, CC_TLS_CIPHER,
-       CC_MESSAGES, CC_END_STATE, CC_ERROR, CC_FILE, CC_LINENO, CC_N };
+       CC_MESSAGES, CC_END_STATE, CC_ERROR, CC_FILE, CC_LINENO, CC_GENERATION, CC_N };
 
 static int conn_count(const mt_store *st){ return st->nconn; }
 static int conn_host(const mt_store *st, int r){ return st->conns[r].host; }
@@ -334,6 +334,7 @@ static void conn_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case CC_ERROR: r_text(c, k->error); break;
     case CC_FILE: r_text(c, st->files[k->file]); break;
     case CC_LINENO: sqlite3_result_int64(c, k->lineno); break;
+    case CC_GENERATION: sqlite3_result_int(c, k->generation); break;
   }
 }
 
@@ -347,7 +348,7 @@ static const ent_def conn_def = {
   " end_utc TEXT, interface TEXT, interface_ip TEXT, remote_ip TEXT, reverse_dns TEXT,"
   " dns_verified INTEGER, action TEXT, sender_group TEXT, match TEXT, sbrs REAL, country TEXT,"
   " tls TEXT, tls_protocol TEXT, tls_cipher TEXT, messages INTEGER, end_state TEXT, error TEXT,"
-  " file TEXT, lineno INTEGER" ARGS_HIDDEN,
+  " file TEXT, lineno INTEGER, generation INTEGER" ARGS_HIDDEN,
   CC_N, { CC_HOST, CC_ICID, -1, -1 }, K_ICID,
   conn_count, conn_lookup, conn_host, conn_column,
   { CC_REMOTE_IP, -1 }, { "remote_ip", 0 }, conn_text
@@ -359,7 +360,7 @@ enum { MC_HOST, MC_MID, MC_ICID, MC_START_TS, MC_END_TS, MC_START_UTC, MC_END_UT
        MC_MAIL_FROM, MC_MESSAGE_ID, MC_SUBJECT, MC_SIZE, MC_RCPT_COUNT, MC_POLICY, MC_SPF,
        MC_DKIM, MC_DMARC, MC_SPAM, MC_GRAYMAIL, MC_VIRUS, MC_VIRUS_NAMES, MC_AMP, MC_OUTBREAK,
        MC_FILTERS, MC_QUARANTINE, MC_PARENT_MID, MC_PARENT_RELATION, MC_STATUS, MC_REASON,
-       MC_FILE, MC_LINENO, MC_SUBJECT_DECODED, MC_N };
+       MC_FILE, MC_LINENO, MC_SUBJECT_DECODED, MC_GENERATION, MC_N };
 
 static int msg_count(const mt_store *st){ return st->nmsg; }
 static int msg_host(const mt_store *st, int r){ return st->msgs[r].host; }
@@ -402,6 +403,7 @@ static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case MC_FILE: r_text(c, st->files[m->file]); break;
     case MC_LINENO: sqlite3_result_int64(c, m->lineno); break;
     case MC_SUBJECT_DECODED: r_decoded(c, m->subject); break;
+    case MC_GENERATION: sqlite3_result_int(c, m->generation); break;
   }
 }
 
@@ -416,7 +418,7 @@ static const ent_def msg_def = {
   " rcpt_count INTEGER, policy TEXT, spf TEXT, dkim TEXT, dmarc TEXT, spam TEXT, graymail TEXT,"
   " virus TEXT, virus_names TEXT, amp TEXT, outbreak TEXT, filters TEXT, quarantine TEXT,"
   " parent_mid INTEGER, parent_relation TEXT, status TEXT, reason TEXT, file TEXT, lineno INTEGER,"
-  " subject_decoded TEXT" ARGS_HIDDEN,
+  " subject_decoded TEXT, generation INTEGER" ARGS_HIDDEN,
   MC_N, { MC_HOST, MC_ICID, MC_MID, -1 }, K_MID,
   msg_count, msg_lookup, msg_host, msg_column,
   { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text
@@ -425,7 +427,7 @@ static const ent_def msg_def = {
 /* ------------------------------------------------------------- recipients */
 
 enum { RC_HOST, RC_MID, RC_RID, RC_RCPT_TO, RC_STATUS, RC_DCID, RC_ATTEMPTS, RC_DSN,
-       RC_RESPONSE, RC_END_TS, RC_END_UTC, RC_N };
+       RC_RESPONSE, RC_END_TS, RC_END_UTC, RC_GENERATION, RC_N };
 
 static int rcpt_count(const mt_store *st){ return st->nrcpt; }
 static int rcpt_host(const mt_store *st, int r){ return st->msgs[st->rcpts[r].msg].host; }
@@ -456,6 +458,7 @@ static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case RC_RESPONSE: r_text(c, x->response); break;
     case RC_END_TS: r_time(c, &x->end, 0); break;
     case RC_END_UTC: r_time(c, &x->end, 1); break;
+    case RC_GENERATION: sqlite3_result_int(c, m->generation); break;
   }
 }
 
@@ -466,7 +469,7 @@ static const char *rcpt_text(const mt_store *st, int r, int col){
 static const ent_def rcpt_def = {
   "mailtrace_recipients",
   "CREATE TABLE x(host TEXT, mid INTEGER, rid INTEGER, rcpt_to TEXT, status TEXT, dcid INTEGER,"
-  " attempts INTEGER, dsn TEXT, response TEXT, end_ts TEXT, end_utc TEXT" ARGS_HIDDEN,
+  " attempts INTEGER, dsn TEXT, response TEXT, end_ts TEXT, end_utc TEXT, generation INTEGER" ARGS_HIDDEN,
   RC_N, { RC_HOST, -1, RC_MID, -1 }, -1,
   rcpt_count, rcpt_lookup, rcpt_host, rcpt_column,
   { RC_RCPT_TO, -1 }, { "rcpt_to", 0 }, rcpt_text
@@ -936,6 +939,7 @@ int mt_register_entities(sqlite3 *db, mt_ctx *ctx){
   ** tables; only top-level SQL may call it, never a view or trigger. */
   if( rc==SQLITE_OK ) rc = mt_register_history(db, ctx);
   if( rc==SQLITE_OK ) rc = mt_register_diagnose(db, ctx);
+  if( rc==SQLITE_OK ) rc = mt_register_coverage(db, ctx);
   if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_open", -1,
          SQLITE_UTF8 | SQLITE_DIRECTONLY, mt_ctx_ref(ctx), openFunc, 0, 0, mt_ctx_unref);
   return rc;

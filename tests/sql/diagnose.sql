@@ -43,3 +43,8 @@ SELECT mailtrace_open('data/demo/esa-demo') AS files;
 .parameter set :domain 'partner.example'
 .parameter set :host 'esa-demo'
 .read ../sql/diagnose.sql
+-- since/until in the user's own zone (tz=): the same window as UTC 21:00-21:30
+SELECT mailtrace_open('data/esa1') AS files;
+SELECT count(*) FROM mailtrace_diagnose WHERE since = '2026-11-02 21:00:00' AND until = '2026-11-02 21:30:00';
+SELECT count(*) FROM mailtrace_diagnose WHERE since = '2026-11-02 16:00:00' AND until = '2026-11-02 16:30:00' AND tz = '-0500';
+SELECT count(*) FROM mailtrace_diagnose WHERE since = '2026-11-02 16:00:00' AND tz = 'CET';

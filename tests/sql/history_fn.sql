@@ -15,3 +15,7 @@ SELECT host, count(*) FROM mailtrace_history(81001) GROUP BY host ORDER BY host;
 SELECT count(*) FROM mailtrace_history(4242);
 SELECT count(*) FROM mailtrace_history('abc');
 SELECT count(*) FROM mailtrace_history;
+-- with the injection debug log among the sources: the SMTP conversation too
+SELECT mailtrace_open('data/esa1', 'data/injection/injection.@20261102T080000.s', 'host=esa1') AS files;
+SELECT event, count(*) FROM mailtrace_history(81001) WHERE event LIKE 'smtp.%' GROUP BY 1 ORDER BY 1;
+SELECT utc, icid, event, text FROM mailtrace_history(81001) WHERE event LIKE 'smtp.%' LIMIT 3;

@@ -13,3 +13,7 @@ SELECT count(*) AS refusals_by_scan FROM connections WHERE host = 'restart' AND 
 SELECT count(*) AS nocase FROM messages WHERE mail_from = 'ORDERS@SENDER.EXAMPLE' COLLATE NOCASE;
 SELECT count(*) AS binary FROM messages WHERE mail_from = 'ORDERS@SENDER.EXAMPLE';
 SELECT count(*) AS nocase_ip FROM connections WHERE remote_ip = '192.0.2.10' COLLATE NOCASE;
+-- restarts: (host, id, generation) tells the two apart
+SELECT host, icid, generation, remote_ip FROM connections WHERE host = 'restart' ORDER BY start_utc;
+SELECT host, mid, generation, mail_from FROM messages WHERE host = 'restart' ORDER BY start_utc;
+SELECT host, mid, generation, rcpt_to FROM recipients WHERE host = 'restart' ORDER BY rcpt_to;

@@ -324,6 +324,10 @@ static void test_not_entities(void){
   KIND("case_cache", "CASE cache status: hits = 4579, misses = 823449", "system");
   KIND("dns", "DNS Temporary Failure structure.example MX - ServFail", "dns");
   KIND("unknown", "Some line AsyncOS 18 writes", 0);
+  KIND("smtp.sent", "52001 Sent: '220 esa1.example.com ESMTP\\r\\n'", "smtp.sent");
+  IDS("smtp.sent", 52001, -1, -1, -1);
+  KIND("smtp.rcvd", "52001 Rcvd: 'QUIT\\r\\n'", "smtp.rcvd");
+  KIND("digits.other", "12345 something else", 0);
   KIND("short", "ab", 0);
 }
 

@@ -1,0 +1,317 @@
+/*
+** table_coverage.c — mailtrace_coverage: what the logs can and cannot tell.
+**
+**   SELECT mailtrace_open('/var/log/esa/');
+**   SELECT * FROM mailtrace_coverage;                    -- the open sources
+**   SELECT * FROM mailtrace_coverage('/logs/esa1/');     -- or any sources
+**
+** One row per host and file, in file order: host, file, first_utc,
+** last_utc, lines, unknown_lines (lines no grammar rule knows), gap_before_s
+** (seconds between the previous file of the host and this one; NULL for the
+** first), restarts (a "Begin Logfile" header after the file's first line,
+** or Start MID numbers going back by more than 1000), present (the optional line kinds that
+** occur: subject, message-id, response, headers, tls, spam, virus, amp,
+** outbreak, spf, dkim, dmarc), absent (those that never occur, so a user
+** learns "subject search is impossible: subject logging is off"), and for
+** the host as a whole: messages, messages_terminal (a final state),
+** messages_open (queued, delayed, still being received: cut by the end of
+** the logs, never dropped) and accounted_pct (terminal + open, the goal is
+** 100).  It reads files like mailtrace_lines: SQLITE_VTAB_DIRECTONLY.
+*/
+#include "tables.h"
+#include "events.h"
+#include "entities.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { KC_HOST, KC_FILE, KC_FIRST_UTC, KC_LAST_UTC, KC_LINES, KC_UNKNOWN, KC_GAP, KC_RESTARTS,
+       KC_PRESENT, KC_ABSENT, KC_MESSAGES, KC_TERMINAL, KC_OPEN, KC_PCT, KC_ARG1 };
+
+/* Optional line kinds (bit per kind) and their names. */
+static const struct { int kind; const char *name; } aKind[] = {
+  { MT_EV_MID_SUBJECT, "subject" }, { MT_EV_MID_MESSAGE_ID, "message-id" },
+  { MT_EV_MID_RESPONSE, "response" }, { -1, "headers" }, { MT_EV_ICID_TLS, "tls" },
+  { MT_EV_MID_SPAM, "spam" }, { MT_EV_MID_AV, "virus" }, { MT_EV_MID_AMP, "amp" },
+  { MT_EV_MID_OUTBREAK, "outbreak" }, { MT_EV_MID_SPF, "spf" }, { MT_EV_MID_DKIM, "dkim" },
+  { MT_EV_MID_DMARC, "dmarc" },
+};
+#define NKIND ((int)(sizeof(aKind)/sizeof(aKind[0])))
+
+typedef struct cov_row {
+  char *host; int file;
+  int64_t first, last, lines, unknown, restarts, max_mid;
+  int has_time;
+  unsigned kinds;
+} cov_row;
+
+typedef struct cov_vtab { sqlite3_vtab base; mt_ctx *ctx; } cov_vtab;
+
+typedef struct cov_cursor {
+  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
+  cov_row *rows; int n, cap, i;
+  char **files; int nfiles;
+  int64_t *msgs, *term, *open;   /* per row: the host's message accounting */
+} cov_cursor;
+
+static int covConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                      sqlite3_vtab **ppVtab, char **pzErr){
+  cov_vtab *vt;
+  int rc = sqlite3_declare_vtab(db,
+    "CREATE TABLE x(host TEXT, file TEXT, first_utc TEXT, last_utc TEXT, lines INTEGER,"
+    " unknown_lines INTEGER, gap_before_s INTEGER, restarts INTEGER, present TEXT, absent TEXT,"
+    " messages INTEGER, messages_terminal INTEGER, messages_open INTEGER, accounted_pct REAL,"
+    " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN, arg7 HIDDEN,"
+    " arg8 HIDDEN)");
+  (void)argc; (void)argv; (void)pzErr;
+  if( rc ) return rc;
+  /* SQLITE_VTAB_DIRECTONLY: it reads the files named by its arguments. */
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  vt = sqlite3_malloc(sizeof(*vt));
+  if( !vt ) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->ctx = pAux;
+  *ppVtab = &vt->base;
+  return SQLITE_OK;
+}
+
+static int covDisconnect(sqlite3_vtab *pVtab){ sqlite3_free(pVtab); return SQLITE_OK; }
+
+/* idxNum = number of arguments (arg1.. in order); none: mailtrace_open's sources. */
+static int covBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
+  int at[8], i, n = 0;
+  (void)pVtab;
+  for(i=0; i<8; i++) at[i] = -1;
+  for(i=0; i<p->nConstraint; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    if( c->iColumn<KC_ARG1 || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+    if( !c->usable ) return SQLITE_CONSTRAINT;
+    at[c->iColumn - KC_ARG1] = i;
+  }
+  for(i=0; i<8; i++){
+    if( at[i]<0 ) continue;
+    p->aConstraintUsage[at[i]].argvIndex = ++n;
+    p->aConstraintUsage[at[i]].omit = 1;
+  }
+  p->idxNum = n;
+  p->estimatedCost = 1e6;
+  p->estimatedRows = 20;
+  return SQLITE_OK;
+}
+
+static int covOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
+  cov_cursor *c = sqlite3_malloc(sizeof(*c));
+  (void)pVtab;
+  if( !c ) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  *ppCursor = &c->base;
+  return SQLITE_OK;
+}
+
+static void cov_reset(cov_cursor *c){
+  int i;
+  for(i=0; i<c->n; i++) sqlite3_free(c->rows[i].host);
+  for(i=0; i<c->nfiles; i++) sqlite3_free(c->files[i]);
+  sqlite3_free(c->files); sqlite3_free(c->msgs); sqlite3_free(c->term); sqlite3_free(c->open);
+  c->files = 0; c->nfiles = 0; c->msgs = c->term = c->open = 0;
+  c->n = 0; c->i = 0;
+}
+
+static int covClose(sqlite3_vtab_cursor *cur){
+  cov_cursor *c = (cov_cursor*)cur;
+  cov_reset(c);
+  sqlite3_free(c->rows);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+/* The row of (host, file), the last one first (lines come file by file). */
+static cov_row *row_for(cov_cursor *c, const char *host, int hl, int file){
+  int i;
+  cov_row *r;
+  for(i=c->n-1; i>=0 && c->rows[i].file==file; i--){
+    if( (int)strlen(c->rows[i].host)==hl && memcmp(c->rows[i].host, host, (size_t)hl)==0 ) return &c->rows[i];
+  }
+  if( c->n==c->cap ){
+    int nc = c->cap ? c->cap*2 : 16;
+    cov_row *na = sqlite3_realloc64(c->rows, sizeof(cov_row)*(size_t)nc);
+    if( !na ) return 0;
+    c->rows = na; c->cap = nc;
+  }
+  r = &c->rows[c->n];
+  memset(r, 0, sizeof(*r));
+  r->host = sqlite3_mprintf("%.*s", hl, host);
+  if( !r->host ) return 0;
+  r->file = file;
+  c->n++;
+  return r;
+}
+
+static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                     int argc, sqlite3_value **argv){
+  cov_cursor *c = (cov_cursor*)cur;
+  cov_vtab *vt = (cov_vtab*)cur->pVtab;
+  mt_ctx *ctx = vt->ctx;
+  mt_args a, call;
+  const mt_args *use = 0;
+  void *entry = 0;
+  const mt_store *st = 0;
+  char *err = 0;
+  mt_scan s;
+  mt_event ev;
+  int rc = SQLITE_OK, i, r;
+  (void)idxStr;
+
+  cov_reset(c);
+  memset(&a, 0, sizeof(a));
+  memset(&call, 0, sizeof(call));
+  if( idxNum>0 ){
+    rc = mt_args_for_filter(cur->pVtab, "mailtrace_coverage", "/var/log/esa/", 0, 0, &call,
+                            idxNum<argc ? idxNum : argc, argv, &use);
+    if( rc ) return rc;
+  }else if( ctx->nopen_args>0 ){
+    rc = mt_args_add(&a, ctx->nopen_args, (const char *const*)ctx->open_args, 0, &err);
+    if( rc==SQLITE_OK ) rc = mt_args_expand(&a, &err);
+    use = &a;
+  }else{
+    mt_vtab_error(cur->pVtab, "mailtrace_coverage: give sources, or call mailtrace_open() first");
+    return SQLITE_ERROR;
+  }
+  if( rc ) goto done;
+
+  /* 1. one pass: per host and file */
+  c->files = sqlite3_malloc64(sizeof(char*)*(size_t)(use->files.n ? use->files.n : 1));
+  if( !c->files ){ rc = SQLITE_NOMEM; goto done; }
+  for(i=0; i<use->files.n; i++){
+    if( !(c->files[i] = sqlite3_mprintf("%s", use->files.a[i].path)) ){ rc = SQLITE_NOMEM; goto done; }
+    c->nfiles = i+1;
+  }
+  mt_scan_init(&s, &use->files, &use->opts);
+  s.should_stop = mt_interrupted;
+  s.stop_arg = ctx->db;
+  while( (i = mt_scan_next(&s))==1 ){
+    cov_row *row = row_for(c, s.host, s.host_len, s.ifile);
+    int k;
+    if( !row ){ rc = SQLITE_NOMEM; break; }
+    row->lines++;
+    if( s.has_time ){
+      if( !row->has_time || s.t_utc < row->first ) row->first = s.t_utc;
+      if( !row->has_time || s.t_utc > row->last ) row->last = s.t_utc;
+      row->has_time = 1;
+    }
+    if( s.ln.form==MT_FORM_NONE ){ row->unknown++; continue; }
+    mt_event_parse(s.ln.body, s.ln.body_len, &ev);
+    if( ev.kind==MT_EV_NONE ){ row->unknown++; continue; }
+    if( ev.kind==MT_EV_LOG_BEGIN && s.lineno > 1 ) row->restarts++;      /* a new header inside the file */
+    if( ev.kind==MT_EV_MID_START ){
+      if( row->max_mid > 1000 && ev.mid < row->max_mid - 1000 ) row->restarts++;   /* numbers going back */
+      if( ev.mid > row->max_mid ) row->max_mid = ev.mid;
+    }
+    for(k=0; k<NKIND; k++){
+      if( aKind[k].kind==ev.kind || (aKind[k].kind==MT_EV_ICID_TLS && ev.kind==MT_EV_DCID_TLS)
+       || (aKind[k].kind<0 && ev.kind==MT_EV_DCID_DONE && mt_has(&ev, MT_F_VALUE) && ev.f[MT_F_VALUE].p[0]=='[') ){
+        row->kinds |= 1u<<k;
+      }
+    }
+  }
+  if( rc==SQLITE_OK && i<0 ){
+    if( s.interrupted ) rc = SQLITE_INTERRUPT;
+    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
+  }
+  mt_ctx_finish_scan(ctx, &s);
+  mt_scan_end(&s);
+  if( rc ) goto done;
+
+  /* 2. message accounting per host, from the entity store */
+  rc = mt_store_acquire(ctx, use, &entry, &st, &err);
+  if( rc ) goto done;
+  c->msgs = sqlite3_malloc64(sizeof(int64_t)*(size_t)(c->n ? c->n : 1));
+  c->term = sqlite3_malloc64(sizeof(int64_t)*(size_t)(c->n ? c->n : 1));
+  c->open = sqlite3_malloc64(sizeof(int64_t)*(size_t)(c->n ? c->n : 1));
+  if( !c->msgs || !c->term || !c->open ){ rc = SQLITE_NOMEM; goto done; }
+  for(r=0; r<c->n; r++){
+    int h = mt_store_host(st, c->rows[r].host), m;
+    c->msgs[r] = c->term[r] = c->open[r] = 0;
+    if( h<0 ) continue;
+    for(m=0; m<st->nmsg; m++){
+      int x = st->msgs[m].status;
+      if( st->msgs[m].host!=h ) continue;
+      c->msgs[r]++;
+      if( x==MT_MS_QUEUED || x==MT_MS_DELAYED || x==MT_MS_INCOMPLETE ) c->open[r]++;
+      else if( x!=MT_MS_NONE ) c->term[r]++;
+    }
+  }
+
+done:
+  if( entry ) mt_store_release(entry);
+  mt_args_free(&a);
+  mt_args_free(&call);
+  if( rc && rc!=SQLITE_NOMEM && rc!=SQLITE_INTERRUPT ) mt_vtab_error(cur->pVtab, "%s", err ? err : "error");
+  sqlite3_free(err);
+  return rc;
+}
+
+static int covNext(sqlite3_vtab_cursor *cur){ ((cov_cursor*)cur)->i++; return SQLITE_OK; }
+static int covEof(sqlite3_vtab_cursor *cur){ cov_cursor *c = (cov_cursor*)cur; return c->i >= c->n; }
+
+static void kinds_text(sqlite3_context *ctx, unsigned kinds, int want){
+  sqlite3_str *s = sqlite3_str_new(0);
+  int k;
+  for(k=0; k<NKIND; k++){
+    if( (((kinds>>k)&1)!=0)==want ) sqlite3_str_appendf(s, "%s%s", sqlite3_str_length(s) ? ", " : "", aKind[k].name);
+  }
+  {
+    int n = sqlite3_str_length(s);
+    char *z = sqlite3_str_finish(s);
+    if( n && z ) sqlite3_result_text(ctx, z, -1, sqlite3_free);
+    else sqlite3_free(z);
+  }
+}
+
+static int covColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
+  cov_cursor *c = (cov_cursor*)cur;
+  const cov_row *r = &c->rows[c->i];
+  char iso[20];
+  switch( col ){
+    case KC_HOST: sqlite3_result_text(ctx, r->host, -1, SQLITE_TRANSIENT); break;
+    case KC_FILE: if( r->file < c->nfiles ) sqlite3_result_text(ctx, c->files[r->file], -1, SQLITE_TRANSIENT); break;
+    case KC_FIRST_UTC: if( r->has_time ){ mt_time_iso(r->first, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case KC_LAST_UTC: if( r->has_time ){ mt_time_iso(r->last, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case KC_LINES: sqlite3_result_int64(ctx, r->lines); break;
+    case KC_UNKNOWN: sqlite3_result_int64(ctx, r->unknown); break;
+    case KC_GAP: {
+      int j;
+      for(j=c->i-1; j>=0; j--){
+        if( strcmp(c->rows[j].host, r->host)==0 ){
+          if( c->rows[j].has_time && r->has_time ) sqlite3_result_int64(ctx, r->first - c->rows[j].last);
+          break;
+        }
+      }
+      break;
+    }
+    case KC_RESTARTS: sqlite3_result_int64(ctx, r->restarts); break;
+    case KC_PRESENT: kinds_text(ctx, r->kinds, 1); break;
+    case KC_ABSENT: kinds_text(ctx, r->kinds, 0); break;
+    case KC_MESSAGES: if( c->msgs ) sqlite3_result_int64(ctx, c->msgs[c->i]); break;
+    case KC_TERMINAL: if( c->term ) sqlite3_result_int64(ctx, c->term[c->i]); break;
+    case KC_OPEN: if( c->open ) sqlite3_result_int64(ctx, c->open[c->i]); break;
+    case KC_PCT:
+      if( c->msgs && c->msgs[c->i] ) sqlite3_result_double(ctx, 100.0*(double)(c->term[c->i]+c->open[c->i])/(double)c->msgs[c->i]);
+      break;
+  }
+  return SQLITE_OK;
+}
+
+static int covRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
+  *pRowid = ((cov_cursor*)cur)->i + 1;
+  return SQLITE_OK;
+}
+
+static sqlite3_module covModule = {
+  0, 0, covConnect, covBestIndex, covDisconnect, 0, covOpen, covClose, covFilter,
+  covNext, covEof, covColumn, covRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+int mt_register_coverage(sqlite3 *db, mt_ctx *ctx){
+  return sqlite3_create_module_v2(db, "mailtrace_coverage", &covModule, mt_ctx_ref(ctx), mt_ctx_unref);
+}
