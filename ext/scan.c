@@ -50,7 +50,7 @@ int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr){
     o->host = strdup(eq+1);
     if( !o->host ) *pzErr = strdup("out of memory");
   }else if( strncmp(arg, "tz=", 3)==0 ){
-    if( !parse_tz(eq+1, &o->tz_off) ) *pzErr = fmt_err("tz= wants +HHMM or -HHMM (or UTC), not ", eq+1);
+    if( !parse_tz(eq+1, &o->tz_off) ) *pzErr = fmt_err("tz= wants +HHMM, -HHMM, +HH:MM or UTC, not ", eq+1);
     else o->tz_set = 1;
   }else if( strncmp(arg, "year=", 5)==0 ){
     char *end = 0;

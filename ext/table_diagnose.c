@@ -373,12 +373,12 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     mt_opts_free(&o);
   }
   if( F.f[5] ){
-    if( !mt_iso_floor(F.f[5], &F.since) ){ mt_vtab_error(cur->pVtab, "mailtrace_diagnose: since wants 'YYYY-MM-DD[ HH:MM:SS]' (UTC), not %s", F.f[5]); return SQLITE_ERROR; }
+    if( !mt_iso_floor(F.f[5], &F.since) ){ mt_vtab_error(cur->pVtab, "mailtrace_diagnose: since wants 'YYYY-MM-DD[ HH:MM:SS]' (UTC, or in the zone tz gives), not %s", F.f[5]); return SQLITE_ERROR; }
     F.has_since = 1;
     F.since -= tzoff;
   }
   if( F.f[6] ){
-    if( !mt_iso_floor(F.f[6], &F.until) ){ mt_vtab_error(cur->pVtab, "mailtrace_diagnose: until wants 'YYYY-MM-DD[ HH:MM:SS]' (UTC), not %s", F.f[6]); return SQLITE_ERROR; }
+    if( !mt_iso_floor(F.f[6], &F.until) ){ mt_vtab_error(cur->pVtab, "mailtrace_diagnose: until wants 'YYYY-MM-DD[ HH:MM:SS]' (UTC, or in the zone tz gives), not %s", F.f[6]); return SQLITE_ERROR; }
     F.has_until = 1;
     F.until -= tzoff;
   }
