@@ -48,3 +48,9 @@ SELECT mailtrace_open('data/esa1') AS files;
 SELECT count(*) FROM mailtrace_diagnose WHERE since = '2026-11-02 21:00:00' AND until = '2026-11-02 21:30:00';
 SELECT count(*) FROM mailtrace_diagnose WHERE since = '2026-11-02 16:00:00' AND until = '2026-11-02 16:30:00' AND tz = '-0500';
 SELECT count(*) FROM mailtrace_diagnose WHERE since = '2026-11-02 16:00:00' AND tz = 'CET';
+-- drops by AMP, anti-virus and a message filter; a recipient refused by LDAP
+-- (the anti-virus drop line "Dropped by antivirus" is inferred: format.md
+-- has no verbatim one)
+SELECT mailtrace_open('data/drops') AS files;
+SELECT mid, rcpt_to, stage, verdict FROM mailtrace_diagnose ORDER BY mid;
+SELECT mid, rcpt_to, stage, verdict, explain FROM mailtrace_diagnose WHERE recipient = 'nobody@example.com';
