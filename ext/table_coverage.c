@@ -45,8 +45,6 @@ typedef struct cov_row {
   unsigned kinds;
 } cov_row;
 
-typedef struct cov_vtab { sqlite3_vtab base; mt_ctx *ctx; } cov_vtab;
-
 typedef struct cov_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
   cov_row *rows; int n, cap, i;
@@ -56,26 +54,16 @@ typedef struct cov_cursor {
 
 static int covConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                       sqlite3_vtab **ppVtab, char **pzErr){
-  cov_vtab *vt;
-  int rc = sqlite3_declare_vtab(db,
+  (void)argc; (void)argv; (void)pzErr;
+  /* DIRECTONLY: it reads the files named by its arguments. */
+  return mt_vtab_connect(db, pAux,
     "CREATE TABLE x(host TEXT, file TEXT, first_utc TEXT, last_utc TEXT, lines INTEGER,"
     " unknown_lines INTEGER, gap_before_s INTEGER, restarts INTEGER, present TEXT, absent TEXT,"
     " messages INTEGER, messages_terminal INTEGER, messages_open INTEGER, accounted_pct REAL,"
     " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN, arg7 HIDDEN,"
-    " arg8 HIDDEN)");
-  (void)argc; (void)argv; (void)pzErr;
-  if( rc ) return rc;
-  /* SQLITE_VTAB_DIRECTONLY: it reads the files named by its arguments. */
-  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-  vt = sqlite3_malloc(sizeof(*vt));
-  if( !vt ) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  vt->ctx = pAux;
-  *ppVtab = &vt->base;
-  return SQLITE_OK;
+    " arg8 HIDDEN)",
+    1, ppVtab);
 }
-
-static int covDisconnect(sqlite3_vtab *pVtab){ sqlite3_free(pVtab); return SQLITE_OK; }
 
 /* idxNum = number of arguments (arg1.. in order); none: mailtrace_open's sources. */
 static int covBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
@@ -150,7 +138,7 @@ static cov_row *row_for(cov_cursor *c, const char *host, int hl, int file){
 static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                      int argc, sqlite3_value **argv){
   cov_cursor *c = (cov_cursor*)cur;
-  cov_vtab *vt = (cov_vtab*)cur->pVtab;
+  mt_vtab *vt = (mt_vtab*)cur->pVtab;
   mt_ctx *ctx = vt->ctx;
   mt_args a, call;
   const mt_args *use = 0;
@@ -169,13 +157,9 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     rc = mt_args_for_filter(cur->pVtab, "mailtrace_coverage", "/var/log/esa/", 0, 0, &call,
                             idxNum<argc ? idxNum : argc, argv, &use);
     if( rc ) return rc;
-  }else if( ctx->nopen_args>0 ){
-    rc = mt_args_add(&a, ctx->nopen_args, (const char *const*)ctx->open_args, 0, &err);
-    if( rc==SQLITE_OK ) rc = mt_args_expand(&a, &err);
-    use = &a;
   }else{
-    mt_vtab_error(cur->pVtab, "mailtrace_coverage: give sources, or call mailtrace_open() first");
-    return SQLITE_ERROR;
+    rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_coverage", &a, &err);
+    use = &a;
   }
   if( rc ) goto done;
 
@@ -246,7 +230,7 @@ done:
   if( entry ) mt_store_release(entry);
   mt_args_free(&a);
   mt_args_free(&call);
-  if( rc && rc!=SQLITE_NOMEM && rc!=SQLITE_INTERRUPT ) mt_vtab_error(cur->pVtab, "%s", err ? err : "error");
+  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
   sqlite3_free(err);
   return rc;
 }
@@ -308,7 +292,7 @@ static int covRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
 }
 
 static sqlite3_module covModule = {
-  0, 0, covConnect, covBestIndex, covDisconnect, 0, covOpen, covClose, covFilter,
+  0, 0, covConnect, covBestIndex, mt_vtab_disconnect, 0, covOpen, covClose, covFilter,
   covNext, covEof, covColumn, covRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 

@@ -42,8 +42,6 @@ typedef struct dg_row {
   mt_where ev;
 } dg_row;
 
-typedef struct dg_vtab { sqlite3_vtab base; mt_ctx *ctx; } dg_vtab;
-
 typedef struct dg_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
   dg_row *rows;
@@ -52,25 +50,15 @@ typedef struct dg_cursor {
 
 static int dgConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                      sqlite3_vtab **ppVtab, char **pzErr){
-  dg_vtab *vt;
-  int rc = sqlite3_declare_vtab(db,
+  (void)argc; (void)argv; (void)pzErr;
+  /* DIRECTONLY: it reads the log files of mailtrace_open(). */
+  return mt_vtab_connect(db, pAux,
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, remote_ip TEXT, icid INTEGER, mid INTEGER,"
     " mail_from TEXT, rcpt_to TEXT, stage TEXT, verdict TEXT, explain TEXT, reason_class TEXT,"
     " evidence TEXT, ip HIDDEN, cidr HIDDEN, sender HIDDEN, domain HIDDEN, recipient HIDDEN,"
-    " since HIDDEN, until HIDDEN, tz HIDDEN)");
-  (void)argc; (void)argv; (void)pzErr;
-  if( rc ) return rc;
-  /* SQLITE_VTAB_DIRECTONLY: it reads the log files of mailtrace_open(). */
-  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-  vt = sqlite3_malloc(sizeof(*vt));
-  if( !vt ) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  vt->ctx = pAux;
-  *ppVtab = &vt->base;
-  return SQLITE_OK;
+    " since HIDDEN, until HIDDEN, tz HIDDEN)",
+    1, ppVtab);
 }
-
-static int dgDisconnect(sqlite3_vtab *pVtab){ sqlite3_free(pVtab); return SQLITE_OK; }
 
 /* idxNum bit i (0..6): filter i given; bit 7: host = ?.  argv in that order. */
 static int dgBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
@@ -337,7 +325,7 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
 static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                     int argc, sqlite3_value **argv){
   dg_cursor *c = (dg_cursor*)cur;
-  dg_vtab *vt = (dg_vtab*)cur->pVtab;
+  mt_vtab *vt = (mt_vtab*)cur->pVtab;
   mt_ctx *ctx = vt->ctx;
   dg_filter F;
   mt_args a;
@@ -386,13 +374,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     mt_vtab_error(cur->pVtab, "mailtrace_diagnose: cidr wants an IPv4 network such as 192.0.2.0/24, not %s", F.f[1]);
     return SQLITE_ERROR;
   }
-  if( ctx->nopen_args==0 ){
-    mt_vtab_error(cur->pVtab, "mailtrace_diagnose: call mailtrace_open('/path/to/logs') first");
-    return SQLITE_ERROR;
-  }
-  memset(&a, 0, sizeof(a));
-  rc = mt_args_add(&a, ctx->nopen_args, (const char *const*)ctx->open_args, 0, &err);
-  if( rc==SQLITE_OK ) rc = mt_args_expand(&a, &err);
+  rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_diagnose", &a, &err);
   if( rc==SQLITE_OK ) rc = mt_store_acquire(ctx, &a, &entry, &st, &err);
   if( rc ) goto done;
   for(i=0; i<DG_NFILTER; i++) if( F.f[i] ) any = 1;
@@ -441,7 +423,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
 done:
   if( entry ) mt_store_release(entry);
   mt_args_free(&a);
-  if( rc && rc!=SQLITE_NOMEM && rc!=SQLITE_INTERRUPT ) mt_vtab_error(cur->pVtab, "%s", err ? err : "error");
+  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
   sqlite3_free(err);
   return rc;
 }
@@ -482,7 +464,7 @@ static int dgRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
 }
 
 static sqlite3_module dgModule = {
-  0, 0, dgConnect, dgBestIndex, dgDisconnect, 0, dgOpen, dgClose, dgFilter,
+  0, 0, dgConnect, dgBestIndex, mt_vtab_disconnect, 0, dgOpen, dgClose, dgFilter,
   dgNext, dgEof, dgColumn, dgRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 

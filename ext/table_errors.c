@@ -20,27 +20,14 @@ typedef struct err_cursor {
   int i;
 } err_cursor;
 
-typedef struct err_vtab {
-  sqlite3_vtab base;          /* first: SQLite sees a sqlite3_vtab */
-  mt_ctx *ctx;
-} err_vtab;
-
 static int errConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                       sqlite3_vtab **ppVtab, char **pzErr){
-  err_vtab *vt;
-  int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(file TEXT, offset INTEGER, message TEXT)");
   (void)argc; (void)argv; (void)pzErr;
-  if( rc ) return rc;
-  sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
-  vt = sqlite3_malloc(sizeof(*vt));
-  if( !vt ) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  vt->ctx = pAux;
-  *ppVtab = &vt->base;
-  return SQLITE_OK;
+  /* innocuous: it reads only this connection's memory. */
+  return mt_vtab_connect(db, pAux,
+    "CREATE TABLE x(file TEXT, offset INTEGER, message TEXT)",
+    0, ppVtab);
 }
-
-static int errDisconnect(sqlite3_vtab *pVtab){ sqlite3_free(pVtab); return SQLITE_OK; }
 
 static int errBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   (void)pVtab;
@@ -69,12 +56,12 @@ static int errFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
 static int errNext(sqlite3_vtab_cursor *cur){ ((err_cursor*)cur)->i++; return SQLITE_OK; }
 
 static int errEof(sqlite3_vtab_cursor *cur){
-  err_vtab *vt = (err_vtab*)cur->pVtab;
+  mt_vtab *vt = (mt_vtab*)cur->pVtab;
   return ((err_cursor*)cur)->i >= vt->ctx->nproblem;
 }
 
 static int errColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
-  err_vtab *vt = (err_vtab*)cur->pVtab;
+  mt_vtab *vt = (mt_vtab*)cur->pVtab;
   const mt_problem *p = &vt->ctx->problems[((err_cursor*)cur)->i];
   switch( col ){
     case 0: sqlite3_result_text(ctx, p->file ? p->file : "", -1, SQLITE_TRANSIENT); break;
@@ -90,7 +77,7 @@ static int errRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
 }
 
 static sqlite3_module errModule = {
-  0, 0, errConnect, errBestIndex, errDisconnect, 0, errOpen, errClose, errFilter,
+  0, 0, errConnect, errBestIndex, mt_vtab_disconnect, 0, errOpen, errClose, errFilter,
   errNext, errEof, errColumn, errRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 

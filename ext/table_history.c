@@ -38,11 +38,6 @@ typedef struct hist_row {
   char *host, *text;
 } hist_row;
 
-typedef struct hist_vtab {
-  sqlite3_vtab base;          /* first: SQLite sees a sqlite3_vtab */
-  mt_ctx *ctx;
-} hist_vtab;
-
 typedef struct hist_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
   hist_row *rows;
@@ -73,24 +68,14 @@ static int set_add(idset *s, int host, int64_t id){
 
 static int histConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                        sqlite3_vtab **ppVtab, char **pzErr){
-  hist_vtab *vt;
-  int rc = sqlite3_declare_vtab(db,
+  (void)argc; (void)argv; (void)pzErr;
+  /* DIRECTONLY: it reads the log files of mailtrace_open(). */
+  return mt_vtab_connect(db, pAux,
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, icid INTEGER, mid INTEGER, dcid INTEGER,"
     " rid INTEGER, event TEXT, text TEXT, file TEXT, lineno INTEGER,"
-    " mid_arg HIDDEN, host_arg HIDDEN)");
-  (void)argc; (void)argv; (void)pzErr;
-  if( rc ) return rc;
-  /* SQLITE_VTAB_DIRECTONLY: it reads the log files of mailtrace_open(). */
-  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-  vt = sqlite3_malloc(sizeof(*vt));
-  if( !vt ) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  vt->ctx = pAux;
-  *ppVtab = &vt->base;
-  return SQLITE_OK;
+    " mid_arg HIDDEN, host_arg HIDDEN)",
+    1, ppVtab);
 }
-
-static int histDisconnect(sqlite3_vtab *pVtab){ sqlite3_free(pVtab); return SQLITE_OK; }
 
 /* idxNum bit 1: mid_arg given; bit 2: host_arg given (argv in that order). */
 static int histBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
@@ -170,7 +155,7 @@ static int family(const mt_store *st, int host, int64_t mid, idset *mids){
 static int histFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                       int argc, sqlite3_value **argv){
   hist_cursor *c = (hist_cursor*)cur;
-  hist_vtab *vt = (hist_vtab*)cur->pVtab;
+  mt_vtab *vt = (mt_vtab*)cur->pVtab;
   mt_ctx *ctx = vt->ctx;
   mt_args a;
   void *entry = 0;
@@ -193,13 +178,7 @@ static int histFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( sqlite3_value_numeric_type(argv[0])!=SQLITE_INTEGER ) return SQLITE_OK;   /* no such MID */
   mid = sqlite3_value_int64(argv[0]);
   if( (idxNum & 2) && argc>1 ) want_host = (const char*)sqlite3_value_text(argv[1]);
-  if( ctx->nopen_args==0 ){
-    mt_vtab_error(cur->pVtab, "mailtrace_history: call mailtrace_open('/path/to/logs') first");
-    return SQLITE_ERROR;
-  }
-  memset(&a, 0, sizeof(a));
-  rc = mt_args_add(&a, ctx->nopen_args, (const char *const*)ctx->open_args, 0, &err);
-  if( rc==SQLITE_OK ) rc = mt_args_expand(&a, &err);
+  rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_history", &a, &err);
   if( rc==SQLITE_OK ) rc = mt_store_acquire(ctx, &a, &entry, &st, &err);
   if( rc ) goto done;
 
@@ -277,7 +256,7 @@ done:
   sqlite3_free(mids.a); sqlite3_free(icids.a); sqlite3_free(dcids.a);
   if( entry ) mt_store_release(entry);
   mt_args_free(&a);
-  if( rc && rc!=SQLITE_NOMEM && rc!=SQLITE_INTERRUPT ) mt_vtab_error(cur->pVtab, "%s", err ? err : "error");
+  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
   sqlite3_free(err);
   return rc;
 }
@@ -311,7 +290,7 @@ static int histRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
 }
 
 static sqlite3_module histModule = {
-  0, 0, histConnect, histBestIndex, histDisconnect, 0, histOpen, histClose, histFilter,
+  0, 0, histConnect, histBestIndex, mt_vtab_disconnect, 0, histOpen, histClose, histFilter,
   histNext, histEof, histColumn, histRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 

@@ -48,21 +48,13 @@ typedef struct parse_cursor {
 
 static int parseConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                         sqlite3_vtab **ppVtab, char **pzErr){
-  sqlite3_vtab *vt;
-  int rc = sqlite3_declare_vtab(db,
+  (void)argc; (void)argv; (void)pzErr;
+  /* innocuous: it reads only its arguments. */
+  return mt_vtab_connect(db, pAux,
     "CREATE TABLE x(lineno INTEGER, ts TEXT, utc TEXT, level TEXT, icid INTEGER, mid INTEGER,"
-    " dcid INTEGER, rid INTEGER, event TEXT, text TEXT, input HIDDEN, opt1 HIDDEN, opt2 HIDDEN)");
-  (void)pAux; (void)argc; (void)argv; (void)pzErr;
-  if( rc ) return rc;
-  sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
-  vt = sqlite3_malloc(sizeof(*vt));
-  if( !vt ) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  *ppVtab = vt;
-  return SQLITE_OK;
+    " dcid INTEGER, rid INTEGER, event TEXT, text TEXT, input HIDDEN, opt1 HIDDEN, opt2 HIDDEN)",
+    0, ppVtab);
 }
-
-static int parseDisconnect(sqlite3_vtab *pVtab){ sqlite3_free(pVtab); return SQLITE_OK; }
 
 /* idxNum = how many of input, opt1, opt2 are given (argv in that order). */
 static int parseBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
@@ -209,7 +201,7 @@ static int parseRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
 }
 
 static sqlite3_module parseModule = {
-  0, 0, parseConnect, parseBestIndex, parseDisconnect, 0, parseOpen, parseClose, parseFilter,
+  0, 0, parseConnect, parseBestIndex, mt_vtab_disconnect, 0, parseOpen, parseClose, parseFilter,
   parseNext, parseEof, parseColumn, parseRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 

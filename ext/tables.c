@@ -137,6 +137,37 @@ int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
   return rc;
 }
 
+int mt_vtab_connect(sqlite3 *db, void *pAux, const char *schema, int directonly, sqlite3_vtab **ppVtab){
+  mt_vtab *vt;
+  int rc = sqlite3_declare_vtab(db, schema);
+  if( rc ) return rc;
+  sqlite3_vtab_config(db, directonly ? SQLITE_VTAB_DIRECTONLY : SQLITE_VTAB_INNOCUOUS);
+  vt = sqlite3_malloc(sizeof(*vt));
+  if( !vt ) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->ctx = pAux;
+  *ppVtab = &vt->base;
+  return SQLITE_OK;
+}
+
+int mt_vtab_disconnect(sqlite3_vtab *pVtab){
+  sqlite3_free(pVtab);
+  return SQLITE_OK;
+}
+
+int mt_open_sources(sqlite3_vtab *vt, mt_ctx *ctx, const char *name, mt_args *a, char **pzErr){
+  int rc;
+  memset(a, 0, sizeof(*a));
+  *pzErr = 0;
+  if( ctx->nopen_args==0 ){
+    mt_vtab_error(vt, "%s: call mailtrace_open('/path/to/logs') first", name);
+    return SQLITE_ERROR;
+  }
+  rc = mt_args_add(a, ctx->nopen_args, (const char *const*)ctx->open_args, 0, pzErr);
+  if( rc==SQLITE_OK ) rc = mt_args_expand(a, pzErr);
+  return rc;
+}
+
 char *mt_sql_quote(const char *z){
   return sqlite3_mprintf("%Q", z);
 }

@@ -63,6 +63,23 @@ int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
                        mt_args *bound, int isBound, mt_args *call,
                        int nArg, sqlite3_value **argv, const mt_args **ppOut);
 
+/* A virtual table that needs only the context (history, diagnose,
+** coverage, errors, parse). */
+typedef struct mt_vtab {
+  sqlite3_vtab base;      /* first: SQLite sees a sqlite3_vtab */
+  mt_ctx *ctx;
+} mt_vtab;
+
+/* xConnect of such a table: declare `schema`; with `directonly`, mark it
+** SQLITE_VTAB_DIRECTONLY (it reads files: a schema someone else wrote must
+** not read yours through it), else SQLITE_VTAB_INNOCUOUS. */
+int mt_vtab_connect(sqlite3 *db, void *pAux, const char *schema, int directonly, sqlite3_vtab **ppVtab);
+int mt_vtab_disconnect(sqlite3_vtab *pVtab);
+
+/* The sources of the last mailtrace_open(), listed now, in *a (free with
+** mt_args_free).  Error (vtab message naming `name`) when none was called. */
+int mt_open_sources(sqlite3_vtab *vt, mt_ctx *ctx, const char *name, mt_args *a, char **pzErr);
+
 /* Quote `z` as an SQL string literal (sqlite3_malloc'd). */
 char *mt_sql_quote(const char *z);
 
