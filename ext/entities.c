@@ -210,6 +210,7 @@ void mt_store_free(mt_store *st){
   for(i=0; i<st->nhost; i++) free(st->hosts[i]);
   free(st->host_len); free(st->host_first); free(st->host_last);
   free(st->file_first); free(st->file_last);
+  free(st->file_end_off); free(st->file_end_line); free(st->file_end_nl); free(st->file_tz);
   for(i=0; i<st->nfile; i++) free(st->files[i]);
   free(st->hosts); free(st->files);
   free(st->conns); free(st->msgs); free(st->rcpts); free(st->dconns); free(st->dlvs);
@@ -1165,25 +1166,53 @@ static void store_reserve(mt_store *st, int64_t bytes){
 #undef RESERVE
 }
 
+/* Feed every line of a scan to the store, then derive the statuses.
+** Returns 0, -1 (read error or interrupt: s->err) or -2 (out of memory). */
+static int feed(mt_store *st, mt_scan *s){
+  mt_event ev;
+  int rc;
+  while( (rc = mt_scan_next(s))==1 ){
+    if( s->ln.form==MT_FORM_NONE ) continue;
+    mt_event_parse(s->ln.body, s->ln.body_len, &ev);
+    if( mt_store_add(st, s, &ev) ) return -2;
+    if( st->file_tz ) st->file_tz[s->ifile] = s->tz_off;
+  }
+  if( rc==0 && mt_store_finish(st) ) return -2;
+  return rc;
+}
+
+static void scan_ends_into(mt_store *st, mt_scan *s){
+  s->end_off = st->file_end_off;
+  s->end_line = st->file_end_line;
+  s->end_nl = st->file_end_nl;
+}
+
 mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
                          mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr,
                          int (*should_stop)(void*), void *stop_arg){
   mt_store *st = mt_store_new();
   mt_scan s;
-  mt_event ev;
   int rc, i;
+  size_t nf = (size_t)(files->n ? files->n : 1);
   *pzErr = 0;
   if( !st ){ *pzErr = strdup("out of memory"); return 0; }
-  st->files = calloc((size_t)(files->n ? files->n : 1), sizeof(char*));
+  st->files = calloc(nf, sizeof(char*));
   if( !st->files ){ mt_store_free(st); *pzErr = strdup("out of memory"); return 0; }
   for(i=0; i<files->n; i++){
     st->files[i] = strdup(files->a[i].path);
     if( !st->files[i] ){ st->nfile = i; mt_store_free(st); *pzErr = strdup("out of memory"); return 0; }
   }
   st->nfile = files->n;
-  st->file_first = malloc(sizeof(int64_t)*(size_t)(files->n ? files->n : 1));
-  st->file_last = malloc(sizeof(int64_t)*(size_t)(files->n ? files->n : 1));
-  if( !st->file_first || !st->file_last ){ mt_store_free(st); *pzErr = strdup("out of memory"); return 0; }
+  st->file_first = malloc(sizeof(int64_t)*nf);
+  st->file_last = malloc(sizeof(int64_t)*nf);
+  st->file_end_off = calloc(nf, sizeof(int64_t));
+  st->file_end_line = calloc(nf, sizeof(int64_t));
+  st->file_end_nl = calloc(nf, 1);
+  st->file_tz = calloc(nf, sizeof(int));
+  if( !st->file_first || !st->file_last || !st->file_end_off || !st->file_end_line
+   || !st->file_end_nl || !st->file_tz ){
+    mt_store_free(st); *pzErr = strdup("out of memory"); return 0;
+  }
   for(i=0; i<files->n; i++){ st->file_first[i] = INT64_MAX; st->file_last[i] = INT64_MIN; }
   {
     int64_t bytes = 0;
@@ -1197,14 +1226,8 @@ mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
   mt_scan_init(&s, files, opts);
   s.should_stop = should_stop;
   s.stop_arg = stop_arg;
-  while( (rc = mt_scan_next(&s))==1 ){
-    if( s.ln.form==MT_FORM_NONE ) continue;
-    /* A cheap first look: bodies that start with a lower-case letter or a
-    ** digit name no entity (dispatch in events.c starts with a capital). */
-    mt_event_parse(s.ln.body, s.ln.body_len, &ev);
-    if( mt_store_add(st, &s, &ev) ){ rc = -2; break; }
-  }
-  if( rc==0 && mt_store_finish(st) ) rc = -2;
+  scan_ends_into(st, &s);
+  rc = feed(st, &s);
   if( stats ) *stats = s.stats;
   if( problems ){ *problems = s.problems; *nproblem = s.nproblem; s.problems = 0; s.nproblem = 0; }
   if( rc<0 ){
@@ -1215,6 +1238,33 @@ mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
   }
   mt_scan_end(&s);
   return st;
+}
+
+int mt_store_can_extend(const mt_store *st, int ifile){
+  return ifile>=0 && ifile<st->nfile && st->file_end_off && st->file_end_nl[ifile];
+}
+
+int mt_store_extend(mt_store *st, const mt_filelist *files, const mt_opts *opts, int ifile,
+                    mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg){
+  mt_scan s;
+  int rc;
+  *pzErr = 0;
+  if( !mt_store_can_extend(st, ifile) || files->n!=st->nfile ){ *pzErr = strdup("cannot extend"); return -1; }
+  mt_scan_init(&s, files, opts);
+  s.should_stop = should_stop;
+  s.stop_arg = stop_arg;
+  scan_ends_into(st, &s);
+  rc = mt_scan_seek(&s, ifile, st->file_end_off[ifile], st->file_end_line[ifile] + 1);
+  if( rc==0 ){
+    /* the file's own offset, read from its header the first time */
+    s.tz_off = st->file_tz[ifile];
+    s.tz_from_header = 1;
+    rc = feed(st, &s);
+  }
+  if( stats ) *stats = s.stats;
+  if( rc<0 ) *pzErr = rc==-2 ? strdup("out of memory") : strdup(s.err ? s.err : "read error");
+  mt_scan_end(&s);
+  return rc<0 ? -1 : 0;
 }
 
 /* ----------------------------------------------------------------- lookups */

@@ -147,6 +147,9 @@ typedef struct mt_store {
   char **files; int nfile;  /* file paths, by index */
   int64_t *host_first, *host_last;  /* per host: first and last UTC seen (coverage) */
   int64_t *file_first, *file_last;  /* per file: the same; a gap between files is a hole */
+  int64_t *file_end_off, *file_end_line;  /* per file: where reading ended (bytes, lines) */
+  unsigned char *file_end_nl;       /* ... on a newline: the file can be read on from there */
+  int *file_tz;                     /* per file: the UTC offset in force at its end */
   int oom;                  /* an allocation failed: the store is unusable */
 } mt_store;
 
@@ -164,6 +167,14 @@ int mt_store_finish(mt_store *st);
 mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
                          mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr,
                          int (*should_stop)(void*), void *stop_arg);
+
+/* A file that grew since the store was built (same file, more bytes): read
+** only the new lines, then derive the statuses again.  Possible when the
+** file's reading ended on a newline (mt_store_can_extend).  The file list
+** must be the one the store was built from.  0, or -1 with *pzErr. */
+int mt_store_can_extend(const mt_store *st, int ifile);
+int mt_store_extend(mt_store *st, const mt_filelist *files, const mt_opts *opts, int ifile,
+                    mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg);
 
 /* Lookups: index or -1.  `host` is a host name. */
 int mt_store_host(const mt_store *st, const char *host);

@@ -510,7 +510,8 @@ static void parse_mid(mt_event *ev, cur *c){
     case 'u':
       if( EAT(c, "using engine: ") ){
         engine_verdict(ev, c);
-        ev->kind = (ev->f[MT_F_ENGINE].n==8 && memcmp(ev->f[MT_F_ENGINE].p, "GRAYMAIL", 8)==0)
+        ev->kind = (mt_has(ev, MT_F_ENGINE) && ev->f[MT_F_ENGINE].n==8
+                    && memcmp(ev->f[MT_F_ENGINE].p, "GRAYMAIL", 8)==0)
                  ? MT_EV_MID_GRAYMAIL : MT_EV_MID_SPAM;
         return;
       }

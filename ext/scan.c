@@ -120,6 +120,8 @@ static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
   }
   s->stats.files_opened++;
   s->lineno_at_p = lineno > 0 ? lineno-1 : 0;
+  s->read_to = offset;
+  s->read_nl = 1;
   s->tz_off = s->opts->tz_set ? s->opts->tz_off : 0;
   s->tz_from_header = 0;
   s->opt_year = s->opts->year;
@@ -187,6 +189,8 @@ static int next_chunk(mt_scan *s){
   s->chunk = s->p = p;
   s->end = p + n;
   s->chunk_off = off;
+  s->read_to = off + (int64_t)n;
+  s->read_nl = p[n-1]=='\n';
   return 1;
 }
 
@@ -329,7 +333,14 @@ int mt_scan_next(mt_scan *s){
     if( s->p >= s->end ){
       int fresh = s->chunk==0;
       int rc = next_chunk(s);
-      if( rc==0 ){ close_file(s); s->ifile++; continue; }
+      if( rc==0 ){
+        if( s->end_off ){
+          s->end_off[s->ifile] = s->read_to;
+          s->end_line[s->ifile] = s->lineno_at_p;
+          s->end_nl[s->ifile] = (unsigned char)s->read_nl;
+        }
+        close_file(s); s->ifile++; continue;
+      }
       if( rc==1 && fresh && s->has_range && s->chunk_off==0 && file_outside_range(s) ){
         s->stats.files_skipped++;
         close_file(s); s->ifile++;

@@ -97,6 +97,14 @@ typedef struct mt_scan {
 
   /* Asked every few thousand lines; a non-zero answer stops the scan with
   ** s->err = "interrupted" and -1 (the SQL side passes sqlite3_interrupt). */
+  /* Optional, one slot per file: where each file's reading ended (bytes,
+  ** lines, and whether its last byte was a newline).  Lets a store built
+  ** from a growing file read only what was appended later (entities.c). */
+  int64_t *end_off, *end_line;
+  unsigned char *end_nl;
+  int64_t read_to;         /* bytes of the current file read so far */
+  int read_nl;             /* ... and they end with a newline */
+
   int (*should_stop)(void *arg);
   void *stop_arg;
   int interrupted;

@@ -193,7 +193,7 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     }
     for(k=0; k<NKIND; k++){
       if( aKind[k].kind==ev.kind || (aKind[k].kind==MT_EV_ICID_TLS && ev.kind==MT_EV_DCID_TLS)
-       || (aKind[k].kind<0 && ev.kind==MT_EV_DCID_DONE && mt_has(&ev, MT_F_VALUE) && ev.f[MT_F_VALUE].p[0]=='[') ){
+       || (aKind[k].kind<0 && ev.kind==MT_EV_DCID_DONE && mt_has(&ev, MT_F_VALUE) && ev.f[MT_F_VALUE].n>0 && ev.f[MT_F_VALUE].p[0]=='[') ){
         row->kinds |= 1u<<k;
       }
     }

@@ -36,6 +36,9 @@
 
 typedef struct ent_store {
   char *key;
+  char *optkey;           /* the options part of the key */
+  mt_file *ids;           /* the files it was built from (path, identity, size, mtime) */
+  int nids;
   mt_store *st;
   mt_problem *problems;   /* what on_error=skip recorded while building it */
   int nproblem;
@@ -45,6 +48,14 @@ typedef struct ent_store {
 } ent_store;
 
 typedef struct ent_cache { ent_store *head; } ent_cache;
+
+static void free_ids(ent_store *e){
+  int i;
+  for(i=0; i<e->nids; i++){ free(e->ids[i].path); free(e->ids[i].dirname); }
+  free(e->ids);
+  sqlite3_free(e->optkey);
+  e->ids = 0; e->nids = 0; e->optkey = 0;
+}
 
 /* A deep copy of a problem list (malloc'd, as scan.c makes them). */
 static mt_problem *copy_problems(const mt_problem *p, int n){
@@ -82,6 +93,7 @@ static void store_release(ent_store *e){
   if( !e ) return;
   if( --e->refs > 0 || e->cached ) return;
   free_problems(e->problems, e->nproblem);
+  free_ids(e);
   mt_store_free(e->st);
   sqlite3_free(e->key);
   sqlite3_free(e);
@@ -102,12 +114,18 @@ static void cache_free(void *p){
 
 /* The identity of a source set: every file's path and (dev, ino, size,
 ** mtime), and the options that change what is built. */
+static char *opt_key(const mt_args *a){
+  return sqlite3_mprintf("host=%s|tz=%d:%d|year=%d|skip=%d",
+                         a->opts.host ? a->opts.host : "", a->opts.tz_set, a->opts.tz_off,
+                         a->opts.year, a->opts.on_error_skip);
+}
+
 static char *store_key(const mt_args *a){
   sqlite3_str *s = sqlite3_str_new(0);
   int i;
-  sqlite3_str_appendf(s, "host=%s|tz=%d:%d|year=%d|skip=%d",
-                      a->opts.host ? a->opts.host : "", a->opts.tz_set, a->opts.tz_off,
-                      a->opts.year, a->opts.on_error_skip);
+  char *o = opt_key(a);
+  sqlite3_str_appendf(s, "%s", o ? o : "");
+  sqlite3_free(o);
   for(i=0; i<a->files.n; i++){
     const mt_file *f = &a->files.a[i];
     sqlite3_str_appendf(s, "|%s:%llu:%llu:%lld:%lld", f->path, (unsigned long long)f->dev,
@@ -146,6 +164,59 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
       return SQLITE_OK;
     }
   }
+  /* A file that only grew (a live mail.current): read on from where the
+  ** cached store stopped instead of building it again. */
+  {
+    char *ok = opt_key(a);
+    int grown = -1;
+    if( !ok ){ sqlite3_free(key); return SQLITE_NOMEM; }
+    for(e=c->head; e; e=e->next){
+      int i, diff = 0;
+      grown = -1;
+      if( e->refs>0 || e->nids!=a->files.n || !e->optkey || strcmp(e->optkey, ok)!=0 ) continue;
+      for(i=0; i<e->nids && diff<2; i++){
+        const mt_file *x = &e->ids[i], *y = &a->files.a[i];
+        if( strcmp(x->path, y->path)!=0 || x->dev!=y->dev || x->ino!=y->ino ){ diff = 2; break; }
+        if( x->size==y->size && x->mtime==y->mtime ) continue;
+        if( y->size > x->size && mt_store_can_extend(e->st, i) ){ grown = i; diff++; }
+        else diff = 2;
+      }
+      if( diff==1 && grown>=0 ) break;
+    }
+    sqlite3_free(ok);
+    if( e ){
+      int rc2 = mt_store_extend(e->st, &a->files, &a->opts, grown, &stats, &err, mt_interrupted, ctx->db);
+      mt_scan tmp;
+      memset(&tmp, 0, sizeof(tmp));
+      tmp.stats = stats;
+      mt_ctx_finish_scan(ctx, &tmp);
+      if( rc2==0 ){
+        e->ids[grown].size = a->files.a[grown].size;
+        e->ids[grown].mtime = a->files.a[grown].mtime;
+        sqlite3_free(e->key);
+        e->key = key;
+        for(prev=0, n=0; c->head!=e; ){          /* move to the front */
+          ent_store *x = c->head;
+          while( x->next!=e ) x = x->next;
+          x->next = e->next; e->next = c->head; c->head = e;
+        }
+        e->refs++;
+        ctx->last.index_hits++;
+        *pp = e;
+        return SQLITE_OK;
+      }
+      /* Half read: this store can no longer be trusted. */
+      free(err); err = 0;
+      {
+        ent_store **pe = &c->head;
+        while( *pe!=e ) pe = &(*pe)->next;
+        *pe = e->next;
+        e->cached = 0;
+        e->refs++;
+        store_release(e);
+      }
+    }
+  }
   e = sqlite3_malloc(sizeof(*e));
   if( !e ){ sqlite3_free(key); return SQLITE_NOMEM; }
   memset(e, 0, sizeof(*e));
@@ -173,6 +244,21 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
     sqlite3_free(key);
     sqlite3_free(e);
     return rc;
+  }
+  e->optkey = opt_key(a);
+  e->ids = calloc((size_t)(a->files.n ? a->files.n : 1), sizeof(mt_file));
+  if( e->ids && e->optkey ){
+    int i;
+    e->nids = a->files.n;
+    for(i=0; i<a->files.n; i++){
+      e->ids[i] = a->files.a[i];
+      e->ids[i].path = strdup(a->files.a[i].path);
+      e->ids[i].dirname = 0;
+      if( !e->ids[i].path ){ e->nids = i; break; }
+    }
+    if( e->nids!=a->files.n ) free_ids(e);     /* out of memory: just not extendable */
+  }else{
+    free_ids(e);
   }
   e->refs = 1;
   e->cached = 1;

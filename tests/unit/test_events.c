@@ -353,6 +353,11 @@ static void test_hostile(void){
     CHECK("hostile.mid_space_at_end", ev.mid==5 && ev.kind==MT_EV_NONE);
     free(z);
   }
+  /* found by fuzz_line: "using engine: " with no engine word must not look at
+  ** the engine span of the previous line */
+  P("MID 1 using engine: CASE spam negative");
+  P("MID 2 using engine:  ");
+  CHECK("hostile.engine_missing", ev.kind==MT_EV_MID_SPAM && !mt_has(&ev, MT_F_ENGINE));
 }
 
 int main(void){
