@@ -85,16 +85,8 @@ static int smtpConnect(sqlite3 *db, void *pAux, int argc, const char *const *arg
   if( !vt ) return SQLITE_NOMEM;
   memset(vt, 0, sizeof(*vt));
   vt->ctx = (mt_ctx*)pAux;
-  if( argc > 3 ){
-    rc = mt_args_add(&vt->args, argc-3, argv+3, 1, pzErr);
-    if( rc==SQLITE_OK ) rc = mt_args_expand(&vt->args, pzErr);   /* a bad path fails now */
-    if( rc==SQLITE_OK && vt->args.nsource==0 ){
-      *pzErr = sqlite3_mprintf("%s: give at least one source (file, directory or glob)", argv[2]);
-      rc = SQLITE_ERROR;
-    }
-    if( rc ){ mt_args_free(&vt->args); sqlite3_free(vt); return rc; }
-    vt->bound = 1;
-  }
+  rc = mt_args_bind(&vt->args, argc, argv, &vt->bound, pzErr);
+  if( rc ){ sqlite3_free(vt); return rc; }
   *ppVtab = &vt->base;
   return SQLITE_OK;
 }

@@ -107,6 +107,21 @@ void mt_args_free(mt_args *a){
   a->nsource = 0;
 }
 
+int mt_args_bind(mt_args *a, int argc, const char *const *argv, int *pBound, char **pzErr){
+  int rc;
+  *pBound = 0;
+  if( argc <= 3 ) return SQLITE_OK;            /* the eponymous form: sources come per call */
+  rc = mt_args_add(a, argc-3, argv+3, 1, pzErr);
+  if( rc==SQLITE_OK ) rc = mt_args_expand(a, pzErr);
+  if( rc==SQLITE_OK && a->nsource==0 ){
+    *pzErr = sqlite3_mprintf("%s: give at least one source (file, directory or glob)", argv[2]);
+    rc = SQLITE_ERROR;
+  }
+  if( rc ) mt_args_free(a);
+  else *pBound = 1;
+  return rc;
+}
+
 int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
                        mt_args *bound, int isBound, mt_args *call,
                        int nArg, sqlite3_value **argv, const mt_args **ppOut){

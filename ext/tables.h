@@ -54,6 +54,11 @@ int mt_args_add(mt_args *a, int argc, const char *const *argv, int dequote, char
 int mt_args_expand(mt_args *a, char **pzErr);
 void mt_args_free(mt_args *a);
 
+/* xCreate/xConnect of a source table: the CREATE VIRTUAL TABLE arguments
+** (argv[3..]) are its sources and options, checked now so a bad path fails
+** at CREATE.  Sets *pBound when there are any; *pzErr as xCreate wants. */
+int mt_args_bind(mt_args *a, int argc, const char *const *argv, int *pBound, char **pzErr);
+
 /* The sources and options in force for one xFilter: those of a
 ** table-valued call (the first nArg values of argv, parsed into *call), or
 ** the CREATE arguments of a bound table (re-listed, since rotation adds
