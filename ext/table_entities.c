@@ -297,13 +297,7 @@ void mt_store_release(void *pEntry){ store_release(pEntry); }
 
 typedef struct ent_def ent_def;
 
-typedef struct ent_vtab {
-  sqlite3_vtab base;      /* first: SQLite sees a sqlite3_vtab */
-  mt_ctx *ctx;
-  const ent_def *def;
-  mt_args args;
-  int bound;
-} ent_vtab;
+typedef mt_src_vtab ent_vtab;      /* def: the table's ent_def */
 
 typedef struct ent_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
@@ -616,22 +610,7 @@ static const ent_def dlv_def = {
 
 static int entConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                       sqlite3_vtab **ppVtab, char **pzErr, const ent_def *def){
-  ent_vtab *vt;
-  int rc = sqlite3_declare_vtab(db, def->schema);
-  if( rc ) return rc;
-  /* SQLITE_VTAB_DIRECTONLY: these tables read the files named by their
-  ** arguments; a view or trigger in a database file from someone else must
-  ** not be able to read your file system through them. */
-  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-  vt = sqlite3_malloc(sizeof(*vt));
-  if( !vt ) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  vt->ctx = pAux;
-  vt->def = def;
-  rc = mt_args_bind(&vt->args, argc, argv, &vt->bound, pzErr);
-  if( rc ){ sqlite3_free(vt); return rc; }
-  *ppVtab = &vt->base;
-  return SQLITE_OK;
+  return mt_src_connect(db, pAux, def->schema, def, argc, argv, ppVtab, pzErr);
 }
 
 #define DEF_CONNECT(fn, def) \
@@ -643,13 +622,6 @@ DEF_CONNECT(msgConnect, msg_def)
 DEF_CONNECT(rcptConnect, rcpt_def)
 DEF_CONNECT(dlvConnect, dlv_def)
 
-static int entDisconnect(sqlite3_vtab *pVtab){
-  ent_vtab *vt = (ent_vtab*)pVtab;
-  mt_args_free(&vt->args);
-  sqlite3_free(vt);
-  return SQLITE_OK;
-}
-
 static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
 
 /* Arguments first (argv order = arg number), then at most one EQ per id
@@ -657,7 +629,7 @@ static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
 ** of arguments; idxStr = "arg ... <role>=? ... [via index]". */
 static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   ent_vtab *vt = (ent_vtab*)pVtab;
-  const ent_def *def = vt->def;
+  const ent_def *def = (const ent_def*)vt->def;
   int argAt[MT_MAX_ARGS], keyAt[K_COUNT];
   int i, n = 0, nArg = 0, lookup = -1;
   sqlite3_str *plan;
@@ -791,7 +763,7 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                      int argc, sqlite3_value **argv){
   ent_cursor *c = (ent_cursor*)cur;
   ent_vtab *vt = (ent_vtab*)cur->pVtab;
-  const ent_def *def = vt->def;
+  const ent_def *def = (const ent_def*)vt->def;
   const mt_args *args;
   char *err = 0;
   int rc, i, iv = idxNum, host = -2, role = -1, useRows = 0, isIn = 0;
@@ -916,7 +888,8 @@ static int cur_row(const ent_cursor *c){
 static int entColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   ent_cursor *c = (ent_cursor*)cur;
   ent_vtab *vt = (ent_vtab*)cur->pVtab;
-  if( col < vt->def->ncol ) vt->def->column(c->st, cur_row(c), col, ctx);
+  const ent_def *def = (const ent_def*)vt->def;
+  if( col < def->ncol ) def->column(c->st, cur_row(c), col, ctx);
   return SQLITE_OK;
 }
 
@@ -926,8 +899,8 @@ static int entRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
 }
 
 #define DEF_MODULE(var, connect) \
-  static sqlite3_module var = { 0, connect, connect, entBestIndex, entDisconnect, \
-    entDisconnect, entOpen, entClose, entFilter, entNext, entEof, entColumn, entRowid, \
+  static sqlite3_module var = { 0, connect, connect, entBestIndex, mt_src_disconnect, \
+    mt_src_disconnect, entOpen, entClose, entFilter, entNext, entEof, entColumn, entRowid, \
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 DEF_MODULE(connModule, connConnect)
 DEF_MODULE(msgModule, msgConnect)

@@ -39,12 +39,7 @@ enum {
   " arg7 HIDDEN, arg8 HIDDEN, arg9 HIDDEN, arg10 HIDDEN, arg11 HIDDEN, arg12 HIDDEN," \
   " arg13 HIDDEN, arg14 HIDDEN, arg15 HIDDEN, arg16 HIDDEN)"
 
-typedef struct lines_vtab {
-  sqlite3_vtab base;        /* first: SQLite sees a sqlite3_vtab */
-  mt_ctx *ctx;
-  mt_args args;             /* CREATE VIRTUAL TABLE arguments, if any */
-  int bound;                /* created with sources: call arguments not allowed */
-} lines_vtab;
+typedef mt_src_vtab lines_vtab;
 
 typedef struct lines_cursor {
   sqlite3_vtab_cursor base; /* first: SQLite sees a sqlite3_vtab_cursor */
@@ -64,29 +59,7 @@ typedef struct lines_cursor {
 ** the eponymous form (no arguments) takes them per call. */
 static int linesConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                         sqlite3_vtab **ppVtab, char **pzErr){
-  lines_vtab *vt;
-  int rc = sqlite3_declare_vtab(db, LINES_SCHEMA);
-  if( rc ) return rc;
-  /* SQLITE_VTAB_DIRECTONLY: this table reads files named by its arguments.
-  ** A schema someone else wrote (a view or trigger in a database file you
-  ** were sent) must not be able to read your file system through it, so it
-  ** may only be used from top-level SQL. */
-  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-  vt = sqlite3_malloc(sizeof(*vt));
-  if( !vt ) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  vt->ctx = (mt_ctx*)pAux;
-  rc = mt_args_bind(&vt->args, argc, argv, &vt->bound, pzErr);
-  if( rc ){ sqlite3_free(vt); return rc; }
-  *ppVtab = &vt->base;
-  return SQLITE_OK;
-}
-
-static int linesDisconnect(sqlite3_vtab *pVtab){
-  lines_vtab *vt = (lines_vtab*)pVtab;
-  mt_args_free(&vt->args);
-  sqlite3_free(vt);
-  return SQLITE_OK;
+  return mt_src_connect(db, pAux, LINES_SCHEMA, 0, argc, argv, ppVtab, pzErr);
 }
 
 /* Plan: arguments first (argv order = arg number), then a LIKE/GLOB on text.
@@ -336,8 +309,8 @@ static sqlite3_module linesModule = {
   linesConnect,      /* xCreate: same as xConnect, so the table is also eponymous */
   linesConnect,
   linesBestIndex,
-  linesDisconnect,
-  linesDisconnect,
+  mt_src_disconnect,
+  mt_src_disconnect,
   linesOpen,
   linesClose,
   linesFilter,

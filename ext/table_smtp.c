@@ -45,12 +45,7 @@ enum {
   " arg7 HIDDEN, arg8 HIDDEN, arg9 HIDDEN, arg10 HIDDEN, arg11 HIDDEN, arg12 HIDDEN," \
   " arg13 HIDDEN, arg14 HIDDEN, arg15 HIDDEN, arg16 HIDDEN)"
 
-typedef struct smtp_vtab {
-  sqlite3_vtab base;        /* first: SQLite sees a sqlite3_vtab */
-  mt_ctx *ctx;
-  mt_args args;             /* CREATE VIRTUAL TABLE arguments, if any */
-  int bound;                /* created with sources: call arguments not allowed */
-} smtp_vtab;
+typedef mt_src_vtab smtp_vtab;
 
 typedef struct smtp_cursor {
   sqlite3_vtab_cursor base; /* first: SQLite sees a sqlite3_vtab_cursor */
@@ -73,29 +68,7 @@ typedef struct smtp_cursor {
 ** the eponymous form (no arguments) takes them per call. */
 static int smtpConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                        sqlite3_vtab **ppVtab, char **pzErr){
-  smtp_vtab *vt;
-  int rc = sqlite3_declare_vtab(db, SMTP_SCHEMA);
-  if( rc ) return rc;
-  /* SQLITE_VTAB_DIRECTONLY: this table reads files named by its arguments.
-  ** A view or trigger stored in a database file that someone else wrote
-  ** (and sent you) must not be able to read your files through it: only
-  ** top-level SQL, or a TEMP view you made yourself, may use it. */
-  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-  vt = sqlite3_malloc(sizeof(*vt));
-  if( !vt ) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  vt->ctx = (mt_ctx*)pAux;
-  rc = mt_args_bind(&vt->args, argc, argv, &vt->bound, pzErr);
-  if( rc ){ sqlite3_free(vt); return rc; }
-  *ppVtab = &vt->base;
-  return SQLITE_OK;
-}
-
-static int smtpDisconnect(sqlite3_vtab *pVtab){
-  smtp_vtab *vt = (smtp_vtab*)pVtab;
-  mt_args_free(&vt->args);
-  sqlite3_free(vt);
-  return SQLITE_OK;
+  return mt_src_connect(db, pAux, SMTP_SCHEMA, 0, argc, argv, ppVtab, pzErr);
 }
 
 /* Plan: the arguments (argv order = argument order), then icid = ?.
@@ -303,8 +276,8 @@ static sqlite3_module smtpModule = {
   smtpConnect,       /* xCreate: same as xConnect, so the table is also eponymous */
   smtpConnect,
   smtpBestIndex,
-  smtpDisconnect,
-  smtpDisconnect,
+  mt_src_disconnect,
+  mt_src_disconnect,
   smtpOpen,
   smtpClose,
   smtpFilter,

@@ -152,6 +152,34 @@ int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
   return rc;
 }
 
+int mt_src_connect(sqlite3 *db, void *pAux, const char *schema, const void *def,
+                   int argc, const char *const *argv, sqlite3_vtab **ppVtab, char **pzErr){
+  mt_src_vtab *vt;
+  int rc = sqlite3_declare_vtab(db, schema);
+  if( rc ) return rc;
+  /* SQLITE_VTAB_DIRECTONLY: these tables read the files named by their
+  ** arguments.  A schema someone else wrote (a view or trigger in a
+  ** database file you were sent) must not be able to read your file system
+  ** through them: only top-level SQL, or a TEMP view you made, may use them. */
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  vt = sqlite3_malloc(sizeof(*vt));
+  if( !vt ) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->ctx = pAux;
+  vt->def = def;
+  rc = mt_args_bind(&vt->args, argc, argv, &vt->bound, pzErr);
+  if( rc ){ sqlite3_free(vt); return rc; }
+  *ppVtab = &vt->base;
+  return SQLITE_OK;
+}
+
+int mt_src_disconnect(sqlite3_vtab *pVtab){
+  mt_src_vtab *vt = (mt_src_vtab*)pVtab;
+  mt_args_free(&vt->args);
+  sqlite3_free(vt);
+  return SQLITE_OK;
+}
+
 int mt_vtab_connect(sqlite3 *db, void *pAux, const char *schema, int directonly, sqlite3_vtab **ppVtab){
   mt_vtab *vt;
   int rc = sqlite3_declare_vtab(db, schema);

@@ -68,6 +68,23 @@ int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
                        mt_args *bound, int isBound, mt_args *call,
                        int nArg, sqlite3_value **argv, const mt_args **ppOut);
 
+/* A virtual table over log sources (lines, smtp, the entity tables): the
+** context, its CREATE arguments if it was created with some, and a
+** table-specific description (the entity tables' column definitions). */
+typedef struct mt_src_vtab {
+  sqlite3_vtab base;      /* first: SQLite sees a sqlite3_vtab */
+  mt_ctx *ctx;
+  mt_args args;           /* CREATE VIRTUAL TABLE arguments, if any */
+  int bound;              /* created with sources: call arguments not allowed */
+  const void *def;
+} mt_src_vtab;
+
+/* xCreate/xConnect of a source table: declare `schema`, mark it
+** SQLITE_VTAB_DIRECTONLY, bind the CREATE arguments (mt_args_bind). */
+int mt_src_connect(sqlite3 *db, void *pAux, const char *schema, const void *def,
+                   int argc, const char *const *argv, sqlite3_vtab **ppVtab, char **pzErr);
+int mt_src_disconnect(sqlite3_vtab *pVtab);
+
 /* A virtual table that needs only the context (history, diagnose,
 ** coverage, errors, parse). */
 typedef struct mt_vtab {
