@@ -42,14 +42,7 @@ enum {
 typedef mt_src_vtab lines_vtab;
 
 typedef struct lines_cursor {
-  sqlite3_vtab_cursor base; /* first: SQLite sees a sqlite3_vtab_cursor */
-  mt_args callargs;         /* arguments of a table-valued call */
-  const mt_args *args;      /* the ones in force */
-  mt_scan scan;
-  int scanning;
-  int published;            /* stats and problems handed to the context */
-  int eof;
-  sqlite3_int64 rowid;
+  mt_scan_cursor sc;        /* first: the scan, its arguments, rowid, eof */
   char needle[256];
   int ev_ok;                /* ev holds the current line's event */
   mt_event ev;
@@ -141,68 +134,33 @@ static int linesOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   (void)pVtab;
   if( !c ) return SQLITE_NOMEM;
   memset(c, 0, sizeof(*c));
-  *ppCursor = &c->base;
+  *ppCursor = &c->sc.base;
   return SQLITE_OK;
-}
-
-/* Publish what the scan read (mailtrace_stats) and the problems it
-** recorded (mailtrace_errors), once per scan. */
-static void lines_publish(lines_cursor *c){
-  lines_vtab *vt = (lines_vtab*)c->base.pVtab;
-  if( c->scanning && !c->published ){
-    mt_ctx_finish_scan(vt->ctx, &c->scan);
-    c->published = 1;
-  }
-}
-
-static void lines_reset(lines_cursor *c){
-  if( c->scanning ){
-    lines_publish(c);
-    mt_scan_end(&c->scan);
-    c->scanning = 0;
-  }
-  mt_args_free(&c->callargs);
 }
 
 static int linesClose(sqlite3_vtab_cursor *cur){
   lines_cursor *c = (lines_cursor*)cur;
-  lines_reset(c);
+  mt_scan_cursor_end(&c->sc);
   sqlite3_free(c);
   return SQLITE_OK;
 }
 
 static int lines_step(lines_cursor *c){
-  lines_vtab *vt = (lines_vtab*)c->base.pVtab;
-  int rc;
-  rc = mt_scan_next(&c->scan);
+  int rc = mt_scan_next(&c->sc.scan);
   c->ev_ok = 0;
-  if( rc==1 ){ c->rowid++; return SQLITE_OK; }
-  c->eof = 1;
-  if( rc<0 ){
-    if( c->scan.interrupted ) return SQLITE_INTERRUPT;
-    mt_vtab_error(&vt->base, "%s", c->scan.err ? c->scan.err : "read error");
-    return SQLITE_ERROR;
-  }
-  return SQLITE_OK;
+  if( rc==1 ){ c->sc.rowid++; return SQLITE_OK; }
+  return mt_scan_cursor_stop(&c->sc, rc);
 }
 
 static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                        int argc, sqlite3_value **argv){
   lines_cursor *c = (lines_cursor*)cur;
-  lines_vtab *vt = (lines_vtab*)cur->pVtab;
   int rc;
 
-  lines_reset(c);
-  c->eof = 0;
-  c->rowid = 0;
-  rc = mt_args_for_filter(cur->pVtab, "mailtrace_lines", "/var/log/esa/", &vt->args, vt->bound,
-                          &c->callargs, idxNum<argc ? idxNum : argc, argv, &c->args);
+  mt_scan_cursor_end(&c->sc);
+  rc = mt_scan_cursor_begin(&c->sc, "mailtrace_lines", "/var/log/esa/",
+                            idxNum<argc ? idxNum : argc, argv);
   if( rc ) return rc;
-  mt_scan_init(&c->scan, &c->args->files, &c->args->opts);
-  c->scan.should_stop = mt_interrupted;
-  c->scan.stop_arg = vt->ctx->db;
-  c->scanning = 1;
-  c->published = 0;
   /* Terms after the arguments, in idxStr order. */
   if( idxStr ){
     const char *t = idxStr;
@@ -215,7 +173,7 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       if( tl==9 && (memcmp(t, "like:text", 9)==0 || memcmp(t, "glob:text", 9)==0) && v ){
         const char *pat = (const char*)sqlite3_value_text(v);
         size_t n = pat ? mt_pattern_literal(pat, t[0]=='g', c->needle, sizeof(c->needle)) : 0;
-        if( n ) mt_scan_set_needle(&c->scan, c->needle, n);
+        if( n ) mt_scan_set_needle(&c->sc.scan, c->needle, n);
       }else if( (memcmp(t, "ts", 2)==0 || memcmp(t, "utc", 3)==0) && v ){
         int isUtc = t[0]=='u';
         const char *op = t + (isUtc ? 3 : 2);
@@ -230,7 +188,7 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       t += tl;
       while( *t==' ' ) t++;
     }
-    if( useUtc>=0 ) mt_scan_set_range(&c->scan, lo, hi, useUtc);
+    if( useUtc>=0 ) mt_scan_set_range(&c->sc.scan, lo, hi, useUtc);
   }
   return lines_step(c);
 }
@@ -241,14 +199,14 @@ static int linesNext(sqlite3_vtab_cursor *cur){
 
 static int linesEof(sqlite3_vtab_cursor *cur){
   lines_cursor *c = (lines_cursor*)cur;
-  if( c->eof ) lines_publish(c);
-  return c->eof;
+  if( c->sc.eof ) mt_scan_cursor_publish(&c->sc);
+  return c->sc.eof;
 }
 
 static const mt_event *cursor_event(lines_cursor *c){
   if( !c->ev_ok ){
-    if( c->scan.ln.form!=MT_FORM_NONE ){
-      mt_event_parse(c->scan.ln.body, c->scan.ln.body_len, &c->ev);
+    if( c->sc.scan.ln.form!=MT_FORM_NONE ){
+      mt_event_parse(c->sc.scan.ln.body, c->sc.scan.ln.body_len, &c->ev);
     }else{
       memset(&c->ev, 0, sizeof(c->ev));
       c->ev.icid = c->ev.mid = c->ev.dcid = c->ev.rid = c->ev.mid2 = -1;
@@ -264,7 +222,7 @@ static void result_id(sqlite3_context *ctx, int64_t v){
 
 static int linesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   lines_cursor *c = (lines_cursor*)cur;
-  mt_scan *s = &c->scan;
+  mt_scan *s = &c->sc.scan;
   char iso[20];
   switch( i ){
     case LC_HOST: sqlite3_result_text(ctx, s->host, s->host_len, SQLITE_TRANSIENT); break;
@@ -300,7 +258,7 @@ static int linesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
 }
 
 static int linesRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
-  *pRowid = ((lines_cursor*)cur)->rowid;
+  *pRowid = ((lines_cursor*)cur)->sc.rowid;
   return SQLITE_OK;
 }
 

@@ -48,14 +48,7 @@ enum {
 typedef mt_src_vtab smtp_vtab;
 
 typedef struct smtp_cursor {
-  sqlite3_vtab_cursor base; /* first: SQLite sees a sqlite3_vtab_cursor */
-  mt_args callargs;         /* arguments of a table-valued call */
-  const mt_args *args;      /* the ones in force */
-  mt_scan scan;
-  int scanning;
-  int published;            /* stats and problems handed to the context */
-  int eof;
-  sqlite3_int64 rowid;
+  mt_scan_cursor sc;        /* first: the scan, its arguments, rowid, eof */
   mt_smtp_seq seqs;         /* per (host, icid) counters */
   int has_icid;             /* icid = ? pushed down */
   sqlite3_int64 want_icid;
@@ -128,27 +121,12 @@ static int smtpOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   if( !c ) return SQLITE_NOMEM;
   memset(c, 0, sizeof(*c));
   mt_smtp_seq_init(&c->seqs);
-  *ppCursor = &c->base;
+  *ppCursor = &c->sc.base;
   return SQLITE_OK;
 }
 
-/* Publish what the scan read (mailtrace_stats) and the problems it
-** recorded (mailtrace_errors), once per scan. */
-static void smtp_publish(smtp_cursor *c){
-  smtp_vtab *vt = (smtp_vtab*)c->base.pVtab;
-  if( c->scanning && !c->published ){
-    mt_ctx_finish_scan(vt->ctx, &c->scan);
-    c->published = 1;
-  }
-}
-
 static void smtp_reset(smtp_cursor *c){
-  if( c->scanning ){
-    smtp_publish(c);
-    mt_scan_end(&c->scan);
-    c->scanning = 0;
-  }
-  mt_args_free(&c->callargs);
+  mt_scan_cursor_end(&c->sc);
   mt_smtp_seq_free(&c->seqs);
   c->has_icid = 0;
 }
@@ -162,44 +140,29 @@ static int smtpClose(sqlite3_vtab_cursor *cur){
 
 /* Advance to the next injection line. */
 static int smtp_step(smtp_cursor *c){
-  smtp_vtab *vt = (smtp_vtab*)c->base.pVtab;
-  mt_scan *s = &c->scan;
+  mt_scan *s = &c->sc.scan;
   int rc;
   while( (rc = mt_scan_next(s))==1 ){
     if( s->ln.form==MT_FORM_NONE ) continue;          /* no prefix: not an injection line */
     if( !mt_smtp_parse(s->ln.body, s->ln.body_len, &c->sl) ) continue;
     if( c->has_icid && c->sl.icid!=c->want_icid ) continue;
     c->seq = mt_smtp_seq_next(&c->seqs, s->host, (size_t)s->host_len, c->sl.icid);
-    if( c->seq<0 ){ c->eof = 1; return SQLITE_NOMEM; }
-    c->rowid++;
+    if( c->seq<0 ){ c->sc.eof = 1; return SQLITE_NOMEM; }
+    c->sc.rowid++;
     return SQLITE_OK;
   }
-  c->eof = 1;
-  if( rc<0 ){
-    if( s->interrupted ) return SQLITE_INTERRUPT;
-    mt_vtab_error(&vt->base, "%s", s->err ? s->err : "read error");
-    return SQLITE_ERROR;
-  }
-  return SQLITE_OK;
+  return mt_scan_cursor_stop(&c->sc, rc);
 }
 
 static int smtpFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                       int argc, sqlite3_value **argv){
   smtp_cursor *c = (smtp_cursor*)cur;
-  smtp_vtab *vt = (smtp_vtab*)cur->pVtab;
   int rc;
 
   smtp_reset(c);
-  c->eof = 0;
-  c->rowid = 0;
-  rc = mt_args_for_filter(cur->pVtab, "mailtrace_smtp", "/var/log/esa/injection/", &vt->args, vt->bound,
-                          &c->callargs, idxNum<argc ? idxNum : argc, argv, &c->args);
+  rc = mt_scan_cursor_begin(&c->sc, "mailtrace_smtp", "/var/log/esa/injection/",
+                            idxNum<argc ? idxNum : argc, argv);
   if( rc ) return rc;
-  mt_scan_init(&c->scan, &c->args->files, &c->args->opts);
-  c->scan.should_stop = mt_interrupted;
-  c->scan.stop_arg = vt->ctx->db;
-  c->scanning = 1;
-  c->published = 0;
   /* Terms after the arguments (idxStr order). */
   if( idxStr && strstr(idxStr, "icid=?") && argc > idxNum ){
     sqlite3_value *v = argv[idxNum];
@@ -211,7 +174,7 @@ static int smtpFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       c->want_icid = sqlite3_value_int64(v);
       n = snprintf(c->needle, sizeof(c->needle), "%lld ", (long long)c->want_icid);
       if( c->want_icid>=0 && n>0 && (size_t)n < sizeof(c->needle) ){
-        mt_scan_set_needle(&c->scan, c->needle, (size_t)n);
+        mt_scan_set_needle(&c->sc.scan, c->needle, (size_t)n);
       }
     }
   }
@@ -224,8 +187,8 @@ static int smtpNext(sqlite3_vtab_cursor *cur){
 
 static int smtpEof(sqlite3_vtab_cursor *cur){
   smtp_cursor *c = (smtp_cursor*)cur;
-  if( c->eof ) smtp_publish(c);
-  return c->eof;
+  if( c->sc.eof ) mt_scan_cursor_publish(&c->sc);
+  return c->sc.eof;
 }
 
 /* data: the repr decoded; TEXT when it is UTF-8 without NUL, else a BLOB. */
@@ -243,7 +206,7 @@ static void result_data(sqlite3_context *ctx, const mt_smtp_line *sl){
 
 static int smtpColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   smtp_cursor *c = (smtp_cursor*)cur;
-  mt_scan *s = &c->scan;
+  mt_scan *s = &c->sc.scan;
   char iso[20];
   switch( i ){
     case SC_HOST: sqlite3_result_text(ctx, s->host, s->host_len, SQLITE_TRANSIENT); break;
@@ -267,7 +230,7 @@ static int smtpColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
 }
 
 static int smtpRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
-  *pRowid = ((smtp_cursor*)cur)->rowid;
+  *pRowid = ((smtp_cursor*)cur)->sc.rowid;
   return SQLITE_OK;
 }
 

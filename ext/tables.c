@@ -180,6 +180,50 @@ int mt_src_disconnect(sqlite3_vtab *pVtab){
   return SQLITE_OK;
 }
 
+int mt_scan_cursor_begin(mt_scan_cursor *c, const char *name, const char *example,
+                         int nArg, sqlite3_value **argv){
+  mt_src_vtab *vt = (mt_src_vtab*)c->base.pVtab;
+  int rc;
+  c->eof = 0;
+  c->rowid = 0;
+  rc = mt_args_for_filter(&vt->base, name, example, &vt->args, vt->bound,
+                          &c->callargs, nArg, argv, &c->args);
+  if( rc ) return rc;
+  mt_scan_init(&c->scan, &c->args->files, &c->args->opts);
+  c->scan.should_stop = mt_interrupted;
+  c->scan.stop_arg = vt->ctx->db;
+  c->scanning = 1;
+  c->published = 0;
+  return SQLITE_OK;
+}
+
+void mt_scan_cursor_publish(mt_scan_cursor *c){
+  mt_src_vtab *vt = (mt_src_vtab*)c->base.pVtab;
+  if( c->scanning && !c->published ){
+    mt_ctx_finish_scan(vt->ctx, &c->scan);
+    c->published = 1;
+  }
+}
+
+void mt_scan_cursor_end(mt_scan_cursor *c){
+  if( c->scanning ){
+    mt_scan_cursor_publish(c);
+    mt_scan_end(&c->scan);
+    c->scanning = 0;
+  }
+  mt_args_free(&c->callargs);
+}
+
+int mt_scan_cursor_stop(mt_scan_cursor *c, int rc){
+  c->eof = 1;
+  if( rc<0 ){
+    if( c->scan.interrupted ) return SQLITE_INTERRUPT;
+    mt_vtab_error(c->base.pVtab, "%s", c->scan.err ? c->scan.err : "read error");
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
 int mt_vtab_connect(sqlite3 *db, void *pAux, const char *schema, int directonly, sqlite3_vtab **ppVtab){
   mt_vtab *vt;
   int rc = sqlite3_declare_vtab(db, schema);

@@ -85,6 +85,34 @@ int mt_src_connect(sqlite3 *db, void *pAux, const char *schema, const void *def,
                    int argc, const char *const *argv, sqlite3_vtab **ppVtab, char **pzErr);
 int mt_src_disconnect(sqlite3_vtab *pVtab);
 
+/* The cursor of a table that scans log lines (lines, smtp): the arguments
+** in force, the scan, and whether its stats were published yet.  A table's
+** own cursor embeds it as its first member. */
+typedef struct mt_scan_cursor {
+  sqlite3_vtab_cursor base; /* first: SQLite sees a sqlite3_vtab_cursor */
+  mt_args callargs;         /* arguments of a table-valued call */
+  const mt_args *args;      /* the ones in force */
+  mt_scan scan;
+  int scanning;
+  int published;            /* stats and problems handed to the context */
+  int eof;
+  sqlite3_int64 rowid;
+} mt_scan_cursor;
+
+/* xFilter's start: take the arguments in force (mt_args_for_filter, the
+** first nArg values of argv) and open the scan, which stops on
+** sqlite3_interrupt().  The caller ended any previous scan first. */
+int mt_scan_cursor_begin(mt_scan_cursor *c, const char *name, const char *example,
+                         int nArg, sqlite3_value **argv);
+/* Hand the scan's stats (mailtrace_stats) and problems (mailtrace_errors)
+** to the context, once per scan; called at EOF and when the scan ends. */
+void mt_scan_cursor_publish(mt_scan_cursor *c);
+/* End the scan (publishing it) and free the call arguments. */
+void mt_scan_cursor_end(mt_scan_cursor *c);
+/* mt_scan_next() returned rc <= 0: mark EOF and return the SQLite code
+** (SQLITE_INTERRUPT, or SQLITE_ERROR with the read error as the message). */
+int mt_scan_cursor_stop(mt_scan_cursor *c, int rc);
+
 /* A virtual table that needs only the context (history, diagnose,
 ** coverage, errors, parse). */
 typedef struct mt_vtab {
