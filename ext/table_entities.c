@@ -630,39 +630,24 @@ static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
 static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   ent_vtab *vt = (ent_vtab*)pVtab;
   const ent_def *def = (const ent_def*)vt->def;
-  int argAt[MT_MAX_ARGS], keyAt[K_COUNT];
-  int i, n = 0, nArg = 0, lookup = -1;
+  int keyAt[K_COUNT];
+  int i, n, nArg, lookup = -1;
   sqlite3_str *plan;
+  int rc = mt_plan_args(pVtab, p, def->ncol, &nArg);
 
-  for(i=0; i<MT_MAX_ARGS; i++) argAt[i] = -1;
+  if( rc ) return rc;
+  n = nArg;
   for(i=0; i<K_COUNT; i++) keyAt[i] = -1;
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
     int r;
-    if( c->iColumn >= def->ncol ){
-      if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-      if( !c->usable ) return SQLITE_CONSTRAINT;
-      argAt[c->iColumn - def->ncol] = i;
-      continue;
-    }
-    if( !c->usable || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+    if( c->iColumn >= def->ncol || !c->usable || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
     for(r=0; r<K_COUNT; r++){
       if( def->key[r]==c->iColumn && def->key[r]>=0 && keyAt[r]<0 ) keyAt[r] = i;
     }
   }
   plan = sqlite3_str_new(0);
-  for(i=0; i<MT_MAX_ARGS; i++){
-    if( argAt[i]<0 ) continue;
-    p->aConstraintUsage[argAt[i]].argvIndex = ++n;
-    p->aConstraintUsage[argAt[i]].omit = 1;
-    sqlite3_str_appendf(plan, "%sarg", nArg ? " " : "");
-    nArg++;
-  }
-  if( nArg>0 && vt->bound ){
-    sqlite3_free(sqlite3_str_finish(plan));
-    mt_vtab_error(pVtab, "this table was created with its sources; it takes no arguments");
-    return SQLITE_ERROR;
-  }
+  for(i=0; i<nArg; i++) sqlite3_str_appendf(plan, "%sarg", i ? " " : "");
   /* The lookup key: the unique one if constrained, else any id role. */
   if( def->unique_key>=0 && keyAt[def->unique_key]>=0 ) lookup = def->unique_key;
   for(i=K_ICID; i<K_COUNT && lookup<0; i++) if( keyAt[i]>=0 ) lookup = i;

@@ -59,12 +59,15 @@ static int linesConnect(sqlite3 *db, void *pAux, int argc, const char *const *ar
 ** idxNum = number of arguments; idxStr lists the terms (tables.h). */
 static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   lines_vtab *vt = (lines_vtab*)pVtab;
-  int argAt[MT_MAX_ARGS];
-  int nArg = 0, i, iLike = -1, isGlob = 0, n = 0, timeAt[4], nTime = 0;
+  int nArg, i, iLike = -1, isGlob = 0, n, timeAt[4], nTime = 0;
   char plan[256];
   size_t pl = 0;
+  int rc = mt_plan_args(pVtab, p, LC_ARG1, &nArg);
 
-  for(i=0; i<MT_MAX_ARGS; i++) argAt[i] = -1;
+  if( rc ) return rc;
+  n = nArg;
+  plan[0] = 0;
+  for(i=0; i<nArg; i++) pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%sarg", pl ? " " : "");
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
     if( (c->iColumn==LC_TS || c->iColumn==LC_UTC) && c->usable && nTime<4
@@ -72,29 +75,11 @@ static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
       || c->op==SQLITE_INDEX_CONSTRAINT_GE || c->op==SQLITE_INDEX_CONSTRAINT_LT
       || c->op==SQLITE_INDEX_CONSTRAINT_LE) ){
       timeAt[nTime++] = i;
-      continue;
-    }
-    if( c->iColumn >= LC_ARG1 ){
-      if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-      if( !c->usable ) return SQLITE_CONSTRAINT;
-      argAt[c->iColumn - LC_ARG1] = i;
     }else if( c->iColumn==LC_TEXT && c->usable && iLike<0
            && (c->op==SQLITE_INDEX_CONSTRAINT_LIKE || c->op==SQLITE_INDEX_CONSTRAINT_GLOB) ){
       iLike = i;
       isGlob = c->op==SQLITE_INDEX_CONSTRAINT_GLOB;
     }
-  }
-  plan[0] = 0;
-  for(i=0; i<MT_MAX_ARGS; i++){
-    if( argAt[i]<0 ) continue;
-    p->aConstraintUsage[argAt[i]].argvIndex = ++n;
-    p->aConstraintUsage[argAt[i]].omit = 1;
-    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%sarg", pl ? " " : "");
-    nArg++;
-  }
-  if( nArg>0 && vt->bound ){
-    mt_vtab_error(pVtab, "this table was created with its sources; it takes no arguments");
-    return SQLITE_ERROR;
   }
   if( iLike>=0 ){
     p->aConstraintUsage[iLike].argvIndex = ++n;

@@ -68,33 +68,20 @@ static int smtpConnect(sqlite3 *db, void *pAux, int argc, const char *const *arg
 ** idxNum = number of arguments; idxStr lists the terms. */
 static int smtpBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   smtp_vtab *vt = (smtp_vtab*)pVtab;
-  int argAt[MT_MAX_ARGS];
-  int nArg = 0, i, iIcid = -1, n = 0;
+  int nArg, i, iIcid = -1, n;
   char plan[256];
   size_t pl = 0;
+  int rc = mt_plan_args(pVtab, p, SC_ARG1, &nArg);
 
-  for(i=0; i<MT_MAX_ARGS; i++) argAt[i] = -1;
+  if( rc ) return rc;
+  n = nArg;
+  plan[0] = 0;
+  for(i=0; i<nArg; i++) pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%sarg", pl ? " " : "");
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
-    if( c->iColumn >= SC_ARG1 ){
-      if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-      if( !c->usable ) return SQLITE_CONSTRAINT;
-      argAt[c->iColumn - SC_ARG1] = i;
-    }else if( c->iColumn==SC_ICID && c->usable && iIcid<0 && c->op==SQLITE_INDEX_CONSTRAINT_EQ ){
+    if( c->iColumn==SC_ICID && c->usable && iIcid<0 && c->op==SQLITE_INDEX_CONSTRAINT_EQ ){
       iIcid = i;
     }
-  }
-  plan[0] = 0;
-  for(i=0; i<MT_MAX_ARGS; i++){
-    if( argAt[i]<0 ) continue;
-    p->aConstraintUsage[argAt[i]].argvIndex = ++n;
-    p->aConstraintUsage[argAt[i]].omit = 1;
-    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%sarg", pl ? " " : "");
-    nArg++;
-  }
-  if( nArg>0 && vt->bound ){
-    mt_vtab_error(pVtab, "this table was created with its sources; it takes no arguments");
-    return SQLITE_ERROR;
   }
   if( iIcid>=0 ){
     p->aConstraintUsage[iIcid].argvIndex = ++n;

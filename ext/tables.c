@@ -180,6 +180,30 @@ int mt_src_disconnect(sqlite3_vtab *pVtab){
   return SQLITE_OK;
 }
 
+int mt_plan_args(sqlite3_vtab *pVtab, sqlite3_index_info *p, int firstArg, int *pnArg){
+  int argAt[MT_MAX_ARGS];
+  int i, n = 0;
+  *pnArg = 0;
+  for(i=0; i<MT_MAX_ARGS; i++) argAt[i] = -1;
+  for(i=0; i<p->nConstraint; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    if( c->iColumn < firstArg || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+    if( !c->usable ) return SQLITE_CONSTRAINT;
+    argAt[c->iColumn - firstArg] = i;
+  }
+  for(i=0; i<MT_MAX_ARGS; i++){
+    if( argAt[i]<0 ) continue;
+    p->aConstraintUsage[argAt[i]].argvIndex = ++n;
+    p->aConstraintUsage[argAt[i]].omit = 1;
+  }
+  if( n>0 && ((mt_src_vtab*)pVtab)->bound ){
+    mt_vtab_error(pVtab, "this table was created with its sources; it takes no arguments");
+    return SQLITE_ERROR;
+  }
+  *pnArg = n;
+  return SQLITE_OK;
+}
+
 int mt_scan_cursor_begin(mt_scan_cursor *c, const char *name, const char *example,
                          int nArg, sqlite3_value **argv){
   mt_src_vtab *vt = (mt_src_vtab*)c->base.pVtab;

@@ -85,6 +85,13 @@ int mt_src_connect(sqlite3 *db, void *pAux, const char *schema, const void *def,
                    int argc, const char *const *argv, sqlite3_vtab **ppVtab, char **pzErr);
 int mt_src_disconnect(sqlite3_vtab *pVtab);
 
+/* xBestIndex of a source table, its arguments: every "argN = ?" (hidden
+** columns from firstArg on) is passed to xFilter and omitted, argv in
+** argument order, before any other term.  *pnArg = how many.  Returns
+** SQLITE_CONSTRAINT when one is not usable yet (SQLite tries another plan)
+** and SQLITE_ERROR when the table was created with its sources. */
+int mt_plan_args(sqlite3_vtab *pVtab, sqlite3_index_info *p, int firstArg, int *pnArg);
+
 /* The cursor of a table that scans log lines (lines, smtp): the arguments
 ** in force, the scan, and whether its stats were published yet.  A table's
 ** own cursor embeds it as its first member. */
