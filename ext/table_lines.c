@@ -182,12 +182,6 @@ static int linesNext(sqlite3_vtab_cursor *cur){
   return lines_step((lines_cursor*)cur);
 }
 
-static int linesEof(sqlite3_vtab_cursor *cur){
-  lines_cursor *c = (lines_cursor*)cur;
-  if( c->sc.eof ) mt_scan_cursor_publish(&c->sc);
-  return c->sc.eof;
-}
-
 static const mt_event *cursor_event(lines_cursor *c){
   if( !c->ev_ok ){
     if( c->sc.scan.ln.form!=MT_FORM_NONE ){
@@ -242,11 +236,6 @@ static int linesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   return SQLITE_OK;
 }
 
-static int linesRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
-  *pRowid = ((lines_cursor*)cur)->sc.rowid;
-  return SQLITE_OK;
-}
-
 static sqlite3_module linesModule = {
   0,                 /* iVersion */
   linesConnect,      /* xCreate: same as xConnect, so the table is also eponymous */
@@ -258,9 +247,9 @@ static sqlite3_module linesModule = {
   linesClose,
   linesFilter,
   linesNext,
-  linesEof,
+  mt_scan_cursor_eof,
   linesColumn,
-  linesRowid,
+  mt_scan_cursor_rowid,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 

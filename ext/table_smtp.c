@@ -172,12 +172,6 @@ static int smtpNext(sqlite3_vtab_cursor *cur){
   return smtp_step((smtp_cursor*)cur);
 }
 
-static int smtpEof(sqlite3_vtab_cursor *cur){
-  smtp_cursor *c = (smtp_cursor*)cur;
-  if( c->sc.eof ) mt_scan_cursor_publish(&c->sc);
-  return c->sc.eof;
-}
-
 /* data: the repr decoded; TEXT when it is UTF-8 without NUL, else a BLOB. */
 static void result_data(sqlite3_context *ctx, const mt_smtp_line *sl){
   char *buf = sqlite3_malloc64(sl->repr_len + 1);
@@ -216,11 +210,6 @@ static int smtpColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   return SQLITE_OK;
 }
 
-static int smtpRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
-  *pRowid = ((smtp_cursor*)cur)->sc.rowid;
-  return SQLITE_OK;
-}
-
 static sqlite3_module smtpModule = {
   0,                 /* iVersion */
   smtpConnect,       /* xCreate: same as xConnect, so the table is also eponymous */
@@ -232,9 +221,9 @@ static sqlite3_module smtpModule = {
   smtpClose,
   smtpFilter,
   smtpNext,
-  smtpEof,
+  mt_scan_cursor_eof,
   smtpColumn,
-  smtpRowid,
+  mt_scan_cursor_rowid,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 

@@ -248,6 +248,17 @@ int mt_scan_cursor_stop(mt_scan_cursor *c, int rc){
   return SQLITE_OK;
 }
 
+int mt_scan_cursor_eof(sqlite3_vtab_cursor *cur){
+  mt_scan_cursor *c = (mt_scan_cursor*)cur;
+  if( c->eof ) mt_scan_cursor_publish(c);
+  return c->eof;
+}
+
+int mt_scan_cursor_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
+  *pRowid = ((mt_scan_cursor*)cur)->rowid;
+  return SQLITE_OK;
+}
+
 int mt_vtab_connect(sqlite3 *db, void *pAux, const char *schema, int directonly, sqlite3_vtab **ppVtab){
   mt_vtab *vt;
   int rc = sqlite3_declare_vtab(db, schema);

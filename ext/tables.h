@@ -119,6 +119,10 @@ void mt_scan_cursor_end(mt_scan_cursor *c);
 /* mt_scan_next() returned rc <= 0: mark EOF and return the SQLite code
 ** (SQLITE_INTERRUPT, or SQLITE_ERROR with the read error as the message). */
 int mt_scan_cursor_stop(mt_scan_cursor *c, int rc);
+/* xEof (publishing the scan at its end) and xRowid (line order) of such a
+** cursor, used as they are in the lines and smtp modules. */
+int mt_scan_cursor_eof(sqlite3_vtab_cursor *cur);
+int mt_scan_cursor_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid);
 
 /* A virtual table that needs only the context (history, diagnose,
 ** coverage, errors, parse). */
