@@ -40,6 +40,7 @@ struct mt_reader {
   int64_t skip;          /* decompressed bytes still to drop (start offset) */
   int eof;               /* no more bytes will come */
   int failed;            /* fill failed: hand out what came before, then the error */
+  size_t readahead;      /* plain files: bytes per fill, 0 = fill the buffer */
   char *err;
 };
 
@@ -186,14 +187,18 @@ static int fill_gzip(mt_reader *r){
 }
 
 static int fill_plain(mt_reader *r){
-  while( r->len < r->cap && !r->eof ){
-    ssize_t got = raw_read(r, r->buf + r->len, r->cap - r->len);
+  size_t want = r->cap;
+  if( r->readahead && r->len + r->readahead < want ) want = r->len + r->readahead;
+  while( r->len < want && !r->eof ){
+    ssize_t got = raw_read(r, r->buf + r->len, want - r->len);
     if( got<0 ) return -1;
     if( got==0 ){ r->eof = 1; break; }
     r->len += (size_t)got;
   }
   return 0;
 }
+
+void mt_reader_set_readahead(mt_reader *r, size_t n){ r->readahead = n; }
 
 int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
   if( r->err && (r->failed==2 || r->len==r->cut) ){ r->failed = 2; return -1; }
@@ -234,6 +239,8 @@ int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
       r->cut = (size_t)(nl - r->buf) + 1;
     }else if( r->eof ){
       r->cut = r->len;          /* the final line has no '\n' */
+    }else if( r->len < r->cap ){
+      continue;                 /* a short read (readahead): read on */
     }else{
       /* One line longer than the buffer: grow it. */
       size_t ncap = r->cap * 2;

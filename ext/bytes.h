@@ -44,6 +44,10 @@ int mt_reader_is_gzip(const mt_reader *r);
 /* Bytes read from the disk so far (compressed bytes for gzip). */
 int64_t mt_reader_bytes_read(const mt_reader *r);
 
+/* Read plain files at most n bytes at a time (0: fill the whole buffer):
+** for reading a 64 KiB block of the offset index without reading 1 MiB. */
+void mt_reader_set_readahead(mt_reader *r, size_t n);
+
 void mt_reader_close(mt_reader *r);
 
 #endif

@@ -1187,20 +1187,16 @@ static void scan_ends_into(mt_store *st, mt_scan *s){
   s->end_nl = st->file_end_nl;
 }
 
-mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
-                         mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr,
-                         int (*should_stop)(void*), void *stop_arg){
+mt_store *mt_store_open(const mt_filelist *files, int reserve){
   mt_store *st = mt_store_new();
-  mt_scan s;
-  int rc, i;
+  int i;
   size_t nf = (size_t)(files->n ? files->n : 1);
-  *pzErr = 0;
-  if( !st ){ *pzErr = strdup("out of memory"); return 0; }
+  if( !st ) return 0;
   st->files = calloc(nf, sizeof(char*));
-  if( !st->files ){ mt_store_free(st); *pzErr = strdup("out of memory"); return 0; }
+  if( !st->files ){ mt_store_free(st); return 0; }
   for(i=0; i<files->n; i++){
     st->files[i] = strdup(files->a[i].path);
-    if( !st->files[i] ){ st->nfile = i; mt_store_free(st); *pzErr = strdup("out of memory"); return 0; }
+    if( !st->files[i] ){ st->nfile = i; mt_store_free(st); return 0; }
   }
   st->nfile = files->n;
   st->file_first = malloc(sizeof(int64_t)*nf);
@@ -1211,10 +1207,10 @@ mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
   st->file_tz = calloc(nf, sizeof(int));
   if( !st->file_first || !st->file_last || !st->file_end_off || !st->file_end_line
    || !st->file_end_nl || !st->file_tz ){
-    mt_store_free(st); *pzErr = strdup("out of memory"); return 0;
+    mt_store_free(st); return 0;
   }
   for(i=0; i<files->n; i++){ st->file_first[i] = INT64_MAX; st->file_last[i] = INT64_MIN; }
-  {
+  if( reserve ){
     int64_t bytes = 0;
     for(i=0; i<files->n; i++){
       const char *pth = files->a[i].path;
@@ -1223,6 +1219,17 @@ mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
     }
     store_reserve(st, bytes);
   }
+  return st;
+}
+
+mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
+                         mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr,
+                         int (*should_stop)(void*), void *stop_arg){
+  mt_store *st = mt_store_open(files, 1);
+  mt_scan s;
+  int rc;
+  *pzErr = 0;
+  if( !st ){ *pzErr = strdup("out of memory"); return 0; }
   mt_scan_init(&s, files, opts);
   s.should_stop = should_stop;
   s.stop_arg = stop_arg;

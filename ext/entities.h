@@ -163,6 +163,10 @@ int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev);
 /* After the last line: derive statuses.  Returns 0 or -1 (out of memory). */
 int mt_store_finish(mt_store *st);
 
+/* An empty store over a file list, for mt_store_add (NULL: out of memory);
+** `reserve`: size its arrays for the whole log at once. */
+mt_store *mt_store_open(const mt_filelist *files, int reserve);
+
 /* Build a store from a whole file list.  Returns NULL with *pzErr (malloc'd). */
 mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
                          mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr,

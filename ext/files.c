@@ -242,3 +242,20 @@ void mt_files_free(mt_filelist *L){
   free(L->a);
   L->a = 0; L->n = L->cap = 0;
 }
+
+int mt_files_copy(mt_filelist *dst, const mt_filelist *src){
+  int i;
+  memset(dst, 0, sizeof(*dst));
+  if( src->n==0 ) return 0;
+  dst->a = calloc((size_t)src->n, sizeof(mt_file));
+  if( !dst->a ) return -1;
+  dst->cap = src->n;
+  for(i=0; i<src->n; i++){
+    dst->a[i] = src->a[i];
+    dst->a[i].path = strdup(src->a[i].path);
+    dst->a[i].dirname = strdup(src->a[i].dirname ? src->a[i].dirname : "");
+    dst->n = i + 1;
+    if( !dst->a[i].path || !dst->a[i].dirname ){ mt_files_free(dst); return -1; }
+  }
+  return 0;
+}

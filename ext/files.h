@@ -42,6 +42,9 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr);
 
 void mt_files_free(mt_filelist *L);
 
+/* A deep copy (0, or -1 when out of memory; dst is then empty). */
+int mt_files_copy(mt_filelist *dst, const mt_filelist *src);
+
 /* The rotation stamp of a file name ("20261102T080000"), for ordering and
 ** for skipping files by time; returns 1 and fills out[16], else 0. */
 int mt_files_stamp(const char *name, char out[16]);

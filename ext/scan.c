@@ -57,6 +57,10 @@ int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr){
     long y = strtol(eq+1, &end, 10);
     if( !end || *end || end==eq+1 || y<1970 || y>9999 ) *pzErr = fmt_err("year= wants a year such as 2026, not ", eq+1);
     else o->year = (int)y;
+  }else if( strncmp(arg, "index=", 6)==0 ){
+    if( strcmp(eq+1, "off")==0 ) o->no_index = 1;
+    else if( strcmp(eq+1, "on")==0 ) o->no_index = 0;
+    else *pzErr = fmt_err("index= wants on or off, not ", eq+1);
   }else if( strncmp(arg, "on_error=", 9)==0 ){
     if( strcmp(eq+1, "skip")==0 ) o->on_error_skip = 1;
     else if( strcmp(eq+1, "fail")==0 ) o->on_error_skip = 0;
@@ -66,7 +70,7 @@ int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr){
     snprintf(buf, sizeof(buf), "%.*s", (int)(eq-arg), arg);
     *pzErr = fmt_err("unknown option: ", buf);
     if( *pzErr ){
-      char *z = fmt_err(*pzErr, " (known: host=, tz=, year=, on_error=)");
+      char *z = fmt_err(*pzErr, " (known: host=, tz=, year=, on_error=, index=)");
       free(*pzErr);
       *pzErr = z;
     }
@@ -137,7 +141,7 @@ static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
 }
 
 /* "Time offset from UTC: N seconds" → seconds east of UTC. */
-static int tz_header(const char *p, size_t n, int *pOff){
+int mt_tz_header(const char *p, size_t n, int *pOff){
   static const char k[] = "Time offset from UTC: ";
   const char *h = memmem(p, n, k, sizeof(k)-1);
   const char *e = p + n;
@@ -184,7 +188,7 @@ static int next_chunk(mt_scan *s){
     /* The header is the file's third line; its offset holds for the lines
     ** before it too.  Look for it only near the start. */
     int tz;
-    if( tz_header(p, n < 4096 ? n : 4096, &tz) ){ s->tz_off = tz; s->tz_from_header = 1; }
+    if( mt_tz_header(p, n < 4096 ? n : 4096, &tz) ){ s->tz_off = tz; s->tz_from_header = 1; }
   }
   s->chunk = s->p = p;
   s->end = p + n;
@@ -263,9 +267,29 @@ int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno){
   return open_file(s, offset, lineno);
 }
 
+int mt_scan_seek_tz(mt_scan *s, int ifile, int64_t offset, int64_t lineno, int tz_off, int readahead){
+  int rc = mt_scan_seek(s, ifile, offset, lineno);
+  if( rc==0 && s->rd ){
+    s->tz_off = tz_off;
+    s->tz_from_header = 1;       /* the state at `offset` is given: no header hunt */
+    if( readahead>0 ) mt_reader_set_readahead(s->rd, (size_t)readahead);
+  }
+  return rc;
+}
+
+int64_t mt_scan_pos(const mt_scan *s){
+  if( !s->rd ) return -1;
+  return s->chunk ? s->chunk_off + (int64_t)(s->p - s->chunk) : s->read_to;
+}
+
 void mt_scan_skip_file(mt_scan *s){
   close_file(s);
   s->ifile++;
+}
+
+int mt_line_tz(const mt_line *ln, int *pOff){
+  if( ln->form==MT_FORM_NONE || ln->body_len <= 22 || ln->body[0]!='T' ) return 0;
+  return mt_tz_header(ln->body, 22 + (ln->body_len-22 < 16 ? ln->body_len-22 : 16), pOff);
 }
 
 static void line_context(mt_scan *s){
@@ -291,11 +315,9 @@ static void line_context(mt_scan *s){
       if( key!=s->day_key ){ s->day_key = key; s->day_days = mt_days_from_civil(y, ln->mon, ln->day); }
       s->t_local = s->day_days*86400 + ln->hour*3600 + ln->min*60 + ln->sec;
     }
-    if( ln->body_len > 22 && ln->body[0]=='T' ){
+    {
       int tz;
-      if( tz_header(ln->body, 22 + (ln->body_len-22 < 16 ? ln->body_len-22 : 16), &tz) ){
-        s->tz_off = tz; s->tz_from_header = 1;
-      }
+      if( mt_line_tz(ln, &tz) ){ s->tz_off = tz; s->tz_from_header = 1; }
     }
     s->t_utc = s->t_local - s->tz_off;
     s->has_time = 1;
@@ -339,7 +361,9 @@ int mt_scan_next(mt_scan *s){
           s->end_line[s->ifile] = s->lineno_at_p;
           s->end_nl[s->ifile] = (unsigned char)s->read_nl;
         }
-        close_file(s); s->ifile++; continue;
+        close_file(s); s->ifile++;
+        if( s->stop_off>0 ) return 0;      /* reading one block: not the next file */
+        continue;
       }
       if( rc==1 && fresh && s->has_range && s->chunk_off==0 && file_outside_range(s) ){
         s->stats.files_skipped++;
@@ -377,6 +401,7 @@ int mt_scan_next(mt_scan *s){
         }
       }
     }
+    if( s->stop_off>0 && s->chunk_off + (int64_t)(s->p - s->chunk) >= s->stop_off ) return 0;
     nl = memchr(s->p, '\n', (size_t)(s->end - s->p));
     le = nl ? nl : s->end;
     s->line = s->p;

@@ -10,7 +10,7 @@
 **   if( rc<0 ) report(s.err);
 **   mt_scan_end(&s);
 **
-** Options (docs/lines.md): host=, tz=, year=, on_error=.
+** Options (docs/lines.md): host=, tz=, year=, on_error=, index=.
 ** No SQLite types here.
 */
 #ifndef MAILTRACE_SCAN_H
@@ -31,6 +31,7 @@ typedef struct mt_opts {
   int year;            /* year=YYYY: year of the first year-less (syslog) line of
                        ** each file, advancing at Dec → Jan; 0 = infer from mtime */
   int on_error_skip;   /* on_error=skip: record the problem, go on */
+  int no_index;        /* index=off: never answer from the offset index */
 } mt_opts;
 
 /* Parse one "name=value" option.  Returns 1 if it was an option (valid or
@@ -105,6 +106,10 @@ typedef struct mt_scan {
   int64_t read_to;         /* bytes of the current file read so far */
   int read_nl;             /* ... and they end with a newline */
 
+  /* mt_scan_next returns 0 at a line starting at or after this offset of
+  ** the current file (0: no limit); the reading of one index block. */
+  int64_t stop_off;
+
   int (*should_stop)(void *arg);
   void *stop_arg;
   int interrupted;
@@ -130,6 +135,21 @@ void mt_scan_set_range(mt_scan *s, int64_t lo, int64_t hi, int utc);
 
 /* Start at file `ifile`, byte `offset`, line number `lineno` (of that line). */
 int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno);
+
+/* The same, with the scan state the offset index recorded for that place
+** (the UTC offset in force), reading at most `readahead` bytes at a time
+** (0: the reader's default) — for reading one block of a plain file. */
+int mt_scan_seek_tz(mt_scan *s, int ifile, int64_t offset, int64_t lineno, int tz_off, int readahead);
+
+/* Offset in the current file of the next line to be returned, -1 when no
+** file is open. */
+int64_t mt_scan_pos(const mt_scan *s);
+
+/* "Time offset from UTC: N seconds" in [p, p+n): 1 and *pOff (seconds east
+** of UTC).  mt_line_tz: the same for a line whose body is that header (the
+** rule the walk applies to every line). */
+int mt_tz_header(const char *p, size_t n, int *pOff);
+int mt_line_tz(const mt_line *ln, int *pOff);
 
 /* Advance to the next line.  1: a line; 0: the end; -1: error (s->err). */
 int mt_scan_next(mt_scan *s);

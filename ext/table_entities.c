@@ -24,6 +24,8 @@
 */
 #include "tables.h"
 #include "entities.h"
+#include "index.h"
+#include "partial.h"
 #include "mime.h"
 
 #include <stdio.h>
@@ -47,7 +49,9 @@ typedef struct ent_store {
   struct ent_store *next;
 } ent_store;
 
-typedef struct ent_cache { ent_store *head; } ent_cache;
+struct ix_entry;
+typedef struct ent_cache { ent_store *head; struct ix_entry *ixhead; } ent_cache;
+static void ix_free_all(ent_cache *c);
 
 static void free_ids(ent_store *e){
   int i;
@@ -103,6 +107,7 @@ static void cache_free(void *p){
   ent_cache *c = p;
   ent_store *e, *n;
   if( !c ) return;
+  ix_free_all(c);
   for(e=c->head; e; e=n){
     n = e->next;
     e->cached = 0;
@@ -134,6 +139,35 @@ static char *store_key(const mt_args *a){
   return sqlite3_str_finish(s);
 }
 
+/* The cached store with this key (a reference, its problems published), or NULL. */
+static ent_store *cache_find(mt_ctx *ctx, ent_cache *c, const char *key){
+  ent_store *e, *prev = 0;
+  for(e=c->head; e; prev=e, e=e->next){
+    if( strcmp(e->key, key)==0 ){
+      if( prev ){ prev->next = e->next; e->next = c->head; c->head = e; }   /* most recent first */
+      e->refs++;
+      memset(&ctx->last, 0, sizeof(ctx->last));
+      ctx->last.index_hits = 1;
+      publish_problems(ctx, e);
+      return e;
+    }
+  }
+  return 0;
+}
+
+static ent_cache *cache_get(mt_ctx *ctx){
+  ent_cache *c = ctx->entities;
+  if( !c ){
+    c = sqlite3_malloc(sizeof(*c));
+    if( !c ) return 0;
+    c->head = 0;
+    c->ixhead = 0;
+    ctx->entities = c;
+    ctx->free_entities = cache_free;
+  }
+  return c;
+}
+
 /* Find or build the store for these arguments; the caller releases it. */
 static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **pzErr){
   ent_cache *c = ctx->entities;
@@ -143,26 +177,13 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   mt_problem *problems = 0;
   int nproblem = 0, n = 0;
   *pp = 0;
-  if( !c ){
-    c = sqlite3_malloc(sizeof(*c));
-    if( !c ) return SQLITE_NOMEM;
-    c->head = 0;
-    ctx->entities = c;
-    ctx->free_entities = cache_free;
-  }
+  if( !c && !(c = cache_get(ctx)) ) return SQLITE_NOMEM;
   key = store_key(a);
   if( !key ) return SQLITE_NOMEM;
-  for(e=c->head; e; prev=e, e=e->next){
-    if( strcmp(e->key, key)==0 ){
-      if( prev ){ prev->next = e->next; e->next = c->head; c->head = e; }   /* most recent first */
-      sqlite3_free(key);
-      e->refs++;
-      memset(&ctx->last, 0, sizeof(ctx->last));
-      ctx->last.index_hits = 1;
-      publish_problems(ctx, e);
-      *pp = e;
-      return SQLITE_OK;
-    }
+  if( (e = cache_find(ctx, c, key))!=0 ){
+    sqlite3_free(key);
+    *pp = e;
+    return SQLITE_OK;
   }
   /* A file that only grew (a live mail.current): read on from where the
   ** cached store stopped instead of building it again. */
@@ -292,6 +313,130 @@ int mt_store_acquire(mt_ctx *ctx, const mt_args *a, void **ppEntry, const struct
 }
 
 void mt_store_release(void *pEntry){ store_release(pEntry); }
+
+/* ------------------------------------------------ the offset index path */
+
+/* A question about a few ids (icid/mid/dcid = or IN, a connection's
+** remote_ip) over logs without a cached store is answered from the offset
+** index (index.c): one fast pass builds it, then only the blocks of those
+** ids are read and a small store is built from their lines (partial.c).
+** Every later question reads only the blocks of its new ids.  The entry
+** keeps the index, what was resolved so far, and the current small store;
+** a store that grows is replaced, cursors keep the one they started with. */
+
+#define MT_IX_CACHE_MAX 2
+
+typedef struct ix_entry {
+  char *key;                  /* store_key() of the sources */
+  mt_filelist files;          /* copies: the index and partial refer to them */
+  mt_opts opts;
+  mt_index *ix;
+  mt_partial *pt;
+  ent_store *cur;             /* one reference */
+  struct ix_entry *next;
+} ix_entry;
+
+static void ix_entry_free(ix_entry *x){
+  if( !x ) return;
+  store_release(x->cur);
+  mt_partial_free(x->pt);
+  mt_index_free(x->ix);
+  mt_files_free(&x->files);
+  mt_opts_free(&x->opts);
+  sqlite3_free(x->key);
+  sqlite3_free(x);
+}
+
+static void ix_free_all(ent_cache *c){
+  ix_entry *x, *n;
+  for(x=c->ixhead; x; x=n){ n = x->next; ix_entry_free(x); }
+  c->ixhead = 0;
+}
+
+/* The entry for these sources, building the index on first use.
+** SQLITE_OK with *pp; SQLITE_NOTFOUND when no index can serve them (year=,
+** or a file that cannot be read: the whole-log path reports that);
+** SQLITE_NOMEM / SQLITE_INTERRUPT. */
+static int ix_acquire(mt_ctx *ctx, const mt_args *a, ix_entry **pp, mt_stats *stats){
+  ent_cache *c = cache_get(ctx);
+  ix_entry *x, *prev = 0;
+  char *key, *err = 0;
+  int n = 0;
+  *pp = 0;
+  if( !c ) return SQLITE_NOMEM;
+  key = store_key(a);
+  if( !key ) return SQLITE_NOMEM;
+  for(x=c->ixhead; x; prev=x, x=x->next){
+    if( strcmp(x->key, key)==0 ){
+      if( prev ){ prev->next = x->next; x->next = c->ixhead; c->ixhead = x; }
+      sqlite3_free(key);
+      *pp = x;
+      return SQLITE_OK;
+    }
+  }
+  x = sqlite3_malloc(sizeof(*x));
+  if( !x ){ sqlite3_free(key); return SQLITE_NOMEM; }
+  memset(x, 0, sizeof(*x));
+  x->key = key;
+  if( mt_files_copy(&x->files, &a->files) ){ ix_entry_free(x); return SQLITE_NOMEM; }
+  x->opts = a->opts;
+  x->opts.host = 0;
+  if( a->opts.host && !(x->opts.host = strdup(a->opts.host)) ){ ix_entry_free(x); return SQLITE_NOMEM; }
+  x->ix = mt_index_build(&x->files, &x->opts, stats, &err, mt_interrupted, ctx->db);
+  if( !x->ix ){
+    int rc = !err || strcmp(err, "out of memory")==0 ? SQLITE_NOMEM
+           : strcmp(err, "interrupted")==0 ? SQLITE_INTERRUPT : SQLITE_NOTFOUND;
+    free(err);
+    ix_entry_free(x);
+    return rc;
+  }
+  x->pt = mt_partial_new(&x->files, &x->opts, x->ix);
+  if( !x->pt ){ ix_entry_free(x); return SQLITE_NOMEM; }
+  x->next = c->ixhead;
+  c->ixhead = x;
+  for(prev=0, x=c->ixhead; x; prev=x, x=x->next){       /* keep the most recent few */
+    if( ++n > MT_IX_CACHE_MAX ){ prev->next = 0; while( x ){ ix_entry *nx = x->next; ix_entry_free(x); x = nx; } break; }
+  }
+  *pp = c->ixhead;
+  return SQLITE_OK;
+}
+
+/* Resolve what was asked and, when lines were added, make the entry's new
+** small store.  *ppOut: a reference to the current store. */
+static int ix_serve(mt_ctx *ctx, ix_entry *x, mt_stats *stats, ent_store **ppOut, char **pzErr){
+  char *err = 0;
+  int rc = mt_partial_resolve(x->pt, stats, &err, mt_interrupted, ctx->db);
+  *ppOut = 0;
+  if( rc<0 ){
+    int code = strcmp(err ? err : "", "interrupted")==0 ? SQLITE_INTERRUPT
+             : strcmp(err ? err : "", "out of memory")==0 ? SQLITE_NOMEM : SQLITE_ERROR;
+    if( code==SQLITE_ERROR ) *pzErr = sqlite3_mprintf("%s", err);
+    free(err);
+    return code;
+  }
+  if( rc>0 || !x->cur ){
+    ent_store *e = sqlite3_malloc(sizeof(*e));
+    if( !e ) return SQLITE_NOMEM;
+    memset(e, 0, sizeof(*e));
+    e->key = sqlite3_mprintf("%s", x->key);
+    e->st = mt_partial_store(x->pt, stats, &err);
+    if( !e->key || !e->st ){
+      int code = err && strcmp(err, "out of memory")!=0 ? SQLITE_ERROR : SQLITE_NOMEM;
+      if( code==SQLITE_ERROR ) *pzErr = sqlite3_mprintf("%s", err);
+      free(err);
+      mt_store_free(e->st);
+      sqlite3_free(e->key);
+      sqlite3_free(e);
+      return code;
+    }
+    e->refs = 1;
+    store_release(x->cur);
+    x->cur = e;
+  }
+  x->cur->refs++;
+  *ppOut = x->cur;
+  return SQLITE_OK;
+}
 
 /* ------------------------------------------------------- table descriptors */
 
@@ -744,6 +889,67 @@ static int add_row(ent_cursor *c, int r){
   return SQLITE_OK;
 }
 
+/* The integer value of an id constraint, or 0 when no row can match. */
+static int id_value(sqlite3_value *v, int64_t *pId){
+  int t = sqlite3_value_numeric_type(v);
+  if( t==SQLITE_INTEGER ){ *pId = sqlite3_value_int64(v); return 1; }
+  if( t==SQLITE_FLOAT && sqlite3_value_double(v)==(double)(int64_t)sqlite3_value_double(v) ){
+    *pId = (int64_t)sqlite3_value_double(v);
+    return 1;
+  }
+  return 0;
+}
+
+/* The store for a statement that looks up ids (role >= 0, value idv, an
+** IN list when isIn) or a connection's remote_ip (ip): a cached store of
+** the whole log if there is one, else the offset index path.
+** SQLITE_NOTFOUND: use the whole-log store. */
+static int partial_store(ent_vtab *vt, const mt_args *args, int role, sqlite3_value *idv, int isIn,
+                         const char *ip, ent_store **ppOut, char **pzErr){
+  mt_ctx *ctx = vt->ctx;
+  ent_cache *c = cache_get(ctx);
+  ix_entry *x = 0;
+  mt_stats stats;
+  char *key;
+  int rc, what = role==K_ICID ? MT_PW_ICID : role==K_MID ? MT_PW_MID : MT_PW_DCID;
+  *ppOut = 0;
+  if( !c ) return SQLITE_NOMEM;
+  if( args->opts.no_index || args->opts.year || args->opts.on_error_skip ) return SQLITE_NOTFOUND;
+  key = store_key(args);
+  if( !key ) return SQLITE_NOMEM;
+  *ppOut = cache_find(ctx, c, key);
+  sqlite3_free(key);
+  if( *ppOut ) return SQLITE_OK;
+  memset(&stats, 0, sizeof(stats));
+  rc = ix_acquire(ctx, args, &x, &stats);
+  if( rc==SQLITE_OK ){
+    if( role>=0 ){
+      sqlite3_value *v = idv;
+      int more = 1;
+      if( isIn ){
+        rc = sqlite3_vtab_in_first(idv, &v);
+        if( rc==SQLITE_DONE ){ more = 0; rc = SQLITE_OK; }
+      }
+      while( rc==SQLITE_OK && more ){
+        int64_t id;
+        if( id_value(v, &id) && mt_partial_want(x->pt, what, id, 0) ) rc = SQLITE_NOMEM;
+        if( !isIn || rc ) break;
+        rc = sqlite3_vtab_in_next(idv, &v);
+        if( rc==SQLITE_DONE ){ rc = SQLITE_OK; break; }
+      }
+    }
+    if( rc==SQLITE_OK && ip && mt_partial_want(x->pt, MT_PW_IP, 0, ip) ) rc = SQLITE_NOMEM;
+    if( rc==SQLITE_OK ) rc = ix_serve(ctx, x, &stats, ppOut, pzErr);
+  }
+  {
+    mt_scan tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.stats = stats;
+    mt_ctx_finish_scan(ctx, &tmp);
+  }
+  return rc;
+}
+
 static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                      int argc, sqlite3_value **argv){
   ent_cursor *c = (ent_cursor*)cur;
@@ -751,25 +957,22 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   const ent_def *def = (const ent_def*)vt->def;
   const mt_args *args;
   char *err = 0;
-  int rc, i, iv = idxNum, host = -2, role = -1, useRows = 0, isIn = 0;
-  int64_t id = 0;
+  int rc, i, iv = idxNum, host = -2, role = -1, useRows = 0, isIn = 0, hasHost = 0;
+  const char *hostName = 0;
+  const char *want[2] = { 0, 0 };
+  int hasWant[2] = { 0, 0 };
   sqlite3_value *idv = 0;
 
   ent_reset(c);
   rc = mt_args_for_filter(cur->pVtab, def->name, "/var/log/esa/", &vt->args, vt->bound,
                           &c->callargs, idxNum<argc ? idxNum : argc, argv, &args);
   if( rc ) return rc;
-  rc = store_acquire(vt->ctx, args, &c->es, &err);
-  if( rc ) goto fail;
-  c->st = c->es->st;
-  c->total = def->count(c->st);
 
-  /* Constraints after the arguments, in idxStr order. */
+  /* The constraint values after the arguments, in idxStr order. */
   if( idxStr ){
     if( strstr(idxStr, "host=?") && iv<argc ){
-      const char *h = (const char*)sqlite3_value_text(argv[iv++]);
-      host = h ? mt_store_host(c->st, h) : -1;
-      useRows = 1;
+      hostName = (const char*)sqlite3_value_text(argv[iv++]);
+      hasHost = 1;
     }
     for(i=K_ICID; i<K_COUNT; i++){
       char tokEq[24], tokIn[32];
@@ -780,10 +983,36 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
         idv = argv[iv++];
         role = i;
         isIn = in;
-        useRows = 1;
       }
     }
+    for(i=0; i<2; i++){
+      char tok[32];
+      const char *at;
+      if( def->filter_col[i]<0 ) continue;
+      snprintf(tok, sizeof(tok), "%s=?", def->filter_label[i]);
+      at = strstr(idxStr, tok);
+      if( !at || (at>idxStr && at[-1]!=' ') || iv>=argc ) continue;
+      want[i] = (const char*)sqlite3_value_text(argv[iv++]);
+      hasWant[i] = 1;
+    }
   }
+
+  /* The store: for a lookup of ids or of a client IP, the offset index
+  ** path (or a cached whole-log store); else the whole-log store. */
+  rc = SQLITE_NOTFOUND;
+  if( role>=0 || (def==&conn_def && hasWant[0] && want[0]) ){
+    rc = partial_store(vt, args, role, idv, isIn, def==&conn_def && hasWant[0] ? want[0] : 0, &c->es, &err);
+  }
+  if( rc==SQLITE_NOTFOUND ) rc = store_acquire(vt->ctx, args, &c->es, &err);
+  if( rc ) goto fail;
+  c->st = c->es->st;
+  c->total = def->count(c->st);
+  if( hasHost ){
+    host = hostName ? mt_store_host(c->st, hostName) : -1;
+    useRows = 1;
+  }
+  if( role>=0 ) useRows = 1;
+
   if( useRows ){
     c->nrows = 0;
     if( host==-1 ){
@@ -799,11 +1028,8 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
         v = idv;
       }
       while( more ){
-        int t = sqlite3_value_numeric_type(v), ok = 1;
-        if( t==SQLITE_INTEGER ) id = sqlite3_value_int64(v);
-        else if( t==SQLITE_FLOAT && sqlite3_value_double(v)==(double)(int64_t)sqlite3_value_double(v) ) id = (int64_t)sqlite3_value_double(v);
-        else ok = 0;                                   /* not an integer: no row can match */
-        if( ok ){
+        int64_t id;
+        if( id_value(v, &id) ){
           int h, r;
           for(h = host>=0 ? host : 0; h < (host>=0 ? host+1 : c->st->nhost); h++){
             for(r = def->lookup(c->st, role, h, id, -1); r>=0; r = def->lookup(c->st, role, h, id, r)){
@@ -825,16 +1051,10 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     }
     c->total = -1;
   }
-  /* Text filters, in idxStr order after the id terms. */
-  for(i=0; i<2 && idxStr; i++){
-    char tok[32];
-    const char *want, *at;
+  /* Text filters. */
+  for(i=0; i<2; i++){
     int k, out;
-    if( def->filter_col[i]<0 ) continue;
-    snprintf(tok, sizeof(tok), "%s=?", def->filter_label[i]);
-    at = strstr(idxStr, tok);
-    if( !at || (at>idxStr && at[-1]!=' ') || iv>=argc ) continue;
-    want = (const char*)sqlite3_value_text(argv[iv++]);
+    if( !hasWant[i] ) continue;
     if( c->total>=0 ){
       /* materialise the full range first */
       for(k=0; k<c->total; k++) if( (rc = add_row(c, k))!=SQLITE_OK ) return rc;
@@ -842,7 +1062,7 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     }
     for(k=0, out=0; k<c->nrows; k++){
       const char *z = def->text(c->st, c->rows[k], def->filter_col[i]);
-      if( want && z && strcmp(z, want)==0 ) c->rows[out++] = c->rows[k];
+      if( want[i] && z && strcmp(z, want[i])==0 ) c->rows[out++] = c->rows[k];
     }
     c->nrows = out;
   }

@@ -1,0 +1,88 @@
+/*
+** index.h — the offset index: where in the logs each id's lines are.
+**
+** One fast pass over a file list records, for every ICID, MID and DCID
+** (and for the client IP of every "New SMTP ICID" line), the 64 KiB blocks
+** of the (decompressed) files that hold its lines, and for every block the
+** first line that starts in it, its line number and the UTC offset in force
+** there.  A lookup then reads only those blocks (partial.c) instead of the
+** whole log: the cold "why was this not received?" is one index pass plus a
+** few hundred block reads, and every later question is block reads only.
+**
+** The pass does not run the line grammar on every line.  A vector loop finds
+** newlines and the anchors "ID" (ICID/MID/DCID, with an optional ':' and
+** spaces before the number), "ge <digit>" ("Message 123") and "d: <digit>"
+** ("Bounced: 123:0"); the numbers after "ID" are taken as they stand, and a
+** line with one of the rarer anchors, or a "New SMTP ICID" line, is parsed
+** with the real grammar (lines.c, events.c).  The index is therefore a
+** superset: every line whose event (events.c) names an id is posted under
+** it (tests/unit/test_index.c and tests/fuzz/fuzz_index.c check exactly
+** that); a block may also hold lines of other ids with the same number
+** (another gateway, an alert that mentions a MID), which the reader drops.
+**
+**   mt_index *ix = mt_index_build(&files, &opts, &stats, &err, stop, arg);
+**   uint32_t *blocks; int n;
+**   mt_index_lookup(ix, mt_index_key(MT_IX_MID, 1234), &blocks, &n);
+**   for(i=0; i<n; i++){ mt_ix_block b; mt_index_block(ix, blocks[i], &b); ... }
+**
+** Memory: a hash of ids (16 bytes a slot) and delta-coded block lists,
+** about 3–5 % of the log's size (docs/tables.md, bench/RESULTS.md).
+** No SQLite types here.
+*/
+#ifndef MAILTRACE_INDEX_H
+#define MAILTRACE_INDEX_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "scan.h"
+
+#define MT_IX_SHIFT 16                    /* blocks of 64 KiB */
+#define MT_IX_BLOCK ((int64_t)1 << MT_IX_SHIFT)
+
+enum { MT_IX_ICID = 0, MT_IX_MID = 1, MT_IX_DCID = 2, MT_IX_IP = 3 };
+
+typedef struct mt_index mt_index;
+
+/* Where the lines of one block are: those that start in [off, end) of file
+** `file`, the first of them numbered `lineno`, read with UTC offset `tz`
+** in force (the scan state there).  empty: no line starts in the block. */
+typedef struct mt_ix_block {
+  int file;
+  int64_t off, end;
+  int64_t lineno;
+  int tz;
+  int empty;
+} mt_ix_block;
+
+/* Build the index of a file list (one pass).  NULL with *pzErr (malloc'd)
+** on a read error, out of memory, or interruption ("interrupted").  The
+** options are those of the scan that will read the blocks: with year= the
+** year of a syslog line depends on the lines before it, so no index is
+** built ("year= ..." error; callers read the whole log instead). */
+mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats *stats,
+                         char **pzErr, int (*should_stop)(void*), void *stop_arg);
+void mt_index_free(mt_index *ix);
+
+/* The key of an id, and of a client IP as the ICID line writes it. */
+uint64_t mt_index_key(int kind, int64_t id);
+uint64_t mt_index_ip_key(const char *ip, size_t n);
+
+/* The blocks of a key, ascending (*pa malloc'd, NULL when none).  Returns
+** 0, or -1 when out of memory. */
+int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn);
+
+void mt_index_block(const mt_index *ix, uint32_t b, mt_ix_block *out);
+/* The block of the line that starts at `off` of file `file`. */
+uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off);
+uint32_t mt_index_nblock(const mt_index *ix);
+size_t mt_index_ids(const mt_index *ix);        /* keys posted */
+size_t mt_index_memory(const mt_index *ix);     /* bytes held */
+
+/* The anchor scan on its own (tests, fuzzing): calls hit(arg, kind, id,
+** line_start) for every id candidate in the whole lines [p, p+n) — kind
+** MT_IX_* (an IP's id is its key). */
+void mt_index_extract(const char *p, size_t n,
+                      void (*hit)(void *arg, int kind, uint64_t id, size_t line_start), void *arg);
+
+#endif
