@@ -14,6 +14,15 @@
 **      knows the UTC offset the walk would have in force there.
 ** Each id's postings form a chain from its newest block back (a new
 ** posting points at the previous one, so nothing old is written again).
+**
+** Threads: plain files are cut into pieces of MT_IX_PIECE bytes (at block
+** boundaries; a piece owns the lines that start in its blocks), gzip files
+** are one piece each.  Each piece has its own hash and postings (a
+** "segment"); pieces are taken by the calling thread and up to
+** MT_IX_THREADS-1 helpers, and put together afterwards (line numbers and
+** UTC offsets carried over from piece to piece).  The pieces do not depend
+** on the thread count, so neither does the index.  Only the calling thread
+** asks should_stop() (it may call SQLite); helpers see a flag.
 */
 #include "index.h"
 #include "lines.h"
@@ -21,6 +30,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -200,7 +212,7 @@ static int64_t count_nl(const char *p, size_t n){
 /* ---------------------------------------------------------------- store */
 
 typedef struct ix_slot { uint64_t key; uint32_t newest, count; } ix_slot;   /* newest posting */
-typedef struct ix_post { uint32_t block, prev; } ix_post;
+typedef struct ix_post { uint32_t block, prev; } ix_post;   /* block: local to the piece's file */
 /* A recently posted key: its slot, last block, newest posting and the
 ** postings added since it came in (written back into the slot when the
 ** entry is evicted: the slot itself is only touched on a miss). */
@@ -208,11 +220,16 @@ typedef struct ix_recent { uint64_t key; uint32_t slot, block, tail, added; } ix
 
 #define RECENT 8192
 
-typedef struct ix_file {
-  uint32_t first;            /* global number of its block 0 */
-  uint32_t nblock;
-  int64_t size;              /* decompressed bytes */
-} ix_file;
+/* The postings of one piece. */
+typedef struct ix_seg {
+  int file;
+  ix_slot *slots;
+  uint64_t cap, n;
+  ix_post *posts;
+  uint32_t nposts, cposts;
+  ix_recent *recent;         /* while building */
+  int oom;
+} ix_seg;
 
 typedef struct ix_blk {
   int64_t lineno;            /* of its first line; 0: no line starts in it */
@@ -220,17 +237,20 @@ typedef struct ix_blk {
   int32_t tz;
 } ix_blk;
 
+typedef struct ix_file {
+  uint32_t first;            /* global number of its block 0 */
+  uint32_t nblock;
+  int64_t size;              /* decompressed bytes indexed */
+  ix_blk *blks;              /* nblock entries (cblk allocated) */
+  uint32_t cblk;
+} ix_file;
+
 struct mt_index {
-  ix_slot *slots;
-  uint64_t cap, n;
-  ix_post *posts;
-  uint32_t nposts, cposts;
-  ix_recent *recent;         /* while building */
+  ix_seg *segs;
+  int nseg;
   ix_file *files;
   int nfile;
-  ix_blk *blks;
-  uint32_t nblk, cblk;
-  int oom;
+  uint32_t nblk;
 };
 
 /* Transparent huge pages for the big arrays: fewer TLB misses and page
@@ -248,52 +268,52 @@ static void advise_huge(void *p, size_t n){
 
 /* Write the newest postings held by the recent cache back into the slots,
 ** and empty it. */
-static void recent_flush(mt_index *ix){
+static void recent_flush(ix_seg *g){
   int i;
-  if( !ix->recent ) return;
+  if( !g->recent ) return;
   for(i=0; i<RECENT; i++){
-    if( ix->recent[i].key!=KEY_EMPTY ){
-      ix->slots[ix->recent[i].slot].newest = ix->recent[i].tail;
-      ix->slots[ix->recent[i].slot].count += ix->recent[i].added;
+    if( g->recent[i].key!=KEY_EMPTY ){
+      g->slots[g->recent[i].slot].newest = g->recent[i].tail;
+      g->slots[g->recent[i].slot].count += g->recent[i].added;
     }
   }
-  memset(ix->recent, 0xff, sizeof(ix_recent)*RECENT);
+  memset(g->recent, 0xff, sizeof(ix_recent)*RECENT);
 }
 
-static int map_grow(mt_index *ix){
-  uint64_t ncap = ix->cap ? ix->cap*2 : 4096, i;
+static int map_grow(ix_seg *g){
+  uint64_t ncap = g->cap ? g->cap*2 : 4096, i;
   ix_slot *ns = malloc(sizeof(ix_slot)*(size_t)ncap);
   if( !ns ) return -1;
   advise_huge(ns, sizeof(ix_slot)*(size_t)ncap);
-  recent_flush(ix);
+  recent_flush(g);
   for(i=0; i<ncap; i++) ns[i].key = KEY_EMPTY;
-  for(i=0; i<ix->cap; i++){
-    if( ix->slots[i].key!=KEY_EMPTY ){
-      uint64_t h = mix(ix->slots[i].key) & (ncap-1);
+  for(i=0; i<g->cap; i++){
+    if( g->slots[i].key!=KEY_EMPTY ){
+      uint64_t h = mix(g->slots[i].key) & (ncap-1);
       while( ns[h].key!=KEY_EMPTY ) h = (h+1) & (ncap-1);
-      ns[h] = ix->slots[i];
+      ns[h] = g->slots[i];
     }
   }
-  free(ix->slots);
-  ix->slots = ns;
-  ix->cap = ncap;
+  free(g->slots);
+  g->slots = ns;
+  g->cap = ncap;
   return 0;
 }
 
-static int64_t slot_of(const mt_index *ix, uint64_t key){
+static int64_t slot_of(const ix_seg *g, uint64_t key){
   uint64_t h;
-  if( !ix->cap ) return -1;
-  h = mix(key) & (ix->cap-1);
+  if( !g->cap ) return -1;
+  h = mix(key) & (g->cap-1);
   for(;;){
-    if( ix->slots[h].key==key ) return (int64_t)h;
-    if( ix->slots[h].key==KEY_EMPTY ) return -1;
-    h = (h+1) & (ix->cap-1);
+    if( g->slots[h].key==key ) return (int64_t)h;
+    if( g->slots[h].key==KEY_EMPTY ) return -1;
+    h = (h+1) & (g->cap-1);
   }
 }
 
 /* Post `key` in `block` (once). */
-static void post(mt_index *ix, uint64_t key, uint32_t block){
-  ix_recent *r = &ix->recent[mix(key) & (RECENT-1)];
+static void post(ix_seg *g, uint64_t key, uint32_t block){
+  ix_recent *r = &g->recent[mix(key) & (RECENT-1)];
   uint32_t tail;
   if( r->key==key ){
     if( r->block==block ) return;
@@ -301,137 +321,193 @@ static void post(mt_index *ix, uint64_t key, uint32_t block){
   }else{
     uint64_t h;
     ix_slot *s;
-    if( (ix->n+1)*10 > ix->cap*7 && map_grow(ix) ){ ix->oom = 1; return; }
-    r = &ix->recent[mix(key) & (RECENT-1)];
+    if( (g->n+1)*10 > g->cap*7 && map_grow(g) ){ g->oom = 1; return; }
+    r = &g->recent[mix(key) & (RECENT-1)];
     if( r->key!=KEY_EMPTY ){                                        /* evict: write back */
-      ix->slots[r->slot].newest = r->tail;
-      ix->slots[r->slot].count += r->added;
+      g->slots[r->slot].newest = r->tail;
+      g->slots[r->slot].count += r->added;
     }
-    h = mix(key) & (ix->cap-1);
-    while( ix->slots[h].key!=key && ix->slots[h].key!=KEY_EMPTY ) h = (h+1) & (ix->cap-1);
-    s = &ix->slots[h];
-    if( s->key==KEY_EMPTY ){ s->key = key; s->newest = UINT32_MAX; s->count = 0; ix->n++; }
+    h = mix(key) & (g->cap-1);
+    while( g->slots[h].key!=key && g->slots[h].key!=KEY_EMPTY ) h = (h+1) & (g->cap-1);
+    s = &g->slots[h];
+    if( s->key==KEY_EMPTY ){ s->key = key; s->newest = UINT32_MAX; s->count = 0; g->n++; }
     r->key = key; r->slot = (uint32_t)h; r->added = 0;
     tail = s->newest;
     r->tail = tail;
-    if( tail!=UINT32_MAX && ix->posts[tail].block==block ){ r->block = block; return; }
+    if( tail!=UINT32_MAX && g->posts[tail].block==block ){ r->block = block; return; }
   }
   r->block = block;
-  if( ix->nposts==ix->cposts ){
-    uint32_t nc = ix->cposts ? ix->cposts*2 : 1u<<16;
+  if( g->nposts==g->cposts ){
+    uint32_t nc = g->cposts ? g->cposts*2 : 1u<<14;
     ix_post *np;
-    if( nc < ix->cposts ){ ix->oom = 1; return; }
-    np = realloc(ix->posts, sizeof(ix_post)*(size_t)nc);
-    if( !np ){ ix->oom = 1; return; }
+    if( nc < g->cposts ){ g->oom = 1; return; }
+    np = realloc(g->posts, sizeof(ix_post)*(size_t)nc);
+    if( !np ){ g->oom = 1; return; }
     advise_huge(np, sizeof(ix_post)*(size_t)nc);
-    ix->posts = np; ix->cposts = nc;
+    g->posts = np; g->cposts = nc;
   }
-  ix->posts[ix->nposts].block = block;
-  ix->posts[ix->nposts].prev = tail;
+  g->posts[g->nposts].block = block;
+  g->posts[g->nposts].prev = tail;
   r->added++;
-  r->tail = ix->nposts++;
+  r->tail = g->nposts++;
 }
 
 /* ---------------------------------------------------------------- build */
 
-typedef struct builder {
-  mt_index *ix;
-  int64_t chunk_off;         /* file offset of the chunk */
-  uint32_t first_block;      /* of the current file */
-} builder;
-
-static void on_hit(void *arg, int kind, uint64_t id, size_t line_start){
-  builder *b = arg;
-  uint64_t key = ((uint64_t)kind << 62) | (id > ID_MASK - 1 ? ID_MASK - 1 : id);
-  post(b->ix, key, b->first_block + (uint32_t)((b->chunk_off + (int64_t)line_start) >> MT_IX_SHIFT));
-}
-
-static int need_blocks(mt_index *ix, uint32_t n){
-  if( n > ix->cblk ){
-    uint32_t nc = ix->cblk ? ix->cblk*2 : 1024;
-    ix_blk *nb;
-    while( nc < n ) nc *= 2;
-    nb = realloc(ix->blks, sizeof(ix_blk)*(size_t)nc);
-    if( !nb ) return -1;
-    ix->blks = nb; ix->cblk = nc;
-  }
-  return 0;
-}
+#define MT_IX_PIECE ((int64_t)32 << 20)    /* bytes of a plain file per piece */
+#define MT_IX_THREADS 8
 
 /* A tz change at a line start: (offset, tz). */
 typedef struct tzchg { int64_t off; int tz; } tzchg;
 
-/* Index one file: blocks, postings, tz changes.  0 or -1 (*pzErr). */
-static int index_file(mt_index *ix, const mt_filelist *files, int ifile, const mt_opts *opts,
-                      mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg){
-  const mt_file *f = &files->a[ifile];
-  mt_reader *rd = mt_reader_open(f->path, 0, pzErr);
-  builder b;
-  sink k;
+/* One piece: the lines that start in blocks [k1, k2) of a file. */
+typedef struct ix_piece {
+  int file;
+  int64_t k1, k2;            /* k2 = -1: to the end (gzip) */
+  int64_t lines;             /* lines that start in it */
+  int has_tz0;               /* piece 0: the file's header in its first 4 KiB */
+  int tz0;
+  tzchg *chg; int nchg;
+  int64_t end;               /* offset after its last line */
+  int64_t bytes_read;
+  char *err;
+} ix_piece;
+
+typedef struct ix_build {
+  mt_index *ix;
+  const mt_filelist *files;
+  ix_piece *pieces;
+  int npiece;
+  int next;                  /* next piece to take (mutex) */
+  pthread_mutex_t mu;
+  int stop;                  /* interrupted or failed: read and set with __atomic */
+  int tz_default;            /* tz= or 0 */
+  int (*should_stop)(void*);
+  void *stop_arg;
+} ix_build;
+
+typedef struct hitctx {
+  ix_seg *seg;
+  int64_t chunk_off;         /* file offset of the chunk */
+} hitctx;
+
+static void on_hit(void *arg, int kind, uint64_t id, size_t line_start){
+  hitctx *h = arg;
+  uint64_t key = ((uint64_t)kind << 62) | (id > ID_MASK - 1 ? ID_MASK - 1 : id);
+  post(h->seg, key, (uint32_t)((h->chunk_off + (int64_t)line_start) >> MT_IX_SHIFT));
+}
+
+static int need_blocks(ix_file *f, uint32_t n){
+  if( n > f->cblk ){
+    uint32_t nc = f->cblk ? f->cblk*2 : 64;
+    ix_blk *nb;
+    while( nc < n ) nc *= 2;
+    nb = realloc(f->blks, sizeof(ix_blk)*(size_t)nc);
+    if( !nb ) return -1;
+    f->blks = nb; f->cblk = nc;
+  }
+  return 0;
+}
+
+/* Offset of the first line that starts at or after `at` in a plain file
+** (`at` > 0), or `size` when none does. */
+static int64_t first_line_at(int fd, int64_t at, int64_t size){
+  char buf[65536];
+  int64_t pos = at - 1;
+  while( pos < size ){
+    ssize_t got = pread(fd, buf, sizeof(buf), (off_t)pos);
+    const char *nl;
+    if( got<=0 ) return size;
+    nl = memchr(buf, '\n', (size_t)got);
+    if( nl ) return pos + (nl - buf) + 1;
+    pos += got;
+  }
+  return size;
+}
+
+/* Index one piece into its segment.  0, or -1 with pc->err. */
+static int index_piece(ix_build *B, int ipiece, int main_thread){
+  ix_piece *pc = &B->pieces[ipiece];
+  ix_seg *g = &B->ix->segs[ipiece];
+  ix_file *f = &B->ix->files[pc->file];
+  const mt_file *mf = &B->files->a[pc->file];
+  int64_t start = 0, limit = pc->k2 < 0 ? INT64_MAX : pc->k2 << MT_IX_SHIFT;
+  int64_t next_blk = pc->k1, off, lines = 0;
+  mt_reader *rd;
   const char *p;
   size_t n;
-  int64_t off, lines = 0, end = 0, pending = -1;
-  int rc, tz0 = opts->tz_set ? opts->tz_off : 0, first = 1;
-  tzchg *chg = 0;
-  int nchg = 0;
-  uint32_t j, nb;
+  int rc, first = 1;
   uint32_t steps = 0;
+  hitctx hc;
+  sink k;
+
+  g->file = pc->file;
+  g->recent = malloc(sizeof(ix_recent)*RECENT);
+  if( !g->recent ){ pc->err = strdup("out of memory"); return -1; }
+  memset(g->recent, 0xff, sizeof(ix_recent)*RECENT);
+  {
+    uint64_t want = 1024, bytes = pc->k2 < 0 ? (uint64_t)mf->size * 8 : (uint64_t)MT_IX_PIECE;
+    while( want < bytes/700 ) want *= 2;
+    while( g->cap < want ) if( map_grow(g) ){ pc->err = strdup("out of memory"); return -1; }
+  }
+  if( pc->k1>0 ){
+    int fd = open(mf->path, O_RDONLY | O_CLOEXEC);
+    if( fd<0 ){ pc->err = strdup(mf->path); return -1; }
+    start = first_line_at(fd, pc->k1 << MT_IX_SHIFT, mf->size);
+    close(fd);
+    if( start >= limit || start >= mf->size ){ pc->end = start; goto done; }
+  }
+  rd = mt_reader_open(mf->path, start, &pc->err);
   if( !rd ) return -1;
-  stats->files_opened++;
-  b.ix = ix;
-  b.first_block = ix->nblk;
-  k.hit = on_hit; k.arg = &b;
+  hc.seg = g;
+  k.hit = on_hit; k.arg = &hc;
   while( (rc = mt_reader_next(rd, &p, &n, &off))==1 ){
-    int64_t bstart, blast;
-    if( should_stop && (++steps & 0x3f)==0 && should_stop(stop_arg) ){
-      *pzErr = strdup("interrupted"); mt_reader_close(rd); free(chg); return -1;
+    int64_t at = 0;                 /* chunk position counted to */
+    if( (++steps & 0x1f)==0 ){
+      if( main_thread && B->should_stop && B->should_stop(B->stop_arg) ) __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
+      if( __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ){ pc->err = strdup("interrupted"); mt_reader_close(rd); return -1; }
     }
-    if( first ){
+    if( first && start==0 ){
       int tz;
-      if( mt_tz_header(p, n < 4096 ? n : 4096, &tz) ) tz0 = tz;
-      first = 0;
+      if( mt_tz_header(p, n < 4096 ? n : 4096, &tz) ){ pc->has_tz0 = 1; pc->tz0 = tz; }
     }
-    /* Blocks that begin inside this chunk (or at its start). */
-    bstart = (off + MT_IX_BLOCK - 1) >> MT_IX_SHIFT;
-    blast = (off + (int64_t)n - 1) >> MT_IX_SHIFT;
-    if( need_blocks(ix, b.first_block + (uint32_t)blast + 1) ){ ix->oom = 1; break; }
-    /* A block whose first line start is this chunk's first byte. */
-    if( pending>=0 ){
-      if( off < ((pending + 1) << MT_IX_SHIFT) ){
-        ix->blks[b.first_block + (uint32_t)pending].lineno = lines + 1;
-        ix->blks[b.first_block + (uint32_t)pending].first = (uint32_t)(off - (pending << MT_IX_SHIFT));
+    first = 0;
+    /* The piece ends at the first line that starts in block k2. */
+    if( off + (int64_t)n > limit ){
+      const char *cut;
+      if( off >= limit ){ n = 0; }
+      else{
+        cut = memchr(p + (limit - off) - 1, '\n', (size_t)(off + (int64_t)n - limit + 1));
+        n = cut ? (size_t)(cut - p) + 1 : n;
       }
-      pending = -1;
     }
-    {
-      int64_t at = 0, lines_at = lines;     /* chunk position, lines before it */
-      int64_t bn;
-      for(bn=bstart; bn<=blast; bn++){
-        int64_t bo = (bn << MT_IX_SHIFT) - off;     /* block start in the chunk */
-        const char *ls;
-        ix_blk *B = &ix->blks[b.first_block + (uint32_t)bn];
-        if( bo<0 ) bo = 0;
-        /* first line start at or after bo */
-        if( bo==0 ) ls = p;
-        else{
-          ls = memchr(p + bo - 1, '\n', n - (size_t)bo + 1);
-          ls = ls ? ls + 1 : p + n;
-        }
-        lines_at += count_nl(p + at, (size_t)((ls - p) - at));
-        at = ls - p;
-        if( ls < p + n ){
-          B->lineno = lines_at + 1;
-          B->first = (uint32_t)((off + at) - (bn << MT_IX_SHIFT));
-        }else{
-          B->lineno = 0; B->first = 0;
-          pending = bn;             /* maybe the next chunk's first line */
-        }
-        B->tz = 0;
-        ix->nblk = b.first_block + (uint32_t)bn + 1;
+    if( n==0 ) break;
+    /* Blocks whose first line starts in this chunk. */
+    for(;;){
+      int64_t bs = next_blk << MT_IX_SHIFT, ls;
+      ix_blk *bk;
+      if( bs >= off + (int64_t)n ) break;
+      if( bs <= off ) ls = off;
+      else{
+        const char *q = memchr(p + (bs - off) - 1, '\n', (size_t)(off + (int64_t)n - bs + 1));
+        ls = q ? off + (q - p) + 1 : off + (int64_t)n;
       }
-      lines = lines_at + count_nl(p + at, n - (size_t)at);
+      if( ls >= off + (int64_t)n ) break;          /* it starts in a later chunk */
+      if( need_blocks(f, (uint32_t)next_blk + 1) ){ g->oom = 1; break; }
+      bk = &f->blks[next_blk];
+      if( ls < bs + MT_IX_BLOCK ){
+        lines += count_nl(p + at, (size_t)((ls - off) - at));
+        at = ls - off;
+        bk->lineno = lines + 1;                     /* within the piece; fixed later */
+        bk->first = (uint32_t)(ls - bs);
+      }else{
+        bk->lineno = 0; bk->first = 0;
+      }
+      bk->tz = 0;
+      next_blk++;
     }
-    /* Later "Time offset from UTC" header lines change the offset. */
+    lines += count_nl(p + at, n - (size_t)at);
+    /* "Time offset from UTC" header lines change the offset from there on. */
     {
       const char *q = p, *e = p + n;
       while( (q = memmem(q, (size_t)(e - q), "Time offset from UTC: ", 22))!=0 ){
@@ -445,127 +521,264 @@ static int index_file(mt_index *ix, const mt_filelist *files, int ifile, const m
         if( len && ls[len-1]=='\r' ) len--;
         mt_line_parse(ls, len, &ln);
         if( mt_line_tz(&ln, &tz) ){
-          tzchg *nc = realloc(chg, sizeof(*chg)*(size_t)(nchg+1));
-          if( !nc ){ ix->oom = 1; break; }
-          chg = nc;
-          chg[nchg].off = off + (ls - p);
-          chg[nchg].tz = tz;
-          nchg++;
+          tzchg *nc = realloc(pc->chg, sizeof(tzchg)*(size_t)(pc->nchg+1));
+          if( !nc ){ g->oom = 1; break; }
+          pc->chg = nc;
+          pc->chg[pc->nchg].off = off + (ls - p);
+          pc->chg[pc->nchg].tz = tz;
+          pc->nchg++;
         }
         q = le ? le + 1 : e;
       }
     }
-    b.chunk_off = off;
+    hc.chunk_off = off;
     extract_chunk(p, n, &k);
-    if( ix->oom ) break;
-    end = off + (int64_t)n;
+    pc->end = off + (int64_t)n;
+    if( g->oom ) break;
+    if( off + (int64_t)n >= limit ) break;
   }
-  stats->bytes_read += mt_reader_bytes_read(rd);
-  stats->lines_parsed += lines;
+  pc->bytes_read = mt_reader_bytes_read(rd) - (pc->k1>0 ? start : 0);
   if( rc<0 ){
     const char *e = mt_reader_error(rd);
-    *pzErr = strdup(e ? e : "read error");
-    mt_reader_close(rd); free(chg);
+    pc->err = strdup(e ? e : "read error");
+    mt_reader_close(rd);
     return -1;
   }
   mt_reader_close(rd);
-  if( ix->oom ){ free(chg); *pzErr = strdup("out of memory"); return -1; }
-  /* The offset in force at each block's first line: the file's header
-  ** (which counts from the start), then each later header line. */
-  nb = ix->nblk - b.first_block;
+done:
+  /* Blocks of the piece after its last line start: no line starts there. */
   {
-    int c = 0, tz = tz0;
-    for(j=0; j<nb; j++){
-      ix_blk *B = &ix->blks[b.first_block + j];
-      int64_t at = ((int64_t)j << MT_IX_SHIFT) + B->first;
-      while( c<nchg && chg[c].off < at ){ tz = chg[c].tz; c++; }
-      B->tz = tz;
-    }
+    int64_t upto = pc->k2 < 0 ? ((pc->end + MT_IX_BLOCK - 1) >> MT_IX_SHIFT) : pc->k2;
+    if( pc->k2 < 0 && upto==0 ) upto = 0;
+    if( upto > next_blk && need_blocks(f, (uint32_t)upto) ) g->oom = 1;
+    else for(; next_blk < upto; next_blk++){ f->blks[next_blk].lineno = 0; f->blks[next_blk].first = 0; f->blks[next_blk].tz = 0; }
+    if( pc->k2 < 0 ) f->nblock = (uint32_t)next_blk;
   }
-  free(chg);
-  ix->files[ifile].first = b.first_block;
-  ix->files[ifile].nblock = nb;
-  ix->files[ifile].size = end;
+  pc->lines = lines;
+  if( g->oom ){ free(pc->err); pc->err = strdup("out of memory"); return -1; }
+  recent_flush(g);
+  free(g->recent); g->recent = 0;
+  if( g->nposts < g->cposts ){                          /* give back the doubling slack */
+    ix_post *np = realloc(g->posts, sizeof(ix_post)*(size_t)(g->nposts ? g->nposts : 1));
+    if( np ){ g->posts = np; g->cposts = g->nposts ? g->nposts : 1; }
+  }
   return 0;
+}
+
+/* Take pieces until none is left (or the build stops). */
+static void work(ix_build *B, int main_thread){
+  for(;;){
+    int i;
+    pthread_mutex_lock(&B->mu);
+    i = __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ? B->npiece : B->next++;
+    pthread_mutex_unlock(&B->mu);
+    if( i >= B->npiece ) break;
+    if( index_piece(B, i, main_thread) ) __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
+  }
+}
+
+static void *worker(void *arg){ work(arg, 0); return 0; }
+
+/* Threads to use: MAILTRACE_THREADS if set (1 = none), else the CPUs online. */
+static int thread_count(int npiece){
+  const char *e = getenv("MAILTRACE_THREADS");
+  long n = e && *e ? strtol(e, 0, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+  if( n < 1 ) n = 1;
+  if( n > MT_IX_THREADS ) n = MT_IX_THREADS;
+  if( n > npiece ) n = npiece;
+  return (int)(n < 1 ? 1 : n);
+}
+
+/* After the pieces: global block numbers, line numbers from the start of
+** each file, the UTC offset at each block. */
+static void finish(ix_build *B){
+  mt_index *ix = B->ix;
+  int i, p = 0;
+  uint32_t nblk = 0;
+  for(i=0; i<ix->nfile; i++){
+    ix_file *f = &ix->files[i];
+    int64_t lines = 0;
+    int first_p = p, q, c, tz;
+    uint32_t j;
+    f->first = nblk;
+    for(; p<B->npiece && B->pieces[p].file==i; p++){
+      ix_piece *pc = &B->pieces[p];
+      int64_t k2 = pc->k2 < 0 || pc->k2 > (int64_t)f->nblock ? (int64_t)f->nblock : pc->k2;
+      int64_t b;
+      for(b=pc->k1; b<k2; b++) if( f->blks[b].lineno ) f->blks[b].lineno += lines;
+      lines += pc->lines;
+      if( pc->end > f->size ) f->size = pc->end;
+    }
+    /* The offset: the header in the file's first 4 KiB counts from its
+    ** start (else tz= or 0), then each later header line from there on. */
+    tz = first_p < p && B->pieces[first_p].has_tz0 ? B->pieces[first_p].tz0 : B->tz_default;
+    for(q=first_p, c=0, j=0; j<f->nblock; j++){
+      ix_blk *bk = &f->blks[j];
+      int64_t at = ((int64_t)j << MT_IX_SHIFT) + bk->first;
+      while( q < p ){
+        const ix_piece *pc = &B->pieces[q];
+        if( c >= pc->nchg ){ q++; c = 0; continue; }
+        if( pc->chg[c].off >= at ) break;
+        tz = pc->chg[c].tz;
+        c++;
+      }
+      bk->tz = tz;
+    }
+    nblk += f->nblock;
+  }
+  ix->nblk = nblk;
 }
 
 mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats *stats,
                          char **pzErr, int (*should_stop)(void*), void *stop_arg){
   mt_index *ix;
   mt_stats dummy;
-  int i;
-  int64_t total = 0;
+  ix_build B;
+  int i, nthread, ok = 1;
+  pthread_t th[MT_IX_THREADS];
+  int nth = 0;
   *pzErr = 0;
   if( !stats ) stats = &dummy;
   memset(stats, 0, sizeof(*stats));
   if( opts->year ){ *pzErr = strdup("year= makes a line's year depend on the lines before it: no offset index"); return 0; }
   ix = calloc(1, sizeof(*ix));
   if( !ix ){ *pzErr = strdup("out of memory"); return 0; }
+  memset(&B, 0, sizeof(B));
+  B.ix = ix; B.files = files; B.should_stop = should_stop; B.stop_arg = stop_arg;
+  B.tz_default = opts->tz_set ? opts->tz_off : 0;
   ix->files = calloc((size_t)(files->n ? files->n : 1), sizeof(ix_file));
-  ix->recent = malloc(sizeof(ix_recent)*RECENT);
-  for(i=0; i<files->n; i++) total += files->a[i].size;
-  if( ix->recent ) memset(ix->recent, 0xff, sizeof(ix_recent)*RECENT);
-  if( !ix->files || !ix->recent ){ mt_index_free(ix); *pzErr = strdup("out of memory"); return 0; }
   ix->nfile = files->n;
-  /* About one id per 1 KiB of log: start near the final size. */
-  {
-    uint64_t want = 4096;
-    while( want < (uint64_t)(total/700) ) want *= 2;
-    while( ix->cap < want ){ if( map_grow(ix) ){ mt_index_free(ix); *pzErr = strdup("out of memory"); return 0; } }
-  }
-  for(i=0; i<files->n; i++){
-    if( index_file(ix, files, i, opts, stats, pzErr, should_stop, stop_arg) ){
-      mt_index_free(ix);
-      return 0;
+  if( !ix->files ){ mt_index_free(ix); *pzErr = strdup("out of memory"); return 0; }
+  /* The pieces: plain files by MT_IX_PIECE, gzip files whole. */
+  for(i=0; i<files->n && ok; i++){
+    int64_t size = files->a[i].size, k;
+    int gz = 0;
+    {
+      unsigned char m[2];
+      int fd = open(files->a[i].path, O_RDONLY | O_CLOEXEC);
+      if( fd<0 ){ *pzErr = strdup(files->a[i].path); ok = 0; break; }
+      gz = pread(fd, m, 2, 0)==2 && m[0]==0x1f && m[1]==0x8b;
+      close(fd);
+    }
+    if( !gz ){
+      int64_t nb = (size + MT_IX_BLOCK - 1) >> MT_IX_SHIFT;
+      if( need_blocks(&ix->files[i], (uint32_t)(nb ? nb : 1)) ){ ok = 0; break; }
+      ix->files[i].nblock = (uint32_t)nb;
+    }
+    for(k=0; ; k += MT_IX_PIECE >> MT_IX_SHIFT){
+      ix_piece *np;
+      if( !gz && (k << MT_IX_SHIFT) >= size && k>0 ) break;
+      np = realloc(B.pieces, sizeof(ix_piece)*(size_t)(B.npiece+1));
+      if( !np ){ ok = 0; break; }
+      B.pieces = np;
+      memset(&B.pieces[B.npiece], 0, sizeof(ix_piece));
+      B.pieces[B.npiece].file = i;
+      B.pieces[B.npiece].k1 = k;
+      B.pieces[B.npiece].k2 = gz ? -1 : k + (MT_IX_PIECE >> MT_IX_SHIFT);
+      if( !gz && B.pieces[B.npiece].k2 > (int64_t)ix->files[i].nblock ) B.pieces[B.npiece].k2 = ix->files[i].nblock;
+      B.npiece++;
+      if( gz ) break;
     }
   }
-  recent_flush(ix);
-  free(ix->recent); ix->recent = 0;
+  if( ok ){
+    ix->segs = calloc((size_t)(B.npiece ? B.npiece : 1), sizeof(ix_seg));
+    ix->nseg = B.npiece;
+    if( !ix->segs ) ok = 0;
+  }
+  if( !ok ){
+    if( !*pzErr ) *pzErr = strdup("out of memory");
+    free(B.pieces);
+    mt_index_free(ix);
+    return 0;
+  }
+  pthread_mutex_init(&B.mu, 0);
+  nthread = thread_count(B.npiece);
+  for(i=1; i<nthread; i++){
+    if( pthread_create(&th[nth], 0, worker, &B)==0 ) nth++;
+  }
+  work(&B, 1);
+  for(i=0; i<nth; i++) pthread_join(th[i], 0);
+  pthread_mutex_destroy(&B.mu);
+  for(i=0; i<B.npiece; i++){
+    ix_piece *pc = &B.pieces[i];
+    stats->bytes_read += pc->bytes_read;
+    stats->lines_parsed += pc->lines;
+    if( pc->k1==0 ) stats->files_opened++;
+    if( pc->err && !*pzErr ){
+      /* the first failure in file order; "interrupted" only if nothing worse */
+      *pzErr = pc->err; pc->err = 0;
+    }
+  }
+  if( *pzErr && strcmp(*pzErr, "interrupted")==0 ){
+    for(i=0; i<B.npiece; i++) if( B.pieces[i].err && strcmp(B.pieces[i].err, "interrupted")!=0 ){
+      free(*pzErr); *pzErr = B.pieces[i].err; B.pieces[i].err = 0; break;
+    }
+  }
+  if( !*pzErr ) finish(&B);
+  for(i=0; i<B.npiece; i++){ free(B.pieces[i].chg); free(B.pieces[i].err); }
+  free(B.pieces);
+  if( *pzErr ){ mt_index_free(ix); return 0; }
   return ix;
 }
 
 void mt_index_free(mt_index *ix){
+  int i;
   if( !ix ) return;
-  free(ix->slots);
-  free(ix->posts);
-  free(ix->recent);
+  for(i=0; i<ix->nseg; i++){ free(ix->segs[i].slots); free(ix->segs[i].posts); free(ix->segs[i].recent); }
+  free(ix->segs);
+  for(i=0; i<ix->nfile; i++) free(ix->files[i].blks);
   free(ix->files);
-  free(ix->blks);
   free(ix);
 }
 
 int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn){
-  int64_t s = slot_of(ix, key);
-  uint32_t p, cnt, i;
-  uint32_t *a;
+  uint32_t *a = 0;
+  int n = 0, cap = 0, i;
   *pa = 0; *pn = 0;
-  if( s<0 ) return 0;
-  cnt = ix->slots[s].count;
-  a = malloc(sizeof(uint32_t)*(cnt ? cnt : 1));
-  if( !a ) return -1;
-  for(i=cnt, p=ix->slots[s].newest; p!=UINT32_MAX && i>0; p=ix->posts[p].prev) a[--i] = ix->posts[p].block;
-  *pa = a; *pn = (int)cnt;
+  for(i=0; i<ix->nseg; i++){              /* pieces are in log order */
+    const ix_seg *g = &ix->segs[i];
+    int64_t s = slot_of(g, key);
+    uint32_t p, cnt, j;
+    if( s<0 ) continue;
+    cnt = g->slots[s].count;
+    if( n + (int)cnt > cap ){
+      int nc = cap ? cap*2 : 16;
+      uint32_t *na;
+      while( nc < n + (int)cnt ) nc *= 2;
+      na = realloc(a, sizeof(uint32_t)*(size_t)nc);
+      if( !na ){ free(a); return -1; }
+      a = na; cap = nc;
+    }
+    for(j=cnt, p=g->slots[s].newest; p!=UINT32_MAX && j>0; p=g->posts[p].prev){
+      a[n + (int)--j] = ix->files[g->file].first + g->posts[p].block;
+    }
+    n += (int)cnt;
+  }
+  *pa = a; *pn = n;
   return 0;
 }
 
 void mt_index_block(const mt_index *ix, uint32_t b, mt_ix_block *out){
   int lo = 0, hi = ix->nfile - 1;
-  const ix_blk *B = &ix->blks[b];
   const ix_file *f;
-  /* the file: the last one whose first block is <= b */
+  const ix_blk *bk;
+  uint32_t j;
+  /* the file: the last one whose first block is <= b and that has blocks */
   while( lo < hi ){
     int mid = (lo + hi + 1) / 2;
     if( ix->files[mid].first <= b ) lo = mid; else hi = mid - 1;
   }
-  while( lo > 0 && ix->files[lo].nblock==0 ) lo--;
+  while( lo > 0 && (ix->files[lo].nblock==0 || ix->files[lo].first > b) ) lo--;
   f = &ix->files[lo];
+  j = b - f->first;
+  bk = &f->blks[j];
   out->file = lo;
-  out->off = ((int64_t)(b - f->first) << MT_IX_SHIFT) + B->first;
-  out->end = ((int64_t)(b - f->first + 1) << MT_IX_SHIFT);
+  out->off = ((int64_t)j << MT_IX_SHIFT) + bk->first;
+  out->end = ((int64_t)(j + 1) << MT_IX_SHIFT);
   if( out->end > f->size ) out->end = f->size;
-  out->lineno = B->lineno;
-  out->tz = B->tz;
-  out->empty = B->lineno==0;
+  out->lineno = bk->lineno;
+  out->tz = bk->tz;
+  out->empty = bk->lineno==0;
 }
 
 uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off){
@@ -573,8 +786,18 @@ uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off){
 }
 
 uint32_t mt_index_nblock(const mt_index *ix){ return ix->nblk; }
-size_t mt_index_ids(const mt_index *ix){ return (size_t)ix->n; }
+
+size_t mt_index_ids(const mt_index *ix){
+  size_t n = 0;
+  int i;
+  for(i=0; i<ix->nseg; i++) n += (size_t)ix->segs[i].n;
+  return n;
+}
+
 size_t mt_index_memory(const mt_index *ix){
-  return sizeof(*ix) + sizeof(ix_slot)*(size_t)ix->cap + sizeof(ix_post)*(size_t)ix->cposts
-       + sizeof(ix_blk)*(size_t)ix->cblk + sizeof(ix_file)*(size_t)ix->nfile;
+  size_t n = sizeof(*ix) + sizeof(ix_seg)*(size_t)ix->nseg + sizeof(ix_file)*(size_t)ix->nfile;
+  int i;
+  for(i=0; i<ix->nseg; i++) n += sizeof(ix_slot)*(size_t)ix->segs[i].cap + sizeof(ix_post)*(size_t)ix->segs[i].cposts;
+  for(i=0; i<ix->nfile; i++) n += sizeof(ix_blk)*(size_t)ix->files[i].cblk;
+  return n;
 }
