@@ -705,10 +705,15 @@ static void parse_dcid_line(mt_event *ev, cur *c){
 }
 
 /* "DCID[:] d MID m to RID [..]" — shared by Delivery start and Message done. */
-static void dcid_mid_rids(mt_event *ev, cur *c){
+/* After an optional "DCID" keyword (kw: it was there): "[:] n MID m to RID [..]".
+** The number is a DCID only after the keyword: the offset index finds ids
+** by their keyword (index.c), and every real shape has it. */
+static void dcid_mid_rids(mt_event *ev, cur *c, int kw){
   int64_t v;
-  EAT(c, ":"); eat_spaces(c);
-  if( eat_num(c, &v) ) ev->dcid = v;
+  if( kw ){
+    EAT(c, ":"); eat_spaces(c);
+    if( eat_num(c, &v) ) ev->dcid = v;
+  }
   eat_spaces(c);
   if( EAT(c, "MID ") && eat_num(c, &v) ) ev->mid = v;
   eat_spaces(c);
@@ -882,8 +887,8 @@ void mt_event_parse(const char *body, size_t n, mt_event *ev){
         parse_mid(ev, &c);
       }else if( EAT(&c, "Message done") ){
         ev->kind = MT_EV_DCID_DONE;
-        eat_spaces(&c); EAT(&c, "DCID");
-        dcid_mid_rids(ev, &c);
+        eat_spaces(&c);
+        dcid_mid_rids(ev, &c, EAT(&c, "DCID"));
         eat_spaces(&c);
         if( c.p < rtrim(c.p, c.e) ) set_rest(ev, MT_F_VALUE, &c);   /* headers / (external quarantine) */
       }else if( EAT(&c, "Message finished MID ") ){
@@ -964,8 +969,8 @@ void mt_event_parse(const char *body, size_t n, mt_event *ev){
     case 'D':
       if( EAT(&c, "Delivery start") ){
         ev->kind = MT_EV_DCID_START;
-        eat_spaces(&c); EAT(&c, "DCID");
-        dcid_mid_rids(ev, &c);
+        eat_spaces(&c);
+        dcid_mid_rids(ev, &c, EAT(&c, "DCID"));
       }else if( EAT(&c, "DCID ") ){
         parse_dcid_line(ev, &c);
       }else if( EAT(&c, "Delayed:") ){
@@ -1060,8 +1065,8 @@ void mt_event_parse(const char *body, size_t n, mt_event *ev){
     case 'P':
       if( EAT(&c, "Possible Delivery:") ){
         ev->kind = MT_EV_POSSIBLE_DELIVERY;
-        eat_spaces(&c); EAT(&c, "DCID");
-        dcid_mid_rids(ev, &c);
+        eat_spaces(&c);
+        dcid_mid_rids(ev, &c, EAT(&c, "DCID"));
       }
       return;
     case 'A':

@@ -3,7 +3,8 @@
 ** lines, built by one vectorised pass over the files.
 **
 ** The pass, per chunk of whole lines (bytes.c):
-**   1. a 16-byte-wide loop finds newlines and the anchors "ID", "ge", "d:";
+**   1. a 16-byte-wide loop finds newlines and the anchors "ID", "ge", "o ",
+**      "d:";
 **      each anchor is checked and its number read (extract_chunk);
 **   2. every id is posted under the block of its line's start — at most
 **      once per (id, block), which a small cache of recent ids decides
@@ -109,6 +110,12 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
     else if( p1=='C' && p2=='I' ) kind = MT_IX_ICID;
     else if( p1=='C' && p2=='D' ) kind = MT_IX_DCID;
     else return;
+    /* "New SMTP ICID n ... address <ip>": the client IP, read by the grammar. */
+    if( kind==MT_IX_ICID && q-11 >= ls && (memcmp(q-11, "New SMTP ", 9)==0 || memcmp(q-11, "New smtp ", 9)==0)
+     && *last_exact!=ls ){
+      *last_exact = ls;
+      exact_line(base, ls, e, k);
+    }
     r = q + 2;
     if( r<e && *r==':' ) r++;
     while( r<e && *r==' ' ) r++;
@@ -119,16 +126,10 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
       r++;
     }
     k->hit(k->arg, kind, v, (size_t)(ls - base));
-    /* "New SMTP ICID n ... address <ip>": the client IP, read by the grammar. */
-    if( kind==MT_IX_ICID && q-11 >= ls && (memcmp(q-11, "New SMTP ", 9)==0 || memcmp(q-11, "New smtp ", 9)==0)
-     && *last_exact!=ls ){
-      *last_exact = ls;
-      exact_line(base, ls, e, k);
-    }
     return;
   }
-  if( q[0]=='g' ){                                   /* "Message 123" */
-    if( q+3 < e && q[2]==' ' && is_digit(q[3]) && *last_exact!=ls ){
+  if( q[0]=='g' || q[0]=='o' ){    /* "Message 123", "rewritten to 123" (before 4.5) */
+    if( q+3 < e && q[1+(q[0]=='g')]==' ' && is_digit(q[2+(q[0]=='g')]) && *last_exact!=ls ){
       *last_exact = ls;
       exact_line(base, ls, e, k);
     }
@@ -144,7 +145,8 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
 }
 
 static inline int is_anchor(const char *q, const char *e){
-  return q+1 < e && ((q[0]=='I' && q[1]=='D') || (q[0]=='g' && q[1]=='e') || (q[0]=='d' && q[1]==':'));
+  return q+1 < e && ((q[0]=='I' && q[1]=='D') || (q[0]=='g' && q[1]=='e') || (q[0]=='d' && q[1]==':')
+                     || (q[0]=='o' && q[1]==' '));
 }
 
 /* Every anchor of the whole lines [p, p+n), in order. */
@@ -154,7 +156,7 @@ static void extract_chunk(const char *p, size_t n, const sink *k){
 #if defined(__SSE2__)
   const __m128i cNL = _mm_set1_epi8('\n'), cI = _mm_set1_epi8('I'), cD = _mm_set1_epi8('D'),
                 cg = _mm_set1_epi8('g'), ce = _mm_set1_epi8('e'), cd = _mm_set1_epi8('d'),
-                cC = _mm_set1_epi8(':');
+                cC = _mm_set1_epi8(':'), co = _mm_set1_epi8('o'), cS = _mm_set1_epi8(' ');
   while( i + 17 <= n ){
     __m128i a = _mm_loadu_si128((const __m128i*)(p + i));
     __m128i b = _mm_loadu_si128((const __m128i*)(p + i + 1));
@@ -162,7 +164,8 @@ static void extract_chunk(const char *p, size_t n, const sink *k){
     __m128i m = _mm_or_si128(
         _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a, cI), _mm_cmpeq_epi8(b, cD)),
                      _mm_and_si128(_mm_cmpeq_epi8(a, cg), _mm_cmpeq_epi8(b, ce))),
-        _mm_and_si128(_mm_cmpeq_epi8(a, cd), _mm_cmpeq_epi8(b, cC)));
+        _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a, cd), _mm_cmpeq_epi8(b, cC)),
+                     _mm_and_si128(_mm_cmpeq_epi8(a, co), _mm_cmpeq_epi8(b, cS))));
     unsigned hits = (unsigned)_mm_movemask_epi8(m);
     while( hits ){
       int j = __builtin_ctz(hits);
@@ -355,6 +358,15 @@ static void post(ix_seg *g, uint64_t key, uint32_t block){
 /* ---------------------------------------------------------------- build */
 
 #define MT_IX_PIECE ((int64_t)32 << 20)    /* bytes of a plain file per piece */
+
+/* Bytes per piece: MT_IX_PIECE, or MAILTRACE_INDEX_PIECE (tests: many
+** small pieces; rounded up to whole blocks). */
+static int64_t piece_bytes(void){
+  const char *e = getenv("MAILTRACE_INDEX_PIECE");
+  long long v = e && *e ? strtoll(e, 0, 10) : 0;
+  if( v <= 0 ) return MT_IX_PIECE;
+  return ((v + MT_IX_BLOCK - 1) >> MT_IX_SHIFT) << MT_IX_SHIFT;
+}
 #define MT_IX_THREADS 8
 
 /* A tz change at a line start: (offset, tz). */
@@ -446,7 +458,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   if( !g->recent ){ pc->err = strdup("out of memory"); return -1; }
   memset(g->recent, 0xff, sizeof(ix_recent)*RECENT);
   {
-    uint64_t want = 1024, bytes = pc->k2 < 0 ? (uint64_t)mf->size * 8 : (uint64_t)MT_IX_PIECE;
+    uint64_t want = 1024, bytes = pc->k2 < 0 ? (uint64_t)mf->size * 8 : (uint64_t)((pc->k2 - pc->k1) << MT_IX_SHIFT);
     while( want < bytes/700 ) want *= 2;
     while( g->cap < want ) if( map_grow(g) ){ pc->err = strdup("out of memory"); return -1; }
   }
@@ -635,6 +647,7 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats
   mt_stats dummy;
   ix_build B;
   int i, nthread, ok = 1;
+  int64_t piece = piece_bytes();
   pthread_t th[MT_IX_THREADS];
   int nth = 0;
   *pzErr = 0;
@@ -665,7 +678,7 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats
       if( need_blocks(&ix->files[i], (uint32_t)(nb ? nb : 1)) ){ ok = 0; break; }
       ix->files[i].nblock = (uint32_t)nb;
     }
-    for(k=0; ; k += MT_IX_PIECE >> MT_IX_SHIFT){
+    for(k=0; ; k += piece >> MT_IX_SHIFT){
       ix_piece *np;
       if( !gz && (k << MT_IX_SHIFT) >= size && k>0 ) break;
       np = realloc(B.pieces, sizeof(ix_piece)*(size_t)(B.npiece+1));
@@ -674,7 +687,7 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats
       memset(&B.pieces[B.npiece], 0, sizeof(ix_piece));
       B.pieces[B.npiece].file = i;
       B.pieces[B.npiece].k1 = k;
-      B.pieces[B.npiece].k2 = gz ? -1 : k + (MT_IX_PIECE >> MT_IX_SHIFT);
+      B.pieces[B.npiece].k2 = gz ? -1 : k + (piece >> MT_IX_SHIFT);
       if( !gz && B.pieces[B.npiece].k2 > (int64_t)ix->files[i].nblock ) B.pieces[B.npiece].k2 = ix->files[i].nblock;
       B.npiece++;
       if( gz ) break;

@@ -1,0 +1,76 @@
+/*
+** fuzz_index.c — libFuzzer target for the offset index's anchor scan
+** (ext/index.c, mt_index_extract): on any bytes, it must stay inside the
+** chunk, and every id the real grammar (lines.c, events.c) gives a line —
+** its ICID, MID, second MID, DCID, and the client IP of a "New SMTP ICID"
+** line — must be among the ids the scan reports for that line.  That
+** superset property is what makes an index lookup exact (docs/tables.md,
+** "The offset index"); a violation aborts.  Injection debug lines
+** ("52001 Sent: ...", kinds smtp.sent/smtp.rcvd) are outside it: the entity
+** store does not read them (mailtrace_smtp scans those files).
+**
+**   make fuzz            (tests/fuzz/README.md)
+*/
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+#include "lines.h"
+#include "events.h"
+
+typedef struct hits { uint64_t *k; size_t *at; size_t n, cap; } hits;
+
+static void on_hit(void *arg, int kind, uint64_t id, size_t line_start){
+  hits *h = arg;
+  if( h->n==h->cap ){
+    size_t nc = h->cap ? h->cap*2 : 64;
+    h->k = realloc(h->k, nc*sizeof(uint64_t));
+    h->at = realloc(h->at, nc*sizeof(size_t));
+    if( !h->k || !h->at ) abort();
+    h->cap = nc;
+  }
+  h->k[h->n] = ((uint64_t)kind << 62) | id;
+  h->at[h->n] = line_start;
+  h->n++;
+}
+
+static int has(const hits *h, uint64_t key, size_t at){
+  size_t i;
+  for(i=0; i<h->n; i++) if( h->k[i]==key && h->at[i]==at ) return 1;
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
+  /* whole lines, as the reader hands them out; an exact-size copy so that
+  ** ASan sees a read past the end */
+  size_t n = size + (size==0 || data[size-1]!='\n');
+  char *buf = malloc(n ? n : 1);
+  const char *p, *e;
+  hits h;
+  if( !buf ) return 0;
+  memcpy(buf, data, size);
+  if( n > size ) buf[size] = '\n';
+  memset(&h, 0, sizeof(h));
+  mt_index_extract(buf, n, on_hit, &h);
+  for(p=buf, e=buf+n; p<e; ){
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    size_t len = (size_t)((nl ? nl : e) - p), at = (size_t)(p - buf);
+    mt_line ln;
+    mt_event ev;
+    if( len && p[len-1]=='\r' ) len--;
+    mt_line_parse(p, len, &ln);
+    mt_event_parse(ln.body, ln.body_len, &ev);
+    if( ev.kind==MT_EV_SMTP_SENT || ev.kind==MT_EV_SMTP_RCVD ){ p = nl ? nl + 1 : e; continue; }
+    if( ev.icid>=0 && !has(&h, mt_index_key(MT_IX_ICID, ev.icid), at) ) abort();
+    if( ev.mid>=0 && !has(&h, mt_index_key(MT_IX_MID, ev.mid), at) ) abort();
+    if( ev.mid2>=0 && !has(&h, mt_index_key(MT_IX_MID, ev.mid2), at) ) abort();
+    if( ev.dcid>=0 && !has(&h, mt_index_key(MT_IX_DCID, ev.dcid), at) ) abort();
+    if( ev.kind==MT_EV_ICID_NEW && mt_has(&ev, MT_F_REMOTE_IP)
+     && !has(&h, mt_index_ip_key(ev.f[MT_F_REMOTE_IP].p, (size_t)ev.f[MT_F_REMOTE_IP].n), at) ) abort();
+    p = nl ? nl + 1 : e;
+  }
+  free(h.k); free(h.at); free(buf);
+  return 0;
+}

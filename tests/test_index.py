@@ -1,0 +1,146 @@
+"""test_index.py — answers from the offset index are the answers of the
+whole-log store.
+
+For every fixture set, one connection answers every lookup through the
+offset index (the default when no whole-log store is cached), another with
+index=off (the whole-log store).  Every id and client IP of the logs is
+looked up in every table that has it, in a shuffled order so the index-built
+store grows a little at a time, and once more alone on a fresh connection;
+the rows must be equal.  mailtrace_stats()
+shows which path answered: the index pass reads every byte once, a later
+lookup reads only a few blocks."""
+import os
+import random
+import sqlite3
+import sys
+
+ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
+DATA = os.path.join(ROOT, "tests", "data")
+ok_all = True
+
+
+def check(name, ok, why=""):
+    global ok_all
+    ok_all &= bool(ok)
+    print(("PASS " if ok else "FAIL ") + "python.index." + name + ("" if ok else ": " + str(why)))
+
+
+def connect():
+    db = sqlite3.connect(":memory:")
+    db.enable_load_extension(True)
+    db.load_extension(EXT)
+    db.enable_load_extension(False)
+    return db
+
+
+def stats(db):
+    import json
+    (s,) = db.execute("SELECT mailtrace_stats()").fetchone()
+    return json.loads(s)
+
+
+# (table, column) lookups through the index, and where their values come from
+LOOKUPS = [
+    ("connections", "icid", "SELECT DISTINCT icid FROM mailtrace_connections({src})"),
+    ("connections", "remote_ip", "SELECT DISTINCT remote_ip FROM mailtrace_connections({src}) WHERE remote_ip IS NOT NULL"),
+    ("messages", "mid", "SELECT DISTINCT mid FROM mailtrace_messages({src})"),
+    ("messages", "icid", "SELECT DISTINCT icid FROM mailtrace_messages({src}) WHERE icid IS NOT NULL"),
+    ("recipients", "mid", "SELECT DISTINCT mid FROM mailtrace_recipients({src})"),
+    ("deliveries", "mid", "SELECT DISTINCT mid FROM mailtrace_deliveries({src}) WHERE mid IS NOT NULL"),
+    ("deliveries", "dcid", "SELECT DISTINCT dcid FROM mailtrace_deliveries({src})"),
+]
+
+
+def rows(db, table, col, src, value):
+    sql = f"SELECT * FROM mailtrace_{table}({src}) WHERE {col} = ?"
+    return sorted(db.execute(sql, (value,)).fetchall(), key=repr)
+
+
+def compare(name, sources):
+    src_ix = ", ".join("?" for _ in sources)
+    ix, full = connect(), connect()
+    # the whole-log answers first (index=off on its own connection)
+    src_full = ", ".join("?" for _ in sources) + ", 'index=off'"
+    asks = []
+    for table, col, values_sql in LOOKUPS:
+        for (v,) in full.execute(values_sql.format(src=src_full), sources).fetchall():
+            asks.append((table, col, v))
+    random.Random(42).shuffle(asks)
+    bad = []
+    first = True
+    for table, col, v in asks:
+        want = sorted(full.execute(f"SELECT * FROM mailtrace_{table}({src_full}) WHERE {col} = ?",
+                                   sources + [v]).fetchall(), key=repr)
+        got = sorted(ix.execute(f"SELECT * FROM mailtrace_{table}({src_ix}) WHERE {col} = ?",
+                                sources + [v]).fetchall(), key=repr)
+        if first:
+            s = stats(ix)
+            first = False
+            total = sum(os.path.getsize(f) for f in expand(sources))
+            check(f"{name}.first_lookup_reads_every_byte_once",
+                  s["bytes_read"] >= total and s["index_hits"] >= 1, (s, total))
+        if got != want:
+            bad.append((table, col, v, got, want))
+        # and alone, on a connection that asked nothing before
+        alone = sorted(connect().execute(f"SELECT * FROM mailtrace_{table}({src_ix}) WHERE {col} = ?",
+                                         sources + [v]).fetchall(), key=repr)
+        if alone != want:
+            bad.append(("alone", table, col, v, alone, want))
+    check(f"{name}.same_rows_{len(asks)}_lookups", not bad and len(asks) > 0,
+          bad[:2] if bad else "no lookups")
+    # IN lists: the whole list resolved at once
+    mids = [v for t, c, v in asks if t == "messages" and c == "mid"]
+    if mids:
+        q = ",".join("?" for _ in mids)
+        fresh = connect()
+        got = sorted(fresh.execute(f"SELECT * FROM mailtrace_messages({src_ix}) WHERE mid IN ({q})",
+                                   sources + mids).fetchall(), key=repr)
+        want = sorted(full.execute(f"SELECT * FROM mailtrace_messages({src_full}) WHERE mid IN ({q})",
+                                   sources + mids).fetchall(), key=repr)
+        check(f"{name}.in_list_same_rows", got == want and len(got) >= len(mids), (len(got), len(want)))
+
+
+def expand(sources):
+    out = []
+    for s in sources:
+        if os.path.isdir(s):
+            out += [os.path.join(s, f) for f in os.listdir(s) if os.path.isfile(os.path.join(s, f))]
+        else:
+            out.append(s)
+    return out
+
+
+def main():
+    sets = {
+        "esa1": [os.path.join(DATA, "esa1")],
+        "two_gateways": [os.path.join(DATA, "esa1"), os.path.join(DATA, "esa2")],
+        "restart": [os.path.join(DATA, "restart")],
+        "drops": [os.path.join(DATA, "drops")],
+        "demo": [os.path.join(DATA, "demo", "esa-demo")],
+        "syslog": [os.path.join(DATA, "syslog")],
+        "gap": [os.path.join(DATA, "gap")],
+    }
+    for name, sources in sets.items():
+        compare(name, sources)
+
+    # a warm lookup reads blocks, not the log; a cached whole-log store wins
+    db = connect()
+    esa1 = os.path.join(DATA, "esa1")
+    ips = [r[0] for r in db.execute("SELECT DISTINCT remote_ip FROM mailtrace_connections(?, 'index=off') "
+                                    "WHERE remote_ip IS NOT NULL ORDER BY 1", (esa1,))]
+    db2 = connect()
+    db2.execute("SELECT * FROM mailtrace_connections(?) WHERE remote_ip = ?", (esa1, ips[0])).fetchall()
+    db2.execute("SELECT * FROM mailtrace_connections(?) WHERE remote_ip = ?", (esa1, ips[-1])).fetchall()
+    s = stats(db2)
+    total = sum(os.path.getsize(f) for f in expand([esa1]))
+    check("warm_lookup_reads_blocks_only", 0 < s["bytes_read"] < total, (s, total))
+    db2.execute("SELECT count(*) FROM mailtrace_messages(?)", (esa1,)).fetchall()   # whole-log store
+    db2.execute("SELECT * FROM mailtrace_connections(?) WHERE remote_ip = ?", (esa1, ips[1])).fetchall()
+    s = stats(db2)
+    check("cached_whole_log_store_is_used", s["bytes_read"] == 0 and s["index_hits"] >= 1, s)
+    return 0 if ok_all else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

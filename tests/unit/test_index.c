@@ -1,0 +1,319 @@
+/*
+** test_index.c — the offset index (ext/index.c) and the stores built from
+** it (ext/partial.c).
+**
+**  - the anchor scan reports the ids of real log shapes, and every id the
+**    grammar gives a line of the fixtures (the superset property that
+**    tests/fuzz/fuzz_index.c checks on random bytes);
+**  - every line of the fixtures is found under each of its ids, and every
+**    block's first line, line number and UTC offset are those of a full walk;
+**  - the index is the same with 1 or 3 threads and with 32 MiB or 64 KiB
+**    pieces (MAILTRACE_THREADS, MAILTRACE_INDEX_PIECE);
+**  - a store built for a few ids has the same rows as the whole-log store.
+*/
+#include "unit.h"
+#include "index.h"
+#include "partial.h"
+#include "entities.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ anchors */
+
+typedef struct hits { uint64_t k[64]; size_t at[64]; int n; } hits;
+
+static void on_hit(void *arg, int kind, uint64_t id, size_t line_start){
+  hits *h = arg;
+  if( h->n < 64 ){ h->k[h->n] = ((uint64_t)kind << 62) | id; h->at[h->n] = line_start; h->n++; }
+}
+
+static int has_key(const hits *h, uint64_t key){
+  int i;
+  for(i=0; i<h->n; i++) if( h->k[i]==key ) return 1;
+  return 0;
+}
+
+static hits extract(const char *line){
+  hits h;
+  memset(&h, 0, sizeof(h));
+  mt_index_extract(line, strlen(line), on_hit, &h);
+  return h;
+}
+
+static void test_anchors(void){
+  hits h;
+  h = extract("Mon Nov  2 08:01:12 2026 Info: New SMTP ICID 52001 interface Data 1 (192.0.2.1) address 198.51.100.7 reverse dns host mx.example verified yes\n");
+  CHECK("index.anchor.new_icid", has_key(&h, mt_index_key(MT_IX_ICID, 52001)));
+  CHECK("index.anchor.client_ip", has_key(&h, mt_index_ip_key("198.51.100.7", 12)));
+  CHECK("index.anchor.not_the_interface_ip", !has_key(&h, mt_index_ip_key("192.0.2.1", 9)));
+  h = extract("Mon Nov  2 08:01:13 2026 Info: Start MID 81001 ICID 52001\n");
+  CHECK("index.anchor.start_mid", has_key(&h, mt_index_key(MT_IX_MID, 81001)) && has_key(&h, mt_index_key(MT_IX_ICID, 52001)));
+  h = extract("Mon Nov  2 08:01:20 2026 Info: Delivery start DCID 9001 MID 81001 to RID [0, 1]\n");
+  CHECK("index.anchor.delivery_start", has_key(&h, mt_index_key(MT_IX_DCID, 9001)) && has_key(&h, mt_index_key(MT_IX_MID, 81001)));
+  h = extract("Mon Nov  2 08:01:20 2026 Info: MID 81002 was split creating MID 81003 due to a per-recipient policy\n");
+  CHECK("index.anchor.split_both_mids", has_key(&h, mt_index_key(MT_IX_MID, 81002)) && has_key(&h, mt_index_key(MT_IX_MID, 81003)));
+  h = extract("Mon Nov  2 08:01:20 2026 Info: SMTP server connection killed ICID:52009\n");
+  CHECK("index.anchor.killed_icid_colon", has_key(&h, mt_index_key(MT_IX_ICID, 52009)));
+  h = extract("Mon Nov  2 08:01:20 2026 Info: Bounced: DCID 9002 Message 81005 From:<a@b.example> To:<c@d.example> RID 0 - 5.1.0 - Unknown address error ('550', ['no such user'])\n");
+  CHECK("index.anchor.message_n", has_key(&h, mt_index_key(MT_IX_MID, 81005)) && has_key(&h, mt_index_key(MT_IX_DCID, 9002)));
+  h = extract("Mon Nov  2 08:01:20 2026 Info: Bounced: 81006:0 From:<a@b.example> To:<c@d.example>\n");
+  CHECK("index.anchor.bounce_log_form", has_key(&h, mt_index_key(MT_IX_MID, 81006)));
+  h = extract("Tue Jan  6 15:03:18 2004 Info: MID 2 rewritten to 3 by antispam\n");
+  CHECK("index.anchor.rewritten_old_form", has_key(&h, mt_index_key(MT_IX_MID, 2)) && has_key(&h, mt_index_key(MT_IX_MID, 3)));
+  h = extract("Mon Nov  2 08:01:20 2026 Info: RID 5 and UID 7 are not ids\n");
+  CHECK("index.anchor.rid_uid_ignored", h.n==0);
+  h = extract("Mon Nov  2 08:01:20 2026 Info: MID 1\nMon Nov  2 08:01:20 2026 Info: MID 2\n");
+  CHECK("index.anchor.line_starts", h.n==2 && h.at[0]==0 && h.at[1]==strlen("Mon Nov  2 08:01:20 2026 Info: MID 1\n"));
+  h = extract("MID 99999999999999999999999\n");
+  CHECK("index.anchor.huge_id_saturates", h.n==1 && h.k[0]==mt_index_key(MT_IX_MID, INT64_MAX));
+}
+
+/* ------------------------------------------------- index over fixtures */
+
+static const char *fixtures[] = { "tests/data/esa1", "tests/data/esa2", "tests/data/restart",
+  "tests/data/drops", "tests/data/demo/esa-demo", "tests/data/syslog", "tests/data/gap", 0 };
+
+static int load(mt_filelist *fl, const char *src){
+  char *err = 0;
+  memset(fl, 0, sizeof(*fl));
+  if( mt_files_add(fl, src, &err) ){ printf("FAIL index.load %s: %s\n", src, err); free(err); unit_failed++; return -1; }
+  return 0;
+}
+
+static int contains(const uint32_t *a, int n, uint32_t b){
+  int i;
+  for(i=0; i<n; i++) if( a[i]==b ) return 1;
+  return 0;
+}
+
+/* Every line under each of its ids; every block as a full walk sees it. */
+static void test_fixture(const char *src){
+  mt_filelist fl;
+  mt_opts o;
+  mt_stats st;
+  mt_scan s;
+  mt_index *ix;
+  char *err = 0, name[160];
+  int rc, bad_post = 0, bad_block = 0, nlines = 0;
+  uint32_t next_block = 0;
+  if( load(&fl, src) ) return;
+  memset(&o, 0, sizeof(o));
+  ix = mt_index_build(&fl, &o, &st, &err, 0, 0);
+  snprintf(name, sizeof(name), "index.build.%s", src);
+  CHECK(name, ix!=0);
+  if( !ix ){ printf("  %s\n", err); free(err); mt_files_free(&fl); return; }
+  mt_scan_init(&s, &fl, &o);
+  while( (rc = mt_scan_next(&s))==1 ){
+    mt_event ev;
+    uint32_t b = mt_index_block_of(ix, s.ifile, s.offset);
+    nlines++;
+    /* the first line at or after each block start: the block's first line */
+    while( next_block <= b ){
+      mt_ix_block bl;
+      mt_index_block(ix, next_block, &bl);
+      if( next_block==b ){
+        if( bl.empty || bl.file!=s.ifile || bl.off!=s.offset || bl.lineno!=s.lineno || bl.tz!=s.tz_off ) bad_block++;
+      }else if( !bl.empty ) bad_block++;
+      next_block++;
+    }
+    if( s.ln.form==MT_FORM_NONE ) continue;
+    mt_event_parse(s.ln.body, s.ln.body_len, &ev);
+    if( ev.kind==MT_EV_SMTP_SENT || ev.kind==MT_EV_SMTP_RCVD ) continue;
+    {
+      uint64_t keys[5];
+      int nk = 0, i;
+      if( ev.icid>=0 ) keys[nk++] = mt_index_key(MT_IX_ICID, ev.icid);
+      if( ev.mid>=0 ) keys[nk++] = mt_index_key(MT_IX_MID, ev.mid);
+      if( ev.mid2>=0 ) keys[nk++] = mt_index_key(MT_IX_MID, ev.mid2);
+      if( ev.dcid>=0 ) keys[nk++] = mt_index_key(MT_IX_DCID, ev.dcid);
+      if( ev.kind==MT_EV_ICID_NEW && mt_has(&ev, MT_F_REMOTE_IP) ){
+        keys[nk++] = mt_index_ip_key(ev.f[MT_F_REMOTE_IP].p, (size_t)ev.f[MT_F_REMOTE_IP].n);
+      }
+      for(i=0; i<nk; i++){
+        uint32_t *a; int n;
+        if( mt_index_lookup(ix, keys[i], &a, &n) || !contains(a, n, b) ) bad_post++;
+        free(a);
+      }
+    }
+  }
+  snprintf(name, sizeof(name), "index.every_line_posted.%s", src);
+  CHECK(name, rc==0 && bad_post==0 && nlines>0);
+  if( bad_post ) printf("  %d ids without their line's block\n", bad_post);
+  snprintf(name, sizeof(name), "index.blocks_as_walked.%s", src);
+  CHECK(name, bad_block==0 && next_block==mt_index_nblock(ix));
+  snprintf(name, sizeof(name), "index.stats_lines.%s", src);
+  CHECK(name, st.lines_parsed==nlines && st.files_opened==fl.n);
+  mt_scan_end(&s);
+  mt_index_free(ix);
+  mt_files_free(&fl);
+}
+
+/* ------------------------------------------ threads and piece sizes */
+
+/* A log of many blocks: the esa1 plain files over and over (~2 MB). */
+static char *big_log(void){
+  static char path[] = "/tmp/mt_test_index_XXXXXX";
+  int fd = mkstemp(path), i;
+  const char *parts[] = { "tests/data/esa1/mail.@20261102T080000.s", "tests/data/esa1/mail.current" };
+  if( fd<0 ) return 0;
+  for(i=0; i<60; i++){
+    int k;
+    for(k=0; k<2; k++){
+      FILE *f = fopen(parts[k], "rb");
+      char buf[65536];
+      size_t n;
+      if( !f ) continue;
+      while( (n = fread(buf, 1, sizeof(buf), f))>0 ) if( write(fd, buf, n)!=(ssize_t)n ) break;
+      fclose(f);
+    }
+  }
+  close(fd);
+  return path;
+}
+
+static void test_threads(void){
+  char *path = big_log();
+  mt_filelist fl;
+  mt_opts o;
+  mt_index *a, *b;
+  char *err = 0;
+  uint32_t i, nb;
+  int same_blocks = 1, same_posts = 1, nkeys = 0;
+  if( !path || load(&fl, path) ) return;
+  memset(&o, 0, sizeof(o));
+  setenv("MAILTRACE_THREADS", "1", 1); unsetenv("MAILTRACE_INDEX_PIECE");
+  a = mt_index_build(&fl, &o, 0, &err, 0, 0);
+  setenv("MAILTRACE_THREADS", "3", 1); setenv("MAILTRACE_INDEX_PIECE", "65536", 1);
+  b = mt_index_build(&fl, &o, 0, &err, 0, 0);
+  unsetenv("MAILTRACE_THREADS"); unsetenv("MAILTRACE_INDEX_PIECE");
+  CHECK("index.threads.built", a && b);
+  if( a && b ){
+    nb = mt_index_nblock(a);
+    CHECK("index.threads.many_blocks", nb > 20 && nb==mt_index_nblock(b));
+    for(i=0; i<nb && i<mt_index_nblock(b); i++){
+      mt_ix_block x, y;
+      mt_index_block(a, i, &x); mt_index_block(b, i, &y);
+      if( x.file!=y.file || x.off!=y.off || x.end!=y.end || x.lineno!=y.lineno || x.tz!=y.tz
+       || x.empty!=y.empty ) same_blocks = 0;
+    }
+    CHECK("index.threads.same_blocks", same_blocks);
+    /* every id of the file: the same block list */
+    {
+      FILE *f = fopen(path, "rb");
+      static char buf[1<<22];
+      size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+      const char *p = buf, *e = buf + n;
+      if( f ) fclose(f);
+      while( p < e ){
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        char line[4096];
+        size_t len = (size_t)((nl ? nl + 1 : e) - p);
+        hits h;
+        int k;
+        if( len >= sizeof(line) ) len = sizeof(line) - 1;
+        memcpy(line, p, len); line[len] = 0;
+        h = extract(line);
+        for(k=0; k<h.n; k++){
+          uint32_t *x, *y; int nx, ny;
+          mt_index_lookup(a, h.k[k], &x, &nx);
+          mt_index_lookup(b, h.k[k], &y, &ny);
+          if( nx!=ny || nx==0 || memcmp(x, y, sizeof(uint32_t)*(size_t)nx)!=0 ) same_posts = 0;
+          nkeys++;
+          free(x); free(y);
+        }
+        p = nl ? nl + 1 : e;
+      }
+    }
+    CHECK("index.threads.same_postings", same_posts && nkeys > 1000);
+  }
+  mt_index_free(a); mt_index_free(b);
+  mt_files_free(&fl);
+  unlink(path);
+}
+
+/* --------------------------------------------------- partial stores */
+
+static const mt_msg *find_msg(const mt_store *st, int64_t mid){
+  int h, i;
+  for(h=0; h<st->nhost; h++){ i = mt_store_msg(st, h, mid); if( i>=0 ) return &st->msgs[i]; }
+  return 0;
+}
+
+static int str_same(const char *a, const char *b){ return (!a && !b) || (a && b && strcmp(a, b)==0); }
+
+static void test_partial(void){
+  mt_filelist fl;
+  mt_opts o;
+  mt_stats stats;
+  mt_index *ix;
+  mt_store *full, *part = 0;
+  mt_partial *pt;
+  char *err = 0;
+  int i, same = 1, checked = 0, rc;
+  if( load(&fl, "tests/data/esa1") ) return;
+  memset(&o, 0, sizeof(o));
+  full = mt_store_build(&fl, &o, 0, 0, 0, &err, 0, 0);
+  ix = mt_index_build(&fl, &o, 0, &err, 0, 0);
+  pt = ix ? mt_partial_new(&fl, &o, ix) : 0;
+  CHECK("index.partial.setup", full && ix && pt);
+  if( !full || !ix || !pt ) return;
+  /* ask for every message one by one; the store grows, rows stay exact */
+  for(i=0; i<full->nmsg; i++){
+    const mt_msg *m = &full->msgs[i], *p;
+    if( m->mid < 0 ) continue;
+    memset(&stats, 0, sizeof(stats));
+    if( mt_partial_want(pt, MT_PW_MID, m->mid, 0) ) break;
+    rc = mt_partial_resolve(pt, &stats, &err, 0, 0);
+    if( rc<0 ){ same = 0; break; }
+    if( rc>0 || !part ){ mt_store_free(part); part = mt_partial_store(pt, 0, &err); }
+    if( !part ){ same = 0; break; }
+    if( !mt_partial_complete(pt, MT_PW_MID, m->mid, 0) ){ same = 0; break; }
+    p = find_msg(part, m->mid);
+    if( !p || p->status!=m->status || p->rcpt_count!=m->rcpt_count || !str_same(p->mail_from, m->mail_from)
+     || !str_same(p->subject, m->subject) || p->icid!=m->icid || p->lineno!=m->lineno || p->file!=m->file ){
+      printf("  MID %lld differs\n", (long long)m->mid);
+      same = 0;
+    }
+    checked++;
+  }
+  CHECK("index.partial.messages_as_whole_log", same && checked > 5);
+  /* an IP: its connections, as in the whole-log store */
+  {
+    int c, ok = 1, n = 0;
+    for(c=0; c<full->nconn; c++){
+      const mt_conn *k = &full->conns[c];
+      int j, found = 0;
+      if( !k->remote_ip ) continue;
+      if( mt_partial_want(pt, MT_PW_IP, 0, k->remote_ip) ) break;
+      if( mt_partial_resolve(pt, 0, &err, 0, 0) > 0 ){ mt_store_free(part); part = mt_partial_store(pt, 0, &err); }
+      if( !part ){ ok = 0; break; }
+      for(j=0; j<part->nconn; j++){
+        const mt_conn *q = &part->conns[j];
+        if( q->icid==k->icid && q->host==k->host && str_same(q->remote_ip, k->remote_ip) ){
+          found = 1;
+          if( q->end_state!=k->end_state || q->messages!=k->messages || !str_same(q->action, k->action)
+           || q->lineno!=k->lineno || q->tls!=k->tls ) ok = 0;
+        }
+      }
+      if( !found ) ok = 0;
+      n++;
+    }
+    CHECK("index.partial.connections_by_ip", ok && n > 3);
+  }
+  mt_store_free(part);
+  mt_partial_free(pt);
+  mt_index_free(ix);
+  mt_store_free(full);
+  mt_files_free(&fl);
+}
+
+int main(void){
+  int i;
+  test_anchors();
+  for(i=0; fixtures[i]; i++) test_fixture(fixtures[i]);
+  test_threads();
+  test_partial();
+  return unit_failed ? 1 : 0;
+}
