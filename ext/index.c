@@ -660,8 +660,8 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats
   B.ix = ix; B.files = files; B.should_stop = should_stop; B.stop_arg = stop_arg;
   B.tz_default = opts->tz_set ? opts->tz_off : 0;
   ix->files = calloc((size_t)(files->n ? files->n : 1), sizeof(ix_file));
-  ix->nfile = files->n;
   if( !ix->files ){ mt_index_free(ix); *pzErr = strdup("out of memory"); return 0; }
+  ix->nfile = files->n;
   /* The pieces: plain files by MT_IX_PIECE, gzip files whole. */
   for(i=0; i<files->n && ok; i++){
     int64_t size = files->a[i].size, k;
@@ -695,8 +695,8 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats
   }
   if( ok ){
     ix->segs = calloc((size_t)(B.npiece ? B.npiece : 1), sizeof(ix_seg));
-    ix->nseg = B.npiece;
     if( !ix->segs ) ok = 0;
+    else ix->nseg = B.npiece;
   }
   if( !ok ){
     if( !*pzErr ) *pzErr = strdup("out of memory");
@@ -727,10 +727,13 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats
       free(*pzErr); *pzErr = B.pieces[i].err; B.pieces[i].err = 0; break;
     }
   }
-  if( !*pzErr ) finish(&B);
+  /* A piece that failed (or was never taken, after a failure) fails the
+  ** whole index, even when its message could not be allocated. */
+  if( B.stop && !*pzErr ) *pzErr = strdup("out of memory");
+  if( !B.stop ) finish(&B);
   for(i=0; i<B.npiece; i++){ free(B.pieces[i].chg); free(B.pieces[i].err); }
   free(B.pieces);
-  if( *pzErr ){ mt_index_free(ix); return 0; }
+  if( B.stop ){ mt_index_free(ix); return 0; }
   return ix;
 }
 

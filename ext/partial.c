@@ -141,6 +141,7 @@ int mt_partial_complete(const mt_partial *pt, int what, int64_t id, const char *
 typedef struct reader {
   mt_scan s;
   int open;                  /* s is positioned in a file */
+  int64_t blocks;            /* blocks read */
 } reader;
 
 static int cmp_u32(const void *a, const void *b){
@@ -158,6 +159,7 @@ static int goto_block(reader *r, const mt_index *ix, uint32_t b, mt_ix_block *bl
     int64_t pos = mt_scan_pos(&r->s);
     if( pos==bl->off || (pos>=0 && pos < bl->off && mt_reader_is_gzip(r->s.rd)) ){
       r->s.stop_off = bl->end;
+      r->blocks++;
       return 0;
     }
   }
@@ -165,6 +167,7 @@ static int goto_block(reader *r, const mt_index *ix, uint32_t b, mt_ix_block *bl
   if( mt_scan_seek_tz(&r->s, bl->file, bl->off, bl->lineno, bl->tz, (int)MT_IX_BLOCK + 4096) ) return -1;
   r->open = 1;
   r->s.stop_off = bl->end;
+  r->blocks++;
   return 0;
 }
 
@@ -344,7 +347,7 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
         if( should_stop && should_stop(stop_arg) ){ rc = -3; break; }
         rc = add_block(pt, &r, need[k]);
       }
-      qsort(pt->blocks, (size_t)pt->nblock, sizeof(pblock), cmp_block);
+      if( pt->nblock>1 ) qsort(pt->blocks, (size_t)pt->nblock, sizeof(pblock), cmp_block);
     }
     free(need);
     /* Select the lines, queue what they lead to. */
@@ -367,6 +370,7 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
     stats->files_opened += r.s.stats.files_opened;
     stats->bytes_read += r.s.stats.bytes_read;
     stats->lines_parsed += r.s.stats.lines_parsed;
+    stats->index_blocks += r.blocks;
     stats->index_hits += 1;
   }
   if( rc==-1 ) *pzErr = strdup(r.s.err ? r.s.err : "read error");
@@ -395,7 +399,7 @@ mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
   int rc = 0;
   *pzErr = 0;
   if( !st ){ *pzErr = strdup("out of memory"); return 0; }
-  qsort(pt->sel, (size_t)pt->nsel, sizeof(uint64_t), cmp_u64);
+  if( pt->nsel>1 ) qsort(pt->sel, (size_t)pt->nsel, sizeof(uint64_t), cmp_u64);
   memset(&r, 0, sizeof(r));
   mt_scan_init(&r.s, pt->files, pt->opts);
   /* Walk the selected lines in log order, block by block. */
@@ -428,6 +432,7 @@ mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
     stats->files_opened += r.s.stats.files_opened;
     stats->bytes_read += r.s.stats.bytes_read;
     stats->lines_parsed += r.s.stats.lines_parsed;
+    stats->index_blocks += r.blocks;
   }
   if( rc==0 && mt_store_finish(st) ) rc = -2;
   if( rc ){

@@ -55,6 +55,7 @@ typedef struct mt_stats {
   int64_t lines_skipped;   /* lines passed over by a literal prefilter */
   int64_t files_skipped;   /* files passed over by a time range */
   int64_t index_hits;      /* lookups answered from an index instead of a scan */
+  int64_t index_blocks;    /* 64 KiB blocks read for lookups through the offset index */
 } mt_stats;
 
 typedef struct mt_scan {

@@ -168,6 +168,29 @@ static ent_cache *cache_get(mt_ctx *ctx){
   return c;
 }
 
+/* A cached store, not in use, built from the same files of which one has
+** only grown since (a live mail.current): it can be read on (*pGrown: that
+** file).  NULL when there is none, (ent_store*)-1 when out of memory. */
+static ent_store *find_grown(ent_cache *c, const mt_args *a, int *pGrown){
+  char *ok = opt_key(a);
+  ent_store *e;
+  if( !ok ) return (ent_store*)-1;
+  for(e=c->head; e; e=e->next){
+    int i, diff = 0, grown = -1;
+    if( e->refs>0 || e->nids!=a->files.n || !e->optkey || strcmp(e->optkey, ok)!=0 ) continue;
+    for(i=0; i<e->nids && diff<2; i++){
+      const mt_file *x = &e->ids[i], *y = &a->files.a[i];
+      if( strcmp(x->path, y->path)!=0 || x->dev!=y->dev || x->ino!=y->ino ){ diff = 2; break; }
+      if( x->size==y->size && x->mtime==y->mtime ) continue;
+      if( y->size > x->size && mt_store_can_extend(e->st, i) ){ grown = i; diff++; }
+      else diff = 2;
+    }
+    if( diff==1 && grown>=0 ){ *pGrown = grown; break; }
+  }
+  sqlite3_free(ok);
+  return e;
+}
+
 /* Find or build the store for these arguments; the caller releases it. */
 static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **pzErr){
   ent_cache *c = ctx->entities;
@@ -188,23 +211,9 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   /* A file that only grew (a live mail.current): read on from where the
   ** cached store stopped instead of building it again. */
   {
-    char *ok = opt_key(a);
     int grown = -1;
-    if( !ok ){ sqlite3_free(key); return SQLITE_NOMEM; }
-    for(e=c->head; e; e=e->next){
-      int i, diff = 0;
-      grown = -1;
-      if( e->refs>0 || e->nids!=a->files.n || !e->optkey || strcmp(e->optkey, ok)!=0 ) continue;
-      for(i=0; i<e->nids && diff<2; i++){
-        const mt_file *x = &e->ids[i], *y = &a->files.a[i];
-        if( strcmp(x->path, y->path)!=0 || x->dev!=y->dev || x->ino!=y->ino ){ diff = 2; break; }
-        if( x->size==y->size && x->mtime==y->mtime ) continue;
-        if( y->size > x->size && mt_store_can_extend(e->st, i) ){ grown = i; diff++; }
-        else diff = 2;
-      }
-      if( diff==1 && grown>=0 ) break;
-    }
-    sqlite3_free(ok);
+    e = find_grown(c, a, &grown);
+    if( e==(ent_store*)-1 ){ sqlite3_free(key); return SQLITE_NOMEM; }
     if( e ){
       int rc2 = mt_store_extend(e->st, &a->files, &a->opts, grown, &stats, &err, mt_interrupted, ctx->db);
       mt_scan tmp;
@@ -920,6 +929,14 @@ static int partial_store(ent_vtab *vt, const mt_args *args, int role, sqlite3_va
   *ppOut = cache_find(ctx, c, key);
   sqlite3_free(key);
   if( *ppOut ) return SQLITE_OK;
+  {
+    /* a whole-log store that only needs the bytes appended to a live file:
+    ** cheaper than an index pass (store_acquire reads them on) */
+    int grown = -1;
+    ent_store *g = find_grown(c, args, &grown);
+    if( g==(ent_store*)-1 ) return SQLITE_NOMEM;
+    if( g ) return SQLITE_NOTFOUND;
+  }
   memset(&stats, 0, sizeof(stats));
   rc = ix_acquire(ctx, args, &x, &stats);
   if( rc==SQLITE_OK ){
