@@ -76,6 +76,12 @@ typedef struct sink {
 
 static inline int is_digit(char c){ return c>='0' && c<='9'; }
 
+/* An id as keys hold it: below 2^62 - 1 (larger ones clamped, as the
+** anchor scan and mt_index_key() clamp them). */
+static uint64_t clamp_id(int64_t id){
+  return (uint64_t)id > ID_MASK - 1 ? ID_MASK - 1 : (uint64_t)id;
+}
+
 /* A line with an anchor the cheap rule cannot read ("Message 123",
 ** "Bounced: 123:0", "New SMTP ICID ... address <ip>"): run the grammar. */
 static void exact_line(const char *base, const char *ls, const char *e, const sink *k){
@@ -87,10 +93,10 @@ static void exact_line(const char *base, const char *ls, const char *e, const si
   if( n && ls[n-1]=='\r' ) n--;
   mt_line_parse(ls, n, &ln);
   mt_event_parse(ln.body, ln.body_len, &ev);
-  if( ev.icid>=0 ) k->hit(k->arg, MT_IX_ICID, (uint64_t)ev.icid, at);
-  if( ev.mid>=0 ) k->hit(k->arg, MT_IX_MID, (uint64_t)ev.mid, at);
-  if( ev.mid2>=0 ) k->hit(k->arg, MT_IX_MID, (uint64_t)ev.mid2, at);
-  if( ev.dcid>=0 ) k->hit(k->arg, MT_IX_DCID, (uint64_t)ev.dcid, at);
+  if( ev.icid>=0 ) k->hit(k->arg, MT_IX_ICID, clamp_id(ev.icid), at);
+  if( ev.mid>=0 ) k->hit(k->arg, MT_IX_MID, clamp_id(ev.mid), at);
+  if( ev.mid2>=0 ) k->hit(k->arg, MT_IX_MID, clamp_id(ev.mid2), at);
+  if( ev.dcid>=0 ) k->hit(k->arg, MT_IX_DCID, clamp_id(ev.dcid), at);
   if( ev.kind==MT_EV_ICID_NEW && mt_has(&ev, MT_F_REMOTE_IP) ){
     k->hit(k->arg, MT_IX_IP,
            mt_index_ip_key(ev.f[MT_F_REMOTE_IP].p, (size_t)ev.f[MT_F_REMOTE_IP].n) & ID_MASK, at);

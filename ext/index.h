@@ -82,7 +82,8 @@ size_t mt_index_memory(const mt_index *ix);     /* bytes held */
 
 /* The anchor scan on its own (tests, fuzzing): calls hit(arg, kind, id,
 ** line_start) for every id candidate in the whole lines [p, p+n) — kind
-** MT_IX_* (an IP's id is its key). */
+** MT_IX_*, id below 2^62 (larger ids clamped as mt_index_key does; an IP's
+** id is its key without the kind bits). */
 void mt_index_extract(const char *p, size_t n,
                       void (*hit)(void *arg, int kind, uint64_t id, size_t line_start), void *arg);
 

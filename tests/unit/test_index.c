@@ -66,6 +66,8 @@ static void test_anchors(void){
         superset_ok("Mon Nov  2 08:01:17 2026 Info: Delivery start 00.3) address 203.0.113.222 reverse dns\n"));
   CHECK("index.fuzz.new_icid_without_number",
         superset_ok("Mon Nov  9 10:00:01 2026 Info: New SMTP ICID  interface e Data 1 (19.100.25) address 192.0.2.31 reverse dns host a.example.net verified yes\n"));
+  CHECK("index.fuzz.bounce_log_huge_mid",
+        superset_ok("Mon Nov  1 08:01:18 2026 Info: Bounced: 88888888888888888888888888888888888888888DCID 7301Message x\n"));
   CHECK("index.fuzz.rewritten_to_digit",
         superset_ok("Mon Nov  2 16:20:12 2026 Info: MID 81018 rewritten to 2ID 81019 by add-footer filter 'Footer'\n"));
   h = extract("Mon Nov  2 08:01:12 2026 Info: New SMTP ICID 52001 interface Data 1 (192.0.2.1) address 198.51.100.7 reverse dns host mx.example verified yes\n");
