@@ -29,9 +29,13 @@
 #include "lines.h"
 #include "events.h"
 
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -125,6 +129,8 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
     r = q + 2;
     if( r<e && *r==':' ) r++;
     while( r<e && *r==' ' ) r++;
+    /* "(MID originally n)": a message released from a central quarantine */
+    if( kind==MT_IX_MID && e - r > 11 && memcmp(r, "originally ", 11)==0 ) r += 11;
     if( r>=e || !is_digit(*r) ) return;
     while( r<e && is_digit(*r) ){
       int d = *r - '0';
@@ -221,7 +227,7 @@ static int64_t count_nl(const char *p, size_t n){
 /* ---------------------------------------------------------------- store */
 
 typedef struct ix_slot { uint64_t key; uint32_t newest, count; } ix_slot;   /* newest posting */
-typedef struct ix_post { uint32_t block, prev; } ix_post;   /* block: local to the piece's file */
+typedef struct ix_post { uint32_t block, prev; } ix_post;   /* block: of the segment's file */
 /* A recently posted key: its slot, last block, newest posting and the
 ** postings added since it came in (written back into the slot when the
 ** entry is evicted: the slot itself is only touched on a miss). */
@@ -229,9 +235,8 @@ typedef struct ix_recent { uint64_t key; uint32_t slot, block, tail, added; } ix
 
 #define RECENT 8192
 
-/* The postings of one piece. */
+/* The postings of one piece of a file. */
 typedef struct ix_seg {
-  int file;
   ix_slot *slots;
   uint64_t cap, n;
   ix_post *posts;
@@ -246,18 +251,31 @@ typedef struct ix_blk {
   int32_t tz;
 } ix_blk;
 
-typedef struct ix_file {
-  uint32_t first;            /* global number of its block 0 */
-  uint32_t nblock;
-  int64_t size;              /* decompressed bytes indexed */
-  ix_blk *blks;              /* nblock entries (cblk allocated) */
-  uint32_t cblk;
-} ix_file;
+/* A tz change at a line start: (offset, tz). */
+typedef struct tzchg { int64_t off; int32_t tz; int32_t pad; } tzchg;
+
+/* Everything the index knows about one file: it is built, kept, reused by
+** the next index of a file set (a rotated file does not change), extended
+** when the file grew, saved and loaded (index=DIR) on its own. */
+typedef struct ix_part {
+  uint64_t dev, ino;         /* the file it describes ... */
+  int64_t size, mtime;       /* ... when it was indexed */
+  int gz;
+  int tz_default;            /* tz= in force (or 0) */
+  ix_blk *blks;
+  uint32_t nblock, cblk;
+  int64_t end;               /* bytes indexed (decompressed) */
+  int64_t lines;             /* lines indexed */
+  int ends_nl;               /* the last byte indexed is a newline */
+  int has_tz0, tz0;          /* the header in the file's first 4 KiB */
+  tzchg *chg; int nchg;      /* later header lines */
+  ix_seg *segs; int nseg;    /* in file order */
+  int dirty;                 /* built or extended here: save it */
+} ix_part;
 
 struct mt_index {
-  ix_seg *segs;
-  int nseg;
-  ix_file *files;
+  ix_part **parts;           /* one per file */
+  uint32_t *first;           /* global number of each file's block 0 */
   int nfile;
   uint32_t nblk;
 };
@@ -290,7 +308,7 @@ static void recent_flush(ix_seg *g){
 }
 
 static int map_grow(ix_seg *g){
-  uint64_t ncap = g->cap ? g->cap*2 : 4096, i;
+  uint64_t ncap = g->cap ? g->cap*2 : 256, i;
   ix_slot *ns = malloc(sizeof(ix_slot)*(size_t)ncap);
   if( !ns ) return -1;
   advise_huge(ns, sizeof(ix_slot)*(size_t)ncap);
@@ -361,9 +379,249 @@ static void post(ix_seg *g, uint64_t key, uint32_t block){
   r->tail = g->nposts++;
 }
 
+static void part_free(ix_part *pt){
+  int i;
+  if( !pt ) return;
+  for(i=0; i<pt->nseg; i++){ free(pt->segs[i].slots); free(pt->segs[i].posts); free(pt->segs[i].recent); }
+  free(pt->segs);
+  free(pt->blks);
+  free(pt->chg);
+  free(pt);
+}
+
+static int need_blocks(ix_part *f, uint32_t n){
+  if( n > f->cblk ){
+    uint32_t nc = f->cblk ? f->cblk*2 : 64;
+    ix_blk *nb;
+    while( nc < n ) nc *= 2;
+    nb = realloc(f->blks, sizeof(ix_blk)*(size_t)nc);
+    if( !nb ) return -1;
+    memset(nb + f->cblk, 0, sizeof(ix_blk)*(size_t)(nc - f->cblk));   /* new blocks: no line yet */
+    f->blks = nb; f->cblk = nc;
+  }
+  return 0;
+}
+
+/* --------------------------------------------------------- persistence */
+
+/* index=DIR: one file per log file, DIR/mailtrace-<dev>-<ino>.idx, written
+** after a build (to a temporary name, then renamed).  Loaded only when its
+** header names the same device, inode and tz=, and its size and mtime are
+** those of the log now (or the log grew from that size: it is extended);
+** a CRC-32 of the content and bounds checks on every array come before
+** any use.  A file that fails any check is ignored (and replaced). */
+
+#define IDX_MAGIC "MTIDX01"
+
+typedef struct idx_header {
+  char magic[8];
+  uint32_t endian;           /* 0x01020304 */
+  uint32_t version;          /* 1 */
+  uint64_t dev, ino;
+  int64_t size, mtime;
+  int64_t end, lines;
+  int32_t tz_default, gz, ends_nl, has_tz0, tz0, nchg;
+  uint32_t nblock, nseg;
+  uint64_t payload;          /* bytes after the header */
+  uint32_t crc;              /* of the payload */
+  uint32_t pad;
+} idx_header;
+
+_Static_assert(sizeof(idx_header)==MT_IX_FILE_HEADER, "index file header size");
+_Static_assert(offsetof(idx_header, crc)==MT_IX_FILE_CRC_AT, "index file CRC place");
+
+static char *idx_path(const char *dir, uint64_t dev, uint64_t ino){
+  size_t n = strlen(dir) + 64;
+  char *z = malloc(n);
+  if( z ) snprintf(z, n, "%s/mailtrace-%llx-%llx.idx", dir, (unsigned long long)dev, (unsigned long long)ino);
+  return z;
+}
+
+typedef struct wbuf { unsigned char *p; size_t n, cap; int oom; } wbuf;
+
+static void wput(wbuf *w, const void *p, size_t n){
+  if( w->oom || n==0 ) return;
+  if( w->n + n > w->cap ){
+    size_t nc = w->cap ? w->cap : 1<<16;
+    unsigned char *np;
+    while( nc < w->n + n ) nc *= 2;
+    np = realloc(w->p, nc);
+    if( !np ){ w->oom = 1; return; }
+    w->p = np; w->cap = nc;
+  }
+  memcpy(w->p + w->n, p, n);
+  w->n += n;
+}
+
+/* Save a part (best effort: an index that cannot be written is rebuilt next
+** time, the query does not fail). */
+static void part_save(const ix_part *pt, const char *dir){
+  idx_header h;
+  wbuf w;
+  char *path = idx_path(dir, pt->dev, pt->ino), *tmp;
+  int i, fd;
+  if( !path ) return;
+  memset(&w, 0, sizeof(w));
+  memset(&h, 0, sizeof(h));
+  memcpy(h.magic, IDX_MAGIC, 8);
+  h.endian = 0x01020304; h.version = 1;
+  h.dev = pt->dev; h.ino = pt->ino; h.size = pt->size; h.mtime = pt->mtime;
+  h.end = pt->end; h.lines = pt->lines;
+  h.tz_default = pt->tz_default; h.gz = pt->gz; h.ends_nl = pt->ends_nl;
+  h.has_tz0 = pt->has_tz0; h.tz0 = pt->tz0; h.nchg = pt->nchg;
+  h.nblock = pt->nblock; h.nseg = (uint32_t)pt->nseg;
+  wput(&w, pt->blks, sizeof(ix_blk)*pt->nblock);
+  wput(&w, pt->chg, sizeof(tzchg)*(size_t)pt->nchg);
+  for(i=0; i<pt->nseg; i++){
+    const ix_seg *g = &pt->segs[i];
+    uint64_t cap = g->cap, n = g->n, np = g->nposts;
+    wput(&w, &cap, 8); wput(&w, &n, 8); wput(&w, &np, 8);
+    wput(&w, g->slots, sizeof(ix_slot)*(size_t)g->cap);
+    wput(&w, g->posts, sizeof(ix_post)*(size_t)g->nposts);
+  }
+  if( w.oom ){ free(w.p); free(path); return; }
+  h.payload = w.n;
+  {
+    /* crc32 takes uInt lengths: feed it in slices */
+    uLong c = crc32(0L, Z_NULL, 0);
+    size_t at = 0;
+    while( at < w.n ){ size_t k = w.n - at > (1u<<30) ? (1u<<30) : w.n - at; c = crc32(c, w.p + at, (uInt)k); at += k; }
+    h.crc = (uint32_t)c;
+  }
+  tmp = malloc(strlen(path) + 32);
+  if( !tmp ){ free(w.p); free(path); return; }
+  snprintf(tmp, strlen(path) + 32, "%s.%ld.tmp", path, (long)getpid());
+  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if( fd>=0 ){
+    int ok = write(fd, &h, sizeof(h))==(ssize_t)sizeof(h);
+    size_t at = 0;
+    while( ok && at < w.n ){
+      ssize_t k = write(fd, w.p + at, w.n - at);
+      if( k<=0 ){ ok = 0; break; }
+      at += (size_t)k;
+    }
+    if( close(fd)!=0 ) ok = 0;
+    if( !ok || rename(tmp, path)!=0 ) unlink(tmp);
+  }
+  free(tmp); free(w.p); free(path);
+}
+
+/* Take n bytes from [*pp, e), or NULL when the file is short. */
+static const unsigned char *rtake(const unsigned char **pp, const unsigned char *e, size_t n){
+  const unsigned char *p = *pp;
+  if( (size_t)(e - p) < n ) return 0;
+  *pp = p + n;
+  return p;
+}
+
+/* Load the part of file f from dir, if it is there and sound; NULL if not. */
+static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
+  char *path = idx_path(dir, f->dev, f->ino);
+  unsigned char *buf = 0;
+  const unsigned char *p, *e, *q;
+  idx_header h;
+  ix_part *pt = 0;
+  struct stat st;
+  int fd, i, ok = 0;
+  if( !path ) return 0;
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  free(path);
+  if( fd<0 ) return 0;
+  if( fstat(fd, &st)!=0 || st.st_size < (off_t)sizeof(h) || pread(fd, &h, sizeof(h), 0)!=(ssize_t)sizeof(h) ) goto out;
+  if( memcmp(h.magic, IDX_MAGIC, 8)!=0 || h.endian!=0x01020304 || h.version!=1 ) goto out;
+  if( h.dev!=f->dev || h.ino!=f->ino || h.tz_default!=tz_default ) goto out;
+  /* the same file, or the same file grown from where it was indexed */
+  if( !(h.size==f->size && h.mtime==f->mtime) && !(h.size < f->size && !h.gz && h.ends_nl) ) goto out;
+  if( h.payload != (uint64_t)(st.st_size - (off_t)sizeof(h)) || h.nchg < 0 || h.end < 0 || h.lines < 0 ) goto out;
+  buf = malloc(h.payload ? (size_t)h.payload : 1);
+  if( !buf ) goto out;
+  {
+    size_t at = 0;
+    while( at < h.payload ){
+      ssize_t k = pread(fd, buf + at, (size_t)h.payload - at, (off_t)(sizeof(h) + at));
+      if( k<=0 ) goto out;
+      at += (size_t)k;
+    }
+  }
+  {
+    uLong c = crc32(0L, Z_NULL, 0);
+    size_t at = 0;
+    while( at < h.payload ){ size_t k = h.payload - at > (1u<<30) ? (1u<<30) : h.payload - at; c = crc32(c, buf + at, (uInt)k); at += k; }
+    if( (uint32_t)c != h.crc ) goto out;
+  }
+  pt = calloc(1, sizeof(*pt));
+  if( !pt ) goto out;
+  pt->dev = h.dev; pt->ino = h.ino; pt->size = h.size; pt->mtime = h.mtime;
+  pt->gz = h.gz; pt->tz_default = h.tz_default; pt->end = h.end; pt->lines = h.lines;
+  pt->ends_nl = h.ends_nl; pt->has_tz0 = h.has_tz0; pt->tz0 = h.tz0;
+  p = buf; e = buf + h.payload;
+  if( (uint64_t)h.nblock > ((uint64_t)h.end >> MT_IX_SHIFT) + 1 ) goto out;
+  if( !(q = rtake(&p, e, sizeof(ix_blk)*(size_t)h.nblock)) || need_blocks(pt, h.nblock ? h.nblock : 1) ) goto out;
+  memcpy(pt->blks, q, sizeof(ix_blk)*(size_t)h.nblock);
+  pt->nblock = h.nblock;
+  {
+    int64_t last = 0;
+    uint32_t j;
+    for(j=0; j<pt->nblock; j++){
+      const ix_blk *b = &pt->blks[j];
+      if( b->lineno<0 || b->first >= MT_IX_BLOCK || (b->lineno && b->lineno<=last) || b->lineno > h.lines ) goto out;
+      if( b->lineno ) last = b->lineno;
+    }
+  }
+  if( h.nchg > 0 ){
+    if( !(q = rtake(&p, e, sizeof(tzchg)*(size_t)h.nchg)) ) goto out;
+    pt->chg = malloc(sizeof(tzchg)*(size_t)h.nchg);
+    if( !pt->chg ) goto out;
+    memcpy(pt->chg, q, sizeof(tzchg)*(size_t)h.nchg);
+    pt->nchg = h.nchg;
+  }
+  if( h.nseg > (uint32_t)(h.nblock + 1) ) goto out;
+  pt->segs = calloc(h.nseg ? h.nseg : 1, sizeof(ix_seg));
+  if( !pt->segs ) goto out;
+  for(i=0; i<(int)h.nseg; i++){
+    ix_seg *g = &pt->segs[i];
+    uint64_t cap, n, np, k;
+    if( !(q = rtake(&p, e, 24)) ) goto out;
+    memcpy(&cap, q, 8); memcpy(&n, q+8, 8); memcpy(&np, q+16, 8);
+    pt->nseg = i + 1;
+    if( cap==0 || (cap & (cap-1)) || n >= cap || np > UINT32_MAX - 1 ) goto out;
+    if( cap > (uint64_t)(e - p) / sizeof(ix_slot) ) goto out;
+    q = rtake(&p, e, sizeof(ix_slot)*(size_t)cap);
+    g->slots = malloc(sizeof(ix_slot)*(size_t)cap);
+    if( !q || !g->slots ) goto out;
+    memcpy(g->slots, q, sizeof(ix_slot)*(size_t)cap);
+    g->cap = cap; g->n = n;
+    if( np > (uint64_t)(e - p) / sizeof(ix_post) ) goto out;
+    q = rtake(&p, e, sizeof(ix_post)*(size_t)np);
+    g->posts = malloc(sizeof(ix_post)*(size_t)(np ? np : 1));
+    if( !q || !g->posts ) goto out;
+    memcpy(g->posts, q, sizeof(ix_post)*(size_t)np);
+    g->nposts = g->cposts = (uint32_t)np;
+    /* every chain stays inside the arrays and ends */
+    for(k=0; k<cap; k++){
+      const ix_slot *s = &g->slots[k];
+      if( s->key==KEY_EMPTY ) continue;
+      if( s->newest!=UINT32_MAX && s->newest >= np ) goto out;
+      if( s->count > np ) goto out;
+    }
+    for(k=0; k<np; k++){
+      const ix_post *x = &g->posts[k];
+      if( (x->prev!=UINT32_MAX && x->prev >= k) || x->block >= pt->nblock ) goto out;
+    }
+  }
+  if( p!=e ) goto out;
+  ok = 1;
+out:
+  close(fd);
+  free(buf);
+  if( !ok ){ part_free(pt); return 0; }
+  return pt;
+}
+
 /* ---------------------------------------------------------------- build */
 
 #define MT_IX_PIECE ((int64_t)32 << 20)    /* bytes of a plain file per piece */
+#define MT_IX_THREADS 8
 
 /* Bytes per piece: MT_IX_PIECE, or MAILTRACE_INDEX_PIECE (tests: many
 ** small pieces; rounded up to whole blocks). */
@@ -373,33 +631,32 @@ static int64_t piece_bytes(void){
   if( v <= 0 ) return MT_IX_PIECE;
   return ((v + MT_IX_BLOCK - 1) >> MT_IX_SHIFT) << MT_IX_SHIFT;
 }
-#define MT_IX_THREADS 8
 
-/* A tz change at a line start: (offset, tz). */
-typedef struct tzchg { int64_t off; int tz; } tzchg;
-
-/* One piece: the lines that start in blocks [k1, k2) of a file. */
+/* One piece: the lines that start in blocks [k1, k2) of a file, from
+** offset `start` on (a line start; -1: the first one in block k1). */
 typedef struct ix_piece {
   int file;
+  ix_part *part;
+  int seg;                   /* its segment in part->segs */
   int64_t k1, k2;            /* k2 = -1: to the end (gzip) */
+  int64_t start;
   int64_t lines;             /* lines that start in it */
-  int has_tz0;               /* piece 0: the file's header in its first 4 KiB */
-  int tz0;
+  int has_tz0, tz0;          /* a piece from offset 0: the header */
   tzchg *chg; int nchg;
   int64_t end;               /* offset after its last line */
+  int ends_nl;
+  int kept_k1;               /* block k1 kept its first line from before (grown file) */
   int64_t bytes_read;
   char *err;
 } ix_piece;
 
 typedef struct ix_build {
-  mt_index *ix;
   const mt_filelist *files;
   ix_piece *pieces;
   int npiece;
   int next;                  /* next piece to take (mutex) */
   pthread_mutex_t mu;
   int stop;                  /* interrupted or failed: read and set with __atomic */
-  int tz_default;            /* tz= or 0 */
   int (*should_stop)(void*);
   void *stop_arg;
 } ix_build;
@@ -413,18 +670,6 @@ static void on_hit(void *arg, int kind, uint64_t id, size_t line_start){
   hitctx *h = arg;
   uint64_t key = ((uint64_t)kind << 62) | (id > ID_MASK - 1 ? ID_MASK - 1 : id);
   post(h->seg, key, (uint32_t)((h->chunk_off + (int64_t)line_start) >> MT_IX_SHIFT));
-}
-
-static int need_blocks(ix_file *f, uint32_t n){
-  if( n > f->cblk ){
-    uint32_t nc = f->cblk ? f->cblk*2 : 64;
-    ix_blk *nb;
-    while( nc < n ) nc *= 2;
-    nb = realloc(f->blks, sizeof(ix_blk)*(size_t)nc);
-    if( !nb ) return -1;
-    f->blks = nb; f->cblk = nc;
-  }
-  return 0;
 }
 
 /* Offset of the first line that starts at or after `at` in a plain file
@@ -446,35 +691,45 @@ static int64_t first_line_at(int fd, int64_t at, int64_t size){
 /* Index one piece into its segment.  0, or -1 with pc->err. */
 static int index_piece(ix_build *B, int ipiece, int main_thread){
   ix_piece *pc = &B->pieces[ipiece];
-  ix_seg *g = &B->ix->segs[ipiece];
-  ix_file *f = &B->ix->files[pc->file];
+  ix_part *f = pc->part;
+  ix_seg *g = &f->segs[pc->seg];
   const mt_file *mf = &B->files->a[pc->file];
-  int64_t start = 0, limit = pc->k2 < 0 ? INT64_MAX : pc->k2 << MT_IX_SHIFT;
+  int64_t start = pc->start, limit = pc->k2 < 0 ? INT64_MAX : pc->k2 << MT_IX_SHIFT;
+  /* a plain file is read up to its size when listed: blocks were sized for it */
+  if( pc->k2 >= 0 && limit > mf->size ) limit = mf->size;
   int64_t next_blk = pc->k1, off, lines = 0;
   mt_reader *rd;
   const char *p;
   size_t n;
   int rc, first = 1;
+  int read_on = pc->start > 0;       /* a grown file: the lines before start are indexed */
   uint32_t steps = 0;
   hitctx hc;
   sink k;
 
-  g->file = pc->file;
   g->recent = malloc(sizeof(ix_recent)*RECENT);
   if( !g->recent ){ pc->err = strdup("out of memory"); return -1; }
   memset(g->recent, 0xff, sizeof(ix_recent)*RECENT);
   {
-    uint64_t want = 1024, bytes = pc->k2 < 0 ? (uint64_t)mf->size * 8 : (uint64_t)((pc->k2 - pc->k1) << MT_IX_SHIFT);
+    uint64_t want = 256, bytes = pc->k2 < 0 ? (uint64_t)mf->size * 8 : (uint64_t)((pc->k2 - pc->k1) << MT_IX_SHIFT);
     while( want < bytes/700 ) want *= 2;
     while( g->cap < want ) if( map_grow(g) ){ pc->err = strdup("out of memory"); return -1; }
   }
-  if( pc->k1>0 ){
-    int fd = open(mf->path, O_RDONLY | O_CLOEXEC);
-    if( fd<0 ){ pc->err = strdup(mf->path); return -1; }
-    start = first_line_at(fd, pc->k1 << MT_IX_SHIFT, mf->size);
-    close(fd);
-    if( start >= limit || start >= mf->size ){ pc->end = start; goto done; }
+  if( start<0 ){
+    start = 0;
+    if( pc->k1>0 ){
+      int fd = open(mf->path, O_RDONLY | O_CLOEXEC);
+      if( fd<0 ){ pc->err = strdup(mf->path); return -1; }
+      start = first_line_at(fd, pc->k1 << MT_IX_SHIFT, mf->size);
+      close(fd);
+    }
   }
+  /* read on after lines indexed before (a grown file): block k1 keeps the
+  ** first line it had */
+  if( read_on && start > (pc->k1 << MT_IX_SHIFT) && f->blks[pc->k1].lineno ){ next_blk = pc->k1 + 1; pc->kept_k1 = 1; }
+  pc->end = start;
+  pc->ends_nl = 1;
+  if( start >= limit || (pc->k2>=0 && start >= mf->size) ) goto done;
   rd = mt_reader_open(mf->path, start, &pc->err);
   if( !rd ) return -1;
   hc.seg = g;
@@ -544,6 +799,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
           pc->chg = nc;
           pc->chg[pc->nchg].off = off + (ls - p);
           pc->chg[pc->nchg].tz = tz;
+          pc->chg[pc->nchg].pad = 0;
           pc->nchg++;
         }
         q = le ? le + 1 : e;
@@ -552,10 +808,11 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
     hc.chunk_off = off;
     extract_chunk(p, n, &k);
     pc->end = off + (int64_t)n;
+    pc->ends_nl = p[n-1]=='\n';
     if( g->oom ) break;
     if( off + (int64_t)n >= limit ) break;
   }
-  pc->bytes_read = mt_reader_bytes_read(rd) - (pc->k1>0 ? start : 0);
+  pc->bytes_read = mt_reader_bytes_read(rd) - (mt_reader_is_gzip(rd) ? 0 : start);
   if( rc<0 ){
     const char *e = mt_reader_error(rd);
     pc->err = strdup(e ? e : "read error");
@@ -567,10 +824,8 @@ done:
   /* Blocks of the piece after its last line start: no line starts there. */
   {
     int64_t upto = pc->k2 < 0 ? ((pc->end + MT_IX_BLOCK - 1) >> MT_IX_SHIFT) : pc->k2;
-    if( pc->k2 < 0 && upto==0 ) upto = 0;
     if( upto > next_blk && need_blocks(f, (uint32_t)upto) ) g->oom = 1;
     else for(; next_blk < upto; next_blk++){ f->blks[next_blk].lineno = 0; f->blks[next_blk].first = 0; f->blks[next_blk].tz = 0; }
-    if( pc->k2 < 0 ) f->nblock = (uint32_t)next_blk;
   }
   pc->lines = lines;
   if( g->oom ){ free(pc->err); pc->err = strdup("out of memory"); return -1; }
@@ -607,103 +862,178 @@ static int thread_count(int npiece){
   return (int)(n < 1 ? 1 : n);
 }
 
-/* After the pieces: global block numbers, line numbers from the start of
-** each file, the UTC offset at each block. */
-static void finish(ix_build *B){
-  mt_index *ix = B->ix;
-  int i, p = 0;
-  uint32_t nblk = 0;
-  for(i=0; i<ix->nfile; i++){
-    ix_file *f = &ix->files[i];
-    int64_t lines = 0;
-    int first_p = p, q, c, tz;
-    uint32_t j;
-    f->first = nblk;
-    for(; p<B->npiece && B->pieces[p].file==i; p++){
-      ix_piece *pc = &B->pieces[p];
-      int64_t k2 = pc->k2 < 0 || pc->k2 > (int64_t)f->nblock ? (int64_t)f->nblock : pc->k2;
-      int64_t b;
-      for(b=pc->k1; b<k2; b++) if( f->blks[b].lineno ) f->blks[b].lineno += lines;
-      lines += pc->lines;
-      if( pc->end > f->size ) f->size = pc->end;
-    }
-    /* The offset: the header in the file's first 4 KiB counts from its
-    ** start (else tz= or 0), then each later header line from there on. */
-    tz = first_p < p && B->pieces[first_p].has_tz0 ? B->pieces[first_p].tz0 : B->tz_default;
-    for(q=first_p, c=0, j=0; j<f->nblock; j++){
-      ix_blk *bk = &f->blks[j];
-      int64_t at = ((int64_t)j << MT_IX_SHIFT) + bk->first;
-      while( q < p ){
-        const ix_piece *pc = &B->pieces[q];
-        if( c >= pc->nchg ){ q++; c = 0; continue; }
-        if( pc->chg[c].off >= at ) break;
-        tz = pc->chg[c].tz;
-        c++;
+/* After the pieces of a part: line numbers from the start of the file, its
+** size, its header lines, the UTC offset at each block.  0 or -1 (memory). */
+static int finish_part(ix_part *f, ix_piece *pcs, int npc){
+  int i, c, tz;
+  uint32_t j;
+  int64_t lines = f->lines;
+  for(i=0; i<npc; i++){
+    ix_piece *pc = &pcs[i];
+    int64_t k2 = pc->k2 < 0 ? (pc->end + MT_IX_BLOCK - 1) >> MT_IX_SHIFT : pc->k2;
+    int64_t b;
+    for(b = pc->k1; b<k2; b++){
+      /* a block kept from before (a grown file) already counts from the start */
+      if( f->blks[b].lineno && !(b==pc->k1 && pc->kept_k1) ){
+        f->blks[b].lineno += lines;
       }
-      bk->tz = tz;
     }
-    nblk += f->nblock;
+    if( k2 > (int64_t)f->nblock ) f->nblock = (uint32_t)k2;
+    lines += pc->lines;
+    if( pc->start==0 ){ f->has_tz0 = pc->has_tz0; f->tz0 = pc->tz0; }
+    if( pc->end >= f->end ){ f->end = pc->end; f->ends_nl = pc->ends_nl; }
+    if( pc->nchg ){
+      tzchg *nc = realloc(f->chg, sizeof(tzchg)*(size_t)(f->nchg + pc->nchg));
+      if( !nc ) return -1;
+      f->chg = nc;
+      memcpy(f->chg + f->nchg, pc->chg, sizeof(tzchg)*(size_t)pc->nchg);
+      f->nchg += pc->nchg;
+    }
   }
-  ix->nblk = nblk;
+  f->lines = lines;
+  /* The offset: the header in the file's first 4 KiB counts from its start
+  ** (else tz= or 0), then each later header line from there on. */
+  tz = f->has_tz0 ? f->tz0 : f->tz_default;
+  for(c=0, j=0; j<f->nblock; j++){
+    ix_blk *bk = &f->blks[j];
+    int64_t at = ((int64_t)j << MT_IX_SHIFT) + bk->first;
+    while( c < f->nchg && f->chg[c].off < at ){ tz = f->chg[c].tz; c++; }
+    bk->tz = tz;
+  }
+  return 0;
 }
 
-mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats *stats,
-                         char **pzErr, int (*should_stop)(void*), void *stop_arg){
+static int is_gzip(const char *path, int *pGz){
+  unsigned char m[2];
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if( fd<0 ) return -1;
+  *pGz = pread(fd, m, 2, 0)==2 && m[0]==0x1f && m[1]==0x8b;
+  close(fd);
+  return 0;
+}
+
+/* A new segment in part f; its index, or -1. */
+static int add_seg(ix_part *f){
+  ix_seg *ns = realloc(f->segs, sizeof(ix_seg)*(size_t)(f->nseg + 1));
+  if( !ns ) return -1;
+  f->segs = ns;
+  memset(&f->segs[f->nseg], 0, sizeof(ix_seg));
+  return f->nseg++;
+}
+
+static int add_piece(ix_build *B, int file, ix_part *f, int64_t k1, int64_t k2, int64_t start){
+  ix_piece *np = realloc(B->pieces, sizeof(ix_piece)*(size_t)(B->npiece+1));
+  int sg;
+  if( !np ) return -1;
+  B->pieces = np;
+  sg = add_seg(f);
+  if( sg<0 ) return -1;
+  memset(&B->pieces[B->npiece], 0, sizeof(ix_piece));
+  B->pieces[B->npiece].file = file;
+  B->pieces[B->npiece].part = f;
+  B->pieces[B->npiece].seg = sg;
+  B->pieces[B->npiece].k1 = k1;
+  B->pieces[B->npiece].k2 = k2;
+  B->pieces[B->npiece].start = start;
+  B->npiece++;
+  return 0;
+}
+
+/* Can part `old` serve file f: 2 unchanged, 1 grown (read on), 0 no. */
+static int part_fits(const ix_part *old, const mt_file *f, int tz_default){
+  if( !old || old->dev!=f->dev || old->ino!=f->ino || old->tz_default!=tz_default ) return 0;
+  if( old->size==f->size && old->mtime==f->mtime ) return 2;
+  if( old->size < f->size && !old->gz && old->ends_nl && old->end==old->size ) return 1;
+  return 0;
+}
+
+/* Plan the pieces of file i: none when `have` covers it, the appended
+** bytes when it grew, else the whole file. */
+static int plan_file(ix_build *B, int i, ix_part *f, int64_t piece){
+  const mt_file *mf = &B->files->a[i];
+  int64_t nb, k;
+  if( f->gz ) return add_piece(B, i, f, 0, -1, 0);
+  nb = (mf->size + MT_IX_BLOCK - 1) >> MT_IX_SHIFT;
+  if( need_blocks(f, (uint32_t)(nb ? nb : 1)) ) return -1;
+  if( f->end > 0 ){
+    /* grown: from where it ended, to the end of its piece grid */
+    int64_t k1 = f->end >> MT_IX_SHIFT, k2 = ((k1 / (piece >> MT_IX_SHIFT)) + 1) * (piece >> MT_IX_SHIFT);
+    if( k2 > nb ) k2 = nb;
+    if( f->end < mf->size && add_piece(B, i, f, k1, k2 > k1 ? k2 : k1 + 1, f->end) ) return -1;
+    k = k2;
+  }else{
+    k = 0;
+    if( add_piece(B, i, f, 0, nb < piece >> MT_IX_SHIFT ? nb : piece >> MT_IX_SHIFT, 0) ) return -1;
+    k = piece >> MT_IX_SHIFT;
+  }
+  for(; k < nb; k += piece >> MT_IX_SHIFT){
+    int64_t k2 = k + (piece >> MT_IX_SHIFT);
+    if( add_piece(B, i, f, k, k2 > nb ? nb : k2, -1) ) return -1;
+  }
+  return 0;
+}
+
+mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *reuse,
+                         mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg){
   mt_index *ix;
   mt_stats dummy;
   ix_build B;
-  int i, nthread, ok = 1;
+  int i, nthread, ok = 1, tzd = opts->tz_set ? opts->tz_off : 0;
   int64_t piece = piece_bytes();
   pthread_t th[MT_IX_THREADS];
   int nth = 0;
   *pzErr = 0;
   if( !stats ) stats = &dummy;
   memset(stats, 0, sizeof(*stats));
-  if( opts->year ){ *pzErr = strdup("year= makes a line's year depend on the lines before it: no offset index"); return 0; }
+  if( opts->year ){
+    mt_index_free(reuse);
+    *pzErr = strdup("year= makes a line's year depend on the lines before it: no offset index");
+    return 0;
+  }
   ix = calloc(1, sizeof(*ix));
-  if( !ix ){ *pzErr = strdup("out of memory"); return 0; }
-  memset(&B, 0, sizeof(B));
-  B.ix = ix; B.files = files; B.should_stop = should_stop; B.stop_arg = stop_arg;
-  B.tz_default = opts->tz_set ? opts->tz_off : 0;
-  ix->files = calloc((size_t)(files->n ? files->n : 1), sizeof(ix_file));
-  if( !ix->files ){ mt_index_free(ix); *pzErr = strdup("out of memory"); return 0; }
+  if( ix ){
+    ix->parts = calloc((size_t)(files->n ? files->n : 1), sizeof(ix_part*));
+    ix->first = calloc((size_t)(files->n ? files->n : 1), sizeof(uint32_t));
+  }
+  if( !ix || !ix->parts || !ix->first ){
+    if( ix ){ free(ix->parts); free(ix->first); free(ix); }
+    mt_index_free(reuse);
+    *pzErr = strdup("out of memory");
+    return 0;
+  }
   ix->nfile = files->n;
-  /* The pieces: plain files by MT_IX_PIECE, gzip files whole. */
+  memset(&B, 0, sizeof(B));
+  B.files = files; B.should_stop = should_stop; B.stop_arg = stop_arg;
+  /* Each file's part: kept from `reuse`, loaded from index=DIR, read on
+  ** (grown), or built. */
   for(i=0; i<files->n && ok; i++){
-    int64_t size = files->a[i].size, k;
-    int gz = 0;
-    {
-      unsigned char m[2];
-      int fd = open(files->a[i].path, O_RDONLY | O_CLOEXEC);
-      if( fd<0 ){ *pzErr = strdup(files->a[i].path); ok = 0; break; }
-      gz = pread(fd, m, 2, 0)==2 && m[0]==0x1f && m[1]==0x8b;
-      close(fd);
+    const mt_file *mf = &files->a[i];
+    ix_part *f = 0;
+    int fit = 0, j;
+    if( reuse ){
+      for(j=0; j<reuse->nfile; j++){
+        int k = part_fits(reuse->parts[j], mf, tzd);
+        if( k ){ f = reuse->parts[j]; reuse->parts[j] = 0; fit = k; break; }
+      }
     }
-    if( !gz ){
-      int64_t nb = (size + MT_IX_BLOCK - 1) >> MT_IX_SHIFT;
-      if( need_blocks(&ix->files[i], (uint32_t)(nb ? nb : 1)) ){ ok = 0; break; }
-      ix->files[i].nblock = (uint32_t)nb;
+    if( !f && opts->index_dir ){
+      f = part_load(opts->index_dir, mf, tzd);
+      if( f ) fit = part_fits(f, mf, tzd);
+      if( f && !fit ){ part_free(f); f = 0; }
     }
-    for(k=0; ; k += piece >> MT_IX_SHIFT){
-      ix_piece *np;
-      if( !gz && (k << MT_IX_SHIFT) >= size && k>0 ) break;
-      np = realloc(B.pieces, sizeof(ix_piece)*(size_t)(B.npiece+1));
-      if( !np ){ ok = 0; break; }
-      B.pieces = np;
-      memset(&B.pieces[B.npiece], 0, sizeof(ix_piece));
-      B.pieces[B.npiece].file = i;
-      B.pieces[B.npiece].k1 = k;
-      B.pieces[B.npiece].k2 = gz ? -1 : k + (piece >> MT_IX_SHIFT);
-      if( !gz && B.pieces[B.npiece].k2 > (int64_t)ix->files[i].nblock ) B.pieces[B.npiece].k2 = ix->files[i].nblock;
-      B.npiece++;
-      if( gz ) break;
+    if( !f ){
+      f = calloc(1, sizeof(*f));
+      if( !f ){ ok = 0; break; }
+      f->dev = mf->dev; f->ino = mf->ino; f->tz_default = tzd;
+      if( is_gzip(mf->path, &f->gz) ){ part_free(f); *pzErr = strdup(mf->path); ok = 0; break; }
     }
+    ix->parts[i] = f;
+    if( fit==2 ) continue;
+    f->dirty = 1;
+    f->size = mf->size; f->mtime = mf->mtime;
+    if( plan_file(&B, i, f, piece) ){ ok = 0; break; }
   }
-  if( ok ){
-    ix->segs = calloc((size_t)(B.npiece ? B.npiece : 1), sizeof(ix_seg));
-    if( !ix->segs ) ok = 0;
-    else ix->nseg = B.npiece;
-  }
+  mt_index_free(reuse);
   if( !ok ){
     if( !*pzErr ) *pzErr = strdup("out of memory");
     free(B.pieces);
@@ -721,8 +1051,9 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats
   for(i=0; i<B.npiece; i++){
     ix_piece *pc = &B.pieces[i];
     stats->bytes_read += pc->bytes_read;
+    stats->index_read += pc->bytes_read;
     stats->lines_parsed += pc->lines;
-    if( pc->k1==0 ) stats->files_opened++;
+    if( pc->start>=0 ) stats->files_opened++;
     if( pc->err && !*pzErr ){
       /* the first failure in file order; "interrupted" only if nothing worse */
       *pzErr = pc->err; pc->err = 0;
@@ -736,45 +1067,64 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats
   /* A piece that failed (or was never taken, after a failure) fails the
   ** whole index, even when its message could not be allocated. */
   if( B.stop && !*pzErr ) *pzErr = strdup("out of memory");
-  if( !B.stop ) finish(&B);
+  if( !B.stop ){
+    int p = 0;
+    for(i=0; i<files->n; i++){
+      int p0 = p;
+      while( p<B.npiece && B.pieces[p].file==i ) p++;
+      if( p>p0 && finish_part(ix->parts[i], B.pieces + p0, p - p0) ){ B.stop = 1; break; }
+    }
+    if( B.stop && !*pzErr ) *pzErr = strdup("out of memory");
+  }
   for(i=0; i<B.npiece; i++){ free(B.pieces[i].chg); free(B.pieces[i].err); }
   free(B.pieces);
   if( B.stop ){ mt_index_free(ix); return 0; }
+  for(i=0; i<files->n; i++){
+    ix->first[i] = ix->nblk;
+    ix->nblk += ix->parts[i]->nblock;
+    if( opts->index_dir && ix->parts[i]->dirty ){ part_save(ix->parts[i], opts->index_dir); ix->parts[i]->dirty = 0; }
+  }
   return ix;
 }
 
 void mt_index_free(mt_index *ix){
   int i;
   if( !ix ) return;
-  for(i=0; i<ix->nseg; i++){ free(ix->segs[i].slots); free(ix->segs[i].posts); free(ix->segs[i].recent); }
-  free(ix->segs);
-  for(i=0; i<ix->nfile; i++) free(ix->files[i].blks);
-  free(ix->files);
+  for(i=0; i<ix->nfile; i++) part_free(ix->parts ? ix->parts[i] : 0);
+  free(ix->parts);
+  free(ix->first);
   free(ix);
 }
 
 int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn){
   uint32_t *a = 0;
-  int n = 0, cap = 0, i;
+  int n = 0, cap = 0, i, s;
   *pa = 0; *pn = 0;
-  for(i=0; i<ix->nseg; i++){              /* pieces are in log order */
-    const ix_seg *g = &ix->segs[i];
-    int64_t s = slot_of(g, key);
-    uint32_t p, cnt, j;
-    if( s<0 ) continue;
-    cnt = g->slots[s].count;
-    if( n + (int)cnt > cap ){
-      int nc = cap ? cap*2 : 16;
-      uint32_t *na;
-      while( nc < n + (int)cnt ) nc *= 2;
-      na = realloc(a, sizeof(uint32_t)*(size_t)nc);
-      if( !na ){ free(a); return -1; }
-      a = na; cap = nc;
+  for(i=0; i<ix->nfile; i++){             /* files, then segments, in log order */
+    const ix_part *f = ix->parts[i];
+    for(s=0; s<f->nseg; s++){
+      const ix_seg *g = &f->segs[s];
+      int64_t sl = slot_of(g, key);
+      uint32_t p, cnt, j;
+      if( sl<0 ) continue;
+      cnt = g->slots[sl].count;
+      if( n + (int)cnt > cap ){
+        int nc = cap ? cap*2 : 16;
+        uint32_t *na;
+        while( nc < n + (int)cnt ) nc *= 2;
+        na = realloc(a, sizeof(uint32_t)*(size_t)nc);
+        if( !na ){ free(a); return -1; }
+        a = na; cap = nc;
+      }
+      for(j=cnt, p=g->slots[sl].newest; p!=UINT32_MAX && j>0; p=g->posts[p].prev){
+        a[n + (int)--j] = ix->first[i] + g->posts[p].block;
+      }
+      if( j>0 ){                            /* a short chain (a damaged count): close the gap */
+        memmove(a + n, a + n + j, sizeof(uint32_t)*(cnt - j));
+        cnt -= j;
+      }
+      n += (int)cnt;
     }
-    for(j=cnt, p=g->slots[s].newest; p!=UINT32_MAX && j>0; p=g->posts[p].prev){
-      a[n + (int)--j] = ix->files[g->file].first + g->posts[p].block;
-    }
-    n += (int)cnt;
   }
   *pa = a; *pn = n;
   return 0;
@@ -782,44 +1132,48 @@ int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn){
 
 void mt_index_block(const mt_index *ix, uint32_t b, mt_ix_block *out){
   int lo = 0, hi = ix->nfile - 1;
-  const ix_file *f;
+  const ix_part *f;
   const ix_blk *bk;
   uint32_t j;
   /* the file: the last one whose first block is <= b and that has blocks */
   while( lo < hi ){
     int mid = (lo + hi + 1) / 2;
-    if( ix->files[mid].first <= b ) lo = mid; else hi = mid - 1;
+    if( ix->first[mid] <= b ) lo = mid; else hi = mid - 1;
   }
-  while( lo > 0 && (ix->files[lo].nblock==0 || ix->files[lo].first > b) ) lo--;
-  f = &ix->files[lo];
-  j = b - f->first;
+  while( lo > 0 && (ix->parts[lo]->nblock==0 || ix->first[lo] > b) ) lo--;
+  f = ix->parts[lo];
+  j = b - ix->first[lo];
   bk = &f->blks[j];
+  memset(out, 0, sizeof(*out));
   out->file = lo;
   out->off = ((int64_t)j << MT_IX_SHIFT) + bk->first;
   out->end = ((int64_t)(j + 1) << MT_IX_SHIFT);
-  if( out->end > f->size ) out->end = f->size;
+  if( out->end > f->end ) out->end = f->end;
   out->lineno = bk->lineno;
   out->tz = bk->tz;
   out->empty = bk->lineno==0;
 }
 
 uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off){
-  return ix->files[file].first + (uint32_t)(off >> MT_IX_SHIFT);
+  return ix->first[file] + (uint32_t)(off >> MT_IX_SHIFT);
 }
 
 uint32_t mt_index_nblock(const mt_index *ix){ return ix->nblk; }
 
 size_t mt_index_ids(const mt_index *ix){
   size_t n = 0;
-  int i;
-  for(i=0; i<ix->nseg; i++) n += (size_t)ix->segs[i].n;
+  int i, s;
+  for(i=0; i<ix->nfile; i++) for(s=0; s<ix->parts[i]->nseg; s++) n += (size_t)ix->parts[i]->segs[s].n;
   return n;
 }
 
 size_t mt_index_memory(const mt_index *ix){
-  size_t n = sizeof(*ix) + sizeof(ix_seg)*(size_t)ix->nseg + sizeof(ix_file)*(size_t)ix->nfile;
-  int i;
-  for(i=0; i<ix->nseg; i++) n += sizeof(ix_slot)*(size_t)ix->segs[i].cap + sizeof(ix_post)*(size_t)ix->segs[i].cposts;
-  for(i=0; i<ix->nfile; i++) n += sizeof(ix_blk)*(size_t)ix->files[i].cblk;
+  size_t n = sizeof(*ix) + (sizeof(ix_part*) + sizeof(uint32_t))*(size_t)ix->nfile;
+  int i, s;
+  for(i=0; i<ix->nfile; i++){
+    const ix_part *f = ix->parts[i];
+    n += sizeof(*f) + sizeof(ix_blk)*(size_t)f->cblk + sizeof(tzchg)*(size_t)f->nchg + sizeof(ix_seg)*(size_t)f->nseg;
+    for(s=0; s<f->nseg; s++) n += sizeof(ix_slot)*(size_t)f->segs[s].cap + sizeof(ix_post)*(size_t)f->segs[s].cposts;
+  }
   return n;
 }

@@ -60,10 +60,22 @@ typedef struct mt_ix_block {
 ** on a read error, out of memory, or interruption ("interrupted").  The
 ** options are those of the scan that will read the blocks: with year= the
 ** year of a syslog line depends on the lines before it, so no index is
-** built ("year= ..." error; callers read the whole log instead). */
-mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_stats *stats,
-                         char **pzErr, int (*should_stop)(void*), void *stop_arg);
+** built ("year= ..." error; callers read the whole log instead).
+**
+** Only what is new is read.  `reuse` (an earlier index, or NULL; always
+** consumed) gives the files it already covers: unchanged ones are kept,
+** and a plain file that only grew (same device and inode, more bytes, the
+** earlier reading ended on a newline) is read from where it ended.  With
+** opts->index_dir (index=DIR) the same holds for the files an earlier
+** process saved there, and what this build read is saved for the next. */
+mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *reuse,
+                         mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg);
 void mt_index_free(mt_index *ix);
+
+/* An index file (index=DIR) is a 112-byte header, then the payload its
+** CRC-32 (at byte 104) covers; tests damage files with these. */
+#define MT_IX_FILE_HEADER 112
+#define MT_IX_FILE_CRC_AT 104
 
 /* The key of an id, and of a client IP as the ICID line writes it. */
 uint64_t mt_index_key(int kind, int64_t id);

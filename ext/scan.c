@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 /* ---------------------------------------------------------------- options */
 
@@ -58,9 +60,16 @@ int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr){
     if( !end || *end || end==eq+1 || y<1970 || y>9999 ) *pzErr = fmt_err("year= wants a year such as 2026, not ", eq+1);
     else o->year = (int)y;
   }else if( strncmp(arg, "index=", 6)==0 ){
+    struct stat st;
     if( strcmp(eq+1, "off")==0 ) o->no_index = 1;
     else if( strcmp(eq+1, "on")==0 ) o->no_index = 0;
-    else *pzErr = fmt_err("index= wants on or off, not ", eq+1);
+    else if( eq[1] && stat(eq+1, &st)==0 && S_ISDIR(st.st_mode) && access(eq+1, W_OK)==0 ){
+      free(o->index_dir);
+      o->index_dir = strdup(eq+1);
+      o->no_index = 0;
+      if( !o->index_dir ) *pzErr = strdup("out of memory");
+    }
+    else *pzErr = fmt_err("index= wants on, off or a writable directory, not ", eq+1);
   }else if( strncmp(arg, "on_error=", 9)==0 ){
     if( strcmp(eq+1, "skip")==0 ) o->on_error_skip = 1;
     else if( strcmp(eq+1, "fail")==0 ) o->on_error_skip = 0;
@@ -80,6 +89,7 @@ int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr){
 
 void mt_opts_free(mt_opts *o){
   free(o->host);
+  free(o->index_dir);
   memset(o, 0, sizeof(*o));
 }
 

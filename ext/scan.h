@@ -32,6 +32,7 @@ typedef struct mt_opts {
                        ** each file, advancing at Dec → Jan; 0 = infer from mtime */
   int on_error_skip;   /* on_error=skip: record the problem, go on */
   int no_index;        /* index=off: never answer from the offset index */
+  char *index_dir;     /* index=DIR: keep the offset index in DIR (one file per log) */
 } mt_opts;
 
 /* Parse one "name=value" option.  Returns 1 if it was an option (valid or
@@ -56,6 +57,7 @@ typedef struct mt_stats {
   int64_t files_skipped;   /* files passed over by a time range */
   int64_t index_hits;      /* lookups answered from an index instead of a scan */
   int64_t index_blocks;    /* 64 KiB blocks read for lookups through the offset index */
+  int64_t index_read;      /* bytes read to build or extend the offset index */
 } mt_stats;
 
 typedef struct mt_scan {

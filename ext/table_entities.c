@@ -337,6 +337,7 @@ void mt_store_release(void *pEntry){ store_release(pEntry); }
 
 typedef struct ix_entry {
   char *key;                  /* store_key() of the sources */
+  char *optkey;               /* opt_key(): the options part */
   mt_filelist files;          /* copies: the index and partial refer to them */
   mt_opts opts;
   mt_index *ix;
@@ -352,6 +353,7 @@ static void ix_entry_free(ix_entry *x){
   mt_index_free(x->ix);
   mt_files_free(&x->files);
   mt_opts_free(&x->opts);
+  sqlite3_free(x->optkey);
   sqlite3_free(x->key);
   sqlite3_free(x);
 }
@@ -369,6 +371,7 @@ static void ix_free_all(ent_cache *c){
 static int ix_acquire(mt_ctx *ctx, const mt_args *a, ix_entry **pp, mt_stats *stats){
   ent_cache *c = cache_get(ctx);
   ix_entry *x, *prev = 0;
+  mt_index *reuse = 0;
   char *key, *err = 0;
   int n = 0;
   *pp = 0;
@@ -383,15 +386,47 @@ static int ix_acquire(mt_ctx *ctx, const mt_args *a, ix_entry **pp, mt_stats *st
       return SQLITE_OK;
     }
   }
+  {
+    /* An earlier index over some of the same files (before mail.current
+    ** grew, or before a rotation): its unchanged files are kept and a grown
+    ** one is read on from where it ended (mt_index_build). */
+    char *ok = opt_key(a);
+    ix_entry **px;
+    if( !ok ){ sqlite3_free(key); return SQLITE_NOMEM; }
+    for(px=&c->ixhead; *px && !reuse; ){
+      ix_entry *o = *px;
+      int i, j, shared = 0;
+      for(i=0; i<o->files.n && !shared; i++){
+        for(j=0; j<a->files.n && !shared; j++){
+          shared = o->files.a[i].dev==a->files.a[j].dev && o->files.a[i].ino==a->files.a[j].ino;
+        }
+      }
+      if( shared && o->optkey && strcmp(o->optkey, ok)==0 ){
+        *px = o->next;
+        reuse = o->ix;
+        o->ix = 0;
+        ix_entry_free(o);
+      }else{
+        px = &o->next;
+      }
+    }
+    sqlite3_free(ok);
+  }
   x = sqlite3_malloc(sizeof(*x));
-  if( !x ){ sqlite3_free(key); return SQLITE_NOMEM; }
+  if( !x ){ sqlite3_free(key); mt_index_free(reuse); return SQLITE_NOMEM; }
   memset(x, 0, sizeof(*x));
   x->key = key;
-  if( mt_files_copy(&x->files, &a->files) ){ ix_entry_free(x); return SQLITE_NOMEM; }
+  x->optkey = opt_key(a);
+  if( !x->optkey ){ ix_entry_free(x); mt_index_free(reuse); return SQLITE_NOMEM; }
+  if( mt_files_copy(&x->files, &a->files) ){ ix_entry_free(x); mt_index_free(reuse); return SQLITE_NOMEM; }
   x->opts = a->opts;
   x->opts.host = 0;
-  if( a->opts.host && !(x->opts.host = strdup(a->opts.host)) ){ ix_entry_free(x); return SQLITE_NOMEM; }
-  x->ix = mt_index_build(&x->files, &x->opts, stats, &err, mt_interrupted, ctx->db);
+  x->opts.index_dir = 0;
+  if( (a->opts.host && !(x->opts.host = strdup(a->opts.host)))
+   || (a->opts.index_dir && !(x->opts.index_dir = strdup(a->opts.index_dir))) ){
+    ix_entry_free(x); mt_index_free(reuse); return SQLITE_NOMEM;
+  }
+  x->ix = mt_index_build(&x->files, &x->opts, reuse, stats, &err, mt_interrupted, ctx->db);
   if( !x->ix ){
     int rc = !err || strcmp(err, "out of memory")==0 ? SQLITE_NOMEM
            : strcmp(err, "interrupted")==0 ? SQLITE_INTERRUPT : SQLITE_NOTFOUND;

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <zlib.h>
 
 /* ------------------------------------------------------------ anchors */
 
@@ -68,6 +70,10 @@ static void test_anchors(void){
         superset_ok("Mon Nov  9 10:00:01 2026 Info: New SMTP ICID  interface e Data 1 (19.100.25) address 192.0.2.31 reverse dns host a.example.net verified yes\n"));
   CHECK("index.fuzz.bounce_log_huge_mid",
         superset_ok("Mon Nov  1 08:01:18 2026 Info: Bounced: 88888888888888888888888888888888888888888DCID 7301Message x\n"));
+  CHECK("index.fuzz.mid_originally",
+        superset_ok("Mon Nov  2 09:20:41 2026 Info: MID 80006 received from the SMAWNmatMID originally 153v Inch\n"));
+  CHECK("index.anchor.released_from_sma",
+        superset_ok("Mon Nov  2 09:20:41 2026 Info: MID 80006 received from the SMA sma1.example.com (MID originally 7031) on release from quarantine\n"));
   CHECK("index.fuzz.rewritten_to_digit",
         superset_ok("Mon Nov  2 16:20:12 2026 Info: MID 81018 rewritten to 2ID 81019 by add-footer filter 'Footer'\n"));
   h = extract("Mon Nov  2 08:01:12 2026 Info: New SMTP ICID 52001 interface Data 1 (192.0.2.1) address 198.51.100.7 reverse dns host mx.example verified yes\n");
@@ -126,7 +132,7 @@ static void test_fixture(const char *src){
   uint32_t next_block = 0;
   if( load(&fl, src) ) return;
   memset(&o, 0, sizeof(o));
-  ix = mt_index_build(&fl, &o, &st, &err, 0, 0);
+  ix = mt_index_build(&fl, &o, 0, &st, &err, 0, 0);
   snprintf(name, sizeof(name), "index.build.%s", src);
   CHECK(name, ix!=0);
   if( !ix ){ printf("  %s\n", err); free(err); mt_files_free(&fl); return; }
@@ -210,9 +216,9 @@ static void test_threads(void){
   if( !path || load(&fl, path) ) return;
   memset(&o, 0, sizeof(o));
   setenv("MAILTRACE_THREADS", "1", 1); unsetenv("MAILTRACE_INDEX_PIECE");
-  a = mt_index_build(&fl, &o, 0, &err, 0, 0);
+  a = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
   setenv("MAILTRACE_THREADS", "3", 1); setenv("MAILTRACE_INDEX_PIECE", "65536", 1);
-  b = mt_index_build(&fl, &o, 0, &err, 0, 0);
+  b = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
   unsetenv("MAILTRACE_THREADS"); unsetenv("MAILTRACE_INDEX_PIECE");
   CHECK("index.threads.built", a && b);
   if( a && b ){
@@ -281,7 +287,7 @@ static void test_partial(void){
   if( load(&fl, "tests/data/esa1") ) return;
   memset(&o, 0, sizeof(o));
   full = mt_store_build(&fl, &o, 0, 0, 0, &err, 0, 0);
-  ix = mt_index_build(&fl, &o, 0, &err, 0, 0);
+  ix = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
   pt = ix ? mt_partial_new(&fl, &o, ix) : 0;
   CHECK("index.partial.setup", full && ix && pt);
   if( !full || !ix || !pt ) return;
@@ -335,11 +341,96 @@ static void test_partial(void){
   mt_files_free(&fl);
 }
 
+/* ------------------------------------------------ index=DIR files */
+
+/* Every index file of dir, damaged at random and given a correct CRC (the
+** worst case: a check sum cannot catch it), must load safely or be
+** rebuilt: no crash, no read outside the arrays (ASan). */
+static void test_saved_damaged(void){
+  char dir[] = "/tmp/mt_test_ixdir_XXXXXX";
+  mt_filelist fl;
+  mt_opts o;
+  mt_index *ix;
+  char *err = 0;
+  int round, safe = 1, loaded = 0, nfiles = 0;
+  unsigned seed = 12345;
+  if( !mkdtemp(dir) || load(&fl, "tests/data/esa1") ) return;
+  memset(&o, 0, sizeof(o));
+  o.index_dir = dir;
+  ix = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
+  CHECK("index.dir.saved", ix!=0);
+  mt_index_free(ix);
+  for(round=0; round<300; round++){
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while( d && (de = readdir(d))!=0 ){
+      char path[600];
+      FILE *f;
+      unsigned char *buf;
+      long n;
+      if( !strstr(de->d_name, ".idx") ) continue;
+      snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+      f = fopen(path, "r+b");
+      if( !f ) continue;
+      fseek(f, 0, SEEK_END); n = ftell(f); fseek(f, 0, SEEK_SET);
+      buf = malloc((size_t)n);
+      if( buf && fread(buf, 1, (size_t)n, f)==(size_t)n && n > MT_IX_FILE_HEADER + 8 ){
+        long at;
+        uint32_t crc;
+        int k;
+        for(k=0; k<1 + (int)(seed % 3); k++){
+          seed = seed*1103515245u + 12345u;
+          at = MT_IX_FILE_HEADER + (long)(seed % (unsigned)(n - MT_IX_FILE_HEADER));   /* the payload */
+          seed = seed*1103515245u + 12345u;
+          buf[at] ^= (unsigned char)(1u << (seed % 8));
+        }
+        crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf + MT_IX_FILE_HEADER, (uInt)(n - MT_IX_FILE_HEADER));
+        memcpy(buf + MT_IX_FILE_CRC_AT, &crc, 4);
+        fseek(f, 0, SEEK_SET);
+        if( fwrite(buf, 1, (size_t)n, f)!=(size_t)n ) safe = 0;
+        nfiles++;
+      }
+      free(buf);
+      fclose(f);
+    }
+    if( d ) closedir(d);
+    ix = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
+    if( !ix ){ safe = 0; break; }
+    {
+      uint32_t b, nb = mt_index_nblock(ix), *a;
+      int n, k;
+      mt_ix_block bl;
+      for(b=0; b<nb; b++) mt_index_block(ix, b, &bl);
+      for(k=81000; k<81030; k++){
+        if( mt_index_lookup(ix, mt_index_key(MT_IX_MID, k), &a, &n) ) safe = 0;
+        else{ int j; for(j=0; j<n; j++) if( a[j] >= nb ) safe = 0; free(a); }
+      }
+    }
+    mt_index_free(ix);
+    loaded++;
+  }
+  CHECK("index.dir.damaged_files_load_safely", safe && loaded==300 && nfiles > 300);
+  {
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while( d && (de = readdir(d))!=0 ){
+      char path[600];
+      if( de->d_name[0]=='.' ) continue;
+      snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+      unlink(path);
+    }
+    if( d ) closedir(d);
+    rmdir(dir);
+  }
+  mt_files_free(&fl);
+}
+
 int main(void){
   int i;
   test_anchors();
   for(i=0; fixtures[i]; i++) test_fixture(fixtures[i]);
   test_threads();
   test_partial();
+  test_saved_damaged();
   return unit_failed ? 1 : 0;
 }
