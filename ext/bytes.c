@@ -41,6 +41,14 @@ struct mt_reader {
   int eof;               /* no more bytes will come */
   int failed;            /* fill failed: hand out what came before, then the error */
   size_t readahead;      /* plain files: bytes per fill, 0 = fill the buffer */
+  int rawmode;           /* inflating raw deflate from a restart point: the
+                         ** member's 8-byte trailer comes at its end */
+  /* restart points (mt_reader_collect_points) */
+  int64_t spacing;       /* 0: not collecting */
+  unsigned char *ring;   /* the last MT_ZWINDOW bytes of output */
+  int64_t ring_total;    /* bytes ever put in the ring */
+  mt_zpoint *pts; int npts, cpts;
+  int pts_oom;
   char *err;
 };
 
@@ -65,6 +73,35 @@ static char *dup_err(const char *path, const char *what){
 }
 
 mt_reader *mt_reader_open(const char *path, int64_t start, char **pzErr){
+  return mt_reader_open_at(path, start, 0, pzErr);
+}
+
+static ssize_t raw_read(mt_reader *r, void *p, size_t n);
+
+/* Start inflating at restart point zp (r->gz, zs initialised in gzip mode). */
+static int start_at_point(mt_reader *r, const mt_zpoint *zp){
+  int ret;
+  off_t at = (off_t)(zp->in - (zp->bits > 0 ? 1 : 0));
+  if( zp->bits >= 0 ){
+    if( inflateReset2(&r->zs, -15)!=Z_OK ) return -1;
+    r->rawmode = 1;
+  }
+  if( lseek(r->fd, at, SEEK_SET)<0 ) return -1;
+  r->raw_pos = (int64_t)at;
+  if( zp->bits > 0 ){
+    unsigned char b;
+    if( raw_read(r, &b, 1)!=1 ) return -1;
+    ret = inflatePrime(&r->zs, zp->bits, b >> (8 - zp->bits));
+    if( ret!=Z_OK ) return -1;
+  }
+  if( zp->bits >= 0 && zp->wlen > 0 ){
+    if( inflateSetDictionary(&r->zs, zp->window, (uInt)zp->wlen)!=Z_OK ) return -1;
+  }
+  r->buf_off = zp->out;
+  return 0;
+}
+
+mt_reader *mt_reader_open_at(const char *path, int64_t start, const mt_zpoint *zp, char **pzErr){
   mt_reader *r;
   struct stat st;
   unsigned char magic[2];
@@ -104,6 +141,14 @@ mt_reader *mt_reader_open(const char *path, int64_t start, char **pzErr){
     }
     r->zinit = 1;
     r->skip = start;
+    if( zp && zp->out <= start && zp->in >= 0 && zp->bits >= -1 && zp->bits <= 7 ){
+      if( start_at_point(r, zp) ){
+        *pzErr = dup_err(path, "cannot restart the gzip stream at its index point (rebuild the index)");
+        mt_reader_close(r);
+        return 0;
+      }
+      r->skip = start - zp->out;
+    }
   }else if( start>0 ){
     if( lseek(fd, (off_t)start, SEEK_SET)<0 ){
       *pzErr = dup_err(path, strerror(errno));
@@ -137,13 +182,87 @@ static ssize_t raw_read(mt_reader *r, void *p, size_t n){
   return got;
 }
 
+/* Collecting restart points: remember the output just produced (the last
+** MT_ZWINDOW bytes), and at a deflate block boundary far enough from the
+** last point, record one. */
+static void ring_put(mt_reader *r, const unsigned char *p, size_t n){
+  if( n >= MT_ZWINDOW ){ p += n - MT_ZWINDOW; r->ring_total += (int64_t)(n - MT_ZWINDOW); n = MT_ZWINDOW; }
+  while( n ){
+    size_t at = (size_t)(r->ring_total % MT_ZWINDOW), k = MT_ZWINDOW - at;
+    if( k > n ) k = n;
+    memcpy(r->ring + at, p, k);
+    r->ring_total += (int64_t)k; p += k; n -= k;
+  }
+}
+
+static mt_zpoint *new_point(mt_reader *r){
+  if( r->npts==r->cpts ){
+    int nc = r->cpts ? r->cpts*2 : 16;
+    mt_zpoint *np = realloc(r->pts, sizeof(mt_zpoint)*(size_t)nc);
+    if( !np ){ r->pts_oom = 1; return 0; }
+    r->pts = np; r->cpts = nc;
+  }
+  return &r->pts[r->npts++];
+}
+
+static void maybe_point(mt_reader *r, int member_start){
+  int64_t out = r->buf_off + (int64_t)r->len;
+  mt_zpoint *pt;
+  if( r->pts_oom ) return;
+  if( r->npts>0 && out - r->pts[r->npts-1].out < r->spacing ) return;
+  if( !member_start && (!(r->zs.data_type & 128) || (r->zs.data_type & 64)) ) return;
+  pt = new_point(r);
+  if( !pt ) return;
+  pt->out = out;
+  pt->in = r->raw_pos - (int64_t)r->zs.avail_in;
+  if( member_start ){
+    pt->bits = -1; pt->wlen = 0;
+  }else{
+    size_t w = r->ring_total < MT_ZWINDOW ? (size_t)r->ring_total : MT_ZWINDOW;
+    size_t at = (size_t)(r->ring_total % MT_ZWINDOW);
+    pt->bits = r->zs.data_type & 7;
+    pt->wlen = (int32_t)w;
+    if( w < MT_ZWINDOW ) memcpy(pt->window, r->ring, w);
+    else{
+      memcpy(pt->window, r->ring + at, MT_ZWINDOW - at);
+      memcpy(pt->window + (MT_ZWINDOW - at), r->ring, at);
+    }
+  }
+}
+
+/* Drop the 8-byte trailer of a member inflated in raw mode. */
+static int skip_trailer(mt_reader *r){
+  int need = 8;
+  z_stream *zs = &r->zs;
+  while( need>0 ){
+    if( zs->avail_in==0 ){
+      ssize_t got = raw_read(r, r->in, MT_IN_SIZE);
+      if( got<=0 ){
+        if( got==0 ) set_err(r, "truncated gzip stream: the trailer ends at byte %lld", (long long)r->raw_pos);
+        return -1;
+      }
+      zs->next_in = r->in;
+      zs->avail_in = (uInt)got;
+    }
+    {
+      uInt k = zs->avail_in < (uInt)need ? zs->avail_in : (uInt)need;
+      zs->next_in += k; zs->avail_in -= k; need -= (int)k;
+    }
+  }
+  return 0;
+}
+
 /* Append decompressed bytes to buf[len..cap).  Returns 0 or -1. */
 static int fill_gzip(mt_reader *r){
   z_stream *zs = &r->zs;
-  while( r->len < r->cap && !r->eof ){
+  /* reading one block (readahead): inflate about that much, from small reads */
+  size_t want = r->readahead && r->len + r->readahead < r->cap ? r->len + r->readahead : r->cap;
+  size_t inmax = r->readahead ? 16384 : MT_IN_SIZE;
+  while( r->len < want && !r->eof ){
     int rc;
+    size_t before = r->len;
     if( zs->avail_in==0 && !r->zend ){
-      ssize_t got = raw_read(r, r->in, MT_IN_SIZE);
+      ssize_t got = raw_read(r, r->in, inmax);
       if( got<0 ) return -1;
       zs->next_in = r->in;
       zs->avail_in = (uInt)got;
@@ -155,11 +274,19 @@ static int fill_gzip(mt_reader *r){
       }
     }
     zs->next_out = (Bytef*)r->buf + r->len;
-    zs->avail_out = (uInt)(r->cap - r->len);
-    rc = inflate(zs, Z_NO_FLUSH);
-    r->len = r->cap - zs->avail_out;
+    zs->avail_out = (uInt)(want - r->len);
+    rc = inflate(zs, r->spacing ? Z_BLOCK : Z_NO_FLUSH);
+    r->len = want - zs->avail_out;
+    if( r->spacing && r->ring ){
+      ring_put(r, (const unsigned char*)r->buf + before, r->len - before);
+      if( rc==Z_OK ) maybe_point(r, 0);
+    }
     if( rc==Z_STREAM_END ){
       /* Another member may follow (gzip files can be concatenated). */
+      if( r->rawmode ){
+        if( skip_trailer(r) ) return -1;
+        r->rawmode = 0;
+      }
       if( zs->avail_in==0 ){
         ssize_t got = raw_read(r, r->in, MT_IN_SIZE);
         if( got<0 ) return -1;
@@ -172,7 +299,8 @@ static int fill_gzip(mt_reader *r){
                 (long long)(r->raw_pos - zs->avail_in));
         return -1;
       }
-      if( inflateReset(zs)!=Z_OK ){ set_err(r, "inflateReset failed"); return -1; }
+      if( inflateReset2(zs, 15+16)!=Z_OK ){ set_err(r, "inflateReset failed"); return -1; }
+      if( r->spacing && r->ring ) maybe_point(r, 1);
       continue;
     }
     if( rc==Z_BUF_ERROR && zs->avail_out==0 ) break;
@@ -183,6 +311,22 @@ static int fill_gzip(mt_reader *r){
       return -1;
     }
   }
+  return 0;
+}
+
+void mt_reader_collect_points(mt_reader *r, int64_t spacing){
+  if( !r->gz || spacing<=0 ) return;
+  r->ring = malloc(MT_ZWINDOW);
+  if( !r->ring ){ r->pts_oom = 1; return; }
+  r->spacing = spacing;
+  maybe_point(r, 1);                 /* the start of the file */
+}
+
+int mt_reader_take_points(mt_reader *r, mt_zpoint **pa, int *pn){
+  *pa = 0; *pn = 0;
+  if( r->pts_oom ){ free(r->pts); r->pts = 0; r->npts = r->cpts = 0; return -1; }
+  *pa = r->pts; *pn = r->npts;
+  r->pts = 0; r->npts = r->cpts = 0;
   return 0;
 }
 
@@ -273,6 +417,8 @@ void mt_reader_close(mt_reader *r){
   if( r->fd>=0 ) close(r->fd);
   free(r->in);
   free(r->buf);
+  free(r->ring);
+  free(r->pts);
   free(r->err);
   free(r->path);
   free(r);

@@ -48,6 +48,29 @@ int64_t mt_reader_bytes_read(const mt_reader *r);
 ** for reading a 64 KiB block of the offset index without reading 1 MiB. */
 void mt_reader_set_readahead(mt_reader *r, size_t n);
 
+/* Random access into gzip files (zlib's zran technique): a restart point
+** at decompressed offset `out` is the compressed position there and the
+** 32 KiB of output before it, from which inflate can start again.  bits:
+** -1 a member start (a gzip header at `in`), else 0..7 bits of the byte
+** before `in` still to be read. */
+#define MT_ZWINDOW 32768
+typedef struct mt_zpoint {
+  int64_t out, in;
+  int32_t bits, wlen;
+  unsigned char window[MT_ZWINDOW];
+} mt_zpoint;
+
+/* While reading a gzip file from its start: record a restart point about
+** every `spacing` decompressed bytes (at a deflate block boundary). */
+void mt_reader_collect_points(mt_reader *r, int64_t spacing);
+/* The points recorded (malloc'd array, *pn entries; the caller frees it).
+** 0, or -1 when out of memory (nothing is returned then). */
+int mt_reader_take_points(mt_reader *r, mt_zpoint **pa, int *pn);
+
+/* mt_reader_open, starting a gzip file from a restart point at or before
+** `start` (zp NULL: from the beginning). */
+mt_reader *mt_reader_open_at(const char *path, int64_t start, const mt_zpoint *zp, char **pzErr);
+
 void mt_reader_close(mt_reader *r);
 
 #endif

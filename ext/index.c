@@ -270,6 +270,7 @@ typedef struct ix_part {
   int has_tz0, tz0;          /* the header in the file's first 4 KiB */
   tzchg *chg; int nchg;      /* later header lines */
   ix_seg *segs; int nseg;    /* in file order */
+  mt_zpoint *zp; int nzp;    /* gzip: restart points, by output offset */
   int dirty;                 /* built or extended here: save it */
 } ix_part;
 
@@ -386,6 +387,7 @@ static void part_free(ix_part *pt){
   free(pt->segs);
   free(pt->blks);
   free(pt->chg);
+  free(pt->zp);
   free(pt);
 }
 
@@ -422,6 +424,7 @@ typedef struct idx_header {
   int64_t end, lines;
   int32_t tz_default, gz, ends_nl, has_tz0, tz0, nchg;
   uint32_t nblock, nseg;
+  uint32_t nzp, pad0;
   uint64_t payload;          /* bytes after the header */
   uint32_t crc;              /* of the payload */
   uint32_t pad;
@@ -469,9 +472,10 @@ static void part_save(const ix_part *pt, const char *dir){
   h.end = pt->end; h.lines = pt->lines;
   h.tz_default = pt->tz_default; h.gz = pt->gz; h.ends_nl = pt->ends_nl;
   h.has_tz0 = pt->has_tz0; h.tz0 = pt->tz0; h.nchg = pt->nchg;
-  h.nblock = pt->nblock; h.nseg = (uint32_t)pt->nseg;
+  h.nblock = pt->nblock; h.nseg = (uint32_t)pt->nseg; h.nzp = (uint32_t)pt->nzp;
   wput(&w, pt->blks, sizeof(ix_blk)*pt->nblock);
   wput(&w, pt->chg, sizeof(tzchg)*(size_t)pt->nchg);
+  wput(&w, pt->zp, sizeof(mt_zpoint)*(size_t)pt->nzp);
   for(i=0; i<pt->nseg; i++){
     const ix_seg *g = &pt->segs[i];
     uint64_t cap = g->cap, n = g->n, np = g->nposts;
@@ -575,6 +579,22 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
     memcpy(pt->chg, q, sizeof(tzchg)*(size_t)h.nchg);
     pt->nchg = h.nchg;
   }
+  if( h.nzp > 0 ){
+    int64_t last = -1;
+    uint32_t j;
+    if( !h.gz || h.nzp > (uint64_t)(e - p) / sizeof(mt_zpoint) ) goto out;
+    q = rtake(&p, e, sizeof(mt_zpoint)*(size_t)h.nzp);
+    pt->zp = malloc(sizeof(mt_zpoint)*(size_t)h.nzp);
+    if( !q || !pt->zp ) goto out;
+    memcpy(pt->zp, q, sizeof(mt_zpoint)*(size_t)h.nzp);
+    pt->nzp = (int)h.nzp;
+    for(j=0; j<h.nzp; j++){
+      const mt_zpoint *z = &pt->zp[j];
+      if( z->out <= last || z->out > h.end || z->in < 0 || z->in > h.size || z->bits < -1 || z->bits > 7
+       || z->wlen < 0 || z->wlen > MT_ZWINDOW || (z->bits > 0 && z->in < 1) ) goto out;
+      last = z->out;
+    }
+  }
   if( h.nseg > (uint32_t)(h.nblock + 1) ) goto out;
   pt->segs = calloc(h.nseg ? h.nseg : 1, sizeof(ix_seg));
   if( !pt->segs ) goto out;
@@ -622,6 +642,7 @@ out:
 
 #define MT_IX_PIECE ((int64_t)32 << 20)    /* bytes of a plain file per piece */
 #define MT_IX_THREADS 8
+#define MT_IX_ZSPACING ((int64_t)2 << 20)  /* gzip: a restart point per 2 MiB of output */
 
 /* Bytes per piece: MT_IX_PIECE, or MAILTRACE_INDEX_PIECE (tests: many
 ** small pieces; rounded up to whole blocks). */
@@ -732,6 +753,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   if( start >= limit || (pc->k2>=0 && start >= mf->size) ) goto done;
   rd = mt_reader_open(mf->path, start, &pc->err);
   if( !rd ) return -1;
+  if( f->gz ) mt_reader_collect_points(rd, MT_IX_ZSPACING);
   hc.seg = g;
   k.hit = on_hit; k.arg = &hc;
   while( (rc = mt_reader_next(rd, &p, &n, &off))==1 ){
@@ -813,6 +835,10 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
     if( off + (int64_t)n >= limit ) break;
   }
   pc->bytes_read = mt_reader_bytes_read(rd) - (mt_reader_is_gzip(rd) ? 0 : start);
+  if( rc>=0 && f->gz ){
+    free(f->zp); f->zp = 0; f->nzp = 0;
+    if( mt_reader_take_points(rd, &f->zp, &f->nzp) ) g->oom = 1;
+  }
   if( rc<0 ){
     const char *e = mt_reader_error(rd);
     pc->err = strdup(e ? e : "read error");
@@ -1158,6 +1184,16 @@ uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off){
   return ix->first[file] + (uint32_t)(off >> MT_IX_SHIFT);
 }
 
+const mt_zpoint *mt_index_zpoint(const mt_index *ix, int file, int64_t off){
+  const ix_part *f = ix->parts[file];
+  int lo = 0, hi = f->nzp - 1, best = -1;
+  while( lo<=hi ){
+    int m = (lo + hi) / 2;
+    if( f->zp[m].out <= off ){ best = m; lo = m + 1; } else hi = m - 1;
+  }
+  return best>=0 ? &f->zp[best] : 0;
+}
+
 uint32_t mt_index_nblock(const mt_index *ix){ return ix->nblk; }
 
 size_t mt_index_ids(const mt_index *ix){
@@ -1172,7 +1208,8 @@ size_t mt_index_memory(const mt_index *ix){
   int i, s;
   for(i=0; i<ix->nfile; i++){
     const ix_part *f = ix->parts[i];
-    n += sizeof(*f) + sizeof(ix_blk)*(size_t)f->cblk + sizeof(tzchg)*(size_t)f->nchg + sizeof(ix_seg)*(size_t)f->nseg;
+    n += sizeof(*f) + sizeof(ix_blk)*(size_t)f->cblk + sizeof(tzchg)*(size_t)f->nchg + sizeof(ix_seg)*(size_t)f->nseg
+       + sizeof(mt_zpoint)*(size_t)f->nzp;
     for(s=0; s<f->nseg; s++) n += sizeof(ix_slot)*(size_t)f->segs[s].cap + sizeof(ix_post)*(size_t)f->segs[s].cposts;
   }
   return n;

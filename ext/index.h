@@ -72,10 +72,10 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
                          mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg);
 void mt_index_free(mt_index *ix);
 
-/* An index file (index=DIR) is a 112-byte header, then the payload its
-** CRC-32 (at byte 104) covers; tests damage files with these. */
-#define MT_IX_FILE_HEADER 112
-#define MT_IX_FILE_CRC_AT 104
+/* An index file (index=DIR) is a 120-byte header, then the payload its
+** CRC-32 (at byte 112) covers; tests damage files with these. */
+#define MT_IX_FILE_HEADER 120
+#define MT_IX_FILE_CRC_AT 112
 
 /* The key of an id, and of a client IP as the ICID line writes it. */
 uint64_t mt_index_key(int kind, int64_t id);
@@ -86,6 +86,10 @@ uint64_t mt_index_ip_key(const char *ip, size_t n);
 int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn);
 
 void mt_index_block(const mt_index *ix, uint32_t b, mt_ix_block *out);
+/* A gzip file's restart point at or before decompressed offset `off`
+** (bytes.h; one about every 2 MiB, taken during the pass), or NULL. */
+const mt_zpoint *mt_index_zpoint(const mt_index *ix, int file, int64_t off);
+
 /* The block of the line that starts at `off` of file `file`. */
 uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off);
 uint32_t mt_index_nblock(const mt_index *ix);

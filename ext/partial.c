@@ -155,16 +155,19 @@ static int cmp_u32(const void *a, const void *b){
 static int goto_block(reader *r, const mt_index *ix, uint32_t b, mt_ix_block *bl){
   mt_index_block(ix, b, bl);
   if( bl->empty ) return 1;
+  const mt_zpoint *zp = mt_index_zpoint(ix, bl->file, bl->off);
   if( r->open && r->s.ifile==bl->file && r->s.rd ){
     int64_t pos = mt_scan_pos(&r->s);
-    if( pos==bl->off || (pos>=0 && pos < bl->off && mt_reader_is_gzip(r->s.rd)) ){
+    /* read on: the next block, or a gzip block ahead with no restart point
+    ** between (inflating on is then the shortest way) */
+    if( pos==bl->off || (pos>=0 && pos < bl->off && mt_reader_is_gzip(r->s.rd) && (!zp || zp->out <= pos)) ){
       r->s.stop_off = bl->end;
       r->blocks++;
       return 0;
     }
   }
   r->s.stop_off = 0;
-  if( mt_scan_seek_tz(&r->s, bl->file, bl->off, bl->lineno, bl->tz, (int)MT_IX_BLOCK + 4096) ) return -1;
+  if( mt_scan_seek_tz(&r->s, bl->file, bl->off, bl->lineno, bl->tz, (int)MT_IX_BLOCK + 4096, zp) ) return -1;
   r->open = 1;
   r->s.stop_off = bl->end;
   r->blocks++;

@@ -126,7 +126,8 @@ static void close_file(mt_scan *s){
 static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
   const mt_file *f = &s->files->a[s->ifile];
   char *err = 0;
-  s->rd = mt_reader_open(f->path, offset, &err);
+  s->rd = mt_reader_open_at(f->path, offset, s->zpoint, &err);
+  s->zpoint = 0;
   if( !s->rd ){
     free(s->err);
     s->err = err;
@@ -277,8 +278,12 @@ int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno){
   return open_file(s, offset, lineno);
 }
 
-int mt_scan_seek_tz(mt_scan *s, int ifile, int64_t offset, int64_t lineno, int tz_off, int readahead){
-  int rc = mt_scan_seek(s, ifile, offset, lineno);
+int mt_scan_seek_tz(mt_scan *s, int ifile, int64_t offset, int64_t lineno, int tz_off, int readahead,
+                    const mt_zpoint *zp){
+  int rc;
+  s->zpoint = zp;
+  rc = mt_scan_seek(s, ifile, offset, lineno);
+  s->zpoint = 0;
   if( rc==0 && s->rd ){
     s->tz_off = tz_off;
     s->tz_from_header = 1;       /* the state at `offset` is given: no header hunt */

@@ -112,6 +112,7 @@ typedef struct mt_scan {
   /* mt_scan_next returns 0 at a line starting at or after this offset of
   ** the current file (0: no limit); the reading of one index block. */
   int64_t stop_off;
+  const mt_zpoint *zpoint; /* the next file opened starts from this point (mt_scan_seek_tz) */
 
   int (*should_stop)(void *arg);
   void *stop_arg;
@@ -141,8 +142,10 @@ int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno);
 
 /* The same, with the scan state the offset index recorded for that place
 ** (the UTC offset in force), reading at most `readahead` bytes at a time
-** (0: the reader's default) — for reading one block of a plain file. */
-int mt_scan_seek_tz(mt_scan *s, int ifile, int64_t offset, int64_t lineno, int tz_off, int readahead);
+** (0: the reader's default) — for reading one block of a plain file — and,
+** for a gzip file, inflating from restart point zp (NULL: from the start). */
+int mt_scan_seek_tz(mt_scan *s, int ifile, int64_t offset, int64_t lineno, int tz_off, int readahead,
+                    const mt_zpoint *zp);
 
 /* Offset in the current file of the next line to be returned, -1 when no
 ** file is open. */

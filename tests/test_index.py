@@ -111,7 +111,54 @@ def expand(sources):
     return out
 
 
+def big_gzip(tmp):
+    """~6 MiB of esa1's lines, each copy with its own ids, gzipped in two
+    members: lookups inflate from the restart points, not from the start."""
+    import gzip
+    import re
+    src = open(os.path.join(DATA, "esa1", "mail.current"), "rb").read()
+    src = src.split(b"\n", 3)[3]                      # without the header lines
+    rnd = random.Random(7)
+    out = []
+    k = 0
+    while sum(len(x) for x in out) < 6_000_000:
+        off = k * 1_000_000
+        out.append(re.sub(rb"((?:MID|ICID|DCID) )(\d+)", lambda m: m.group(1) + str(int(m.group(2)) + off).encode(), src))
+        # noise, so that it compresses about as real logs do
+        out.append(b"".join(b"Mon Nov  2 18:30:00 2026 Info: SenderBase upload %x\n" % rnd.getrandbits(320)
+                            for _ in range(150)))
+        k += 1
+    data = b"".join(out)
+    path = os.path.join(tmp, "mail.@20261102T000000.s.gz")
+    cut = len(data) * 4 // 10
+    cut = data.index(b"\n", cut) + 1
+    with open(path, "wb") as f:
+        f.write(gzip.compress(data[:cut]))
+        f.write(gzip.compress(data[cut:]))
+    return path, k
+
+
 def main():
+    import tempfile, shutil
+    tmp = tempfile.mkdtemp()
+    try:
+        gz, copies = big_gzip(tmp)
+        ix, full = connect(), connect()
+        bad = []
+        mids = [r[0] for r in full.execute("SELECT mid FROM mailtrace_messages(?, 'index=off') ORDER BY mid", (gz,))]
+        for m in (mids[0], mids[3], mids[len(mids) // 2], mids[-5], mids[-1]):
+            if True:
+                want = full.execute("SELECT * FROM mailtrace_messages(?, 'index=off') WHERE mid = ?", (gz, m)).fetchall()
+                got = ix.execute("SELECT * FROM mailtrace_messages(?) WHERE mid = ?", (gz, m)).fetchall()
+                if got != want or not want:
+                    bad.append((m, got, want))
+        s = stats(ix)
+        check("gzip_same_rows", not bad, bad[:1])
+        check("gzip_lookup_inflates_from_a_restart_point",
+              0 < s["bytes_read"] < os.path.getsize(gz) // 2 and s["index_read"] == 0, (s, os.path.getsize(gz)))
+    finally:
+        shutil.rmtree(tmp)
+
     sets = {
         "esa1": [os.path.join(DATA, "esa1")],
         "two_gateways": [os.path.join(DATA, "esa1"), os.path.join(DATA, "esa2")],

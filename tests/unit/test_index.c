@@ -425,6 +425,93 @@ static void test_saved_damaged(void){
   mt_files_free(&fl);
 }
 
+/* ------------------------------------------ gzip restart points (zran) */
+
+/* A multi-member gzip of a few MiB: every restart point gives back exactly
+** the bytes a read from the start gives, at several offsets after it. */
+static void test_zran(void){
+  char plain[] = "/tmp/mt_test_zran_XXXXXX", gzp[64];
+  char *data = 0;
+  size_t n = 0, cap = 0;
+  int i, fd, ok = 1, tried = 0;
+  mt_reader *rd;
+  mt_zpoint *pts = 0;
+  int npts = 0;
+  char *err = 0;
+  const char *p;
+  size_t cn;
+  int64_t off;
+  /* ~6 MiB of log lines with changing numbers (compressible, not trivial) */
+  while( n < (6u<<20) ){
+    char line[200];
+    int k = snprintf(line, sizeof(line), "Mon Nov  2 08:%02d:%02d 2026 Info: MID %zu ICID %zu From: <u%zu@example.com>\n",
+                     (int)(n/7%60), (int)(n/3%60), 80000 + n/97, 50000 + n/311, n % 1013);
+    if( n + (size_t)k > cap ){ cap = cap ? cap*2 : 1<<20; data = realloc(data, cap); if( !data ) return; }
+    memcpy(data + n, line, (size_t)k); n += (size_t)k;
+  }
+  fd = mkstemp(plain);
+  if( fd<0 ){ free(data); return; }
+  close(fd);
+  snprintf(gzp, sizeof(gzp), "%s.gz", plain);
+  /* two members: the first 40 %, then the rest */
+  for(i=0; i<2; i++){
+    gzFile z = gzopen(gzp, i==0 ? "wb6" : "ab6");
+    size_t a = i==0 ? 0 : n*4/10, b = i==0 ? n*4/10 : n;
+    if( !z ){ ok = 0; break; }
+    while( a < b ){ size_t k = b - a > (1u<<20) ? (1u<<20) : b - a; gzwrite(z, data + a, (unsigned)k); a += k; }
+    gzclose(z);
+  }
+  rd = ok ? mt_reader_open(gzp, 0, &err) : 0;
+  if( rd ){
+    mt_reader_collect_points(rd, 512*1024);
+    while( mt_reader_next(rd, &p, &cn, &off)==1 ){}
+    mt_reader_take_points(rd, &pts, &npts);
+    mt_reader_close(rd);
+  }
+  CHECK("index.zran.points_recorded", npts > 6);
+  {
+    /* raw-deflate points before the member boundary: reading on from them
+    ** crosses the first member's trailer into the second member */
+    int members = 0, raw_before = 0;
+    for(i=0; i<npts; i++){
+      members += pts[i].bits==-1;
+      raw_before += pts[i].bits>=0 && pts[i].out < (int64_t)(n*4/10);
+    }
+    CHECK("index.zran.points_of_both_kinds", members>=1 && raw_before>=2);
+  }
+  for(i=0; i<npts && ok; i++){
+    int64_t at[3];
+    int j;
+    at[0] = pts[i].out;
+    at[1] = pts[i].out + 1000;
+    at[2] = pts[i].out + 300000;
+    for(j=0; j<3 && ok; j++){
+      /* the reader wants a line start */
+      int64_t x = at[j];
+      while( x > 0 && x < (int64_t)n && data[x-1]!='\n' ) x++;
+      if( x >= (int64_t)n ) continue;
+      rd = mt_reader_open_at(gzp, x, &pts[i], &err);
+      if( !rd ){ ok = 0; break; }
+      if( mt_reader_next(rd, &p, &cn, &off)!=1 || off!=x || (size_t)x + cn > n || memcmp(p, data + x, cn)!=0 ) ok = 0;
+      else{
+        /* and on to the end */
+        int64_t got = (int64_t)cn;
+        while( mt_reader_next(rd, &p, &cn, &off)==1 ){
+          if( memcmp(p, data + off, cn)!=0 ){ ok = 0; break; }
+          got += (int64_t)cn;
+        }
+        if( x + got != (int64_t)n ) ok = 0;
+      }
+      mt_reader_close(rd);
+      tried++;
+    }
+  }
+  CHECK("index.zran.restart_gives_the_same_bytes", ok && tried > 15);
+  free(pts);
+  free(data);
+  unlink(plain); unlink(gzp);
+}
+
 int main(void){
   int i;
   test_anchors();
@@ -432,5 +519,6 @@ int main(void){
   test_threads();
   test_partial();
   test_saved_damaged();
+  test_zran();
   return unit_failed ? 1 : 0;
 }
