@@ -3,16 +3,16 @@
 ** lines, built by one vectorised pass over the files.
 **
 ** The pass, per chunk of whole lines (bytes.c):
-**   1. a 16-byte-wide loop finds newlines and the anchors "ID", "ge", "o ",
-**      "d:";
-**      each anchor is checked and its number read (extract_chunk);
+**   1. a 16-byte-wide loop finds newlines and the anchors "ID", "d:",
+**      "C:", "e <digit>", "o <digit>"; each anchor is checked and its
+**      number read (extract_chunk, anchor);
 **   2. every id is posted under the block of its line's start — at most
 **      once per (id, block), which a small cache of recent ids decides
 **      without touching the big hash (ids in flight repeat line after line);
 **   3. every block boundary in the chunk gets the offset and line number of
 **      the first line that starts after it (newlines counted 16 at a time);
-**   4. "Time offset from UTC" headers are found with memmem, so each block
-**      knows the UTC offset the walk would have in force there.
+**   4. "Time offset from UTC" header lines (anchor "C:") are recorded, so
+**      each block knows the UTC offset the walk would have in force there.
 ** Each id's postings form a chain from its newest block back (a new
 ** posting points at the previous one, so nothing old is written again).
 **
@@ -75,6 +75,7 @@ static inline uint64_t mix(uint64_t k){
 /* Where extract_chunk reports to. */
 typedef struct sink {
   void (*hit)(void *arg, int kind, uint64_t id, size_t line_start);
+  void (*tz)(void *arg, size_t line_start, int tz);   /* a "Time offset" header line, or NULL */
   void *arg;
 } sink;
 
@@ -140,10 +141,22 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
     k->hit(k->arg, kind, v, (size_t)(ls - base));
     return;
   }
-  if( q[0]=='g' || q[0]=='o' ){    /* "Message 123", "rewritten to 123" (before 4.5) */
-    if( q+3 < e && q[1+(q[0]=='g')]==' ' && is_digit(q[2+(q[0]=='g')]) && *last_exact!=ls ){
+  if( q[0]=='e' || q[0]=='o' ){    /* "Message 123", "rewritten to 123" (before 4.5) */
+    if( q+2 < e && q[1]==' ' && is_digit(q[2]) && *last_exact!=ls ){
       *last_exact = ls;
       exact_line(base, ls, e, k);
+    }
+    return;
+  }
+  if( q[0]=='C' ){                                   /* "Time offset from UTC: n seconds" */
+    if( k->tz && q-2 >= ls && q[-2]=='U' && q[-1]=='T' ){
+      const char *le = memchr(ls, '\n', (size_t)(e - ls));
+      size_t n = (size_t)((le ? le : e) - ls);
+      mt_line ln;
+      int tz;
+      if( n && ls[n-1]=='\r' ) n--;
+      mt_line_parse(ls, n, &ln);
+      if( mt_line_tz(&ln, &tz) ) k->tz(k->arg, (size_t)(ls - base), tz);
     }
     return;
   }
@@ -157,8 +170,9 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
 }
 
 static inline int is_anchor(const char *q, const char *e){
-  return q+1 < e && ((q[0]=='I' && q[1]=='D') || (q[0]=='g' && q[1]=='e') || (q[0]=='d' && q[1]==':')
-                     || (q[0]=='o' && q[1]==' '));
+  if( q+1 >= e ) return 0;
+  if( (q[0]=='I' && q[1]=='D') || (q[0]=='d' && q[1]==':') || (q[0]=='C' && q[1]==':') ) return 1;
+  return (q[0]=='e' || q[0]=='o') && q[1]==' ' && q+2 < e && is_digit(q[2]);
 }
 
 /* Every anchor of the whole lines [p, p+n), in order. */
@@ -167,17 +181,22 @@ static void extract_chunk(const char *p, size_t n, const sink *k){
   size_t i = 0;
 #if defined(__SSE2__)
   const __m128i cNL = _mm_set1_epi8('\n'), cI = _mm_set1_epi8('I'), cD = _mm_set1_epi8('D'),
-                cg = _mm_set1_epi8('g'), ce = _mm_set1_epi8('e'), cd = _mm_set1_epi8('d'),
-                cC = _mm_set1_epi8(':'), co = _mm_set1_epi8('o'), cS = _mm_set1_epi8(' ');
-  while( i + 17 <= n ){
+                ce = _mm_set1_epi8('e'), co = _mm_set1_epi8('o'), cd = _mm_set1_epi8('d'),
+                cU = _mm_set1_epi8('C'), cC = _mm_set1_epi8(':'), cS = _mm_set1_epi8(' '),
+                c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8('9');
+  while( i + 18 <= n ){
     __m128i a = _mm_loadu_si128((const __m128i*)(p + i));
     __m128i b = _mm_loadu_si128((const __m128i*)(p + i + 1));
+    __m128i c = _mm_loadu_si128((const __m128i*)(p + i + 2));
     unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, cNL));
+    /* "ID", "d:", "C:", and "e <digit>", "o <digit>" */
+    __m128i digit = _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(c, c0), c), _mm_cmpeq_epi8(_mm_min_epu8(c, c9), c));
+    __m128i colon = _mm_cmpeq_epi8(b, cC);
     __m128i m = _mm_or_si128(
         _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a, cI), _mm_cmpeq_epi8(b, cD)),
-                     _mm_and_si128(_mm_cmpeq_epi8(a, cg), _mm_cmpeq_epi8(b, ce))),
-        _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a, cd), _mm_cmpeq_epi8(b, cC)),
-                     _mm_and_si128(_mm_cmpeq_epi8(a, co), _mm_cmpeq_epi8(b, cS))));
+                     _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, cd), _mm_cmpeq_epi8(a, cU)), colon)),
+        _mm_and_si128(_mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, ce), _mm_cmpeq_epi8(a, co)),
+                                    _mm_cmpeq_epi8(b, cS)), digit));
     unsigned hits = (unsigned)_mm_movemask_epi8(m);
     while( hits ){
       int j = __builtin_ctz(hits);
@@ -199,7 +218,7 @@ static void extract_chunk(const char *p, size_t n, const sink *k){
 void mt_index_extract(const char *p, size_t n,
                       void (*hit)(void *arg, int kind, uint64_t id, size_t line_start), void *arg){
   sink k;
-  k.hit = hit; k.arg = arg;
+  k.hit = hit; k.tz = 0; k.arg = arg;
   extract_chunk(p, n, &k);
 }
 
@@ -684,6 +703,7 @@ typedef struct ix_build {
 
 typedef struct hitctx {
   ix_seg *seg;
+  struct ix_piece *pc;
   int64_t chunk_off;         /* file offset of the chunk */
 } hitctx;
 
@@ -691,6 +711,19 @@ static void on_hit(void *arg, int kind, uint64_t id, size_t line_start){
   hitctx *h = arg;
   uint64_t key = ((uint64_t)kind << 62) | (id > ID_MASK - 1 ? ID_MASK - 1 : id);
   post(h->seg, key, (uint32_t)((h->chunk_off + (int64_t)line_start) >> MT_IX_SHIFT));
+}
+
+/* A "Time offset from UTC" header line: the offset changes from there on. */
+static void on_tz(void *arg, size_t line_start, int tz){
+  hitctx *h = arg;
+  ix_piece *pc = h->pc;
+  tzchg *nc = realloc(pc->chg, sizeof(tzchg)*(size_t)(pc->nchg+1));
+  if( !nc ){ h->seg->oom = 1; return; }
+  pc->chg = nc;
+  pc->chg[pc->nchg].off = h->chunk_off + (int64_t)line_start;
+  pc->chg[pc->nchg].tz = tz;
+  pc->chg[pc->nchg].pad = 0;
+  pc->nchg++;
 }
 
 /* Offset of the first line that starts at or after `at` in a plain file
@@ -755,7 +788,8 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   if( !rd ) return -1;
   if( f->gz ) mt_reader_collect_points(rd, MT_IX_ZSPACING);
   hc.seg = g;
-  k.hit = on_hit; k.arg = &hc;
+  hc.pc = pc;
+  k.hit = on_hit; k.tz = on_tz; k.arg = &hc;
   while( (rc = mt_reader_next(rd, &p, &n, &off))==1 ){
     int64_t at = 0;                 /* chunk position counted to */
     if( (++steps & 0x1f)==0 ){
@@ -802,31 +836,6 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
       next_blk++;
     }
     lines += count_nl(p + at, n - (size_t)at);
-    /* "Time offset from UTC" header lines change the offset from there on. */
-    {
-      const char *q = p, *e = p + n;
-      while( (q = memmem(q, (size_t)(e - q), "Time offset from UTC: ", 22))!=0 ){
-        const char *ls = q > p ? memrchr(p, '\n', (size_t)(q - p)) : 0;
-        const char *le = memchr(q, '\n', (size_t)(e - q));
-        size_t len;
-        mt_line ln;
-        int tz;
-        ls = ls ? ls + 1 : p;
-        len = (size_t)((le ? le : e) - ls);
-        if( len && ls[len-1]=='\r' ) len--;
-        mt_line_parse(ls, len, &ln);
-        if( mt_line_tz(&ln, &tz) ){
-          tzchg *nc = realloc(pc->chg, sizeof(tzchg)*(size_t)(pc->nchg+1));
-          if( !nc ){ g->oom = 1; break; }
-          pc->chg = nc;
-          pc->chg[pc->nchg].off = off + (ls - p);
-          pc->chg[pc->nchg].tz = tz;
-          pc->chg[pc->nchg].pad = 0;
-          pc->nchg++;
-        }
-        q = le ? le + 1 : e;
-      }
-    }
     hc.chunk_off = off;
     extract_chunk(p, n, &k);
     pc->end = off + (int64_t)n;

@@ -11,9 +11,10 @@
 **
 ** The pass does not run the line grammar on every line.  A vector loop finds
 ** newlines and the anchors "ID" (ICID/MID/DCID, with an optional ':' and
-** spaces before the number), "ge <digit>" ("Message 123"), "o <digit>"
-** ("rewritten to 123", before AsyncOS 4.5) and "d: <digit>" ("Bounced:
-** 123:0"); the numbers after "ID" are taken as they stand, and a line with
+** spaces before the number), "e <digit>" ("Message 123"), "o <digit>"
+** ("rewritten to 123", before AsyncOS 4.5), "d: <digit>" ("Bounced:
+** 123:0") and "UTC:" (the "Time offset" header, which sets the UTC offset
+** from there on); the numbers after "ID" are taken as they stand, and a line with
 ** one of the rarer anchors, or a "New SMTP ICID" line, is parsed
 ** with the real grammar (lines.c, events.c).  The index is therefore a
 ** superset: every line whose event (events.c) names an id is posted under

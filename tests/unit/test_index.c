@@ -121,7 +121,7 @@ static int contains(const uint32_t *a, int n, uint32_t b){
 }
 
 /* Every line under each of its ids; every block as a full walk sees it. */
-static void test_fixture(const char *src){
+static void test_fixture(const char *src, const char *label){
   mt_filelist fl;
   mt_opts o;
   mt_stats st;
@@ -133,7 +133,7 @@ static void test_fixture(const char *src){
   if( load(&fl, src) ) return;
   memset(&o, 0, sizeof(o));
   ix = mt_index_build(&fl, &o, 0, &st, &err, 0, 0);
-  snprintf(name, sizeof(name), "index.build.%s", src);
+  snprintf(name, sizeof(name), "index.build.%s", label);
   CHECK(name, ix!=0);
   if( !ix ){ printf("  %s\n", err); free(err); mt_files_free(&fl); return; }
   mt_scan_init(&s, &fl, &o);
@@ -170,12 +170,12 @@ static void test_fixture(const char *src){
       }
     }
   }
-  snprintf(name, sizeof(name), "index.every_line_posted.%s", src);
+  snprintf(name, sizeof(name), "index.every_line_posted.%s", label);
   CHECK(name, rc==0 && bad_post==0 && nlines>0);
   if( bad_post ) printf("  %d ids without their line's block\n", bad_post);
-  snprintf(name, sizeof(name), "index.blocks_as_walked.%s", src);
+  snprintf(name, sizeof(name), "index.blocks_as_walked.%s", label);
   CHECK(name, bad_block==0 && next_block==mt_index_nblock(ix));
-  snprintf(name, sizeof(name), "index.stats_lines.%s", src);
+  snprintf(name, sizeof(name), "index.stats_lines.%s", label);
   CHECK(name, st.lines_parsed==nlines && st.files_opened==fl.n);
   mt_scan_end(&s);
   mt_index_free(ix);
@@ -213,7 +213,12 @@ static void test_threads(void){
   char *err = 0;
   uint32_t i, nb;
   int same_blocks = 1, same_posts = 1, nkeys = 0;
-  if( !path || load(&fl, path) ) return;
+  if( !path ) return;
+  /* many blocks, and "Time offset" headers in the middle (one per copy) */
+  test_fixture(path, "big_log");
+  setenv("MAILTRACE_THREADS", "2", 1); setenv("MAILTRACE_INDEX_PIECE", "65536", 1);
+  test_fixture(path, "big_log_small_pieces");
+  if( load(&fl, path) ) return;
   memset(&o, 0, sizeof(o));
   setenv("MAILTRACE_THREADS", "1", 1); unsetenv("MAILTRACE_INDEX_PIECE");
   a = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
@@ -515,7 +520,7 @@ static void test_zran(void){
 int main(void){
   int i;
   test_anchors();
-  for(i=0; fixtures[i]; i++) test_fixture(fixtures[i]);
+  for(i=0; fixtures[i]; i++) test_fixture(fixtures[i], fixtures[i]);
   test_threads();
   test_partial();
   test_saved_damaged();
