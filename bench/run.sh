@@ -112,6 +112,10 @@ printf '%s\n' "SELECT mailtrace_open('$LOG');" ".parameter set :ip '$NEEDLE'" ".
     ".parameter set :ip '$NEEDLE2'" ".print @@mtbench-second-query@@" ".echo on" ".timer on" ".read $SQLF" \
     ".timer off" ".echo off" ".print @@mtbench-end@@" > "$TMP/why_warm.sql"
 m_why_cold() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_cold.sql"; }
+# 2b: a new process with the index kept on disk (index=DIR) by an earlier one
+mkdir -p "$TMP/ixdir"
+printf '%s\n' "SELECT mailtrace_open('$LOG', 'index=$TMP/ixdir');" ".parameter set :ip '$NEEDLE'" ".read $SQLF" > "$TMP/why_dir.sql"
+m_why_dir() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_dir.sql"; }
 m_why_warm() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_warm.sql"; }
 # sum of "Run Time: real X" lines printed between the two markers
 warm_seconds() {
@@ -165,6 +169,8 @@ WHY_SKIP=$MT_SKIP; [ -n "$WHY_SKIP" ] || WHY_SKIP=$SKIP_WHY
 # ------------------------------------------------------------------ (c) measurements
 bench_pair "1 needle (lines LIKE)"        1.2 g_needle m_needle   1 "$MT_SKIP"
 bench_pair "2 why-not-received cold"      2.0 g_needle m_why_cold 0 "$WHY_SKIP"
+[ -z "$WHY_SKIP" ] && m_why_dir > /dev/null 2>&1       # saves the index for 2b
+bench_pair "2b why-not-received, index=DIR" 2.0 g_needle m_why_dir 0 "$WHY_SKIP"
 GREP_WHY=$GREP_MED
 
 # 3: warm query inside one process, timed by the shell's .timer

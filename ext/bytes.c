@@ -344,6 +344,17 @@ static int fill_plain(mt_reader *r){
 
 void mt_reader_set_readahead(mt_reader *r, size_t n){ r->readahead = n; }
 
+int mt_reader_seek(mt_reader *r, int64_t start){
+  if( r->gz || r->failed || r->err ) return -1;
+  if( lseek(r->fd, (off_t)start, SEEK_SET)<0 ) return -1;
+  r->raw_pos = start;
+  r->buf_off = start;
+  r->len = r->cut = 0;
+  r->skip = 0;
+  r->eof = 0;
+  return 0;
+}
+
 int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
   if( r->err && (r->failed==2 || r->len==r->cut) ){ r->failed = 2; return -1; }
   /* Drop what the previous chunk handed out, keep the unfinished line. */

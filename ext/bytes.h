@@ -48,6 +48,10 @@ int64_t mt_reader_bytes_read(const mt_reader *r);
 ** for reading a 64 KiB block of the offset index without reading 1 MiB. */
 void mt_reader_set_readahead(mt_reader *r, size_t n);
 
+/* A plain file: go to offset `start` (a line start) without reopening it.
+** 0, or -1 (gzip, or after an error: open it again). */
+int mt_reader_seek(mt_reader *r, int64_t start);
+
 /* Random access into gzip files (zlib's zran technique): a restart point
 ** at decompressed offset `out` is the compressed position there and the
 ** 32 KiB of output before it, from which inflate can start again.  bits:

@@ -1,30 +1,28 @@
 /*
 ** partial.c — index → a store for some ids (see partial.h).
 **
-** Resolving works in rounds: the blocks of every id asked for are read
-** (each block once: its lines' ids are kept), the lines of those ids are
-** selected, and the ids they lead to are asked for in the next round, until
-** nothing new comes.  The store is then built from the selected lines, read
-** again in log order with the scan state the index recorded for their block.
+** Resolving works in rounds: the blocks of every id asked for in the round
+** are read, and of each block only the lines that name one of those ids
+** are parsed (the anchor scan of index.c over the chunk picks them: a line
+** filter of the walk, mt_scan.keep_lines); those lines are selected, and the
+** ids they lead to are asked for in the next round, until nothing new
+** comes.  The store is then built from the selected lines, read again in log
+** order (only they are parsed) with the scan state the index recorded for
+** their block.
 */
 #include "partial.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* What a line of a read block says, enough to follow links. */
+/* What a selected candidate line says, enough to follow links. */
 typedef struct pline {
+  int file;
   int64_t off;
   int32_t kind;
   int64_t icid, mid, mid2, dcid;
   uint64_t ip;               /* index key of the client IP of an ICID line, or 0 */
 } pline;
-
-typedef struct pblock {
-  uint32_t b;
-  int nline;
-  pline *lines;
-} pblock;
 
 /* A set of 64-bit keys (open addressing; key 0 is never stored: keys are
 ** made non-zero by the callers). */
@@ -61,6 +59,8 @@ static int kset_add(kset *s, uint64_t k){
   return 1;
 }
 
+static void kset_clear(kset *s){ free(s->k); memset(s, 0, sizeof(*s)); }
+
 /* A want: (what, id) packed; the IP's id is its index key's low bits. */
 static uint64_t want_key(int what, uint64_t id){ return ((id & ((UINT64_C(1)<<60)-1)) << 3 | (uint64_t)what) + 1; }
 
@@ -73,8 +73,6 @@ struct mt_partial {
   kset done;                 /* wants resolved (want_key) */
   kset queued;               /* wants asked for, not yet resolved */
   want *q; int nq, cq;
-  kset read;                 /* blocks read (block + 1) */
-  pblock *blocks; int nblock, cblock;
   kset selset;               /* selected lines: (file << 48 | offset) + 1 */
   uint64_t *sel; int64_t nsel, csel;
 };
@@ -87,11 +85,8 @@ mt_partial *mt_partial_new(const mt_filelist *files, const mt_opts *opts, const 
 }
 
 void mt_partial_free(mt_partial *pt){
-  int i;
   if( !pt ) return;
-  for(i=0; i<pt->nblock; i++) free(pt->blocks[i].lines);
-  free(pt->blocks);
-  free(pt->done.k); free(pt->queued.k); free(pt->read.k); free(pt->selset.k);
+  kset_clear(&pt->done); kset_clear(&pt->queued); kset_clear(&pt->selset);
   free(pt->q);
   free(pt->sel);
   free(pt);
@@ -138,6 +133,49 @@ int mt_partial_complete(const mt_partial *pt, int what, int64_t id, const char *
 
 /* ---------------------------------------------------------- block reading */
 
+/* The line filter of a block read: which lines of a chunk to parse. */
+typedef struct filter {
+  int mode;                  /* 1: lines naming a key of `keys`; 2: the offsets `offs` */
+  const kset *keys;          /* index keys (mt_index_key), +1 */
+  const uint64_t *offs; int64_t noffs;   /* selected lines, (file << 48 | off), sorted */
+  int file;                  /* the file being read (mode 2) */
+  uint32_t *out; int nout, cout;
+  int oom;
+} filter;
+
+static void keep(filter *f, size_t at){
+  if( f->nout>0 && f->out[f->nout-1]==(uint32_t)at ) return;     /* two ids on one line */
+  if( f->nout==f->cout ){
+    int nc = f->cout ? f->cout*2 : 256;
+    uint32_t *no = realloc(f->out, sizeof(uint32_t)*(size_t)nc);
+    if( !no ){ f->oom = 1; return; }
+    f->out = no; f->cout = nc;
+  }
+  f->out[f->nout++] = (uint32_t)at;
+}
+
+static void on_anchor(void *arg, int kind, uint64_t id, size_t line_start){
+  filter *f = arg;
+  if( kset_has(f->keys, (((uint64_t)kind << 62) | id) + 1) ) keep(f, line_start);
+}
+
+static int keep_lines(void *arg, const char *p, size_t n, int64_t off, const uint32_t **pk){
+  filter *f = arg;
+  f->nout = 0;
+  if( n > UINT32_MAX ) return -1;              /* a 4 GiB chunk: parse it all */
+  if( f->mode==1 ){
+    mt_index_extract(p, n, on_anchor, f);
+  }else{
+    uint64_t lo = ((uint64_t)f->file << 48) | (uint64_t)off;
+    int64_t a = 0, b = f->noffs;
+    while( a < b ){ int64_t m = (a+b)/2; if( f->offs[m] < lo ) a = m + 1; else b = m; }
+    for(; a < f->noffs && f->offs[a] < lo + n; a++) keep(f, (size_t)(f->offs[a] - lo));
+  }
+  if( f->oom ) return -1;                      /* out of memory: parse every line */
+  *pk = f->out;
+  return f->nout;
+}
+
 typedef struct reader {
   mt_scan s;
   int open;                  /* s is positioned in a file */
@@ -150,16 +188,14 @@ static int cmp_u32(const void *a, const void *b){
 }
 
 /* Position the scan at block b (reusing it when b follows where it is, or
-** lies ahead in the same gzip file), and set the block's end.  Returns 0,
-** 1 when the block has no line, -1 on error. */
+** lies ahead in the same gzip file with no restart point between), and set
+** the block's end.  Returns 0, 1 when the block has no line, -1 on error. */
 static int goto_block(reader *r, const mt_index *ix, uint32_t b, mt_ix_block *bl){
   mt_index_block(ix, b, bl);
   if( bl->empty ) return 1;
   const mt_zpoint *zp = mt_index_zpoint(ix, bl->file, bl->off);
   if( r->open && r->s.ifile==bl->file && r->s.rd ){
     int64_t pos = mt_scan_pos(&r->s);
-    /* read on: the next block, or a gzip block ahead with no restart point
-    ** between (inflating on is then the shortest way) */
     if( pos==bl->off || (pos>=0 && pos < bl->off && mt_reader_is_gzip(r->s.rd) && (!zp || zp->out <= pos)) ){
       r->s.stop_off = bl->end;
       r->blocks++;
@@ -185,62 +221,35 @@ static int block_line(reader *r, const mt_ix_block *bl){
   return rc;
 }
 
-static int add_block(mt_partial *pt, reader *r, uint32_t b){
+/* Read block b: its candidate lines (the filter's) parsed into *lines. */
+static int read_block(reader *r, const mt_index *ix, uint32_t b, pline **lines, int *n, int *cap){
   mt_ix_block bl;
-  pblock *pb;
-  int rc, cap = 0;
-  if( pt->nblock==pt->cblock ){
-    int nc = pt->cblock ? pt->cblock*2 : 64;
-    pblock *na = realloc(pt->blocks, sizeof(pblock)*(size_t)nc);
-    if( !na ) return -2;
-    pt->blocks = na; pt->cblock = nc;
-  }
-  pb = &pt->blocks[pt->nblock];
-  pb->b = b; pb->nline = 0; pb->lines = 0;
-  rc = goto_block(r, pt->ix, b, &bl);
+  int rc = goto_block(r, ix, b, &bl);
   if( rc<0 ) return -1;
-  if( rc==0 ){
-    while( (rc = block_line(r, &bl))==1 ){
-      mt_event ev;
-      pline *l;
-      if( r->s.ln.form==MT_FORM_NONE ) continue;
-      mt_event_parse(r->s.ln.body, r->s.ln.body_len, &ev);
-      if( ev.icid<0 && ev.mid<0 && ev.mid2<0 && ev.dcid<0 ) continue;
-      if( pb->nline==cap ){
-        int nc = cap ? cap*2 : 256;
-        pline *nl = realloc(pb->lines, sizeof(pline)*(size_t)nc);
-        if( !nl ){ free(pb->lines); return -2; }
-        pb->lines = nl; cap = nc;
-      }
-      l = &pb->lines[pb->nline++];
-      l->off = r->s.offset;
-      l->kind = ev.kind;
-      l->icid = ev.icid; l->mid = ev.mid; l->mid2 = ev.mid2; l->dcid = ev.dcid;
-      l->ip = 0;
-      if( ev.kind==MT_EV_ICID_NEW && mt_has(&ev, MT_F_REMOTE_IP) ){
-        l->ip = mt_index_ip_key(ev.f[MT_F_REMOTE_IP].p, (size_t)ev.f[MT_F_REMOTE_IP].n) & ((UINT64_C(1)<<62)-1);
-      }
+  if( rc==1 ) return 0;
+  while( (rc = block_line(r, &bl))==1 ){
+    mt_event ev;
+    pline *l;
+    if( r->s.ln.form==MT_FORM_NONE ) continue;
+    mt_event_parse(r->s.ln.body, r->s.ln.body_len, &ev);
+    if( ev.icid<0 && ev.mid<0 && ev.mid2<0 && ev.dcid<0 ) continue;
+    if( *n==*cap ){
+      int nc = *cap ? *cap*2 : 256;
+      pline *nl = realloc(*lines, sizeof(pline)*(size_t)nc);
+      if( !nl ) return -2;
+      *lines = nl; *cap = nc;
     }
-    if( rc<0 ){ free(pb->lines); return -1; }
+    l = &(*lines)[(*n)++];
+    l->file = bl.file;
+    l->off = r->s.offset;
+    l->kind = ev.kind;
+    l->icid = ev.icid; l->mid = ev.mid; l->mid2 = ev.mid2; l->dcid = ev.dcid;
+    l->ip = 0;
+    if( ev.kind==MT_EV_ICID_NEW && mt_has(&ev, MT_F_REMOTE_IP) ){
+      l->ip = mt_index_ip_key(ev.f[MT_F_REMOTE_IP].p, (size_t)ev.f[MT_F_REMOTE_IP].n) & ((UINT64_C(1)<<62)-1);
+    }
   }
-  if( kset_add(&pt->read, (uint64_t)b + 1)<0 ){ free(pb->lines); return -2; }
-  pt->nblock++;
-  return 0;
-}
-
-static pblock *find_block(mt_partial *pt, uint32_t b){
-  int lo = 0, hi = pt->nblock - 1;
-  while( lo<=hi ){                      /* blocks are kept sorted */
-    int m = (lo+hi)/2;
-    if( pt->blocks[m].b==b ) return &pt->blocks[m];
-    if( pt->blocks[m].b < b ) lo = m+1; else hi = m-1;
-  }
-  return 0;
-}
-
-static int cmp_block(const void *a, const void *b){
-  uint32_t x = ((const pblock*)a)->b, y = ((const pblock*)b)->b;
-  return x<y ? -1 : x>y;
+  return rc<0 ? -1 : 0;
 }
 
 static int select_line(mt_partial *pt, int file, int64_t off){
@@ -257,12 +266,11 @@ static int select_line(mt_partial *pt, int file, int64_t off){
   return 0;
 }
 
-/* The lines of one want in one read block: select them, ask for what
-** they lead to. */
-static int follow(mt_partial *pt, const want *w, const pblock *pb, int file){
+/* The round's lines of one want: select them, ask for what they lead to. */
+static int follow(mt_partial *pt, const want *w, const pline *lines, int nline){
   int i;
-  for(i=0; i<pb->nline; i++){
-    const pline *l = &pb->lines[i];
+  for(i=0; i<nline; i++){
+    const pline *l = &lines[i];
     int hit = 0, rc = 0;
     switch( w->what ){
       case MT_PW_ICID:
@@ -297,7 +305,7 @@ static int follow(mt_partial *pt, const want *w, const pblock *pb, int file){
         break;
     }
     if( rc ) return -1;
-    if( hit && select_line(pt, file, l->off) ) return -1;
+    if( hit && select_line(pt, l->file, l->off) ) return -1;
   }
   return 0;
 }
@@ -314,24 +322,37 @@ static uint64_t index_key_of(const want *w){
 int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
                        int (*should_stop)(void*), void *stop_arg){
   reader r;
+  filter f;
+  kset keys;
+  pline *lines = 0;
+  int nline = 0, cline = 0;
   int64_t before = pt->nsel;
   int rc = 0;
   *pzErr = 0;
   memset(&r, 0, sizeof(r));
+  memset(&f, 0, sizeof(f));
+  memset(&keys, 0, sizeof(keys));
   mt_scan_init(&r.s, pt->files, pt->opts);
   r.s.should_stop = should_stop;
   r.s.stop_arg = stop_arg;
+  f.mode = 1;
+  f.keys = &keys;
+  r.s.keep_lines = keep_lines;
+  r.s.keep_arg = &f;
   while( pt->nq>0 && rc==0 ){
-    /* One round: the wants queued now. */
+    /* One round: the wants queued now, their blocks, their lines. */
     int nw = pt->nq, i, j, nb = 0, cb = 0;
     want *round = pt->q;
     uint32_t *need = 0;
     pt->q = 0; pt->nq = pt->cq = 0;
+    kset_clear(&keys);
+    nline = 0;
     for(i=0; i<nw && rc==0; i++){
       uint32_t *a; int n;
-      if( mt_index_lookup(pt->ix, index_key_of(&round[i]), &a, &n) ){ rc = -2; break; }
+      uint64_t key = index_key_of(&round[i]);
+      if( kset_add(&keys, key + 1)<0 ){ rc = -2; break; }
+      if( mt_index_lookup(pt->ix, key, &a, &n) ){ rc = -2; break; }
       for(j=0; j<n; j++){
-        if( kset_has(&pt->read, (uint64_t)a[j] + 1) ) continue;
         if( nb==cb ){
           int nc = cb ? cb*2 : 64;
           uint32_t *nn = realloc(need, sizeof(uint32_t)*(size_t)nc);
@@ -346,26 +367,17 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
       int k, out = 0;
       qsort(need, (size_t)nb, sizeof(uint32_t), cmp_u32);
       for(k=0; k<nb; k++) if( k==0 || need[k]!=need[k-1] ) need[out++] = need[k];
+      r.s.keep_chunk = 0;                     /* a new filter: look at chunks again */
       for(k=0; k<out && rc==0; k++){
         if( should_stop && should_stop(stop_arg) ){ rc = -3; break; }
-        rc = add_block(pt, &r, need[k]);
+        rc = read_block(&r, pt->ix, need[k], &lines, &nline, &cline);
       }
-      if( pt->nblock>1 ) qsort(pt->blocks, (size_t)pt->nblock, sizeof(pblock), cmp_block);
     }
     free(need);
     /* Select the lines, queue what they lead to. */
     for(i=0; i<nw && rc==0; i++){
-      uint32_t *a; int n;
       if( kset_add(&pt->done, want_key(round[i].what, round[i].id))<0 ){ rc = -2; break; }
-      if( mt_index_lookup(pt->ix, index_key_of(&round[i]), &a, &n) ){ rc = -2; break; }
-      for(j=0; j<n && rc==0; j++){
-        pblock *pb = find_block(pt, a[j]);
-        mt_ix_block bl;
-        if( !pb ) continue;
-        mt_index_block(pt->ix, a[j], &bl);
-        if( follow(pt, &round[i], pb, bl.file) ) rc = -2;
-      }
-      free(a);
+      if( follow(pt, &round[i], lines, nline) ) rc = -2;
     }
     free(round);
   }
@@ -373,6 +385,7 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
     stats->files_opened += r.s.stats.files_opened;
     stats->bytes_read += r.s.stats.bytes_read;
     stats->lines_parsed += r.s.stats.lines_parsed;
+    stats->lines_skipped += r.s.stats.lines_skipped;
     stats->index_blocks += r.blocks;
     stats->index_hits += 1;
   }
@@ -380,13 +393,16 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
   else if( rc==-2 ) *pzErr = strdup("out of memory");
   else if( rc==-3 ) *pzErr = strdup("interrupted");
   mt_scan_end(&r.s);
+  free(lines);
+  free(f.out);
+  kset_clear(&keys);
   if( rc ){
     /* what was asked stays unresolved: ask again next time */
     free(pt->q); pt->q = 0; pt->nq = pt->cq = 0;
-    free(pt->queued.k); memset(&pt->queued, 0, sizeof(pt->queued));
+    kset_clear(&pt->queued);
     return -1;
   }
-  free(pt->queued.k); memset(&pt->queued, 0, sizeof(pt->queued));
+  kset_clear(&pt->queued);
   return pt->nsel > before ? 1 : 0;
 }
 
@@ -398,20 +414,28 @@ static int cmp_u64(const void *a, const void *b){
 mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
   mt_store *st = mt_store_open(pt->files, 0);
   reader r;
+  filter f;
   int64_t i = 0;
   int rc = 0;
   *pzErr = 0;
   if( !st ){ *pzErr = strdup("out of memory"); return 0; }
   if( pt->nsel>1 ) qsort(pt->sel, (size_t)pt->nsel, sizeof(uint64_t), cmp_u64);
   memset(&r, 0, sizeof(r));
+  memset(&f, 0, sizeof(f));
   mt_scan_init(&r.s, pt->files, pt->opts);
-  /* Walk the selected lines in log order, block by block. */
+  f.mode = 2;
+  f.offs = pt->sel;
+  f.noffs = pt->nsel;
+  r.s.keep_lines = keep_lines;
+  r.s.keep_arg = &f;
+  /* Walk the selected lines in log order, block by block (only they are parsed). */
   while( i < pt->nsel && rc==0 ){
     int file = (int)(pt->sel[i] >> 48);
     int64_t off = (int64_t)(pt->sel[i] & ((UINT64_C(1)<<48)-1));
     uint32_t b = mt_index_block_of(pt->ix, file, off);
     mt_ix_block bl;
     int64_t at = i;
+    f.file = file;
     rc = goto_block(&r, pt->ix, b, &bl);
     if( rc==1 ){ rc = 0; i++; continue; }
     if( rc<0 ) break;
@@ -422,7 +446,7 @@ mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
       if( got<0 ){ rc = -1; break; }
       if( got==0 ) break;
       if( r.s.offset < want_off ) continue;
-      if( r.s.offset==want_off ){
+      if( r.s.offset==want_off && r.s.ln.form!=MT_FORM_NONE ){
         mt_event ev;
         mt_event_parse(r.s.ln.body, r.s.ln.body_len, &ev);
         if( mt_store_add(st, &r.s, &ev) ){ rc = -2; break; }
@@ -435,9 +459,11 @@ mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
     stats->files_opened += r.s.stats.files_opened;
     stats->bytes_read += r.s.stats.bytes_read;
     stats->lines_parsed += r.s.stats.lines_parsed;
+    stats->lines_skipped += r.s.stats.lines_skipped;
     stats->index_blocks += r.blocks;
   }
   if( rc==0 && mt_store_finish(st) ) rc = -2;
+  free(f.out);
   if( rc ){
     *pzErr = rc==-2 ? strdup("out of memory") : strdup(r.s.err ? r.s.err : "read error");
     mt_scan_end(&r.s);

@@ -120,6 +120,7 @@ static void close_file(mt_scan *s){
     s->rd = 0;
   }
   s->p = s->end = s->chunk = 0;
+  s->keep_chunk = 0;              /* the line filter runs again on what comes */
 }
 
 
@@ -281,6 +282,18 @@ int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno){
 int mt_scan_seek_tz(mt_scan *s, int ifile, int64_t offset, int64_t lineno, int tz_off, int readahead,
                     const mt_zpoint *zp){
   int rc;
+  if( s->rd && s->ifile==ifile && !mt_reader_is_gzip(s->rd) && mt_reader_seek(s->rd, offset)==0 ){
+    /* the same plain file: move, do not reopen */
+    s->p = s->end = s->chunk = 0;
+    s->keep_chunk = 0;
+    s->lineno_at_p = lineno > 0 ? lineno-1 : 0;
+    s->read_to = offset;
+    s->read_nl = 1;
+    s->tz_off = tz_off;
+    s->tz_from_header = 1;
+    if( readahead>0 ) mt_reader_set_readahead(s->rd, (size_t)readahead);
+    return 0;
+  }
   s->zpoint = zp;
   rc = mt_scan_seek(s, ifile, offset, lineno);
   s->zpoint = 0;
@@ -396,7 +409,36 @@ int mt_scan_next(mt_scan *s){
         return -1;
       }
     }
-    if( s->needle ){
+    if( s->keep_lines ){
+      /* Only the lines the filter asked for: the others are counted, not parsed. */
+      if( s->keep_chunk!=s->chunk || s->keep_at!=s->chunk_off ){
+        s->nkeep = s->keep_lines(s->keep_arg, s->chunk, (size_t)(s->end - s->chunk), s->chunk_off, &s->keep);
+        s->ikeep = 0;
+        s->keep_chunk = s->chunk;
+        s->keep_at = s->chunk_off;
+      }
+      if( s->nkeep>=0 ){
+        size_t at = (size_t)(s->p - s->chunk);
+        const char *to;
+        while( s->ikeep < s->nkeep && s->keep[s->ikeep] < at ) s->ikeep++;
+        to = s->ikeep < s->nkeep ? s->chunk + s->keep[s->ikeep] : s->end;
+        if( s->stop_off>0 && s->chunk_off + (to - s->chunk) > s->stop_off ){
+          /* not past the end of the block being read: to its first line after */
+          int64_t rel = s->stop_off - s->chunk_off;
+          if( rel <= (int64_t)at ) return 0;
+          to = memchr(s->chunk + rel - 1, '\n', (size_t)(s->end - (s->chunk + rel - 1)));
+          to = to ? to + 1 : s->end;
+        }
+        if( to > s->p ){
+          size_t k = count_nl(s->p, to);
+          s->lineno_at_p += (int64_t)k;
+          s->stats.lines_skipped += (int64_t)k;
+          s->p = to;
+        }
+        if( s->p >= s->end ) continue;
+        /* the line at p is kept, or lies past the block's end (stop below) */
+      }
+    }else if( s->needle ){
       const char *hit = memmem(s->p, (size_t)(s->end - s->p), s->needle, s->needle_len);
       if( !hit ){
         size_t k = count_nl(s->p, s->end);

@@ -114,6 +114,16 @@ typedef struct mt_scan {
   int64_t stop_off;
   const mt_zpoint *zpoint; /* the next file opened starts from this point (mt_scan_seek_tz) */
 
+  /* Optional line filter (the offset index's block reads): called once per
+  ** chunk [p, p+n) at file offset `off`, it sets *keep to the ascending
+  ** offsets (from p) of the line starts to return and returns how many, or
+  ** -1 for every line.  The other lines are counted (line numbers stay
+  ** right) but not parsed (lines_skipped). */
+  int (*keep_lines)(void *arg, const char *p, size_t n, int64_t off, const uint32_t **keep);
+  void *keep_arg;
+  const uint32_t *keep; int nkeep, ikeep;
+  const char *keep_chunk; int64_t keep_at;
+
   int (*should_stop)(void *arg);
   void *stop_arg;
   int interrupted;

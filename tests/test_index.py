@@ -154,8 +154,11 @@ def main():
                     bad.append((m, got, want))
         s = stats(ix)
         check("gzip_same_rows", not bad, bad[:1])
+        # the last lookup was for a MID near the end: each block read inflates
+        # from a restart point a few MiB before it, not from the file's start
         check("gzip_lookup_inflates_from_a_restart_point",
-              0 < s["bytes_read"] < os.path.getsize(gz) // 2 and s["index_read"] == 0, (s, os.path.getsize(gz)))
+              s["index_blocks"] > 0 and 0 < s["bytes_read"] / s["index_blocks"] < os.path.getsize(gz) / 2
+              and s["index_read"] == 0, (s, os.path.getsize(gz)))
     finally:
         shutil.rmtree(tmp)
 
@@ -180,8 +183,10 @@ def main():
     db2.execute("SELECT * FROM mailtrace_connections(?) WHERE remote_ip = ?", (esa1, ips[0])).fetchall()
     db2.execute("SELECT * FROM mailtrace_connections(?) WHERE remote_ip = ?", (esa1, ips[-1])).fetchall()
     s = stats(db2)
-    total = sum(os.path.getsize(f) for f in expand([esa1]))
-    check("warm_lookup_reads_blocks_only", 0 < s["bytes_read"] < total, (s, total))
+    (nlines,) = db.execute("SELECT count(*) FROM mailtrace_lines(?)", (esa1,)).fetchone()
+    # no index pass; the blocks are read, but only their lines that name the ids are parsed
+    check("warm_lookup_reads_blocks_only",
+          s["index_read"] == 0 and s["index_blocks"] > 0 and 0 < s["lines_parsed"] < nlines / 4, (s, nlines))
     db2.execute("SELECT count(*) FROM mailtrace_messages(?)", (esa1,)).fetchall()   # whole-log store
     db2.execute("SELECT * FROM mailtrace_connections(?) WHERE remote_ip = ?", (esa1, ips[1])).fetchall()
     s = stats(db2)
