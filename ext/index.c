@@ -529,59 +529,91 @@ static void part_save(const ix_part *pt, const char *dir){
   free(tmp); free(w.p); free(path);
 }
 
-/* Take n bytes from [*pp, e), or NULL when the file is short. */
-static const unsigned char *rtake(const unsigned char **pp, const unsigned char *e, size_t n){
-  const unsigned char *p = *pp;
-  if( (size_t)(e - p) < n ) return 0;
-  *pp = p + n;
-  return p;
+/* Read n bytes of an index file at *at into dst (straight into the array
+** that keeps them: no second copy), adding them to the running CRC.
+** 0, or -1 when the file is short or unreadable. */
+static int rd(int fd, void *dst, size_t n, int64_t *at, int64_t end, uLong *crc){
+  size_t got = 0;
+  if( (int64_t)n > end - *at ) return -1;
+  while( got < n ){
+    ssize_t k = pread(fd, (char*)dst + got, n - got, (off_t)(*at + (int64_t)got));
+    if( k<=0 ) return -1;
+    got += (size_t)k;
+  }
+  {
+    size_t at2 = 0;
+    while( at2 < n ){ size_t k = n - at2 > (1u<<30) ? (1u<<30) : n - at2; *crc = crc32(*crc, (const Bytef*)dst + at2, (uInt)k); at2 += k; }
+  }
+  *at += (int64_t)n;
+  return 0;
 }
 
 /* Load the part of file f from dir, if it is there and sound; NULL if not. */
 static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
   char *path = idx_path(dir, f->dev, f->ino);
-  unsigned char *buf = 0;
-  const unsigned char *p, *e, *q;
   idx_header h;
   ix_part *pt = 0;
   struct stat st;
   int fd, i, ok = 0;
+  int64_t at = (int64_t)sizeof(h), end;
+  uLong crc = crc32(0L, Z_NULL, 0);
   if( !path ) return 0;
   fd = open(path, O_RDONLY | O_CLOEXEC);
   free(path);
   if( fd<0 ) return 0;
   if( fstat(fd, &st)!=0 || st.st_size < (off_t)sizeof(h) || pread(fd, &h, sizeof(h), 0)!=(ssize_t)sizeof(h) ) goto out;
+  end = (int64_t)st.st_size;
   if( memcmp(h.magic, IDX_MAGIC, 8)!=0 || h.endian!=0x01020304 || h.version!=1 ) goto out;
   if( h.dev!=f->dev || h.ino!=f->ino || h.tz_default!=tz_default ) goto out;
   /* the same file, or the same file grown from where it was indexed */
   if( !(h.size==f->size && h.mtime==f->mtime) && !(h.size < f->size && !h.gz && h.ends_nl) ) goto out;
-  if( h.payload != (uint64_t)(st.st_size - (off_t)sizeof(h)) || h.nchg < 0 || h.end < 0 || h.lines < 0 ) goto out;
-  buf = malloc(h.payload ? (size_t)h.payload : 1);
-  if( !buf ) goto out;
-  {
-    size_t at = 0;
-    while( at < h.payload ){
-      ssize_t k = pread(fd, buf + at, (size_t)h.payload - at, (off_t)(sizeof(h) + at));
-      if( k<=0 ) goto out;
-      at += (size_t)k;
-    }
-  }
-  {
-    uLong c = crc32(0L, Z_NULL, 0);
-    size_t at = 0;
-    while( at < h.payload ){ size_t k = h.payload - at > (1u<<30) ? (1u<<30) : h.payload - at; c = crc32(c, buf + at, (uInt)k); at += k; }
-    if( (uint32_t)c != h.crc ) goto out;
-  }
+  if( h.payload != (uint64_t)(end - (int64_t)sizeof(h)) || h.nchg < 0 || h.end < 0 || h.lines < 0 ) goto out;
   pt = calloc(1, sizeof(*pt));
   if( !pt ) goto out;
   pt->dev = h.dev; pt->ino = h.ino; pt->size = h.size; pt->mtime = h.mtime;
   pt->gz = h.gz; pt->tz_default = h.tz_default; pt->end = h.end; pt->lines = h.lines;
   pt->ends_nl = h.ends_nl; pt->has_tz0 = h.has_tz0; pt->tz0 = h.tz0;
-  p = buf; e = buf + h.payload;
   if( (uint64_t)h.nblock > ((uint64_t)h.end >> MT_IX_SHIFT) + 1 ) goto out;
-  if( !(q = rtake(&p, e, sizeof(ix_blk)*(size_t)h.nblock)) || need_blocks(pt, h.nblock ? h.nblock : 1) ) goto out;
-  memcpy(pt->blks, q, sizeof(ix_blk)*(size_t)h.nblock);
+  if( (int64_t)h.nblock > (end - at) / (int64_t)sizeof(ix_blk) ) goto out;
+  if( need_blocks(pt, h.nblock ? h.nblock : 1) ) goto out;
+  if( rd(fd, pt->blks, sizeof(ix_blk)*(size_t)h.nblock, &at, end, &crc) ) goto out;
   pt->nblock = h.nblock;
+  if( h.nchg > 0 ){
+    if( (int64_t)h.nchg > (end - at) / (int64_t)sizeof(tzchg) ) goto out;
+    pt->chg = malloc(sizeof(tzchg)*(size_t)h.nchg);
+    if( !pt->chg || rd(fd, pt->chg, sizeof(tzchg)*(size_t)h.nchg, &at, end, &crc) ) goto out;
+    pt->nchg = h.nchg;
+  }
+  if( h.nzp > 0 ){
+    if( !h.gz || (int64_t)h.nzp > (end - at) / (int64_t)sizeof(mt_zpoint) ) goto out;
+    pt->zp = malloc(sizeof(mt_zpoint)*(size_t)h.nzp);
+    if( !pt->zp || rd(fd, pt->zp, sizeof(mt_zpoint)*(size_t)h.nzp, &at, end, &crc) ) goto out;
+    pt->nzp = (int)h.nzp;
+  }
+  if( h.nseg > (uint32_t)(h.nblock + 1) ) goto out;
+  pt->segs = calloc(h.nseg ? h.nseg : 1, sizeof(ix_seg));
+  if( !pt->segs ) goto out;
+  for(i=0; i<(int)h.nseg; i++){
+    ix_seg *g = &pt->segs[i];
+    uint64_t hdr[3], cap, n, np;
+    if( rd(fd, hdr, sizeof(hdr), &at, end, &crc) ) goto out;
+    cap = hdr[0]; n = hdr[1]; np = hdr[2];
+    pt->nseg = i + 1;
+    if( cap==0 || (cap & (cap-1)) || n >= cap || np > UINT32_MAX - 1 ) goto out;
+    if( cap > (uint64_t)(end - at) / sizeof(ix_slot) ) goto out;
+    g->slots = malloc(sizeof(ix_slot)*(size_t)cap);
+    if( !g->slots ) goto out;
+    advise_huge(g->slots, sizeof(ix_slot)*(size_t)cap);
+    if( rd(fd, g->slots, sizeof(ix_slot)*(size_t)cap, &at, end, &crc) ) goto out;
+    g->cap = cap; g->n = n;
+    if( np > (uint64_t)(end - at) / sizeof(ix_post) ) goto out;
+    g->posts = malloc(sizeof(ix_post)*(size_t)(np ? np : 1));
+    if( !g->posts ) goto out;
+    if( rd(fd, g->posts, sizeof(ix_post)*(size_t)np, &at, end, &crc) ) goto out;
+    g->nposts = g->cposts = (uint32_t)np;
+  }
+  if( at!=end || (uint32_t)crc!=h.crc ) goto out;
+  /* Only now that the CRC holds: every offset and count within bounds. */
   {
     int64_t last = 0;
     uint32_t j;
@@ -590,69 +622,28 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
       if( b->lineno<0 || b->first >= MT_IX_BLOCK || (b->lineno && b->lineno<=last) || b->lineno > h.lines ) goto out;
       if( b->lineno ) last = b->lineno;
     }
-  }
-  if( h.nchg > 0 ){
-    if( !(q = rtake(&p, e, sizeof(tzchg)*(size_t)h.nchg)) ) goto out;
-    pt->chg = malloc(sizeof(tzchg)*(size_t)h.nchg);
-    if( !pt->chg ) goto out;
-    memcpy(pt->chg, q, sizeof(tzchg)*(size_t)h.nchg);
-    pt->nchg = h.nchg;
-  }
-  if( h.nzp > 0 ){
-    int64_t last = -1;
-    uint32_t j;
-    if( !h.gz || h.nzp > (uint64_t)(e - p) / sizeof(mt_zpoint) ) goto out;
-    q = rtake(&p, e, sizeof(mt_zpoint)*(size_t)h.nzp);
-    pt->zp = malloc(sizeof(mt_zpoint)*(size_t)h.nzp);
-    if( !q || !pt->zp ) goto out;
-    memcpy(pt->zp, q, sizeof(mt_zpoint)*(size_t)h.nzp);
-    pt->nzp = (int)h.nzp;
-    for(j=0; j<h.nzp; j++){
-      const mt_zpoint *z = &pt->zp[j];
-      if( z->out <= last || z->out > h.end || z->in < 0 || z->in > h.size || z->bits < -1 || z->bits > 7
+    for(i=0; i<pt->nzp; i++){
+      const mt_zpoint *z = &pt->zp[i];
+      if( (i>0 && z->out <= pt->zp[i-1].out) || z->out > h.end || z->in < 0 || z->in > h.size || z->bits < -1 || z->bits > 7
        || z->wlen < 0 || z->wlen > MT_ZWINDOW || (z->bits > 0 && z->in < 1) ) goto out;
-      last = z->out;
+    }
+    for(i=0; i<pt->nseg; i++){
+      const ix_seg *g = &pt->segs[i];
+      uint64_t k;
+      for(k=0; k<g->cap; k++){
+        const ix_slot *sl = &g->slots[k];
+        if( sl->key==KEY_EMPTY ) continue;
+        if( (sl->newest!=UINT32_MAX && sl->newest >= g->nposts) || sl->count > g->nposts ) goto out;
+      }
+      for(k=0; k<g->nposts; k++){
+        const ix_post *x = &g->posts[k];
+        if( (x->prev!=UINT32_MAX && x->prev >= k) || x->block >= pt->nblock ) goto out;
+      }
     }
   }
-  if( h.nseg > (uint32_t)(h.nblock + 1) ) goto out;
-  pt->segs = calloc(h.nseg ? h.nseg : 1, sizeof(ix_seg));
-  if( !pt->segs ) goto out;
-  for(i=0; i<(int)h.nseg; i++){
-    ix_seg *g = &pt->segs[i];
-    uint64_t cap, n, np, k;
-    if( !(q = rtake(&p, e, 24)) ) goto out;
-    memcpy(&cap, q, 8); memcpy(&n, q+8, 8); memcpy(&np, q+16, 8);
-    pt->nseg = i + 1;
-    if( cap==0 || (cap & (cap-1)) || n >= cap || np > UINT32_MAX - 1 ) goto out;
-    if( cap > (uint64_t)(e - p) / sizeof(ix_slot) ) goto out;
-    q = rtake(&p, e, sizeof(ix_slot)*(size_t)cap);
-    g->slots = malloc(sizeof(ix_slot)*(size_t)cap);
-    if( !q || !g->slots ) goto out;
-    memcpy(g->slots, q, sizeof(ix_slot)*(size_t)cap);
-    g->cap = cap; g->n = n;
-    if( np > (uint64_t)(e - p) / sizeof(ix_post) ) goto out;
-    q = rtake(&p, e, sizeof(ix_post)*(size_t)np);
-    g->posts = malloc(sizeof(ix_post)*(size_t)(np ? np : 1));
-    if( !q || !g->posts ) goto out;
-    memcpy(g->posts, q, sizeof(ix_post)*(size_t)np);
-    g->nposts = g->cposts = (uint32_t)np;
-    /* every chain stays inside the arrays and ends */
-    for(k=0; k<cap; k++){
-      const ix_slot *s = &g->slots[k];
-      if( s->key==KEY_EMPTY ) continue;
-      if( s->newest!=UINT32_MAX && s->newest >= np ) goto out;
-      if( s->count > np ) goto out;
-    }
-    for(k=0; k<np; k++){
-      const ix_post *x = &g->posts[k];
-      if( (x->prev!=UINT32_MAX && x->prev >= k) || x->block >= pt->nblock ) goto out;
-    }
-  }
-  if( p!=e ) goto out;
   ok = 1;
 out:
   close(fd);
-  free(buf);
   if( !ok ){ part_free(pt); return 0; }
   return pt;
 }
@@ -842,6 +833,11 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
     pc->ends_nl = p[n-1]=='\n';
     if( g->oom ) break;
     if( off + (int64_t)n >= limit ) break;
+    /* near the piece's end: read little more than what is left (the next
+    ** piece reads the rest) */
+    if( limit - (off + (int64_t)n) < ((int64_t)1 << 20) ){
+      mt_reader_set_readahead(rd, (size_t)(limit - (off + (int64_t)n)) + 65536);
+    }
   }
   pc->bytes_read = mt_reader_bytes_read(rd) - (mt_reader_is_gzip(rd) ? 0 : start);
   if( rc>=0 && f->gz ){
@@ -1087,7 +1083,6 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
     ix_piece *pc = &B.pieces[i];
     stats->bytes_read += pc->bytes_read;
     stats->index_read += pc->bytes_read;
-    stats->lines_parsed += pc->lines;
     if( pc->start>=0 ) stats->files_opened++;
     if( pc->err && !*pzErr ){
       /* the first failure in file order; "interrupted" only if nothing worse */
@@ -1204,6 +1199,13 @@ const mt_zpoint *mt_index_zpoint(const mt_index *ix, int file, int64_t off){
 }
 
 uint32_t mt_index_nblock(const mt_index *ix){ return ix->nblk; }
+
+int64_t mt_index_lines(const mt_index *ix){
+  int64_t n = 0;
+  int i;
+  for(i=0; i<ix->nfile; i++) n += ix->parts[i]->lines;
+  return n;
+}
 
 size_t mt_index_ids(const mt_index *ix){
   size_t n = 0;

@@ -176,7 +176,8 @@ static void test_fixture(const char *src, const char *label){
   snprintf(name, sizeof(name), "index.blocks_as_walked.%s", label);
   CHECK(name, bad_block==0 && next_block==mt_index_nblock(ix));
   snprintf(name, sizeof(name), "index.stats_lines.%s", label);
-  CHECK(name, st.lines_parsed==nlines && st.files_opened==fl.n);
+  /* the pass counts lines but parses none of them (only rare shapes) */
+  CHECK(name, mt_index_lines(ix)==nlines && st.lines_parsed==0 && st.files_opened==fl.n);
   mt_scan_end(&s);
   mt_index_free(ix);
   mt_files_free(&fl);
