@@ -77,6 +77,7 @@ typedef struct sink {
   void (*hit)(void *arg, int kind, uint64_t id, size_t line_start);
   void (*tz)(void *arg, size_t line_start, int tz);   /* a "Time offset" header line, or NULL */
   void *arg;
+  int no_ip;                 /* client IPs not wanted: New SMTP ICID lines need no parse */
 } sink;
 
 static inline int is_digit(char c){ return c>='0' && c<='9'; }
@@ -122,7 +123,7 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
     else if( p1=='C' && p2=='D' ) kind = MT_IX_DCID;
     else return;
     /* "New SMTP ICID n ... address <ip>": the client IP, read by the grammar. */
-    if( kind==MT_IX_ICID && q-11 >= ls && (memcmp(q-11, "New SMTP ", 9)==0 || memcmp(q-11, "New smtp ", 9)==0)
+    if( kind==MT_IX_ICID && !k->no_ip && q-11 >= ls && (memcmp(q-11, "New SMTP ", 9)==0 || memcmp(q-11, "New smtp ", 9)==0)
      && *last_exact!=ls ){
       *last_exact = ls;
       exact_line(base, ls, e, k);
@@ -217,8 +218,14 @@ static void extract_chunk(const char *p, size_t n, const sink *k){
 
 void mt_index_extract(const char *p, size_t n,
                       void (*hit)(void *arg, int kind, uint64_t id, size_t line_start), void *arg){
+  mt_index_extract2(p, n, hit, arg, 0);
+}
+
+void mt_index_extract2(const char *p, size_t n,
+                       void (*hit)(void *arg, int kind, uint64_t id, size_t line_start), void *arg,
+                       int no_ip){
   sink k;
-  k.hit = hit; k.tz = 0; k.arg = arg;
+  k.hit = hit; k.tz = 0; k.arg = arg; k.no_ip = no_ip;
   extract_chunk(p, n, &k);
 }
 
@@ -780,7 +787,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   if( f->gz ) mt_reader_collect_points(rd, MT_IX_ZSPACING);
   hc.seg = g;
   hc.pc = pc;
-  k.hit = on_hit; k.tz = on_tz; k.arg = &hc;
+  k.hit = on_hit; k.tz = on_tz; k.arg = &hc; k.no_ip = 0;
   while( (rc = mt_reader_next(rd, &p, &n, &off))==1 ){
     int64_t at = 0;                 /* chunk position counted to */
     if( (++steps & 0x1f)==0 ){

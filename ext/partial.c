@@ -137,6 +137,8 @@ int mt_partial_complete(const mt_partial *pt, int what, int64_t id, const char *
 typedef struct filter {
   int mode;                  /* 1: lines naming a key of `keys`; 2: the offsets `offs` */
   const kset *keys;          /* index keys (mt_index_key), +1 */
+  uint64_t bloom[64];        /* 4096-bit filter of `keys`: most anchors are rejected here */
+  int has_ip;                /* an IP among the keys */
   const uint64_t *offs; int64_t noffs;   /* selected lines, (file << 48 | off), sorted */
   int file;                  /* the file being read (mode 2) */
   uint32_t *out; int nout, cout;
@@ -154,9 +156,14 @@ static void keep(filter *f, size_t at){
   f->out[f->nout++] = (uint32_t)at;
 }
 
+static uint32_t bloom_bit(uint64_t key){ return (uint32_t)(kmix(key) >> 52); }   /* 0..4095 */
+
 static void on_anchor(void *arg, int kind, uint64_t id, size_t line_start){
   filter *f = arg;
-  if( kset_has(f->keys, (((uint64_t)kind << 62) | id) + 1) ) keep(f, line_start);
+  uint64_t key = (((uint64_t)kind << 62) | id) + 1;
+  uint32_t b = bloom_bit(key);
+  if( !(f->bloom[b >> 6] >> (b & 63) & 1) ) return;
+  if( kset_has(f->keys, key) ) keep(f, line_start);
 }
 
 static int keep_lines(void *arg, const char *p, size_t n, int64_t off, const uint32_t **pk){
@@ -164,7 +171,7 @@ static int keep_lines(void *arg, const char *p, size_t n, int64_t off, const uin
   f->nout = 0;
   if( n > UINT32_MAX ) return -1;              /* a 4 GiB chunk: parse it all */
   if( f->mode==1 ){
-    mt_index_extract(p, n, on_anchor, f);
+    mt_index_extract2(p, n, on_anchor, f, !f->has_ip);
   }else{
     uint64_t lo = ((uint64_t)f->file << 48) | (uint64_t)off;
     int64_t a = 0, b = f->noffs;
@@ -346,11 +353,16 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
     uint32_t *need = 0;
     pt->q = 0; pt->nq = pt->cq = 0;
     kset_clear(&keys);
+    memset(f.bloom, 0, sizeof(f.bloom));
+    f.has_ip = 0;
     nline = 0;
     for(i=0; i<nw && rc==0; i++){
       uint32_t *a; int n;
       uint64_t key = index_key_of(&round[i]);
+      uint32_t bb = bloom_bit(key + 1);
       if( kset_add(&keys, key + 1)<0 ){ rc = -2; break; }
+      f.bloom[bb >> 6] |= (uint64_t)1 << (bb & 63);
+      if( round[i].what==MT_PW_IP ) f.has_ip = 1;
       if( mt_index_lookup(pt->ix, key, &a, &n) ){ rc = -2; break; }
       for(j=0; j<n; j++){
         if( nb==cb ){
