@@ -1232,3 +1232,76 @@ size_t mt_index_memory(const mt_index *ix){
   }
   return n;
 }
+
+/* ------------------------------------------------------- line filter */
+
+struct mt_ix_filter {
+  uint64_t *keys; int nkeys;   /* sorted */
+  uint64_t bloom[64];          /* 4096 bits of the keys: most anchors stop here */
+  int no_ip;
+  uint32_t *out; int nout, cout;
+  int oom;
+};
+
+static uint32_t fbit(uint64_t key){ return (uint32_t)(mix(key) >> 52); }
+
+static int cmp_key(const void *a, const void *b){
+  uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
+  return x<y ? -1 : x>y;
+}
+
+mt_ix_filter *mt_ix_filter_new(const uint64_t *keys, int n){
+  mt_ix_filter *f = calloc(1, sizeof(*f));
+  int i;
+  if( !f ) return 0;
+  f->keys = malloc(sizeof(uint64_t)*(size_t)(n ? n : 1));
+  if( !f->keys ){ free(f); return 0; }
+  memcpy(f->keys, keys, sizeof(uint64_t)*(size_t)n);
+  qsort(f->keys, (size_t)n, sizeof(uint64_t), cmp_key);
+  f->nkeys = n;
+  f->no_ip = 1;
+  for(i=0; i<n; i++){
+    uint32_t b = fbit(keys[i]);
+    f->bloom[b >> 6] |= (uint64_t)1 << (b & 63);
+    if( (keys[i] >> 62)==MT_IX_IP ) f->no_ip = 0;
+  }
+  return f;
+}
+
+void mt_ix_filter_free(mt_ix_filter *f){
+  if( !f ) return;
+  free(f->keys); free(f->out); free(f);
+}
+
+static void f_hit(void *arg, int kind, uint64_t id, size_t line_start){
+  mt_ix_filter *f = arg;
+  uint64_t key = ((uint64_t)kind << 62) | id;
+  uint32_t b = fbit(key);
+  int lo = 0, hi = f->nkeys - 1;
+  if( !(f->bloom[b >> 6] >> (b & 63) & 1) ) return;
+  while( lo<=hi ){
+    int m = (lo + hi) / 2;
+    if( f->keys[m]==key ) break;
+    if( f->keys[m] < key ) lo = m + 1; else hi = m - 1;
+  }
+  if( lo>hi ) return;
+  if( f->nout>0 && f->out[f->nout-1]==(uint32_t)line_start ) return;   /* two ids, one line */
+  if( f->nout==f->cout ){
+    int nc = f->cout ? f->cout*2 : 256;
+    uint32_t *no = realloc(f->out, sizeof(uint32_t)*(size_t)nc);
+    if( !no ){ f->oom = 1; return; }
+    f->out = no; f->cout = nc;
+  }
+  f->out[f->nout++] = (uint32_t)line_start;
+}
+
+int mt_ix_filter_lines(void *arg, const char *p, size_t n, int64_t off, const uint32_t **keep){
+  mt_ix_filter *f = arg;
+  (void)off;
+  f->nout = 0;
+  if( n > UINT32_MAX ) return -1;
+  mt_index_extract2(p, n, f_hit, f, f->no_ip);
+  if( f->oom ){ f->oom = 0; return -1; }      /* out of memory: every line */
+  *keep = f->out;
+  return f->nout;
+}

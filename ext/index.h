@@ -110,4 +110,12 @@ void mt_index_extract2(const char *p, size_t n,
                        void (*hit)(void *arg, int kind, uint64_t id, size_t line_start), void *arg,
                        int no_ip);
 
+/* A line filter for the walk (mt_scan.keep_lines, arg = the filter): only
+** the lines that name one of `keys` (index keys) are parsed.  A superset,
+** like the index: the caller checks the ids it wanted. */
+typedef struct mt_ix_filter mt_ix_filter;
+mt_ix_filter *mt_ix_filter_new(const uint64_t *keys, int n);
+void mt_ix_filter_free(mt_ix_filter *f);
+int mt_ix_filter_lines(void *arg, const char *p, size_t n, int64_t off, const uint32_t **keep);
+
 #endif

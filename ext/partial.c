@@ -133,20 +133,16 @@ int mt_partial_complete(const mt_partial *pt, int what, int64_t id, const char *
 
 /* ---------------------------------------------------------- block reading */
 
-/* The line filter of a block read: which lines of a chunk to parse. */
+/* The line filter of the store build: the selected lines' offsets. (The
+** rounds of resolve filter by ids: mt_ix_filter, index.c.) */
 typedef struct filter {
-  int mode;                  /* 1: lines naming a key of `keys`; 2: the offsets `offs` */
-  const kset *keys;          /* index keys (mt_index_key), +1 */
-  uint64_t bloom[64];        /* 4096-bit filter of `keys`: most anchors are rejected here */
-  int has_ip;                /* an IP among the keys */
   const uint64_t *offs; int64_t noffs;   /* selected lines, (file << 48 | off), sorted */
-  int file;                  /* the file being read (mode 2) */
+  int file;                  /* the file being read */
   uint32_t *out; int nout, cout;
   int oom;
 } filter;
 
 static void keep(filter *f, size_t at){
-  if( f->nout>0 && f->out[f->nout-1]==(uint32_t)at ) return;     /* two ids on one line */
   if( f->nout==f->cout ){
     int nc = f->cout ? f->cout*2 : 256;
     uint32_t *no = realloc(f->out, sizeof(uint32_t)*(size_t)nc);
@@ -156,29 +152,16 @@ static void keep(filter *f, size_t at){
   f->out[f->nout++] = (uint32_t)at;
 }
 
-static uint32_t bloom_bit(uint64_t key){ return (uint32_t)(kmix(key) >> 52); }   /* 0..4095 */
-
-static void on_anchor(void *arg, int kind, uint64_t id, size_t line_start){
-  filter *f = arg;
-  uint64_t key = (((uint64_t)kind << 62) | id) + 1;
-  uint32_t b = bloom_bit(key);
-  if( !(f->bloom[b >> 6] >> (b & 63) & 1) ) return;
-  if( kset_has(f->keys, key) ) keep(f, line_start);
-}
-
 static int keep_lines(void *arg, const char *p, size_t n, int64_t off, const uint32_t **pk){
   filter *f = arg;
+  uint64_t lo = ((uint64_t)f->file << 48) | (uint64_t)off;
+  int64_t a = 0, b = f->noffs;
+  (void)p;
   f->nout = 0;
   if( n > UINT32_MAX ) return -1;              /* a 4 GiB chunk: parse it all */
-  if( f->mode==1 ){
-    mt_index_extract2(p, n, on_anchor, f, !f->has_ip);
-  }else{
-    uint64_t lo = ((uint64_t)f->file << 48) | (uint64_t)off;
-    int64_t a = 0, b = f->noffs;
-    while( a < b ){ int64_t m = (a+b)/2; if( f->offs[m] < lo ) a = m + 1; else b = m; }
-    for(; a < f->noffs && f->offs[a] < lo + n; a++) keep(f, (size_t)(f->offs[a] - lo));
-  }
-  if( f->oom ) return -1;                      /* out of memory: parse every line */
+  while( a < b ){ int64_t m = (a+b)/2; if( f->offs[m] < lo ) a = m + 1; else b = m; }
+  for(; a < f->noffs && f->offs[a] < lo + n; a++) keep(f, (size_t)(f->offs[a] - lo));
+  if( f->oom ){ f->oom = 0; return -1; }       /* out of memory: parse every line */
   *pk = f->out;
   return f->nout;
 }
@@ -329,40 +312,36 @@ static uint64_t index_key_of(const want *w){
 int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
                        int (*should_stop)(void*), void *stop_arg){
   reader r;
-  filter f;
-  kset keys;
+  mt_ix_filter *f = 0;
+  uint64_t *keys = 0;
   pline *lines = 0;
   int nline = 0, cline = 0;
   int64_t before = pt->nsel;
   int rc = 0;
   *pzErr = 0;
   memset(&r, 0, sizeof(r));
-  memset(&f, 0, sizeof(f));
-  memset(&keys, 0, sizeof(keys));
   mt_scan_init(&r.s, pt->files, pt->opts);
   r.s.should_stop = should_stop;
   r.s.stop_arg = stop_arg;
-  f.mode = 1;
-  f.keys = &keys;
-  r.s.keep_lines = keep_lines;
-  r.s.keep_arg = &f;
+  r.s.keep_lines = mt_ix_filter_lines;
   while( pt->nq>0 && rc==0 ){
     /* One round: the wants queued now, their blocks, their lines. */
     int nw = pt->nq, i, j, nb = 0, cb = 0;
     want *round = pt->q;
     uint32_t *need = 0;
     pt->q = 0; pt->nq = pt->cq = 0;
-    kset_clear(&keys);
-    memset(f.bloom, 0, sizeof(f.bloom));
-    f.has_ip = 0;
     nline = 0;
+    free(keys);
+    keys = malloc(sizeof(uint64_t)*(size_t)nw);
+    if( !keys ){ rc = -2; free(round); break; }
+    for(i=0; i<nw; i++) keys[i] = index_key_of(&round[i]);
+    mt_ix_filter_free(f);
+    f = mt_ix_filter_new(keys, nw);
+    if( !f ){ rc = -2; free(round); break; }
+    r.s.keep_arg = f;
     for(i=0; i<nw && rc==0; i++){
       uint32_t *a; int n;
-      uint64_t key = index_key_of(&round[i]);
-      uint32_t bb = bloom_bit(key + 1);
-      if( kset_add(&keys, key + 1)<0 ){ rc = -2; break; }
-      f.bloom[bb >> 6] |= (uint64_t)1 << (bb & 63);
-      if( round[i].what==MT_PW_IP ) f.has_ip = 1;
+      uint64_t key = keys[i];
       if( mt_index_lookup(pt->ix, key, &a, &n) ){ rc = -2; break; }
       for(j=0; j<n; j++){
         if( nb==cb ){
@@ -406,8 +385,8 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
   else if( rc==-3 ) *pzErr = strdup("interrupted");
   mt_scan_end(&r.s);
   free(lines);
-  free(f.out);
-  kset_clear(&keys);
+  free(keys);
+  mt_ix_filter_free(f);
   if( rc ){
     /* what was asked stays unresolved: ask again next time */
     free(pt->q); pt->q = 0; pt->nq = pt->cq = 0;
@@ -435,7 +414,6 @@ mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
   memset(&r, 0, sizeof(r));
   memset(&f, 0, sizeof(f));
   mt_scan_init(&r.s, pt->files, pt->opts);
-  f.mode = 2;
   f.offs = pt->sel;
   f.noffs = pt->nsel;
   r.s.keep_lines = keep_lines;
