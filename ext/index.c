@@ -1305,3 +1305,25 @@ int mt_ix_filter_lines(void *arg, const char *p, size_t n, int64_t off, const ui
   *keep = f->out;
   return f->nout;
 }
+
+/* ------------------------------------------------------- block reads */
+
+int mt_index_goto(const mt_index *ix, mt_scan *s, uint32_t b, mt_ix_block *bl){
+  const mt_zpoint *zp;
+  mt_index_block(ix, b, bl);
+  if( bl->empty ) return 1;
+  zp = mt_index_zpoint(ix, bl->file, bl->off);
+  if( s->rd && s->ifile==bl->file ){
+    int64_t pos = mt_scan_pos(s);
+    /* read on: the next block, or a gzip block ahead with no restart point
+    ** between (inflating on is then the shortest way) */
+    if( pos==bl->off || (pos>=0 && pos < bl->off && mt_reader_is_gzip(s->rd) && (!zp || zp->out <= pos)) ){
+      s->stop_off = bl->end;
+      return 0;
+    }
+  }
+  s->stop_off = 0;
+  if( mt_scan_seek_tz(s, bl->file, bl->off, bl->lineno, bl->tz, (int)MT_IX_BLOCK + 4096, zp) ) return -1;
+  s->stop_off = bl->end;
+  return 0;
+}

@@ -110,6 +110,14 @@ void mt_index_extract2(const char *p, size_t n,
                        void (*hit)(void *arg, int kind, uint64_t id, size_t line_start), void *arg,
                        int no_ip);
 
+/* Position walk s at block b (reading on when b follows where it is, or
+** lies ahead in the same gzip file with no restart point between), its end
+** as s->stop_off: mt_scan_next then returns the lines that start in the
+** block (and, reading on in a gzip file, earlier ones: skip lines before
+** bl->off) and 0 at its end.  0, 1 when no line starts in the block, -1 on
+** a read error (s->err). */
+int mt_index_goto(const mt_index *ix, mt_scan *s, uint32_t b, mt_ix_block *bl);
+
 /* A line filter for the walk (mt_scan.keep_lines, arg = the filter): only
 ** the lines that name one of `keys` (index keys) are parsed.  A superset,
 ** like the index: the caller checks the ids it wanted. */

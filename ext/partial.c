@@ -177,27 +177,11 @@ static int cmp_u32(const void *a, const void *b){
   return x<y ? -1 : x>y;
 }
 
-/* Position the scan at block b (reusing it when b follows where it is, or
-** lies ahead in the same gzip file with no restart point between), and set
-** the block's end.  Returns 0, 1 when the block has no line, -1 on error. */
+/* Position the scan at block b (mt_index_goto), counting block reads. */
 static int goto_block(reader *r, const mt_index *ix, uint32_t b, mt_ix_block *bl){
-  mt_index_block(ix, b, bl);
-  if( bl->empty ) return 1;
-  const mt_zpoint *zp = mt_index_zpoint(ix, bl->file, bl->off);
-  if( r->open && r->s.ifile==bl->file && r->s.rd ){
-    int64_t pos = mt_scan_pos(&r->s);
-    if( pos==bl->off || (pos>=0 && pos < bl->off && mt_reader_is_gzip(r->s.rd) && (!zp || zp->out <= pos)) ){
-      r->s.stop_off = bl->end;
-      r->blocks++;
-      return 0;
-    }
-  }
-  r->s.stop_off = 0;
-  if( mt_scan_seek_tz(&r->s, bl->file, bl->off, bl->lineno, bl->tz, (int)MT_IX_BLOCK + 4096, zp) ) return -1;
-  r->open = 1;
-  r->s.stop_off = bl->end;
-  r->blocks++;
-  return 0;
+  int rc = mt_index_goto(ix, &r->s, b, bl);
+  if( rc==0 ){ r->open = 1; r->blocks++; }
+  return rc;
 }
 
 /* Next line of the block (skipping lines before it in a gzip file): 1, 0

@@ -343,6 +343,8 @@ typedef struct ix_entry {
   mt_index *ix;
   mt_partial *pt;
   ent_store *cur;             /* one reference */
+  int refs;                   /* mailtrace_lines cursors reading with its index */
+  int cached;                 /* still in the cache list */
   struct ix_entry *next;
 } ix_entry;
 
@@ -358,9 +360,15 @@ static void ix_entry_free(ix_entry *x){
   sqlite3_free(x);
 }
 
+/* Out of the cache: freed now, or by the last cursor using it. */
+static void ix_drop(ix_entry *x){
+  x->cached = 0;
+  if( x->refs==0 ) ix_entry_free(x);
+}
+
 static void ix_free_all(ent_cache *c){
   ix_entry *x, *n;
-  for(x=c->ixhead; x; x=n){ n = x->next; ix_entry_free(x); }
+  for(x=c->ixhead; x; x=n){ n = x->next; ix_drop(x); }
   c->ixhead = 0;
 }
 
@@ -401,7 +409,7 @@ static int ix_acquire(mt_ctx *ctx, const mt_args *a, ix_entry **pp, mt_stats *st
           shared = o->files.a[i].dev==a->files.a[j].dev && o->files.a[i].ino==a->files.a[j].ino;
         }
       }
-      if( shared && o->optkey && strcmp(o->optkey, ok)==0 ){
+      if( shared && o->refs==0 && o->optkey && strcmp(o->optkey, ok)==0 ){
         *px = o->next;
         reuse = o->ix;
         o->ix = 0;
@@ -436,13 +444,34 @@ static int ix_acquire(mt_ctx *ctx, const mt_args *a, ix_entry **pp, mt_stats *st
   }
   x->pt = mt_partial_new(&x->files, &x->opts, x->ix);
   if( !x->pt ){ ix_entry_free(x); return SQLITE_NOMEM; }
+  x->cached = 1;
   x->next = c->ixhead;
   c->ixhead = x;
   for(prev=0, x=c->ixhead; x; prev=x, x=x->next){       /* keep the most recent few */
-    if( ++n > MT_IX_CACHE_MAX ){ prev->next = 0; while( x ){ ix_entry *nx = x->next; ix_entry_free(x); x = nx; } break; }
+    if( ++n > MT_IX_CACHE_MAX ){ prev->next = 0; while( x ){ ix_entry *nx = x->next; ix_drop(x); x = nx; } break; }
   }
   *pp = c->ixhead;
   return SQLITE_OK;
+}
+
+int mt_index_acquire(mt_ctx *ctx, const mt_args *a, void **ppHandle, const struct mt_index **ppIx,
+                     mt_stats *stats){
+  ix_entry *x = 0;
+  int rc;
+  *ppHandle = 0; *ppIx = 0;
+  if( a->opts.no_index || a->opts.year || a->opts.on_error_skip ) return SQLITE_NOTFOUND;
+  rc = ix_acquire(ctx, a, &x, stats);
+  if( rc ) return rc;
+  x->refs++;
+  *ppHandle = x;
+  *ppIx = x->ix;
+  return SQLITE_OK;
+}
+
+void mt_index_release(void *pHandle){
+  ix_entry *x = pHandle;
+  if( !x ) return;
+  if( --x->refs==0 && !x->cached ) ix_entry_free(x);
 }
 
 /* Resolve what was asked and, when lines were added, make the entry's new

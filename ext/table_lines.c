@@ -16,10 +16,15 @@
 ** only when a column needs it (colUsed), so `count(*)` never runs the body
 ** grammar.  LIKE and GLOB on `text` are pushed down as a literal prefilter:
 ** whole runs of lines without the literal are skipped by one memmem; SQLite
-** still checks the exact pattern (omit = 0).
+** still checks the exact pattern (omit = 0).  `icid`, `mid` or `dcid` `=`
+** or `IN (...)` are answered from the offset index (index.c): only the
+** blocks of those ids are read, and of them only the lines that name them
+** are parsed; SQLite checks the id again (omit = 0: the index is a superset,
+** e.g. a line that names the MID as the other MID of a split).
 */
 #include "tables.h"
 #include "events.h"
+#include "index.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +51,15 @@ typedef struct lines_cursor {
   char needle[256];
   int ev_ok;                /* ev holds the current line's event */
   mt_event ev;
+  /* an id lookup through the offset index */
+  void *ixh;                /* mt_index_acquire handle, or NULL: a plain scan */
+  const struct mt_index *ix;
+  mt_ix_filter *filter;
+  uint32_t *blocks; int nblock, iblock;
+  mt_ix_block bl;           /* the block being read */
 } lines_cursor;
+
+static const char *const azIdCol[3] = { "icid", "mid", "dcid" };
 
 /* xCreate and xConnect: CREATE arguments (argv[3..]) are sources and options;
 ** the eponymous form (no arguments) takes them per call. */
@@ -59,7 +72,7 @@ static int linesConnect(sqlite3 *db, void *pAux, int argc, const char *const *ar
 ** idxNum = number of arguments; idxStr lists the terms (tables.h). */
 static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   lines_vtab *vt = (lines_vtab*)pVtab;
-  int nArg, i, iLike = -1, isGlob = 0, n, timeAt[4], nTime = 0;
+  int nArg, i, iLike = -1, iId = -1, isGlob = 0, n, timeAt[4], nTime = 0;
   char plan[256];
   size_t pl = 0;
   int rc = mt_plan_args(pVtab, p, LC_ARG1, &nArg);
@@ -80,6 +93,22 @@ static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
       iLike = i;
       isGlob = c->op==SQLITE_INDEX_CONSTRAINT_GLOB;
     }
+  }
+  /* An id (mid preferred, then icid, dcid), = or IN: the offset index. */
+  for(i=0; i<p->nConstraint && iId<0; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    if( c->usable && c->op==SQLITE_INDEX_CONSTRAINT_EQ && c->iColumn==LC_MID ) iId = i;
+  }
+  for(i=0; i<p->nConstraint && iId<0; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    if( c->usable && c->op==SQLITE_INDEX_CONSTRAINT_EQ && (c->iColumn==LC_ICID || c->iColumn==LC_DCID) ) iId = i;
+  }
+  if( iId>=0 ){
+    int col = p->aConstraint[iId].iColumn, isIn = sqlite3_vtab_in(p, iId, 1);
+    p->aConstraintUsage[iId].argvIndex = ++n;
+    p->aConstraintUsage[iId].omit = 0;        /* the index is a superset: SQLite checks */
+    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%s%s%s via index", pl ? " " : "",
+                           azIdCol[col==LC_ICID ? 0 : col==LC_MID ? 1 : 2], isIn ? " IN (?)" : "=?");
   }
   if( iLike>=0 ){
     p->aConstraintUsage[iLike].argvIndex = ++n;
@@ -104,13 +133,13 @@ static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   p->idxStr = sqlite3_mprintf("%s", plan);
   p->needToFreeIdxStr = 1;
   if( !p->idxStr ) return SQLITE_NOMEM;
-  p->estimatedCost = iLike>=0 ? 1e6 : 1e7;
+  p->estimatedCost = iId>=0 ? 1e3 : iLike>=0 ? 1e6 : 1e7;
   if( nArg==0 && !vt->bound ){
     /* No source: a plan SQLite should avoid (an OR may try one); xFilter
     ** says what is missing if it is chosen after all. */
     p->estimatedCost = 1e300;
   }
-  p->estimatedRows = iLike>=0 ? 1000 : 1000000;
+  p->estimatedRows = iId>=0 ? 50 : iLike>=0 ? 1000 : 1000000;
   return SQLITE_OK;
 }
 
@@ -123,18 +152,116 @@ static int linesOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   return SQLITE_OK;
 }
 
+/* Let go of an id lookup (its index handle, filter, block list). */
+static void lookup_end(lines_cursor *c){
+  mt_ix_filter_free(c->filter);
+  c->filter = 0;
+  sqlite3_free(c->blocks);
+  c->blocks = 0; c->nblock = c->iblock = 0;
+  mt_index_release(c->ixh);
+  c->ixh = 0; c->ix = 0;
+}
+
 static int linesClose(sqlite3_vtab_cursor *cur){
   lines_cursor *c = (lines_cursor*)cur;
   mt_scan_cursor_end(&c->sc);
+  lookup_end(c);
   sqlite3_free(c);
   return SQLITE_OK;
 }
 
+/* An id lookup: on to the next block with a line.  0, 1 at the end, -1 on
+** a read error. */
+static int next_block(lines_cursor *c){
+  while( c->iblock < c->nblock ){
+    int rc = mt_index_goto(c->ix, &c->sc.scan, c->blocks[c->iblock++], &c->bl);
+    if( rc==0 ){ c->sc.scan.stats.index_blocks++; return 0; }
+    if( rc<0 ) return -1;
+  }
+  return 1;
+}
+
 static int lines_step(lines_cursor *c){
-  int rc = mt_scan_next(&c->sc.scan);
+  int rc;
   c->ev_ok = 0;
+  for(;;){
+    rc = mt_scan_next(&c->sc.scan);
+    if( rc==1 && c->ixh && c->sc.scan.offset < c->bl.off ) continue;   /* read on in a .gz */
+    if( rc!=0 || !c->ixh ) break;
+    /* the block is done: the next one */
+    rc = next_block(c);
+    if( rc ){ rc = rc>0 ? 0 : -1; break; }
+  }
   if( rc==1 ){ c->sc.rowid++; return SQLITE_OK; }
   return mt_scan_cursor_stop(&c->sc, rc);
+}
+
+static int cmp_u32(const void *a, const void *b){
+  uint32_t x = *(const uint32_t*)a, y = *(const uint32_t*)b;
+  return x<y ? -1 : x>y;
+}
+
+/* An id lookup: the blocks of every value, the filter of their lines.
+** SQLITE_NOTFOUND when no index serves these sources (then: a plain scan). */
+static int lookup_begin(lines_cursor *c, int col, sqlite3_value *v, int isIn){
+  mt_src_vtab *vt = (mt_src_vtab*)c->sc.base.pVtab;
+  mt_stats st;
+  uint64_t *keys = 0;
+  int nkeys = 0, ckeys = 0, rc, more = 1, kind = col==0 ? MT_IX_ICID : col==1 ? MT_IX_MID : MT_IX_DCID;
+  sqlite3_value *x = v;
+  memset(&st, 0, sizeof(st));
+  rc = mt_index_acquire(vt->ctx, c->sc.args, &c->ixh, &c->ix, &st);
+  c->sc.scan.stats.bytes_read += st.bytes_read;
+  c->sc.scan.stats.index_read += st.index_read;
+  c->sc.scan.stats.files_opened += st.files_opened;
+  if( rc ) return rc;
+  if( isIn ){
+    rc = sqlite3_vtab_in_first(v, &x);
+    if( rc==SQLITE_DONE ){ more = 0; rc = SQLITE_OK; }
+    if( rc ) return rc;
+  }
+  while( more ){
+    int t = sqlite3_value_numeric_type(x);
+    int64_t id = -1;
+    if( t==SQLITE_INTEGER ) id = sqlite3_value_int64(x);
+    else if( t==SQLITE_FLOAT && sqlite3_value_double(x)==(double)(int64_t)sqlite3_value_double(x) ) id = (int64_t)sqlite3_value_double(x);
+    if( id>=0 ){
+      uint32_t *a; int n, j;
+      if( nkeys==ckeys ){
+        int nc = ckeys ? ckeys*2 : 16;
+        uint64_t *nk = sqlite3_realloc64(keys, sizeof(uint64_t)*(size_t)nc);
+        if( !nk ){ sqlite3_free(keys); return SQLITE_NOMEM; }
+        keys = nk; ckeys = nc;
+      }
+      keys[nkeys++] = mt_index_key(kind, id);
+      if( mt_index_lookup(c->ix, keys[nkeys-1], &a, &n) ){ sqlite3_free(keys); return SQLITE_NOMEM; }
+      if( n ){
+        uint32_t *nb = sqlite3_realloc64(c->blocks, sizeof(uint32_t)*(size_t)(c->nblock + n));
+        if( !nb ){ free(a); sqlite3_free(keys); return SQLITE_NOMEM; }
+        c->blocks = nb;
+        for(j=0; j<n; j++) c->blocks[c->nblock++] = a[j];
+      }
+      free(a);
+      vt->ctx->last.index_hits++;
+    }
+    if( !isIn ) break;
+    rc = sqlite3_vtab_in_next(v, &x);
+    if( rc==SQLITE_DONE ){ rc = SQLITE_OK; break; }
+    if( rc ){ sqlite3_free(keys); return rc; }
+  }
+  if( c->nblock>1 ){
+    int j, out = 0;
+    qsort(c->blocks, (size_t)c->nblock, sizeof(uint32_t), cmp_u32);
+    for(j=0; j<c->nblock; j++) if( j==0 || c->blocks[j]!=c->blocks[j-1] ) c->blocks[out++] = c->blocks[j];
+    c->nblock = out;
+  }
+  c->filter = mt_ix_filter_new(keys, nkeys);
+  sqlite3_free(keys);
+  if( !c->filter ) return SQLITE_NOMEM;
+  c->sc.scan.keep_lines = mt_ix_filter_lines;
+  c->sc.scan.keep_arg = c->filter;
+  c->sc.scan.stats.index_hits++;
+  return SQLITE_OK;
 }
 
 static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
@@ -143,6 +270,7 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   int rc;
 
   mt_scan_cursor_end(&c->sc);
+  lookup_end(c);
   rc = mt_scan_cursor_begin(&c->sc, "mailtrace_lines", "/var/log/esa/",
                             idxNum<argc ? idxNum : argc, argv);
   if( rc ) return rc;
@@ -155,7 +283,20 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       const char *e = strchr(t, ' ');
       size_t tl = e ? (size_t)(e - t) : strlen(t);
       sqlite3_value *v = iv < argc ? argv[iv] : 0;
-      if( tl==9 && (memcmp(t, "like:text", 9)==0 || memcmp(t, "glob:text", 9)==0) && v ){
+      if( strncmp(t, "icid", 4)==0 || strncmp(t, "mid", 3)==0 || strncmp(t, "dcid", 4)==0 ){
+        /* "mid=? via index" or "mid IN (?) via index": several words */
+        const char *via = strstr(t, " via index");
+        int isIn = strncmp(t + (t[0]=='m' ? 3 : 4), " IN (?)", 7)==0;
+        if( v ){
+          rc = lookup_begin(c, t[0]=='i' ? 0 : t[0]=='m' ? 1 : 2, v, isIn);
+          if( rc==SQLITE_NOTFOUND ){ lookup_end(c); rc = SQLITE_OK; }   /* no index: a scan */
+          if( rc ) return rc;
+        }
+        iv++;
+        t = via ? via + 10 : t + strlen(t);
+        while( *t==' ' ) t++;
+        continue;
+      }else if( tl==9 && (memcmp(t, "like:text", 9)==0 || memcmp(t, "glob:text", 9)==0) && v ){
         const char *pat = (const char*)sqlite3_value_text(v);
         size_t n = pat ? mt_pattern_literal(pat, t[0]=='g', c->needle, sizeof(c->needle)) : 0;
         if( n ) mt_scan_set_needle(&c->sc.scan, c->needle, n);
@@ -174,6 +315,12 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       while( *t==' ' ) t++;
     }
     if( useUtc>=0 ) mt_scan_set_range(&c->sc.scan, lo, hi, useUtc);
+  }
+  if( c->ixh ){
+    /* the first block; lines_step goes on from block to block */
+    c->sc.scan.has_range = 0;            /* files are not walked: none to skip */
+    rc = next_block(c);
+    if( rc ) return mt_scan_cursor_stop(&c->sc, rc>0 ? 0 : -1);
   }
   return lines_step(c);
 }

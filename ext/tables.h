@@ -149,6 +149,14 @@ char *mt_sql_quote(const char *z);
 struct mt_store;
 int mt_store_acquire(mt_ctx *ctx, const mt_args *a, void **ppEntry, const struct mt_store **ppStore, char **pzErr);
 void mt_store_release(void *pEntry);
+/* The offset index for these arguments (table_entities.c), built or
+** reused as for the entity tables' lookups; release the handle when done.
+** SQLITE_NOTFOUND when no index can serve them (index=off, year=,
+** on_error=skip, a file that cannot be read: read the whole log then). */
+struct mt_index;
+int mt_index_acquire(mt_ctx *ctx, const mt_args *a, void **ppHandle, const struct mt_index **ppIx,
+                     mt_stats *stats);
+void mt_index_release(void *pHandle);
 int mt_register_history(sqlite3 *db, mt_ctx *ctx);    /* table_history.c */
 int mt_register_parse(sqlite3 *db, mt_ctx *ctx);      /* table_parse.c */
 int mt_register_diagnose(sqlite3 *db, mt_ctx *ctx);   /* table_diagnose.c */

@@ -89,6 +89,18 @@ def compare(name, sources):
             bad.append(("alone", table, col, v, alone, want))
     check(f"{name}.same_rows_{len(asks)}_lookups", not bad and len(asks) > 0,
           bad[:2] if bad else "no lookups")
+    # mailtrace_lines: icid/mid/dcid through the index, the same lines as a scan
+    lbad = []
+    for col, tab in (("icid", "connections"), ("mid", "messages"), ("dcid", "deliveries")):
+        vals = [r[0] for r in full.execute(f"SELECT DISTINCT {col} FROM mailtrace_{tab}({src_full}) "
+                                           f"WHERE {col} IS NOT NULL", sources)]
+        for v in vals:
+            q = f"SELECT file, lineno, {col}, event, text FROM mailtrace_lines({{}}) WHERE {col} = ? ORDER BY file, lineno"
+            want = full.execute(q.format(src_full), sources + [v]).fetchall()
+            got = ix.execute(q.format(src_ix), sources + [v]).fetchall()
+            if got != want:
+                lbad.append((col, v, got[:2], want[:2]))
+    check(f"{name}.lines_by_id_same_rows", not lbad, lbad[:1])
     # IN lists: the whole list resolved at once
     mids = [v for t, c, v in asks if t == "messages" and c == "mid"]
     if mids:
@@ -191,6 +203,15 @@ def main():
     db2.execute("SELECT * FROM mailtrace_connections(?) WHERE remote_ip = ?", (esa1, ips[1])).fetchall()
     s = stats(db2)
     check("cached_whole_log_store_is_used", s["bytes_read"] == 0 and s["index_hits"] >= 1, s)
+
+    # mailtrace_lines by mid: only the blocks read, only the MID's lines parsed
+    db3 = connect()
+    rows = db3.execute("SELECT lineno FROM mailtrace_lines(?) WHERE mid = 81012", (esa1,)).fetchall()
+    s = stats(db3)
+    plan = db3.execute("EXPLAIN QUERY PLAN SELECT * FROM mailtrace_lines(?) WHERE mid IN (1, 2)", (esa1,)).fetchall()
+    check("lines_by_mid_through_the_index",
+          len(rows) == 19 and s["index_blocks"] > 0 and s["lines_parsed"] <= 25 and "mid IN (?) via index" in plan[-1][-1],
+          (len(rows), s, plan))
     return 0 if ok_all else 1
 
 
