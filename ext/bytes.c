@@ -217,12 +217,13 @@ static void maybe_point(mt_reader *r, int member_start){
   pt->in = r->raw_pos - (int64_t)r->zs.avail_in;
   if( member_start ){
     pt->bits = -1; pt->wlen = 0;
+    memset(pt->window, 0, MT_ZWINDOW);         /* saved with the index: no stray bytes */
   }else{
     size_t w = r->ring_total < MT_ZWINDOW ? (size_t)r->ring_total : MT_ZWINDOW;
     size_t at = (size_t)(r->ring_total % MT_ZWINDOW);
     pt->bits = r->zs.data_type & 7;
     pt->wlen = (int32_t)w;
-    if( w < MT_ZWINDOW ) memcpy(pt->window, r->ring, w);
+    if( w < MT_ZWINDOW ){ memcpy(pt->window, r->ring, w); memset(pt->window + w, 0, MT_ZWINDOW - w); }
     else{
       memcpy(pt->window, r->ring + at, MT_ZWINDOW - at);
       memcpy(pt->window + (MT_ZWINDOW - at), r->ring, at);

@@ -340,7 +340,7 @@ static int map_grow(ix_seg *g){
   if( !ns ) return -1;
   advise_huge(ns, sizeof(ix_slot)*(size_t)ncap);
   recent_flush(g);
-  for(i=0; i<ncap; i++) ns[i].key = KEY_EMPTY;
+  for(i=0; i<ncap; i++){ ns[i].key = KEY_EMPTY; ns[i].newest = UINT32_MAX; ns[i].count = 0; }  /* all written to index files */
   for(i=0; i<g->cap; i++){
     if( g->slots[i].key!=KEY_EMPTY ){
       uint64_t h = mix(g->slots[i].key) & (ncap-1);
