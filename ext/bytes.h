@@ -77,4 +77,8 @@ mt_reader *mt_reader_open_at(const char *path, int64_t start, const mt_zpoint *z
 
 void mt_reader_close(mt_reader *r);
 
+/* Ask for transparent huge pages on a big array touched at random (the
+** store's arrays, the index's hashes): fewer TLB misses and page faults. */
+void mt_advise_huge(void *p, size_t n);
+
 #endif

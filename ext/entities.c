@@ -19,23 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 static const mt_when no_time = { 0, MT_NO_TIME };
-
-/* Ask for transparent huge pages on a large block: a store of a 1 GB log
-** touches hundreds of MB, and with 4 KiB pages the page faults alone were
-** a fifth of the build time (perf).  Only a hint; harmless where THP is off. */
-static void advise_huge(void *p, size_t n){
-#ifdef MADV_HUGEPAGE
-  const uintptr_t H = 2u*1024*1024;
-  uintptr_t a = ((uintptr_t)p + H - 1) & ~(H - 1);
-  uintptr_t e = ((uintptr_t)p + n) & ~(H - 1);
-  if( n >= 4*H && e > a ) madvise((void*)a, e - a, MADV_HUGEPAGE);
-#else
-  (void)p; (void)n;
-#endif
-}
 
 /* ------------------------------------------------------------------ arena */
 
@@ -56,7 +41,7 @@ static char *arena_alloc(mt_store *st, size_t n){
     cap = n > want/2 ? n : want - sizeof(mt_arena);
     b = malloc(sizeof(mt_arena) + cap);
     if( !b ){ st->oom = 1; return 0; }
-    advise_huge(b, sizeof(mt_arena) + cap);
+    mt_advise_huge(b, sizeof(mt_arena) + cap);
     b->next = a; b->used = 0; b->cap = cap;
     st->arena = a = b;
   }
@@ -131,7 +116,7 @@ static int map_grow(mt_map *m){
   }
   struct mt_slot *ns = malloc(sizeof(struct mt_slot)*ncap), *old = m->slots;
   if( !ns ) return -1;
-  advise_huge(ns, sizeof(struct mt_slot)*ncap);
+  mt_advise_huge(ns, sizeof(struct mt_slot)*ncap);
   for(i=0; i<ncap; i++) ns[i].v = -1;
   for(i=0; i<m->cap; i++){
     if( old[i].v >= 0 ){
@@ -195,7 +180,7 @@ static uint32_t hash_bytes(const char *p, size_t n){
     int nc_ = (cap) ? (cap)*2 : 256; \
     void *na_ = realloc((arr), sizeof(*(arr))*(size_t)nc_); \
     if( !na_ ){ (st)->oom = 1; return -1; } \
-    advise_huge(na_, sizeof(*(arr))*(size_t)nc_); \
+    mt_advise_huge(na_, sizeof(*(arr))*(size_t)nc_); \
     (arr) = na_; (cap) = nc_; \
   } }while(0)
 
@@ -1157,7 +1142,7 @@ static void store_reserve(mt_store *st, int64_t bytes){
   if( n < 256 ) return;
   if( n > 50000000 ) n = 50000000;
 #define RESERVE(arr, cap, k) do{ void *p_ = malloc(sizeof(*(arr))*(size_t)(k)); \
-    if( p_ ){ advise_huge(p_, sizeof(*(arr))*(size_t)(k)); (arr) = p_; (cap) = (int)(k); } }while(0)
+    if( p_ ){ mt_advise_huge(p_, sizeof(*(arr))*(size_t)(k)); (arr) = p_; (cap) = (int)(k); } }while(0)
   RESERVE(st->msgs, st->cmsg, n);
   RESERVE(st->conns, st->cconn, n);
   RESERVE(st->rcpts, st->crcpt, n*2);

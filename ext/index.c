@@ -38,7 +38,6 @@
 #include <sys/stat.h>
 #include <pthread.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -307,18 +306,6 @@ struct mt_index {
   uint32_t nblk;
 };
 
-/* Transparent huge pages for the big arrays: fewer TLB misses and page
-** faults on a hash that is touched at random. */
-static void advise_huge(void *p, size_t n){
-#ifdef MADV_HUGEPAGE
-  const uintptr_t H = 2u*1024*1024;
-  uintptr_t a = ((uintptr_t)p + H - 1) & ~(H - 1);
-  uintptr_t e = ((uintptr_t)p + n) & ~(H - 1);
-  if( n >= 4*H && e > a ) madvise((void*)a, e - a, MADV_HUGEPAGE);
-#else
-  (void)p; (void)n;
-#endif
-}
 
 /* Write the newest postings held by the recent cache back into the slots,
 ** and empty it. */
@@ -338,7 +325,7 @@ static int map_grow(ix_seg *g){
   uint64_t ncap = g->cap ? g->cap*2 : 256, i;
   ix_slot *ns = malloc(sizeof(ix_slot)*(size_t)ncap);
   if( !ns ) return -1;
-  advise_huge(ns, sizeof(ix_slot)*(size_t)ncap);
+  mt_advise_huge(ns, sizeof(ix_slot)*(size_t)ncap);
   recent_flush(g);
   for(i=0; i<ncap; i++){ ns[i].key = KEY_EMPTY; ns[i].newest = UINT32_MAX; ns[i].count = 0; }  /* all written to index files */
   for(i=0; i<g->cap; i++){
@@ -397,7 +384,7 @@ static void post(ix_seg *g, uint64_t key, uint32_t block){
     if( nc < g->cposts ){ g->oom = 1; return; }
     np = realloc(g->posts, sizeof(ix_post)*(size_t)nc);
     if( !np ){ g->oom = 1; return; }
-    advise_huge(np, sizeof(ix_post)*(size_t)nc);
+    mt_advise_huge(np, sizeof(ix_post)*(size_t)nc);
     g->posts = np; g->cposts = nc;
   }
   g->posts[g->nposts].block = block;
@@ -610,7 +597,7 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
     if( cap > (uint64_t)(end - at) / sizeof(ix_slot) ) goto out;
     g->slots = malloc(sizeof(ix_slot)*(size_t)cap);
     if( !g->slots ) goto out;
-    advise_huge(g->slots, sizeof(ix_slot)*(size_t)cap);
+    mt_advise_huge(g->slots, sizeof(ix_slot)*(size_t)cap);
     if( rd(fd, g->slots, sizeof(ix_slot)*(size_t)cap, &at, end, &crc) ) goto out;
     g->cap = cap; g->n = n;
     if( np > (uint64_t)(end - at) / sizeof(ix_post) ) goto out;

@@ -265,6 +265,15 @@ static void test_threads(void){
       }
     }
     CHECK("index.threads.same_postings", same_posts && nkeys > 1000);
+    CHECK("index.threads.same_ids", mt_index_ids(a) > 50 && mt_index_ids(b) >= mt_index_ids(a));
+    /* the budget: the index under 10 % of the log it describes */
+    {
+      FILE *f = fopen(path, "rb");
+      long sz = 0;
+      if( f ){ fseek(f, 0, SEEK_END); sz = ftell(f); fclose(f); }
+      CHECK("index.memory_under_a_tenth_of_the_log", sz > 0 && (double)mt_index_memory(a) < 0.10 * (double)sz);
+      if( sz > 0 ) printf("  index %zu bytes for %ld bytes of log (%.1f %%)\n", mt_index_memory(a), sz, 100.0*(double)mt_index_memory(a)/(double)sz);
+    }
   }
   mt_index_free(a); mt_index_free(b);
   mt_files_free(&fl);
@@ -317,6 +326,8 @@ static void test_partial(void){
     checked++;
   }
   CHECK("index.partial.messages_as_whole_log", same && checked > 5);
+  /* every line of those messages was selected, and no more lines than the log has */
+  CHECK("index.partial.lines_selected", mt_partial_lines(pt) > checked && mt_partial_lines(pt) <= mt_index_lines(ix));
   /* an IP: its connections, as in the whole-log store */
   {
     int c, ok = 1, n = 0;
