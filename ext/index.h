@@ -22,13 +22,14 @@
 ** that); a block may also hold lines of other ids with the same number
 ** (another gateway, an alert that mentions a MID), which the reader drops.
 **
-**   mt_index *ix = mt_index_build(&files, &opts, &stats, &err, stop, arg);
+**   mt_index *ix = mt_index_build(&files, &opts, NULL, &stats, &err, stop, arg);
 **   uint32_t *blocks; int n;
 **   mt_index_lookup(ix, mt_index_key(MT_IX_MID, 1234), &blocks, &n);
 **   for(i=0; i<n; i++){ mt_ix_block b; mt_index_block(ix, blocks[i], &b); ... }
 **
-** Memory: a hash of ids (16 bytes a slot) and delta-coded block lists,
-** about 3–5 % of the log's size (docs/tables.md, bench/RESULTS.md).
+** Memory: per piece a hash of ids (16 bytes a slot) and chains of block
+** postings (8 bytes each), about 6.5 % of the log's size (docs/tables.md,
+** bench/RESULTS.md).
 ** No SQLite types here.
 */
 #ifndef MAILTRACE_INDEX_H
