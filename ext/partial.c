@@ -168,7 +168,6 @@ static int keep_lines(void *arg, const char *p, size_t n, int64_t off, const uin
 
 typedef struct reader {
   mt_scan s;
-  int open;                  /* s is positioned in a file */
   int64_t blocks;            /* blocks read */
 } reader;
 
@@ -180,7 +179,7 @@ static int cmp_u32(const void *a, const void *b){
 /* Position the scan at block b (mt_index_goto), counting block reads. */
 static int goto_block(reader *r, const mt_index *ix, uint32_t b, mt_ix_block *bl){
   int rc = mt_index_goto(ix, &r->s, b, bl);
-  if( rc==0 ){ r->open = 1; r->blocks++; }
+  if( rc==0 ) r->blocks++;
   return rc;
 }
 
@@ -191,7 +190,6 @@ static int block_line(reader *r, const mt_ix_block *bl){
   while( (rc = mt_scan_next(&r->s))==1 ){
     if( r->s.offset >= bl->off ) return 1;
   }
-  if( rc==0 && r->s.rd==0 ) r->open = 0;        /* the file ended */
   return rc;
 }
 
