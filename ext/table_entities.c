@@ -962,17 +962,6 @@ static int add_row(ent_cursor *c, int r){
   return SQLITE_OK;
 }
 
-/* The integer value of an id constraint, or 0 when no row can match. */
-static int id_value(sqlite3_value *v, int64_t *pId){
-  int t = sqlite3_value_numeric_type(v);
-  if( t==SQLITE_INTEGER ){ *pId = sqlite3_value_int64(v); return 1; }
-  if( t==SQLITE_FLOAT && sqlite3_value_double(v)==(double)(int64_t)sqlite3_value_double(v) ){
-    *pId = (int64_t)sqlite3_value_double(v);
-    return 1;
-  }
-  return 0;
-}
-
 /* The store for a statement that looks up ids (role >= 0, value idv, an
 ** IN list when isIn) or a connection's remote_ip (ip): a cached store of
 ** the whole log if there is one, else the offset index path.
@@ -1013,7 +1002,7 @@ static int partial_store(ent_vtab *vt, const mt_args *args, int role, sqlite3_va
       }
       while( rc==SQLITE_OK && more ){
         int64_t id;
-        if( id_value(v, &id) && mt_partial_want(x->pt, what, id, 0) ) rc = SQLITE_NOMEM;
+        if( mt_id_value(v, &id) && mt_partial_want(x->pt, what, id, 0) ) rc = SQLITE_NOMEM;
         if( !isIn || rc ) break;
         rc = sqlite3_vtab_in_next(idv, &v);
         if( rc==SQLITE_DONE ){ rc = SQLITE_OK; break; }
@@ -1110,7 +1099,7 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       }
       while( more ){
         int64_t id;
-        if( id_value(v, &id) ){
+        if( mt_id_value(v, &id) ){
           int h, r;
           for(h = host>=0 ? host : 0; h < (host>=0 ? host+1 : c->st->nhost); h++){
             for(r = def->lookup(c->st, role, h, id, -1); r>=0; r = def->lookup(c->st, role, h, id, r)){

@@ -221,11 +221,8 @@ static int lookup_begin(lines_cursor *c, int col, sqlite3_value *v, int isIn){
     if( rc ) return rc;
   }
   while( more ){
-    int t = sqlite3_value_numeric_type(x);
     int64_t id = -1;
-    if( t==SQLITE_INTEGER ) id = sqlite3_value_int64(x);
-    else if( t==SQLITE_FLOAT && sqlite3_value_double(x)==(double)(int64_t)sqlite3_value_double(x) ) id = (int64_t)sqlite3_value_double(x);
-    if( id>=0 ){
+    if( mt_id_value(x, &id) && id>=0 ){
       uint32_t *a; int n, j;
       if( nkeys==ckeys ){
         int nc = ckeys ? ckeys*2 : 16;

@@ -359,3 +359,13 @@ size_t mt_pattern_literal(const char *pat, int is_glob, char *out, size_t cap){
   memcpy(out, pat+bestAt, best);
   return best;
 }
+
+int mt_id_value(sqlite3_value *v, int64_t *pId){
+  int t = sqlite3_value_numeric_type(v);
+  if( t==SQLITE_INTEGER ){ *pId = sqlite3_value_int64(v); return 1; }
+  if( t==SQLITE_FLOAT && sqlite3_value_double(v)==(double)(int64_t)sqlite3_value_double(v) ){
+    *pId = (int64_t)sqlite3_value_double(v);
+    return 1;
+  }
+  return 0;
+}

@@ -141,6 +141,10 @@ int mt_vtab_disconnect(sqlite3_vtab *pVtab);
 ** mt_args_free).  Error (vtab message naming `name`) when none was called. */
 int mt_open_sources(sqlite3_vtab *vt, mt_ctx *ctx, const char *name, mt_args *a, char **pzErr);
 
+/* The integer an id constraint stands for (an integer, or a whole float:
+** mid = 20506.0 looks up 20506): 1 and *pId, or 0 when no row can match. */
+int mt_id_value(sqlite3_value *v, int64_t *pId);
+
 /* Quote `z` as an SQL string literal (sqlite3_malloc'd). */
 char *mt_sql_quote(const char *z);
 
