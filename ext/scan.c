@@ -360,6 +360,17 @@ static void line_context(mt_scan *s){
   }
 }
 
+/* Pass over the lines from s->p to `to` (a line start) unparsed, counting
+** them: line numbers stay right (the LIKE prefilter, the index's filter). */
+static void skip_to(mt_scan *s, const char *to){
+  if( to > s->p ){
+    size_t k = count_nl(s->p, to);
+    s->lineno_at_p += (int64_t)k;
+    s->stats.lines_skipped += (int64_t)k;
+    s->p = to;
+  }
+}
+
 int mt_scan_next(mt_scan *s){
   for(;;){
     const char *nl, *le;
@@ -429,33 +440,17 @@ int mt_scan_next(mt_scan *s){
           to = memchr(s->chunk + rel - 1, '\n', (size_t)(s->end - (s->chunk + rel - 1)));
           to = to ? to + 1 : s->end;
         }
-        if( to > s->p ){
-          size_t k = count_nl(s->p, to);
-          s->lineno_at_p += (int64_t)k;
-          s->stats.lines_skipped += (int64_t)k;
-          s->p = to;
-        }
+        skip_to(s, to);
         if( s->p >= s->end ) continue;
         /* the line at p is kept, or lies past the block's end (stop below) */
       }
     }else if( s->needle ){
       const char *hit = memmem(s->p, (size_t)(s->end - s->p), s->needle, s->needle_len);
-      if( !hit ){
-        size_t k = count_nl(s->p, s->end);
-        s->lineno_at_p += (int64_t)k;
-        s->stats.lines_skipped += (int64_t)k;
-        s->p = s->end;
-        continue;
-      }
+      if( !hit ){ skip_to(s, s->end); continue; }
       {
         const char *ls = hit > s->p ? memrchr(s->p, '\n', (size_t)(hit - s->p)) : 0;
         ls = ls ? ls+1 : s->p;
-        if( ls > s->p ){
-          size_t k = count_nl(s->p, ls);
-          s->lineno_at_p += (int64_t)k;
-          s->stats.lines_skipped += (int64_t)k;
-          s->p = ls;
-        }
+        skip_to(s, ls);
       }
     }
     if( s->stop_off>0 && s->chunk_off + (int64_t)(s->p - s->chunk) >= s->stop_off ) return 0;
