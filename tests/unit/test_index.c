@@ -110,7 +110,7 @@ static const char *fixtures[] = { "tests/data/esa1", "tests/data/esa2", "tests/d
 static int load(mt_filelist *fl, const char *src){
   char *err = 0;
   memset(fl, 0, sizeof(*fl));
-  if( mt_files_add(fl, src, &err) ){ printf("FAIL index.load %s: %s\n", src, err); free(err); unit_failed++; return -1; }
+  if( mt_files_add(fl, src, &err) ){ unit_checks++; printf("FAIL index.load %s: %s\n", src, err); free(err); unit_failed++; return -1; }
   return 0;
 }
 

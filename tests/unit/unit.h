@@ -1,16 +1,33 @@
 /*
 ** unit.h — a tiny test harness for the C unit tests.  Each check prints
 ** "PASS name" or "FAIL name: why"; tests/run counts those lines.
+**
+** The harness also makes the program's output impossible to lose quietly:
+**   - stdout is line-buffered, so every result line is out before a crash or
+**     a sanitizer's exit (UBSan exits 1 and would drop a full buffer);
+**   - at a normal exit it prints "PLAN n", n being the number of checks the
+**     program ran.  tests/run fails a unit test whose PLAN line is missing (it
+**     died before its end) or whose result lines do not add up to n.
+** main() returns unit_failed ? 1 : 0, as every test here does.
 */
 #ifndef MAILTRACE_UNIT_H
 #define MAILTRACE_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_failed;
+static long unit_checks;
+
+static void unit_plan(void){ printf("PLAN %ld\n", unit_checks); fflush(stdout); }
+__attribute__((constructor)) static void unit_start(void){
+  setvbuf(stdout, 0, _IOLBF, 0);
+  atexit(unit_plan);
+}
 
 #define CHECK(name, cond) do{ \
+  unit_checks++; \
   if( cond ) printf("PASS %s\n", name); \
   else { printf("FAIL %s: %s (%s:%d)\n", name, #cond, __FILE__, __LINE__); unit_failed++; } \
 }while(0)
@@ -23,6 +40,7 @@ static inline int span_eq(const char *p, long n, const char *want){
 }
 
 #define CHECK_SPAN(name, p, n, want) do{ \
+  unit_checks++; \
   if( span_eq(p, n, want) ) printf("PASS %s\n", name); \
   else { printf("FAIL %s: got '%.*s' want '%s' (%s:%d)\n", name, (int)((p)?(n):0), (p)?(p):"", (want)?(want):"(null)", __FILE__, __LINE__); unit_failed++; } \
 }while(0)

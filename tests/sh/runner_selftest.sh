@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The runner's self-test: tests/run is pointed (TESTS_DIR, TBIN, SQLITE,
+# PYTHON) at a scratch tree of fake test files, each breaking the protocol in
+# one way, and must turn each into a FAIL naming the file, and the run into a
+# failure:
+#   - a sqlite3 shell that prints the expected output and then crashes;
+#   - a unit binary that prints its checks and its PLAN, then exits 1 (as
+#     UBSan does), and one that exits 1 having lost its output;
+#   - a unit binary that reports fewer checks than its PLAN, one with no PLAN;
+#   - a tests/unit/test_X.c whose binary was never built; no embed, no nomem;
+#   - a shell test that hangs (TEST_TIMEOUT=2), one that exits 2 after a
+#     PASS, one that prints nothing; a Python test that raises after a PASS;
+#   - no Python at all.
+# And the well-behaved ones still pass: a unit binary, a SQL test, a SQL test
+# whose expected output is the shell's own error (exit status 1).
+# PASS/FAIL lines.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+T=$tmp/tests B=$tmp/bin
+mkdir -p "$T/unit" "$T/sql" "$T/sh" "$T/data/esa1" "$B"
+fails=0
+check() {   # check NAME COND-STATUS WHY
+  if [ "$2" -eq 0 ]; then echo "PASS sh.runner.$1"; else echo "FAIL sh.runner.$1: $3" | head -c 2000; echo; fails=$((fails+1)); fi
+}
+unit() {    # unit NAME SCRIPT-BODY: a fake unit test binary and its source file
+  : > "$T/unit/$1.c"
+  printf '#!/bin/sh\n%s\n' "$2" > "$B/$1"; chmod +x "$B/$1"
+}
+unit test_good   'echo "PASS u.good"; echo "PLAN 1"'
+unit test_exit1  'echo "PASS u.exit1"; echo "PLAN 1"; exit 1'
+unit test_lost   'exit 1'
+unit test_short  'echo "PASS u.short"; echo "PLAN 2"'
+unit test_noplan 'echo "PASS u.noplan"'
+: > "$T/unit/test_missing.c"
+
+# the fake shell: prints what a sqlite3 would, crashes when told to
+cat > "$B/sqlite3" <<'EOF'
+#!/bin/bash
+in=$(cat)
+case "$in" in
+  *crash*) echo 1; kill -SEGV $$ ;;
+  *error*) echo "Parse error near line 1: no such table: x" >&2; exit 1 ;;
+  *) echo 1 ;;
+esac
+EOF
+chmod +x "$B/sqlite3"
+echo 'SELECT 1;'              > "$T/sql/good.sql";  echo 1 > "$T/sql/good.expected"
+echo 'SELECT 1; -- crash'     > "$T/sql/crash.sql"; echo 1 > "$T/sql/crash.expected"
+echo 'SELECT x FROM error;'   > "$T/sql/error.sql"
+echo 'Parse error near line 1: no such table: x' > "$T/sql/error.expected"
+echo 'SELECT 1; -- error'     > "$T/sql/unexpected_error.sql"; echo 1 > "$T/sql/unexpected_error.expected"
+
+echo 'exec sleep 60'               > "$T/sh/hang.sh"
+echo 'echo "PASS s.exit2"; exit 2' > "$T/sh/exit2.sh"
+echo 'exit 0'                      > "$T/sh/silent.sh"
+echo 'echo "PASS s.good"'          > "$T/sh/good.sh"
+printf 'print("PASS p.raise", flush=True)\nraise RuntimeError("boom")\n' > "$T/test_raise.py"
+
+run() { env -u TEST_FILTER -u VERBOSE TESTS_DIR="$T" TBIN="$B" SQLITE="$B/sqlite3" TEST_TIMEOUT=2 "$@" "$PWD/run" 2>&1; }
+out=$(run); rc=$?
+has() { grep -qxF -- "$1" <<<"$out"; }
+
+check fails_the_run "$([ $rc -ne 0 ]; echo $?)" "exit status $rc"
+has "PASS u.good";                          check unit_good_passes $? "$out"
+has "FAIL sql/crash: the sqlite3 shell died on signal 11 (SEGV)"; check crashing_sqlite3 $? "$out"
+has "PASS sql/good";                        check sql_good_passes $? "$out"
+has "PASS sql/error";                       check sql_expected_error_passes $? "$out"
+has "FAIL sql/unexpected_error: the sqlite3 shell exited with status 1"; check sql_unexpected_error $? "$out"
+has "FAIL unit/test_exit1: exited with status 1 without a FAIL line"; check unit_exit1 $? "$out"
+has "FAIL unit/test_lost: exited with status 1 without a FAIL line"; check unit_lost_output $? "$out"
+has "FAIL unit/test_short: planned 2 checks, reported 1"; check unit_shortfall $? "$out"
+has "FAIL unit/test_noplan: no PLAN line: the program did not reach its end (exited with status 0)"; check unit_no_plan $? "$out"
+has "FAIL unit/test_missing: no test binary $B/test_missing (make unit)"; check missing_unit_binary $? "$out"
+has "FAIL embed: no test binary $B/embed (make $B/embed)"; check missing_embed $? "$out"
+has "FAIL nomem: no test binary $B/nomem (make $B/nomem)"; check missing_nomem $? "$out"
+has "FAIL sh/hang.sh: timed out after 2 s (TEST_TIMEOUT)"; check hang $? "$out"
+has "FAIL sh/exit2.sh: exited with status 2 without a FAIL line"; check sh_exit2 $? "$out"
+has "FAIL sh/silent.sh: printed no PASS, FAIL or SKIP line (exited with status 0)"; check sh_silent $? "$out"
+has "PASS s.good";                          check sh_good_passes $? "$out"
+has "FAIL test_raise.py: exited with status 1 without a FAIL line"; check python_exception $? "$out"
+has "9 passed, 13 failed, 0 skipped";       check totals $? "$out"
+
+# a tool that is missing is a FAIL naming it, not a silent skip
+out=$(run env PYTHON=/nonexistent/python3 SQLITE=/nonexistent/sqlite3 ); rc=$?
+has "FAIL test_raise.py: no Python (/nonexistent/python3)"
+check missing_python $? "$out"
+has "FAIL sql/good: no sqlite3 shell (/nonexistent/sqlite3)"; check missing_sqlite3 $? "$out"
+
+# and a clean tree passes
+rm -f "$T"/unit/test_{exit1,lost,short,noplan,missing}.c "$T"/sql/{crash,unexpected_error}.* \
+      "$T"/sh/{hang,exit2,silent}.sh "$T/test_raise.py"
+printf '#!/bin/sh\necho "PASS e.good"\n' > "$B/embed"; cp "$B/embed" "$B/nomem"; chmod +x "$B/embed" "$B/nomem"
+out=$(run); rc=$?
+check clean_tree_passes "$rc" "$out"
+has "6 passed, 0 failed, 0 skipped";        check clean_totals $? "$out"
+exit $((fails > 0))
