@@ -168,13 +168,22 @@ int mt_tz_header(const char *p, size_t n, int *pOff){
   return 1;
 }
 
-/* Record a problem (on_error=skip) from s->err; returns 0, or -1 if out of memory. */
+/* Record a problem (on_error=skip) from s->err; returns 0, or -1 if out of
+** memory.  An allocation failure is not a problem of the file, so it is not
+** skipped (the file's lines would be lost without a word): the reader says
+** "PATH: out of memory", or nothing at all when that message could not be
+** allocated either; the scan then ends with the error. */
 static int record_problem(mt_scan *s, int64_t offset){
-  mt_problem *a = realloc(s->problems, sizeof(mt_problem)*(size_t)(s->nproblem+1));
+  static const char oom[] = "out of memory";
+  size_t n = s->err ? strlen(s->err) : 0;
+  mt_problem *a;
   const mt_file *f = &s->files->a[s->ifile];
+  if( !s->err || (n >= sizeof(oom)-1 && strcmp(s->err + n - (sizeof(oom)-1), oom)==0) ) return -1;
+  a = realloc(s->problems, sizeof(mt_problem)*(size_t)(s->nproblem+1));
   if( !a ) return -1;
   s->problems = a;
   a[s->nproblem].file = strdup(f->path);
+  if( !a[s->nproblem].file ) return -1;
   a[s->nproblem].offset = offset;
   a[s->nproblem].message = s->err;
   s->err = 0;

@@ -916,6 +916,9 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   }
   if( nArg==0 && !vt->bound ) p->estimatedCost = 1e300;   /* no source: xFilter says so */
   p->idxNum = nArg;
+  /* A plan string lost to an allocation failure is an error, not an empty
+  ** plan: xFilter would ignore the omitted constraints. */
+  if( sqlite3_str_errcode(plan) ){ sqlite3_free(sqlite3_str_finish(plan)); return SQLITE_NOMEM; }
   p->idxStr = sqlite3_str_finish(plan);
   p->needToFreeIdxStr = 1;
   if( !p->idxStr ){

@@ -46,7 +46,7 @@ results = []
 
 def check(name, ok, why=""):
     results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + why))
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + str(why)))
 
 
 def physical_lines(path):
