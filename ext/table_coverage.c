@@ -15,8 +15,9 @@
 ** learns "subject search is impossible: subject logging is off"), and for
 ** the host as a whole: messages, messages_terminal (a final state),
 ** messages_open (queued, delayed, still being received: cut by the end of
-** the logs, never dropped) and accounted_pct (terminal + open, the goal is
-** 100).  It reads files like mailtrace_lines: SQLITE_VTAB_DIRECTONLY.
+** the logs, never dropped) and accounted_pct (terminal + open; below 100
+** when messages are incomplete for another reason: their start or end is
+** not in the logs).  It reads files like mailtrace_lines: SQLITE_VTAB_DIRECTONLY.
 */
 #include "tables.h"
 #include "events.h"
@@ -188,7 +189,8 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     if( ev.kind==MT_EV_NONE ){ row->unknown++; continue; }
     if( ev.kind==MT_EV_LOG_BEGIN && s.lineno > 1 ) row->restarts++;      /* a new header inside the file */
     if( ev.kind==MT_EV_MID_START ){
-      if( row->max_mid > 1000 && ev.mid < row->max_mid - 1000 ) row->restarts++;   /* numbers going back */
+      /* numbers going back: one restart, and the count starts again from here */
+      if( row->max_mid > 1000 && ev.mid < row->max_mid - 1000 ){ row->restarts++; row->max_mid = ev.mid; }
       if( ev.mid > row->max_mid ) row->max_mid = ev.mid;
     }
     for(k=0; k<NKIND; k++){
@@ -221,7 +223,13 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       int x = st->msgs[m].status;
       if( st->msgs[m].host!=h ) continue;
       c->msgs[r]++;
-      if( x==MT_MS_QUEUED || x==MT_MS_DELAYED || x==MT_MS_INCOMPLETE ) c->open[r]++;
+      if( x==MT_MS_QUEUED || x==MT_MS_DELAYED ) c->open[r]++;
+      else if( x==MT_MS_INCOMPLETE ){
+        /* still being received (its connection has no end line) is open; any
+        ** other incomplete message lost its start or its end to the logs */
+        int k = st->msgs[m].icid>0 ? mt_store_conn(st, h, st->msgs[m].icid) : -1;
+        if( k>=0 && st->conns[k].end_state==0 ) c->open[r]++;
+      }
       else if( x!=MT_MS_NONE ) c->term[r]++;
     }
   }
