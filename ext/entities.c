@@ -1123,7 +1123,8 @@ int mt_store_finish(mt_store *st){
       mt_rcpt *rc = &st->rcpts[r];
       if( rc->rid<0 ) continue;
       if( rc->outcome ) rc->status = rc->outcome;
-      else if( m->status==MT_MS_DROPPED || m->status==MT_MS_ABORTED ) rc->status = MT_RS_DROPPED;
+      else if( m->status==MT_MS_DROPPED ) rc->status = MT_RS_DROPPED;
+      else if( m->status==MT_MS_ABORTED ) rc->status = MT_RS_ABORTED;   /* never received: not "dropped" by a filter */
       else if( m->status==MT_MS_QUARANTINED ) rc->status = MT_RS_QUARANTINED;
       else if( m->status==MT_MS_BOUNCED && m->bounced_by_filter ) rc->status = MT_RS_BOUNCED;
       else if( m->status==MT_MS_REWRITTEN ) rc->status = MT_RS_REWRITTEN;
@@ -1283,8 +1284,8 @@ const char *mt_msg_status_name(int s){
 }
 const char *mt_rcpt_status_name(int s){
   static const char *const az[] = { 0, "delivered", "bounced", "delayed", "queued", "dropped",
-    "quarantined", "rejected", "split", "rewritten" };
-  return (s>0 && s<=MT_RS_REWRITTEN) ? az[s] : 0;
+    "quarantined", "rejected", "split", "rewritten", "aborted" };
+  return (s>0 && s<=MT_RS_ABORTED) ? az[s] : 0;
 }
 const char *mt_dlv_result_name(int r){
   static const char *const az[] = { 0, "delivered", "bounced", "delayed", "error" };

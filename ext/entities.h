@@ -78,7 +78,7 @@ typedef struct mt_msg {
 } mt_msg;
 
 enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEUED,
-       MT_RS_DROPPED, MT_RS_QUARANTINED, MT_RS_REJECTED, MT_RS_SPLIT, MT_RS_REWRITTEN };
+       MT_RS_DROPPED, MT_RS_QUARANTINED, MT_RS_REJECTED, MT_RS_SPLIT, MT_RS_REWRITTEN, MT_RS_ABORTED };
 
 typedef struct mt_rcpt {
   int msg;                  /* index into store->msgs */
