@@ -74,7 +74,10 @@ def main():
             else:
                 os.link(big, other)
             t, err = timed(db, sql.replace(big, other), interrupt_after=0.05)
-            check(f"{what}_stops_quickly", err == "interrupted" and t < 0.05 + min(0.3, full / 2),
+            # stopped by the interrupt, in well under the time of the whole
+            # query (no absolute time: the machine may be loaded; speed is
+            # for the benchmarks)
+            check(f"{what}_stops_quickly", err == "interrupted" and t < 0.05 + full / 2,
                   f"took {t:.2f} s of {full:.2f} s, error {err!r}")
         (n,) = db.execute("SELECT count(*) FROM mailtrace_lines(?)", (ROOT + "/tests/data/esa2",)).fetchone()
         check("connection_usable_after", n == 36, n)
