@@ -5,7 +5,7 @@
 # answer is checked against counts made independently from the same files by
 # grep, awk and wc, so a limit that only large inputs reach (a store that
 # stops past 100,000 messages, a reader that stops after the 200,000th line
-# of a file, a hash table that loses entries when it grows) fails here.
+# of a file) fails here.
 # Through the whole-log store, the offset index (lookups by id and by IP)
 # and mailtrace_lines.  PASS/FAIL lines.
 set -u
