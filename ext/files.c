@@ -158,6 +158,15 @@ static int push_file(mt_filelist *L, const char *path, const struct stat *st, ch
   return 0;
 }
 
+/* mailtrace's own files (index=DIR): "mailtrace-<dev>-<ino>.idx" and its
+** temporary "….idx.XXXXXX".  A directory or glob never lists them as logs
+** (their gzip restart points hold real log text). */
+int mt_files_is_index_name(const char *name){
+  const char *b = base_name(name);
+  if( strncmp(b, "mailtrace-", 10)!=0 ) return 0;
+  return strstr(b + 10, ".idx")!=0;
+}
+
 static int add_dir(mt_filelist *L, const char *dir, char **pzErr){
   DIR *d = opendir(dir);
   struct dirent *e;
@@ -169,6 +178,7 @@ static int add_dir(mt_filelist *L, const char *dir, char **pzErr){
     char *p;
     size_t n;
     if( e->d_name[0]=='.' && (e->d_name[1]==0 || (e->d_name[1]=='.' && e->d_name[2]==0)) ) continue;
+    if( mt_files_is_index_name(e->d_name) ) continue;
     n = dl + strlen(e->d_name) + 2;
     p = malloc(n);
     if( !p ){ closedir(d); *pzErr = mprintf2(dir, "out of memory"); return -1; }
@@ -196,6 +206,13 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
   if( stat(source, &st)==0 ){
     int first = L->n;
     if( S_ISDIR(st.st_mode) ) return add_dir(L, source, pzErr);
+    if( !S_ISREG(st.st_mode) ){
+      /* a FIFO would block the query, a device never ends (/dev/zero) */
+      *pzErr = mprintf2(source, S_ISFIFO(st.st_mode) ? "is a FIFO (named pipe), not a regular file"
+                               : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "is a device, not a regular file"
+                               : "is not a regular file");
+      return -1;
+    }
     if( push_file(L, source, &st, pzErr) ) return -1;
     dedupe_from(L, first);
     return 0;
@@ -222,7 +239,7 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
     }
     for(i=0; i<g.gl_pathc; i++){
       const char *p = g.gl_pathv[i];
-      if( stat(p, &st)!=0 ) continue;
+      if( stat(p, &st)!=0 || mt_files_is_index_name(p) ) continue;
       if( S_ISDIR(st.st_mode) ){
         if( add_dir(L, p, pzErr) ){ globfree(&g); return -1; }
       }else if( S_ISREG(st.st_mode) ){

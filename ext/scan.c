@@ -127,7 +127,9 @@ static void close_file(mt_scan *s){
 static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
   const mt_file *f = &s->files->a[s->ifile];
   char *err = 0;
-  s->rd = mt_reader_open_at(f->path, offset, s->zpoint, &err);
+  mt_ident id = MT_FILE_IDENT(f);
+  /* the name must still lead to the file that was listed */
+  s->rd = mt_reader_open_id(f->path, &id, offset, s->zpoint, &err);
   s->zpoint = 0;
   if( !s->rd ){
     free(s->err);

@@ -1200,6 +1200,13 @@ static void openFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   const char *zArgs[MT_MAX_ARGS];
   int i, rc, nfile;
 
+  if( !mt_direct_call(ctx, "mailtrace_open") ){
+    /* SQLITE_DIRECTONLY keeps views, triggers and DEFAULTs out; a CHECK
+    ** constraint of a database file still gets here in SQLite 3.40. */
+    sqlite3_result_error(ctx, "unsafe use of mailtrace_open(): only SQL that names it may call it, "
+                              "not a database's schema (a CHECK constraint)", -1);
+    return;
+  }
   if( argc<1 || argc>MT_MAX_ARGS ){
     sqlite3_result_error(ctx, "mailtrace_open: give 1 to 16 sources or options", -1);
     return;
