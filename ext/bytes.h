@@ -43,11 +43,12 @@ typedef struct mt_ident { uint64_t dev, ino; int64_t size; } mt_ident;
 ** "path: reason").  Every file mailtrace reads is opened through this. */
 int mt_open_regular(const char *path, const mt_ident *id, char **pzErr);
 
-/* Proof that a file only grew: a CRC-32 of the first and of the last
+/* Proof that a plain file only grew: a CRC-32 of the first and of the last
 ** MT_FP_BLOCK bytes of its first `end` bytes (read with pread from fd).
 ** A file rewritten in place (logrotate's copytruncate, an inode reused)
-** does not keep both.  0 and *pSum, or -1 (short or unreadable). */
-#define MT_FP_BLOCK 65536
+** does not keep both: they hold its first and its last lines, timestamps
+** and ids.  0 and *pSum, or -1 (short, unreadable, or gzip). */
+#define MT_FP_BLOCK 4096
 int mt_fingerprint_fd(int fd, int64_t end, uint32_t *pSum);
 /* The same by name, with the identity check of mt_open_regular. */
 int mt_fingerprint(const char *path, const mt_ident *id, int64_t end, uint32_t *pSum);
