@@ -1086,6 +1086,13 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
       f = calloc(1, sizeof(*f));
       if( !f ){ ok = 0; break; }
       f->dev = mf->dev; f->ino = mf->ino; f->tz_default = tzd;
+      if( mf->size==0 ){
+        /* empty when listed: nothing to read (a new mail.current) */
+        f->size = 0; f->mtime = mf->mtime; f->ends_nl = 1;       /* nothing worth saving */
+        f->fp = (uint32_t)crc32(0L, Z_NULL, 0); f->has_fp = 1;
+        ix->parts[i] = f;
+        continue;
+      }
       if( is_gzip(mf, &f->gz, pzErr) ){ part_free(f); ok = 0; break; }
     }
     ix->parts[i] = f;
@@ -1143,7 +1150,7 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
     ix_part *f = ix->parts[i];
     ix->first[i] = ix->nblk;
     ix->nblk += f->nblock;
-    if( f->dirty && !f->gz ){
+    if( f->dirty && !f->gz && f->end > 0 ){
       /* what was read, for proving later that the file only grew; taken
       ** with the identity check, so a file replaced meanwhile is not saved */
       mt_ident id = MT_FILE_IDENT(&files->a[i]);
