@@ -13,6 +13,7 @@
 ** and the build reports SQLITE_NOMEM through the caller.
 */
 #include "entities.h"
+#include "wraps.h"
 #include "events.h"
 
 #include <stdio.h>
@@ -85,7 +86,7 @@ static const char *arena_str(mt_store *st, const char *p, size_t n){
 
 /* -------------------------------------------------------------------- map */
 
-static uint64_t hash_key(int32_t host, int64_t id){
+MT_WRAPS static uint64_t hash_key(int32_t host, int64_t id){
   uint64_t h = ((uint64_t)id ^ ((uint64_t)(uint32_t)host << 47)) * 0x9e3779b97f4a7c15ULL;
   return h ^ (h >> 29);
 }
@@ -152,7 +153,7 @@ static void map_free(mt_map *m){ free(m->slots); free(m->recent); memset(m, 0, s
 
 /* ----------------------------------------------------------------- intern */
 
-static uint32_t hash_bytes(const char *p, size_t n){
+MT_WRAPS static uint32_t hash_bytes(const char *p, size_t n){
   uint64_t h = 0xcbf29ce484222325ULL ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
   size_t i = 0;
   for(; i+8<=n; i+=8){

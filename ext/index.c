@@ -26,6 +26,7 @@
 ** asks should_stop() (it may call SQLite); helpers see a flag.
 */
 #include "index.h"
+#include "wraps.h"
 #include "lines.h"
 #include "events.h"
 
@@ -53,7 +54,7 @@ uint64_t mt_index_key(int kind, int64_t id){
   return ((uint64_t)kind << 62) | v;
 }
 
-static uint64_t hash_bytes(const char *p, size_t n){
+MT_WRAPS static uint64_t hash_bytes(const char *p, size_t n){
   uint64_t h = UINT64_C(1469598103934665603);           /* FNV-1a */
   size_t i;
   for(i=0; i<n; i++){ h ^= (unsigned char)p[i]; h *= UINT64_C(1099511628211); }
@@ -64,7 +65,7 @@ uint64_t mt_index_ip_key(const char *ip, size_t n){
   return mt_index_key(MT_IX_IP, (int64_t)(hash_bytes(ip, n) % (ID_MASK - 1)));
 }
 
-static inline uint64_t mix(uint64_t k){
+MT_WRAPS static inline uint64_t mix(uint64_t k){
   k ^= k >> 31; k *= UINT64_C(0x9E3779B97F4A7C15); k ^= k >> 29;
   return k;
 }
@@ -1294,7 +1295,7 @@ mt_ix_filter *mt_ix_filter_new(const uint64_t *keys, int n){
   if( !f ) return 0;
   f->keys = malloc(sizeof(uint64_t)*(size_t)(n ? n : 1));
   if( !f->keys ){ free(f); return 0; }
-  memcpy(f->keys, keys, sizeof(uint64_t)*(size_t)n);
+  if( n>0 ) memcpy(f->keys, keys, sizeof(uint64_t)*(size_t)n);      /* keys may be NULL when n is 0 */
   qsort(f->keys, (size_t)n, sizeof(uint64_t), cmp_key);
   f->nkeys = n;
   f->no_ip = 1;

@@ -11,6 +11,7 @@
 ** their block.
 */
 #include "partial.h"
+#include "wraps.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ typedef struct pline {
 ** made non-zero by the callers). */
 typedef struct kset { uint64_t *k; size_t cap, n; } kset;
 
-static uint64_t kmix(uint64_t k){ k ^= k >> 33; k *= UINT64_C(0xff51afd7ed558ccd); k ^= k >> 33; return k; }
+MT_WRAPS static uint64_t kmix(uint64_t k){ k ^= k >> 33; k *= UINT64_C(0xff51afd7ed558ccd); k ^= k >> 33; return k; }
 
 static int kset_has(const kset *s, uint64_t k){
   size_t h;
