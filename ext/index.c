@@ -736,10 +736,14 @@ static void on_tz(void *arg, size_t line_start, int tz){
 ** is the next piece's), or `limit` when none does.  A huge file without
 ** newlines (sparse) is thus read once in all, not once per piece; and the
 ** build's stop flag is looked at every 64 KiB. */
-static int64_t first_line_at(int fd, int64_t at, int64_t limit, ix_build *B){
+static int64_t first_line_at(int fd, int64_t at, int64_t limit, ix_build *B, int main_thread){
   char buf[65536];
   int64_t pos = at - 1;
+  uint32_t steps = 0;
   while( pos < limit ){
+    if( main_thread && (++steps & 0xf)==0 && B->should_stop && B->should_stop(B->stop_arg) ){
+      __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
+    }
     if( __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ) return -1;
     ssize_t got = pread(fd, buf, sizeof(buf), (off_t)pos);
     const char *nl;
@@ -784,7 +788,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
       mt_ident id = MT_FILE_IDENT(mf);
       int fd = mt_open_regular(mf->path, &id, &pc->err);
       if( fd<0 ) return -1;
-      start = first_line_at(fd, pc->k1 << MT_IX_SHIFT, limit, B);
+      start = first_line_at(fd, pc->k1 << MT_IX_SHIFT, limit, B, main_thread);
       close(fd);
       if( start<0 ){ pc->err = strdup("interrupted"); return -1; }
     }
