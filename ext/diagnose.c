@@ -52,7 +52,7 @@ int mt_ip_in_cidr(const char *ip, const char *cidr){
   if( a[0]>255 || a[1]>255 || a[2]>255 || a[3]>255 ) return 0;     /* not an IPv4 address */
   x = (a[0]<<24) | (a[1]<<16) | (a[2]<<8) | a[3];
   y = (b[0]<<24) | (b[1]<<16) | (b[2]<<8) | b[3];
-  mask = bits==0 ? 0 : 0xffffffffu << (32-bits);
+  mask = bits==0 ? 0 : (unsigned)(0xffffffffull << (32-bits));     /* no bits shifted out */
   return (x & mask)==(y & mask);
 }
 

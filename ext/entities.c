@@ -1160,6 +1160,14 @@ static int feed(mt_store *st, mt_scan *s){
   while( (rc = mt_scan_next(s))==1 ){
     if( s->ln.form==MT_FORM_NONE ) continue;
     mt_event_parse(s->ln.body, s->ln.body_len, &ev);
+    if( mt_event_overflow(&ev) ){
+      /* ids that do not fit 64 bits would all become one: never merge them */
+      char why[160];
+      snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
+               "not used (on_error=skip goes on without it)", mt_event_overflow(&ev));
+      if( mt_scan_line_error(s, why) ) return -1;
+      continue;
+    }
     if( mt_store_add(st, s, &ev) ) return -2;
     if( st->file_tz ) st->file_tz[s->ifile] = s->tz_off;
   }

@@ -13,6 +13,7 @@
 #include "partial.h"
 #include "wraps.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -436,7 +437,12 @@ mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
       if( r.s.offset==want_off && r.s.ln.form!=MT_FORM_NONE ){
         mt_event ev;
         mt_event_parse(r.s.ln.body, r.s.ln.body_len, &ev);
-        if( mt_store_add(st, &r.s, &ev) ){ rc = -2; break; }
+        if( mt_event_overflow(&ev) ){          /* as the whole-log build: never merged */
+          char why[160];
+          snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
+                   "not used (on_error=skip goes on without it)", mt_event_overflow(&ev));
+          if( mt_scan_line_error(&r.s, why) ){ rc = -1; break; }
+        }else if( mt_store_add(st, &r.s, &ev) ){ rc = -2; break; }
       }
       i++;
     }

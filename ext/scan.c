@@ -184,6 +184,18 @@ static int record_problem(mt_scan *s, int64_t offset){
   return 0;
 }
 
+int mt_scan_line_error(mt_scan *s, const char *why){
+  const char *path = s->files->a[s->ifile].path;
+  size_t n = strlen(path) + strlen(why) + 48;
+  char *z = malloc(n);
+  free(s->err);
+  s->err = z;
+  if( !z ) return -1;
+  snprintf(z, n, "%s: line %lld: %s", path, (long long)s->lineno, why);
+  if( !s->opts->on_error_skip ) return -1;
+  return record_problem(s, s->offset);
+}
+
 static int next_chunk(mt_scan *s){
   const char *p;
   size_t n;
