@@ -102,21 +102,114 @@ static int start_at_point(mt_reader *r, const mt_zpoint *zp){
   return 0;
 }
 
+/* What a file that is not a regular file is, for the error. */
+static const char *kind_of(mode_t m){
+  if( S_ISDIR(m) ) return "is a directory";
+  if( S_ISFIFO(m) ) return "is a FIFO (named pipe), not a regular file";
+  if( S_ISCHR(m) ) return "is a character device, not a regular file";
+  if( S_ISBLK(m) ) return "is a block device, not a regular file";
+  if( S_ISSOCK(m) ) return "is a socket, not a regular file";
+  return "is not a regular file";
+}
+
+int mt_open_regular(const char *path, const mt_ident *id, char **pzErr){
+  struct stat st;
+  int fd;
+  *pzErr = 0;
+  /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+  ** writer, forever and deaf to sqlite3_interrupt(). */
+  do{ fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY); }while( fd<0 && errno==EINTR );
+  if( fd<0 ){ *pzErr = dup_err(path, strerror(errno)); return -1; }
+  if( fstat(fd, &st)!=0 ){ *pzErr = dup_err(path, strerror(errno)); close(fd); return -1; }
+  if( !S_ISREG(st.st_mode) ){ *pzErr = dup_err(path, kind_of(st.st_mode)); close(fd); return -1; }
+  if( id && ((uint64_t)st.st_dev!=id->dev || (uint64_t)st.st_ino!=id->ino) ){
+    *pzErr = dup_err(path, "is no longer the file that was listed (rotated or replaced during the "
+                           "query): nothing was read from it; run the query again");
+    close(fd);
+    return -1;
+  }
+  if( id && (int64_t)st.st_size < id->size ){
+    char msg[200];
+    snprintf(msg, sizeof(msg), "is shorter than when it was listed (%lld bytes, now %lld: truncated "
+             "during the query?); run the query again", (long long)id->size, (long long)st.st_size);
+    *pzErr = dup_err(path, msg);
+    close(fd);
+    return -1;
+  }
+  {
+    int fl = fcntl(fd, F_GETFL);
+    if( fl>=0 ) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  }
+  return fd;
+}
+
+static int pread_all(int fd, void *p, size_t n, int64_t at){
+  size_t got = 0;
+  while( got < n ){
+    ssize_t k = pread(fd, (char*)p + got, n - got, (off_t)(at + (int64_t)got));
+    if( k<0 && errno==EINTR ) continue;
+    if( k<=0 ) return -1;
+    got += (size_t)k;
+  }
+  return 0;
+}
+
+int mt_fingerprint_fd(int fd, int64_t end, uint32_t *pSum){
+  unsigned char *b;
+  uLong c = crc32(0L, Z_NULL, 0);
+  size_t n1 = end < MT_FP_BLOCK ? (size_t)(end < 0 ? 0 : end) : MT_FP_BLOCK;
+  int rc = -1;
+  b = malloc(MT_FP_BLOCK);
+  if( !b ) return -1;
+  /* gzip: `end` counts decompressed bytes; such a file is never read on */
+  if( pread_all(fd, b, n1, 0)==0 && !(n1>=2 && b[0]==0x1f && b[1]==0x8b) ){
+    c = crc32(c, b, (uInt)n1);
+    if( end > MT_FP_BLOCK ){
+      int64_t at = end - MT_FP_BLOCK < MT_FP_BLOCK ? MT_FP_BLOCK : end - MT_FP_BLOCK;
+      size_t n2 = (size_t)(end - at);
+      if( pread_all(fd, b, n2, at)==0 ){ c = crc32(c, b, (uInt)n2); rc = 0; }
+    }else{
+      rc = 0;
+    }
+  }
+  free(b);
+  if( rc==0 ) *pSum = (uint32_t)c;
+  return rc;
+}
+
+int mt_fingerprint(const char *path, const mt_ident *id, int64_t end, uint32_t *pSum){
+  char *err = 0;
+  int fd = mt_open_regular(path, id, &err), rc;
+  free(err);
+  if( fd<0 ) return -1;
+  rc = mt_fingerprint_fd(fd, end, pSum);
+  close(fd);
+  return rc;
+}
+
 mt_reader *mt_reader_open_at(const char *path, int64_t start, const mt_zpoint *zp, char **pzErr){
+  return mt_reader_open_id(path, 0, start, zp, pzErr);
+}
+
+mt_reader *mt_reader_open_id(const char *path, const mt_ident *id, int64_t start, const mt_zpoint *zp,
+                             char **pzErr){
   mt_reader *r;
   struct stat st;
-  unsigned char magic[2];
+  unsigned char magic[8];
   ssize_t got;
   int fd;
 
   *pzErr = 0;
-  do{ fd = open(path, O_RDONLY | O_CLOEXEC); }while( fd<0 && errno==EINTR );
-  if( fd<0 ){ *pzErr = dup_err(path, strerror(errno)); return 0; }
+  fd = mt_open_regular(path, id, pzErr);
+  if( fd<0 ) return 0;
   if( fstat(fd, &st)!=0 ){
     *pzErr = dup_err(path, strerror(errno)); close(fd); return 0;
   }
-  if( S_ISDIR(st.st_mode) ){
-    *pzErr = dup_err(path, "is a directory"); close(fd); return 0;
+  do{ got = pread(fd, magic, 8, 0); }while( got<0 && errno==EINTR );
+  if( got==8 && memcmp(magic, "MTIDX0", 6)==0 ){
+    *pzErr = dup_err(path, "is a mailtrace index file (index=DIR), not a log");
+    close(fd);
+    return 0;
   }
   r = calloc(1, sizeof(*r));
   if( r ) r->path = strdup(path);
@@ -129,10 +222,8 @@ mt_reader *mt_reader_open_at(const char *path, int64_t start, const mt_zpoint *z
   }
   r->fd = fd;
   r->cap = MT_BUF_INIT;
-  r->size = S_ISREG(st.st_mode) ? (int64_t)st.st_size : INT64_MAX;
-
-  do{ got = pread(fd, magic, 2, 0); }while( got<0 && errno==EINTR );
-  r->gz = (got==2 && magic[0]==0x1f && magic[1]==0x8b);
+  r->size = (int64_t)st.st_size;
+  r->gz = (got>=2 && magic[0]==0x1f && magic[1]==0x8b);
   if( r->gz ){
     r->in = malloc(MT_IN_SIZE);
     if( !r->in || inflateInit2(&r->zs, 15+16)!=Z_OK ){
@@ -173,7 +264,7 @@ static ssize_t raw_read(mt_reader *r, void *p, size_t n){
     set_err(r, "read error at byte %lld: %s", (long long)r->raw_pos, strerror(errno));
     return -1;
   }
-  if( got==0 && r->size!=INT64_MAX ){
+  if( got==0 ){
     set_err(r, "file shrank while being read (was %lld bytes, ends at %lld): "
                "rotated or truncated during the query?",
             (long long)r->size, (long long)r->raw_pos);

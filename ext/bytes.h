@@ -26,8 +26,32 @@ typedef struct mt_reader mt_reader;
 
 /* Open `path`.  `start` is the (decompressed) offset to start at; lines begin
 ** there (the caller passes a line start).  Returns NULL and sets *pzErr
-** (malloc'd, "path: reason") on failure. */
+** (malloc'd, "path: reason") on failure.  The file is opened non-blocking
+** and must be a regular file: a FIFO or a device (/dev/zero) is refused,
+** never waited on; so is one of mailtrace's own index files (index=DIR). */
 mt_reader *mt_reader_open(const char *path, int64_t start, char **pzErr);
+
+/* What a file list said about a file (files.h): the reader checks, with
+** fstat on what it opened, that the name still leads to that file (same
+** device and inode) and that it is not shorter than it was; else it is an
+** error ("changed since it was listed"), never a silent read of another
+** file or of part of one. */
+typedef struct mt_ident { uint64_t dev, ino; int64_t size; } mt_ident;
+
+/* Open `path` read-only, non-blocking, for a regular file only, and (id not
+** NULL) check it against its listing.  The fd, or -1 with *pzErr (malloc'd,
+** "path: reason").  Every file mailtrace reads is opened through this. */
+int mt_open_regular(const char *path, const mt_ident *id, char **pzErr);
+
+/* Proof that a plain file only grew: a CRC-32 of the first and of the last
+** MT_FP_BLOCK bytes of its first `end` bytes (read with pread from fd).
+** A file rewritten in place (logrotate's copytruncate, an inode reused)
+** does not keep both: they hold its first and its last lines, timestamps
+** and ids.  0 and *pSum, or -1 (short, unreadable, or gzip). */
+#define MT_FP_BLOCK 4096
+int mt_fingerprint_fd(int fd, int64_t end, uint32_t *pSum);
+/* The same by name, with the identity check of mt_open_regular. */
+int mt_fingerprint(const char *path, const mt_ident *id, int64_t end, uint32_t *pSum);
 
 /* Next chunk of whole lines: *pp..*pp+*pn, decompressed offset *poff of *pp.
 ** The chunk ends with '\n' unless it is the final, unterminated line of the
@@ -74,6 +98,9 @@ int mt_reader_take_points(mt_reader *r, mt_zpoint **pa, int *pn);
 /* mt_reader_open, starting a gzip file from a restart point at or before
 ** `start` (zp NULL: from the beginning). */
 mt_reader *mt_reader_open_at(const char *path, int64_t start, const mt_zpoint *zp, char **pzErr);
+/* mt_reader_open_at with the identity check of mt_open_regular (id may be NULL). */
+mt_reader *mt_reader_open_id(const char *path, const mt_ident *id, int64_t start, const mt_zpoint *zp,
+                             char **pzErr);
 
 void mt_reader_close(mt_reader *r);
 

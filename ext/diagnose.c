@@ -49,9 +49,10 @@ int mt_ip_in_cidr(const char *ip, const char *cidr){
   if( sscanf(cidr, "%u.%u.%u.%u/%u%c", &b[0], &b[1], &b[2], &b[3], &bits, &tail)<4 ) return -1;
   if( bits>32 || b[0]>255 || b[1]>255 || b[2]>255 || b[3]>255 ) return -1;
   if( !ip || sscanf(ip, "%u.%u.%u.%u%c", &a[0], &a[1], &a[2], &a[3], &tail)!=4 ) return 0;
+  if( a[0]>255 || a[1]>255 || a[2]>255 || a[3]>255 ) return 0;     /* not an IPv4 address */
   x = (a[0]<<24) | (a[1]<<16) | (a[2]<<8) | a[3];
   y = (b[0]<<24) | (b[1]<<16) | (b[2]<<8) | b[3];
-  mask = bits==0 ? 0 : 0xffffffffu << (32-bits);
+  mask = bits==0 ? 0 : (unsigned)(0xffffffffull << (32-bits));     /* no bits shifted out */
   return (x & mask)==(y & mask);
 }
 

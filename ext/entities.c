@@ -13,6 +13,7 @@
 ** and the build reports SQLITE_NOMEM through the caller.
 */
 #include "entities.h"
+#include "wraps.h"
 #include "events.h"
 
 #include <stdio.h>
@@ -85,7 +86,7 @@ static const char *arena_str(mt_store *st, const char *p, size_t n){
 
 /* -------------------------------------------------------------------- map */
 
-static uint64_t hash_key(int32_t host, int64_t id){
+MT_WRAPS static uint64_t hash_key(int32_t host, int64_t id){
   uint64_t h = ((uint64_t)id ^ ((uint64_t)(uint32_t)host << 47)) * 0x9e3779b97f4a7c15ULL;
   return h ^ (h >> 29);
 }
@@ -152,7 +153,7 @@ static void map_free(mt_map *m){ free(m->slots); free(m->recent); memset(m, 0, s
 
 /* ----------------------------------------------------------------- intern */
 
-static uint32_t hash_bytes(const char *p, size_t n){
+MT_WRAPS static uint32_t hash_bytes(const char *p, size_t n){
   uint64_t h = 0xcbf29ce484222325ULL ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
   size_t i = 0;
   for(; i+8<=n; i+=8){
@@ -1160,6 +1161,14 @@ static int feed(mt_store *st, mt_scan *s){
   while( (rc = mt_scan_next(s))==1 ){
     if( s->ln.form==MT_FORM_NONE ) continue;
     mt_event_parse(s->ln.body, s->ln.body_len, &ev);
+    if( mt_event_overflow(&ev) ){
+      /* ids that do not fit 64 bits would all become one: never merge them */
+      char why[160];
+      snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
+               "not used (on_error=skip goes on without it)", mt_event_overflow(&ev));
+      if( mt_scan_line_error(s, why) ) return -1;
+      continue;
+    }
     if( mt_store_add(st, s, &ev) ) return -2;
     if( st->file_tz ) st->file_tz[s->ifile] = s->tz_off;
   }

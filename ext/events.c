@@ -1101,3 +1101,11 @@ void mt_event_parse(const char *body, size_t n, mt_event *ev){
       return;
   }
 }
+
+const char *mt_event_overflow(const mt_event *ev){
+  if( ev->icid==MT_ID_MAX ) return "ICID";
+  if( ev->mid==MT_ID_MAX || ev->mid2==MT_ID_MAX ) return "MID";
+  if( ev->dcid==MT_ID_MAX ) return "DCID";
+  if( ev->rid==MT_ID_MAX ) return "RID";
+  return 0;
+}

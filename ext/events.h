@@ -189,7 +189,13 @@ static inline int mt_has(const mt_event *ev, int f){ return (ev->have >> f) & 1;
 /* Iterate the RID list of an MT_F_RIDS span: returns 1 and the next RID. */
 int mt_rids_next(mt_span *s, int64_t *rid);
 
-/* Ids above this saturate to it (documented: docs/lines.md). */
+/* Ids above this saturate to it (documented: docs/lines.md).  A saturated
+** id stands for many: it is never used as an id.  mailtrace_lines shows it
+** NULL, and the entity tables refuse the line (mt_event_overflow). */
 #define MT_ID_MAX INT64_MAX
+
+/* The name of the first id of ev that saturated ("ICID", "MID", "DCID",
+** "RID"), or NULL when none did. */
+const char *mt_event_overflow(const mt_event *ev);
 
 #endif

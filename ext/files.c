@@ -80,29 +80,53 @@ static int cmp_files(const void *pa, const void *pb){
 static void free_file(mt_file *f){ free(f->path); free(f->dirname); }
 
 /* Drop the second name of a file already listed.  Entries [first, n) are
-** the new group, sorted; a duplicate inside the group keeps the name that
-** is not a symbolic link (the live file, not "current-log -> mail.current"). */
-static void dedupe_from(mt_filelist *L, int first){
-  int i, j, out = first;
-  for(i=first; i<L->n; i++){
-    mt_file *f = &L->a[i];
-    int drop = 0;
-    for(j=0; j<out && !drop; j++){
-      mt_file *g = &L->a[j];
-      if( g->dev!=f->dev || g->ino!=f->ino ) continue;
-      if( j>=first && g->is_link && !f->is_link ){
-        /* keep the real name, at its own place in the order */
-        free_file(g);
-        memmove(g, g+1, sizeof(mt_file)*(size_t)(out-j-1));
-        out--;
-      }else{
-        drop = 1;
-      }
+** the new group, sorted; a file listed before the group keeps its place,
+** and a duplicate inside the group keeps the first name that is not a
+** symbolic link (the live file, not "current-log -> mail.current"), else
+** its first name.  Sorting by (device, inode) finds the duplicates in
+** O(n log n): 100,000 files are listed in milliseconds, not minutes.
+** 0, or -1 when out of memory. */
+typedef struct dupkey { uint64_t dev, ino; int pos; } dupkey;
+
+static int cmp_dupkey(const void *pa, const void *pb){
+  const dupkey *a = pa, *b = pb;
+  if( a->dev!=b->dev ) return a->dev<b->dev ? -1 : 1;
+  if( a->ino!=b->ino ) return a->ino<b->ino ? -1 : 1;
+  return a->pos<b->pos ? -1 : a->pos>b->pos;
+}
+
+static int dedupe_from(mt_filelist *L, int first){
+  dupkey *k;
+  unsigned char *keep;
+  int i, j, out;
+  if( L->n - first < 1 ) return 0;
+  k = malloc(sizeof(dupkey)*(size_t)L->n);
+  keep = malloc((size_t)L->n);
+  if( !k || !keep ){ free(k); free(keep); return -1; }
+  for(i=0; i<L->n; i++){ k[i].dev = L->a[i].dev; k[i].ino = L->a[i].ino; k[i].pos = i; keep[i] = 1; }
+  qsort(k, (size_t)L->n, sizeof(dupkey), cmp_dupkey);
+  for(i=0; i<L->n; i=j){
+    int pick = -1;
+    for(j=i+1; j<L->n && k[j].dev==k[i].dev && k[j].ino==k[i].ino; j++){}
+    if( j==i+1 ) continue;
+    if( k[i].pos < first ) pick = k[i].pos;                 /* listed before: it stays */
+    else{
+      int m;
+      for(m=i; m<j && pick<0; m++) if( !L->a[k[m].pos].is_link ) pick = k[m].pos;
+      if( pick<0 ) pick = k[i].pos;
     }
-    if( drop ) free_file(f);
-    else L->a[out++] = *f;
+    {
+      int m;
+      for(m=i; m<j; m++) if( k[m].pos!=pick && k[m].pos>=first ) keep[k[m].pos] = 0;
+    }
+  }
+  for(i=first, out=first; i<L->n; i++){
+    if( keep[i] ) L->a[out++] = L->a[i];
+    else free_file(&L->a[i]);
   }
   L->n = out;
+  free(k); free(keep);
+  return 0;
 }
 
 static int push_file(mt_filelist *L, const char *path, const struct stat *st, char **pzErr){
@@ -158,6 +182,15 @@ static int push_file(mt_filelist *L, const char *path, const struct stat *st, ch
   return 0;
 }
 
+/* mailtrace's own files (index=DIR): "mailtrace-<dev>-<ino>.idx" and its
+** temporary "….idx.XXXXXX".  A directory or glob never lists them as logs
+** (their gzip restart points hold real log text). */
+int mt_files_is_index_name(const char *name){
+  const char *b = base_name(name);
+  if( strncmp(b, "mailtrace-", 10)!=0 ) return 0;
+  return strstr(b + 10, ".idx")!=0;
+}
+
 static int add_dir(mt_filelist *L, const char *dir, char **pzErr){
   DIR *d = opendir(dir);
   struct dirent *e;
@@ -169,6 +202,7 @@ static int add_dir(mt_filelist *L, const char *dir, char **pzErr){
     char *p;
     size_t n;
     if( e->d_name[0]=='.' && (e->d_name[1]==0 || (e->d_name[1]=='.' && e->d_name[2]==0)) ) continue;
+    if( mt_files_is_index_name(e->d_name) ) continue;
     n = dl + strlen(e->d_name) + 2;
     p = malloc(n);
     if( !p ){ closedir(d); *pzErr = mprintf2(dir, "out of memory"); return -1; }
@@ -181,7 +215,7 @@ static int add_dir(mt_filelist *L, const char *dir, char **pzErr){
   }
   closedir(d);
   qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);
-  dedupe_from(L, first);
+  if( dedupe_from(L, first) ){ *pzErr = mprintf2(dir, "out of memory"); return -1; }
   return 0;
 }
 
@@ -196,8 +230,15 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
   if( stat(source, &st)==0 ){
     int first = L->n;
     if( S_ISDIR(st.st_mode) ) return add_dir(L, source, pzErr);
+    if( !S_ISREG(st.st_mode) ){
+      /* a FIFO would block the query, a device never ends (/dev/zero) */
+      *pzErr = mprintf2(source, S_ISFIFO(st.st_mode) ? "is a FIFO (named pipe), not a regular file"
+                               : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "is a device, not a regular file"
+                               : "is not a regular file");
+      return -1;
+    }
     if( push_file(L, source, &st, pzErr) ) return -1;
-    dedupe_from(L, first);
+    if( dedupe_from(L, first) ){ *pzErr = mprintf2(source, "out of memory"); return -1; }
     return 0;
   }
   if( errno!=ENOENT || !has_glob_chars(source) ){
@@ -222,7 +263,7 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
     }
     for(i=0; i<g.gl_pathc; i++){
       const char *p = g.gl_pathv[i];
-      if( stat(p, &st)!=0 ) continue;
+      if( stat(p, &st)!=0 || mt_files_is_index_name(p) ) continue;
       if( S_ISDIR(st.st_mode) ){
         if( add_dir(L, p, pzErr) ){ globfree(&g); return -1; }
       }else if( S_ISREG(st.st_mode) ){
@@ -231,7 +272,7 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
     }
     globfree(&g);
     qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);
-    dedupe_from(L, first);
+    if( dedupe_from(L, first) ){ *pzErr = mprintf2(source, "out of memory"); return -1; }
   }
   return 0;
 }

@@ -11,7 +11,9 @@
 ** (`.current`, or the `.c` status), then by name.  The order never depends
 ** on what the OS lists first.  A file named twice (same device and inode) is
 ** read once: under its real name when one of the names is a symbolic link,
-** else at its first place.  No SQLite types here.
+** else at its first place.  Only regular files are listed: a source that
+** is a FIFO or a device is an error, and a directory or glob skips them and
+** mailtrace's own index files.  No SQLite types here.
 */
 #ifndef MAILTRACE_FILES_H
 #define MAILTRACE_FILES_H
@@ -41,6 +43,14 @@ typedef struct mt_filelist {
 int mt_files_add(mt_filelist *L, const char *source, char **pzErr);
 
 void mt_files_free(mt_filelist *L);
+
+/* 1 if `name` (a path or a base name) is one of mailtrace's own index files
+** ("mailtrace-<dev>-<ino>.idx", or its temporary name): directories and
+** globs never list those as logs. */
+int mt_files_is_index_name(const char *name);
+
+/* The identity the reader checks when it opens f (bytes.h, mt_ident). */
+#define MT_FILE_IDENT(f) { (f)->dev, (f)->ino, (f)->size }
 
 /* A deep copy (0, or -1 when out of memory; dst is then empty). */
 int mt_files_copy(mt_filelist *dst, const mt_filelist *src);

@@ -26,6 +26,7 @@
 ** asks should_stop() (it may call SQLite); helpers see a flag.
 */
 #include "index.h"
+#include "wraps.h"
 #include "lines.h"
 #include "events.h"
 
@@ -53,7 +54,7 @@ uint64_t mt_index_key(int kind, int64_t id){
   return ((uint64_t)kind << 62) | v;
 }
 
-static uint64_t hash_bytes(const char *p, size_t n){
+MT_WRAPS static uint64_t hash_bytes(const char *p, size_t n){
   uint64_t h = UINT64_C(1469598103934665603);           /* FNV-1a */
   size_t i;
   for(i=0; i<n; i++){ h ^= (unsigned char)p[i]; h *= UINT64_C(1099511628211); }
@@ -64,7 +65,7 @@ uint64_t mt_index_ip_key(const char *ip, size_t n){
   return mt_index_key(MT_IX_IP, (int64_t)(hash_bytes(ip, n) % (ID_MASK - 1)));
 }
 
-static inline uint64_t mix(uint64_t k){
+MT_WRAPS static inline uint64_t mix(uint64_t k){
   k ^= k >> 31; k *= UINT64_C(0x9E3779B97F4A7C15); k ^= k >> 29;
   return k;
 }
@@ -297,6 +298,8 @@ typedef struct ix_part {
   ix_seg *segs; int nseg;    /* in file order */
   mt_zpoint *zp; int nzp;    /* gzip: restart points, by output offset */
   int dirty;                 /* built or extended here: save it */
+  uint32_t fp;               /* plain file: mt_fingerprint_fd of its first `end` bytes ... */
+  int has_fp;                /* ... when it could be taken (else it is never read on) */
 } ix_part;
 
 struct mt_index {
@@ -426,7 +429,7 @@ static int need_blocks(ix_part *f, uint32_t n){
 ** a CRC-32 of the content and bounds checks on every array come before
 ** any use.  A file that fails any check is ignored (and replaced). */
 
-#define IDX_MAGIC "MTIDX01"
+#define IDX_MAGIC "MTIDX02"            /* 02: the fingerprint (01 files are rebuilt) */
 
 typedef struct idx_header {
   char magic[8];
@@ -437,10 +440,10 @@ typedef struct idx_header {
   int64_t end, lines;
   int32_t tz_default, gz, ends_nl, has_tz0, tz0, nchg;
   uint32_t nblock, nseg;
-  uint32_t nzp, pad0;
+  uint32_t nzp, fp;          /* fp: the fingerprint of the first `end` bytes */
   uint64_t payload;          /* bytes after the header */
   uint32_t crc;              /* of the payload */
-  uint32_t pad;
+  uint32_t has_fp;
 } idx_header;
 
 _Static_assert(sizeof(idx_header)==MT_IX_FILE_HEADER, "index file header size");
@@ -480,7 +483,8 @@ static void part_save(const ix_part *pt, const char *dir){
   memset(&w, 0, sizeof(w));
   memset(&h, 0, sizeof(h));
   memcpy(h.magic, IDX_MAGIC, 8);
-  h.endian = 0x01020304; h.version = 1;
+  h.endian = 0x01020304; h.version = 2;
+  h.fp = pt->fp; h.has_fp = (uint32_t)pt->has_fp;
   h.dev = pt->dev; h.ino = pt->ino; h.size = pt->size; h.mtime = pt->mtime;
   h.end = pt->end; h.lines = pt->lines;
   h.tz_default = pt->tz_default; h.gz = pt->gz; h.ends_nl = pt->ends_nl;
@@ -505,10 +509,20 @@ static void part_save(const ix_part *pt, const char *dir){
     while( at < w.n ){ size_t k = w.n - at > (1u<<30) ? (1u<<30) : w.n - at; c = crc32(c, w.p + at, (uInt)k); at += k; }
     h.crc = (uint32_t)c;
   }
-  tmp = malloc(strlen(path) + 32);
+  {
+    /* The directory may be shared: never follow a link planted at the
+    ** final name, never replace a file someone else owns, and create the
+    ** temporary file new (O_EXCL | O_NOFOLLOW, a name nobody can guess
+    ** from the pid alone: mkstemp's).  A failure only means no saved index. */
+    struct stat st;
+    if( lstat(path, &st)==0 && (!S_ISREG(st.st_mode) || st.st_uid!=geteuid()) ){
+      free(w.p); free(path); return;
+    }
+  }
+  tmp = malloc(strlen(path) + 16);
   if( !tmp ){ free(w.p); free(path); return; }
-  snprintf(tmp, strlen(path) + 32, "%s.%ld.tmp", path, (long)getpid());
-  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  snprintf(tmp, strlen(path) + 16, "%s.XXXXXX", path);
+  fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);     /* O_CREAT | O_EXCL, mode 0600 */
   if( fd>=0 ){
     int ok = write(fd, &h, sizeof(h))==(ssize_t)sizeof(h);
     size_t at = 0;
@@ -517,6 +531,7 @@ static void part_save(const ix_part *pt, const char *dir){
       if( k<=0 ){ ok = 0; break; }
       at += (size_t)k;
     }
+    if( ok && fchmod(fd, 0644)!=0 ) ok = 0;
     if( close(fd)!=0 ) ok = 0;
     if( !ok || rename(tmp, path)!=0 ) unlink(tmp);
   }
@@ -552,12 +567,16 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
   int64_t at = (int64_t)sizeof(h), end;
   uLong crc = crc32(0L, Z_NULL, 0);
   if( !path ) return 0;
-  fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* not through a symbolic link, not a FIFO (O_NONBLOCK: never wait) */
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   free(path);
   if( fd<0 ) return 0;
-  if( fstat(fd, &st)!=0 || st.st_size < (off_t)sizeof(h) || pread(fd, &h, sizeof(h), 0)!=(ssize_t)sizeof(h) ) goto out;
+  /* a regular file this user wrote: a CRC is no signature, and an index
+  ** planted by someone else could hide lines from the answers */
+  if( fstat(fd, &st)!=0 || !S_ISREG(st.st_mode) || st.st_uid!=geteuid() ) goto out;
+  if( st.st_size < (off_t)sizeof(h) || pread(fd, &h, sizeof(h), 0)!=(ssize_t)sizeof(h) ) goto out;
   end = (int64_t)st.st_size;
-  if( memcmp(h.magic, IDX_MAGIC, 8)!=0 || h.endian!=0x01020304 || h.version!=1 ) goto out;
+  if( memcmp(h.magic, IDX_MAGIC, 8)!=0 || h.endian!=0x01020304 || h.version!=2 ) goto out;
   if( h.dev!=f->dev || h.ino!=f->ino || h.tz_default!=tz_default ) goto out;
   /* the same file, or the same file grown from where it was indexed */
   if( !(h.size==f->size && h.mtime==f->mtime) && !(h.size < f->size && !h.gz && h.ends_nl) ) goto out;
@@ -567,6 +586,7 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
   pt->dev = h.dev; pt->ino = h.ino; pt->size = h.size; pt->mtime = h.mtime;
   pt->gz = h.gz; pt->tz_default = h.tz_default; pt->end = h.end; pt->lines = h.lines;
   pt->ends_nl = h.ends_nl; pt->has_tz0 = h.has_tz0; pt->tz0 = h.tz0;
+  pt->fp = h.fp; pt->has_fp = h.has_fp==1;
   if( (uint64_t)h.nblock > ((uint64_t)h.end >> MT_IX_SHIFT) + 1 ) goto out;
   if( (int64_t)h.nblock > (end - at) / (int64_t)sizeof(ix_blk) ) goto out;
   if( need_blocks(pt, h.nblock ? h.nblock : 1) ) goto out;
@@ -712,19 +732,27 @@ static void on_tz(void *arg, size_t line_start, int tz){
 }
 
 /* Offset of the first line that starts at or after `at` in a plain file
-** (`at` > 0), or `size` when none does. */
-static int64_t first_line_at(int fd, int64_t at, int64_t size){
+** (`at` > 0) and before `limit` (the piece's end: a line that starts later
+** is the next piece's), or `limit` when none does.  A huge file without
+** newlines (sparse) is thus read once in all, not once per piece; and the
+** build's stop flag is looked at every 64 KiB. */
+static int64_t first_line_at(int fd, int64_t at, int64_t limit, ix_build *B, int main_thread){
   char buf[65536];
   int64_t pos = at - 1;
-  while( pos < size ){
+  uint32_t steps = 0;
+  while( pos < limit ){
+    if( main_thread && (++steps & 0xf)==0 && B->should_stop && B->should_stop(B->stop_arg) ){
+      __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
+    }
+    if( __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ) return -1;
     ssize_t got = pread(fd, buf, sizeof(buf), (off_t)pos);
     const char *nl;
-    if( got<=0 ) return size;
+    if( got<=0 ) return limit;
     nl = memchr(buf, '\n', (size_t)got);
-    if( nl ) return pos + (nl - buf) + 1;
+    if( nl ) return pos + (nl - buf) + 1 < limit ? pos + (nl - buf) + 1 : limit;
     pos += got;
   }
-  return size;
+  return limit;
 }
 
 /* Index one piece into its segment.  0, or -1 with pc->err. */
@@ -757,10 +785,12 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   if( start<0 ){
     start = 0;
     if( pc->k1>0 ){
-      int fd = open(mf->path, O_RDONLY | O_CLOEXEC);
-      if( fd<0 ){ pc->err = strdup(mf->path); return -1; }
-      start = first_line_at(fd, pc->k1 << MT_IX_SHIFT, mf->size);
+      mt_ident id = MT_FILE_IDENT(mf);
+      int fd = mt_open_regular(mf->path, &id, &pc->err);
+      if( fd<0 ) return -1;
+      start = first_line_at(fd, pc->k1 << MT_IX_SHIFT, limit, B, main_thread);
       close(fd);
+      if( start<0 ){ pc->err = strdup("interrupted"); return -1; }
     }
   }
   /* read on after lines indexed before (a grown file): block k1 keeps the
@@ -769,7 +799,10 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   pc->end = start;
   pc->ends_nl = 1;
   if( start >= limit || (pc->k2>=0 && start >= mf->size) ) goto done;
-  rd = mt_reader_open(mf->path, start, &pc->err);
+  {
+    mt_ident id = MT_FILE_IDENT(mf);          /* still the file that was listed */
+    rd = mt_reader_open_id(mf->path, &id, start, 0, &pc->err);
+  }
   if( !rd ) return -1;
   if( f->gz ) mt_reader_collect_points(rd, MT_IX_ZSPACING);
   hc.seg = g;
@@ -928,9 +961,10 @@ static int finish_part(ix_part *f, ix_piece *pcs, int npc){
   return 0;
 }
 
-static int is_gzip(const char *path, int *pGz){
+static int is_gzip(const mt_file *f, int *pGz, char **pzErr){
   unsigned char m[2];
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  mt_ident id = MT_FILE_IDENT(f);
+  int fd = mt_open_regular(f->path, &id, pzErr);
   if( fd<0 ) return -1;
   *pGz = pread(fd, m, 2, 0)==2 && m[0]==0x1f && m[1]==0x8b;
   close(fd);
@@ -968,7 +1002,14 @@ static int add_piece(ix_build *B, int file, ix_part *f, int64_t k1, int64_t k2, 
 static int part_fits(const ix_part *old, const mt_file *f, int tz_default){
   if( !old || old->dev!=f->dev || old->ino!=f->ino || old->tz_default!=tz_default ) return 0;
   if( old->size==f->size && old->mtime==f->mtime ) return 2;
-  if( old->size < f->size && !old->gz && old->ends_nl && old->end==old->size ) return 1;
+  if( old->size < f->size && f->mtime >= old->mtime && !old->gz && old->ends_nl && old->end==old->size ){
+    /* Same inode and more bytes is not proof of growth: logrotate's
+    ** copytruncate, or a new file on a reused inode, look the same.  The
+    ** bytes indexed must still be there (their first and last 64 KiB). */
+    mt_ident id = MT_FILE_IDENT(f);
+    uint32_t fp;
+    if( old->has_fp && mt_fingerprint(f->path, &id, old->end, &fp)==0 && fp==old->fp ) return 1;
+  }
   return 0;
 }
 
@@ -1050,7 +1091,14 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
       f = calloc(1, sizeof(*f));
       if( !f ){ ok = 0; break; }
       f->dev = mf->dev; f->ino = mf->ino; f->tz_default = tzd;
-      if( is_gzip(mf->path, &f->gz) ){ part_free(f); *pzErr = strdup(mf->path); ok = 0; break; }
+      if( mf->size==0 ){
+        /* empty when listed: nothing to read (a new mail.current) */
+        f->size = 0; f->mtime = mf->mtime; f->ends_nl = 1;       /* nothing worth saving */
+        f->fp = (uint32_t)crc32(0L, Z_NULL, 0); f->has_fp = 1;
+        ix->parts[i] = f;
+        continue;
+      }
+      if( is_gzip(mf, &f->gz, pzErr) ){ part_free(f); ok = 0; break; }
     }
     ix->parts[i] = f;
     if( fit==2 ) continue;
@@ -1104,9 +1152,17 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
   free(B.pieces);
   if( B.stop ){ mt_index_free(ix); return 0; }
   for(i=0; i<files->n; i++){
+    ix_part *f = ix->parts[i];
     ix->first[i] = ix->nblk;
-    ix->nblk += ix->parts[i]->nblock;
-    if( opts->index_dir && ix->parts[i]->dirty ){ part_save(ix->parts[i], opts->index_dir); ix->parts[i]->dirty = 0; }
+    ix->nblk += f->nblock;
+    if( f->dirty && !f->gz && f->end > 0 ){
+      /* what was read, for proving later that the file only grew; taken
+      ** with the identity check, so a file replaced meanwhile is not saved */
+      mt_ident id = MT_FILE_IDENT(&files->a[i]);
+      f->has_fp = mt_fingerprint(files->a[i].path, &id, f->end, &f->fp)==0;
+      if( !f->has_fp ) continue;
+    }
+    if( opts->index_dir && f->dirty ){ part_save(f, opts->index_dir); f->dirty = 0; }
   }
   return ix;
 }
@@ -1243,7 +1299,7 @@ mt_ix_filter *mt_ix_filter_new(const uint64_t *keys, int n){
   if( !f ) return 0;
   f->keys = malloc(sizeof(uint64_t)*(size_t)(n ? n : 1));
   if( !f->keys ){ free(f); return 0; }
-  memcpy(f->keys, keys, sizeof(uint64_t)*(size_t)n);
+  if( n>0 ) memcpy(f->keys, keys, sizeof(uint64_t)*(size_t)n);      /* keys may be NULL when n is 0 */
   qsort(f->keys, (size_t)n, sizeof(uint64_t), cmp_key);
   f->nkeys = n;
   f->no_ip = 1;

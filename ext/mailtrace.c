@@ -17,6 +17,27 @@ SQLITE_EXTENSION_INIT1
 
 #include "../include/mailtrace.h"
 
+/* mailtrace_trust_schema([on]): the connection's choice to let tables
+** created with sources live outside TEMP (docs/lines.md, "Safety").  Off by
+** default.  Returns the setting in force after the call.  DIRECTONLY, and
+** it checks that the SQL calling it names it (mt_direct_call): a database
+** cannot switch it on for itself. */
+static void trustFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  mt_ctx *c = sqlite3_user_data(ctx);
+  if( !mt_direct_call(ctx, "mailtrace_trust_schema") ){
+    sqlite3_result_error(ctx, "unsafe use of mailtrace_trust_schema()", -1);
+    return;
+  }
+  if( argc==1 ){
+    if( sqlite3_value_type(argv[0])==SQLITE_NULL ){
+      sqlite3_result_error(ctx, "mailtrace_trust_schema: give 1 (trust) or 0 (do not)", -1);
+      return;
+    }
+    c->trust_schema = sqlite3_value_int(argv[0])!=0;
+  }
+  sqlite3_result_int(ctx, c->trust_schema);
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
@@ -35,6 +56,8 @@ int sqlite3_mailtrace_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routi
   if( rc==SQLITE_OK ) rc = mt_register_entities(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_errors(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_smtp(db, c);
+  if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_trust_schema", -1,
+         SQLITE_UTF8 | SQLITE_DIRECTONLY, mt_ctx_ref(c), trustFunc, 0, 0, mt_ctx_unref);
   mt_ctx_unref(c);
   return rc;
 }

@@ -11,7 +11,9 @@
 ** their block.
 */
 #include "partial.h"
+#include "wraps.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +30,7 @@ typedef struct pline {
 ** made non-zero by the callers). */
 typedef struct kset { uint64_t *k; size_t cap, n; } kset;
 
-static uint64_t kmix(uint64_t k){ k ^= k >> 33; k *= UINT64_C(0xff51afd7ed558ccd); k ^= k >> 33; return k; }
+MT_WRAPS static uint64_t kmix(uint64_t k){ k ^= k >> 33; k *= UINT64_C(0xff51afd7ed558ccd); k ^= k >> 33; return k; }
 
 static int kset_has(const kset *s, uint64_t k){
   size_t h;
@@ -66,6 +68,17 @@ static uint64_t want_key(int what, uint64_t id){ return ((id & ((UINT64_C(1)<<60
 
 typedef struct want { int what; uint64_t id; } want;
 
+/* A selected line as one integer, ordered like the log: the file number in
+** the high SEL_FILE_BITS bits, the offset below.  Every file a list may
+** hold (MT_MAX_FILES) has its own number, and an offset is below 2^47
+** (128 TiB of one file's text), which select_line checks. */
+#define SEL_OFF_BITS 47
+#define SEL_OFF_MASK ((UINT64_C(1) << SEL_OFF_BITS) - 1)
+_Static_assert(MT_MAX_FILES < (1 << (64 - SEL_OFF_BITS)), "file numbers must fit the packing");
+static inline uint64_t sel_pack(int file, int64_t off){ return ((uint64_t)file << SEL_OFF_BITS) | (uint64_t)off; }
+static inline int sel_file(uint64_t k){ return (int)(k >> SEL_OFF_BITS); }
+static inline int64_t sel_off(uint64_t k){ return (int64_t)(k & SEL_OFF_MASK); }
+
 struct mt_partial {
   const mt_filelist *files;
   const mt_opts *opts;
@@ -73,7 +86,7 @@ struct mt_partial {
   kset done;                 /* wants resolved (want_key) */
   kset queued;               /* wants asked for, not yet resolved */
   want *q; int nq, cq;
-  kset selset;               /* selected lines: (file << 48 | offset) + 1 */
+  kset selset;               /* selected lines: sel_pack(file, offset) + 1 */
   uint64_t *sel; int64_t nsel, csel;
 };
 
@@ -136,7 +149,7 @@ int mt_partial_complete(const mt_partial *pt, int what, int64_t id, const char *
 /* The line filter of the store build: the selected lines' offsets. (The
 ** rounds of resolve filter by ids: mt_ix_filter, index.c.) */
 typedef struct filter {
-  const uint64_t *offs; int64_t noffs;   /* selected lines, (file << 48 | off), sorted */
+  const uint64_t *offs; int64_t noffs;   /* selected lines, sel_pack(file, off), sorted */
   int file;                  /* the file being read */
   uint32_t *out; int nout, cout;
   int oom;
@@ -154,7 +167,7 @@ static void keep(filter *f, size_t at){
 
 static int keep_lines(void *arg, const char *p, size_t n, int64_t off, const uint32_t **pk){
   filter *f = arg;
-  uint64_t lo = ((uint64_t)f->file << 48) | (uint64_t)off;
+  uint64_t lo = sel_pack(f->file, off);
   int64_t a = 0, b = f->noffs;
   (void)p;
   f->nout = 0;
@@ -225,8 +238,11 @@ static int read_block(reader *r, const mt_index *ix, uint32_t b, pline **lines, 
 }
 
 static int select_line(mt_partial *pt, int file, int64_t off){
-  uint64_t k = ((uint64_t)file << 48 | (uint64_t)off) + 1;
-  int rc = kset_add(&pt->selset, k);
+  uint64_t k;
+  int rc;
+  if( off < 0 || (uint64_t)off > SEL_OFF_MASK || file < 0 || file >= MT_MAX_FILES ) return -1;
+  k = sel_pack(file, off) + 1;
+  rc = kset_add(&pt->selset, k);
   if( rc<=0 ) return rc;
   if( pt->nsel==pt->csel ){
     int64_t nc = pt->csel ? pt->csel*2 : 256;
@@ -402,8 +418,8 @@ mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
   r.s.keep_arg = &f;
   /* Walk the selected lines in log order, block by block (only they are parsed). */
   while( i < pt->nsel && rc==0 ){
-    int file = (int)(pt->sel[i] >> 48);
-    int64_t off = (int64_t)(pt->sel[i] & ((UINT64_C(1)<<48)-1));
+    int file = sel_file(pt->sel[i]);
+    int64_t off = sel_off(pt->sel[i]);
     uint32_t b = mt_index_block_of(pt->ix, file, off);
     mt_ix_block bl;
     int64_t at = i;
@@ -411,17 +427,22 @@ mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
     rc = goto_block(&r, pt->ix, b, &bl);
     if( rc==1 ){ rc = 0; i++; continue; }
     if( rc<0 ) break;
-    while( i < pt->nsel && (int)(pt->sel[i] >> 48)==file
-           && (int64_t)(pt->sel[i] & ((UINT64_C(1)<<48)-1)) < bl.end && rc==0 ){
+    while( i < pt->nsel && sel_file(pt->sel[i])==file
+           && sel_off(pt->sel[i]) < bl.end && rc==0 ){
       int got = block_line(&r, &bl);
-      int64_t want_off = (int64_t)(pt->sel[i] & ((UINT64_C(1)<<48)-1));
+      int64_t want_off = sel_off(pt->sel[i]);
       if( got<0 ){ rc = -1; break; }
       if( got==0 ) break;
       if( r.s.offset < want_off ) continue;
       if( r.s.offset==want_off && r.s.ln.form!=MT_FORM_NONE ){
         mt_event ev;
         mt_event_parse(r.s.ln.body, r.s.ln.body_len, &ev);
-        if( mt_store_add(st, &r.s, &ev) ){ rc = -2; break; }
+        if( mt_event_overflow(&ev) ){          /* as the whole-log build: never merged */
+          char why[160];
+          snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
+                   "not used (on_error=skip goes on without it)", mt_event_overflow(&ev));
+          if( mt_scan_line_error(&r.s, why) ){ rc = -1; break; }
+        }else if( mt_store_add(st, &r.s, &ev) ){ rc = -2; break; }
       }
       i++;
     }

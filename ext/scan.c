@@ -127,7 +127,9 @@ static void close_file(mt_scan *s){
 static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
   const mt_file *f = &s->files->a[s->ifile];
   char *err = 0;
-  s->rd = mt_reader_open_at(f->path, offset, s->zpoint, &err);
+  mt_ident id = MT_FILE_IDENT(f);
+  /* the name must still lead to the file that was listed */
+  s->rd = mt_reader_open_id(f->path, &id, offset, s->zpoint, &err);
   s->zpoint = 0;
   if( !s->rd ){
     free(s->err);
@@ -189,6 +191,18 @@ static int record_problem(mt_scan *s, int64_t offset){
   s->err = 0;
   s->nproblem++;
   return 0;
+}
+
+int mt_scan_line_error(mt_scan *s, const char *why){
+  const char *path = s->files->a[s->ifile].path;
+  size_t n = strlen(path) + strlen(why) + 48;
+  char *z = malloc(n);
+  free(s->err);
+  s->err = z;
+  if( !z ) return -1;
+  snprintf(z, n, "%s: line %lld: %s", path, (long long)s->lineno, why);
+  if( !s->opts->on_error_skip ) return -1;
+  return record_problem(s, s->offset);
 }
 
 static int next_chunk(mt_scan *s){

@@ -170,6 +170,11 @@ int mt_line_tz(const mt_line *ln, int *pOff);
 /* Advance to the next line.  1: a line; 0: the end; -1: error (s->err). */
 int mt_scan_next(mt_scan *s);
 
+/* The current line cannot be used (`why`): the error "path: line N: why".
+** Under on_error=skip it is recorded (mailtrace_errors) and 0 is returned:
+** skip the line; else -1 with s->err set: stop. */
+int mt_scan_line_error(mt_scan *s, const char *why);
+
 /* Stop reading the current file: the next call goes on with the next file. */
 void mt_scan_skip_file(mt_scan *s);
 

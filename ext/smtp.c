@@ -2,6 +2,7 @@
 ** smtp.c — the injection debug log grammar (see smtp.h).
 */
 #include "smtp.h"
+#include "wraps.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -138,7 +139,7 @@ void mt_smtp_seq_free(mt_smtp_seq *m){
   mt_smtp_seq_init(m);
 }
 
-static size_t seq_hash(int64_t icid, int host, size_t cap){
+MT_WRAPS static size_t seq_hash(int64_t icid, int host, size_t cap){
   uint64_t h = ((uint64_t)icid ^ ((uint64_t)(unsigned)host << 40)) * 0x9E3779B97F4A7C15ull;
   return (size_t)(h ^ (h >> 29)) & (cap-1);
 }

@@ -41,6 +41,8 @@ typedef struct ent_store {
   char *optkey;           /* the options part of the key */
   mt_file *ids;           /* the files it was built from (path, identity, size, mtime) */
   int nids;
+  uint32_t *fp;           /* per file: mt_fingerprint of what was read (bytes.h) ... */
+  unsigned char *has_fp;  /* ... when taken: only such a file is ever read on */
   mt_store *st;
   mt_problem *problems;   /* what on_error=skip recorded while building it */
   int nproblem;
@@ -57,6 +59,8 @@ static void free_ids(ent_store *e){
   int i;
   for(i=0; i<e->nids; i++){ free(e->ids[i].path); free(e->ids[i].dirname); }
   free(e->ids);
+  free(e->fp); free(e->has_fp);
+  e->fp = 0; e->has_fp = 0;
   sqlite3_free(e->optkey);
   e->ids = 0; e->nids = 0; e->optkey = 0;
 }
@@ -168,6 +172,16 @@ static ent_cache *cache_get(mt_ctx *ctx){
   return c;
 }
 
+/* Fingerprint file i (of a->files) where the store's reading of it ended,
+** for proving later that it only grew (a plain file ending in a newline). */
+static void take_fp(ent_store *e, const mt_args *a, int i){
+  const mt_file *f = &a->files.a[i];
+  mt_ident id = MT_FILE_IDENT(f);
+  if( !e->fp || i>=e->nids ) return;
+  e->has_fp[i] = mt_store_can_extend(e->st, i)
+              && mt_fingerprint(f->path, &id, e->st->file_end_off[i], &e->fp[i])==0;
+}
+
 /* A cached store, not in use, built from the same files of which one has
 ** only grown since (a live mail.current): it can be read on (*pGrown: that
 ** file).  NULL when there is none, (ent_store*)-1 when out of memory. */
@@ -182,7 +196,15 @@ static ent_store *find_grown(ent_cache *c, const mt_args *a, int *pGrown){
       const mt_file *x = &e->ids[i], *y = &a->files.a[i];
       if( strcmp(x->path, y->path)!=0 || x->dev!=y->dev || x->ino!=y->ino ){ diff = 2; break; }
       if( x->size==y->size && x->mtime==y->mtime ) continue;
-      if( y->size > x->size && mt_store_can_extend(e->st, i) ){ grown = i; diff++; }
+      /* Same inode and more bytes is no proof of growth (copytruncate, a
+      ** reused inode): the bytes read must still be there, as they were. */
+      if( y->size > x->size && y->mtime >= x->mtime && mt_store_can_extend(e->st, i)
+       && e->has_fp && e->has_fp[i] ){
+        mt_ident id = MT_FILE_IDENT(y);
+        uint32_t fp;
+        if( mt_fingerprint(y->path, &id, e->st->file_end_off[i], &fp)==0 && fp==e->fp[i] ){ grown = i; diff++; }
+        else diff = 2;
+      }
       else diff = 2;
     }
     if( diff==1 && grown>=0 ){ *pGrown = grown; break; }
@@ -223,6 +245,7 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
       if( rc2==0 ){
         e->ids[grown].size = a->files.a[grown].size;
         e->ids[grown].mtime = a->files.a[grown].mtime;
+        take_fp(e, a, grown);
         sqlite3_free(e->key);
         e->key = key;
         for(prev=0, n=0; c->head!=e; ){          /* move to the front */
@@ -287,6 +310,12 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
       if( !e->ids[i].path ){ e->nids = i; break; }
     }
     if( e->nids!=a->files.n ) free_ids(e);     /* out of memory: just not extendable */
+    else{
+      e->fp = calloc((size_t)(e->nids ? e->nids : 1), sizeof(uint32_t));
+      e->has_fp = calloc((size_t)(e->nids ? e->nids : 1), 1);
+      if( !e->fp || !e->has_fp ){ free(e->fp); free(e->has_fp); e->fp = 0; e->has_fp = 0; }
+      for(i=0; i<e->nids; i++) take_fp(e, a, i);
+    }
   }else{
     free_ids(e);
   }
@@ -1203,6 +1232,13 @@ static void openFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   const char *zArgs[MT_MAX_ARGS];
   int i, rc, nfile;
 
+  if( !mt_direct_call(ctx, "mailtrace_open") ){
+    /* SQLITE_DIRECTONLY keeps views, triggers and DEFAULTs out; a CHECK
+    ** constraint of a database file still gets here in SQLite 3.40. */
+    sqlite3_result_error(ctx, "unsafe use of mailtrace_open(): only SQL that names it may call it, "
+                              "not a database's schema (a CHECK constraint)", -1);
+    return;
+  }
   if( argc<1 || argc>MT_MAX_ARGS ){
     sqlite3_result_error(ctx, "mailtrace_open: give 1 to 16 sources or options", -1);
     return;

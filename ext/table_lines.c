@@ -340,7 +340,8 @@ static const mt_event *cursor_event(lines_cursor *c){
 }
 
 static void result_id(sqlite3_context *ctx, int64_t v){
-  if( v>=0 ) sqlite3_result_int64(ctx, v);
+  /* a saturated id (more digits than 64 bits hold) stands for many: NULL */
+  if( v>=0 && v<MT_ID_MAX ) sqlite3_result_int64(ctx, v);
 }
 
 static int linesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){

@@ -17,6 +17,22 @@ int mt_interrupted(void *pDb){
   return rc==SQLITE_INTERRUPT;
 }
 
+int mt_direct_call(sqlite3_context *ctx, const char *name){
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  sqlite3_stmt *st = 0;
+  while( (st = sqlite3_next_stmt(db, st))!=0 ){
+    const char *z;
+    if( !sqlite3_stmt_busy(st) ) continue;
+    /* the name as a call: "name(" or "name (" */
+    for(z = sqlite3_sql(st); z && (z = strcasestr(z, name))!=0; ){
+      z += strlen(name);
+      while( *z==' ' || *z=='\t' || *z=='\n' || *z=='\r' ) z++;
+      if( *z=='(' ) return 1;
+    }
+  }
+  return 0;
+}
+
 void mt_vtab_error(sqlite3_vtab *vt, const char *fmt, ...){
   va_list ap;
   va_start(ap, fmt);
@@ -155,7 +171,19 @@ int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
 int mt_src_connect(sqlite3 *db, void *pAux, const char *schema, const void *def,
                    int argc, const char *const *argv, sqlite3_vtab **ppVtab, char **pzErr){
   mt_src_vtab *vt;
-  int rc = sqlite3_declare_vtab(db, schema);
+  int rc;
+  /* A table bound to sources, stored in a database file (main, or an
+  ** attached one), would read them for whoever opens that file and selects
+  ** from it: top-level SQL, so SQLITE_VTAB_DIRECTONLY does not stop it. */
+  if( argc>3 && sqlite3_stricmp(argv[1], "temp")!=0 && !((mt_ctx*)pAux)->trust_schema ){
+    *pzErr = sqlite3_mprintf("%s: a table created with sources or options must be in TEMP "
+                             "(CREATE VIRTUAL TABLE temp.%s USING %s(...)): a table stored in the "
+                             "database \"%s\" would read files for whoever opens it; to trust this "
+                             "connection's database schema, SELECT mailtrace_trust_schema(1) first",
+                             argv[0], argv[2], argv[0], argv[1]);
+    return SQLITE_ERROR;
+  }
+  rc = sqlite3_declare_vtab(db, schema);
   if( rc ) return rc;
   /* SQLITE_VTAB_DIRECTONLY: these tables read the files named by their
   ** arguments.  A schema someone else wrote (a view or trigger in a
@@ -363,9 +391,15 @@ size_t mt_pattern_literal(const char *pat, int is_glob, char *out, size_t cap){
 int mt_id_value(sqlite3_value *v, int64_t *pId){
   int t = sqlite3_value_numeric_type(v);
   if( t==SQLITE_INTEGER ){ *pId = sqlite3_value_int64(v); return 1; }
-  if( t==SQLITE_FLOAT && sqlite3_value_double(v)==(double)(int64_t)sqlite3_value_double(v) ){
-    *pId = (int64_t)sqlite3_value_double(v);
-    return 1;
+  if( t==SQLITE_FLOAT ){
+    double d = sqlite3_value_double(v);
+    /* Only a whole number inside int64's range is cast: converting 1e300
+    ** (or NaN) to an integer is undefined behaviour in C, and no id is
+    ** that large anyway. */
+    if( d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d==(double)(int64_t)d ){
+      *pId = (int64_t)d;
+      return 1;
+    }
   }
   return 0;
 }

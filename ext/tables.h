@@ -33,6 +33,8 @@ typedef struct mt_ctx {
   char **open_args;       /* the arguments of the last mailtrace_open() */
   int nopen_args;
   void (*free_entities)(void*);
+  int trust_schema;       /* mailtrace_trust_schema(1): tables created with
+                          ** sources may live outside TEMP (docs/lines.md#safety) */
 } mt_ctx;
 
 /* Sources and options of a table, from CREATE arguments or call arguments. */
@@ -80,7 +82,11 @@ typedef struct mt_src_vtab {
 } mt_src_vtab;
 
 /* xCreate/xConnect of a source table: declare `schema`, mark it
-** SQLITE_VTAB_DIRECTONLY, bind the CREATE arguments (mt_args_bind). */
+** SQLITE_VTAB_DIRECTONLY, bind the CREATE arguments (mt_args_bind).  A
+** table created with sources or options (argv[3..]) outside the TEMP schema
+** is refused unless the connection trusts its schema (mt_ctx.trust_schema):
+** a database file someone else wrote must not name files to read, nor an
+** index= directory to write. */
 int mt_src_connect(sqlite3 *db, void *pAux, const char *schema, const void *def,
                    int argc, const char *const *argv, sqlite3_vtab **ppVtab, char **pzErr);
 int mt_src_disconnect(sqlite3_vtab *pVtab);
@@ -181,6 +187,14 @@ void mt_ctx_finish_scan(mt_ctx *ctx, mt_scan *s);
 ** mt_scan.should_stop, every 16 K lines and every chunk, so long scans and
 ** store builds stop within a fraction of a second. */
 int mt_interrupted(void *db);
+
+/* Is the function `name` being called by SQL the application wrote, not by
+** a database's schema?  SQLITE_DIRECTONLY keeps views and triggers out, but
+** SQLite 3.40 still runs a CHECK constraint's call during an INSERT.  So:
+** 1 when a statement running on the connection names `name` in its own
+** text (a CHECK's call hides in a statement that does not), else 0.  A
+** heuristic that errs on the side of refusing (docs/lines.md#safety). */
+int mt_direct_call(sqlite3_context *ctx, const char *name);
 
 /* Set the vtab's error message (printf-style). */
 void mt_vtab_error(sqlite3_vtab *vt, const char *fmt, ...);

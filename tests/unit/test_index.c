@@ -396,9 +396,9 @@ static void test_saved_damaged(void){
         uint32_t crc;
         int k;
         for(k=0; k<1 + (int)(seed % 3); k++){
-          seed = seed*1103515245u + 12345u;
+          seed = (uint32_t)((uint64_t)seed*1103515245u + 12345u);
           at = MT_IX_FILE_HEADER + (long)(seed % (unsigned)(n - MT_IX_FILE_HEADER));   /* the payload */
-          seed = seed*1103515245u + 12345u;
+          seed = (uint32_t)((uint64_t)seed*1103515245u + 12345u);
           buf[at] ^= (unsigned char)(1u << (seed % 8));
         }
         crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf + MT_IX_FILE_HEADER, (uInt)(n - MT_IX_FILE_HEADER));
