@@ -363,6 +363,7 @@ static mt_where where_of(const mt_scan *s){
   mt_where w;
   w.file = s->ifile;
   w.lineno = s->lineno;
+  w.off = s->offset;
   return w;
 }
 
@@ -387,7 +388,8 @@ static int new_conn(ctx *c, int64_t icid){
   memset(k, 0, sizeof(*k));
   k->start = k->end = no_time;
   k->host = c->host; k->icid = icid; k->dns_verified = -1;
-  k->file = c->file; k->lineno = c->s->lineno;
+  k->file = c->file; k->lineno = c->s->lineno; k->off = c->s->offset;
+  k->first = when_of(c->s);
   k->prev_same = map_get(&st->conn_by_id, c->host, icid);
   if( map_put(&st->conn_by_id, c->host, icid, st->nconn) ){ st->oom = 1; return -1; }
   return st->nconn++;
@@ -409,7 +411,9 @@ static int new_msg(ctx *c, int64_t mid){
   m->first_rcpt = m->last_rcpt = -1;
   m->first_dlv = m->last_dlv = -1;
   m->next_icid = -1;
-  m->file = c->file; m->lineno = c->s->lineno;
+  m->conn = m->first_child = m->next_sibling = -1;
+  m->file = c->file; m->lineno = c->s->lineno; m->off = c->s->offset;
+  m->first = when_of(c->s);
   m->prev_same = map_get(&st->msg_by_id, c->host, mid);
   if( map_put(&st->msg_by_id, c->host, mid, st->nmsg) ){ st->oom = 1; return -1; }
   return st->nmsg++;
@@ -499,7 +503,11 @@ static int result_dlv(ctx *c, int64_t dcid, int mi, int ri){
   int cur = c->st->rcpts[ri].cur_dlv;
   if( dcid>0 && cur>=0 && c->st->dlvs[cur].dcid==dcid ) return cur;
   cur = new_dlv(c, dcid, mi, c->st->rcpts[ri].rid);
-  if( cur>=0 ) c->st->rcpts[ri].cur_dlv = cur;
+  if( cur>=0 ){
+    c->st->rcpts[ri].cur_dlv = cur;
+    /* a result whose "Delivery start" is not in these logs (DCID 0 has none) */
+    if( dcid>0 ) c->st->dlvs[cur].started_before_logs = 1;
+  }
   return cur;
 }
 
@@ -530,8 +538,10 @@ static void on_icid(ctx *c){
   int i;
   if( ev->kind==MT_EV_ICID_NEW ){
     i = map_get(&st->conn_by_id, c->host, ev->icid);
-    /* A second "New SMTP ICID" for one id is a new connection (restart). */
-    if( i<0 || mt_when_set(st->conns[i].start) || st->conns[i].remote_ip ) i = new_conn(c, ev->icid);
+    /* A second "New SMTP ICID" for one id is a new connection (restart).
+    ** Lines of it seen before (out of time order, or a HAT line written
+    ** first) belong to the same connection. */
+    if( i<0 || st->conns[i].seen_new ) i = new_conn(c, ev->icid);
   }else if( ev->kind==MT_EV_ICID_HAT && ev->icid==0 ){
     i = new_conn(c, 0);            /* TCPREFUSE with ICID 0: one row per refusal */
   }else{
@@ -542,7 +552,8 @@ static void on_icid(ctx *c){
   switch( ev->kind ){
     case MT_EV_ICID_NEW:
       k->start = when_of(c->s);
-      k->file = c->file; k->lineno = c->s->lineno;
+      k->seen_new = 1;
+      k->file = c->file; k->lineno = c->s->lineno; k->off = c->s->offset;
       k->interface = span_str(st, ev, MT_F_IFACE);
       k->interface_ip = span_str(st, ev, MT_F_IFACE_IP);
       k->remote_ip = span_str(st, ev, MT_F_REMOTE_IP);
@@ -552,7 +563,7 @@ static void on_icid(ctx *c){
       if( mt_has(ev, MT_F_VERIFIED) ) k->dns_verified = ev->f[MT_F_VERIFIED].p[0]=='y';
       break;
     case MT_EV_ICID_HAT:
-      if( !mt_when_set(k->start) ){ k->start = when_of(c->s); k->file = c->file; k->lineno = c->s->lineno; }
+      if( !mt_when_set(k->start) ){ k->start = when_of(c->s); k->file = c->file; k->lineno = c->s->lineno; k->off = c->s->offset; }
       k->action = span_str(st, ev, MT_F_ACTION);
       k->sender_group = span_str(st, ev, MT_F_SG);
       k->match = span_str(st, ev, MT_F_MATCH);
@@ -640,6 +651,7 @@ static void link_child(ctx *c, int64_t parent, int64_t child, const char *rel){
   m = &c->st->msgs[ci];
   m->parent_mid = parent;
   m->parent_relation = rel;
+  m->linked = 1;
   msg_touch(c, m);
 }
 
@@ -717,6 +729,9 @@ static void on_mid(ctx *c){
     case MT_EV_MID_RCPT: {
       int ri = get_rcpt(c, mi, ev->rid);
       if( ri>=0 ) st->rcpts[ri].rcpt_to = addr_str(st, ev, MT_F_ADDR);
+      /* "MID m ICID n RID r To:" names the connection too (Start MID may be
+      ** before these logs) */
+      if( st->msgs[mi].icid<0 ) set_msg_icid(c, mi, ev->icid, 0);
       break;
     }
     case MT_EV_MID_RCPT_REJECTED:
@@ -818,8 +833,8 @@ static void on_mid(ctx *c){
       m->reason = arena_str(st, c->s->ln.body, c->s->ln.body_len);
       m->why = where_of(c->s);
       break;
-    case MT_EV_MID_QUEUED: m->queued = 1; break;
-    case MT_EV_MID_FINISHED: m->finished = 1; break;
+    case MT_EV_MID_QUEUED: m->queued = 1; m->queued_at = where_of(c->s); break;
+    case MT_EV_MID_FINISHED: m->finished = 1; m->finished_at = where_of(c->s); break;
     case MT_EV_MID_ABORTED: {
       const char *r = span_str(st, ev, MT_F_REASON);
       m->reason = r;
@@ -844,6 +859,7 @@ static void on_mid(ctx *c){
         int di;
         if( ri<0 ) return;
         st->rcpts[ri].response = resp;
+        st->rcpts[ri].resp_at = where_of(c->s);
         /* ... and the attempt it answers (the recipient's last DCID). */
         di = st->rcpts[ri].cur_dlv;
         if( di>=0 ){
@@ -909,6 +925,7 @@ static void on_delivery(ctx *c){
         if( di<0 ) return;
         st->rcpts[ri].cur_dlv = di;
         st->dlvs[di].start = when_of(c->s);
+        st->dlvs[di].why = where_of(c->s);     /* until a result line says more */
         st->rcpts[ri].attempts++;
         st->rcpts[ri].dcid = ev->dcid;
       }
@@ -1076,6 +1093,53 @@ static void inherit_rewritten_recipients(mt_store *st){
   }
 }
 
+/* (file, line) a before b in reading order? */
+static int where_before(int fa, int64_t la, int fb, int64_t lb){
+  return fa < fb || (fa==fb && la < lb);
+}
+
+/* Every message's connection, children and started_before_logs flag;
+** every connection's message count.  Ownership goes by reading order, not
+** by time: a message belongs to the newest connection of its (host, ICID)
+** opened before the message's first line was read (a restart reuses ICIDs),
+** or, when its lines come before every such connection's (lines out of time
+** order), to the oldest.  So no message is lost between two connections, and
+** a connection whose lines are out of order keeps its messages. */
+static void link_entities(mt_store *st){
+  int i;
+  for(i=0; i<st->nconn; i++){
+    mt_conn *k = &st->conns[i];
+    k->messages = 0;
+    k->started_before_logs = !k->seen_new && k->icid!=0;
+  }
+  for(i=0; i<st->nmsg; i++) st->msgs[i].first_child = st->msgs[i].next_sibling = -1;
+  for(i=st->nmsg-1; i>=0; i--){
+    mt_msg *m = &st->msgs[i];
+    int k, best = -1, oldest = -1;
+    m->started_before_logs = !m->started && !m->linked;
+    m->conn = -1;
+    if( m->parent_mid>=0 ){
+      int pi = map_get(&st->msg_by_id, m->host, m->parent_mid);
+      if( pi>=0 && pi!=i ){ m->next_sibling = st->msgs[pi].first_child; st->msgs[pi].first_child = i; }
+    }
+    if( m->icid<=0 ) continue;
+    for(k = map_get(&st->conn_by_id, m->host, m->icid); k>=0; k = st->conns[k].prev_same){
+      oldest = k;
+      if( best<0 && where_before(st->conns[k].file, st->conns[k].lineno, m->file, m->lineno) ) best = k;
+    }
+    m->conn = best>=0 ? best : oldest;
+    if( m->conn>=0 ) st->conns[m->conn].messages++;
+  }
+}
+
+/* "2xx ..." */
+static int is_2xx(const char *z){
+  return z && z[0]=='2' && z[1]>='0' && z[1]<='9' && z[2]>='0' && z[2]<='9' && (z[3]==' ' || z[3]=='-' || z[3]==0);
+}
+static int is_2dsn(const char *z){   /* "2.0.0 OK" (a Response line without its code) */
+  return z && z[0]=='2' && z[1]=='.' && z[2]>='0' && z[2]<='9';
+}
+
 int mt_store_finish(mt_store *st){
   int i;
   /* A number that reappears on a host after a restart is a new generation:
@@ -1088,11 +1152,22 @@ int mt_store_finish(mt_store *st){
     int p = st->msgs[i].prev_same;
     st->msgs[i].generation = p>=0 ? st->msgs[p].generation + 1 : 1;
   }
+  link_entities(st);
+  /* A recipient whose only result in these logs is the destination's 2xx
+  ** Response (its "Message done" is outside them) was delivered. */
+  for(i=0; i<st->nrcpt; i++){
+    mt_rcpt *rc = &st->rcpts[i];
+    if( rc->rid>=0 && !rc->outcome && (is_2xx(rc->response) || is_2dsn(rc->response)) ) rc->outcome = MT_RS_DELIVERED;
+  }
   mark_split_recipients(st);
   inherit_rewritten_recipients(st);
   for(i=0; i<st->nmsg; i++){
     mt_msg *m = &st->msgs[i];
-    int n = 0, accepted = 0, delivered = 0, bounced = 0, delayed = 0, quarantined = 0, r;
+    int n = 0, accepted = 0, delivered = 0, bounced = 0, delayed = 0, quarantined = 0, r, ch, split = 0;
+    for(ch=m->first_child; ch>=0; ch=st->msgs[ch].next_sibling){
+      const char *rel = st->msgs[ch].parent_relation;
+      if( rel && strcmp(rel, "split")==0 ) split = 1;
+    }
     for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
       mt_rcpt *rc = &st->rcpts[r];
       if( rc->rid>=0 ) accepted++;
@@ -1117,6 +1192,7 @@ int mt_store_finish(mt_store *st){
     else if( m->quarantined && !m->released ) m->status = MT_MS_QUARANTINED;
     else if( m->rewritten ) m->status = MT_MS_REWRITTEN;
     else if( bounced>0 && m->finished ) m->status = MT_MS_BOUNCED;   /* the rest never tried */
+    else if( split ) m->status = MT_MS_SPLIT;       /* its recipients went on in the children */
     else if( m->queued || m->finished ) m->status = MT_MS_QUEUED;
     else m->status = MT_MS_INCOMPLETE;
     for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
@@ -1127,6 +1203,7 @@ int mt_store_finish(mt_store *st){
       else if( m->status==MT_MS_QUARANTINED ) rc->status = MT_RS_QUARANTINED;
       else if( m->status==MT_MS_BOUNCED && m->bounced_by_filter ) rc->status = MT_RS_BOUNCED;
       else if( m->status==MT_MS_REWRITTEN ) rc->status = MT_RS_REWRITTEN;
+      else if( m->status==MT_MS_SPLIT ) rc->status = MT_RS_SPLIT;
       else if( m->queued || m->finished ) rc->status = MT_RS_QUEUED;
       else rc->status = MT_RS_NONE;
     }
@@ -1278,8 +1355,8 @@ int mt_store_first_dlv_of_mid(const mt_store *st, int host, int64_t mid){
 
 const char *mt_msg_status_name(int s){
   static const char *const az[] = { 0, "delivered", "partially delivered", "bounced", "delayed",
-    "quarantined", "dropped", "aborted", "rewritten", "queued", "incomplete" };
-  return (s>0 && s<=MT_MS_INCOMPLETE) ? az[s] : 0;
+    "quarantined", "dropped", "aborted", "rewritten", "queued", "incomplete", "split" };
+  return (s>0 && s<=MT_MS_SPLIT) ? az[s] : 0;
 }
 const char *mt_rcpt_status_name(int s){
   static const char *const az[] = { 0, "delivered", "bounced", "delayed", "queued", "dropped",

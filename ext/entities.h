@@ -17,8 +17,10 @@
 #include "scan.h"
 #include "events.h"
 
-/* A line of the logs: file index and line number (lineno 0: none). */
-typedef struct mt_where { int file; int64_t lineno; } mt_where;
+/* A line of the logs: file index, line number (lineno 0: none) and the
+** byte offset of its start in the (decompressed) file, so that the line can
+** be read again without a walk (mailtrace_diagnose's evidence). */
+typedef struct mt_where { int file; int64_t lineno, off; } mt_where;
 
 /* A time: seconds as written (local) and the file's offset east of UTC in
 ** force (utc = local - off); off = MT_NO_TIME when unknown. */
@@ -45,11 +47,15 @@ typedef struct mt_conn {
   int prev_same;            /* older connection with the same (host, icid): restart, ICID 0; -1 */
   mt_where why;             /* the line that decided its fate (refusal, error, loss), or none */
   int generation;           /* 1, or 2, 3 ... for an ICID seen again after a restart */
+  int64_t off;              /* byte offset of the line that opened it */
+  mt_when first;            /* time of its first line in these logs */
+  unsigned seen_new:1;      /* its "New SMTP ICID" line is in these logs */
+  unsigned started_before_logs:1;  /* no "New SMTP ICID" (nor ICID 0 refusal): began earlier */
 } mt_conn;
 
 enum { MT_MS_NONE = 0, MT_MS_DELIVERED, MT_MS_PARTIAL, MT_MS_BOUNCED, MT_MS_DELAYED,
        MT_MS_QUARANTINED, MT_MS_DROPPED, MT_MS_ABORTED, MT_MS_REWRITTEN, MT_MS_QUEUED,
-       MT_MS_INCOMPLETE };
+       MT_MS_INCOMPLETE, MT_MS_SPLIT };
 
 typedef struct mt_msg {
   int host;
@@ -75,6 +81,14 @@ typedef struct mt_msg {
   int prev_same;            /* older message with the same (host, mid) (restart), -1 */
   mt_where why;             /* the drop / quarantine / abort / rewrite line, or none */
   int generation;           /* 1, or 2, 3 ... for a MID seen again after a restart */
+  int64_t off;              /* byte offset of the line that created it */
+  mt_when first;            /* time of its first line: a split/rewritten child's creation */
+  mt_where queued_at;       /* its last "queued for delivery" line, or none */
+  mt_where finished_at;     /* its "Message finished" line, or none */
+  int conn;                 /* its connection (index into conns) when in these logs, -1 */
+  int first_child, next_sibling;  /* children (parent_mid = mid), chained; -1 */
+  unsigned linked:1;        /* created by a link line (split, rewritten, generated, bounce) */
+  unsigned started_before_logs:1;  /* no Start MID and no link line: began before these logs */
 } mt_msg;
 
 enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEUED,
@@ -92,6 +106,7 @@ typedef struct mt_rcpt {
   mt_when end;
   int next;                 /* next recipient of the same message, -1 */
   int cur_dlv;              /* its current delivery attempt, -1 */
+  mt_where resp_at;         /* its last "Response" line, or none */
 } mt_rcpt;
 
 typedef struct mt_dconn {   /* one outbound SMTP connection (New SMTP DCID) */
@@ -115,7 +130,9 @@ typedef struct mt_dlv {     /* one delivery attempt of one recipient */
   int result;               /* MT_DR_* */
   const char *dsn, *reason, *smtp_code, *response;
   int next_dcid, next_mid;  /* chains of the same DCID / MID, -1 */
-  mt_where why;             /* the line with its result (done, bounced, delayed, error) */
+  mt_where why;             /* the line with its result (done, bounced, delayed, error),
+                            ** or its "Delivery start" while no result is known */
+  unsigned started_before_logs:1;  /* a result with no "Delivery start" line in these logs */
 } mt_dlv;
 
 /* Open-addressing map from (host, id) to an index. */

@@ -31,13 +31,14 @@
 #include <strings.h>
 
 enum { DG_UTC, DG_TS, DG_HOST, DG_REMOTE_IP, DG_ICID, DG_MID, DG_MAIL_FROM, DG_RCPT_TO, DG_STAGE,
-       DG_VERDICT, DG_EXPLAIN, DG_REASON_CLASS, DG_EVIDENCE,
+       DG_VERDICT, DG_EXPLAIN, DG_REASON_CLASS, DG_EVIDENCE, DG_FAMILY, DG_STARTED_BEFORE,
        DG_IP, DG_CIDR, DG_SENDER, DG_DOMAIN, DG_RECIPIENT, DG_SINCE, DG_UNTIL, DG_TZ, DG_NFILTER = 8 };
 
 typedef struct dg_row {
   int64_t t_utc, t_local; int has_time;
-  char *host, *remote_ip, *mail_from, *rcpt_to, *verdict, *explain, *evidence;
+  char *host, *remote_ip, *mail_from, *rcpt_to, *verdict, *explain, *evidence, *family;
   const char *stage, *reason_class;
+  int started_before_logs;
   int64_t icid, mid;
   mt_where ev;
 } dg_row;
@@ -55,7 +56,7 @@ static int dgConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
   return mt_vtab_connect(db, pAux,
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, remote_ip TEXT, icid INTEGER, mid INTEGER,"
     " mail_from TEXT, rcpt_to TEXT, stage TEXT, verdict TEXT, explain TEXT, reason_class TEXT,"
-    " evidence TEXT, ip HIDDEN, cidr HIDDEN, sender HIDDEN, domain HIDDEN, recipient HIDDEN,"
+    " evidence TEXT, family TEXT, started_before_logs INTEGER, ip HIDDEN, cidr HIDDEN, sender HIDDEN, domain HIDDEN, recipient HIDDEN,"
     " since HIDDEN, until HIDDEN, tz HIDDEN)",
     1, ppVtab);
 }
@@ -102,6 +103,7 @@ static void dg_reset(dg_cursor *c){
     dg_row *r = &c->rows[i];
     sqlite3_free(r->host); sqlite3_free(r->remote_ip); sqlite3_free(r->mail_from);
     sqlite3_free(r->rcpt_to); sqlite3_free(r->verdict); sqlite3_free(r->explain); sqlite3_free(r->evidence);
+    sqlite3_free(r->family);
   }
   c->n = 0; c->i = 0;
 }
@@ -145,8 +147,10 @@ static int fill_row(dg_row *r, const mt_store *st, int host, const mt_when *w, c
   r->explain = dup_or_null(v->explain);
   r->reason_class = v->reason_class;
   r->ev = v->evidence;
+  r->started_before_logs = v->started_before_logs;
+  r->family = v->family[0] ? dup_or_null(v->family) : 0;
   if( !r->host || !r->verdict || !r->explain || (ip && !r->remote_ip) || (from && !r->mail_from)
-   || (to && !r->rcpt_to) ) return SQLITE_NOMEM;
+   || (to && !r->rcpt_to) || (v->family[0] && !r->family) ) return SQLITE_NOMEM;
   return SQLITE_OK;
 }
 
@@ -175,10 +179,16 @@ static int sender_ok(const dg_filter *F, const mt_msg *m){
   return 1;
 }
 
-/* A message's time: its start, or (no Start MID in these logs: a split or
-** rewritten child, a log that begins mid-message) its last line. */
+/* A message's time: its Start MID, or (none in these logs) its first line:
+** a split or rewritten child's creation, the first line of a message that
+** began before the logs. */
 static const mt_when *msg_when(const mt_msg *m){
-  return mt_when_set(m->start) ? &m->start : &m->end;
+  return mt_when_set(m->start) ? &m->start : mt_when_set(m->first) ? &m->first : &m->end;
+}
+
+/* A connection's time: its New SMTP ICID, or its first line in these logs. */
+static const mt_when *conn_when(const mt_conn *k){
+  return mt_when_set(k->start) ? &k->start : mt_when_set(k->first) ? &k->first : &k->end;
 }
 
 /* Rows for one message: per matching recipient when `recipient` is asked,
@@ -187,6 +197,7 @@ static int msg_rows(dg_cursor *c, const mt_store *st, const dg_filter *F, int mi
   const mt_msg *m = &st->msgs[mi];
   mt_verdict v;
   int r, rc;
+  if( !time_ok(F, msg_when(m)) || !sender_ok(F, m) ) return SQLITE_OK;
   if( F->f[4] ){
     for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
       dg_row *row;
@@ -215,41 +226,63 @@ static int msg_rows(dg_cursor *c, const mt_store *st, const dg_filter *F, int mi
   }
 }
 
-/* "file:lineno: text" for every row's deciding line: one pass per file, up
-** to the last line needed in it. */
-static int fetch_evidence(dg_cursor *c, const mt_store *st){
-  int f, i;
-  for(f=0; f<st->nfile; f++){
-    int64_t last = 0, lineno = 0;
+/* "file:lineno: text" for every row's deciding line.  The store knows each
+** line's byte offset: per file, the rows are sorted by offset and the lines
+** read in one forward pass that jumps (plain files) over what lies between
+** them; a gzip file is inflated once, up to the last line needed.  The
+** interrupt is probed at every chunk. */
+typedef struct ev_ref { int64_t off; int row; } ev_ref;
+static int cmp_ref(const void *pa, const void *pb){
+  const ev_ref *a = pa, *b = pb;
+  return a->off < b->off ? -1 : a->off > b->off;
+}
+
+static int fetch_evidence(dg_cursor *c, const mt_store *st, sqlite3 *db){
+  ev_ref *refs;
+  int f, i, nref, rc = SQLITE_OK;
+  if( c->n==0 ) return SQLITE_OK;
+  refs = sqlite3_malloc64(sizeof(ev_ref)*(size_t)c->n);
+  if( !refs ) return SQLITE_NOMEM;
+  for(f=0; f<st->nfile && rc==SQLITE_OK; f++){
     mt_reader *rd;
     char *err = 0;
     const char *p; size_t n; int64_t off;
-    for(i=0; i<c->n; i++) if( c->rows[i].ev.file==f && c->rows[i].ev.lineno > last ) last = c->rows[i].ev.lineno;
-    if( last==0 ) continue;
-    rd = mt_reader_open(st->files[f], 0, &err);
+    int k = 0;
+    nref = 0;
+    for(i=0; i<c->n; i++){
+      const dg_row *r = &c->rows[i];
+      if( r->ev.file==f && r->ev.lineno>0 && !r->evidence ){ refs[nref].off = r->ev.off; refs[nref].row = i; nref++; }
+    }
+    if( nref==0 ) continue;
+    qsort(refs, (size_t)nref, sizeof(ev_ref), cmp_ref);
+    rd = mt_reader_open(st->files[f], refs[0].off, &err);
     free(err);
     if( !rd ) continue;
-    while( lineno < last && mt_reader_next(rd, &p, &n, &off)==1 ){
-      const char *e = p + n;
-      while( p < e && lineno < last ){
-        const char *nl = memchr(p, '\n', (size_t)(e - p));
-        const char *le = nl ? nl : e;
-        lineno++;
-        for(i=0; i<c->n; i++){
-          dg_row *r = &c->rows[i];
-          if( r->ev.file==f && r->ev.lineno==lineno && !r->evidence ){
-            int len = (int)(le - p);
-            if( len>0 && p[len-1]=='\r' ) len--;
-            r->evidence = sqlite3_mprintf("%s:%lld: %.*s", st->files[f], (long long)lineno, len, p);
-            if( !r->evidence ){ mt_reader_close(rd); return SQLITE_NOMEM; }
-          }
+    if( !mt_reader_is_gzip(rd) ) mt_reader_set_readahead(rd, 64*1024);
+    while( k<nref && mt_reader_next(rd, &p, &n, &off)==1 ){
+      if( mt_interrupted(db) ){ rc = SQLITE_INTERRUPT; break; }
+      while( k<nref && refs[k].off < off ) k++;        /* cannot happen: offsets are line starts */
+      while( k<nref && refs[k].off < off + (int64_t)n ){
+        const char *lp = p + (refs[k].off - off), *e = p + n;
+        const char *nl = memchr(lp, '\n', (size_t)(e - lp));
+        int len = (int)((nl ? nl : e) - lp);
+        int64_t here = refs[k].off;
+        if( len>0 && lp[len-1]=='\r' ) len--;
+        for(; k<nref && refs[k].off==here; k++){
+          dg_row *r = &c->rows[refs[k].row];
+          r->evidence = sqlite3_mprintf("%s:%lld: %.*s", st->files[f], (long long)r->ev.lineno, len, lp);
+          if( !r->evidence ){ rc = SQLITE_NOMEM; break; }
         }
-        p = nl ? nl + 1 : e;
+        if( rc ) break;
       }
+      if( rc ) break;
+      /* far ahead: reposition a plain file instead of reading what lies between */
+      if( k<nref && refs[k].off > off + (int64_t)n + 256*1024 ) mt_reader_seek(rd, refs[k].off);
     }
     mt_reader_close(rd);
   }
-  return SQLITE_OK;
+  sqlite3_free(refs);
+  return rc;
 }
 
 static int cmp_rows(const void *pa, const void *pb){
@@ -332,7 +365,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   void *entry = 0;
   const mt_store *st = 0;
   char *err = 0;
-  int rc, i, iv = 0, k, any = 0, before, tzoff = 0;
+  int rc, i, iv = 0, k, any = 0, tzoff = 0;
   (void)idxStr;
 
   dg_reset(c);
@@ -379,45 +412,42 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( rc ) goto done;
   for(i=0; i<DG_NFILTER; i++) if( F.f[i] ) any = 1;
 
-  /* Connections (by ip, cidr, host, time), with their messages. */
+  /* Connections (by ip, cidr, host), with the messages the store gave
+  ** them (mt_msg.conn); every filter applies to each row's own values, so
+  ** a message is one row whatever the order of its lines. */
   for(k=0; k<st->nconn && rc==SQLITE_OK; k++){
     const mt_conn *cn = &st->conns[k];
-    int mi, nmsg = 0;
+    int mi;
+    if( (k & 4095)==4095 && mt_interrupted(ctx->db) ){ rc = SQLITE_INTERRUPT; break; }
     if( F.host && strcmp(st->hosts[cn->host], F.host)!=0 ) continue;
     if( F.f[0] && (!cn->remote_ip || strcmp(cn->remote_ip, F.f[0])!=0) ) continue;
     if( F.f[1] && mt_ip_in_cidr(cn->remote_ip, F.f[1])!=1 ) continue;
-    if( !time_ok(&F, &cn->start) ) continue;
-    before = c->n;
-    for(mi = cn->icid>0 ? mt_store_first_msg_of_icid(st, cn->host, cn->icid) : -1;
-        mi>=0 && rc==SQLITE_OK; mi = st->msgs[mi].next_icid){
-      const mt_msg *m = &st->msgs[mi];
-      if( m->icid!=cn->icid || m->host!=cn->host ) continue;
-      /* a reused ICID (restart): the message belongs to this connection only if it started after it */
-      if( mt_when_set(m->start) && mt_when_set(cn->start) && mt_when_utc(m->start) < mt_when_utc(cn->start) ) continue;
-      nmsg++;
-      if( !sender_ok(&F, m) ) continue;
-      rc = msg_rows(c, st, &F, mi, cn->remote_ip);
-    }
-    if( rc==SQLITE_OK && nmsg==0 && !F.f[2] && !F.f[3] && !F.f[4] && c->n==before ){
+    if( cn->messages>0 ){
+      for(mi = cn->icid>0 ? mt_store_first_msg_of_icid(st, cn->host, cn->icid) : -1;
+          mi>=0 && rc==SQLITE_OK; mi = st->msgs[mi].next_icid){
+        if( st->msgs[mi].conn!=k ) continue;
+        rc = msg_rows(c, st, &F, mi, cn->remote_ip);
+      }
+    }else if( !F.f[2] && !F.f[3] && !F.f[4] && time_ok(&F, conn_when(cn)) ){
       mt_verdict v;
       dg_row *r;
       mt_diagnose_conn(st, k, &v);
       if( !(r = new_row(c)) ){ rc = SQLITE_NOMEM; break; }
-      rc = fill_row(r, st, cn->host, &cn->start, cn->remote_ip, cn->icid, -1, 0, 0, &v);
+      rc = fill_row(r, st, cn->host, conn_when(cn), cn->remote_ip, cn->icid, -1, 0, 0, &v);
     }
   }
   /* Messages without a connection in these logs (gateway-made, or started earlier). */
   if( rc==SQLITE_OK && !F.f[0] && !F.f[1] ){
     for(k=0; k<st->nmsg && rc==SQLITE_OK; k++){
       const mt_msg *m = &st->msgs[k];
-      if( m->icid>0 && mt_store_conn(st, m->host, m->icid)>=0 ) continue;
+      if( (k & 4095)==4095 && mt_interrupted(ctx->db) ){ rc = SQLITE_INTERRUPT; break; }
+      if( m->conn>=0 ) continue;
       if( F.host && strcmp(st->hosts[m->host], F.host)!=0 ) continue;
-      if( !time_ok(&F, msg_when(m)) || !sender_ok(&F, m) ) continue;
       rc = msg_rows(c, st, &F, k, 0);
     }
   }
   if( rc==SQLITE_OK && c->n==0 && any ) rc = never_row(c, st, &F);
-  if( rc==SQLITE_OK ) rc = fetch_evidence(c, st);
+  if( rc==SQLITE_OK ) rc = fetch_evidence(c, st, ctx->db);
   if( rc==SQLITE_OK ) qsort(c->rows, (size_t)c->n, sizeof(dg_row), cmp_rows);
 
 done:
@@ -453,6 +483,8 @@ static int dgColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
     case DG_EXPLAIN: r_text(ctx, r->explain); break;
     case DG_REASON_CLASS: r_text(ctx, r->reason_class); break;
     case DG_EVIDENCE: r_text(ctx, r->evidence); break;
+    case DG_FAMILY: r_text(ctx, r->family); break;
+    case DG_STARTED_BEFORE: if( r->verdict && r->mid>=-1 && r->t_utc!=INT64_MIN ) sqlite3_result_int(ctx, r->started_before_logs); break;
     default: break;
   }
   return SQLITE_OK;
