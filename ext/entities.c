@@ -503,11 +503,7 @@ static int result_dlv(ctx *c, int64_t dcid, int mi, int ri){
   int cur = c->st->rcpts[ri].cur_dlv;
   if( dcid>0 && cur>=0 && c->st->dlvs[cur].dcid==dcid ) return cur;
   cur = new_dlv(c, dcid, mi, c->st->rcpts[ri].rid);
-  if( cur>=0 ){
-    c->st->rcpts[ri].cur_dlv = cur;
-    /* a result whose "Delivery start" is not in these logs (DCID 0 has none) */
-    if( dcid>0 ) c->st->dlvs[cur].started_before_logs = 1;
-  }
+  if( cur>=0 ) c->st->rcpts[ri].cur_dlv = cur;
   return cur;
 }
 
@@ -926,6 +922,7 @@ static void on_delivery(ctx *c){
         st->rcpts[ri].cur_dlv = di;
         st->dlvs[di].start = when_of(c->s);
         st->dlvs[di].why = where_of(c->s);     /* until a result line says more */
+        st->dlvs[di].seen_start = 1;
         st->rcpts[ri].attempts++;
         st->rcpts[ri].dcid = ev->dcid;
       }
@@ -1113,6 +1110,13 @@ static void link_entities(mt_store *st){
     k->started_before_logs = !k->seen_new && k->icid!=0;
   }
   for(i=0; i<st->nmsg; i++) st->msgs[i].first_child = st->msgs[i].next_sibling = -1;
+  /* an attempt with neither its "Delivery start" nor its "New SMTP DCID" here
+  ** (DCID 0 has neither by nature) */
+  for(i=0; i<st->ndlv; i++){
+    mt_dlv *d = &st->dlvs[i];
+    d->started_before_logs = d->dcid>0 && !d->seen_start
+                          && !(d->dconn>=0 && mt_when_set(st->dconns[d->dconn].start));
+  }
   for(i=st->nmsg-1; i>=0; i--){
     mt_msg *m = &st->msgs[i];
     int k, best = -1, oldest = -1;

@@ -132,7 +132,8 @@ typedef struct mt_dlv {     /* one delivery attempt of one recipient */
   int next_dcid, next_mid;  /* chains of the same DCID / MID, -1 */
   mt_where why;             /* the line with its result (done, bounced, delayed, error),
                             ** or its "Delivery start" while no result is known */
-  unsigned started_before_logs:1;  /* a result with no "Delivery start" line in these logs */
+  unsigned seen_start:1;    /* its "Delivery start" line is in these logs */
+  unsigned started_before_logs:1;  /* a result whose Delivery start and New SMTP DCID are not here */
 } mt_dlv;
 
 /* Open-addressing map from (host, id) to an index. */
