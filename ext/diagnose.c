@@ -227,6 +227,27 @@ static void rcpt_fate(const mt_store *st, int mi, int r, int depth, buf *b){
   bput(b, " (MID %lld)", (long long)m->mid);
 }
 
+/* The copies a message family made besides its recipients' own: bcc and
+** other generated copies, bounce notices, in every generation below mi. */
+static void extra_copies(const mt_store *st, int mi, int depth, buf *b){
+  int ch;
+  if( depth<=0 ) return;
+  for(ch=st->msgs[mi].first_child; ch>=0; ch=st->msgs[ch].next_sibling){
+    const mt_msg *c = &st->msgs[ch];
+    const char *rel = c->parent_relation, *cs = mt_msg_status_name(c->status);
+    int cr;
+    if( rel && strcmp(rel, "split")!=0 && strcmp(rel, "rewritten")!=0 ){
+      bput(b, "; plus %s MID %lld", strcmp(rel, "bounce")==0 ? "a bounce notice" : "a generated copy",
+           (long long)c->mid);
+      for(cr=c->first_rcpt; cr>=0; cr=st->rcpts[cr].next){
+        if( st->rcpts[cr].rid>=0 && st->rcpts[cr].rcpt_to ){ bput(b, " to %s", st->rcpts[cr].rcpt_to); break; }
+      }
+      bput(b, ": %s", cs ? cs : "no result in these logs");
+    }
+    extra_copies(st, ch, depth-1, b);
+  }
+}
+
 void mt_family_verdict(const mt_store *st, int mi, char *z, size_t n){
   const mt_msg *m = &st->msgs[mi];
   buf b = { z, n, 0 };
@@ -252,18 +273,7 @@ void mt_family_verdict(const mt_store *st, int mi, char *z, size_t n){
     }
     if( !any ) bput(&b, "recipients not in these logs");
   }
-  for(ch=m->first_child; ch>=0; ch=st->msgs[ch].next_sibling){
-    const mt_msg *c = &st->msgs[ch];
-    const char *rel = c->parent_relation, *cs = mt_msg_status_name(c->status);
-    int cr;
-    if( !rel || strcmp(rel, "split")==0 || strcmp(rel, "rewritten")==0 ) continue;
-    bput(&b, "; plus %s MID %lld", strcmp(rel, "bounce")==0 ? "a bounce notice" : "a generated copy",
-         (long long)c->mid);
-    for(cr=c->first_rcpt; cr>=0; cr=st->rcpts[cr].next){
-      if( st->rcpts[cr].rid>=0 && st->rcpts[cr].rcpt_to ){ bput(&b, " to %s", st->rcpts[cr].rcpt_to); break; }
-    }
-    bput(&b, ": %s", cs ? cs : "no result in these logs");
-  }
+  extra_copies(st, mi, 8, &b);
 }
 
 /* "MID n from <x>", "MID n (sender not in these logs)". */
@@ -273,12 +283,14 @@ static void who_of(const mt_msg *m, char *who, size_t n){
 }
 
 /* What the logs do not hold about a message that began before them. */
-static void note_unknown(const mt_msg *m, mt_verdict *v){
+static void note_unknown(const mt_store *st, const mt_msg *m, mt_verdict *v){
   size_t k = strlen(v->explain);
   if( !m->started_before_logs ) return;
   snprintf(v->explain + k, sizeof(v->explain) - k,
-           " Its first lines (Start MID, connection%s) are before these logs: only what follows them is known.",
-           m->mail_from ? "" : ", sender");
+           " It began before these logs (its Start MID is not in them): only what follows is known%s%s%s.",
+           m->mail_from && m->conn>=0 && st->conns[m->conn].remote_ip ? "" : "; not in them: ",
+           m->mail_from ? "" : "the sender",
+           m->conn>=0 && st->conns[m->conn].remote_ip ? "" : m->mail_from ? "the connection" : ", the connection");
 }
 
 /* The line that shows where an unfinished message stands: its latest
@@ -299,7 +311,7 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v);
 void mt_diagnose_msg(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   msg_verdict(st, mi, rcpt, v);
   v->started_before_logs = st->msgs[mi].started_before_logs;
-  note_unknown(&st->msgs[mi], v);
+  note_unknown(st, &st->msgs[mi], v);
   mt_family_verdict(st, mi, v->family, sizeof(v->family));
 }
 
@@ -372,7 +384,7 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
       const mt_msg *c = &st->msgs[ch];
       const char *cs = mt_msg_status_name(c->status);
       if( !c->parent_relation || strcmp(c->parent_relation, "split")!=0 ) continue;
-      bput(&b, " MID %lld (%s)", (long long)c->mid, cs ? cs : "no result in these logs");
+      bput(&b, "%s MID %lld (%s)", b.z[b.len-1]==')' ? "," : "", (long long)c->mid, cs ? cs : "no result in these logs");
     }
     bput(&b, ". The family column has each recipient's fate.");
     if( m->finished_at.lineno ) v->evidence = m->finished_at;
