@@ -196,6 +196,8 @@ void mt_store_free(mt_store *st){
   free(st->host_len); free(st->host_first); free(st->host_last);
   free(st->file_first); free(st->file_last);
   free(st->file_end_off); free(st->file_end_line); free(st->file_end_nl); free(st->file_tz);
+  free(st->file_year_src); free(st->file_tz_src); free(st->hours); free(st->gaps);
+  map_free(&st->hour_map);
   for(i=0; i<st->nfile; i++) free(st->files[i]);
   free(st->hosts); free(st->files);
   free(st->conns); free(st->msgs); free(st->rcpts); free(st->dconns); free(st->dlvs);
@@ -1008,14 +1010,45 @@ static void on_delivery(ctx *c){
   }
 }
 
+/* The line's clock hour for the gap finder: most lines fall in the bucket
+** of the line before. */
+static int note_hour(mt_store *st, const mt_scan *s, int host){
+  int64_t hour = s->t_utc >= 0 ? s->t_utc/3600 : -((-s->t_utc + 3599)/3600);
+  int i = st->last_hour;
+  mt_hour *b;
+  if( i<0 || st->hours[i].hour!=hour || st->hours[i].file!=s->ifile || st->hours[i].host!=host ){
+    int64_t key = ((int64_t)s->ifile << 40) ^ (hour & (((int64_t)1 << 40) - 1));
+    i = map_get(&st->hour_map, host, key);
+    if( i<0 || st->hours[i].hour!=hour || st->hours[i].file!=s->ifile ){
+      GROW(st, st->hours, st->nhour, st->chour);
+      i = st->nhour++;
+      st->hours[i].hour = hour; st->hours[i].file = s->ifile; st->hours[i].host = host;
+      st->hours[i].lo = st->hours[i].hi = s->t_utc;
+      if( map_put(&st->hour_map, host, key, i) ){ st->oom = 1; return -1; }
+    }
+    st->last_hour = i;
+  }
+  b = &st->hours[i];
+  if( s->t_utc < b->lo ) b->lo = s->t_utc;
+  if( s->t_utc > b->hi ) b->hi = s->t_utc;
+  return 0;
+}
+
 int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev){
   ctx c;
   if( st->oom ) return -1;
-  if( ev->kind==MT_EV_NONE && ev->mid<0 ) return 0;
+  if( ev->kind==MT_EV_NONE && ev->mid<0 && !st->file_year_src ) return 0;
   c.st = st; c.s = s; c.ev = ev;
   c.file = s->ifile;
   c.host = host_id(st, s->host, s->host_len);
   if( c.host<0 ) return -1;
+  if( s->has_time && st->file_year_src && s->ifile < st->nfile ){
+    /* every timed line (known or not) tells that the host was logging */
+    if( s->year_src > st->file_year_src[s->ifile] ) st->file_year_src[s->ifile] = s->year_src;
+    if( s->tz_src > st->file_tz_src[s->ifile] ) st->file_tz_src[s->ifile] = s->tz_src;
+    if( note_hour(st, s, c.host) ) return -1;
+  }
+  if( ev->kind==MT_EV_NONE && ev->mid<0 ) return 0;
   if( s->has_time && st->file_first && s->ifile < st->nfile ){
     if( s->t_utc < st->file_first[s->ifile] ) st->file_first[s->ifile] = s->t_utc;
     if( s->t_utc > st->file_last[s->ifile] ) st->file_last[s->ifile] = s->t_utc;
@@ -1144,8 +1177,43 @@ static int is_2dsn(const char *z){   /* "2.0.0 OK" (a Response line without its 
   return z && z[0]=='2' && z[1]=='.' && z[2]>='0' && z[2]<='9';
 }
 
+static int cmp_hour(const void *pa, const void *pb){
+  const mt_hour *a = pa, *b = pb;
+  if( a->file!=b->file ) return a->file < b->file ? -1 : 1;
+  if( a->host!=b->host ) return a->host < b->host ? -1 : 1;
+  return a->hour < b->hour ? -1 : a->hour > b->hour;
+}
+
+/* Silences inside files (mt_gap): sort a copy of the hour buckets by file,
+** host and hour; two neighbours more than one hour apart are a gap. */
+static void find_gaps(mt_store *st){
+  mt_hour *h;
+  int i, n = 0;
+  free(st->gaps); st->gaps = 0; st->ngap = 0;
+  if( st->nhour<2 ) return;
+  h = malloc(sizeof(mt_hour)*(size_t)st->nhour);
+  if( !h ){ st->oom = 1; return; }
+  memcpy(h, st->hours, sizeof(mt_hour)*(size_t)st->nhour);
+  qsort(h, (size_t)st->nhour, sizeof(mt_hour), cmp_hour);
+  for(i=1; i<st->nhour; i++){
+    if( h[i].file==h[i-1].file && h[i].host==h[i-1].host && h[i].hour - h[i-1].hour >= 2 ) n++;
+  }
+  if( n ){
+    st->gaps = malloc(sizeof(mt_gap)*(size_t)n);
+    if( !st->gaps ){ st->oom = 1; free(h); return; }
+    for(i=1; i<st->nhour; i++){
+      if( h[i].file==h[i-1].file && h[i].host==h[i-1].host && h[i].hour - h[i-1].hour >= 2 ){
+        mt_gap *g = &st->gaps[st->ngap++];
+        g->file = h[i].file; g->host = h[i].host; g->from = h[i-1].hi; g->to = h[i].lo;
+      }
+    }
+  }
+  free(h);
+}
+
 int mt_store_finish(mt_store *st){
   int i;
+  find_gaps(st);
   /* A number that reappears on a host after a restart is a new generation:
   ** (host, id, generation) is unique (ICID 0 refusals count up too). */
   for(i=0; i<st->nconn; i++){
@@ -1271,8 +1339,11 @@ mt_store *mt_store_open(const mt_filelist *files, int reserve){
   st->file_end_line = calloc(nf, sizeof(int64_t));
   st->file_end_nl = calloc(nf, 1);
   st->file_tz = calloc(nf, sizeof(int));
+  st->file_year_src = calloc(nf, 1);
+  st->file_tz_src = calloc(nf, 1);
+  st->last_hour = -1;
   if( !st->file_first || !st->file_last || !st->file_end_off || !st->file_end_line
-   || !st->file_end_nl || !st->file_tz ){
+   || !st->file_end_nl || !st->file_tz || !st->file_year_src || !st->file_tz_src ){
     mt_store_free(st); return 0;
   }
   for(i=0; i<files->n; i++){ st->file_first[i] = INT64_MAX; st->file_last[i] = INT64_MIN; }

@@ -136,6 +136,16 @@ typedef struct mt_dlv {     /* one delivery attempt of one recipient */
   unsigned started_before_logs:1;  /* a result whose Delivery start and New SMTP DCID are not here */
 } mt_dlv;
 
+/* Silence inside a file (mt_store.gaps): a host's lines in one file leave
+** at least one whole clock hour (UTC) empty between `from` and `to`, the
+** times of the lines on either side.  So every silence longer than two
+** hours is one, and none shorter than one hour. */
+typedef struct mt_gap { int file, host; int64_t from, to; } mt_gap;
+
+/* The lines of one host in one file in one clock hour (UTC): their first
+** and last time, for finding gaps. */
+typedef struct mt_hour { int64_t hour, lo, hi; int32_t file, host; } mt_hour;
+
 /* Open-addressing map from (host, id) to an index. */
 typedef struct mt_map {
   struct mt_slot { int64_t id; int32_t host; int32_t v; } *slots;
@@ -168,6 +178,12 @@ typedef struct mt_store {
   int64_t *file_end_off, *file_end_line;  /* per file: where reading ended (bytes, lines) */
   unsigned char *file_end_nl;       /* ... on a newline: the file can be read on from there */
   int *file_tz;                     /* per file: the UTC offset in force at its end */
+  unsigned char *file_year_src, *file_tz_src;  /* per file: the least sure source of a line's
+                                    ** year and UTC offset (MT_SRC_*; GUESS: guessed) */
+  mt_hour *hours; int nhour, chour; /* per (file, host, hour) with lines */
+  mt_map hour_map;                  /* (host, file<<40 | hour) → index into hours */
+  int last_hour;                    /* the bucket of the previous line, -1 */
+  mt_gap *gaps; int ngap;           /* silences inside files (mt_store_finish), by file, host, time */
   int oom;                  /* an allocation failed: the store is unusable */
 } mt_store;
 

@@ -292,16 +292,29 @@ static int cmp_rows(const void *pa, const void *pb){
   return a->mid < b->mid ? -1 : a->mid > b->mid;
 }
 
-/* Nothing found: say what was searched, so "never connected" is a finding. */
+/* A gap of the asked host(s) that holds all of [lo, hi] (file f), or -1. */
+static int gap_holding(const mt_store *st, const dg_filter *F, int f, int64_t lo, int64_t hi){
+  int g;
+  for(g=0; g<st->ngap; g++){
+    const mt_gap *gp = &st->gaps[g];
+    if( gp->file!=f || (F->host && strcmp(F->host, st->hosts[gp->host])!=0) ) continue;
+    if( gp->from < lo && hi < gp->to ) return g;
+  }
+  return -1;
+}
+
+/* Nothing found: say what was searched, so "never connected" is a finding,
+** and say what the logs cannot show: the window outside every file, a
+** silence inside a file, a guessed year or zone. */
 static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
   sqlite3_str *s = sqlite3_str_new(0);
   mt_verdict v;
   dg_row *r;
-  int h, covered = 0, i;
+  int h, covered = 0, i, g, ntouch = 0, year_guess = 0, tz_guess = 0;
+  int64_t lo = F->has_since ? F->since : INT64_MIN, hi = F->has_until ? F->until - 1 : INT64_MAX;
   char a[20], b[20];
+  const char *verdict = "never connected";
   memset(&v, 0, sizeof(v));
-  v.stage = "connection";
-  snprintf(v.verdict, sizeof(v.verdict), "never connected");
   sqlite3_str_appendf(s, "No connection or message matches (");
   for(i=0; i<DG_NFILTER; i++){
     static const char *const azName[] = { "ip", "cidr", "sender", "domain", "recipient", "since", "until", "tz" };
@@ -316,11 +329,16 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
     sqlite3_str_appendf(s, " %s covers %s to %s UTC;", st->hosts[h], a, b);
   }
   for(i=0; i<st->nfile; i++){
-    /* covered: some file's lines span part of the window (a gap between files is not) */
+    /* covered: the window meets a file's span somewhere outside its gaps */
+    int64_t wl, wh;
     if( st->file_first[i]==INT64_MAX ) continue;
-    if( (!F->has_since || F->since <= st->file_last[i]) && (!F->has_until || F->until > st->file_first[i]) ) covered = 1;
+    if( st->file_year_src && st->file_year_src[i]==MT_SRC_GUESS ) year_guess = 1;
+    if( st->file_tz_src && st->file_tz_src[i]==MT_SRC_GUESS ) tz_guess = 1;
+    wl = lo > st->file_first[i] ? lo : st->file_first[i];
+    wh = hi < st->file_last[i] ? hi : st->file_last[i];
+    if( wl <= wh && gap_holding(st, F, i, wl, wh)<0 ) covered = 1;
   }
-  if( (F->has_since || F->has_until) && !covered ){
+  if( !covered ){
     sqlite3_str_appendf(s, " the files span");
     for(i=0; i<st->nfile; i++){
       const char *nm;
@@ -330,27 +348,48 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
       mt_time_iso(st->file_last[i], b);
       sqlite3_str_appendf(s, " %s (%s to %s)", nm ? nm+1 : st->files[i], a, b+11);
     }
-    sqlite3_str_appendf(s, "; the window asked about lies before, after or in a gap between them, so the "
-                        "logs cannot tell whether it connected.");
-    snprintf(v.verdict, sizeof(v.verdict), "not covered by the logs");
+    sqlite3_str_appendf(s, "; the window asked about lies before, after or in a gap between them or in a "
+                        "silence inside one, so the logs cannot tell whether it connected.");
+    verdict = "not covered by the logs";
   }else{
-    sqlite3_str_appendf(s, " the sender never reached this gateway in that time: check its MX lookup, "
-                        "its outbound queue and any firewall in front of the gateway.");
+    for(g=0; g<st->ngap; g++){
+      const mt_gap *gp = &st->gaps[g];
+      const char *nm;
+      if( F->host && strcmp(F->host, st->hosts[gp->host])!=0 ) continue;
+      if( gp->to <= lo || gp->from >= hi ) continue;
+      if( ntouch++ >= 3 ) continue;
+      nm = strrchr(st->files[gp->file], '/');
+      mt_time_iso(gp->from, a); mt_time_iso(gp->to, b);
+      sqlite3_str_appendf(s, "%s %s logged nothing from %s to %s UTC (inside %s)", ntouch==1 ? "" : ";",
+                          st->hosts[gp->host], a, b, nm ? nm+1 : st->files[gp->file]);
+    }
+    if( ntouch ){
+      if( ntouch>3 ) sqlite3_str_appendf(s, " and in %d more silences (mailtrace_coverage.gaps_inside)", ntouch-3);
+      sqlite3_str_appendf(s, ": no traffic, or lines missing from these logs, so the sender may have come "
+                          "then. Where the logs do cover %s, it never reached this gateway.",
+                          F->has_since || F->has_until ? "the window" : "the time");
+      verdict = "never connected where the logs cover";
+    }else{
+      sqlite3_str_appendf(s, " the sender never reached this gateway in that time: check its MX lookup, "
+                          "its outbound queue and any firewall in front of the gateway.");
+    }
   }
-  {
-    char *z = sqlite3_str_finish(s);
-    if( !z ) return SQLITE_NOMEM;
-    snprintf(v.explain, sizeof(v.explain), "%s", z);
-    sqlite3_free(z);
+  if( year_guess || tz_guess ){
+    sqlite3_str_appendf(s, " The times are partly guessed:%s%s%s check them against the sender's, or give %s%s%s.",
+      year_guess ? " the year of the syslog lines comes from the file's modification time (a copy made "
+                   "later moves them into the wrong year)" : "",
+      year_guess && tz_guess ? ";" : "",
+      tz_guess ? " no 'Time offset from UTC' header, so UTC is assumed" : "",
+      year_guess ? "year=YYYY" : "", year_guess && tz_guess ? " and " : "", tz_guess ? "tz=+HHMM" : "");
   }
-  if( !(r = new_row(c)) ) return SQLITE_NOMEM;
+  if( !(r = new_row(c)) ){ sqlite3_free(sqlite3_str_finish(s)); return SQLITE_NOMEM; }
+  r->explain = sqlite3_str_finish(s);
   r->host = sqlite3_mprintf("%s", F->host ? F->host : (st->nhost==1 ? st->hosts[0] : "*"));
   r->remote_ip = dup_or_null(F->f[0]);
   r->mail_from = dup_or_null(F->f[2]);
   r->rcpt_to = dup_or_null(F->f[4]);
-  r->stage = v.stage;
-  r->verdict = dup_or_null(v.verdict);
-  r->explain = dup_or_null(v.explain);
+  r->stage = "connection";
+  r->verdict = dup_or_null(verdict);
   r->t_utc = INT64_MIN;
   return r->host && r->verdict && r->explain ? SQLITE_OK : SQLITE_NOMEM;
 }
