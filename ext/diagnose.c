@@ -170,10 +170,11 @@ static int last_delay(const mt_store *st, int mi, int64_t rid, int upto){
   return best;
 }
 
-/* Attempts of recipient rid (each delivery row is one). */
+/* Attempts of recipient rid: its delivery rows on an SMTP connection (DCID 0
+** is the gateway giving up, not an attempt). */
 static int attempts_of(const mt_store *st, int mi, int64_t rid){
   int d, n = 0;
-  for(d=st->msgs[mi].first_dlv; d>=0; d=st->dlvs[d].next_mid) if( st->dlvs[d].rid==rid ) n++;
+  for(d=st->msgs[mi].first_dlv; d>=0; d=st->dlvs[d].next_mid) if( st->dlvs[d].rid==rid && st->dlvs[d].dcid!=0 ) n++;
   return n;
 }
 
@@ -276,9 +277,16 @@ void mt_family_verdict(const mt_store *st, int mi, char *z, size_t n){
   extra_copies(st, mi, 8, &b);
 }
 
-/* "MID n from <x>", "MID n (sender not in these logs)". */
-static void who_of(const mt_msg *m, char *who, size_t n){
+/* "MID n from <x>", "MID n (sender not in these logs)", or for a child
+** whose own lines name no sender: the parent it was made from, and its
+** sender (a rewrite or split keeps the envelope sender; the column stays
+** NULL, the words say where the sender was read). */
+static void who_of(const mt_store *st, const mt_msg *m, char *who, size_t n){
+  int pi = m->parent_mid>=0 ? mt_store_msg(st, m->host, m->parent_mid) : -1;
   if( m->mail_from ) snprintf(who, n, "MID %lld from <%s>", (long long)m->mid, m->mail_from);
+  else if( pi>=0 && st->msgs[pi].mail_from )
+    snprintf(who, n, "MID %lld (%s from MID %lld, whose sender is <%s>)", (long long)m->mid,
+             nz(m->parent_relation, "made"), (long long)m->parent_mid, st->msgs[pi].mail_from);
   else snprintf(who, n, "MID %lld (sender not in these logs)", (long long)m->mid);
 }
 
@@ -322,7 +330,7 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   char who[200];
   memset(v, 0, sizeof(*v));
   v->evidence = m->why.lineno ? m->why : (mt_where){ m->file, m->lineno, m->off };
-  who_of(m, who, sizeof(who));
+  who_of(st, m, who, sizeof(who));
 
   if( r && r->status==MT_RS_REJECTED ){
     say(v, "envelope", "recipient rejected",
@@ -410,11 +418,11 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
         v->reason_class = "expired in our queue";
         say(v, "delivery", "expired in our queue",
             "Our gateway gave up on %s%s: it stayed in our queue until it expired (%s %s) after %d attempt%s in "
-            "these logs; the last error was %s%s%s. The destination never accepted it: check why it "
+            "these logs; the last error was %s%s%s%s. The destination never accepted it: check why it "
             "cannot be reached (its MX, its firewall, its throttling) and the bounce profile's time limit.",
             who, some, nz(b->dsn, ""), nz(b->reason, "Delivery expired"), n, n==1 ? "" : "s",
-            e ? nz(e->dsn, "") : nz(b->response, "not in these logs"), e ? " " : "",
-            e ? nz(e->response, nz(e->reason, "")) : "");
+            e ? nz(e->response, nz(e->reason, "?")) : "not in these logs",
+            e && e->reason ? " (" : "", e && e->reason ? e->reason : "", e && e->reason ? ")" : "");
         return;
       }
       if( b->dcid==0 ){
