@@ -717,7 +717,7 @@ static void on_mid(ctx *c){
     case MT_EV_MID_START:
       m->started = 1;
       m->start = when_of(c->s);
-      m->file = c->file; m->lineno = c->s->lineno;
+      m->file = c->file; m->lineno = c->s->lineno; m->off = c->s->offset;
       set_msg_icid(c, mi, ev->icid, 1);
       break;
     case MT_EV_MID_FROM:
