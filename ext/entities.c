@@ -413,7 +413,7 @@ static int new_msg(ctx *c, int64_t mid){
   m->first_rcpt = m->last_rcpt = -1;
   m->first_dlv = m->last_dlv = -1;
   m->next_icid = -1;
-  m->conn = m->first_child = m->next_sibling = -1;
+  m->conn = m->first_child = m->next_sibling = m->conn_hint = -1;
   m->file = c->file; m->lineno = c->s->lineno; m->off = c->s->offset;
   m->first = when_of(c->s);
   m->prev_same = map_get(&st->msg_by_id, c->host, mid);
@@ -677,7 +677,10 @@ static void set_msg_icid(ctx *c, int mi, int64_t icid, int counts){
   mt_store *st = c->st;
   int ki, h;
   if( icid<0 ) return;
-  if( counts && icid>0 && (ki = map_get(&st->conn_by_id, c->host, icid))>=0 ) st->conns[ki].messages++;
+  ki = icid>0 ? map_get(&st->conn_by_id, c->host, icid) : -1;
+  /* the newest connection of this ICID read so far is the message's (a
+  ** restart reuses ICIDs); Start MID decides over To:/From: lines */
+  if( ki>=0 && (counts || st->msgs[mi].conn_hint<0) ) st->msgs[mi].conn_hint = ki;
   if( st->msgs[mi].icid==icid && st->msgs[mi].in_icid_list ) return;
   st->msgs[mi].icid = icid;
   if( st->msgs[mi].in_icid_list ) return;     /* keep the first list it joined */
@@ -1123,23 +1126,20 @@ static void inherit_rewritten_recipients(mt_store *st){
   }
 }
 
-/* (file, line) a before b in reading order? */
-static int where_before(int fa, int64_t la, int fb, int64_t lb){
-  return fa < fb || (fa==fb && la < lb);
-}
-
 /* Every message's connection, children and started_before_logs flag;
 ** every connection's message count.  Ownership goes by reading order, not
 ** by time: a message belongs to the newest connection of its (host, ICID)
-** opened before the message's first line was read (a restart reuses ICIDs),
-** or, when its lines come before every such connection's (lines out of time
-** order), to the oldest.  So no message is lost between two connections, and
-** a connection whose lines are out of order keeps its messages. */
+** read before the line that linked them (Start MID, or a To:/From: line
+** naming the ICID; a restart reuses ICIDs), or, when that line came before
+** every line of such a connection (lines out of time order), to the oldest.
+** So no message is lost between two connections, and a connection whose
+** lines are out of order keeps its messages. */
 static void link_entities(mt_store *st){
   int i;
   for(i=0; i<st->nconn; i++){
     mt_conn *k = &st->conns[i];
     k->messages = 0;
+    k->first_msg = -1;
     k->started_before_logs = !k->seen_new && k->icid!=0;
   }
   for(i=0; i<st->nmsg; i++) st->msgs[i].first_child = st->msgs[i].next_sibling = -1;
@@ -1154,18 +1154,23 @@ static void link_entities(mt_store *st){
     mt_msg *m = &st->msgs[i];
     int k, best = -1, oldest = -1;
     m->started_before_logs = !m->started && !m->linked;
-    m->conn = -1;
+    m->conn = m->next_in_conn = -1;
     if( m->parent_mid>=0 ){
       int pi = map_get(&st->msg_by_id, m->host, m->parent_mid);
       if( pi>=0 && pi!=i ){ m->next_sibling = st->msgs[pi].first_child; st->msgs[pi].first_child = i; }
     }
     if( m->icid<=0 ) continue;
-    for(k = map_get(&st->conn_by_id, m->host, m->icid); k>=0; k = st->conns[k].prev_same){
-      oldest = k;
-      if( best<0 && where_before(st->conns[k].file, st->conns[k].lineno, m->file, m->lineno) ) best = k;
+    best = m->conn_hint;
+    if( best<0 ){
+      for(k = map_get(&st->conn_by_id, m->host, m->icid); k>=0; k = st->conns[k].prev_same) oldest = k;
     }
     m->conn = best>=0 ? best : oldest;
-    if( m->conn>=0 ) st->conns[m->conn].messages++;
+    if( m->conn>=0 ){
+      /* walking the messages backwards: prepending keeps them in order */
+      st->conns[m->conn].messages++;
+      m->next_in_conn = st->conns[m->conn].first_msg;
+      st->conns[m->conn].first_msg = i;
+    }
   }
 }
 

@@ -49,6 +49,7 @@ typedef struct mt_conn {
   int generation;           /* 1, or 2, 3 ... for an ICID seen again after a restart */
   int64_t off;              /* byte offset of the line that opened it */
   mt_when first;            /* time of its first line in these logs */
+  int first_msg;            /* its first message (then mt_msg.next_in_conn), -1 */
   unsigned seen_new:1;      /* its "New SMTP ICID" line is in these logs */
   unsigned started_before_logs:1;  /* no "New SMTP ICID" (nor ICID 0 refusal): began earlier */
 } mt_conn;
@@ -86,6 +87,8 @@ typedef struct mt_msg {
   mt_where queued_at;       /* its last "queued for delivery" line, or none */
   mt_where finished_at;     /* its "Message finished" line, or none */
   int conn;                 /* its connection (index into conns) when in these logs, -1 */
+  int next_in_conn;         /* next message of the same connection, -1 */
+  int conn_hint;            /* the newest connection of its ICID when a line linked them, -1 */
   int first_child, next_sibling;  /* children (parent_mid = mid), chained; -1 */
   unsigned linked:1;        /* created by a link line (split, rewritten, generated, bounce) */
   unsigned started_before_logs:1;  /* no Start MID and no link line: began before these logs */

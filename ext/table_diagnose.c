@@ -457,14 +457,12 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   for(k=0; k<st->nconn && rc==SQLITE_OK; k++){
     const mt_conn *cn = &st->conns[k];
     int mi;
-    if( (k & 4095)==4095 && mt_interrupted(ctx->db) ){ rc = SQLITE_INTERRUPT; break; }
+    if( (k & 1023)==1023 && mt_interrupted(ctx->db) ){ rc = SQLITE_INTERRUPT; break; }
     if( F.host && strcmp(st->hosts[cn->host], F.host)!=0 ) continue;
     if( F.f[0] && (!cn->remote_ip || strcmp(cn->remote_ip, F.f[0])!=0) ) continue;
     if( F.f[1] && mt_ip_in_cidr(cn->remote_ip, F.f[1])!=1 ) continue;
     if( cn->messages>0 ){
-      for(mi = cn->icid>0 ? mt_store_first_msg_of_icid(st, cn->host, cn->icid) : -1;
-          mi>=0 && rc==SQLITE_OK; mi = st->msgs[mi].next_icid){
-        if( st->msgs[mi].conn!=k ) continue;
+      for(mi=cn->first_msg; mi>=0 && rc==SQLITE_OK; mi=st->msgs[mi].next_in_conn){
         rc = msg_rows(c, st, &F, mi, cn->remote_ip);
       }
     }else if( !F.f[2] && !F.f[3] && !F.f[4] && time_ok(&F, conn_when(cn)) ){
@@ -479,7 +477,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( rc==SQLITE_OK && !F.f[0] && !F.f[1] ){
     for(k=0; k<st->nmsg && rc==SQLITE_OK; k++){
       const mt_msg *m = &st->msgs[k];
-      if( (k & 4095)==4095 && mt_interrupted(ctx->db) ){ rc = SQLITE_INTERRUPT; break; }
+      if( (k & 1023)==1023 && mt_interrupted(ctx->db) ){ rc = SQLITE_INTERRUPT; break; }
       if( m->conn>=0 ) continue;
       if( F.host && strcmp(st->hosts[m->host], F.host)!=0 ) continue;
       rc = msg_rows(c, st, &F, k, 0);
