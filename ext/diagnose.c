@@ -69,11 +69,36 @@ static void say(mt_verdict *v, const char *stage, const char *verdict, const cha
 
 static const char *nz(const char *z, const char *dflt){ return z && *z ? z : dflt; }
 
+/* A small appender over a fixed buffer (truncated with "..." when full). */
+typedef struct buf { char *z; size_t n, len; } buf;
+static void bput(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bput(buf *b, const char *fmt, ...){
+  va_list ap;
+  int k;
+  if( b->len+1 >= b->n ) return;
+  va_start(ap, fmt);
+  k = vsnprintf(b->z + b->len, b->n - b->len, fmt, ap);
+  va_end(ap);
+  if( k<0 ) return;
+  if( (size_t)k >= b->n - b->len ){
+    b->len = b->n - 1;
+    if( b->n > 4 ) memcpy(b->z + b->n - 4, "...", 4);
+  }else b->len += (size_t)k;
+}
+
+/* The later of two lines in reading order (lineno 0: none). */
+static mt_where later(mt_where a, mt_where b){
+  if( !b.lineno ) return a;
+  if( !a.lineno ) return b;
+  return (b.file > a.file || (b.file==a.file && b.lineno > a.lineno)) ? b : a;
+}
+
 void mt_diagnose_conn(const mt_store *st, int ci, mt_verdict *v){
   const mt_conn *k = &st->conns[ci];
   const char *ip = nz(k->remote_ip, "the sender");
   memset(v, 0, sizeof(*v));
-  v->evidence = k->why.lineno ? k->why : (mt_where){ k->file, k->lineno };
+  v->evidence = k->why.lineno ? k->why : (mt_where){ k->file, k->lineno, k->off };
+  v->started_before_logs = k->started_before_logs;
   if( k->action && (strcmp(k->action, "REJECT")==0 || strcmp(k->action, "TCPREFUSE")==0) ){
     char sbrs[32];
     if( k->has_sbrs ) snprintf(sbrs, sizeof(sbrs), "%.1f", k->sbrs); else snprintf(sbrs, sizeof(sbrs), "none");
@@ -106,6 +131,15 @@ void mt_diagnose_conn(const mt_store *st, int ci, mt_verdict *v){
     say(v, "envelope", "receiving failed", "Receiving from %s failed: %s.", ip, k->error);
     return;
   }
+  if( k->started_before_logs ){
+    /* Only its last lines are here: what it sent is not known. */
+    say(v, "connection", "started before the logs",
+        "Only the end of connection ICID %lld is in these logs (%s%s%s); it began before them, so its "
+        "address, sender and messages are not known here: open the previous log file to see them.",
+        (long long)k->icid, k->end_state==2 ? "lost" : k->end_state==1 ? "closed" : "no end either",
+        k->error ? ": " : "", k->error ? k->error : "");
+    return;
+  }
   if( k->end_state==0 ){
     say(v, "connection", "open at end of logs",
         "The connection from %s is still open where the logs end; later logs will tell the rest.", ip);
@@ -127,14 +161,177 @@ static int last_attempt(const mt_store *st, int mi, int64_t rid){
   return best;
 }
 
+/* The last "Delayed:" of recipient rid before attempt `upto` (the error an
+** expired message kept meeting), or -1. */
+static int last_delay(const mt_store *st, int mi, int64_t rid, int upto){
+  int d, best = -1;
+  for(d=st->msgs[mi].first_dlv; d>=0 && d!=upto; d=st->dlvs[d].next_mid){
+    if( st->dlvs[d].rid==rid && st->dlvs[d].result==MT_DR_DELAYED ) best = d;
+  }
+  return best;
+}
+
+/* Attempts of recipient rid: its delivery rows on an SMTP connection (DCID 0
+** is the gateway giving up, not an attempt). */
+static int attempts_of(const mt_store *st, int mi, int64_t rid){
+  int d, n = 0;
+  for(d=st->msgs[mi].first_dlv; d>=0; d=st->dlvs[d].next_mid) if( st->dlvs[d].rid==rid && st->dlvs[d].dcid!=0 ) n++;
+  return n;
+}
+
+static int is_expired(const mt_dlv *b){
+  return (b->dsn && strcmp(b->dsn, "5.4.7")==0) || has(b->reason, "expired");
+}
+
+/* One word for a recipient's fate in message mi. */
+static const char *rcpt_word(int status){
+  const char *z = mt_rcpt_status_name(status);
+  return z ? z : "no result in these logs";
+}
+
+/* The child of mi (relation rel) that carries address `to` (split), or the
+** first child of that relation (rewritten: every recipient). */
+static int child_for(const mt_store *st, int mi, const char *rel, const char *to, int *prc){
+  int ch, r;
+  for(ch=st->msgs[mi].first_child; ch>=0; ch=st->msgs[ch].next_sibling){
+    const mt_msg *c = &st->msgs[ch];
+    if( !c->parent_relation || strcmp(c->parent_relation, rel)!=0 ) continue;
+    for(r=c->first_rcpt; r>=0; r=st->rcpts[r].next){
+      if( st->rcpts[r].rid>=0 && st->rcpts[r].rcpt_to && to && strcasecmp(st->rcpts[r].rcpt_to, to)==0 ){
+        *prc = r; return ch;
+      }
+    }
+  }
+  *prc = -1;
+  return -1;
+}
+
+/* Where the copy of `to` (recipient r of mi) finally went: follows rewrite
+** and split children (at most `depth` levels). */
+static void rcpt_fate(const mt_store *st, int mi, int r, int depth, buf *b){
+  const mt_msg *m = &st->msgs[mi];
+  const mt_rcpt *rc = &st->rcpts[r];
+  int ch, cr;
+  if( depth>0 && (rc->status==MT_RS_SPLIT || rc->status==MT_RS_REWRITTEN) ){
+    ch = child_for(st, mi, rc->status==MT_RS_SPLIT ? "split" : "rewritten", rc->rcpt_to, &cr);
+    if( ch>=0 ){
+      bput(b, "%s to MID %lld, ", rc->status==MT_RS_SPLIT ? "split" : "rewritten", (long long)st->msgs[ch].mid);
+      rcpt_fate(st, ch, cr, depth-1, b);
+      return;
+    }
+    bput(b, "%s (MID %lld; the child that took it is not in these logs)", rcpt_word(rc->status), (long long)m->mid);
+    return;
+  }
+  bput(b, "%s", rcpt_word(rc->status));
+  if( rc->status==MT_RS_BOUNCED || rc->status==MT_RS_DELAYED ){
+    if( rc->dsn ) bput(b, " %s", rc->dsn);
+  }
+  bput(b, " (MID %lld)", (long long)m->mid);
+}
+
+/* The copies a message family made besides its recipients' own: bcc and
+** other generated copies, bounce notices, in every generation below mi. */
+static void extra_copies(const mt_store *st, int mi, int depth, buf *b){
+  int ch;
+  if( depth<=0 ) return;
+  for(ch=st->msgs[mi].first_child; ch>=0; ch=st->msgs[ch].next_sibling){
+    const mt_msg *c = &st->msgs[ch];
+    const char *rel = c->parent_relation, *cs = mt_msg_status_name(c->status);
+    int cr;
+    if( rel && strcmp(rel, "split")!=0 && strcmp(rel, "rewritten")!=0 ){
+      bput(b, "; plus %s MID %lld", strcmp(rel, "bounce")==0 ? "a bounce notice" : "a generated copy",
+           (long long)c->mid);
+      for(cr=c->first_rcpt; cr>=0; cr=st->rcpts[cr].next){
+        if( st->rcpts[cr].rid>=0 && st->rcpts[cr].rcpt_to ){ bput(b, " to %s", st->rcpts[cr].rcpt_to); break; }
+      }
+      bput(b, ": %s", cs ? cs : "no result in these logs");
+    }
+    extra_copies(st, ch, depth-1, b);
+  }
+}
+
+void mt_family_verdict(const mt_store *st, int mi, char *z, size_t n){
+  const mt_msg *m = &st->msgs[mi];
+  buf b = { z, n, 0 };
+  int r, ch, any = 0;
+  if( n==0 ) return;
+  z[0] = 0;
+  for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
+    const mt_rcpt *rc = &st->rcpts[r];
+    if( rc->rid<0 ) continue;
+    bput(&b, "%s%s: ", any ? "; " : "", rc->rcpt_to ? rc->rcpt_to : "recipient (address not in these logs)");
+    rcpt_fate(st, mi, r, 8, &b);
+    any = 1;
+  }
+  if( !any ){
+    /* no To: line here: a rewritten child still tells the fate */
+    for(ch=m->first_child; ch>=0; ch=st->msgs[ch].next_sibling){
+      const mt_msg *c = &st->msgs[ch];
+      const char *cs;
+      if( !c->parent_relation || (strcmp(c->parent_relation, "rewritten")!=0 && strcmp(c->parent_relation, "split")!=0) ) continue;
+      cs = mt_msg_status_name(c->status);
+      bput(&b, "%s%s to MID %lld: %s", any ? "; " : "", c->parent_relation, (long long)c->mid, cs ? cs : "no result in these logs");
+      any = 1;
+    }
+    if( !any ) bput(&b, "recipients not in these logs");
+  }
+  extra_copies(st, mi, 8, &b);
+}
+
+/* "MID n from <x>", "MID n (sender not in these logs)", or for a child
+** whose own lines name no sender: the parent it was made from, and its
+** sender (a rewrite or split keeps the envelope sender; the column stays
+** NULL, the words say where the sender was read). */
+static void who_of(const mt_store *st, const mt_msg *m, char *who, size_t n){
+  int pi = m->parent_mid>=0 ? mt_store_msg(st, m->host, m->parent_mid) : -1;
+  if( m->mail_from ) snprintf(who, n, "MID %lld from <%s>", (long long)m->mid, m->mail_from);
+  else if( pi>=0 && st->msgs[pi].mail_from )
+    snprintf(who, n, "MID %lld (%s from MID %lld, whose sender is <%s>)", (long long)m->mid,
+             nz(m->parent_relation, "made"), (long long)m->parent_mid, st->msgs[pi].mail_from);
+  else snprintf(who, n, "MID %lld (sender not in these logs)", (long long)m->mid);
+}
+
+/* What the logs do not hold about a message that began before them. */
+static void note_unknown(const mt_store *st, const mt_msg *m, mt_verdict *v){
+  size_t k = strlen(v->explain);
+  if( !m->started_before_logs ) return;
+  snprintf(v->explain + k, sizeof(v->explain) - k,
+           " It began before these logs (its Start MID is not in them): only what follows is known%s%s%s.",
+           m->mail_from && m->conn>=0 && st->conns[m->conn].remote_ip ? "" : "; not in them: ",
+           m->mail_from ? "" : "the sender",
+           m->conn>=0 && st->conns[m->conn].remote_ip ? "" : m->mail_from ? "the connection" : ", the connection");
+}
+
+/* The line that shows where an unfinished message stands: its latest
+** "queued for delivery", "Delivery start" or "Message finished". */
+static mt_where open_evidence(const mt_store *st, int mi, int64_t rid){
+  const mt_msg *m = &st->msgs[mi];
+  mt_where w = later(later((mt_where){ m->file, m->lineno, m->off }, m->queued_at), m->finished_at);
+  int d;
+  for(d=m->first_dlv; d>=0; d=st->dlvs[d].next_mid){
+    if( rid>=0 && st->dlvs[d].rid!=rid ) continue;
+    w = later(w, st->dlvs[d].why);
+  }
+  return w;
+}
+
+static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v);
+
 void mt_diagnose_msg(const mt_store *st, int mi, int rcpt, mt_verdict *v){
+  msg_verdict(st, mi, rcpt, v);
+  v->started_before_logs = st->msgs[mi].started_before_logs;
+  note_unknown(st, &st->msgs[mi], v);
+  mt_family_verdict(st, mi, v->family, sizeof(v->family));
+}
+
+static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   const mt_msg *m = &st->msgs[mi];
   const mt_rcpt *r = rcpt>=0 ? &st->rcpts[rcpt] : 0;
   int status = m->status, d;
   char who[200];
   memset(v, 0, sizeof(*v));
-  v->evidence = m->why.lineno ? m->why : (mt_where){ m->file, m->lineno };
-  snprintf(who, sizeof(who), "MID %lld from <%s>", (long long)m->mid, nz(m->mail_from, ""));
+  v->evidence = m->why.lineno ? m->why : (mt_where){ m->file, m->lineno, m->off };
+  who_of(st, m, who, sizeof(who));
 
   if( r && r->status==MT_RS_REJECTED ){
     say(v, "envelope", "recipient rejected",
@@ -151,10 +348,11 @@ void mt_diagnose_msg(const mt_store *st, int mi, int rcpt, mt_verdict *v){
     else if( has(rs, "Sophos") || has(rs, "McAfee") || has(rs, "virus") ) snprintf(what, sizeof(what), "dropped by anti-virus");
     else if( m->filters ) snprintf(what, sizeof(what), "%s by content filter %s",
                                    m->bounced_by_filter ? "bounced" : "dropped", m->filters);
-    else snprintf(what, sizeof(what), "dropped by a filter");
-    say(v, "scanning", what, "%s was %s (%s; spam=%s, virus=%s, amp=%s). If it was wanted, release the "
-        "sender with a safelist entry or adjust the filter.", who, what, nz(m->reason, "no reason logged"),
-        nz(m->spam, "-"), nz(m->virus, "-"), nz(m->amp, "-"));
+    else snprintf(what, sizeof(what), "%s by a filter", m->bounced_by_filter ? "bounced" : "dropped");
+    v->reason_class = "our policy";
+    say(v, "scanning", what, "Our gateway's policy %s %s (%s; spam=%s, virus=%s, amp=%s). If it was wanted, "
+        "release the sender with a safelist entry or adjust the filter.", m->bounced_by_filter ? "bounced" : "dropped",
+        who, nz(m->reason, "no reason logged"), nz(m->spam, "-"), nz(m->virus, "-"), nz(m->amp, "-"));
     return;
   }
   if( status==MT_MS_QUARANTINED ){
@@ -169,8 +367,36 @@ void mt_diagnose_msg(const mt_store *st, int mi, int rcpt, mt_verdict *v){
     return;
   }
   if( status==MT_MS_REWRITTEN ){
-    say(v, "scanning", "rewritten", "%s was rewritten into a new message by a filter (%s); follow its child "
-        "MID in mailtrace_history(%lld).", who, nz(m->filters, "?"), (long long)m->mid);
+    int ch, cr;
+    for(ch=m->first_child; ch>=0; ch=st->msgs[ch].next_sibling){
+      if( st->msgs[ch].parent_relation && strcmp(st->msgs[ch].parent_relation, "rewritten")==0 ) break;
+    }
+    (void)cr;
+    if( ch>=0 ){
+      const char *cs = mt_msg_status_name(st->msgs[ch].status);
+      say(v, "scanning", "rewritten", "%s was rewritten into MID %lld by %s; MID %lld is %s (its own row, and "
+          "mailtrace_history(%lld), tell the rest).", who, (long long)st->msgs[ch].mid, nz(m->filters, "a filter"),
+          (long long)st->msgs[ch].mid, cs ? cs : "without a result in these logs", (long long)m->mid);
+    }else{
+      say(v, "scanning", "rewritten", "%s was rewritten into a new message by %s; the new MID is not in these "
+          "logs.", who, nz(m->filters, "a filter"));
+    }
+    return;
+  }
+  if( status==MT_MS_SPLIT ){
+    buf b = { v->explain, sizeof(v->explain), 0 };
+    int ch;
+    v->stage = "scanning";
+    snprintf(v->verdict, sizeof(v->verdict), "split");
+    bput(&b, "%s was split by per-recipient policies; its recipients went on as", who);
+    for(ch=m->first_child; ch>=0; ch=st->msgs[ch].next_sibling){
+      const mt_msg *c = &st->msgs[ch];
+      const char *cs = mt_msg_status_name(c->status);
+      if( !c->parent_relation || strcmp(c->parent_relation, "split")!=0 ) continue;
+      bput(&b, "%s MID %lld (%s)", b.z[b.len-1]==')' ? "," : "", (long long)c->mid, cs ? cs : "no result in these logs");
+    }
+    bput(&b, ". The family column has each recipient's fate.");
+    if( m->finished_at.lineno ) v->evidence = m->finished_at;
     return;
   }
   d = last_attempt(st, mi, r ? r->rid : -1);
@@ -185,11 +411,33 @@ void mt_diagnose_msg(const mt_store *st, int mi, int rcpt, mt_verdict *v){
     }
     if( rd>=0 ){
       const mt_dlv *b = &st->dlvs[rd];
-      v->reason_class = mt_reason_class(b->dsn, b->response, b->reason);
+      const char *some = status==MT_MS_PARTIAL && !r ? " for some recipients" : "";
       v->evidence = b->why;
+      if( is_expired(b) ){
+        int dl = last_delay(st, mi, b->rid, rd), n = attempts_of(st, mi, b->rid);
+        const mt_dlv *e = dl>=0 ? &st->dlvs[dl] : 0;
+        v->reason_class = "expired in our queue";
+        say(v, "delivery", "expired in our queue",
+            "Our gateway gave up on %s%s: it stayed in our queue until it expired (%s %s) after %d attempt%s in "
+            "these logs; the last error was %s%s%s%s. The destination never accepted it: check why it "
+            "cannot be reached (its MX, its firewall, its throttling) and the bounce profile's time limit.",
+            who, some, nz(b->dsn, ""), nz(b->reason, "Delivery expired"), n, n==1 ? "" : "s",
+            e ? nz(e->response, nz(e->reason, "?")) : "not in these logs",
+            e && e->reason ? " (" : "", e && e->reason ? e->reason : "", e && e->reason ? ")" : "");
+        return;
+      }
+      if( b->dcid==0 ){
+        v->reason_class = "no route";
+        say(v, "delivery", "no route to the destination",
+            "Our gateway could not open any SMTP connection for %s%s (DCID 0): %s %s (%s). The destination "
+            "domain does not resolve or has no reachable MX: check the recipient domain for typos and its DNS.",
+            who, some, nz(b->dsn, ""), nz(b->response, ""), nz(b->reason, "bounced"));
+        return;
+      }
+      v->reason_class = mt_reason_class(b->dsn, b->response, b->reason);
       say(v, "delivery", "bounced by the destination",
-          "The destination refused %s%s: %s %s (%s).%s", who,
-          status==MT_MS_PARTIAL && !r ? " for some recipients" : "",
+          "The destination refused %s%s: %s%s%s %s (%s).%s", who, some,
+          b->smtp_code ? b->smtp_code : "", b->smtp_code ? " " : "",
           nz(b->dsn, ""), nz(b->response, nz(b->reason, "")), nz(b->reason, "bounced"),
           v->reason_class && strcmp(v->reason_class, "user unknown")==0 ? " Check the recipient address for typos." : "");
       return;
@@ -201,19 +449,31 @@ void mt_diagnose_msg(const mt_store *st, int mi, int rcpt, mt_verdict *v){
       v->reason_class = mt_reason_class(b->dsn, b->response, b->reason);
       v->evidence = b->why;
       say(v, "delivery", "delayed, still queued",
-          "%s could not be delivered yet and stays in the queue for another try: %s %s (%s).", who,
-          nz(b->dsn, ""), nz(b->response, ""), nz(b->reason, "delayed"));
+          "%s could not be delivered yet and stays in our queue for another try: %s %s (%s)%s.", who,
+          nz(b->dsn, ""), nz(b->response, ""), nz(b->reason, "delayed"),
+          b->dcid==0 ? "; no SMTP connection could be opened (DCID 0)" : "");
       return;
     }
   }
   if( r ? (r->status==MT_RS_DELIVERED) : (status==MT_MS_DELIVERED || status==MT_MS_PARTIAL) ){
+    const char *resp = d>=0 ? st->dlvs[d].response : 0;
+    int rr;
     if( d>=0 ) v->evidence = st->dlvs[d].why;
-    say(v, "delivered", "delivered", "%s was delivered%s%s.", who,
-        d>=0 && st->dlvs[d].response ? "; the destination answered " : "",
-        d>=0 && st->dlvs[d].response ? st->dlvs[d].response : "");
+    /* only a 2xx Response in these logs: that line decides */
+    for(rr = r ? rcpt : m->first_rcpt; rr>=0; rr = r ? -1 : st->rcpts[rr].next){
+      if( st->rcpts[rr].status!=MT_RS_DELIVERED ) continue;
+      if( d<0 && st->rcpts[rr].resp_at.lineno ){ v->evidence = st->rcpts[rr].resp_at; resp = st->rcpts[rr].response; }
+      else if( !resp ) resp = st->rcpts[rr].response;
+      break;
+    }
+    say(v, "delivered", "delivered", "%s was delivered%s%s%s.", who,
+        status==MT_MS_PARTIAL && !r ? " to some recipients" : "",
+        resp ? "; the destination answered " : "", resp ? resp : "");
     return;
   }
+  v->evidence = open_evidence(st, mi, r ? r->rid : -1);
   say(v, "delivery", "open at end of logs",
       "%s is %s where the logs end: no delivery result yet. Later logs will tell the rest.", who,
-      status==MT_MS_QUEUED ? "queued" : "still being received or scanned");
+      m->finished ? "finished without a delivery result in these logs"
+      : d<0 && m->first_dlv>=0 ? "being delivered" : status==MT_MS_QUEUED ? "queued" : "still being received or scanned");
 }

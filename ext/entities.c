@@ -197,6 +197,8 @@ void mt_store_free(mt_store *st){
   free(st->host_len); free(st->host_first); free(st->host_last);
   free(st->file_first); free(st->file_last);
   free(st->file_end_off); free(st->file_end_line); free(st->file_end_nl); free(st->file_tz);
+  free(st->file_year_src); free(st->file_tz_src); free(st->hours); free(st->gaps);
+  map_free(&st->hour_map);
   for(i=0; i<st->nfile; i++) free(st->files[i]);
   free(st->hosts); free(st->files);
   free(st->conns); free(st->msgs); free(st->rcpts); free(st->dconns); free(st->dlvs);
@@ -364,6 +366,7 @@ static mt_where where_of(const mt_scan *s){
   mt_where w;
   w.file = s->ifile;
   w.lineno = s->lineno;
+  w.off = s->offset;
   return w;
 }
 
@@ -388,7 +391,8 @@ static int new_conn(ctx *c, int64_t icid){
   memset(k, 0, sizeof(*k));
   k->start = k->end = no_time;
   k->host = c->host; k->icid = icid; k->dns_verified = -1;
-  k->file = c->file; k->lineno = c->s->lineno;
+  k->file = c->file; k->lineno = c->s->lineno; k->off = c->s->offset;
+  k->first = when_of(c->s);
   k->prev_same = map_get(&st->conn_by_id, c->host, icid);
   if( map_put(&st->conn_by_id, c->host, icid, st->nconn) ){ st->oom = 1; return -1; }
   return st->nconn++;
@@ -410,7 +414,9 @@ static int new_msg(ctx *c, int64_t mid){
   m->first_rcpt = m->last_rcpt = -1;
   m->first_dlv = m->last_dlv = -1;
   m->next_icid = -1;
-  m->file = c->file; m->lineno = c->s->lineno;
+  m->conn = m->first_child = m->next_sibling = m->conn_hint = -1;
+  m->file = c->file; m->lineno = c->s->lineno; m->off = c->s->offset;
+  m->first = when_of(c->s);
   m->prev_same = map_get(&st->msg_by_id, c->host, mid);
   if( map_put(&st->msg_by_id, c->host, mid, st->nmsg) ){ st->oom = 1; return -1; }
   return st->nmsg++;
@@ -531,8 +537,10 @@ static void on_icid(ctx *c){
   int i;
   if( ev->kind==MT_EV_ICID_NEW ){
     i = map_get(&st->conn_by_id, c->host, ev->icid);
-    /* A second "New SMTP ICID" for one id is a new connection (restart). */
-    if( i<0 || mt_when_set(st->conns[i].start) || st->conns[i].remote_ip ) i = new_conn(c, ev->icid);
+    /* A second "New SMTP ICID" for one id is a new connection (restart).
+    ** Lines of it seen before (out of time order, or a HAT line written
+    ** first) belong to the same connection. */
+    if( i<0 || st->conns[i].seen_new ) i = new_conn(c, ev->icid);
   }else if( ev->kind==MT_EV_ICID_HAT && ev->icid==0 ){
     i = new_conn(c, 0);            /* TCPREFUSE with ICID 0: one row per refusal */
   }else{
@@ -543,7 +551,8 @@ static void on_icid(ctx *c){
   switch( ev->kind ){
     case MT_EV_ICID_NEW:
       k->start = when_of(c->s);
-      k->file = c->file; k->lineno = c->s->lineno;
+      k->seen_new = 1;
+      k->file = c->file; k->lineno = c->s->lineno; k->off = c->s->offset;
       k->interface = span_str(st, ev, MT_F_IFACE);
       k->interface_ip = span_str(st, ev, MT_F_IFACE_IP);
       k->remote_ip = span_str(st, ev, MT_F_REMOTE_IP);
@@ -553,7 +562,7 @@ static void on_icid(ctx *c){
       if( mt_has(ev, MT_F_VERIFIED) ) k->dns_verified = ev->f[MT_F_VERIFIED].p[0]=='y';
       break;
     case MT_EV_ICID_HAT:
-      if( !mt_when_set(k->start) ){ k->start = when_of(c->s); k->file = c->file; k->lineno = c->s->lineno; }
+      if( !mt_when_set(k->start) ){ k->start = when_of(c->s); k->file = c->file; k->lineno = c->s->lineno; k->off = c->s->offset; }
       k->action = span_str(st, ev, MT_F_ACTION);
       k->sender_group = span_str(st, ev, MT_F_SG);
       k->match = span_str(st, ev, MT_F_MATCH);
@@ -641,6 +650,7 @@ static void link_child(ctx *c, int64_t parent, int64_t child, const char *rel){
   m = &c->st->msgs[ci];
   m->parent_mid = parent;
   m->parent_relation = rel;
+  m->linked = 1;
   msg_touch(c, m);
 }
 
@@ -668,7 +678,10 @@ static void set_msg_icid(ctx *c, int mi, int64_t icid, int counts){
   mt_store *st = c->st;
   int ki, h;
   if( icid<0 ) return;
-  if( counts && icid>0 && (ki = map_get(&st->conn_by_id, c->host, icid))>=0 ) st->conns[ki].messages++;
+  ki = icid>0 ? map_get(&st->conn_by_id, c->host, icid) : -1;
+  /* the newest connection of this ICID read so far is the message's (a
+  ** restart reuses ICIDs); Start MID decides over To:/From: lines */
+  if( ki>=0 && (counts || st->msgs[mi].conn_hint<0) ) st->msgs[mi].conn_hint = ki;
   if( st->msgs[mi].icid==icid && st->msgs[mi].in_icid_list ) return;
   st->msgs[mi].icid = icid;
   if( st->msgs[mi].in_icid_list ) return;     /* keep the first list it joined */
@@ -708,7 +721,7 @@ static void on_mid(ctx *c){
     case MT_EV_MID_START:
       m->started = 1;
       m->start = when_of(c->s);
-      m->file = c->file; m->lineno = c->s->lineno;
+      m->file = c->file; m->lineno = c->s->lineno; m->off = c->s->offset;
       set_msg_icid(c, mi, ev->icid, 1);
       break;
     case MT_EV_MID_FROM:
@@ -718,6 +731,9 @@ static void on_mid(ctx *c){
     case MT_EV_MID_RCPT: {
       int ri = get_rcpt(c, mi, ev->rid);
       if( ri>=0 ) st->rcpts[ri].rcpt_to = addr_str(st, ev, MT_F_ADDR);
+      /* "MID m ICID n RID r To:" names the connection too (Start MID may be
+      ** before these logs) */
+      if( st->msgs[mi].icid<0 ) set_msg_icid(c, mi, ev->icid, 0);
       break;
     }
     case MT_EV_MID_RCPT_REJECTED:
@@ -819,8 +835,8 @@ static void on_mid(ctx *c){
       m->reason = arena_str(st, c->s->ln.body, c->s->ln.body_len);
       m->why = where_of(c->s);
       break;
-    case MT_EV_MID_QUEUED: m->queued = 1; break;
-    case MT_EV_MID_FINISHED: m->finished = 1; break;
+    case MT_EV_MID_QUEUED: m->queued = 1; m->queued_at = where_of(c->s); break;
+    case MT_EV_MID_FINISHED: m->finished = 1; m->finished_at = where_of(c->s); break;
     case MT_EV_MID_ABORTED: {
       const char *r = span_str(st, ev, MT_F_REASON);
       m->reason = r;
@@ -845,6 +861,7 @@ static void on_mid(ctx *c){
         int di;
         if( ri<0 ) return;
         st->rcpts[ri].response = resp;
+        st->rcpts[ri].resp_at = where_of(c->s);
         /* ... and the attempt it answers (the recipient's last DCID). */
         di = st->rcpts[ri].cur_dlv;
         if( di>=0 ){
@@ -910,6 +927,8 @@ static void on_delivery(ctx *c){
         if( di<0 ) return;
         st->rcpts[ri].cur_dlv = di;
         st->dlvs[di].start = when_of(c->s);
+        st->dlvs[di].why = where_of(c->s);     /* until a result line says more */
+        st->dlvs[di].seen_start = 1;
         st->rcpts[ri].attempts++;
         st->rcpts[ri].dcid = ev->dcid;
       }
@@ -995,14 +1014,45 @@ static void on_delivery(ctx *c){
   }
 }
 
+/* The line's clock hour for the gap finder: most lines fall in the bucket
+** of the line before. */
+static int note_hour(mt_store *st, const mt_scan *s, int host){
+  int64_t hour = s->t_utc >= 0 ? s->t_utc/3600 : -((-s->t_utc + 3599)/3600);
+  int i = st->last_hour;
+  mt_hour *b;
+  if( i<0 || st->hours[i].hour!=hour || st->hours[i].file!=s->ifile || st->hours[i].host!=host ){
+    int64_t key = ((int64_t)s->ifile << 40) ^ (hour & (((int64_t)1 << 40) - 1));
+    i = map_get(&st->hour_map, host, key);
+    if( i<0 || st->hours[i].hour!=hour || st->hours[i].file!=s->ifile ){
+      GROW(st, st->hours, st->nhour, st->chour);
+      i = st->nhour++;
+      st->hours[i].hour = hour; st->hours[i].file = s->ifile; st->hours[i].host = host;
+      st->hours[i].lo = st->hours[i].hi = s->t_utc;
+      if( map_put(&st->hour_map, host, key, i) ){ st->oom = 1; return -1; }
+    }
+    st->last_hour = i;
+  }
+  b = &st->hours[i];
+  if( s->t_utc < b->lo ) b->lo = s->t_utc;
+  if( s->t_utc > b->hi ) b->hi = s->t_utc;
+  return 0;
+}
+
 int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev){
   ctx c;
   if( st->oom ) return -1;
-  if( ev->kind==MT_EV_NONE && ev->mid<0 ) return 0;
+  if( ev->kind==MT_EV_NONE && ev->mid<0 && !st->file_year_src ) return 0;
   c.st = st; c.s = s; c.ev = ev;
   c.file = s->ifile;
   c.host = host_id(st, s->host, s->host_len);
   if( c.host<0 ) return -1;
+  if( s->has_time && st->file_year_src && s->ifile < st->nfile ){
+    /* every timed line (known or not) tells that the host was logging */
+    if( s->year_src > st->file_year_src[s->ifile] ) st->file_year_src[s->ifile] = s->year_src;
+    if( s->tz_src > st->file_tz_src[s->ifile] ) st->file_tz_src[s->ifile] = s->tz_src;
+    if( note_hour(st, s, c.host) ) return -1;
+  }
+  if( ev->kind==MT_EV_NONE && ev->mid<0 ) return 0;
   if( s->has_time && st->file_first && s->ifile < st->nfile ){
     if( s->t_utc < st->file_first[s->ifile] ) st->file_first[s->ifile] = s->t_utc;
     if( s->t_utc > st->file_last[s->ifile] ) st->file_last[s->ifile] = s->t_utc;
@@ -1077,8 +1127,99 @@ static void inherit_rewritten_recipients(mt_store *st){
   }
 }
 
+/* Every message's connection, children and started_before_logs flag;
+** every connection's message count.  Ownership goes by reading order, not
+** by time: a message belongs to the newest connection of its (host, ICID)
+** read before the line that linked them (Start MID, or a To:/From: line
+** naming the ICID; a restart reuses ICIDs), or, when that line came before
+** every line of such a connection (lines out of time order), to the oldest.
+** So no message is lost between two connections, and a connection whose
+** lines are out of order keeps its messages. */
+static void link_entities(mt_store *st){
+  int i;
+  for(i=0; i<st->nconn; i++){
+    mt_conn *k = &st->conns[i];
+    k->messages = 0;
+    k->first_msg = -1;
+    k->started_before_logs = !k->seen_new && k->icid!=0;
+  }
+  for(i=0; i<st->nmsg; i++) st->msgs[i].first_child = st->msgs[i].next_sibling = -1;
+  /* an attempt with neither its "Delivery start" nor its "New SMTP DCID" here
+  ** (DCID 0 has neither by nature) */
+  for(i=0; i<st->ndlv; i++){
+    mt_dlv *d = &st->dlvs[i];
+    d->started_before_logs = d->dcid>0 && !d->seen_start
+                          && !(d->dconn>=0 && mt_when_set(st->dconns[d->dconn].start));
+  }
+  for(i=st->nmsg-1; i>=0; i--){
+    mt_msg *m = &st->msgs[i];
+    int k, best = -1, oldest = -1;
+    m->started_before_logs = !m->started && !m->linked;
+    m->conn = m->next_in_conn = -1;
+    if( m->parent_mid>=0 ){
+      int pi = map_get(&st->msg_by_id, m->host, m->parent_mid);
+      if( pi>=0 && pi!=i ){ m->next_sibling = st->msgs[pi].first_child; st->msgs[pi].first_child = i; }
+    }
+    if( m->icid<=0 ) continue;
+    best = m->conn_hint;
+    if( best<0 ){
+      for(k = map_get(&st->conn_by_id, m->host, m->icid); k>=0; k = st->conns[k].prev_same) oldest = k;
+    }
+    m->conn = best>=0 ? best : oldest;
+    if( m->conn>=0 ){
+      /* walking the messages backwards: prepending keeps them in order */
+      st->conns[m->conn].messages++;
+      m->next_in_conn = st->conns[m->conn].first_msg;
+      st->conns[m->conn].first_msg = i;
+    }
+  }
+}
+
+/* "2xx ..." */
+static int is_2xx(const char *z){
+  return z && z[0]=='2' && z[1]>='0' && z[1]<='9' && z[2]>='0' && z[2]<='9' && (z[3]==' ' || z[3]=='-' || z[3]==0);
+}
+static int is_2dsn(const char *z){   /* "2.0.0 OK" (a Response line without its code) */
+  return z && z[0]=='2' && z[1]=='.' && z[2]>='0' && z[2]<='9';
+}
+
+static int cmp_hour(const void *pa, const void *pb){
+  const mt_hour *a = pa, *b = pb;
+  if( a->file!=b->file ) return a->file < b->file ? -1 : 1;
+  if( a->host!=b->host ) return a->host < b->host ? -1 : 1;
+  return a->hour < b->hour ? -1 : a->hour > b->hour;
+}
+
+/* Silences inside files (mt_gap): sort a copy of the hour buckets by file,
+** host and hour; two neighbours more than one hour apart are a gap. */
+static void find_gaps(mt_store *st){
+  mt_hour *h;
+  int i, n = 0;
+  free(st->gaps); st->gaps = 0; st->ngap = 0;
+  if( st->nhour<2 ) return;
+  h = malloc(sizeof(mt_hour)*(size_t)st->nhour);
+  if( !h ){ st->oom = 1; return; }
+  memcpy(h, st->hours, sizeof(mt_hour)*(size_t)st->nhour);
+  qsort(h, (size_t)st->nhour, sizeof(mt_hour), cmp_hour);
+  for(i=1; i<st->nhour; i++){
+    if( h[i].file==h[i-1].file && h[i].host==h[i-1].host && h[i].hour - h[i-1].hour >= 2 ) n++;
+  }
+  if( n ){
+    st->gaps = malloc(sizeof(mt_gap)*(size_t)n);
+    if( !st->gaps ){ st->oom = 1; free(h); return; }
+    for(i=1; i<st->nhour; i++){
+      if( h[i].file==h[i-1].file && h[i].host==h[i-1].host && h[i].hour - h[i-1].hour >= 2 ){
+        mt_gap *g = &st->gaps[st->ngap++];
+        g->file = h[i].file; g->host = h[i].host; g->from = h[i-1].hi; g->to = h[i].lo;
+      }
+    }
+  }
+  free(h);
+}
+
 int mt_store_finish(mt_store *st){
   int i;
+  find_gaps(st);
   /* A number that reappears on a host after a restart is a new generation:
   ** (host, id, generation) is unique (ICID 0 refusals count up too). */
   for(i=0; i<st->nconn; i++){
@@ -1089,11 +1230,22 @@ int mt_store_finish(mt_store *st){
     int p = st->msgs[i].prev_same;
     st->msgs[i].generation = p>=0 ? st->msgs[p].generation + 1 : 1;
   }
+  link_entities(st);
+  /* A recipient whose only result in these logs is the destination's 2xx
+  ** Response (its "Message done" is outside them) was delivered. */
+  for(i=0; i<st->nrcpt; i++){
+    mt_rcpt *rc = &st->rcpts[i];
+    if( rc->rid>=0 && !rc->outcome && (is_2xx(rc->response) || is_2dsn(rc->response)) ) rc->outcome = MT_RS_DELIVERED;
+  }
   mark_split_recipients(st);
   inherit_rewritten_recipients(st);
   for(i=0; i<st->nmsg; i++){
     mt_msg *m = &st->msgs[i];
-    int n = 0, accepted = 0, delivered = 0, bounced = 0, delayed = 0, quarantined = 0, r;
+    int n = 0, accepted = 0, delivered = 0, bounced = 0, delayed = 0, quarantined = 0, r, ch, split = 0;
+    for(ch=m->first_child; ch>=0; ch=st->msgs[ch].next_sibling){
+      const char *rel = st->msgs[ch].parent_relation;
+      if( rel && strcmp(rel, "split")==0 ) split = 1;
+    }
     for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
       mt_rcpt *rc = &st->rcpts[r];
       if( rc->rid>=0 ) accepted++;
@@ -1118,6 +1270,7 @@ int mt_store_finish(mt_store *st){
     else if( m->quarantined && !m->released ) m->status = MT_MS_QUARANTINED;
     else if( m->rewritten ) m->status = MT_MS_REWRITTEN;
     else if( bounced>0 && m->finished ) m->status = MT_MS_BOUNCED;   /* the rest never tried */
+    else if( split ) m->status = MT_MS_SPLIT;       /* its recipients went on in the children */
     else if( m->queued || m->finished ) m->status = MT_MS_QUEUED;
     else m->status = MT_MS_INCOMPLETE;
     for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
@@ -1129,6 +1282,7 @@ int mt_store_finish(mt_store *st){
       else if( m->status==MT_MS_QUARANTINED ) rc->status = MT_RS_QUARANTINED;
       else if( m->status==MT_MS_BOUNCED && m->bounced_by_filter ) rc->status = MT_RS_BOUNCED;
       else if( m->status==MT_MS_REWRITTEN ) rc->status = MT_RS_REWRITTEN;
+      else if( m->status==MT_MS_SPLIT ) rc->status = MT_RS_SPLIT;
       else if( m->queued || m->finished ) rc->status = MT_RS_QUEUED;
       else rc->status = MT_RS_NONE;
     }
@@ -1200,8 +1354,11 @@ mt_store *mt_store_open(const mt_filelist *files, int reserve){
   st->file_end_line = calloc(nf, sizeof(int64_t));
   st->file_end_nl = calloc(nf, 1);
   st->file_tz = calloc(nf, sizeof(int));
+  st->file_year_src = calloc(nf, 1);
+  st->file_tz_src = calloc(nf, 1);
+  st->last_hour = -1;
   if( !st->file_first || !st->file_last || !st->file_end_off || !st->file_end_line
-   || !st->file_end_nl || !st->file_tz ){
+   || !st->file_end_nl || !st->file_tz || !st->file_year_src || !st->file_tz_src ){
     mt_store_free(st); return 0;
   }
   for(i=0; i<files->n; i++){ st->file_first[i] = INT64_MAX; st->file_last[i] = INT64_MIN; }
@@ -1288,8 +1445,8 @@ int mt_store_first_dlv_of_mid(const mt_store *st, int host, int64_t mid){
 
 const char *mt_msg_status_name(int s){
   static const char *const az[] = { 0, "delivered", "partially delivered", "bounced", "delayed",
-    "quarantined", "dropped", "aborted", "rewritten", "queued", "incomplete" };
-  return (s>0 && s<=MT_MS_INCOMPLETE) ? az[s] : 0;
+    "quarantined", "dropped", "aborted", "rewritten", "queued", "incomplete", "split" };
+  return (s>0 && s<=MT_MS_SPLIT) ? az[s] : 0;
 }
 const char *mt_rcpt_status_name(int s){
   static const char *const az[] = { 0, "delivered", "bounced", "delayed", "queued", "dropped",

@@ -17,8 +17,10 @@
 #include "scan.h"
 #include "events.h"
 
-/* A line of the logs: file index and line number (lineno 0: none). */
-typedef struct mt_where { int file; int64_t lineno; } mt_where;
+/* A line of the logs: file index, line number (lineno 0: none) and the
+** byte offset of its start in the (decompressed) file, so that the line can
+** be read again without a walk (mailtrace_diagnose's evidence). */
+typedef struct mt_where { int file; int64_t lineno, off; } mt_where;
 
 /* A time: seconds as written (local) and the file's offset east of UTC in
 ** force (utc = local - off); off = MT_NO_TIME when unknown. */
@@ -45,11 +47,16 @@ typedef struct mt_conn {
   int prev_same;            /* older connection with the same (host, icid): restart, ICID 0; -1 */
   mt_where why;             /* the line that decided its fate (refusal, error, loss), or none */
   int generation;           /* 1, or 2, 3 ... for an ICID seen again after a restart */
+  int64_t off;              /* byte offset of the line that opened it */
+  mt_when first;            /* time of its first line in these logs */
+  int first_msg;            /* its first message (then mt_msg.next_in_conn), -1 */
+  unsigned seen_new:1;      /* its "New SMTP ICID" line is in these logs */
+  unsigned started_before_logs:1;  /* no "New SMTP ICID" (nor ICID 0 refusal): began earlier */
 } mt_conn;
 
 enum { MT_MS_NONE = 0, MT_MS_DELIVERED, MT_MS_PARTIAL, MT_MS_BOUNCED, MT_MS_DELAYED,
        MT_MS_QUARANTINED, MT_MS_DROPPED, MT_MS_ABORTED, MT_MS_REWRITTEN, MT_MS_QUEUED,
-       MT_MS_INCOMPLETE };
+       MT_MS_INCOMPLETE, MT_MS_SPLIT };
 
 typedef struct mt_msg {
   int host;
@@ -75,6 +82,16 @@ typedef struct mt_msg {
   int prev_same;            /* older message with the same (host, mid) (restart), -1 */
   mt_where why;             /* the drop / quarantine / abort / rewrite line, or none */
   int generation;           /* 1, or 2, 3 ... for a MID seen again after a restart */
+  int64_t off;              /* byte offset of the line that created it */
+  mt_when first;            /* time of its first line: a split/rewritten child's creation */
+  mt_where queued_at;       /* its last "queued for delivery" line, or none */
+  mt_where finished_at;     /* its "Message finished" line, or none */
+  int conn;                 /* its connection (index into conns) when in these logs, -1 */
+  int next_in_conn;         /* next message of the same connection, -1 */
+  int conn_hint;            /* the newest connection of its ICID when a line linked them, -1 */
+  int first_child, next_sibling;  /* children (parent_mid = mid), chained; -1 */
+  unsigned linked:1;        /* created by a link line (split, rewritten, generated, bounce) */
+  unsigned started_before_logs:1;  /* no Start MID and no link line: began before these logs */
 } mt_msg;
 
 enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEUED,
@@ -92,6 +109,7 @@ typedef struct mt_rcpt {
   mt_when end;
   int next;                 /* next recipient of the same message, -1 */
   int cur_dlv;              /* its current delivery attempt, -1 */
+  mt_where resp_at;         /* its last "Response" line, or none */
 } mt_rcpt;
 
 typedef struct mt_dconn {   /* one outbound SMTP connection (New SMTP DCID) */
@@ -115,8 +133,21 @@ typedef struct mt_dlv {     /* one delivery attempt of one recipient */
   int result;               /* MT_DR_* */
   const char *dsn, *reason, *smtp_code, *response;
   int next_dcid, next_mid;  /* chains of the same DCID / MID, -1 */
-  mt_where why;             /* the line with its result (done, bounced, delayed, error) */
+  mt_where why;             /* the line with its result (done, bounced, delayed, error),
+                            ** or its "Delivery start" while no result is known */
+  unsigned seen_start:1;    /* its "Delivery start" line is in these logs */
+  unsigned started_before_logs:1;  /* a result whose Delivery start and New SMTP DCID are not here */
 } mt_dlv;
+
+/* Silence inside a file (mt_store.gaps): a host's lines in one file leave
+** at least one whole clock hour (UTC) empty between `from` and `to`, the
+** times of the lines on either side.  So every silence longer than two
+** hours is one, and none shorter than one hour. */
+typedef struct mt_gap { int file, host; int64_t from, to; } mt_gap;
+
+/* The lines of one host in one file in one clock hour (UTC): their first
+** and last time, for finding gaps. */
+typedef struct mt_hour { int64_t hour, lo, hi; int32_t file, host; } mt_hour;
 
 /* Open-addressing map from (host, id) to an index. */
 typedef struct mt_map {
@@ -150,6 +181,12 @@ typedef struct mt_store {
   int64_t *file_end_off, *file_end_line;  /* per file: where reading ended (bytes, lines) */
   unsigned char *file_end_nl;       /* ... on a newline: the file can be read on from there */
   int *file_tz;                     /* per file: the UTC offset in force at its end */
+  unsigned char *file_year_src, *file_tz_src;  /* per file: the least sure source of a line's
+                                    ** year and UTC offset (MT_SRC_*; GUESS: guessed) */
+  mt_hour *hours; int nhour, chour; /* per (file, host, hour) with lines */
+  mt_map hour_map;                  /* (host, file<<40 | hour) → index into hours */
+  int last_hour;                    /* the bucket of the previous line, -1 */
+  mt_gap *gaps; int ngap;           /* silences inside files (mt_store_finish), by file, host, time */
   int oom;                  /* an allocation failed: the store is unusable */
 } mt_store;
 

@@ -349,6 +349,7 @@ static void line_context(mt_scan *s){
   s->stats.lines_parsed++;
   if( ln->form!=MT_FORM_NONE ){
     int y = ln->year;
+    s->year_src = y ? MT_SRC_LINE : s->opt_year ? MT_SRC_OPTION : MT_SRC_GUESS;
     if( y==0 && s->opt_year ){
       /* year= names the year of the file's first line; a jump back of more
       ** than six months (Dec → Jan) is the next year. */
@@ -371,6 +372,7 @@ static void line_context(mt_scan *s){
       if( mt_line_tz(ln, &tz) ){ s->tz_off = tz; s->tz_from_header = 1; }
     }
     s->t_utc = s->t_local - s->tz_off;
+    s->tz_src = s->tz_from_header ? MT_SRC_LINE : s->opts->tz_set ? MT_SRC_OPTION : MT_SRC_GUESS;
     s->has_time = 1;
   }else{
     s->has_time = 0;

@@ -85,6 +85,9 @@ typedef struct mt_scan {
   int64_t lineno;          /* 1-based */
   mt_line ln;
   int has_time;            /* ln has a timestamp: t_local / t_utc valid */
+  unsigned char year_src;  /* where the line's year came from: MT_SRC_LINE, _OPTION, _GUESS */
+  unsigned char tz_src;    /* where its UTC offset came from: MT_SRC_LINE (the file's header),
+                           ** _OPTION (tz=), _GUESS (none: UTC assumed) */
   int64_t t_local;         /* seconds, local time as written, read as if UTC */
   int64_t t_utc;
   const char *host;        /* host of this line */
@@ -134,6 +137,11 @@ typedef struct mt_scan {
   int nproblem;
   char *err;               /* on -1 */
 } mt_scan;
+
+/* Sources of a line's year and UTC offset (mt_scan.year_src / tz_src), from
+** the surest to a guess: written in the file, given as an option, guessed
+** (the year from the file's mtime; UTC when no "Time offset" header). */
+enum { MT_SRC_NONE = 0, MT_SRC_LINE, MT_SRC_OPTION, MT_SRC_GUESS };
 
 void mt_scan_init(mt_scan *s, const mt_filelist *files, const mt_opts *opts);
 

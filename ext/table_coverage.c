@@ -17,7 +17,11 @@
 ** messages_open (queued, delayed, still being received: cut by the end of
 ** the logs, never dropped) and accounted_pct (terminal + open; below 100
 ** when messages are incomplete for another reason: their start or end is
-** not in the logs).  It reads files like mailtrace_lines: SQLITE_VTAB_DIRECTONLY.
+** not in the logs); year_source and tz_source (where the lines' year and UTC
+** offset came from: written in the file, an option, or guessed), and
+** gaps_inside (silences inside the file: a whole clock hour without a line of
+** the host, "from to to (duration)", '; '-separated; NULL when none).
+** It reads files like mailtrace_lines: SQLITE_VTAB_DIRECTONLY.
 */
 #include "tables.h"
 #include "events.h"
@@ -27,7 +31,8 @@
 #include <string.h>
 
 enum { KC_HOST, KC_FILE, KC_FIRST_UTC, KC_LAST_UTC, KC_LINES, KC_UNKNOWN, KC_GAP, KC_RESTARTS,
-       KC_PRESENT, KC_ABSENT, KC_MESSAGES, KC_TERMINAL, KC_OPEN, KC_PCT, KC_ARG1 };
+       KC_PRESENT, KC_ABSENT, KC_MESSAGES, KC_TERMINAL, KC_OPEN, KC_PCT, KC_YEAR_SRC, KC_TZ_SRC,
+       KC_GAPS, KC_ARG1 };
 
 /* Optional line kinds (bit per kind) and their names. */
 static const struct { int kind; const char *name; } aKind[] = {
@@ -44,6 +49,8 @@ typedef struct cov_row {
   int64_t first, last, lines, unknown, restarts, max_mid;
   int has_time;
   unsigned kinds;
+  unsigned char year_src, tz_src;   /* MT_SRC_*: the least sure seen */
+  char *gaps;                       /* gaps_inside, or NULL */
 } cov_row;
 
 typedef struct cov_cursor {
@@ -61,6 +68,7 @@ static int covConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv
     "CREATE TABLE x(host TEXT, file TEXT, first_utc TEXT, last_utc TEXT, lines INTEGER,"
     " unknown_lines INTEGER, gap_before_s INTEGER, restarts INTEGER, present TEXT, absent TEXT,"
     " messages INTEGER, messages_terminal INTEGER, messages_open INTEGER, accounted_pct REAL,"
+    " year_source TEXT, tz_source TEXT, gaps_inside TEXT,"
     " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN, arg7 HIDDEN,"
     " arg8 HIDDEN)",
     1, ppVtab);
@@ -99,7 +107,7 @@ static int covOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
 
 static void cov_reset(cov_cursor *c){
   int i;
-  for(i=0; i<c->n; i++) sqlite3_free(c->rows[i].host);
+  for(i=0; i<c->n; i++){ sqlite3_free(c->rows[i].host); sqlite3_free(c->rows[i].gaps); }
   for(i=0; i<c->nfiles; i++) sqlite3_free(c->files[i]);
   sqlite3_free(c->files); sqlite3_free(c->msgs); sqlite3_free(c->term); sqlite3_free(c->open);
   c->files = 0; c->nfiles = 0; c->msgs = c->term = c->open = 0;
@@ -183,6 +191,8 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       if( !row->has_time || s.t_utc < row->first ) row->first = s.t_utc;
       if( !row->has_time || s.t_utc > row->last ) row->last = s.t_utc;
       row->has_time = 1;
+      if( s.year_src > row->year_src ) row->year_src = s.year_src;
+      if( s.tz_src > row->tz_src ) row->tz_src = s.tz_src;
     }
     if( s.ln.form==MT_FORM_NONE ){ row->unknown++; continue; }
     mt_event_parse(s.ln.body, s.ln.body_len, &ev);
@@ -216,9 +226,22 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   c->open = sqlite3_malloc64(sizeof(int64_t)*(size_t)(c->n ? c->n : 1));
   if( !c->msgs || !c->term || !c->open ){ rc = SQLITE_NOMEM; goto done; }
   for(r=0; r<c->n; r++){
-    int h = mt_store_host(st, c->rows[r].host), m;
+    int h = mt_store_host(st, c->rows[r].host), m, g;
     c->msgs[r] = c->term[r] = c->open[r] = 0;
     if( h<0 ) continue;
+    for(g=0; g<st->ngap; g++){
+      const mt_gap *gp = &st->gaps[g];
+      char ga[20], gb[20];
+      char *z;
+      int64_t d = gp->to - gp->from;
+      if( gp->file!=c->rows[r].file || gp->host!=h ) continue;
+      mt_time_iso(gp->from, ga); mt_time_iso(gp->to, gb);
+      z = d >= 2*86400 ? sqlite3_mprintf("%z%s%s to %s (%lld days)", c->rows[r].gaps, c->rows[r].gaps ? "; " : "", ga, gb, (long long)(d/86400))
+                       : sqlite3_mprintf("%z%s%s to %s (%lld h %02lld min)", c->rows[r].gaps, c->rows[r].gaps ? "; " : "", ga, gb,
+                                         (long long)(d/3600), (long long)(d%3600/60));
+      c->rows[r].gaps = z;      /* %z freed the old text */
+      if( !z ){ rc = SQLITE_NOMEM; goto done; }
+    }
     for(m=0; m<st->nmsg; m++){
       int x = st->msgs[m].status;
       if( st->msgs[m].host!=h ) continue;
@@ -287,6 +310,17 @@ static int covColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
     case KC_MESSAGES: if( c->msgs ) sqlite3_result_int64(ctx, c->msgs[c->i]); break;
     case KC_TERMINAL: if( c->term ) sqlite3_result_int64(ctx, c->term[c->i]); break;
     case KC_OPEN: if( c->open ) sqlite3_result_int64(ctx, c->open[c->i]); break;
+    case KC_YEAR_SRC: {
+      static const char *const az[] = { 0, "in the lines", "year= option", "file mtime (guessed)" };
+      if( r->year_src ) sqlite3_result_text(ctx, az[r->year_src], -1, SQLITE_STATIC);
+      break;
+    }
+    case KC_TZ_SRC: {
+      static const char *const az[] = { 0, "file header", "tz= option", "assumed UTC (guessed)" };
+      if( r->tz_src ) sqlite3_result_text(ctx, az[r->tz_src], -1, SQLITE_STATIC);
+      break;
+    }
+    case KC_GAPS: if( r->gaps ) sqlite3_result_text(ctx, r->gaps, -1, SQLITE_TRANSIENT); break;
     case KC_PCT:
       if( c->msgs && c->msgs[c->i] ) sqlite3_result_double(ctx, 100.0*(double)(c->term[c->i]+c->open[c->i])/(double)c->msgs[c->i]);
       break;

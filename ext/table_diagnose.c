@@ -31,13 +31,14 @@
 #include <strings.h>
 
 enum { DG_UTC, DG_TS, DG_HOST, DG_REMOTE_IP, DG_ICID, DG_MID, DG_MAIL_FROM, DG_RCPT_TO, DG_STAGE,
-       DG_VERDICT, DG_EXPLAIN, DG_REASON_CLASS, DG_EVIDENCE,
+       DG_VERDICT, DG_EXPLAIN, DG_REASON_CLASS, DG_EVIDENCE, DG_FAMILY, DG_STARTED_BEFORE,
        DG_IP, DG_CIDR, DG_SENDER, DG_DOMAIN, DG_RECIPIENT, DG_SINCE, DG_UNTIL, DG_TZ, DG_NFILTER = 8 };
 
 typedef struct dg_row {
   int64_t t_utc, t_local; int has_time;
-  char *host, *remote_ip, *mail_from, *rcpt_to, *verdict, *explain, *evidence;
+  char *host, *remote_ip, *mail_from, *rcpt_to, *verdict, *explain, *evidence, *family;
   const char *stage, *reason_class;
+  int started_before_logs;
   int64_t icid, mid;
   mt_where ev;
 } dg_row;
@@ -55,7 +56,7 @@ static int dgConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
   return mt_vtab_connect(db, pAux,
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, remote_ip TEXT, icid INTEGER, mid INTEGER,"
     " mail_from TEXT, rcpt_to TEXT, stage TEXT, verdict TEXT, explain TEXT, reason_class TEXT,"
-    " evidence TEXT, ip HIDDEN, cidr HIDDEN, sender HIDDEN, domain HIDDEN, recipient HIDDEN,"
+    " evidence TEXT, family TEXT, started_before_logs INTEGER, ip HIDDEN, cidr HIDDEN, sender HIDDEN, domain HIDDEN, recipient HIDDEN,"
     " since HIDDEN, until HIDDEN, tz HIDDEN)",
     1, ppVtab);
 }
@@ -102,6 +103,7 @@ static void dg_reset(dg_cursor *c){
     dg_row *r = &c->rows[i];
     sqlite3_free(r->host); sqlite3_free(r->remote_ip); sqlite3_free(r->mail_from);
     sqlite3_free(r->rcpt_to); sqlite3_free(r->verdict); sqlite3_free(r->explain); sqlite3_free(r->evidence);
+    sqlite3_free(r->family);
   }
   c->n = 0; c->i = 0;
 }
@@ -145,8 +147,10 @@ static int fill_row(dg_row *r, const mt_store *st, int host, const mt_when *w, c
   r->explain = dup_or_null(v->explain);
   r->reason_class = v->reason_class;
   r->ev = v->evidence;
+  r->started_before_logs = v->started_before_logs;
+  r->family = v->family[0] ? dup_or_null(v->family) : 0;
   if( !r->host || !r->verdict || !r->explain || (ip && !r->remote_ip) || (from && !r->mail_from)
-   || (to && !r->rcpt_to) ) return SQLITE_NOMEM;
+   || (to && !r->rcpt_to) || (v->family[0] && !r->family) ) return SQLITE_NOMEM;
   return SQLITE_OK;
 }
 
@@ -175,10 +179,16 @@ static int sender_ok(const dg_filter *F, const mt_msg *m){
   return 1;
 }
 
-/* A message's time: its start, or (no Start MID in these logs: a split or
-** rewritten child, a log that begins mid-message) its last line. */
+/* A message's time: its Start MID, or (none in these logs) its first line:
+** a split or rewritten child's creation, the first line of a message that
+** began before the logs. */
 static const mt_when *msg_when(const mt_msg *m){
-  return mt_when_set(m->start) ? &m->start : &m->end;
+  return mt_when_set(m->start) ? &m->start : mt_when_set(m->first) ? &m->first : &m->end;
+}
+
+/* A connection's time: its New SMTP ICID, or its first line in these logs. */
+static const mt_when *conn_when(const mt_conn *k){
+  return mt_when_set(k->start) ? &k->start : mt_when_set(k->first) ? &k->first : &k->end;
 }
 
 /* Rows for one message: per matching recipient when `recipient` is asked,
@@ -187,6 +197,7 @@ static int msg_rows(dg_cursor *c, const mt_store *st, const dg_filter *F, int mi
   const mt_msg *m = &st->msgs[mi];
   mt_verdict v;
   int r, rc;
+  if( !time_ok(F, msg_when(m)) || !sender_ok(F, m) ) return SQLITE_OK;
   if( F->f[4] ){
     for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
       dg_row *row;
@@ -215,41 +226,63 @@ static int msg_rows(dg_cursor *c, const mt_store *st, const dg_filter *F, int mi
   }
 }
 
-/* "file:lineno: text" for every row's deciding line: one pass per file, up
-** to the last line needed in it. */
-static int fetch_evidence(dg_cursor *c, const mt_store *st){
-  int f, i;
-  for(f=0; f<st->nfile; f++){
-    int64_t last = 0, lineno = 0;
+/* "file:lineno: text" for every row's deciding line.  The store knows each
+** line's byte offset: per file, the rows are sorted by offset and the lines
+** read in one forward pass that jumps (plain files) over what lies between
+** them; a gzip file is inflated once, up to the last line needed.  The
+** interrupt is probed at every chunk. */
+typedef struct ev_ref { int64_t off; int row; } ev_ref;
+static int cmp_ref(const void *pa, const void *pb){
+  const ev_ref *a = pa, *b = pb;
+  return a->off < b->off ? -1 : a->off > b->off;
+}
+
+static int fetch_evidence(dg_cursor *c, const mt_store *st, sqlite3 *db){
+  ev_ref *refs;
+  int f, i, nref, rc = SQLITE_OK;
+  if( c->n==0 ) return SQLITE_OK;
+  refs = sqlite3_malloc64(sizeof(ev_ref)*(size_t)c->n);
+  if( !refs ) return SQLITE_NOMEM;
+  for(f=0; f<st->nfile && rc==SQLITE_OK; f++){
     mt_reader *rd;
     char *err = 0;
     const char *p; size_t n; int64_t off;
-    for(i=0; i<c->n; i++) if( c->rows[i].ev.file==f && c->rows[i].ev.lineno > last ) last = c->rows[i].ev.lineno;
-    if( last==0 ) continue;
-    rd = mt_reader_open(st->files[f], 0, &err);
+    int k = 0;
+    nref = 0;
+    for(i=0; i<c->n; i++){
+      const dg_row *r = &c->rows[i];
+      if( r->ev.file==f && r->ev.lineno>0 && !r->evidence ){ refs[nref].off = r->ev.off; refs[nref].row = i; nref++; }
+    }
+    if( nref==0 ) continue;
+    qsort(refs, (size_t)nref, sizeof(ev_ref), cmp_ref);
+    rd = mt_reader_open(st->files[f], refs[0].off, &err);
     free(err);
     if( !rd ) continue;
-    while( lineno < last && mt_reader_next(rd, &p, &n, &off)==1 ){
-      const char *e = p + n;
-      while( p < e && lineno < last ){
-        const char *nl = memchr(p, '\n', (size_t)(e - p));
-        const char *le = nl ? nl : e;
-        lineno++;
-        for(i=0; i<c->n; i++){
-          dg_row *r = &c->rows[i];
-          if( r->ev.file==f && r->ev.lineno==lineno && !r->evidence ){
-            int len = (int)(le - p);
-            if( len>0 && p[len-1]=='\r' ) len--;
-            r->evidence = sqlite3_mprintf("%s:%lld: %.*s", st->files[f], (long long)lineno, len, p);
-            if( !r->evidence ){ mt_reader_close(rd); return SQLITE_NOMEM; }
-          }
+    if( !mt_reader_is_gzip(rd) ) mt_reader_set_readahead(rd, 64*1024);
+    while( k<nref && mt_reader_next(rd, &p, &n, &off)==1 ){
+      if( mt_interrupted(db) ){ rc = SQLITE_INTERRUPT; break; }
+      while( k<nref && refs[k].off < off ) k++;        /* cannot happen: offsets are line starts */
+      while( k<nref && refs[k].off < off + (int64_t)n ){
+        const char *lp = p + (refs[k].off - off), *e = p + n;
+        const char *nl = memchr(lp, '\n', (size_t)(e - lp));
+        int len = (int)((nl ? nl : e) - lp);
+        int64_t here = refs[k].off;
+        if( len>0 && lp[len-1]=='\r' ) len--;
+        for(; k<nref && refs[k].off==here; k++){
+          dg_row *r = &c->rows[refs[k].row];
+          r->evidence = sqlite3_mprintf("%s:%lld: %.*s", st->files[f], (long long)r->ev.lineno, len, lp);
+          if( !r->evidence ){ rc = SQLITE_NOMEM; break; }
         }
-        p = nl ? nl + 1 : e;
+        if( rc ) break;
       }
+      if( rc ) break;
+      /* far ahead: reposition a plain file instead of reading what lies between */
+      if( k<nref && refs[k].off > off + (int64_t)n + 256*1024 ) mt_reader_seek(rd, refs[k].off);
     }
     mt_reader_close(rd);
   }
-  return SQLITE_OK;
+  sqlite3_free(refs);
+  return rc;
 }
 
 static int cmp_rows(const void *pa, const void *pb){
@@ -259,16 +292,29 @@ static int cmp_rows(const void *pa, const void *pb){
   return a->mid < b->mid ? -1 : a->mid > b->mid;
 }
 
-/* Nothing found: say what was searched, so "never connected" is a finding. */
+/* A gap of the asked host(s) that holds all of [lo, hi] (file f), or -1. */
+static int gap_holding(const mt_store *st, const dg_filter *F, int f, int64_t lo, int64_t hi){
+  int g;
+  for(g=0; g<st->ngap; g++){
+    const mt_gap *gp = &st->gaps[g];
+    if( gp->file!=f || (F->host && strcmp(F->host, st->hosts[gp->host])!=0) ) continue;
+    if( gp->from < lo && hi < gp->to ) return g;
+  }
+  return -1;
+}
+
+/* Nothing found: say what was searched, so "never connected" is a finding,
+** and say what the logs cannot show: the window outside every file, a
+** silence inside a file, a guessed year or zone. */
 static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
   sqlite3_str *s = sqlite3_str_new(0);
   mt_verdict v;
   dg_row *r;
-  int h, covered = 0, i;
+  int h, covered = 0, i, g, ntouch = 0, year_guess = 0, tz_guess = 0;
+  int64_t lo = F->has_since ? F->since : INT64_MIN, hi = F->has_until ? F->until - 1 : INT64_MAX;
   char a[20], b[20];
+  const char *verdict = "never connected";
   memset(&v, 0, sizeof(v));
-  v.stage = "connection";
-  snprintf(v.verdict, sizeof(v.verdict), "never connected");
   sqlite3_str_appendf(s, "No connection or message matches (");
   for(i=0; i<DG_NFILTER; i++){
     static const char *const azName[] = { "ip", "cidr", "sender", "domain", "recipient", "since", "until", "tz" };
@@ -283,11 +329,16 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
     sqlite3_str_appendf(s, " %s covers %s to %s UTC;", st->hosts[h], a, b);
   }
   for(i=0; i<st->nfile; i++){
-    /* covered: some file's lines span part of the window (a gap between files is not) */
+    /* covered: the window meets a file's span somewhere outside its gaps */
+    int64_t wl, wh;
     if( st->file_first[i]==INT64_MAX ) continue;
-    if( (!F->has_since || F->since <= st->file_last[i]) && (!F->has_until || F->until > st->file_first[i]) ) covered = 1;
+    if( st->file_year_src && st->file_year_src[i]==MT_SRC_GUESS ) year_guess = 1;
+    if( st->file_tz_src && st->file_tz_src[i]==MT_SRC_GUESS ) tz_guess = 1;
+    wl = lo > st->file_first[i] ? lo : st->file_first[i];
+    wh = hi < st->file_last[i] ? hi : st->file_last[i];
+    if( wl <= wh && gap_holding(st, F, i, wl, wh)<0 ) covered = 1;
   }
-  if( (F->has_since || F->has_until) && !covered ){
+  if( !covered ){
     sqlite3_str_appendf(s, " the files span");
     for(i=0; i<st->nfile; i++){
       const char *nm;
@@ -297,27 +348,48 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
       mt_time_iso(st->file_last[i], b);
       sqlite3_str_appendf(s, " %s (%s to %s)", nm ? nm+1 : st->files[i], a, b+11);
     }
-    sqlite3_str_appendf(s, "; the window asked about lies before, after or in a gap between them, so the "
-                        "logs cannot tell whether it connected.");
-    snprintf(v.verdict, sizeof(v.verdict), "not covered by the logs");
+    sqlite3_str_appendf(s, "; the window asked about lies before, after or in a gap between them or in a "
+                        "silence inside one, so the logs cannot tell whether it connected.");
+    verdict = "not covered by the logs";
   }else{
-    sqlite3_str_appendf(s, " the sender never reached this gateway in that time: check its MX lookup, "
-                        "its outbound queue and any firewall in front of the gateway.");
+    for(g=0; g<st->ngap; g++){
+      const mt_gap *gp = &st->gaps[g];
+      const char *nm;
+      if( F->host && strcmp(F->host, st->hosts[gp->host])!=0 ) continue;
+      if( gp->to <= lo || gp->from >= hi ) continue;
+      if( ntouch++ >= 3 ) continue;
+      nm = strrchr(st->files[gp->file], '/');
+      mt_time_iso(gp->from, a); mt_time_iso(gp->to, b);
+      sqlite3_str_appendf(s, "%s %s logged nothing from %s to %s UTC (inside %s)", ntouch==1 ? "" : ";",
+                          st->hosts[gp->host], a, b, nm ? nm+1 : st->files[gp->file]);
+    }
+    if( ntouch ){
+      if( ntouch>3 ) sqlite3_str_appendf(s, " and in %d more silences (mailtrace_coverage.gaps_inside)", ntouch-3);
+      sqlite3_str_appendf(s, ": no traffic, or lines missing from these logs, so the sender may have come "
+                          "then. Where the logs do cover %s, it never reached this gateway.",
+                          F->has_since || F->has_until ? "the window" : "the time");
+      verdict = "never connected where the logs cover";
+    }else{
+      sqlite3_str_appendf(s, " the sender never reached this gateway in that time: check its MX lookup, "
+                          "its outbound queue and any firewall in front of the gateway.");
+    }
   }
-  {
-    char *z = sqlite3_str_finish(s);
-    if( !z ) return SQLITE_NOMEM;
-    snprintf(v.explain, sizeof(v.explain), "%s", z);
-    sqlite3_free(z);
+  if( year_guess || tz_guess ){
+    sqlite3_str_appendf(s, " The times are partly guessed:%s%s%s check them against the sender's, or give %s%s%s.",
+      year_guess ? " the year of the syslog lines comes from the file's modification time (a copy made "
+                   "later moves them into the wrong year)" : "",
+      year_guess && tz_guess ? ";" : "",
+      tz_guess ? " no 'Time offset from UTC' header, so UTC is assumed" : "",
+      year_guess ? "year=YYYY" : "", year_guess && tz_guess ? " and " : "", tz_guess ? "tz=+HHMM" : "");
   }
-  if( !(r = new_row(c)) ) return SQLITE_NOMEM;
+  if( !(r = new_row(c)) ){ sqlite3_free(sqlite3_str_finish(s)); return SQLITE_NOMEM; }
+  r->explain = sqlite3_str_finish(s);
   r->host = sqlite3_mprintf("%s", F->host ? F->host : (st->nhost==1 ? st->hosts[0] : "*"));
   r->remote_ip = dup_or_null(F->f[0]);
   r->mail_from = dup_or_null(F->f[2]);
   r->rcpt_to = dup_or_null(F->f[4]);
-  r->stage = v.stage;
-  r->verdict = dup_or_null(v.verdict);
-  r->explain = dup_or_null(v.explain);
+  r->stage = "connection";
+  r->verdict = dup_or_null(verdict);
   r->t_utc = INT64_MIN;
   return r->host && r->verdict && r->explain ? SQLITE_OK : SQLITE_NOMEM;
 }
@@ -332,7 +404,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   void *entry = 0;
   const mt_store *st = 0;
   char *err = 0;
-  int rc, i, iv = 0, k, any = 0, before, tzoff = 0;
+  int rc, i, iv = 0, k, any = 0, tzoff = 0;
   (void)idxStr;
 
   dg_reset(c);
@@ -379,45 +451,40 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( rc ) goto done;
   for(i=0; i<DG_NFILTER; i++) if( F.f[i] ) any = 1;
 
-  /* Connections (by ip, cidr, host, time), with their messages. */
+  /* Connections (by ip, cidr, host), with the messages the store gave
+  ** them (mt_msg.conn); every filter applies to each row's own values, so
+  ** a message is one row whatever the order of its lines. */
   for(k=0; k<st->nconn && rc==SQLITE_OK; k++){
     const mt_conn *cn = &st->conns[k];
-    int mi, nmsg = 0;
+    int mi;
+    if( (k & 1023)==1023 && mt_interrupted(ctx->db) ){ rc = SQLITE_INTERRUPT; break; }
     if( F.host && strcmp(st->hosts[cn->host], F.host)!=0 ) continue;
     if( F.f[0] && (!cn->remote_ip || strcmp(cn->remote_ip, F.f[0])!=0) ) continue;
     if( F.f[1] && mt_ip_in_cidr(cn->remote_ip, F.f[1])!=1 ) continue;
-    if( !time_ok(&F, &cn->start) ) continue;
-    before = c->n;
-    for(mi = cn->icid>0 ? mt_store_first_msg_of_icid(st, cn->host, cn->icid) : -1;
-        mi>=0 && rc==SQLITE_OK; mi = st->msgs[mi].next_icid){
-      const mt_msg *m = &st->msgs[mi];
-      if( m->icid!=cn->icid || m->host!=cn->host ) continue;
-      /* a reused ICID (restart): the message belongs to this connection only if it started after it */
-      if( mt_when_set(m->start) && mt_when_set(cn->start) && mt_when_utc(m->start) < mt_when_utc(cn->start) ) continue;
-      nmsg++;
-      if( !sender_ok(&F, m) ) continue;
-      rc = msg_rows(c, st, &F, mi, cn->remote_ip);
-    }
-    if( rc==SQLITE_OK && nmsg==0 && !F.f[2] && !F.f[3] && !F.f[4] && c->n==before ){
+    if( cn->messages>0 ){
+      for(mi=cn->first_msg; mi>=0 && rc==SQLITE_OK; mi=st->msgs[mi].next_in_conn){
+        rc = msg_rows(c, st, &F, mi, cn->remote_ip);
+      }
+    }else if( !F.f[2] && !F.f[3] && !F.f[4] && time_ok(&F, conn_when(cn)) ){
       mt_verdict v;
       dg_row *r;
       mt_diagnose_conn(st, k, &v);
       if( !(r = new_row(c)) ){ rc = SQLITE_NOMEM; break; }
-      rc = fill_row(r, st, cn->host, &cn->start, cn->remote_ip, cn->icid, -1, 0, 0, &v);
+      rc = fill_row(r, st, cn->host, conn_when(cn), cn->remote_ip, cn->icid, -1, 0, 0, &v);
     }
   }
   /* Messages without a connection in these logs (gateway-made, or started earlier). */
   if( rc==SQLITE_OK && !F.f[0] && !F.f[1] ){
     for(k=0; k<st->nmsg && rc==SQLITE_OK; k++){
       const mt_msg *m = &st->msgs[k];
-      if( m->icid>0 && mt_store_conn(st, m->host, m->icid)>=0 ) continue;
+      if( (k & 1023)==1023 && mt_interrupted(ctx->db) ){ rc = SQLITE_INTERRUPT; break; }
+      if( m->conn>=0 ) continue;
       if( F.host && strcmp(st->hosts[m->host], F.host)!=0 ) continue;
-      if( !time_ok(&F, msg_when(m)) || !sender_ok(&F, m) ) continue;
       rc = msg_rows(c, st, &F, k, 0);
     }
   }
   if( rc==SQLITE_OK && c->n==0 && any ) rc = never_row(c, st, &F);
-  if( rc==SQLITE_OK ) rc = fetch_evidence(c, st);
+  if( rc==SQLITE_OK ) rc = fetch_evidence(c, st, ctx->db);
   if( rc==SQLITE_OK ) qsort(c->rows, (size_t)c->n, sizeof(dg_row), cmp_rows);
 
 done:
@@ -453,6 +520,8 @@ static int dgColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
     case DG_EXPLAIN: r_text(ctx, r->explain); break;
     case DG_REASON_CLASS: r_text(ctx, r->reason_class); break;
     case DG_EVIDENCE: r_text(ctx, r->evidence); break;
+    case DG_FAMILY: r_text(ctx, r->family); break;
+    case DG_STARTED_BEFORE: if( r->verdict && r->mid>=-1 && r->t_utc!=INT64_MIN ) sqlite3_result_int(ctx, r->started_before_logs); break;
     default: break;
   }
   return SQLITE_OK;

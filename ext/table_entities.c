@@ -624,7 +624,7 @@ static const char *tls_name(int t){ return t==1 ? "success" : t==2 ? "failed" : 
 enum { CC_HOST, CC_ICID, CC_START_TS, CC_END_TS, CC_START_UTC, CC_END_UTC, CC_INTERFACE,
        CC_INTERFACE_IP, CC_REMOTE_IP, CC_REVERSE_DNS, CC_DNS_VERIFIED, CC_ACTION,
        CC_SENDER_GROUP, CC_MATCH, CC_SBRS, CC_COUNTRY, CC_TLS, CC_TLS_PROTOCOL, CC_TLS_CIPHER,
-       CC_MESSAGES, CC_END_STATE, CC_ERROR, CC_FILE, CC_LINENO, CC_GENERATION, CC_N };
+       CC_MESSAGES, CC_END_STATE, CC_ERROR, CC_FILE, CC_LINENO, CC_GENERATION, CC_STARTED_BEFORE_LOGS, CC_N };
 
 static int conn_count(const mt_store *st){ return st->nconn; }
 static int conn_host(const mt_store *st, int r){ return st->conns[r].host; }
@@ -662,6 +662,7 @@ static void conn_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case CC_FILE: r_text(c, st->files[k->file]); break;
     case CC_LINENO: sqlite3_result_int64(c, k->lineno); break;
     case CC_GENERATION: sqlite3_result_int(c, k->generation); break;
+    case CC_STARTED_BEFORE_LOGS: sqlite3_result_int(c, k->started_before_logs); break;
   }
 }
 
@@ -675,7 +676,7 @@ static const ent_def conn_def = {
   " end_utc TEXT, interface TEXT, interface_ip TEXT, remote_ip TEXT, reverse_dns TEXT,"
   " dns_verified INTEGER, action TEXT, sender_group TEXT, match TEXT, sbrs REAL, country TEXT,"
   " tls TEXT, tls_protocol TEXT, tls_cipher TEXT, messages INTEGER, end_state TEXT, error TEXT,"
-  " file TEXT, lineno INTEGER, generation INTEGER" ARGS_HIDDEN,
+  " file TEXT, lineno INTEGER, generation INTEGER, started_before_logs INTEGER" ARGS_HIDDEN,
   CC_N, { CC_HOST, CC_ICID, -1, -1 }, K_ICID,
   conn_count, conn_lookup, conn_host, conn_column,
   { CC_REMOTE_IP, -1 }, { "remote_ip", 0 }, conn_text
@@ -687,7 +688,7 @@ enum { MC_HOST, MC_MID, MC_ICID, MC_START_TS, MC_END_TS, MC_START_UTC, MC_END_UT
        MC_MAIL_FROM, MC_MESSAGE_ID, MC_SUBJECT, MC_SIZE, MC_RCPT_COUNT, MC_POLICY, MC_SPF,
        MC_DKIM, MC_DMARC, MC_SPAM, MC_GRAYMAIL, MC_VIRUS, MC_VIRUS_NAMES, MC_AMP, MC_OUTBREAK,
        MC_FILTERS, MC_QUARANTINE, MC_PARENT_MID, MC_PARENT_RELATION, MC_STATUS, MC_REASON,
-       MC_FILE, MC_LINENO, MC_SUBJECT_DECODED, MC_GENERATION, MC_N };
+       MC_FILE, MC_LINENO, MC_SUBJECT_DECODED, MC_GENERATION, MC_STARTED_BEFORE_LOGS, MC_N };
 
 static int msg_count(const mt_store *st){ return st->nmsg; }
 static int msg_host(const mt_store *st, int r){ return st->msgs[r].host; }
@@ -731,6 +732,7 @@ static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case MC_LINENO: sqlite3_result_int64(c, m->lineno); break;
     case MC_SUBJECT_DECODED: r_decoded(c, m->subject); break;
     case MC_GENERATION: sqlite3_result_int(c, m->generation); break;
+    case MC_STARTED_BEFORE_LOGS: sqlite3_result_int(c, m->started_before_logs); break;
   }
 }
 
@@ -745,7 +747,7 @@ static const ent_def msg_def = {
   " rcpt_count INTEGER, policy TEXT, spf TEXT, dkim TEXT, dmarc TEXT, spam TEXT, graymail TEXT,"
   " virus TEXT, virus_names TEXT, amp TEXT, outbreak TEXT, filters TEXT, quarantine TEXT,"
   " parent_mid INTEGER, parent_relation TEXT, status TEXT, reason TEXT, file TEXT, lineno INTEGER,"
-  " subject_decoded TEXT, generation INTEGER" ARGS_HIDDEN,
+  " subject_decoded TEXT, generation INTEGER, started_before_logs INTEGER" ARGS_HIDDEN,
   MC_N, { MC_HOST, MC_ICID, MC_MID, -1 }, K_MID,
   msg_count, msg_lookup, msg_host, msg_column,
   { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text
@@ -806,7 +808,7 @@ static const ent_def rcpt_def = {
 
 enum { DC_HOST, DC_DCID, DC_MID, DC_RID, DC_START_TS, DC_END_TS, DC_START_UTC, DC_END_UTC,
        DC_INTERFACE_IP, DC_DEST_IP, DC_DEST_PORT, DC_DOMAIN, DC_TLS, DC_TLS_PROTOCOL,
-       DC_TLS_CIPHER, DC_RESULT, DC_DSN, DC_REASON, DC_SMTP_CODE, DC_RESPONSE, DC_N };
+       DC_TLS_CIPHER, DC_RESULT, DC_DSN, DC_REASON, DC_SMTP_CODE, DC_RESPONSE, DC_STARTED_BEFORE_LOGS, DC_N };
 
 static int dlv_count(const mt_store *st){ return st->ndlv; }
 static int dlv_host(const mt_store *st, int r){ return st->dlvs[r].host; }
@@ -839,6 +841,7 @@ static void dlv_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case DC_REASON: r_text(c, d->reason); break;
     case DC_SMTP_CODE: r_int_text(c, d->smtp_code); break;
     case DC_RESPONSE: r_text(c, d->response); break;
+    case DC_STARTED_BEFORE_LOGS: sqlite3_result_int(c, d->started_before_logs); break;
   }
 }
 
@@ -847,7 +850,7 @@ static const ent_def dlv_def = {
   "CREATE TABLE x(host TEXT, dcid INTEGER, mid INTEGER, rid INTEGER, start_ts TEXT, end_ts TEXT,"
   " start_utc TEXT, end_utc TEXT, interface_ip TEXT, dest_ip TEXT, dest_port INTEGER,"
   " domain TEXT, tls TEXT, tls_protocol TEXT, tls_cipher TEXT, result TEXT, dsn TEXT,"
-  " reason TEXT, smtp_code INTEGER, response TEXT" ARGS_HIDDEN,
+  " reason TEXT, smtp_code INTEGER, response TEXT, started_before_logs INTEGER" ARGS_HIDDEN,
   DC_N, { DC_HOST, -1, DC_MID, DC_DCID }, -1,
   dlv_count, dlv_lookup, dlv_host, dlv_column,
   { -1, -1 }, { 0, 0 }, 0
