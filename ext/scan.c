@@ -136,6 +136,7 @@ static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
     s->err = err;
     return -1;
   }
+  if( s->should_stop ) mt_reader_set_stop(s->rd, s->should_stop, s->stop_arg);
   s->stats.files_opened++;
   s->lineno_at_p = lineno > 0 ? lineno-1 : 0;
   s->read_to = offset;
@@ -216,6 +217,7 @@ static int next_chunk(mt_scan *s){
       const char *e = mt_reader_error(s->rd);
       free(s->err);
       s->err = strdup(e ? e : "read error");
+      if( mt_reader_interrupted(s->rd) ) s->interrupted = 1;
     }
     return rc;
   }
@@ -435,7 +437,7 @@ int mt_scan_next(mt_scan *s){
         continue;
       }
       if( rc<0 ){
-        if( s->opts->on_error_skip ){
+        if( s->opts->on_error_skip && !s->interrupted ){
           /* where the good data ends: after the last chunk handed out */
           int64_t stop = s->chunk ? s->chunk_off + (int64_t)(s->end - s->chunk) : 0;
           if( record_problem(s, stop) ) return -1;
