@@ -70,6 +70,18 @@ int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr){
       if( !o->index_dir ) *pzErr = strdup("out of memory");
     }
     else *pzErr = fmt_err("index= wants on, off or a writable directory, not ", eq+1);
+  }else if( strncmp(arg, "max_memory=", 11)==0 ){
+    /* bytes, or with K, M, G (binary): 512M, 4G */
+    char *end = 0;
+    long long v = strtoll(eq+1, &end, 10);
+    int64_t mul = 1;
+    if( end && (*end=='K' || *end=='k') ){ mul = 1024; end++; }
+    else if( end && (*end=='M' || *end=='m') ){ mul = 1024*1024; end++; }
+    else if( end && (*end=='G' || *end=='g') ){ mul = (int64_t)1024*1024*1024; end++; }
+    if( end && (*end=='B' || *end=='b') ) end++;
+    if( !end || *end || end==eq+1 || v < 1 || v > INT64_MAX / mul / 2 || v*mul < 1024*1024 ){
+      *pzErr = fmt_err("max_memory= wants a size of at least 1M such as 512M or 4G, not ", eq+1);
+    }else o->max_memory = (int64_t)v * mul;
   }else if( strncmp(arg, "on_error=", 9)==0 ){
     if( strcmp(eq+1, "skip")==0 ) o->on_error_skip = 1;
     else if( strcmp(eq+1, "fail")==0 ) o->on_error_skip = 0;
@@ -79,12 +91,19 @@ int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr){
     snprintf(buf, sizeof(buf), "%.*s", (int)(eq-arg), arg);
     *pzErr = fmt_err("unknown option: ", buf);
     if( *pzErr ){
-      char *z = fmt_err(*pzErr, " (known: host=, tz=, year=, on_error=, index=)");
+      char *z = fmt_err(*pzErr, " (known: host=, tz=, year=, on_error=, index=, max_memory=)");
       free(*pzErr);
       *pzErr = z;
     }
   }
   return 1;
+}
+
+int64_t mt_opts_max_memory(const mt_opts *o){
+  long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+  int64_t half = pages > 0 && psz > 0 ? (int64_t)pages * psz / 2 : (int64_t)4 << 30;
+  if( o->max_memory > 0 ) return o->max_memory;
+  return half < ((int64_t)256 << 20) ? (int64_t)256 << 20 : half;
 }
 
 void mt_opts_free(mt_opts *o){
