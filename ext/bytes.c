@@ -171,12 +171,10 @@ static int pread_all(int fd, void *p, size_t n, int64_t at){
 }
 
 int mt_fingerprint_fd(int fd, int64_t end, uint32_t *pSum){
-  unsigned char *b;
+  unsigned char b[MT_FP_BLOCK];      /* 4 KiB: on the stack, no allocation */
   uLong c = crc32(0L, Z_NULL, 0);
   size_t n1 = end < MT_FP_BLOCK ? (size_t)(end < 0 ? 0 : end) : MT_FP_BLOCK;
   int rc = -1;
-  b = malloc(MT_FP_BLOCK);
-  if( !b ) return -1;
   /* gzip: `end` counts decompressed bytes; such a file is never read on */
   if( pread_all(fd, b, n1, 0)==0 && !(n1>=2 && b[0]==0x1f && b[1]==0x8b) ){
     c = crc32(c, b, (uInt)n1);
@@ -188,7 +186,6 @@ int mt_fingerprint_fd(int fd, int64_t end, uint32_t *pSum){
       rc = 0;
     }
   }
-  free(b);
   if( rc==0 ) *pSum = (uint32_t)c;
   return rc;
 }

@@ -20,6 +20,11 @@ import time
 ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
 LIMIT = 0.050
+# Under a sanitizer (make asan / make ubsan preload its runtime) freeing a
+# large store alone takes hundreds of ms: the bound is then only "it stops".
+SANITIZED = "san" in os.environ.get("LD_PRELOAD", "")
+if SANITIZED:
+    LIMIT = 2.0
 ok_all = True
 
 
@@ -121,7 +126,7 @@ def main():
                 print(f"SKIP python.interrupt_all.{what}: finished before the interrupt ({err!r}): the log is too small for this machine")
                 continue
             shown = ", ".join(f"{t[0] * 1000:.0f} ms" for t in tries if t[0] is not None)
-            check(f"{what}_stops_within_50ms", err == "interrupted" and lat <= LIMIT,
+            check(f"{what}_stops_within_{'2s_sanitized' if SANITIZED else '50ms'}", err == "interrupted" and lat <= LIMIT,
                   f"stopped {shown} after the interrupt, error {err!r}")
         db = connect()
         (n,) = db.execute("SELECT count(*) FROM mailtrace_lines(?)", (ROOT + "/tests/data/esa2",)).fetchone()
