@@ -51,7 +51,23 @@ struct mt_reader {
   mt_zpoint *pts; int npts, cpts;
   int pts_oom;
   char *err;
+  int (*stop)(void*);    /* mt_reader_set_stop */
+  void *stop_arg;
+  int interrupted;
+  size_t nonl;           /* buf[0, nonl) is known to hold no '\n' (a long line being read) */
 };
+
+/* While a long line is read (the buffer grew past its usual size): asked
+** every few MiB.  1 when the reading must stop (r->err says "interrupted"). */
+static int stop_now(mt_reader *r){
+  if( r->cap <= MT_BUF_INIT || !r->stop || !r->stop(r->stop_arg) ) return 0;
+  r->interrupted = 1;
+  free(r->err);
+  r->err = strdup("interrupted");
+  return 1;
+}
+
+#define MT_READ_STEP (1024*1024)     /* bytes per read(2) while a long line is read */
 
 static void set_err(mt_reader *r, const char *fmt, ...){
   char msg[512];
@@ -155,12 +171,10 @@ static int pread_all(int fd, void *p, size_t n, int64_t at){
 }
 
 int mt_fingerprint_fd(int fd, int64_t end, uint32_t *pSum){
-  unsigned char *b;
+  unsigned char b[MT_FP_BLOCK];      /* 4 KiB: on the stack, no allocation */
   uLong c = crc32(0L, Z_NULL, 0);
   size_t n1 = end < MT_FP_BLOCK ? (size_t)(end < 0 ? 0 : end) : MT_FP_BLOCK;
   int rc = -1;
-  b = malloc(MT_FP_BLOCK);
-  if( !b ) return -1;
   /* gzip: `end` counts decompressed bytes; such a file is never read on */
   if( pread_all(fd, b, n1, 0)==0 && !(n1>=2 && b[0]==0x1f && b[1]==0x8b) ){
     c = crc32(c, b, (uInt)n1);
@@ -172,7 +186,6 @@ int mt_fingerprint_fd(int fd, int64_t end, uint32_t *pSum){
       rc = 0;
     }
   }
-  free(b);
   if( rc==0 ) *pSum = (uint32_t)c;
   return rc;
 }
@@ -354,6 +367,8 @@ static int fill_gzip(mt_reader *r){
   while( r->len < want && !r->eof ){
     int rc;
     size_t before = r->len;
+    size_t room;
+    if( r->cap > MT_BUF_INIT && stop_now(r) ) return -1;   /* a long line: interruptible */
     if( zs->avail_in==0 && !r->zend ){
       ssize_t got = raw_read(r, r->in, inmax);
       if( got<0 ) return -1;
@@ -366,10 +381,12 @@ static int fill_gzip(mt_reader *r){
         return -1;
       }
     }
+    room = want - r->len;
+    if( r->cap > MT_BUF_INIT && room > MT_READ_STEP ) room = MT_READ_STEP;
     zs->next_out = (Bytef*)r->buf + r->len;
-    zs->avail_out = (uInt)(want - r->len);
+    zs->avail_out = (uInt)room;
     rc = inflate(zs, r->spacing ? Z_BLOCK : Z_NO_FLUSH);
-    r->len = want - zs->avail_out;
+    r->len += room - zs->avail_out;
     if( r->spacing && r->ring ){
       ring_put(r, (const unsigned char*)r->buf + before, r->len - before);
       if( rc==Z_OK ) maybe_point(r, 0);
@@ -427,7 +444,13 @@ static int fill_plain(mt_reader *r){
   size_t want = r->cap;
   if( r->readahead && r->len + r->readahead < want ) want = r->len + r->readahead;
   while( r->len < want && !r->eof ){
-    ssize_t got = raw_read(r, r->buf + r->len, want - r->len);
+    size_t ask = want - r->len;
+    ssize_t got;
+    if( r->cap > MT_BUF_INIT ){                /* a long line: in steps, interruptible */
+      if( stop_now(r) ) return -1;
+      if( ask > MT_READ_STEP ) ask = MT_READ_STEP;
+    }
+    got = raw_read(r, r->buf + r->len, ask);
     if( got<0 ) return -1;
     if( got==0 ){ r->eof = 1; break; }
     r->len += (size_t)got;
@@ -454,6 +477,7 @@ int mt_reader_seek(mt_reader *r, int64_t start){
   r->raw_pos = start;
   r->buf_off = start;
   r->len = r->cut = 0;
+  r->nonl = 0;
   r->skip = 0;
   r->eof = 0;
   return 0;
@@ -462,6 +486,7 @@ int mt_reader_seek(mt_reader *r, int64_t start){
 int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
   if( r->err && (r->failed==2 || r->len==r->cut) ){ r->failed = 2; return -1; }
   /* Drop what the previous chunk handed out, keep the unfinished line. */
+  r->nonl = 0;
   if( r->cut ){
     memmove(r->buf, r->buf + r->cut, r->len - r->cut);
     r->len -= r->cut;
@@ -476,7 +501,8 @@ int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
       r->failed = 1;
     }
     if( r->failed ){
-      nl = r->len ? memrchr(r->buf, '\n', r->len) : 0;
+      /* interrupted: stop now (the caller does not want the lines before) */
+      nl = r->len && !r->interrupted ? memrchr(r->buf, '\n', r->len) : 0;
       if( !nl || r->skip>0 ){ r->failed = 2; return -1; }
       r->cut = (size_t)(nl - r->buf) + 1;
       *pp = r->buf; *pn = r->cut; *poff = r->buf_off;
@@ -486,6 +512,7 @@ int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
     }
     if( r->skip>0 ){
       size_t k = r->skip < (int64_t)r->len ? (size_t)r->skip : r->len;
+      r->nonl = 0;
       memmove(r->buf, r->buf + k, r->len - k);
       r->len -= k;
       r->buf_off += (int64_t)k;
@@ -493,7 +520,9 @@ int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
       if( r->skip>0 || (r->len==0 && !r->eof) ) continue;
     }
     if( r->len==0 ) return 0;
-    nl = memrchr(r->buf, '\n', r->len);
+    /* a long line: only the bytes that came since the last look */
+    nl = r->nonl < r->len ? memrchr(r->buf + r->nonl, '\n', r->len - r->nonl) : 0;
+    r->nonl = nl ? 0 : r->len;
     if( nl ){
       r->cut = (size_t)(nl - r->buf) + 1;
     }else if( r->eof ){
@@ -523,6 +552,8 @@ int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
 }
 
 const char *mt_reader_error(const mt_reader *r){ return r->err; }
+void mt_reader_set_stop(mt_reader *r, int (*stop)(void*), void *arg){ r->stop = stop; r->stop_arg = arg; }
+int mt_reader_interrupted(const mt_reader *r){ return r->interrupted; }
 int mt_reader_is_gzip(const mt_reader *r){ return r->gz; }
 int64_t mt_reader_bytes_read(const mt_reader *r){ return r->raw_pos; }
 

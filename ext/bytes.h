@@ -102,6 +102,12 @@ mt_reader *mt_reader_open_at(const char *path, int64_t start, const mt_zpoint *z
 mt_reader *mt_reader_open_id(const char *path, const mt_ident *id, int64_t start, const mt_zpoint *zp,
                              char **pzErr);
 
+/* Asked while one line longer than the usual buffer is read (up to
+** MT_MAX_LINE: hundreds of MiB of a sparse file or a gzip bomb): non-zero
+** stops the read with the error "interrupted" (mt_reader_interrupted). */
+void mt_reader_set_stop(mt_reader *r, int (*stop)(void*), void *arg);
+int mt_reader_interrupted(const mt_reader *r);
+
 void mt_reader_close(mt_reader *r);
 
 /* Ask for transparent huge pages on a big array touched at random (the

@@ -1307,12 +1307,43 @@ static void store_reserve(mt_store *st, int64_t bytes){
 #undef RESERVE
 }
 
+int64_t mt_store_footprint(const mt_store *st){
+  int64_t n = (int64_t)st->nconn*(int64_t)sizeof(mt_conn) + (int64_t)st->nmsg*(int64_t)sizeof(mt_msg)
+            + (int64_t)st->nrcpt*(int64_t)sizeof(mt_rcpt) + (int64_t)st->ndconn*(int64_t)sizeof(mt_dconn)
+            + (int64_t)st->ndlv*(int64_t)sizeof(mt_dlv) + (int64_t)st->nhour*(int64_t)sizeof(mt_hour)
+            + (int64_t)st->nicid*(int64_t)sizeof(int[2]);
+  const mt_map *m[] = { &st->conn_by_id, &st->msg_by_id, &st->dconn_by_id, &st->icid_list, &st->hour_map };
+  const mt_arena *a;
+  size_t i;
+  for(i=0; i<sizeof(m)/sizeof(m[0]); i++) n += (int64_t)(m[i]->cap * sizeof(struct mt_slot));
+  for(a=st->arena; a; a=a->next) n += (int64_t)a->cap;
+  return n;
+}
+
 /* Feed every line of a scan to the store, then derive the statuses.
 ** Returns 0, -1 (read error or interrupt: s->err) or -2 (out of memory). */
 static int feed(mt_store *st, mt_scan *s){
   mt_event ev;
   int rc;
+  int64_t cap = mt_opts_max_memory(s->opts);
+  uint32_t turns = 0;
   while( (rc = mt_scan_next(s))==1 ){
+    if( (++turns & 0x3fff)==0 && mt_store_footprint(st) > cap ){
+      /* a gzip bomb, or logs larger than this machine should hold at once */
+      char why[200];
+      snprintf(why, sizeof(why), "the entity store would exceed max_memory=%lldM (%s): narrow the "
+               "sources, look ids up (the offset index), or raise max_memory=",
+               (long long)(cap >> 20), s->opts->max_memory > 0 ? "as set" : "half of this machine's memory");
+      free(s->err);
+      s->err = 0;
+      {
+        const char *path = s->files->a[s->ifile].path;
+        size_t n = strlen(path) + strlen(why) + 48;
+        s->err = malloc(n);
+        if( s->err ) snprintf(s->err, n, "%s: line %lld: %s", path, (long long)s->lineno, why);
+      }
+      return -1;
+    }
     if( s->ln.form==MT_FORM_NONE ) continue;
     mt_event_parse(s->ln.body, s->ln.body_len, &ev);
     if( mt_event_overflow(&ev) ){

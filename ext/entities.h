@@ -197,6 +197,9 @@ void mt_store_free(mt_store *st);
 ** of memory. */
 int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev);
 
+/* Bytes the store holds (entities, maps, strings): what max_memory= caps. */
+int64_t mt_store_footprint(const mt_store *st);
+
 /* After the last line: derive statuses.  Returns 0 or -1 (out of memory). */
 int mt_store_finish(mt_store *st);
 

@@ -214,7 +214,7 @@ static int add_dir(mt_filelist *L, const char *dir, char **pzErr){
     free(p);
   }
   closedir(d);
-  if( L->n > first ) qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);   /* L->a may be NULL */
+  if( L->n - first > 1 ) qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);
   if( dedupe_from(L, first) ){ *pzErr = mprintf2(dir, "out of memory"); return -1; }
   return 0;
 }
@@ -271,7 +271,7 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
       }
     }
     globfree(&g);
-    qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);
+    if( L->n - first > 1 ) qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);
     if( dedupe_from(L, first) ){ *pzErr = mprintf2(source, "out of memory"); return -1; }
   }
   return 0;

@@ -755,6 +755,15 @@ static int64_t first_line_at(int fd, int64_t at, int64_t limit, ix_build *B, int
   return limit;
 }
 
+/* The reader's stop question while it reads a long line (bytes.h): the
+** calling thread asks should_stop and tells the helpers; they see the flag. */
+static int stop_main(void *arg){
+  ix_build *B = arg;
+  if( B->should_stop && B->should_stop(B->stop_arg) ) __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
+  return __atomic_load_n(&B->stop, __ATOMIC_RELAXED);
+}
+static int stop_helper(void *arg){ return __atomic_load_n(&((ix_build*)arg)->stop, __ATOMIC_RELAXED); }
+
 /* Index one piece into its segment.  0, or -1 with pc->err. */
 static int index_piece(ix_build *B, int ipiece, int main_thread){
   ix_piece *pc = &B->pieces[ipiece];
@@ -770,7 +779,6 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   size_t n;
   int rc, first = 1;
   int read_on = pc->start > 0;       /* a grown file: the lines before start are indexed */
-  uint32_t steps = 0;
   hitctx hc;
   sink k;
 
@@ -804,16 +812,17 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
     rd = mt_reader_open_id(mf->path, &id, start, 0, &pc->err);
   }
   if( !rd ) return -1;
+  mt_reader_set_stop(rd, main_thread ? stop_main : stop_helper, B);
   if( f->gz ) mt_reader_collect_points(rd, MT_IX_ZSPACING);
   hc.seg = g;
   hc.pc = pc;
   k.hit = on_hit; k.tz = on_tz; k.arg = &hc; k.no_ip = 0;
   while( (rc = mt_reader_next(rd, &p, &n, &off))==1 ){
     int64_t at = 0;                 /* chunk position counted to */
-    if( (++steps & 0x1f)==0 ){
-      if( main_thread && B->should_stop && B->should_stop(B->stop_arg) ) __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
-      if( __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ){ pc->err = strdup("interrupted"); mt_reader_close(rd); return -1; }
-    }
+    /* every chunk (at most 1 MiB): a probe costs microseconds, and an
+    ** interrupt must take effect within milliseconds */
+    if( main_thread && B->should_stop && B->should_stop(B->stop_arg) ) __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
+    if( __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ){ pc->err = strdup("interrupted"); mt_reader_close(rd); return -1; }
     if( first && start==0 ){
       int tz;
       if( mt_tz_header(p, n < 4096 ? n : 4096, &tz) ){ pc->has_tz0 = 1; pc->tz0 = tz; }

@@ -70,6 +70,18 @@ int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr){
       if( !o->index_dir ) *pzErr = strdup("out of memory");
     }
     else *pzErr = fmt_err("index= wants on, off or a writable directory, not ", eq+1);
+  }else if( strncmp(arg, "max_memory=", 11)==0 ){
+    /* bytes, or with K, M, G (binary): 512M, 4G */
+    char *end = 0;
+    long long v = strtoll(eq+1, &end, 10);
+    int64_t mul = 1;
+    if( end && (*end=='K' || *end=='k') ){ mul = 1024; end++; }
+    else if( end && (*end=='M' || *end=='m') ){ mul = 1024*1024; end++; }
+    else if( end && (*end=='G' || *end=='g') ){ mul = (int64_t)1024*1024*1024; end++; }
+    if( end && (*end=='B' || *end=='b') ) end++;
+    if( !end || *end || end==eq+1 || v < 1 || v > INT64_MAX / mul / 2 || v*mul < 1024*1024 ){
+      *pzErr = fmt_err("max_memory= wants a size of at least 1M such as 512M or 4G, not ", eq+1);
+    }else o->max_memory = (int64_t)v * mul;
   }else if( strncmp(arg, "on_error=", 9)==0 ){
     if( strcmp(eq+1, "skip")==0 ) o->on_error_skip = 1;
     else if( strcmp(eq+1, "fail")==0 ) o->on_error_skip = 0;
@@ -79,12 +91,19 @@ int mt_opts_parse(mt_opts *o, const char *arg, char **pzErr){
     snprintf(buf, sizeof(buf), "%.*s", (int)(eq-arg), arg);
     *pzErr = fmt_err("unknown option: ", buf);
     if( *pzErr ){
-      char *z = fmt_err(*pzErr, " (known: host=, tz=, year=, on_error=, index=)");
+      char *z = fmt_err(*pzErr, " (known: host=, tz=, year=, on_error=, index=, max_memory=)");
       free(*pzErr);
       *pzErr = z;
     }
   }
   return 1;
+}
+
+int64_t mt_opts_max_memory(const mt_opts *o){
+  long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+  int64_t half = pages > 0 && psz > 0 ? (int64_t)pages * psz / 2 : (int64_t)4 << 30;
+  if( o->max_memory > 0 ) return o->max_memory;
+  return half < ((int64_t)256 << 20) ? (int64_t)256 << 20 : half;
 }
 
 void mt_opts_free(mt_opts *o){
@@ -136,6 +155,7 @@ static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
     s->err = err;
     return -1;
   }
+  if( s->should_stop ) mt_reader_set_stop(s->rd, s->should_stop, s->stop_arg);
   s->stats.files_opened++;
   s->lineno_at_p = lineno > 0 ? lineno-1 : 0;
   s->read_to = offset;
@@ -216,6 +236,7 @@ static int next_chunk(mt_scan *s){
       const char *e = mt_reader_error(s->rd);
       free(s->err);
       s->err = strdup(e ? e : "read error");
+      if( mt_reader_interrupted(s->rd) ) s->interrupted = 1;
     }
     return rc;
   }
@@ -435,7 +456,7 @@ int mt_scan_next(mt_scan *s){
         continue;
       }
       if( rc<0 ){
-        if( s->opts->on_error_skip ){
+        if( s->opts->on_error_skip && !s->interrupted ){
           /* where the good data ends: after the last chunk handed out */
           int64_t stop = s->chunk ? s->chunk_off + (int64_t)(s->end - s->chunk) : 0;
           if( record_problem(s, stop) ) return -1;

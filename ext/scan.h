@@ -33,7 +33,15 @@ typedef struct mt_opts {
   int on_error_skip;   /* on_error=skip: record the problem, go on */
   int no_index;        /* index=off: never answer from the offset index */
   char *index_dir;     /* index=DIR: keep the offset index in DIR (one file per log) */
+  int64_t max_memory;  /* max_memory=SIZE: bytes an entity store may hold (0: the default,
+                       ** mt_opts_max_memory) */
 } mt_opts;
+
+/* The entity-store budget in force: max_memory=, else half the machine's
+** physical memory (at least 256 MiB).  A gzip bomb (a few hundred KB that
+** inflate to GiBs of entity-making lines) stops with an error naming the
+** file, the line and the limit instead of taking the machine's memory. */
+int64_t mt_opts_max_memory(const mt_opts *o);
 
 /* Parse one "name=value" option.  Returns 1 if it was an option (valid or
 ** not), 0 if the argument is not of that form (a source).  On a bad value

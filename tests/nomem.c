@@ -60,6 +60,9 @@ static unsigned long long want_hash[NSTEP];   /* each step's answer, from the ba
 /* FNV-1a over a step's result rows: every value's type and bytes.  Reading
 ** an integer or a text value allocates nothing; a text value that cannot be
 ** read (NULL for a TEXT column) sets *lost. */
+#if defined(__clang__)
+__attribute__((no_sanitize("unsigned-integer-overflow")))   /* FNV wraps on purpose (make ubsan) */
+#endif
 static unsigned long long hash_bytes(unsigned long long h, const void *p, size_t n){
   const unsigned char *b = p;
   while( n-- ){ h ^= *b++; h *= 1099511628211ULL; }
