@@ -199,6 +199,73 @@ fi
 bench_pair "4 aggregate (messages by status)" 4.0 g_mid m_agg 0 "$MT_SKIP"
 bench_pair "5 gzip needle"                 1.0 g_gz m_gz 1 "$MT_SKIP"
 
+# 6: the diagnosis over a built store, against sql/why-not-received.sql over the same store
+# (one process, timed by the shell's .timer between markers): the busiest sending IP, and
+# everything (no filter).  Goal: <= 2 x the why-not-received query.
+sum_between() {   # sum of "Run Time: real" lines between @@$1@@ and the next marker
+    awk -v m="@@$1@@" '$0 == m {on=1; next} /^@@/ {on=0}
+         on && /^Run Time: real / {s += $4; n++} END { if (n) printf "%.6f\n", s }' "$TMP/out"
+}
+printf '%s\n' "SELECT mailtrace_open('$LOG');" "SELECT count(*) FROM connections;" \
+    ".parameter set :ip \"(SELECT remote_ip FROM connections WHERE remote_ip IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1)\"" \
+    ".timer on" ".print @@why_ip@@" ".read $SQLF" ".print @@diag_ip@@" "SELECT * FROM mailtrace_diagnose WHERE ip = :ip;" \
+    ".parameter clear" ".print @@why_all@@" ".read $SQLF" ".print @@diag_all@@" "SELECT * FROM mailtrace_diagnose;" \
+    ".print @@end@@" > "$TMP/diag.sql"
+m_diag() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/diag.sql"; }
+note "[6 diagnose, store built] $RUNS runs${WHY_SKIP:+ (skipped: $WHY_SKIP)}"
+if [ -n "$WHY_SKIP" ]; then
+    add_row "6 diagnose busiest IP (vs why)" "-" "skipped" "-" "<= 2 x why-not-received" "-"
+    add_row "6b diagnose unfiltered (vs why)" "-" "skipped" "-" "<= 2 x why-not-received" "-"
+else
+    wi=(); di=(); wa=(); da=(); derr=""
+    for ((i = 1; i <= RUNS; i++)); do
+        timeit m_diag
+        if [ "$RC" != 0 ]; then derr="error (rc=$RC): $(first_err)"; break; fi
+        wi+=("$(sum_between why_ip)"); di+=("$(sum_between diag_ip)")
+        wa+=("$(sum_between why_all)"); da+=("$(sum_between diag_all)")
+    done
+    if [ -n "$derr" ]; then
+        warn "6 diagnose: $derr"
+        add_row "6 diagnose busiest IP (vs why)" "-" "error" "-" "<= 2 x why-not-received" "no"
+    else
+        for pair in "6 diagnose busiest IP (vs why)|wi|di" "6b diagnose unfiltered (vs why)|wa|da"; do
+            IFS='|' read -r n a b <<< "$pair"
+            declare -n A=$a B=$b
+            am=$(median "${A[@]}"); bm=$(median "${B[@]}"); r=$(ratio "$bm" "$am")
+            add_row "$n" "$am" "$bm" "$r" "<= 2 x why-not-received" "$(le "$r" 2 && echo yes || echo no)"
+            unset -n A B
+        done
+    fi
+fi
+
+# 7: an unfiltered diagnosis over a built store stops soon after sqlite3_interrupt()
+note "[7 diagnose interrupt]"
+PYBIN=/usr/bin/python3; [ -x "$PYBIN" ] || PYBIN=$(command -v python3 || true)
+if [ -n "$WHY_SKIP" ] || [ -z "$PYBIN" ]; then
+    add_row "7 diagnose stops after interrupt" "-" "skipped" "-" "<= 0.05 s after interrupt" "-"
+else
+    lat=$("$PYBIN" - "$EXT" "$LOG" <<'PYEOF' 2> "$TMP/err"
+import sqlite3, sys, threading, time
+db = sqlite3.connect(":memory:", check_same_thread=False)
+db.enable_load_extension(True); db.load_extension(sys.argv[1])
+db.execute("SELECT mailtrace_open(?)", (sys.argv[2],)); db.execute("SELECT count(*) FROM connections").fetchone()
+best = None
+for _ in range(3):
+    t = threading.Timer(0.1, db.interrupt); t.start(); t0 = time.monotonic()
+    try: db.execute("SELECT count(*), count(evidence) FROM mailtrace_diagnose").fetchall(); late = None
+    except sqlite3.OperationalError: late = time.monotonic() - t0 - 0.1
+    t.cancel()
+    if late is not None: best = late if best is None else min(best, late)
+print("%.4f" % best if best is not None else "finished")
+PYEOF
+)
+    if [ "$lat" = finished ] || [ -z "$lat" ]; then
+        add_row "7 diagnose stops after interrupt" "-" "${lat:-error}" "-" "<= 0.05 s after interrupt" "-"
+    else
+        add_row "7 diagnose stops after interrupt" "-" "$lat" "-" "<= 0.05 s after interrupt" "$(le "$lat" 0.05 && echo yes || echo no)"
+    fi
+fi
+
 # ------------------------------------------------------------------ (6) peak RSS
 RSS_ROWS=()    # name|MB|share|note
 rss_of() {     # rss_of NAME STDIN-FILE COMMAND...

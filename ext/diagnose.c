@@ -302,17 +302,18 @@ static void note_unknown(const mt_store *st, const mt_msg *m, mt_verdict *v){
            m->conn>=0 && st->conns[m->conn].remote_ip ? "" : m->mail_from ? "the connection" : ", the connection");
 }
 
-/* The line that shows where an unfinished message stands: its latest
-** "queued for delivery", "Delivery start" or "Message finished". */
+/* The line that shows where an unfinished message stands: its latest (in
+** reading order) "queued for delivery", "Delivery start" or "Message
+** finished"; its first line only when it has none of them. */
 static mt_where open_evidence(const mt_store *st, int mi, int64_t rid){
   const mt_msg *m = &st->msgs[mi];
-  mt_where w = later(later((mt_where){ m->file, m->lineno, m->off }, m->queued_at), m->finished_at);
+  mt_where w = later(m->queued_at, m->finished_at);
   int d;
   for(d=m->first_dlv; d>=0; d=st->dlvs[d].next_mid){
     if( rid>=0 && st->dlvs[d].rid!=rid ) continue;
     w = later(w, st->dlvs[d].why);
   }
-  return w;
+  return w.lineno ? w : (mt_where){ m->file, m->lineno, m->off };
 }
 
 static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v);

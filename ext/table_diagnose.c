@@ -17,8 +17,14 @@
 ** One row per connection that carried no message and per message (per
 ** recipient when `recipient` is given): utc, ts, host, remote_ip, icid,
 ** mid, mail_from, rcpt_to, stage, verdict, explain, reason_class,
-** evidence ("file:lineno: the line").  When filters find nothing, one row
-** says "never connected" and which files, hosts and times were searched.
+** evidence ("file:lineno: the line", read back from the byte offset the
+** store kept), family (per original recipient, where its copy went across
+** split, rewrite and generated children), started_before_logs.  Every
+** filter applies to each row's own values.  When filters find nothing, one
+** row says "never connected" (or "not covered by the logs", or "never
+** connected where the logs cover" when silences inside files meet the
+** window), which files, hosts and times were searched, and whether the
+** year or zone was guessed.
 ** The rules are in diagnose.c; it reads the sources of mailtrace_open().
 */
 #include "tables.h"
