@@ -161,6 +161,10 @@ enum {
   MT_F_FILTER,       /* filter name */
   MT_F_RIDS,         /* "0, 1, 2" inside brackets */
   MT_F_RELATION,     /* parent relation agent text */
+  MT_F_CATEGORY,     /* URL category; SDR threat category */
+  MT_F_SCORE,        /* URL reputation score; DLP risk factor */
+  MT_F_TABLE,        /* "inbound"/"outbound" of "... in the <x> table" */
+  MT_F_SHA256,       /* SHA-256 of a file (file analysis upload line) */
   MT_F_COUNT
 };
 
