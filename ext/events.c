@@ -1184,3 +1184,45 @@ const char *mt_event_overflow(const mt_event *ev){
   if( ev->rid==MT_ID_MAX ) return "RID";
   return 0;
 }
+
+/* ------------------------------------------------------- what a line fills */
+
+static int span_eq(const mt_event *ev, int f, const char *z, size_t n){
+  return mt_has(ev, f) && (size_t)ev->f[f].n==n && memcmp(ev->f[f].p, z, n)==0;
+}
+#define SPAN_IS(ev, f, lit) span_eq(ev, f, lit, sizeof(lit)-1)
+
+unsigned mt_event_fills(const mt_event *ev){
+  switch( ev->kind ){
+    case MT_EV_MID_SUBJECT: return 1u << MT_FILL_SUBJECT;
+    case MT_EV_MID_MESSAGE_ID: return 1u << MT_FILL_MESSAGE_ID;
+    case MT_EV_MID_RESPONSE: return 1u << MT_FILL_RESPONSE;
+    case MT_EV_DCID_DONE:
+      return (mt_has(ev, MT_F_VALUE) && ev->f[MT_F_VALUE].n>0 && ev->f[MT_F_VALUE].p[0]=='[')
+             ? 1u << MT_FILL_HEADERS : 0;
+    case MT_EV_ICID_TLS: case MT_EV_ICID_TLS_FAILED: case MT_EV_ICID_TLS_REQUIRED:
+    case MT_EV_DCID_TLS: case MT_EV_DCID_TLS_FAILED: case MT_EV_DCID_TLS_REQUIRED:
+      return 1u << MT_FILL_TLS;
+    case MT_EV_MID_SPAM: case MT_EV_MID_SPAM_INTERIM: {
+      const char *p; int n;
+      if( SPAN_IS(ev, MT_F_ENGINE, "SLBL") || SPAN_IS(ev, MT_F_ENGINE, "SPF Verdict Cache") ) return 0;
+      if( !mt_has(ev, MT_F_VERDICT) ) return 0;
+      p = ev->f[MT_F_VERDICT].p; n = ev->f[MT_F_VERDICT].n;
+      if( n>=5 && memcmp(p, "spam ", 5)==0 ){ p += 5; n -= 5; }
+      if( n<=0 || (n>=5 && memcmp(p, "using", 5)==0) ) return 0;    /* cached: no verdict */
+      return 1u << MT_FILL_SPAM;
+    }
+    case MT_EV_MID_AV: case MT_EV_MID_AV_INTERIM:
+      return mt_has(ev, MT_F_VERDICT) ? 1u << MT_FILL_VIRUS : 0;
+    case MT_EV_MID_AMP: return mt_has(ev, MT_F_VERDICT) ? 1u << MT_FILL_AMP : 0;
+    case MT_EV_MID_OUTBREAK: return mt_has(ev, MT_F_VERDICT) ? 1u << MT_FILL_OUTBREAK : 0;
+    case MT_EV_MID_SPF: return mt_has(ev, MT_F_VERDICT) ? 1u << MT_FILL_SPF : 0;
+    case MT_EV_MID_DKIM:
+      return (mt_has(ev, MT_F_VERDICT) && !SPAN_IS(ev, MT_F_VERDICT, "cannot") && !SPAN_IS(ev, MT_F_VERDICT, "signing"))
+             ? 1u << MT_FILL_DKIM : 0;
+    case MT_EV_MID_DMARC:
+      return (mt_has(ev, MT_F_VERDICT) || SPAN_IS(ev, MT_F_POLICY, "passed") || SPAN_IS(ev, MT_F_POLICY, "failed"))
+             ? 1u << MT_FILL_DMARC : 0;
+  }
+  return 0;
+}

@@ -149,7 +149,32 @@ static void test_names(void){
   }
 }
 
+static unsigned F(const char *body){ P(body); return mt_event_fills(&ev); }
+
+static void test_fills(void){
+  CHECK("fills.dkim_verify", F("MID 1 DKIM: pass signature verified (d=a.example s=s1 i=@a.example)")==1u<<MT_FILL_DKIM);
+  CHECK("fills.dkim_cannot_sign", F("MID 1 DKIM: cannot sign - no profile matches a@b.example")==0);
+  CHECK("fills.dkim_signing", F("MID 1 DKIM: signing with corp - matches a@b.example")==0);
+  CHECK("fills.av_interim", F("MID 1 interim AV verdict using Sophos VIRAL")==1u<<MT_FILL_VIRUS);
+  CHECK("fills.av_final", F("MID 1 antivirus negative ")==1u<<MT_FILL_VIRUS);
+  CHECK("fills.spam", F("MID 1 using engine: CASE spam negative")==1u<<MT_FILL_SPAM);
+  CHECK("fills.spam_interim_word", F("MID 1 interim verdict using engine: CASE bulk")==1u<<MT_FILL_SPAM);
+  CHECK("fills.spam_slbl", F("MID 1 using engine: SLBL spam negative")==0);
+  CHECK("fills.spam_spf_cache", F("MID 1 using engine: SPF Verdict Cache using cached verdict")==0);
+  CHECK("fills.spam_cached", F("MID 1 using engine: CASE using cached verdict")==0);
+  CHECK("fills.dmarc_passed", F("MID 1 DMARC: Verification passed")==1u<<MT_FILL_DMARC);
+  CHECK("fills.dmarc_verdict", F("MID 1 DMARC: Message from domain a.example, DMARC pass (SPF aligned True, DKIM aligned True)")==1u<<MT_FILL_DMARC);
+  CHECK("fills.tls_failed", F("ICID 5 TLS failed: handshake timeout")==1u<<MT_FILL_TLS);
+  CHECK("fills.dcid_tls", F("DCID 5 TLS success protocol TLSv1.2 cipher AES256-SHA")==1u<<MT_FILL_TLS);
+  CHECK("fills.headers", F("Message done DCID 1 MID 2 to RID [0] [('X-SBRS', '3.5')]")==1u<<MT_FILL_HEADERS);
+  CHECK("fills.done_plain", F("Message done DCID 1 MID 2 to RID [0] ")==0);
+  CHECK("fills.extq", F("Message done DCID 1 MID 2 to RID [0] (external quarantine) ")==0);
+  CHECK("fills.spf", F("MID 1 SPF: mailfrom identity a@b.example Pass (v=spf1)")==1u<<MT_FILL_SPF);
+  CHECK("fills.other", F("MID 1 queued for delivery")==0);
+}
+
 int main(void){
+  test_fills();
   test_quarantine();
   test_scanning();
   test_prefixes();
