@@ -276,7 +276,7 @@ static int healthFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
     if( rc==SQLITE_OK ) rc = attach_messages(c, st);
     if( rc ) goto done;
   }
-  qsort(c->rows, (size_t)c->n, sizeof(health_row), cmp_rows);
+  if( c->n > 1 ) qsort(c->rows, (size_t)c->n, sizeof(health_row), cmp_rows);
 
 done:
   if( entry ) mt_store_release(entry);

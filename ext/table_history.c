@@ -284,7 +284,7 @@ static int hist_filter(sqlite3_vtab_cursor *cur, int by_icid, int idxNum,
   }
   mt_ctx_finish_scan(ctx, &s);
   mt_scan_end(&s);
-  if( rc==SQLITE_OK ) qsort(c->rows, (size_t)c->n, sizeof(hist_row), cmp_rows);
+  if( rc==SQLITE_OK && c->n > 1 ) qsort(c->rows, (size_t)c->n, sizeof(hist_row), cmp_rows);
 
 done:
   sqlite3_free(mids.a); sqlite3_free(icids.a); sqlite3_free(dcids.a);

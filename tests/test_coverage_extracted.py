@@ -48,8 +48,14 @@ def sources():
     data = os.path.join(ROOT, "tests", "data")
     for d in sorted(os.listdir(data)):
         p = os.path.join(data, d)
-        if os.path.isdir(p) and d not in ("bad", "fuzz"):
+        if not os.path.isdir(p) or d in ("bad", "fuzz"):
+            continue
+        if any(os.path.isfile(os.path.join(p, f)) for f in os.listdir(p)):
             yield "data/" + d, p
+        else:                       # a folder of gateway folders (demo/esa-demo)
+            for sub in sorted(os.listdir(p)):
+                if os.path.isdir(os.path.join(p, sub)):
+                    yield "data/" + d + "/" + sub, os.path.join(p, sub)
     if os.path.isdir(CORPUS):
         for f in sorted(glob.glob(os.path.join(CORPUS, "*.log"))):
             yield "corpus/" + os.path.basename(f), f
