@@ -28,7 +28,7 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 
 # The parsing rooms (no SQLite types) and the SQL-facing files.
 CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c
-SQL_SRC  := ext/tables.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_diagnose.c ext/table_coverage.c ext/table_parse.c ext/table_errors.c ext/table_smtp.c ext/functions.c ext/mailtrace.c
+SQL_SRC  := ext/tables.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_diagnose.c ext/table_coverage.c ext/table_parse.c ext/table_errors.c ext/table_smtp.c ext/table_health.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 
 SO_OBJ   := $(patsubst ext/%.c,$(B)/so/%.o,$(CORE_SRC) $(SQL_SRC))
@@ -107,8 +107,8 @@ valgrind: all unit
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) $(DEFS) -Iext
-$(B)/fuzz/fuzz_line: tests/fuzz/fuzz_line.c ext/lines.c ext/events.c $(HDRS) | $(B)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_line.c ext/lines.c ext/events.c -o $@
+$(B)/fuzz/fuzz_line: tests/fuzz/fuzz_line.c ext/lines.c ext/events.c ext/smtp.c $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_line.c ext/lines.c ext/events.c ext/smtp.c -o $@
 $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(CORE_SRC) $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_reader.c $(CORE_SRC) -o $@ -lz -pthread
 $(B)/fuzz/fuzz_mime: tests/fuzz/fuzz_mime.c ext/mime.c $(HDRS) | $(B)/fuzz

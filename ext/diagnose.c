@@ -318,6 +318,20 @@ static mt_where open_evidence(const mt_store *st, int mi, int64_t rid){
 
 static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v);
 
+/* The malware verdicts of a message, in words ("anti-virus verdict positive
+** (Troj/DocDrop-TJ), AMP file reputation verdict MALWARE"), or 0 when it has
+** none.  A message with one is never advised to be released. */
+static const char *malware(const mt_msg *m, char *out, size_t n){
+  int viral = m->virus && strcmp(m->virus, "positive")==0;
+  int amp = m->amp && strcasecmp(m->amp, "MALWARE")==0;
+  if( !viral && !amp ) return 0;
+  snprintf(out, n, "%s%s%s%s%s%s", viral ? "anti-virus verdict positive" : "",
+           viral && m->virus_names ? " (" : "", viral && m->virus_names ? m->virus_names : "",
+           viral && m->virus_names ? ")" : "", viral && amp ? ", " : "",
+           amp ? "AMP file reputation verdict MALWARE" : "");
+  return out;
+}
+
 void mt_diagnose_msg(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   msg_verdict(st, mi, rcpt, v);
   v->started_before_logs = st->msgs[mi].started_before_logs;
@@ -329,7 +343,8 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   const mt_msg *m = &st->msgs[mi];
   const mt_rcpt *r = rcpt>=0 ? &st->rcpts[rcpt] : 0;
   int status = m->status, d;
-  char who[200];
+  char who[200], mw[240];
+  const char *bad = malware(m, mw, sizeof(mw));
   memset(v, 0, sizeof(*v));
   v->evidence = m->why.lineno ? m->why : (mt_where){ m->file, m->lineno, m->off };
   who_of(st, m, who, sizeof(who));
@@ -351,6 +366,12 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
                                    m->bounced_by_filter ? "bounced" : "dropped", m->filters);
     else snprintf(what, sizeof(what), "%s by a filter", m->bounced_by_filter ? "bounced" : "dropped");
     v->reason_class = "our policy";
+    if( bad ){
+      say(v, "scanning", what, "Our gateway's policy %s %s (%s). It carries malware: %s. Do not let it "
+          "through with a safelist entry or a filter change; if the sender is known, tell them their system "
+          "may be infected.", m->bounced_by_filter ? "bounced" : "dropped", who, nz(m->reason, "no reason logged"), bad);
+      return;
+    }
     say(v, "scanning", what, "Our gateway's policy %s %s (%s; spam=%s, virus=%s, amp=%s). If it was wanted, "
         "release the sender with a safelist entry or adjust the filter.", m->bounced_by_filter ? "bounced" : "dropped",
         who, nz(m->reason, "no reason logged"), nz(m->spam, "-"), nz(m->virus, "-"), nz(m->amp, "-"));
@@ -359,6 +380,12 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   if( status==MT_MS_QUARANTINED ){
     char what[128];
     snprintf(what, sizeof(what), "quarantined in %s", nz(m->quarantine, "a quarantine"));
+    if( bad ){
+      say(v, "quarantine", what, "%s is held in quarantine \"%s\" (%s). It carries malware: %s. Do not "
+          "release it: delete it from the quarantine, and if the sender is known, tell them their system "
+          "may be infected.", who, nz(m->quarantine, "?"), nz(m->reason, "no reason logged"), bad);
+      return;
+    }
     say(v, "quarantine", what, "%s is held in quarantine \"%s\" (%s). Release it from the quarantine if it "
         "is wanted.", who, nz(m->quarantine, "?"), nz(m->reason, "no reason logged"));
     return;

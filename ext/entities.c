@@ -298,6 +298,27 @@ static const char *cat3(mt_store *st, const char *a, const char *b, const char *
   return z;
 }
 
+/* Add an item to a list joined with `sep`, once.  A list stops growing at
+** MT_LIST_MAX bytes and then ends with " …" (docs/tables.md): a message
+** with thousands of custom log entries must not cost quadratic memory. */
+#define MT_LIST_MAX 2048
+static const char *list_add(mt_store *st, const char *list, const char *item, const char *sep){
+  size_t n, k = strlen(sep), len;
+  const char *p;
+  if( !item || !*item ) return list;
+  if( !list ) return item;
+  n = strlen(item);
+  for(p = list; p; ){
+    if( strncmp(p, item, n)==0 && (p[n]==0 || strncmp(p+n, sep, k)==0) ) return list;
+    p = strstr(p, sep);
+    if( p ) p += k;
+  }
+  len = strlen(list);
+  if( len >= 4 && strcmp(list+len-4, " \xe2\x80\xa6")==0 ) return list;     /* already cut */
+  if( len + k + n > MT_LIST_MAX ) return cat3(st, list, " \xe2\x80\xa6", "");
+  return cat3(st, list, sep, item);
+}
+
 /* Add a filter name to a comma-separated list, once. */
 static void add_filter(mt_store *st, mt_msg *m, const char *name){
   if( !name || !*name ) return;
@@ -413,6 +434,7 @@ static int new_msg(ctx *c, int64_t mid){
   m->host = c->host; m->mid = mid; m->icid = -1; m->size = -1; m->parent_mid = -1;
   m->first_rcpt = m->last_rcpt = -1;
   m->first_dlv = m->last_dlv = -1;
+  m->dlp_risk = -1;
   m->next_icid = -1;
   m->conn = m->first_child = m->next_sibling = m->conn_hint = -1;
   m->file = c->file; m->lineno = c->s->lineno; m->off = c->s->offset;
@@ -643,6 +665,29 @@ static int span_is(const mt_event *ev, int f, const char *z){
   return mt_has(ev, f) && (size_t)ev->f[f].n==n && memcmp(ev->f[f].p, z, n)==0;
 }
 
+/* CASE's graymail categories (the verdict word of "using engine: CASE marketing"). */
+static int case_graymail(const char *w){
+  return w && (strcmp(w, "marketing")==0 || strcmp(w, "social")==0 || strcmp(w, "bulk")==0);
+}
+
+/* A message in the Spam Quarantine takes the anti-spam verdict as its reason
+** ("anti-spam verdict CASE spam positive"), whichever line comes first. */
+static void spam_reason(mt_store *st, mt_msg *m){
+  if( m->spam_detail && m->quarantine && strcmp(m->quarantine, "Spam Quarantine")==0
+   && (!m->reason || strncmp(m->reason, "anti-spam verdict ", 18)==0) ){
+    m->reason = cat3(st, "anti-spam verdict ", m->spam_detail, "");
+  }
+}
+
+/* Held in the Spam Quarantine: "ISQ: Tagging MID n for quarantine", or a
+** delivery "to offbox IronPort Spam Quarantine" (format.md §5.5). */
+static void to_spam_quarantine(ctx *c, mt_msg *m){
+  m->quarantine = "Spam Quarantine";
+  m->quarantined = 1; m->released = 0;
+  m->why = where_of(c->s);
+  spam_reason(c->st, m);
+}
+
 static void link_child(ctx *c, int64_t parent, int64_t child, const char *rel){
   int ci = get_msg(c, child);
   mt_msg *m;
@@ -759,19 +804,84 @@ static void on_mid(ctx *c){
       if( !m->mail_from ) m->mail_from = addr_str(st, ev, MT_F_ADDR);
       break;
     }
-    case MT_EV_MID_POLICY: m->policy = span_str(st, ev, MT_F_POLICY); break;
+    case MT_EV_MID_POLICY:
+      m->policy = span_str(st, ev, MT_F_POLICY);
+      if( mt_has(ev, MT_F_TABLE) ) m->direction = span_str(st, ev, MT_F_TABLE);
+      break;
     case MT_EV_MID_SPAM:
     case MT_EV_MID_SPAM_INTERIM: {
       const char *w;
-      if( span_is(ev, MT_F_ENGINE, "SLBL") || span_is(ev, MT_F_ENGINE, "SPF Verdict Cache") ) break;
+      if( span_is(ev, MT_F_ENGINE, "SLBL") ){
+        if( ev->kind==MT_EV_MID_SPAM && (w = spam_word(st, ev))!=0 ) m->slbl = w;
+        break;
+      }
+      if( span_is(ev, MT_F_ENGINE, "SPF Verdict Cache") ) break;
       w = spam_word(st, ev);
       if( !w ) break;
-      if( ev->kind==MT_EV_MID_SPAM ){ m->spam = w; m->spam_final = 1; }
-      else if( !m->spam_final ) m->spam = w;
+      if( ev->kind==MT_EV_MID_SPAM ){
+        m->spam = w; m->spam_final = 1;
+        m->spam_detail = cat3(st, nz(span_str(st, ev, MT_F_ENGINE)), " ", nz(span_str(st, ev, MT_F_VERDICT)));
+        spam_reason(st, m);
+      }else if( !m->spam_final ){
+        m->spam = w;
+      }else{
+        break;
+      }
+      /* CASE's own graymail categories, unless the graymail engine spoke */
+      if( !m->graymail_engine ) m->graymail = case_graymail(w) ? w : 0;
       break;
     }
-    case MT_EV_MID_GRAYMAIL: m->graymail = spam_word(st, ev); break;
+    case MT_EV_MID_GRAYMAIL: m->graymail = spam_word(st, ev); m->graymail_engine = 1; break;
+    case MT_EV_MID_DLP:
+      m->dlp = "violation";
+      if( mt_has(ev, MT_F_VERDICT) ) m->dlp_severity = span_str(st, ev, MT_F_VERDICT);
+      if( mt_has(ev, MT_F_SCORE) ){ const char *z = span_str(st, ev, MT_F_SCORE); if( z ) m->dlp_risk = strtoll(z, 0, 10); }
+      m->dlp_policy = list_add(st, m->dlp_policy, span_str(st, ev, MT_F_POLICY), ", ");
+      break;
+    case MT_EV_MID_URL:
+      if( mt_has(ev, MT_F_SCORE) ){
+        const char *z = span_str(st, ev, MT_F_SCORE);
+        char *end;
+        double v = z ? strtod(z, &end) : 0;
+        if( z && end!=z && *end==0 && (!m->has_url_rep || v < m->url_reputation) ){
+          m->url_reputation = v; m->has_url_rep = 1;
+          m->url = span_str(st, ev, MT_F_VALUE);
+        }
+      }
+      if( mt_has(ev, MT_F_CATEGORY) ){
+        m->url_category = list_add(st, m->url_category, span_str(st, ev, MT_F_CATEGORY), ", ");
+        if( !m->url ) m->url = span_str(st, ev, MT_F_VALUE);
+      }
+      break;
+    case MT_EV_MID_SDR:
+      if( mt_has(ev, MT_F_VERDICT) ) m->sdr_threat_level = span_str(st, ev, MT_F_VERDICT);
+      if( mt_has(ev, MT_F_CATEGORY) ) m->sdr_category = span_str(st, ev, MT_F_CATEGORY);
+      break;
+    case MT_EV_MID_TOO_BIG:
+      if( mt_has(ev, MT_F_ENGINE) ){
+        const char *eng = span_str(st, ev, MT_F_ENGINE);
+        m->scans_skipped = list_add(st, m->scans_skipped, mt_has(ev, MT_F_SIZE)
+          ? cat3(st, nz(eng), " (", cat3(st, nz(span_str(st, ev, MT_F_SIZE)), ")", "")) : eng, ", ");
+      }
+      break;
+    case MT_EV_MID_CUSTOM_LOG:
+      m->custom_log = list_add(st, m->custom_log, span_str(st, ev, MT_F_VALUE), " | ");
+      break;
+    case MT_EV_MID_FILTER_TIMING:
+      m->filters_evaluated = list_add(st, m->filters_evaluated, span_str(st, ev, MT_F_FILTER), ", ");
+      break;
+    case MT_EV_MID_ATTACHMENT:
+      m->attachments = list_add(st, m->attachments, unquote_f(st, ev, MT_F_VALUE), ", ");
+      break;
+    case MT_EV_MID_FILE_UPLOAD:
+      m->sha256 = list_add(st, m->sha256, span_str(st, ev, MT_F_SHA256), ", ");
+      m->attachments = list_add(st, m->attachments, span_str(st, ev, MT_F_VALUE), ", ");
+      break;
+    case MT_EV_MID_QUARANTINE_REASON:
+      add_filter(st, m, span_str(st, ev, MT_F_FILTER));
+      break;
     case MT_EV_MID_AV:
+      m->av_final = 1;
       m->virus = span_str(st, ev, MT_F_VERDICT);
       if( mt_has(ev, MT_F_NAMES) ){
         const char *p = ev->f[MT_F_NAMES].p;
@@ -783,7 +893,10 @@ static void on_mid(ctx *c){
       }
       break;
     case MT_EV_MID_AV_INTERIM:
-      if( !m->virus ){
+      /* One engine's VIRAL outweighs another's CLEAN (McAfee CLEAN, then
+      ** Sophos VIRAL); the final "antivirus ..." line settles it. */
+      if( !m->av_final && span_is(ev, MT_F_VERDICT, "VIRAL") ) m->virus = "positive";
+      else if( !m->av_final && !m->virus ){
         /* CLEAN/VIRAL/UNSCANNABLE until the final line says more */
         m->virus = span_is(ev, MT_F_VERDICT, "CLEAN") ? "negative"
                  : span_is(ev, MT_F_VERDICT, "VIRAL") ? "positive"
@@ -813,6 +926,11 @@ static void on_mid(ctx *c){
       break;
     case MT_EV_MID_GENERATED:
       link_child(c, ev->mid2, ev->mid, "generated");
+      if( ev->mid2>=0 && mt_has(ev, MT_F_FILTER) ){
+        /* the filter (bcc, notify) acted on the original message */
+        int pi = get_msg(c, ev->mid2);
+        if( pi>=0 ) add_filter(st, &st->msgs[pi], span_str(st, ev, MT_F_FILTER));
+      }
       break;
     case MT_EV_MID_BOUNCE_OF: link_child(c, ev->mid2, ev->mid, "bounce"); break;
     case MT_EV_MID_REINJECTED: if( ev->mid2>=0 ) link_child(c, ev->mid2, ev->mid, "generated"); break;
@@ -822,15 +940,15 @@ static void on_mid(ctx *c){
       m->quarantined = 1; m->released = 0;
       m->reason = span_str(st, ev, MT_F_REASON);
       m->why = where_of(c->s);
+      add_filter(st, m, span_str(st, ev, MT_F_FILTER));
       break;
     case MT_EV_MID_ISQ:
-      m->quarantine = "Spam Quarantine";
-      m->quarantined = 1; m->released = 0;
-      m->why = where_of(c->s);
+      to_spam_quarantine(c, m);
       break;
     case MT_EV_MID_RELEASED: m->released = 1; break;
     case MT_EV_MID_FILTER_ACTION:
       add_filter(st, m, span_str(st, ev, MT_F_FILTER));
+      if( !m->direction && mt_has(ev, MT_F_TABLE) ) m->direction = span_str(st, ev, MT_F_TABLE);
       if( span_is(ev, MT_F_ACTION, "dropped") ) m->dropped = 1; else m->bounced_by_filter = 1;
       m->reason = arena_str(st, c->s->ln.body, c->s->ln.body_len);
       m->why = where_of(c->s);
@@ -882,6 +1000,10 @@ static const char *bounce_response(mt_store *st, const mt_event *ev){
   return unquote_list(st, ev->f[MT_F_RESPONSE].p, ev->f[MT_F_RESPONSE].n, " ");
 }
 
+/* "to offbox IronPort Spam Quarantine" / "to local IronPort Spam Quarantine" */
+#define FIND_SPAM_Q(ev) ((ev)->f[MT_F_QNAME].n >= 15 \
+  && memcmp((ev)->f[MT_F_QNAME].p + (ev)->f[MT_F_QNAME].n - 15, "Spam Quarantine", 15)==0)
+
 static void on_delivery(ctx *c){
   const mt_event *ev = c->ev;
   mt_store *st = c->st;
@@ -919,6 +1041,7 @@ static void on_delivery(ctx *c){
       if( mi<0 ) return;
       rid_iter it; int64_t r;
       msg_touch(c, &st->msgs[mi]);
+      if( mt_has(ev, MT_F_QNAME) && FIND_SPAM_Q(ev) ) to_spam_quarantine(c, &st->msgs[mi]);
       rid_begin(&it, ev);
       while( rid_next(&it, &r) ){
         int ri = get_rcpt(c, mi, r), di;
@@ -941,7 +1064,8 @@ static void on_delivery(ctx *c){
       int extq = span_is(ev, MT_F_VALUE, "(external quarantine)");
       msg_touch(c, &st->msgs[mi]);
       if( extq ){
-        st->msgs[mi].quarantine = "external quarantine";
+        /* the name, when an earlier line gave it (ISQ, "to offbox IronPort Spam Quarantine") */
+        if( !st->msgs[mi].quarantine ) st->msgs[mi].quarantine = "external quarantine";
         st->msgs[mi].quarantined = 1;
       }
       rid_begin(&it, ev);

@@ -92,6 +92,18 @@ typedef struct mt_msg {
   int first_child, next_sibling;  /* children (parent_mid = mid), chained; -1 */
   unsigned linked:1;        /* created by a link line (split, rewritten, generated, bounce) */
   unsigned started_before_logs:1;  /* no Start MID and no link line: began before these logs */
+  /* verdict columns (docs/tables.md, mailtrace_messages) */
+  const char *spam_detail;  /* engine and verdict of the last final anti-spam line: "CASE spam positive" */
+  const char *dlp, *dlp_severity, *dlp_policy;
+  int64_t dlp_risk;         /* -1 unknown */
+  double url_reputation; int has_url_rep;
+  const char *url, *url_category;
+  const char *sdr_threat_level, *sdr_category;
+  const char *scans_skipped, *slbl;
+  const char *filters_evaluated, *custom_log;
+  const char *attachments, *sha256;
+  const char *direction;    /* "inbound"/"outbound": the policy table */
+  unsigned av_final:1, graymail_engine:1;
 } mt_msg;
 
 enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEUED,

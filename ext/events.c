@@ -151,13 +151,31 @@ static void paren_reason(mt_event *ev, cur *c){
   else if( c->p < e ) set(ev, MT_F_REASON, c->p, e);
 }
 
+
+/* " in the inbound table" at the end of [p, e): MT_F_TABLE = "inbound". */
+static const char *table_suffix(mt_event *ev, const char *p, const char *e){
+  const char *in = RFIND(p, e, " in the ");
+  const char *t = in ? FIND(in+8, e, " table") : 0;
+  if( t && t > in+8 ) set(ev, MT_F_TABLE, in+8, t);
+  return in;
+}
+
 /* A filter name written 'name' (or bare) up to " in the ... table". */
 static void filter_name(mt_event *ev, const char *p, const char *e){
-  const char *in = RFIND(p, e, " in the ");
+  const char *in = table_suffix(ev, p, e);
   if( in ) e = in;
   e = rtrim(p, e);
   if( e - p >= 2 && (*p=='\'' || *p=='"') && e[-1]==*p ){ p++; e--; }
   set(ev, MT_F_FILTER, p, e);
+}
+
+/* A quarantine reason naming the filter that put it there:
+** "(message filter CVE-2023-23397)", "(content filter q1)" → MT_F_FILTER. */
+static void reason_filter(mt_event *ev){
+  cur t;
+  if( !mt_has(ev, MT_F_REASON) ) return;
+  t.p = ev->f[MT_F_REASON].p; t.e = t.p + ev->f[MT_F_REASON].n;
+  if( EAT(&t, "message filter ") || EAT(&t, "content filter ") ) filter_name(ev, t.p, t.e);
 }
 
 /* --------------------------------------------------------- ICID n ... */
@@ -446,12 +464,32 @@ static void parse_mid(mt_event *ev, cur *c){
         }
         return;
       }
-      if( EAT(c, "SDR:") ){ eat_spaces(c); ev->kind = MT_EV_MID_SDR; set_rest(ev, MT_F_REASON, c); return; }
+      if( EAT(c, "SDR:") ){
+        /* "Consolidated Sender Threat Level: <L>, Threat Category: <C>, ..." (2022+)
+        ** "Consolidated Sender Reputation: <L>, Threat Category: <C>. ..." (about 2019) */
+        const char *lv = FIND(c->p, e, "Consolidated Sender Threat Level: ");
+        const char *rp = lv ? 0 : FIND(c->p, e, "Consolidated Sender Reputation: ");
+        eat_spaces(c);
+        ev->kind = MT_EV_MID_SDR;
+        if( lv || rp ){
+          const char *p = lv ? lv + 34 : rp + 32, *q = p, *tc;
+          while( q < e && *q!=',' && *q!='.' ) q++;
+          if( rtrim(p, q) > p ) set(ev, MT_F_VERDICT, p, rtrim(p, q));
+          if( (tc = FIND(q, e, "Threat Category: "))!=0 ){
+            p = q = tc + 17;
+            while( q < e && *q!=',' && !(*q=='.' && (q+1==e || q[1]==' ')) ) q++;
+            if( rtrim(p, q) > p ) set(ev, MT_F_CATEGORY, p, rtrim(p, q));
+          }
+        }
+        set_rest(ev, MT_F_REASON, c);
+        return;
+      }
       if( EAT(c, "SHA ") ){
         const char *fn = FIND(c->p, e, " filename ");
         const char *q = RFIND(c->p, e, " queued for possible file analysis upload");
         ev->kind = MT_EV_MID_FILE_UPLOAD;
         set(ev, MT_F_VERDICT, c->p, fn ? fn : rtrim(c->p, e));
+        set(ev, MT_F_SHA256, c->p, fn ? fn : rtrim(c->p, e));
         if( fn ) set(ev, MT_F_VALUE, fn+10, q ? q : rtrim(fn+10, e));
         return;
       }
@@ -498,7 +536,7 @@ static void parse_mid(mt_event *ev, cur *c){
         const char *in = RFIND(c->p, e, " in the ");
         ev->kind = MT_EV_MID_POLICY;
         set(ev, MT_F_POLICY, c->p, in ? in : rtrim(c->p, e));
-        if( in ){ cur t = { in+8, e }; set_token(ev, MT_F_VALUE, &t); }
+        if( in ){ cur t = { in+8, e }; set_token(ev, MT_F_VALUE, &t); table_suffix(ev, c->p, e); }
         return;
       }
       if( STARTS(c, "masquerading") ){ ev->kind = MT_EV_MID_MASQUERADE; set_rest(ev, MT_F_REASON, c); return; }
@@ -529,6 +567,13 @@ static void parse_mid(mt_event *ev, cur *c){
         const char *by = FIND(c->p, e, "for scanning by ");
         ev->kind = MT_EV_MID_TOO_BIG;
         if( by ) set(ev, MT_F_ENGINE, by+16, rtrim(by+16, e));
+        {
+          /* " (362262/262144)": the size and the engine's limit */
+          cur t = *c;
+          const char *s;
+          eat_spaces(&t);
+          if( t.p < e && *t.p=='(' && (s = memchr(t.p, ')', (size_t)(e - t.p)))!=0 ) set(ev, MT_F_SIZE, t.p+1, s);
+        }
         set_rest(ev, MT_F_REASON, c);
         return;
       }
@@ -589,7 +634,31 @@ static void parse_mid(mt_event *ev, cur *c){
       if( STARTS(c, "not completely scanned") ){ ev->kind = MT_EV_MID_UNSCANNABLE; set_rest(ev, MT_F_REASON, c); return; }
       break;
     case 'D':
-      if( EAT(c, "DLP violation") ){ ev->kind = MT_EV_MID_DLP; eat_spaces(c); set_rest(ev, MT_F_REASON, c); return; }
+      if( EAT(c, "DLP violation") ){
+        /* ". Severity: LOW (Risk Factor: 15). DLP policy match: 'PCI-DSS (...)'." */
+        const char *sev = FIND(c->p, e, "Severity: "), *pm = FIND(c->p, e, "DLP policy match: ");
+        ev->kind = MT_EV_MID_DLP;
+        if( sev ){
+          cur t = { sev+10, e };
+          const char *s = t.p;
+          while( t.p < e && *t.p!=' ' && *t.p!='.' && *t.p!='(' ) t.p++;
+          if( t.p > s ) set(ev, MT_F_VERDICT, s, t.p);
+          if( (s = FIND(t.p, pm ? pm : e, "Risk Factor: "))!=0 ){
+            t.p = s + 13; s = t.p;
+            while( t.p < e && is_digit(*t.p) ) t.p++;
+            if( t.p > s ) set(ev, MT_F_SCORE, s, t.p);
+          }
+        }
+        if( pm ){
+          const char *p = pm + 18, *q = rtrim(p, e);
+          if( q > p && q[-1]=='.' ) q--;
+          if( q - p >= 2 && *p=='\'' && q[-1]=='\'' ){ p++; q--; }
+          if( q > p ) set(ev, MT_F_POLICY, p, q);
+        }
+        eat_spaces(c);
+        set_rest(ev, MT_F_REASON, c);
+        return;
+      }
       if( EAT(c, "DKIM: ") ){ ev->kind = MT_EV_MID_DKIM; { cur t = *c; set_token(ev, MT_F_VERDICT, &t); } set_rest(ev, MT_F_REASON, c); return; }
       if( EAT(c, "DomainKeys: ") ){ ev->kind = MT_EV_MID_DOMAINKEYS; { cur t = *c; set_token(ev, MT_F_VERDICT, &t); } set_rest(ev, MT_F_REASON, c); return; }
       if( EAT(c, "DMARC: ") ){
@@ -618,12 +687,14 @@ static void parse_mid(mt_event *ev, cur *c){
         if( rep ){
           cur t = { rep+16, e };
           set(ev, MT_F_VALUE, c->p, rtrim(c->p, rep));
+          { cur u = t; set_token(ev, MT_F_SCORE, &u); }
           set_token(ev, MT_F_VERDICT, &t);
           if( EAT(&t, " matched Condition: ") ) set_rest(ev, MT_F_FILTER, &t);
         }else if( cat ){
           const char *cond = FIND(cat, e, " Condition: ");
           set(ev, MT_F_VALUE, c->p, rtrim(c->p, cat));
           set(ev, MT_F_VERDICT, cat+18, cond ? cond : rtrim(cat+18, e));
+          set(ev, MT_F_CATEGORY, cat+18, cond ? cond : rtrim(cat+18, e));
           if( cond ) set(ev, MT_F_FILTER, cond+12, rtrim(cond+12, e));
         }else{
           set_rest(ev, MT_F_VALUE, c);
@@ -637,7 +708,7 @@ static void parse_mid(mt_event *ev, cur *c){
     case 'q':
       if( EAT(c, "quarantined to ") ){
         ev->kind = MT_EV_MID_QUARANTINED;
-        if( eat_dquoted(ev, MT_F_QNAME, c) ) paren_reason(ev, c);
+        if( eat_dquoted(ev, MT_F_QNAME, c) ){ paren_reason(ev, c); reason_filter(ev); }
         return;
       }
       if( EAT(c, "quarantine ") ){
@@ -645,6 +716,7 @@ static void parse_mid(mt_event *ev, cur *c){
         eat_dquoted(ev, MT_F_QNAME, c);
         EAT(c, " new reason");
         paren_reason(ev, c);
+        reason_filter(ev);
         return;
       }
       if( STARTS(c, "queued for delivery") ){ ev->kind = MT_EV_MID_QUEUED; return; }
@@ -660,7 +732,7 @@ static void parse_mid(mt_event *ev, cur *c){
     case 'e':
       if( EAT(c, "enqueued for transfer to centralized quarantine ") ){
         ev->kind = MT_EV_MID_CQUARANTINE;
-        if( eat_dquoted(ev, MT_F_QNAME, c) ) paren_reason(ev, c);
+        if( eat_dquoted(ev, MT_F_QNAME, c) ){ paren_reason(ev, c); reason_filter(ev); }
         return;
       }
       break;
@@ -971,6 +1043,9 @@ void mt_event_parse(const char *body, size_t n, mt_event *ev){
         ev->kind = MT_EV_DCID_START;
         eat_spaces(&c);
         dcid_mid_rids(ev, &c, EAT(&c, "DCID"));
+        /* "... to RID [0] to offbox IronPort Spam Quarantine" (format.md §5.5) */
+        eat_spaces(&c);
+        if( EAT(&c, "to offbox ") || EAT(&c, "to local ") ) set_rest(ev, MT_F_QNAME, &c);
       }else if( EAT(&c, "DCID ") ){
         parse_dcid_line(ev, &c);
       }else if( EAT(&c, "Delayed:") ){
@@ -1107,5 +1182,47 @@ const char *mt_event_overflow(const mt_event *ev){
   if( ev->mid==MT_ID_MAX || ev->mid2==MT_ID_MAX ) return "MID";
   if( ev->dcid==MT_ID_MAX ) return "DCID";
   if( ev->rid==MT_ID_MAX ) return "RID";
+  return 0;
+}
+
+/* ------------------------------------------------------- what a line fills */
+
+static int span_eq(const mt_event *ev, int f, const char *z, size_t n){
+  return mt_has(ev, f) && (size_t)ev->f[f].n==n && memcmp(ev->f[f].p, z, n)==0;
+}
+#define SPAN_IS(ev, f, lit) span_eq(ev, f, lit, sizeof(lit)-1)
+
+unsigned mt_event_fills(const mt_event *ev){
+  switch( ev->kind ){
+    case MT_EV_MID_SUBJECT: return 1u << MT_FILL_SUBJECT;
+    case MT_EV_MID_MESSAGE_ID: return 1u << MT_FILL_MESSAGE_ID;
+    case MT_EV_MID_RESPONSE: return 1u << MT_FILL_RESPONSE;
+    case MT_EV_DCID_DONE:
+      return (mt_has(ev, MT_F_VALUE) && ev->f[MT_F_VALUE].n>0 && ev->f[MT_F_VALUE].p[0]=='[')
+             ? 1u << MT_FILL_HEADERS : 0;
+    case MT_EV_ICID_TLS: case MT_EV_ICID_TLS_FAILED: case MT_EV_ICID_TLS_REQUIRED:
+    case MT_EV_DCID_TLS: case MT_EV_DCID_TLS_FAILED: case MT_EV_DCID_TLS_REQUIRED:
+      return 1u << MT_FILL_TLS;
+    case MT_EV_MID_SPAM: case MT_EV_MID_SPAM_INTERIM: {
+      const char *p; int n;
+      if( SPAN_IS(ev, MT_F_ENGINE, "SLBL") || SPAN_IS(ev, MT_F_ENGINE, "SPF Verdict Cache") ) return 0;
+      if( !mt_has(ev, MT_F_VERDICT) ) return 0;
+      p = ev->f[MT_F_VERDICT].p; n = ev->f[MT_F_VERDICT].n;
+      if( n>=5 && memcmp(p, "spam ", 5)==0 ){ p += 5; n -= 5; }
+      if( n<=0 || (n>=5 && memcmp(p, "using", 5)==0) ) return 0;    /* cached: no verdict */
+      return 1u << MT_FILL_SPAM;
+    }
+    case MT_EV_MID_AV: case MT_EV_MID_AV_INTERIM:
+      return mt_has(ev, MT_F_VERDICT) ? 1u << MT_FILL_VIRUS : 0;
+    case MT_EV_MID_AMP: return mt_has(ev, MT_F_VERDICT) ? 1u << MT_FILL_AMP : 0;
+    case MT_EV_MID_OUTBREAK: return mt_has(ev, MT_F_VERDICT) ? 1u << MT_FILL_OUTBREAK : 0;
+    case MT_EV_MID_SPF: return mt_has(ev, MT_F_VERDICT) ? 1u << MT_FILL_SPF : 0;
+    case MT_EV_MID_DKIM:
+      return (mt_has(ev, MT_F_VERDICT) && !SPAN_IS(ev, MT_F_VERDICT, "cannot") && !SPAN_IS(ev, MT_F_VERDICT, "signing"))
+             ? 1u << MT_FILL_DKIM : 0;
+    case MT_EV_MID_DMARC:
+      return (mt_has(ev, MT_F_VERDICT) || SPAN_IS(ev, MT_F_POLICY, "passed") || SPAN_IS(ev, MT_F_POLICY, "failed"))
+             ? 1u << MT_FILL_DMARC : 0;
+  }
   return 0;
 }

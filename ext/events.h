@@ -161,6 +161,10 @@ enum {
   MT_F_FILTER,       /* filter name */
   MT_F_RIDS,         /* "0, 1, 2" inside brackets */
   MT_F_RELATION,     /* parent relation agent text */
+  MT_F_CATEGORY,     /* URL category; SDR threat category */
+  MT_F_SCORE,        /* URL reputation score; DLP risk factor */
+  MT_F_TABLE,        /* "inbound"/"outbound" of "... in the <x> table" */
+  MT_F_SHA256,       /* SHA-256 of a file (file analysis upload line) */
   MT_F_COUNT
 };
 
@@ -188,6 +192,17 @@ static inline int mt_has(const mt_event *ev, int f){ return (ev->have >> f) & 1;
 
 /* Iterate the RID list of an MT_F_RIDS span: returns 1 and the next RID. */
 int mt_rids_next(mt_span *s, int64_t *rid);
+
+/* The optional values a line gives the entity tables (mailtrace_coverage's
+** present/absent, docs/coverage.md): a bit per kind, set only when the line
+** yields the value the column takes.  A DKIM signing line (`DKIM: cannot
+** sign …`) gives no `dkim`; an interim AV line gives `virus`; an SLBL or
+** `SPF Verdict Cache` engine line, or a cached verdict, gives no `spam`. */
+enum { MT_FILL_SUBJECT, MT_FILL_MESSAGE_ID, MT_FILL_RESPONSE, MT_FILL_HEADERS, MT_FILL_TLS,
+       MT_FILL_SPAM, MT_FILL_VIRUS, MT_FILL_AMP, MT_FILL_OUTBREAK, MT_FILL_SPF, MT_FILL_DKIM,
+       MT_FILL_DMARC, MT_FILL_COUNT };
+unsigned mt_event_fills(const mt_event *ev);
+
 
 /* Ids above this saturate to it (documented: docs/lines.md).  A saturated
 ** id stands for many: it is never used as an id.  mailtrace_lines shows it

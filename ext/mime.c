@@ -408,3 +408,90 @@ int mt_rfc2047_has_words(const char *in, size_t n){
   }
   return 0;
 }
+
+/* ---- attachment names */
+
+/* The bytes of in[0..n) with "<esc>XX" decoded, one at a time.  0 at the
+** end; -1 when an escape is not followed by two hex digits. */
+static int esc_next(const char *in, size_t n, size_t *i, char esc){
+  int hi, lo;
+  if( *i >= n ) return 0;
+  if( in[*i]!=esc ){ return (unsigned char)in[(*i)++] | 0x100; }
+  if( *i + 2 >= n ) return -1;
+  hi = hexval((unsigned char)in[*i+1]); lo = hexval((unsigned char)in[*i+2]);
+  if( hi<0 || lo<0 ) return -1;
+  *i += 3;
+  return (hi*16 + lo) | 0x100;
+}
+
+/* Every escape well formed, and (utf8) the decoded bytes well-formed UTF-8
+** without NUL. */
+static int esc_ok(const char *in, size_t n, char esc, int utf8){
+  size_t i = 0;
+  int need = 0, b;
+  unsigned char lo = 0x80, hi = 0xBF;
+  while( (b = esc_next(in, n, &i, esc))!=0 ){
+    unsigned char c;
+    if( b<0 ) return 0;
+    c = (unsigned char)(b & 0xFF);
+    if( !utf8 ) continue;
+    if( need ){
+      if( c < lo || c > hi ) return 0;
+      lo = 0x80; hi = 0xBF;
+      need--;
+      continue;
+    }
+    if( c==0 ) return 0;
+    if( c < 0x80 ) continue;
+    if( c >= 0xC2 && c <= 0xDF ){ need = 1; }
+    else if( c >= 0xE0 && c <= 0xEF ){ need = 2; lo = c==0xE0 ? 0xA0 : 0x80; hi = c==0xED ? 0x9F : 0xBF; }
+    else if( c >= 0xF0 && c <= 0xF4 ){ need = 3; lo = c==0xF0 ? 0x90 : 0x80; hi = c==0xF4 ? 0x8F : 0xBF; }
+    else return 0;
+  }
+  return need==0;
+}
+
+static size_t esc_decode(const char *in, size_t n, char esc, int cs, char *out, size_t cap){
+  dec d;
+  size_t i = 0;
+  int b;
+  memset(&d, 0, sizeof(d));
+  d.out = out;
+  d.cap = cap - 1;
+  utf8_reset(&d);
+  while( !d.full && (b = esc_next(in, n, &i, esc)) > 0 ) put_byte(&d, cs, (unsigned char)(b & 0xFF));
+  utf8_flush(&d);
+  out[d.len] = 0;
+  return d.len;
+}
+
+size_t mt_filename_decode(const char *in, size_t n, char *out, size_t cap){
+  const char *q1, *q2;
+  if( cap==0 ) return 0;
+  if( !in ) n = 0;
+  if( mt_rfc2047_has_words(in, n) ) return mt_rfc2047_decode(in, n, out, cap);
+  /* RFC 2231: charset'lang'text */
+  q1 = n ? memchr(in, '\'', n) : 0;
+  q2 = q1 ? memchr(q1 + 1, '\'', n - (size_t)(q1 + 1 - in)) : 0;
+  if( q1 && q2 && q1 > in ){
+    size_t k;
+    int cs = charset_of(in, (size_t)(q1 - in));
+    for(k=0; in + k < q1 && is_token((unsigned char)in[k]); k++){}
+    if( cs!=CS_UNKNOWN && in + k==q1 ){
+      const char *t = q2 + 1;
+      size_t tn = n - (size_t)(t - in);
+      if( esc_ok(t, tn, '%', 0) ) return esc_decode(t, tn, '%', cs, out, cap);
+    }
+  }
+  /* AsyncOS's quoted-printable form of a UTF-8 name */
+  if( n && memchr(in, '=', n) && esc_ok(in, n, '=', 1) ) return esc_decode(in, n, '=', CS_UTF8, out, cap);
+  {
+    dec d;
+    memset(&d, 0, sizeof(d));
+    d.out = out;
+    d.cap = cap - 1;
+    put_plain(&d, in, n);
+    out[d.len] = 0;
+    return d.len;
+  }
+}

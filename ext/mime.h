@@ -81,6 +81,23 @@
 ** may contain NUL bytes. */
 size_t mt_rfc2047_decode(const char *in, size_t n, char *out, size_t cap);
 
+/* An attachment name as AsyncOS logs it (the repr quotes already removed)
+** → UTF-8, NUL-terminated, at most cap bytes written (MT_RFC2047_MAX(n)
+** always suffices).  Returns the length.  The first rule that applies:
+**
+**  * it holds an RFC 2047 encoded word: mt_rfc2047_decode();
+**  * RFC 2231 extended value  charset'lang'text  with a known charset (as
+**    above), a language without "'", and text in which every '%' is
+**    followed by two hex digits: each %XX is the byte XX in that charset;
+**  * the "quoted-printable" form AsyncOS writes for non-ASCII names on
+**    terminals without Unicode ('=D1=82=D0=B5=D1=81=D1=82.rst',
+**    'Test=20Attachment.docx'): every '=' is followed by two hex digits and
+**    the bytes they make, with the rest, are well-formed UTF-8;
+**  * otherwise the name is copied as is ("a=b.txt", "50%.pdf").
+**
+** Never reads outside in[0..n). */
+size_t mt_filename_decode(const char *in, size_t n, char *out, size_t cap);
+
 /* 1 if in[0..n) holds at least one syntactically well-formed encoded word
 ** (=?charset?B|Q?text?=, whatever the charset and the payload), else 0. */
 int mt_rfc2047_has_words(const char *in, size_t n);

@@ -123,6 +123,7 @@ struct mt_seq_slot {
   int64_t icid;
   int64_t n;          /* 0: empty slot */
   int host;
+  int server_dir;     /* the word (MT_SMTP_SENT/RCVD) that carries the server's replies; 0 not known yet */
 };
 
 void mt_smtp_seq_init(mt_smtp_seq *m){
@@ -189,17 +190,68 @@ static int seq_grow(mt_smtp_seq *m){
   return 0;
 }
 
-int64_t mt_smtp_seq_next(mt_smtp_seq *m, const char *host, size_t host_len, int64_t icid){
+/* The slot of (host, icid), made (n = 0) if new; NULL if out of memory. */
+static struct mt_seq_slot *seq_slot(mt_smtp_seq *m, const char *host, size_t host_len, int64_t icid){
   int h = seq_host(m, host, host_len);
   size_t j;
-  if( h<0 ) return -1;
-  if( (m->used+1)*2 > m->cap && seq_grow(m) ) return -1;
+  if( h<0 ) return 0;
+  if( (m->used+1)*2 > m->cap && seq_grow(m) ) return 0;
   for(j=seq_hash(icid, h, m->cap); m->slot[j].n; j=(j+1)&(m->cap-1)){
-    if( m->slot[j].icid==icid && m->slot[j].host==h ) return ++m->slot[j].n;
+    if( m->slot[j].icid==icid && m->slot[j].host==h ) return &m->slot[j];
   }
   m->slot[j].icid = icid;
   m->slot[j].host = h;
-  m->slot[j].n = 1;
+  m->slot[j].server_dir = 0;
   m->used++;
-  return 1;
+  return &m->slot[j];
+}
+
+int64_t mt_smtp_seq_next(mt_smtp_seq *m, const char *host, size_t host_len, int64_t icid){
+  struct mt_seq_slot *x = seq_slot(m, host, host_len, icid);
+  return x ? ++x->n : -1;
+}
+
+/* ------------------------------------------------------------------- side */
+
+static int up(char c){ return (c>='a' && c<='z') ? c-32 : c; }
+
+/* After a verb or a code: the end of the data, a space, or an escape
+** (\r\n), or the closing quote. */
+static int word_end(const char *p, const char *e, char q){
+  return p>=e || *p==' ' || *p=='\\' || (q && *p==q);
+}
+
+int mt_smtp_content(const char *repr, size_t n){
+  static const char *const azVerb[] = {
+    "EHLO", "HELO", "LHLO", "MAIL", "RCPT", "DATA", "BDAT", "QUIT", "RSET", "NOOP", "VRFY",
+    "EXPN", "HELP", "AUTH", "STARTTLS", "XCLIENT", "XFORWARD", "ETRN", "TURN", "ATRN"
+  };
+  const char *p = repr, *e = repr + n;
+  char q = 0;
+  size_t i, k;
+  if( p<e && (*p=='\'' || *p=='"') ) q = *p++;
+  if( e-p>=3 && p[0]>='2' && p[0]<='5' && p[1]>='0' && p[1]<='9' && p[2]>='0' && p[2]<='9'
+   && (word_end(p+3, e, q) || p[3]=='-') ) return MT_SMTP_REPLY;
+  for(i=0; i<sizeof(azVerb)/sizeof(azVerb[0]); i++){
+    size_t len = strlen(azVerb[i]);
+    if( (size_t)(e-p) < len ) continue;
+    for(k=0; k<len && up(p[k])==azVerb[i][k]; k++){}
+    if( k==len && (word_end(p+len, e, q) || p[len]==':') ) return MT_SMTP_COMMAND;
+  }
+  return 0;
+}
+
+int64_t mt_smtp_seq_step(mt_smtp_seq *m, const char *host, size_t host_len,
+                         const mt_smtp_line *sl, int *side){
+  struct mt_seq_slot *x = seq_slot(m, host, host_len, sl->icid);
+  int other = sl->direction==MT_SMTP_SENT ? MT_SMTP_RCVD : MT_SMTP_SENT;
+  *side = MT_SIDE_UNKNOWN;
+  if( !x ) return -1;
+  if( !x->server_dir ){
+    int c = mt_smtp_content(sl->repr, sl->repr_len);
+    if( c==MT_SMTP_REPLY ) x->server_dir = sl->direction;
+    else if( c==MT_SMTP_COMMAND ) x->server_dir = other;
+  }
+  if( x->server_dir ) *side = x->server_dir==sl->direction ? MT_SIDE_SERVER : MT_SIDE_CLIENT;
+  return ++x->n;
 }

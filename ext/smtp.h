@@ -82,4 +82,31 @@ int64_t mt_smtp_seq_next(mt_smtp_seq *m, const char *host, size_t host_len, int6
 
 void mt_smtp_seq_free(mt_smtp_seq *m);
 
+/* Who wrote a line's data, told from the data (issue 10, finding 14): the
+** `Sent`/`Rcvd` word is kept as logged, but Cisco's one documented example
+** has `Sent: 'MAIL FROM:<…>'` and `Rcvd: '250 OK'`, the opposite of what the
+** guide's prose suggests.  So:
+**
+**   reply    = the data starts with a 3-digit code 2xx..5xx followed by a
+**              space, "-", the end, an escape (\r\n) or the closing quote
+**   command  = it starts with an SMTP verb (EHLO HELO LHLO MAIL RCPT DATA
+**              BDAT QUIT RSET NOOP VRFY EXPN HELP AUTH STARTTLS XCLIENT
+**              XFORWARD ETRN TURN ATRN, any case) followed by the same, or ":"
+**
+** mt_smtp_content() classifies one repr (MT_SMTP_REPLY, MT_SMTP_COMMAND, or 0
+** for anything else: message data, AUTH exchanges).  Per (host, icid), the
+** first reply or command line decides which word carries the server's
+** replies; from then on every line of the connection is MT_SIDE_SERVER or
+** MT_SIDE_CLIENT by its word, so message data that happens to start with
+** "250 " is still the client's.  Lines before that first decision are
+** MT_SIDE_UNKNOWN. */
+enum { MT_SMTP_REPLY = 1, MT_SMTP_COMMAND = 2 };
+enum { MT_SIDE_UNKNOWN = 0, MT_SIDE_CLIENT = 1, MT_SIDE_SERVER = 2 };
+
+int mt_smtp_content(const char *repr, size_t n);
+
+/* mt_smtp_seq_next() and the side of this line together (*side: MT_SIDE_*). */
+int64_t mt_smtp_seq_step(mt_smtp_seq *m, const char *host, size_t host_len,
+                         const mt_smtp_line *sl, int *side);
+
 #endif

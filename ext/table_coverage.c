@@ -34,15 +34,13 @@ enum { KC_HOST, KC_FILE, KC_FIRST_UTC, KC_LAST_UTC, KC_LINES, KC_UNKNOWN, KC_GAP
        KC_PRESENT, KC_ABSENT, KC_MESSAGES, KC_TERMINAL, KC_OPEN, KC_PCT, KC_YEAR_SRC, KC_TZ_SRC,
        KC_GAPS, KC_ARG1 };
 
-/* Optional line kinds (bit per kind) and their names. */
-static const struct { int kind; const char *name; } aKind[] = {
-  { MT_EV_MID_SUBJECT, "subject" }, { MT_EV_MID_MESSAGE_ID, "message-id" },
-  { MT_EV_MID_RESPONSE, "response" }, { -1, "headers" }, { MT_EV_ICID_TLS, "tls" },
-  { MT_EV_MID_SPAM, "spam" }, { MT_EV_MID_AV, "virus" }, { MT_EV_MID_AMP, "amp" },
-  { MT_EV_MID_OUTBREAK, "outbreak" }, { MT_EV_MID_SPF, "spf" }, { MT_EV_MID_DKIM, "dkim" },
-  { MT_EV_MID_DMARC, "dmarc" },
+/* Optional values, by their MT_FILL_* bit (events.h, mt_event_fills: a
+** kind is present when a line yields the value its column takes). */
+static const char *const azKind[MT_FILL_COUNT] = {
+  "subject", "message-id", "response", "headers", "tls", "spam", "virus", "amp", "outbreak",
+  "spf", "dkim", "dmarc"
 };
-#define NKIND ((int)(sizeof(aKind)/sizeof(aKind[0])))
+#define NKIND MT_FILL_COUNT
 
 typedef struct cov_row {
   char *host; int file;
@@ -184,7 +182,6 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   s.stop_arg = ctx->db;
   while( (i = mt_scan_next(&s))==1 ){
     cov_row *row = row_for(c, s.host, s.host_len, s.ifile);
-    int k;
     if( !row ){ rc = SQLITE_NOMEM; break; }
     row->lines++;
     if( s.has_time ){
@@ -203,12 +200,7 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       if( row->max_mid > 1000 && ev.mid < row->max_mid - 1000 ){ row->restarts++; row->max_mid = ev.mid; }
       if( ev.mid > row->max_mid ) row->max_mid = ev.mid;
     }
-    for(k=0; k<NKIND; k++){
-      if( aKind[k].kind==ev.kind || (aKind[k].kind==MT_EV_ICID_TLS && ev.kind==MT_EV_DCID_TLS)
-       || (aKind[k].kind<0 && ev.kind==MT_EV_DCID_DONE && mt_has(&ev, MT_F_VALUE) && ev.f[MT_F_VALUE].n>0 && ev.f[MT_F_VALUE].p[0]=='[') ){
-        row->kinds |= 1u<<k;
-      }
-    }
+    row->kinds |= mt_event_fills(&ev);
   }
   if( rc==SQLITE_OK && i<0 ){
     if( s.interrupted ) rc = SQLITE_INTERRUPT;
@@ -273,7 +265,7 @@ static void kinds_text(sqlite3_context *ctx, unsigned kinds, int want){
   sqlite3_str *s = sqlite3_str_new(0);
   int k;
   for(k=0; k<NKIND; k++){
-    if( (((kinds>>k)&1)!=0)==want ) sqlite3_str_appendf(s, "%s%s", sqlite3_str_length(s) ? ", " : "", aKind[k].name);
+    if( (((kinds>>k)&1)!=0)==want ) sqlite3_str_appendf(s, "%s%s", sqlite3_str_length(s) ? ", " : "", azKind[k]);
   }
   {
     int n = sqlite3_str_length(s);

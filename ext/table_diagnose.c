@@ -10,7 +10,9 @@
 **
 ** Filters (any subset, as equality constraints on hidden columns, in this
 ** order for the positional form): ip, cidr, sender, domain, recipient,
-** since, until, tz; and `host = ?` on the visible host column.  since/until
+** since, until, tz, rcpt_domain, message_id; and `host = ?` on the visible
+** host column.  Addresses and domains match case-insensitively and with or
+** without <>; message_id with or without its <>.  since/until
 ** are "YYYY-MM-DD[ HH:MM:SS]" in UTC, or in the zone tz names ("+0100",
 ** "-05:00"), since inclusive, until exclusive.
 **
@@ -38,7 +40,8 @@
 
 enum { DG_UTC, DG_TS, DG_HOST, DG_REMOTE_IP, DG_ICID, DG_MID, DG_MAIL_FROM, DG_RCPT_TO, DG_STAGE,
        DG_VERDICT, DG_EXPLAIN, DG_REASON_CLASS, DG_EVIDENCE, DG_FAMILY, DG_STARTED_BEFORE,
-       DG_IP, DG_CIDR, DG_SENDER, DG_DOMAIN, DG_RECIPIENT, DG_SINCE, DG_UNTIL, DG_TZ, DG_NFILTER = 8 };
+       DG_IP, DG_CIDR, DG_SENDER, DG_DOMAIN, DG_RECIPIENT, DG_SINCE, DG_UNTIL, DG_TZ,
+       DG_RCPT_DOMAIN, DG_MESSAGE_ID, DG_NFILTER = 10 };
 
 typedef struct dg_row {
   int64_t t_utc, t_local; int has_time;
@@ -63,11 +66,12 @@ static int dgConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, remote_ip TEXT, icid INTEGER, mid INTEGER,"
     " mail_from TEXT, rcpt_to TEXT, stage TEXT, verdict TEXT, explain TEXT, reason_class TEXT,"
     " evidence TEXT, family TEXT, started_before_logs INTEGER, ip HIDDEN, cidr HIDDEN, sender HIDDEN, domain HIDDEN, recipient HIDDEN,"
-    " since HIDDEN, until HIDDEN, tz HIDDEN)",
+    " since HIDDEN, until HIDDEN, tz HIDDEN, rcpt_domain HIDDEN, message_id HIDDEN)",
     1, ppVtab);
 }
 
-/* idxNum bit i (0..6): filter i given; bit 7: host = ?.  argv in that order. */
+/* idxNum bit i (0..DG_NFILTER-1): filter i given; bit DG_NFILTER: host = ?.
+** argv in that order. */
 static int dgBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   int at[DG_NFILTER+1], i, n = 0;
   (void)pVtab;
@@ -161,7 +165,7 @@ static int fill_row(dg_row *r, const mt_store *st, int host, const mt_when *w, c
 }
 
 typedef struct dg_filter {
-  const char *f[DG_NFILTER];  /* ip, cidr, sender, domain, recipient, since, until, tz */
+  const char *f[DG_NFILTER];  /* ip, cidr, sender, domain, recipient, since, until, tz, rcpt_domain, message_id */
   const char *host;
   int64_t since, until;
   int has_since, has_until;
@@ -175,13 +179,41 @@ static int time_ok(const dg_filter *F, const mt_when *w){
   return (!F->has_since || t >= F->since) && (!F->has_until || t < F->until);
 }
 
+/* `have` equals what was typed: surrounding blanks and one pair of <>
+** ignored; case-insensitively when nocase (addresses, domains). */
+static int typed_eq(const char *have, const char *typed, int nocase){
+  size_t n;
+  if( !have || !typed ) return 0;
+  while( *typed==' ' ) typed++;
+  n = strlen(typed);
+  while( n && typed[n-1]==' ' ) n--;
+  if( n>=2 && typed[0]=='<' && typed[n-1]=='>' ){ typed++; n -= 2; }
+  if( have[0]=='<' ){
+    size_t h = strlen(have);
+    if( h>=2 && have[h-1]=='>' ) return h-2==n && (nocase ? strncasecmp(have+1, typed, n) : strncmp(have+1, typed, n))==0;
+  }
+  return strlen(have)==n && (nocase ? strncasecmp(have, typed, n) : strncmp(have, typed, n))==0;
+}
+
+/* The domain of an address equals a typed domain ("example.com", "@example.com"). */
+static int domain_eq(const char *addr, const char *d){
+  const char *at = addr ? strrchr(addr, '@') : 0;
+  while( d && (*d==' ' || *d=='@') ) d++;
+  return at && typed_eq(at+1, d, 1);
+}
+
 static int sender_ok(const dg_filter *F, const mt_msg *m){
   const char *s = F->f[2], *d = F->f[3];
-  if( s && (!m->mail_from || strcasecmp(m->mail_from, s)!=0) ) return 0;
-  if( d ){
-    const char *at = m->mail_from ? strrchr(m->mail_from, '@') : 0;
-    if( !at || strcasecmp(at+1, d[0]=='@' ? d+1 : d)!=0 ) return 0;
-  }
+  if( s && !typed_eq(m->mail_from, s, 1) ) return 0;
+  if( d && !domain_eq(m->mail_from, d) ) return 0;
+  if( F->f[DG_MESSAGE_ID - DG_IP] && !typed_eq(m->message_id, F->f[DG_MESSAGE_ID - DG_IP], 0) ) return 0;
+  return 1;
+}
+
+/* A recipient matches `recipient` and `rcpt_domain` (those given). */
+static int rcpt_ok(const dg_filter *F, const char *to){
+  if( F->f[4] && !typed_eq(to, F->f[4], 1) ) return 0;
+  if( F->f[DG_RCPT_DOMAIN - DG_IP] && !domain_eq(to, F->f[DG_RCPT_DOMAIN - DG_IP]) ) return 0;
   return 1;
 }
 
@@ -204,10 +236,10 @@ static int msg_rows(dg_cursor *c, const mt_store *st, const dg_filter *F, int mi
   mt_verdict v;
   int r, rc;
   if( !time_ok(F, msg_when(m)) || !sender_ok(F, m) ) return SQLITE_OK;
-  if( F->f[4] ){
+  if( F->f[4] || F->f[DG_RCPT_DOMAIN - DG_IP] ){
     for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
       dg_row *row;
-      if( !st->rcpts[r].rcpt_to || strcasecmp(st->rcpts[r].rcpt_to, F->f[4])!=0 ) continue;
+      if( !st->rcpts[r].rcpt_to || !rcpt_ok(F, st->rcpts[r].rcpt_to) ) continue;
       mt_diagnose_msg(st, mi, r, &v);
       if( !(row = new_row(c)) ) return SQLITE_NOMEM;
       rc = fill_row(row, st, m->host, msg_when(m), ip, m->icid, m->mid, m->mail_from, st->rcpts[r].rcpt_to, &v);
@@ -323,7 +355,8 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
   memset(&v, 0, sizeof(v));
   sqlite3_str_appendf(s, "No connection or message matches (");
   for(i=0; i<DG_NFILTER; i++){
-    static const char *const azName[] = { "ip", "cidr", "sender", "domain", "recipient", "since", "until", "tz" };
+    static const char *const azName[] = { "ip", "cidr", "sender", "domain", "recipient", "since", "until", "tz",
+                                          "rcpt_domain", "message_id" };
     if( F->f[i] ) sqlite3_str_appendf(s, "%s%s=%s", i && sqlite3_str_length(s)>40 ? ", " : "", azName[i], F->f[i]);
   }
   sqlite3_str_appendf(s, ") in %d file(s);", st->nfile);
@@ -471,7 +504,8 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       for(mi=cn->first_msg; mi>=0 && rc==SQLITE_OK; mi=st->msgs[mi].next_in_conn){
         rc = msg_rows(c, st, &F, mi, cn->remote_ip);
       }
-    }else if( !F.f[2] && !F.f[3] && !F.f[4] && time_ok(&F, conn_when(cn)) ){
+    }else if( !F.f[2] && !F.f[3] && !F.f[4] && !F.f[DG_RCPT_DOMAIN - DG_IP] && !F.f[DG_MESSAGE_ID - DG_IP]
+           && time_ok(&F, conn_when(cn)) ){
       mt_verdict v;
       dg_row *r;
       mt_diagnose_conn(st, k, &v);

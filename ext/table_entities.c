@@ -688,7 +688,32 @@ enum { MC_HOST, MC_MID, MC_ICID, MC_START_TS, MC_END_TS, MC_START_UTC, MC_END_UT
        MC_MAIL_FROM, MC_MESSAGE_ID, MC_SUBJECT, MC_SIZE, MC_RCPT_COUNT, MC_POLICY, MC_SPF,
        MC_DKIM, MC_DMARC, MC_SPAM, MC_GRAYMAIL, MC_VIRUS, MC_VIRUS_NAMES, MC_AMP, MC_OUTBREAK,
        MC_FILTERS, MC_QUARANTINE, MC_PARENT_MID, MC_PARENT_RELATION, MC_STATUS, MC_REASON,
-       MC_FILE, MC_LINENO, MC_SUBJECT_DECODED, MC_GENERATION, MC_STARTED_BEFORE_LOGS, MC_N };
+       MC_FILE, MC_LINENO, MC_SUBJECT_DECODED, MC_GENERATION, MC_STARTED_BEFORE_LOGS,
+       MC_DLP, MC_DLP_SEVERITY, MC_DLP_RISK, MC_DLP_POLICY, MC_URL_REPUTATION, MC_URL,
+       MC_URL_CATEGORY, MC_SDR_THREAT_LEVEL, MC_SDR_CATEGORY, MC_SCANS_SKIPPED, MC_SLBL,
+       MC_FILTERS_EVALUATED, MC_CUSTOM_LOG, MC_ATTACHMENTS, MC_ATTACHMENTS_DECODED, MC_SHA256,
+       MC_DIRECTION, MC_N };
+
+/* attachments_decoded: each name of the list decoded (mime.c,
+** mt_filename_decode), joined again with ", ". */
+static void r_names_decoded(sqlite3_context *c, const char *z){
+  size_t n, cap, len = 0;
+  char *out;
+  const char *p, *e;
+  if( !z ) return;
+  n = strlen(z);
+  cap = MT_RFC2047_MAX(n) + 1;
+  out = sqlite3_malloc64(cap);
+  if( !out ){ sqlite3_result_error_nomem(c); return; }
+  for(p = z; ; p = e + 2){
+    e = strstr(p, ", ");
+    if( !e ) e = z + n;
+    if( len ){ memcpy(out+len, ", ", 2); len += 2; }
+    len += mt_filename_decode(p, (size_t)(e - p), out + len, cap - len);
+    if( e==z+n ) break;
+  }
+  sqlite3_result_text(c, out, (int)len, sqlite3_free);
+}
 
 static int msg_count(const mt_store *st){ return st->nmsg; }
 static int msg_host(const mt_store *st, int r){ return st->msgs[r].host; }
@@ -733,6 +758,23 @@ static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case MC_SUBJECT_DECODED: r_decoded(c, m->subject); break;
     case MC_GENERATION: sqlite3_result_int(c, m->generation); break;
     case MC_STARTED_BEFORE_LOGS: sqlite3_result_int(c, m->started_before_logs); break;
+    case MC_DLP: r_text(c, m->dlp); break;
+    case MC_DLP_SEVERITY: r_text(c, m->dlp_severity); break;
+    case MC_DLP_RISK: r_id(c, m->dlp_risk); break;
+    case MC_DLP_POLICY: r_text(c, m->dlp_policy); break;
+    case MC_URL_REPUTATION: if( m->has_url_rep ) sqlite3_result_double(c, m->url_reputation); break;
+    case MC_URL: r_text(c, m->url); break;
+    case MC_URL_CATEGORY: r_text(c, m->url_category); break;
+    case MC_SDR_THREAT_LEVEL: r_text(c, m->sdr_threat_level); break;
+    case MC_SDR_CATEGORY: r_text(c, m->sdr_category); break;
+    case MC_SCANS_SKIPPED: r_text(c, m->scans_skipped); break;
+    case MC_SLBL: r_text(c, m->slbl); break;
+    case MC_FILTERS_EVALUATED: r_text(c, m->filters_evaluated); break;
+    case MC_CUSTOM_LOG: r_text(c, m->custom_log); break;
+    case MC_ATTACHMENTS: r_text(c, m->attachments); break;
+    case MC_ATTACHMENTS_DECODED: r_names_decoded(c, m->attachments); break;
+    case MC_SHA256: r_text(c, m->sha256); break;
+    case MC_DIRECTION: r_text(c, m->direction); break;
   }
 }
 
@@ -747,7 +789,10 @@ static const ent_def msg_def = {
   " rcpt_count INTEGER, policy TEXT, spf TEXT, dkim TEXT, dmarc TEXT, spam TEXT, graymail TEXT,"
   " virus TEXT, virus_names TEXT, amp TEXT, outbreak TEXT, filters TEXT, quarantine TEXT,"
   " parent_mid INTEGER, parent_relation TEXT, status TEXT, reason TEXT, file TEXT, lineno INTEGER,"
-  " subject_decoded TEXT, generation INTEGER, started_before_logs INTEGER" ARGS_HIDDEN,
+  " subject_decoded TEXT, generation INTEGER, started_before_logs INTEGER, dlp TEXT, dlp_severity TEXT, dlp_risk INTEGER,"
+  " dlp_policy TEXT, url_reputation REAL, url TEXT, url_category TEXT, sdr_threat_level TEXT,"
+  " sdr_category TEXT, scans_skipped TEXT, slbl TEXT, filters_evaluated TEXT, custom_log TEXT,"
+  " attachments TEXT, attachments_decoded TEXT, sha256 TEXT, direction TEXT" ARGS_HIDDEN,
   MC_N, { MC_HOST, MC_ICID, MC_MID, -1 }, K_MID,
   msg_count, msg_lookup, msg_host, msg_column,
   { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text

@@ -19,6 +19,16 @@
 ** gives the family and its ids, then one pass over the lines picks theirs).
 ** Columns: utc, ts, host, icid, mid, dcid, rid, event, text, file, lineno;
 ** hidden: mid_arg, host_arg.
+**
+** mailtrace_icid_history(icid [, host]): everything about one inbound
+** connection, the same way: its own lines (New SMTP ICID … close), and
+** the whole history of every message it carried (their families and
+** delivery connections included).
+**
+**   SELECT utc, mid, event, text FROM mailtrace_icid_history(52001);
+**
+** Same columns; hidden: icid_arg, host_arg.  ICID 0 (the gateway's own
+** messages, the TCPREFUSE refusals) is not a connection: no rows.
 */
 #include "tables.h"
 #include "entities.h"
@@ -74,6 +84,17 @@ static int histConnect(sqlite3 *db, void *pAux, int argc, const char *const *arg
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, icid INTEGER, mid INTEGER, dcid INTEGER,"
     " rid INTEGER, event TEXT, text TEXT, file TEXT, lineno INTEGER,"
     " mid_arg HIDDEN, host_arg HIDDEN)",
+    1, ppVtab);
+}
+
+/* mailtrace_icid_history: the same columns; its first hidden argument is an ICID. */
+static int histIcidConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                           sqlite3_vtab **ppVtab, char **pzErr){
+  (void)argc; (void)argv; (void)pzErr;
+  return mt_vtab_connect(db, pAux,
+    "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, icid INTEGER, mid INTEGER, dcid INTEGER,"
+    " rid INTEGER, event TEXT, text TEXT, file TEXT, lineno INTEGER,"
+    " icid_arg HIDDEN, host_arg HIDDEN)",
     1, ppVtab);
 }
 
@@ -152,8 +173,9 @@ static int family(const mt_store *st, int host, int64_t mid, idset *mids){
   return SQLITE_OK;
 }
 
-static int histFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
-                      int argc, sqlite3_value **argv){
+/* by_icid: argv[0] is an ICID (mailtrace_icid_history), else a MID. */
+static int hist_filter(sqlite3_vtab_cursor *cur, int by_icid, int idxNum,
+                       int argc, sqlite3_value **argv){
   hist_cursor *c = (hist_cursor*)cur;
   mt_vtab *vt = (mt_vtab*)cur->pVtab;
   mt_ctx *ctx = vt->ctx;
@@ -167,25 +189,37 @@ static int histFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   int rc, i, h;
   mt_scan s;
   mt_event ev;
-  (void)idxStr;
+  const char *zName = by_icid ? "mailtrace_icid_history" : "mailtrace_history";
 
+  memset(&a, 0, sizeof(a));
   hist_reset(c);
   c->i = 0;
   if( !(idxNum & 1) || argc<1 ){
-    mt_vtab_error(cur->pVtab, "mailtrace_history: give a MID, e.g. mailtrace_history(81009)");
+    if( by_icid ) mt_vtab_error(cur->pVtab, "mailtrace_icid_history: give an ICID, e.g. mailtrace_icid_history(52001)");
+    else mt_vtab_error(cur->pVtab, "mailtrace_history: give a MID, e.g. mailtrace_history(81009)");
     return SQLITE_ERROR;
   }
-  if( sqlite3_value_numeric_type(argv[0])!=SQLITE_INTEGER ) return SQLITE_OK;   /* no such MID */
+  if( sqlite3_value_numeric_type(argv[0])!=SQLITE_INTEGER ) return SQLITE_OK;   /* no such id */
   mid = sqlite3_value_int64(argv[0]);
+  if( by_icid && mid<=0 ) return SQLITE_OK;          /* ICID 0 is not a connection */
   if( (idxNum & 2) && argc>1 ) want_host = (const char*)sqlite3_value_text(argv[1]);
-  rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_history", &a, &err);
+  rc = mt_open_sources(cur->pVtab, ctx, zName, &a, &err);
   if( rc==SQLITE_OK ) rc = mt_store_acquire(ctx, &a, &entry, &st, &err);
   if( rc ) goto done;
 
-  /* 1. the family and its ids */
+  /* 1. the family and its ids (by ICID: the connection, and the family of
+  ** every message it carried) */
   for(h=0; h<st->nhost && rc==SQLITE_OK; h++){
     if( want_host && strcmp(st->hosts[h], want_host)!=0 ) continue;
-    if( mt_store_msg(st, h, mid)>=0 ) rc = family(st, h, mid, &mids);
+    if( by_icid ){
+      int mi;
+      if( mt_store_conn(st, h, mid)>=0 || mt_store_first_msg_of_icid(st, h, mid)>=0 ) rc = set_add(&icids, h, mid);
+      for(mi = mt_store_first_msg_of_icid(st, h, mid); mi>=0 && rc==SQLITE_OK; mi = st->msgs[mi].next_icid){
+        if( !set_has(&mids, h, st->msgs[mi].mid) ) rc = family(st, h, st->msgs[mi].mid, &mids);
+      }
+    }else if( mt_store_msg(st, h, mid)>=0 ){
+      rc = family(st, h, mid, &mids);
+    }
   }
   for(i=0; i<mids.n && rc==SQLITE_OK; i++){
     int mi, d;
@@ -196,7 +230,7 @@ static int histFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       if( st->dlvs[d].dcid>0 ) rc = set_add(&dcids, mids.a[i].host, st->dlvs[d].dcid);
     }
   }
-  if( rc || mids.n==0 ) goto done;
+  if( rc || (mids.n==0 && icids.n==0) ) goto done;
 
   /* 2. one pass over the lines */
   c->files = sqlite3_malloc64(sizeof(char*)*(size_t)(a.files.n ? a.files.n : 1));
@@ -261,6 +295,17 @@ done:
   return rc;
 }
 
+static int histFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                      int argc, sqlite3_value **argv){
+  (void)idxStr;
+  return hist_filter(cur, 0, idxNum, argc, argv);
+}
+static int histIcidFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                          int argc, sqlite3_value **argv){
+  (void)idxStr;
+  return hist_filter(cur, 1, idxNum, argc, argv);
+}
+
 static int histNext(sqlite3_vtab_cursor *cur){ ((hist_cursor*)cur)->i++; return SQLITE_OK; }
 static int histEof(sqlite3_vtab_cursor *cur){ hist_cursor *c = (hist_cursor*)cur; return c->i >= c->n; }
 
@@ -294,6 +339,14 @@ static sqlite3_module histModule = {
   histNext, histEof, histColumn, histRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 
+static sqlite3_module histIcidModule = {
+  0, 0, histIcidConnect, histBestIndex, mt_vtab_disconnect, 0, histOpen, histClose, histIcidFilter,
+  histNext, histEof, histColumn, histRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
 int mt_register_history(sqlite3 *db, mt_ctx *ctx){
-  return sqlite3_create_module_v2(db, "mailtrace_history", &histModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  int rc = sqlite3_create_module_v2(db, "mailtrace_history", &histModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_icid_history", &histIcidModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  if( rc==SQLITE_OK ) rc = mt_register_health(db, ctx);      /* table_health.c */
+  return rc;
 }

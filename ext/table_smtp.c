@@ -9,7 +9,7 @@
 **   CREATE VIRTUAL TABLE temp.s USING mailtrace_smtp('/logs/injection/', host=esa1);
 **
 ** Columns (docs/smtp.md): host, icid, seq, ts, utc, direction, data, file,
-** lineno; hidden arg1..arg16 carry the arguments of the table-valued form.
+** lineno, side (client/server, told from the data: smtp.h); hidden arg1..arg16 carry the arguments of the table-valued form.
 ** Sources and options are those of mailtrace_lines (host=, tz=, year=,
 ** on_error=).
 **
@@ -34,13 +34,13 @@
 #include <string.h>
 
 enum {
-  SC_HOST, SC_ICID, SC_SEQ, SC_TS, SC_UTC, SC_DIRECTION, SC_DATA, SC_FILE, SC_LINENO,
+  SC_HOST, SC_ICID, SC_SEQ, SC_TS, SC_UTC, SC_DIRECTION, SC_DATA, SC_FILE, SC_LINENO, SC_SIDE,
   SC_ARG1          /* hidden arguments arg1..arg16 follow */
 };
 
 #define SMTP_SCHEMA \
   "CREATE TABLE x(host TEXT, icid INTEGER, seq INTEGER, ts TEXT, utc TEXT," \
-  " direction TEXT, data BLOB, file TEXT, lineno INTEGER," \
+  " direction TEXT, data BLOB, file TEXT, lineno INTEGER, side TEXT," \
   " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN," \
   " arg7 HIDDEN, arg8 HIDDEN, arg9 HIDDEN, arg10 HIDDEN, arg11 HIDDEN, arg12 HIDDEN," \
   " arg13 HIDDEN, arg14 HIDDEN, arg15 HIDDEN, arg16 HIDDEN)"
@@ -55,6 +55,7 @@ typedef struct smtp_cursor {
   char needle[32];          /* "<icid> " */
   mt_smtp_line sl;          /* the current row's body */
   sqlite3_int64 seq;
+  int side;                 /* MT_SIDE_*: who wrote the data (smtp.h) */
 } smtp_cursor;
 
 /* xCreate and xConnect: CREATE arguments (argv[3..]) are sources and options;
@@ -133,7 +134,7 @@ static int smtp_step(smtp_cursor *c){
     if( s->ln.form==MT_FORM_NONE ) continue;          /* no prefix: not an injection line */
     if( !mt_smtp_parse(s->ln.body, s->ln.body_len, &c->sl) ) continue;
     if( c->has_icid && c->sl.icid!=c->want_icid ) continue;
-    c->seq = mt_smtp_seq_next(&c->seqs, s->host, (size_t)s->host_len, c->sl.icid);
+    c->seq = mt_smtp_seq_step(&c->seqs, s->host, (size_t)s->host_len, &c->sl, &c->side);
     if( c->seq<0 ){ c->sc.eof = 1; return SQLITE_NOMEM; }
     c->sc.rowid++;
     return SQLITE_OK;
@@ -205,6 +206,9 @@ static int smtpColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
     case SC_DATA: result_data(ctx, &c->sl); break;
     case SC_FILE: sqlite3_result_text(ctx, s->files->a[s->ifile].path, -1, SQLITE_TRANSIENT); break;
     case SC_LINENO: sqlite3_result_int64(ctx, s->lineno); break;
+    case SC_SIDE:
+      if( c->side ) sqlite3_result_text(ctx, c->side==MT_SIDE_SERVER ? "server" : "client", -1, SQLITE_STATIC);
+      break;
     default: break;   /* hidden arguments read back as NULL */
   }
   return SQLITE_OK;

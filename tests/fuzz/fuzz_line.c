@@ -13,6 +13,7 @@
 
 #include "lines.h"
 #include "events.h"
+#include "smtp.h"
 
 static void check_line(const char *p, size_t n){
   mt_line ln;
@@ -36,6 +37,12 @@ static void check_line(const char *p, size_t n){
     while( mt_rids_next(&s, &rid) && k < 1000000 ) k++;
   }
   (void)mt_event_name(ev.kind);
+  if( mt_event_fills(&ev) >> MT_FILL_COUNT ) abort();          /* only known bits */
+  {
+    /* the injection side classifier reads only inside the body */
+    int c = mt_smtp_content(ln.body, ln.body_len);
+    if( c!=0 && c!=MT_SMTP_REPLY && c!=MT_SMTP_COMMAND ) abort();
+  }
   free(copy);
 }
 

@@ -103,6 +103,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
   }
 
   free(full);
+
+  /* attachment names (mt_filename_decode): the bound holds, and the result
+  ** is the name itself or a decoding that fits */
+  {
+    size_t cap = MT_RFC2047_MAX(size);
+    char *nm = malloc(cap), *small;
+    size_t nl, sl;
+    if( !nm ) abort();
+    nl = mt_filename_decode(in, size, nm, cap);
+    if( nl >= cap || nm[nl]!=0 ) abort();
+    small = malloc(8);
+    if( !small ) abort();
+    sl = mt_filename_decode(in, size, small, 8);
+    if( sl >= 8 || small[sl]!=0 || sl > nl ) abort();
+    free(small);
+    free(nm);
+  }
   free(in);
   return 0;
 }

@@ -1,0 +1,325 @@
+/*
+** table_health.c — mailtrace_health: the gateway's own trouble, next to the
+** mail it affects.
+**
+**   SELECT mailtrace_open('/var/log/esa/mail_logs/', '/var/log/esa/error_logs/', 'host=esa1');
+**   SELECT utc, kind, text, mid, quarantine FROM mailtrace_health;
+**   SELECT * FROM mailtrace_health WHERE mid = 24611424;      -- what hit this message
+**   SELECT * FROM mailtrace_health('/logs/esa1/');            -- or any sources
+**
+** One pass over the lines finds the health lines (format.md §5.5, §5.7.7,
+** §5.9: the same text in mail_logs and in the error_logs subscription), by
+** the start of their body:
+**
+**   kind         lines
+**   quarantine   "Quarantine: …" (Failed to connect to quarantine),
+**                "RPC connection … failed …" (the spam quarantine's RPC link)
+**   alert        "Error while sending alert: …", "Internal SMTP giving up …",
+**                "Internal SMTP Error: …"
+**   dns          "DNS Temporary Failure …", "DNS Hard Error …",
+**                "lame DNS referral …", "Received an invalid DNS Response …"
+**   delivery     "Deliveries are currently suspended …"
+**
+** A quarantine line affects the messages bound for a quarantine (a non-NULL
+** messages.quarantine) on the same host whose lines (start to end) come
+** within MT_HEALTH_WINDOW seconds of it: one row per such message, with its
+** mid, status and quarantine.  A line that affects no message (and every
+** line of the other kinds) is one row with mid NULL.  Columns: utc, ts,
+** host, level, kind, text, file, lineno, mid, status, quarantine; hidden
+** arg1..arg8 as in mailtrace_coverage.  SQLITE_VTAB_DIRECTONLY: it reads
+** files.
+*/
+#include "tables.h"
+#include "events.h"
+#include "entities.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MT_HEALTH_WINDOW 600   /* seconds either side of a health line */
+
+enum { HL_UTC, HL_TS, HL_HOST, HL_LEVEL, HL_KIND, HL_TEXT, HL_FILE, HL_LINENO, HL_MID,
+       HL_STATUS, HL_QUARANTINE, HL_ARG1 };
+
+typedef struct health_row {
+  int64_t t_utc, t_local; int has_time;
+  int64_t lineno, mid;
+  int file;
+  const char *kind, *status, *quarantine;   /* static, or owned by the store (copied below) */
+  char *host, *level, *text, *qcopy;
+} health_row;
+
+typedef struct health_cursor {
+  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
+  health_row *rows; int n, cap, i;
+  char **files; int nfiles;
+} health_cursor;
+
+#define STARTS(p, n, lit) ((n) >= sizeof(lit)-1 && memcmp((p), (lit), sizeof(lit)-1)==0)
+
+/* The kind of a health line body, or 0. */
+static const char *health_kind(const char *p, size_t n){
+  if( n==0 ) return 0;
+  switch( p[0] ){
+    case 'Q': if( STARTS(p, n, "Quarantine: ") ) return "quarantine"; break;
+    case 'R':
+      if( STARTS(p, n, "RPC connection") && memmem(p, n, " failed", 7) ) return "quarantine";
+      if( STARTS(p, n, "Received an invalid DNS Response") ) return "dns";
+      break;
+    case 'E': if( STARTS(p, n, "Error while sending alert") ) return "alert"; break;
+    case 'I':
+      if( STARTS(p, n, "Internal SMTP giving up") || STARTS(p, n, "Internal SMTP Error") ) return "alert";
+      break;
+    case 'D':
+      if( STARTS(p, n, "DNS Temporary Failure") || STARTS(p, n, "DNS Hard Error") ) return "dns";
+      if( STARTS(p, n, "Deliveries are currently suspended") ) return "delivery";
+      break;
+    case 'l': if( STARTS(p, n, "lame DNS") ) return "dns"; break;
+  }
+  return 0;
+}
+
+static int healthConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                         sqlite3_vtab **ppVtab, char **pzErr){
+  (void)argc; (void)argv; (void)pzErr;
+  return mt_vtab_connect(db, pAux,
+    "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, level TEXT, kind TEXT, text TEXT, file TEXT,"
+    " lineno INTEGER, mid INTEGER, status TEXT, quarantine TEXT,"
+    " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN, arg7 HIDDEN,"
+    " arg8 HIDDEN)",
+    1, ppVtab);
+}
+
+/* idxNum = number of arguments (arg1.. in order); none: mailtrace_open's sources. */
+static int healthBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
+  int at[8], i, n = 0;
+  (void)pVtab;
+  for(i=0; i<8; i++) at[i] = -1;
+  for(i=0; i<p->nConstraint; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    if( c->iColumn<HL_ARG1 || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+    if( !c->usable ) return SQLITE_CONSTRAINT;
+    at[c->iColumn - HL_ARG1] = i;
+  }
+  for(i=0; i<8; i++){
+    if( at[i]<0 ) continue;
+    p->aConstraintUsage[at[i]].argvIndex = ++n;
+    p->aConstraintUsage[at[i]].omit = 1;
+  }
+  p->idxNum = n;
+  p->estimatedCost = 1e6;
+  p->estimatedRows = 20;
+  return SQLITE_OK;
+}
+
+static int healthOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
+  health_cursor *c = sqlite3_malloc(sizeof(*c));
+  (void)pVtab;
+  if( !c ) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  *ppCursor = &c->base;
+  return SQLITE_OK;
+}
+
+static void health_reset(health_cursor *c){
+  int i;
+  for(i=0; i<c->n; i++){
+    sqlite3_free(c->rows[i].host); sqlite3_free(c->rows[i].level);
+    sqlite3_free(c->rows[i].text); sqlite3_free(c->rows[i].qcopy);
+  }
+  for(i=0; i<c->nfiles; i++) sqlite3_free(c->files[i]);
+  sqlite3_free(c->files);
+  c->files = 0; c->nfiles = 0; c->n = 0; c->i = 0;
+}
+
+static int healthClose(sqlite3_vtab_cursor *cur){
+  health_cursor *c = (health_cursor*)cur;
+  health_reset(c);
+  sqlite3_free(c->rows);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+static health_row *new_row(health_cursor *c){
+  health_row *r;
+  if( c->n==c->cap ){
+    int nc = c->cap ? c->cap*2 : 16;
+    health_row *na = sqlite3_realloc64(c->rows, sizeof(health_row)*(size_t)nc);
+    if( !na ) return 0;
+    c->rows = na; c->cap = nc;
+  }
+  r = &c->rows[c->n++];
+  memset(r, 0, sizeof(*r));
+  r->mid = -1;
+  return r;
+}
+
+/* A copy of row `src` (its strings duplicated) for one more affected message. */
+static health_row *copy_row(health_cursor *c, int src){
+  health_row *r = new_row(c), *s;
+  if( !r ) return 0;
+  s = &c->rows[src];
+  *r = *s;
+  r->qcopy = 0;
+  r->host = sqlite3_mprintf("%s", s->host);
+  r->level = s->level ? sqlite3_mprintf("%s", s->level) : 0;
+  r->text = sqlite3_mprintf("%s", s->text);
+  if( !r->host || !r->text || (s->level && !r->level) ){
+    sqlite3_free(r->host); sqlite3_free(r->level); sqlite3_free(r->text);
+    c->n--;
+    return 0;
+  }
+  return r;
+}
+
+/* Messages bound for a quarantine near each quarantine line. */
+static int attach_messages(health_cursor *c, const mt_store *st){
+  int n0 = c->n, i, m;
+  for(i=0; i<n0; i++){
+    int h, first = 1;
+    if( strcmp(c->rows[i].kind, "quarantine")!=0 || !c->rows[i].has_time ) continue;
+    h = mt_store_host(st, c->rows[i].host);
+    if( h<0 ) continue;
+    for(m=0; m<st->nmsg; m++){
+      const mt_msg *x = &st->msgs[m];
+      int64_t a, b, t = c->rows[i].t_utc;
+      health_row *r;
+      if( x->host!=h || !x->quarantine ) continue;
+      if( !mt_when_set(x->end) ) continue;
+      b = mt_when_utc(x->end);
+      a = mt_when_set(x->start) ? mt_when_utc(x->start) : b;
+      if( b < t - MT_HEALTH_WINDOW || a > t + MT_HEALTH_WINDOW ) continue;
+      if( first ){ r = &c->rows[i]; first = 0; }
+      else if( !(r = copy_row(c, i)) ) return SQLITE_NOMEM;
+      r->mid = x->mid;
+      r->status = mt_msg_status_name(x->status);
+      r->qcopy = sqlite3_mprintf("%s", x->quarantine);
+      if( !r->qcopy ) return SQLITE_NOMEM;
+    }
+  }
+  return SQLITE_OK;
+}
+
+static int cmp_rows(const void *pa, const void *pb){
+  const health_row *a = pa, *b = pb;
+  if( a->t_utc!=b->t_utc ) return a->t_utc < b->t_utc ? -1 : 1;
+  if( a->file!=b->file ) return a->file < b->file ? -1 : 1;
+  if( a->lineno!=b->lineno ) return a->lineno < b->lineno ? -1 : 1;
+  return a->mid < b->mid ? -1 : a->mid > b->mid;
+}
+
+static int healthFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                        int argc, sqlite3_value **argv){
+  health_cursor *c = (health_cursor*)cur;
+  mt_vtab *vt = (mt_vtab*)cur->pVtab;
+  mt_ctx *ctx = vt->ctx;
+  mt_args a, call;
+  const mt_args *use = 0;
+  void *entry = 0;
+  const mt_store *st = 0;
+  char *err = 0;
+  mt_scan s;
+  int rc = SQLITE_OK, i, any_q = 0;
+  (void)idxStr;
+
+  health_reset(c);
+  memset(&a, 0, sizeof(a));
+  memset(&call, 0, sizeof(call));
+  if( idxNum>0 ){
+    rc = mt_args_for_filter(cur->pVtab, "mailtrace_health", "/var/log/esa/", 0, 0, &call,
+                            idxNum<argc ? idxNum : argc, argv, &use);
+    if( rc ) return rc;
+  }else{
+    rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_health", &a, &err);
+    use = &a;
+  }
+  if( rc ) goto done;
+
+  c->files = sqlite3_malloc64(sizeof(char*)*(size_t)(use->files.n ? use->files.n : 1));
+  if( !c->files ){ rc = SQLITE_NOMEM; goto done; }
+  for(i=0; i<use->files.n; i++){
+    if( !(c->files[i] = sqlite3_mprintf("%s", use->files.a[i].path)) ){ rc = SQLITE_NOMEM; goto done; }
+    c->nfiles = i+1;
+  }
+  mt_scan_init(&s, &use->files, &use->opts);
+  s.should_stop = mt_interrupted;
+  s.stop_arg = ctx->db;
+  while( (i = mt_scan_next(&s))==1 ){
+    const char *kind;
+    health_row *r;
+    if( s.ln.form==MT_FORM_NONE ) continue;
+    kind = health_kind(s.ln.body, s.ln.body_len);
+    if( !kind ) continue;
+    if( !(r = new_row(c)) ){ rc = SQLITE_NOMEM; break; }
+    r->has_time = s.has_time;
+    r->t_utc = s.has_time ? s.t_utc : 0;
+    r->t_local = s.t_local;
+    r->file = s.ifile; r->lineno = s.lineno;
+    r->kind = kind;
+    r->host = sqlite3_mprintf("%.*s", s.host_len, s.host);
+    r->level = mt_level_name(s.ln.level) ? sqlite3_mprintf("%s", mt_level_name(s.ln.level)) : 0;
+    r->text = sqlite3_mprintf("%.*s", (int)s.ln.body_len, s.ln.body);
+    if( !r->host || !r->text || (mt_level_name(s.ln.level) && !r->level) ){ rc = SQLITE_NOMEM; break; }
+    if( strcmp(kind, "quarantine")==0 ) any_q = 1;
+  }
+  if( rc==SQLITE_OK && i<0 ){
+    if( s.interrupted ) rc = SQLITE_INTERRUPT;
+    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
+  }
+  mt_ctx_finish_scan(ctx, &s);
+  mt_scan_end(&s);
+  if( rc ) goto done;
+
+  /* the messages a quarantine failure may have hit (the store only when needed) */
+  if( any_q ){
+    rc = mt_store_acquire(ctx, use, &entry, &st, &err);
+    if( rc==SQLITE_OK ) rc = attach_messages(c, st);
+    if( rc ) goto done;
+  }
+  if( c->n > 1 ) qsort(c->rows, (size_t)c->n, sizeof(health_row), cmp_rows);
+
+done:
+  if( entry ) mt_store_release(entry);
+  mt_args_free(&a);
+  mt_args_free(&call);
+  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
+  sqlite3_free(err);
+  return rc;
+}
+
+static int healthNext(sqlite3_vtab_cursor *cur){ ((health_cursor*)cur)->i++; return SQLITE_OK; }
+static int healthEof(sqlite3_vtab_cursor *cur){ health_cursor *c = (health_cursor*)cur; return c->i >= c->n; }
+
+static int healthColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
+  health_cursor *c = (health_cursor*)cur;
+  const health_row *r = &c->rows[c->i];
+  char iso[20];
+  switch( col ){
+    case HL_UTC: if( r->has_time ){ mt_time_iso(r->t_utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case HL_TS: if( r->has_time ){ mt_time_iso(r->t_local, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case HL_HOST: sqlite3_result_text(ctx, r->host, -1, SQLITE_TRANSIENT); break;
+    case HL_LEVEL: if( r->level ) sqlite3_result_text(ctx, r->level, -1, SQLITE_TRANSIENT); break;
+    case HL_KIND: sqlite3_result_text(ctx, r->kind, -1, SQLITE_STATIC); break;
+    case HL_TEXT: sqlite3_result_text(ctx, r->text, -1, SQLITE_TRANSIENT); break;
+    case HL_FILE: if( r->file < c->nfiles ) sqlite3_result_text(ctx, c->files[r->file], -1, SQLITE_TRANSIENT); break;
+    case HL_LINENO: sqlite3_result_int64(ctx, r->lineno); break;
+    case HL_MID: if( r->mid>=0 ) sqlite3_result_int64(ctx, r->mid); break;
+    case HL_STATUS: if( r->status ) sqlite3_result_text(ctx, r->status, -1, SQLITE_STATIC); break;
+    case HL_QUARANTINE: if( r->qcopy ) sqlite3_result_text(ctx, r->qcopy, -1, SQLITE_TRANSIENT); break;
+  }
+  return SQLITE_OK;
+}
+
+static int healthRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
+  *pRowid = ((health_cursor*)cur)->i + 1;
+  return SQLITE_OK;
+}
+
+static sqlite3_module healthModule = {
+  0, 0, healthConnect, healthBestIndex, mt_vtab_disconnect, 0, healthOpen, healthClose, healthFilter,
+  healthNext, healthEof, healthColumn, healthRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+int mt_register_health(sqlite3 *db, mt_ctx *ctx){
+  return sqlite3_create_module_v2(db, "mailtrace_health", &healthModule, mt_ctx_ref(ctx), mt_ctx_unref);
+}
