@@ -123,7 +123,23 @@
   X(STATUS, "status") \
   X(SYSTEM, "system") \
   X(SMTP_SENT, "smtp.sent") \
-  X(SMTP_RCVD, "smtp.rcvd")
+  X(SMTP_RCVD, "smtp.rcvd") \
+  X(BOUNCES_BOUNCED, "bounces.bounced") \
+  X(BOUNCES_DELAYED, "bounces.delayed") \
+  X(AMP_QUERY, "amp.query") \
+  X(AMP_RESPONSE, "amp.response") \
+  X(AMP_NOT_UPLOADED, "amp.not_uploaded") \
+  X(AMP_UPLOADED, "amp.uploaded") \
+  X(AMP_UPLOAD_SKIPPED, "amp.upload_skipped") \
+  X(AMP_UPLOAD_ERROR, "amp.upload_error") \
+  X(AMP_ANALYSIS, "amp.analysis_complete") \
+  X(AMP_RETRO, "amp.retrospective") \
+  X(AV_RESULT, "antivirus.result") \
+  X(AV_VIRUS, "antivirus.virus") \
+  X(AV_LIMIT, "antivirus.limit") \
+  X(AV_TIMEOUT, "antivirus.timeout") \
+  X(AV_OTHER, "antivirus.other") \
+  X(CEF_MESSAGE, "cef.message")
 
 #define MT_EV_ENUM(id, name) MT_EV_##id,
 enum { MT_EVENT_LIST(MT_EV_ENUM) MT_EV_COUNT };
