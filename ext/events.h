@@ -1,7 +1,8 @@
 /*
 ** events.h — the "events" room: a line's body → its kind, its ids, its fields.
 **
-** The body grammar of ../shared/docs/format.md §4–§5, dispatched on the first
+** The body grammar of docs/format.md §4–§5 (and §8 for the other logs'
+** readings in logtype.c), dispatched on the first
 ** keyword (§10.1), parsed by keyword anchors (never by splitting on spaces:
 ** values such as `Data 1`, `unable to retrieve`, `United States` have
 ** spaces).  A field is a span into the body: nothing is copied.
