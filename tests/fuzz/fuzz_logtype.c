@@ -3,7 +3,8 @@
 ** other logs (ext/logtype.c, ext/amp.c): any bytes, split into lines, must
 ** classify and parse under every file type without reading out of bounds;
 ** every span an event hands out lies inside the line; a line with a prefix
-** always gets a type.
+** always gets a type; the files table built from them (attach.c) holds
+** only rows with a MID and frees cleanly.
 **
 **   make fuzz            (tests/fuzz/README.md)
 */
@@ -15,6 +16,9 @@
 #include "lines.h"
 #include "events.h"
 #include "logtype.h"
+#include "attach.h"
+
+static mt_attach A;   /* the files of every line of one input (attach.c) */
 
 static void check_line(const char *p, size_t n){
   mt_line ln;
@@ -37,6 +41,8 @@ static void check_line(const char *p, size_t n){
       if( ev.f[f].n < 0 || ev.f[f].p < ln.body || ev.f[f].p + ev.f[f].n > ln.body + ln.body_len ) abort();
     }
   }
+  t = mt_line_event(&ln, MT_LOG_NONE, &ev);
+  (void)mt_attach_line(&A, "h", 1, 1, 0, t, &ln, &ev);
   (void)mt_logtype_shape(copy, n);
   (void)mt_logtype_tag(copy, (int)(n < 64 ? n : 64));
   free(copy);
@@ -50,5 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
     check_line(p, (size_t)(le - p));
     p = nl ? nl + 1 : e;
   }
+  mt_attach_finish(&A);
+  for(int i=0; i<A.n; i++){
+    if( A.a[i].mid<0 ) abort();
+    (void)mt_attach_sha(&A, A.a[i].sha256);
+  }
+  mt_attach_free(&A);
   return 0;
 }

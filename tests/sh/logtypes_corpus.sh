@@ -77,3 +77,24 @@ for f in "$C"/external/*.log; do
   check "external_all_mail.$(basename "$f" .log)" "$got" "0"
 done
 [ $n -gt 0 ] || echo "SKIP sh.logtypes.external: no corpus"
+
+# mailtrace_files on the public samples, read by hand:
+# Elastic's mixed stream: one AMP query + response for MID 5 'mod-6.exe' (MALICIOUS,
+# W32.061DEF69B5-100.SBX.TG, score 73, upload_action 2); its "not uploaded" line says MID = 0.
+if [ -f "$mixed" ]; then
+  got=$(q "SELECT group_concat(mid || '|' || filename || '|' || size || '|' || disposition || '|' || malware || '|' || reputation_score || '|' || substr(sha256, 1, 8) || '|' || upload_action, ' ') FROM mailtrace_files('$mixed', 'year=2021')")
+  check files_elastic_mixed "$got" "5|mod-6.exe|1673216|MALICIOUS|W32.061DEF69B5-100.SBX.TG|73|061def69|2"
+fi
+# SC4S payloads: not uploaded MID 357876 (no name), response MID 166267 'tqps.rtf', query MID 852867.
+if [ -f "$sc4s" ]; then
+  got=$(q "SELECT group_concat(mid || '|' || coalesce(filename, '-') || '|' || coalesce(disposition, '-') || '|' || coalesce(upload, '-'), ' ') FROM (SELECT * FROM mailtrace_files('$sc4s', 'year=2020') ORDER BY mid)")
+  check files_sc4s "$got" "166267|tqps.rtf|MALICIOUS|- 357876|-|-|not uploaded: Analysis request is takenup 852867|Nursing Management Agenda.pdf|-|-"
+fi
+# Elastic's file-upload sample: 12 mail_logs "SHA … filename … queued" lines, 12 files, all queued.
+up=$C/external/elastic_csegw_mail_file_upload_syslog.log
+if [ -f "$up" ]; then
+  got=$(q "SELECT count(*) || ' ' || count(DISTINCT mid) || ' ' || group_concat(DISTINCT upload) FROM mailtrace_files('$up', 'year=2024')")
+  check files_elastic_upload "$got" "12 12 queued"
+  got=$(q "SELECT filename FROM mailtrace_files('$up', 'year=2024') WHERE mid = 118204993")
+  check files_elastic_upload_name "$got" "CHG0186108 - Linux OS Security Patching (RHEL 7.9 Q4-2024) on 11th Nov'24.docx"
+fi
