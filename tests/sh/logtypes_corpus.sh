@@ -98,3 +98,10 @@ if [ -f "$up" ]; then
   got=$(q "SELECT filename FROM mailtrace_files('$up', 'year=2024') WHERE mid = 118204993")
   check files_elastic_upload_name "$got" "CHG0186108 - Linux OS Security Patching (RHEL 7.9 Q4-2024) on 11th Nov'24.docx"
 fi
+
+# mailtrace_bounces on Elastic's bounce file (read by hand): 15232:0 with DSN 5.1.0 and
+# code 550 on DCID 2, and 123:123 with no reason; no mail_logs beside them.
+if [ -f "$bounces" ]; then
+  got=$(q "SELECT group_concat(mid || ':' || rid || '|' || kind || '|' || coalesce(dsn, '-') || '|' || coalesce(smtp_code, '-') || '|' || coalesce(dcid, '-') || '|' || \"check\", ' ') FROM mailtrace_bounces('$bounces')")
+  check bounces_elastic "$got" "15232:0|bounced|5.1.0|550|2|not in mail_logs 123:123|bounced|-|-|-|not in mail_logs"
+fi
