@@ -18,7 +18,7 @@
 **
 ** Tables: mailtrace_lines, mailtrace_connections, mailtrace_messages,
 ** mailtrace_recipients, mailtrace_deliveries, mailtrace_files,
-** mailtrace_bounces (and more: docs/).  Functions: mailtrace_version(),
+** mailtrace_bounces, mailtrace_cef (and more: docs/).  Functions: mailtrace_version(),
 ** mailtrace_open(), mailtrace_stats(), regexp().  See docs/.
 */
 #ifndef MAILTRACE_H

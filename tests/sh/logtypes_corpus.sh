@@ -105,3 +105,11 @@ if [ -f "$bounces" ]; then
   got=$(q "SELECT group_concat(mid || ':' || rid || '|' || kind || '|' || coalesce(dsn, '-') || '|' || coalesce(smtp_code, '-') || '|' || coalesce(dcid, '-') || '|' || \"check\", ' ') FROM mailtrace_bounces('$bounces')")
   check bounces_elastic "$got" "15232:0|bounced|5.1.0|550|2|not in mail_logs 123:123|bounced|-|-|-|not in mail_logs"
 fi
+
+# mailtrace_cef on Elastic's CEF line (read by hand from the line): MID 1053, ICID 134,
+# act QUARANTINED "To POLICY", AS NEGATIVE, AV NEGATIVE (followed by two spaces), AMP UNKNOWN,
+# OF POSITIVE, endTime with spaces, subject 'Testing', size 11873, AsyncOS 14.0.0-657.
+if [ -f "$mixed" ]; then
+  got=$(q "SELECT mid || '|' || icid || '|' || act || '|' || action_details || '|' || as_verdict || '|' || av_verdict || '|' || amp_verdict || '|' || of_verdict || '|' || end_time || '|' || subject || '|' || size || '|' || device_version || '|' || sender_group FROM mailtrace_cef('$mixed', 'year=2021')")
+  check cef_elastic "$got" "1053|134|QUARANTINED|To POLICY|NEGATIVE|NEGATIVE|UNKNOWN|POSITIVE|Thu Mar 18 08:04:46 2021|Testing|11873|14.0.0-657|UNKNOWNLIST"
+fi
