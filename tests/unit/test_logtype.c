@@ -18,7 +18,7 @@ static int type_of(const char *z, const char *path, mt_event *ev){
 }
 
 static const char *tname(int t){ const char *z = mt_logtype_name(t); return z ? z : "(none)"; }
-#define CHECK_TYPE(name, z, path, want) do{ mt_event e_; \
+#define CHECK_TYPE(name, z, path, want) do{ mt_event e_; unit_checks++; \
   const char *g_ = tname(type_of(z, path, &e_)); \
   if( strcmp(g_, want)==0 ) printf("PASS %s\n", name); \
   else { printf("FAIL %s: got %s want %s\n", name, g_, want); unit_failed++; } }while(0)
