@@ -14,6 +14,7 @@
 */
 #include "entities.h"
 #include "wraps.h"
+#include "logtype.h"
 #include "events.h"
 
 #include <stdio.h>
@@ -1469,7 +1470,10 @@ static int feed(mt_store *st, mt_scan *s){
       return -1;
     }
     if( s->ln.form==MT_FORM_NONE ) continue;
-    mt_event_parse(s->ln.body, s->ln.body_len, &ev);
+    if( st->file_tz ) st->file_tz[s->ifile] = s->tz_off;
+    /* only mail_logs lines make entities (logtype.h: the bounce log's
+    ** "Bounced: 123:0" is not a delivery) */
+    if( !mt_logtype_is_mail(mt_line_event(&s->ln, s->file_type, &ev)) ) continue;
     if( mt_event_overflow(&ev) ){
       /* ids that do not fit 64 bits would all become one: never merge them */
       char why[160];
@@ -1479,7 +1483,6 @@ static int feed(mt_store *st, mt_scan *s){
       continue;
     }
     if( mt_store_add(st, s, &ev) ) return -2;
-    if( st->file_tz ) st->file_tz[s->ifile] = s->tz_off;
   }
   if( rc==0 && mt_store_finish(st) ) return -2;
   return rc;

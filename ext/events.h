@@ -1,7 +1,8 @@
 /*
 ** events.h — the "events" room: a line's body → its kind, its ids, its fields.
 **
-** The body grammar of ../shared/docs/format.md §4–§5, dispatched on the first
+** The body grammar of docs/format.md §4–§5 (and §8 for the other logs'
+** readings in logtype.c), dispatched on the first
 ** keyword (§10.1), parsed by keyword anchors (never by splitting on spaces:
 ** values such as `Data 1`, `unable to retrieve`, `United States` have
 ** spaces).  A field is a span into the body: nothing is copied.
@@ -123,7 +124,23 @@
   X(STATUS, "status") \
   X(SYSTEM, "system") \
   X(SMTP_SENT, "smtp.sent") \
-  X(SMTP_RCVD, "smtp.rcvd")
+  X(SMTP_RCVD, "smtp.rcvd") \
+  X(BOUNCES_BOUNCED, "bounces.bounced") \
+  X(BOUNCES_DELAYED, "bounces.delayed") \
+  X(AMP_QUERY, "amp.query") \
+  X(AMP_RESPONSE, "amp.response") \
+  X(AMP_NOT_UPLOADED, "amp.not_uploaded") \
+  X(AMP_UPLOADED, "amp.uploaded") \
+  X(AMP_UPLOAD_SKIPPED, "amp.upload_skipped") \
+  X(AMP_UPLOAD_ERROR, "amp.upload_error") \
+  X(AMP_ANALYSIS, "amp.analysis_complete") \
+  X(AMP_RETRO, "amp.retrospective") \
+  X(AV_RESULT, "antivirus.result") \
+  X(AV_VIRUS, "antivirus.virus") \
+  X(AV_LIMIT, "antivirus.limit") \
+  X(AV_TIMEOUT, "antivirus.timeout") \
+  X(AV_OTHER, "antivirus.other") \
+  X(CEF_MESSAGE, "cef.message")
 
 #define MT_EV_ENUM(id, name) MT_EV_##id,
 enum { MT_EVENT_LIST(MT_EV_ENUM) MT_EV_COUNT };

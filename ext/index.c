@@ -29,6 +29,7 @@
 #include "wraps.h"
 #include "lines.h"
 #include "events.h"
+#include "logtype.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -98,7 +99,7 @@ static void exact_line(const char *base, const char *ls, const char *e, const si
   size_t at = (size_t)(ls - base);
   if( n && ls[n-1]=='\r' ) n--;
   mt_line_parse(ls, n, &ln);
-  mt_event_parse(ln.body, ln.body_len, &ev);
+  mt_line_event(&ln, 0, &ev);      /* every log type: its ids are a superset of any file's */
   if( ev.icid>=0 ) k->hit(k->arg, MT_IX_ICID, clamp_id(ev.icid), at);
   if( ev.mid>=0 ) k->hit(k->arg, MT_IX_MID, clamp_id(ev.mid), at);
   if( ev.mid2>=0 ) k->hit(k->arg, MT_IX_MID, clamp_id(ev.mid2), at);
@@ -131,6 +132,7 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
     r = q + 2;
     if( r<e && *r==':' ) r++;
     while( r<e && *r==' ' ) r++;
+    if( r<e && *r=='=' ){ r++; while( r<e && *r==' ' ) r++; }   /* AMP "MID = 5", CEF "ESAMID=5" */
     /* "(MID originally n)": a message released from a central quarantine */
     if( kind==MT_IX_MID && e - r > 11 && memcmp(r, "originally ", 11)==0 ) r += 11;
     if( r>=e || !is_digit(*r) ) return;

@@ -172,6 +172,26 @@ static int parse_syslog_form(const char *p, size_t n, mt_line *o){
         o->body_len = n-k-2-lw;
         return 1;
       }
+      /* The Consolidated Event Log writes no level: "consolidated_event: CEF:0|…"
+      ** (format.md §8.7).  The line is a syslog line with level NULL. */
+      if( n-(k+2) > 5 && memcmp(p+k+2, "CEF:", 4)==0 && is_digit(p[k+6]) ){
+        size_t t = k;
+        while( t>start && p[t-1]!=' ' ) t--;
+        o->tag = p+t; o->tag_len = (int)(k-t);
+        if( t>start ){
+          size_t h = t-1, hs;
+          while( h>start && p[h-1]==' ' ) h--;
+          hs = h;
+          while( hs>start && p[hs-1]!=' ' ) hs--;
+          if( h>hs ){ o->host = p+hs; o->host_len = (int)(h-hs); }
+        }
+        o->form = MT_FORM_SYSLOG;
+        o->year = year;
+        o->level = MT_LVL_NONE;
+        o->body = p+k+2;
+        o->body_len = n-k-2;
+        return 1;
+      }
       /* A tag followed by a complete file-form line: prefer its timestamp. */
       if( n-(k+2) >= 26 && is_weekday(p+k+2) ){
         mt_line inner;
@@ -204,6 +224,9 @@ void mt_line_parse(const char *p, size_t n, mt_line *o){
     mt_line s;
     memset(&s, 0, sizeof(s));
     if( parse_syslog_form(p, n, &s) ){ *o = s; return; }
+    /* A collector's "Www Mmm dd HH:MM:SS YYYY host tag: Level: body". */
+    memset(&s, 0, sizeof(s));
+    if( n>=26 && p[3]==' ' && is_weekday(p) && parse_syslog_form(p+4, n-4, &s) ){ *o = s; return; }
   }
   memset(o, 0, sizeof(*o));
   o->form = MT_FORM_NONE;

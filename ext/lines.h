@@ -4,7 +4,7 @@
 ** No SQLite types here: this grammar is unit-tested and fuzzed on its own
 ** (tests/unit/test_lines.c, tests/fuzz/fuzz_line.c).
 **
-** Two prefixes are recognised (docs/lines.md, ../shared/docs/format.md §2):
+** Two prefixes are recognised (docs/lines.md, docs/format.md §2):
 **
 **   file form    Www Mmm dd HH:MM:SS YYYY Level: body       (day space-padded)
 **   syslog form  [<PRI>]Mmm dd HH:MM:SS [YYYY ][host ]tag: Level: body

@@ -12,6 +12,7 @@
 */
 #include "partial.h"
 #include "wraps.h"
+#include "logtype.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,7 +217,7 @@ static int read_block(reader *r, const mt_index *ix, uint32_t b, pline **lines, 
     mt_event ev;
     pline *l;
     if( r->s.ln.form==MT_FORM_NONE ) continue;
-    mt_event_parse(r->s.ln.body, r->s.ln.body_len, &ev);
+    if( !mt_logtype_is_mail(mt_line_event(&r->s.ln, r->s.file_type, &ev)) ) continue;
     if( ev.icid<0 && ev.mid<0 && ev.mid2<0 && ev.dcid<0 ) continue;
     if( *n==*cap ){
       int nc = *cap ? *cap*2 : 256;
@@ -436,8 +437,9 @@ mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
       if( r.s.offset < want_off ) continue;
       if( r.s.offset==want_off && r.s.ln.form!=MT_FORM_NONE ){
         mt_event ev;
-        mt_event_parse(r.s.ln.body, r.s.ln.body_len, &ev);
-        if( mt_event_overflow(&ev) ){          /* as the whole-log build: never merged */
+        if( !mt_logtype_is_mail(mt_line_event(&r.s.ln, r.s.file_type, &ev)) ){
+          /* other logs make no entities (logtype.h) */
+        }else if( mt_event_overflow(&ev) ){          /* as the whole-log build: never merged */
           char why[160];
           snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
                    "not used (on_error=skip goes on without it)", mt_event_overflow(&ev));

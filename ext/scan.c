@@ -2,6 +2,7 @@
 ** scan.c — walk the lines of a file list (see scan.h).
 */
 #include "scan.h"
+#include "logtype.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,6 +165,7 @@ static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
   s->tz_from_header = 0;
   s->opt_year = s->opts->year;
   s->file_host_len = (int)strlen(s->opts->host ? s->opts->host : s->files->a[s->ifile].dirname);
+  s->file_type = mt_logtype_path(f->path);
   s->prev_mon = 0;
   if( s->fallback_year==0 ){
     time_t now = time(0);

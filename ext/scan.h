@@ -100,6 +100,7 @@ typedef struct mt_scan {
   int64_t t_utc;
   const char *host;        /* host of this line */
   int host_len;
+  int file_type;           /* log type the current file's name gives (logtype.h), or 0 */
 
   /* Per-file state. */
   int tz_off;              /* seconds east of UTC in force */

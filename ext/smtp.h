@@ -1,6 +1,6 @@
 /*
 ** smtp.h — the injection debug log grammar: one line body → ICID, direction
-** and the bytes that crossed the wire (../shared/docs/format.md §7).
+** and the bytes that crossed the wire (docs/format.md §7).
 **
 ** An injection debug line is an ordinary prefixed line (lines.h: file or
 ** syslog form) whose body is

@@ -25,6 +25,7 @@
 */
 #include "tables.h"
 #include "events.h"
+#include "logtype.h"
 #include "entities.h"
 
 #include <stdlib.h>
@@ -192,7 +193,7 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       if( s.tz_src > row->tz_src ) row->tz_src = s.tz_src;
     }
     if( s.ln.form==MT_FORM_NONE ){ row->unknown++; continue; }
-    mt_event_parse(s.ln.body, s.ln.body_len, &ev);
+    if( !mt_logtype_is_mail(mt_line_event(&s.ln, s.file_type, &ev)) ) continue;   /* other logs: not mail_logs coverage */
     if( ev.kind==MT_EV_NONE ){ row->unknown++; continue; }
     if( ev.kind==MT_EV_LOG_BEGIN && s.lineno > 1 ) row->restarts++;      /* a new header inside the file */
     if( ev.kind==MT_EV_MID_START ){

@@ -33,6 +33,7 @@
 #include "tables.h"
 #include "entities.h"
 #include "events.h"
+#include "logtype.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -246,7 +247,7 @@ static int hist_filter(sqlite3_vtab_cursor *cur, int by_icid, int idxNum,
   while( rc==SQLITE_OK && (i = mt_scan_next(&s))==1 ){
     int hid, keep;
     if( s.ln.form==MT_FORM_NONE ) continue;
-    mt_event_parse(s.ln.body, s.ln.body_len, &ev);
+    mt_line_event(&s.ln, s.file_type, &ev);   /* AMP, anti-virus, bounce-log and CEF lines name MIDs too */
     if( ev.mid<0 && ev.icid<=0 && ev.dcid<=0 ) continue;
     hid = -1;
     for(h=0; h<st->nhost; h++){

@@ -24,6 +24,7 @@
 */
 #include "tables.h"
 #include "events.h"
+#include "logtype.h"
 #include "index.h"
 
 #include <stdio.h>
@@ -32,14 +33,14 @@
 
 enum {
   LC_HOST, LC_FILE, LC_LINENO, LC_OFFSET, LC_TS, LC_UTC, LC_LEVEL,
-  LC_ICID, LC_MID, LC_DCID, LC_RID, LC_EVENT, LC_TEXT,
+  LC_ICID, LC_MID, LC_DCID, LC_RID, LC_EVENT, LC_TEXT, LC_LOG_TYPE,
   LC_ARG1          /* hidden arguments arg1..arg16 follow */
 };
 
 #define LINES_SCHEMA \
   "CREATE TABLE x(host TEXT, file TEXT, lineno INTEGER, offset INTEGER," \
   " ts TEXT, utc TEXT, level TEXT, icid INTEGER, mid INTEGER, dcid INTEGER," \
-  " rid INTEGER, event TEXT, text TEXT," \
+  " rid INTEGER, event TEXT, text TEXT, log_type TEXT," \
   " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN," \
   " arg7 HIDDEN, arg8 HIDDEN, arg9 HIDDEN, arg10 HIDDEN, arg11 HIDDEN, arg12 HIDDEN," \
   " arg13 HIDDEN, arg14 HIDDEN, arg15 HIDDEN, arg16 HIDDEN)"
@@ -49,8 +50,9 @@ typedef mt_src_vtab lines_vtab;
 typedef struct lines_cursor {
   mt_scan_cursor sc;        /* first: the scan, its arguments, rowid, eof */
   char needle[256];
-  int ev_ok;                /* ev holds the current line's event */
+  int ev_ok;                /* ev and log_type hold the current line's */
   mt_event ev;
+  int log_type;             /* MT_LOG_* (logtype.h), 0: not known */
   /* an id lookup through the offset index */
   void *ixh;                /* mt_index_acquire handle, or NULL: a plain scan */
   const struct mt_index *ix;
@@ -328,12 +330,7 @@ static int linesNext(sqlite3_vtab_cursor *cur){
 
 static const mt_event *cursor_event(lines_cursor *c){
   if( !c->ev_ok ){
-    if( c->sc.scan.ln.form!=MT_FORM_NONE ){
-      mt_event_parse(c->sc.scan.ln.body, c->sc.scan.ln.body_len, &c->ev);
-    }else{
-      memset(&c->ev, 0, sizeof(c->ev));
-      c->ev.icid = c->ev.mid = c->ev.dcid = c->ev.rid = c->ev.mid2 = -1;
-    }
+    c->log_type = mt_line_event(&c->sc.scan.ln, c->sc.scan.file_type, &c->ev);
     c->ev_ok = 1;
   }
   return &c->ev;
@@ -376,6 +373,11 @@ static int linesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
     case LC_TEXT:
       sqlite3_result_text(ctx, s->ln.body, (int)s->ln.body_len, SQLITE_TRANSIENT);
       break;
+    case LC_LOG_TYPE: {
+      const char *z = (cursor_event(c), mt_logtype_name(c->log_type));
+      if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);
+      break;
+    }
     default: break;   /* hidden arguments read back as NULL */
   }
   return SQLITE_OK;

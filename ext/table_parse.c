@@ -21,13 +21,14 @@
 */
 #include "tables.h"
 #include "events.h"
+#include "logtype.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 enum { PC_LINENO, PC_TS, PC_UTC, PC_LEVEL, PC_ICID, PC_MID, PC_DCID, PC_RID, PC_EVENT,
-       PC_TEXT, PC_INPUT, PC_OPT1, PC_OPT2 };
+       PC_TEXT, PC_LOG_TYPE, PC_INPUT, PC_OPT1, PC_OPT2 };
 
 typedef struct parse_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
@@ -44,6 +45,7 @@ typedef struct parse_cursor {
   int prev_mon;
   mt_line ln;
   mt_event ev;
+  int log_type;             /* MT_LOG_* of the current line */
 } parse_cursor;
 
 static int parseConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
@@ -52,7 +54,7 @@ static int parseConnect(sqlite3 *db, void *pAux, int argc, const char *const *ar
   /* innocuous: it reads only its arguments. */
   return mt_vtab_connect(db, pAux,
     "CREATE TABLE x(lineno INTEGER, ts TEXT, utc TEXT, level TEXT, icid INTEGER, mid INTEGER,"
-    " dcid INTEGER, rid INTEGER, event TEXT, text TEXT, input HIDDEN, opt1 HIDDEN, opt2 HIDDEN)",
+    " dcid INTEGER, rid INTEGER, event TEXT, text TEXT, log_type TEXT, input HIDDEN, opt1 HIDDEN, opt2 HIDDEN)",
     0, ppVtab);
 }
 
@@ -116,7 +118,7 @@ static int parseNext(sqlite3_vtab_cursor *cur){
     }
     c->t_local = mt_time_from_parts(y, c->ln.mon, c->ln.day, c->ln.hour, c->ln.min, c->ln.sec);
     c->has_time = 1;
-    mt_event_parse(c->ln.body, c->ln.body_len, &c->ev);
+    c->log_type = mt_line_event(&c->ln, 0, &c->ev);
     if( c->ev.kind==MT_EV_LOG_TZ && mt_has(&c->ev, MT_F_VALUE) ){
       char buf[16];
       int k = c->ev.f[MT_F_VALUE].n < 15 ? c->ev.f[MT_F_VALUE].n : 15;
@@ -126,8 +128,7 @@ static int parseNext(sqlite3_vtab_cursor *cur){
     }
   }else{
     c->has_time = 0;
-    memset(&c->ev, 0, sizeof(c->ev));
-    c->ev.icid = c->ev.mid = c->ev.dcid = c->ev.rid = c->ev.mid2 = -1;
+    c->log_type = mt_line_event(&c->ln, 0, &c->ev);
   }
   return SQLITE_OK;
 }
@@ -191,6 +192,7 @@ static int parseColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
     case PC_RID:  if( c->ev.rid>=0 ) sqlite3_result_int64(ctx, c->ev.rid); break;
     case PC_EVENT: { const char *z = mt_event_name(c->ev.kind); if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC); break; }
     case PC_TEXT: sqlite3_result_text(ctx, c->ln.body, (int)c->ln.body_len, SQLITE_TRANSIENT); break;
+    case PC_LOG_TYPE: { const char *z = mt_logtype_name(c->log_type); if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC); break; }
   }
   return SQLITE_OK;
 }

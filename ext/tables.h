@@ -172,6 +172,9 @@ int mt_register_parse(sqlite3 *db, mt_ctx *ctx);      /* table_parse.c */
 int mt_register_diagnose(sqlite3 *db, mt_ctx *ctx);   /* table_diagnose.c */
 int mt_register_coverage(sqlite3 *db, mt_ctx *ctx);   /* table_coverage.c */
 int mt_register_health(sqlite3 *db, mt_ctx *ctx);     /* table_health.c */
+int mt_register_files(sqlite3 *db, mt_ctx *ctx);      /* table_files.c */
+int mt_register_bounces(sqlite3 *db, mt_ctx *ctx);    /* table_bounces.c */
+int mt_register_cef(sqlite3 *db, mt_ctx *ctx);        /* table_cef.c */
 
 /* Take a reference for one more registration; mt_ctx_unref is the
 ** destructor passed to sqlite3_create_function_v2/create_module_v2, so the

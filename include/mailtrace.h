@@ -17,7 +17,8 @@
 ** or for every new connection: sqlite3_auto_extension((void(*)(void))sqlite3_mailtrace_init);
 **
 ** Tables: mailtrace_lines, mailtrace_connections, mailtrace_messages,
-** mailtrace_recipients, mailtrace_deliveries.  Functions: mailtrace_version(),
+** mailtrace_recipients, mailtrace_deliveries, mailtrace_files,
+** mailtrace_bounces, mailtrace_cef (and more: docs/).  Functions: mailtrace_version(),
 ** mailtrace_open(), mailtrace_stats(), regexp().  See docs/.
 */
 #ifndef MAILTRACE_H

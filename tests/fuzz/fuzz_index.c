@@ -19,6 +19,7 @@
 #include "index.h"
 #include "lines.h"
 #include "events.h"
+#include "logtype.h"
 
 typedef struct hits { uint64_t *k; size_t *at; size_t n, cap; } hits;
 
@@ -59,16 +60,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
     size_t len = (size_t)((nl ? nl : e) - p), at = (size_t)(p - buf);
     mt_line ln;
     mt_event ev;
+    int ft;
     if( len && p[len-1]=='\r' ) len--;
     mt_line_parse(p, len, &ln);
-    mt_event_parse(ln.body, ln.body_len, &ev);
-    if( ev.kind==MT_EV_SMTP_SENT || ev.kind==MT_EV_SMTP_RCVD ){ p = nl ? nl + 1 : e; continue; }
-    if( ev.icid>=0 && !has(&h, mt_index_key(MT_IX_ICID, ev.icid), at) ) abort();
-    if( ev.mid>=0 && !has(&h, mt_index_key(MT_IX_MID, ev.mid), at) ) abort();
-    if( ev.mid2>=0 && !has(&h, mt_index_key(MT_IX_MID, ev.mid2), at) ) abort();
-    if( ev.dcid>=0 && !has(&h, mt_index_key(MT_IX_DCID, ev.dcid), at) ) abort();
-    if( ev.kind==MT_EV_ICID_NEW && mt_has(&ev, MT_F_REMOTE_IP)
-     && !has(&h, mt_index_ip_key(ev.f[MT_F_REMOTE_IP].p, (size_t)ev.f[MT_F_REMOTE_IP].n), at) ) abort();
+    /* the mail_logs grammar alone, then every log type's (logtype.h) under
+    ** every file type: the ids of any reading are anchors */
+    for(ft=-1; ft<MT_LOG_COUNT; ft++){
+      if( ft<0 ) mt_event_parse(ln.body, ln.body_len, &ev);
+      else mt_line_event(&ln, ft, &ev);
+      if( ev.kind==MT_EV_SMTP_SENT || ev.kind==MT_EV_SMTP_RCVD ) continue;
+      if( ev.icid>=0 && !has(&h, mt_index_key(MT_IX_ICID, ev.icid), at) ) abort();
+      if( ev.mid>=0 && !has(&h, mt_index_key(MT_IX_MID, ev.mid), at) ) abort();
+      if( ev.mid2>=0 && !has(&h, mt_index_key(MT_IX_MID, ev.mid2), at) ) abort();
+      if( ev.dcid>=0 && !has(&h, mt_index_key(MT_IX_DCID, ev.dcid), at) ) abort();
+      if( ev.kind==MT_EV_ICID_NEW && mt_has(&ev, MT_F_REMOTE_IP)
+       && !has(&h, mt_index_ip_key(ev.f[MT_F_REMOTE_IP].p, (size_t)ev.f[MT_F_REMOTE_IP].n), at) ) abort();
+    }
     p = nl ? nl + 1 : e;
   }
   free(h.k); free(h.at); free(buf);

@@ -1,0 +1,271 @@
+/*
+** attach.c — the files of each message across mail_logs and the AMP engine
+** log (attach.h).
+**
+**   SELECT mid, filename, disposition, retro_verdict FROM mailtrace_files('/var/log/esa/');
+**
+** Rows are found by MID through a small open-addressing hash (MID → the
+** last row of that MID; rows of one MID are chained), so a log of millions
+** of messages costs one probe per line that names a file.
+*/
+#include "attach.h"
+#include "logtype.h"
+#include "amp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_span(const char *p, int n){
+  char *z;
+  if( !p || n<0 ) return 0;
+  z = malloc((size_t)n + 1);
+  if( !z ) return 0;
+  memcpy(z, p, (size_t)n);
+  z[n] = 0;
+  return z;
+}
+
+static int span_is(const char *z, const char *p, int n){
+  return z && (int)strlen(z)==n && memcmp(z, p, (size_t)n)==0;
+}
+
+/* Set *pz from a span when it is not set yet (the first line that says it
+** wins, except where noted); -1 when out of memory. */
+static int fill(char **pz, const char *p, int n){
+  if( *pz || !p || n<=0 ) return 0;
+  *pz = dup_span(p, n);
+  return *pz ? 0 : -1;
+}
+static int fill_span(char **pz, const mt_span *s){ return fill(pz, s->p, s->n); }
+
+/* Replace (a later line is the newer fact). */
+static int put(char **pz, const char *p, int n){
+  char *z;
+  if( !p || n<=0 ) return 0;
+  z = dup_span(p, n);
+  if( !z ) return -1;
+  free(*pz);
+  *pz = z;
+  return 0;
+}
+
+static uint64_t hmix(int64_t k){
+  uint64_t x = (uint64_t)k;
+  x ^= x >> 31; x *= UINT64_C(0x9E3779B97F4A7C15); x ^= x >> 29;
+  return x;
+}
+
+/* Slot of MID m (its entry or the empty slot where it goes). */
+static int slot(const mt_attach *A, int64_t m){
+  int i = (int)(hmix(m) & (uint64_t)(A->hcap - 1));
+  while( A->hash[i] && A->hkey[i]!=m ) i = (i + 1) & (A->hcap - 1);
+  return i;
+}
+
+static int grow_hash(mt_attach *A){
+  int oc = A->hcap, nc = oc ? oc*2 : 256, i;
+  int *oh = A->hash;
+  int64_t *ok = A->hkey;
+  A->hash = calloc((size_t)nc, sizeof(int));
+  A->hkey = calloc((size_t)nc, sizeof(int64_t));
+  if( !A->hash || !A->hkey ){
+    free(A->hash); free(A->hkey);
+    A->hash = oh; A->hkey = ok;
+    return -1;
+  }
+  A->hcap = nc;
+  for(i=0; i<oc; i++){
+    if( oh[i] ){ int j = slot(A, ok[i]); A->hash[j] = oh[i]; A->hkey[j] = ok[i]; }
+  }
+  free(oh); free(ok);
+  return 0;
+}
+
+/* The row of (host, mid) whose name or SHA-256 matches; else a new row.
+** NULL when out of memory. */
+static mt_afile *row_for(mt_attach *A, const char *host, int hl, int64_t mid,
+                         const char *name, int nn, const char *sha, int ns){
+  int i, j;
+  mt_afile *r;
+  if( (A->n + 1) * 2 > A->hcap && grow_hash(A) ) return 0;
+  j = slot(A, mid);
+  for(i = A->hash[j] - 1; i >= 0; i = A->a[i].prev){
+    r = &A->a[i];
+    if( (int)strlen(r->host)!=hl || memcmp(r->host, host, (size_t)hl)!=0 ) continue;
+    if( (name && nn>0 && span_is(r->name, name, nn)) || (sha && ns>0 && span_is(r->sha256, sha, ns)) ) return r;
+  }
+  if( A->n==A->cap ){
+    int nc = A->cap ? A->cap*2 : 64;
+    mt_afile *na = realloc(A->a, sizeof(mt_afile)*(size_t)nc);
+    if( !na ) return 0;
+    A->a = na; A->cap = nc;
+  }
+  r = &A->a[A->n];
+  memset(r, 0, sizeof(*r));
+  r->host = dup_span(host, hl);
+  if( !r->host ) return 0;
+  r->mid = mid;
+  r->size = -1;
+  r->prev = A->hash[j] - 1;
+  A->hash[j] = A->n + 1;
+  A->hkey[j] = mid;
+  A->n++;
+  return r;
+}
+
+static mt_asha *sha_for(mt_attach *A, const char *sha, int n){
+  int i;
+  mt_asha *s;
+  for(i=A->ns-1; i>=0; i--) if( span_is(A->s[i].sha256, sha, n) ) return &A->s[i];
+  if( A->ns==A->cs ){
+    int nc = A->cs ? A->cs*2 : 16;
+    mt_asha *na = realloc(A->s, sizeof(mt_asha)*(size_t)nc);
+    if( !na ) return 0;
+    A->s = na; A->cs = nc;
+  }
+  s = &A->s[A->ns];
+  memset(s, 0, sizeof(*s));
+  s->retro_t = -1;
+  s->sha256 = dup_span(sha, n);
+  if( !s->sha256 ) return 0;
+  A->ns++;
+  A->sorted = 0;
+  return s;
+}
+
+/* A repr 'x' or "x" without its quotes; bare text as is. */
+static void unquote(const char **p, int *n){
+  if( *n >= 2 && ((*p)[0]=='\'' || (*p)[0]=='"') && (*p)[*n-1]==(*p)[0] ){ (*p)++; *n -= 2; }
+}
+
+static void touch(mt_afile *r, int t, int has_time, int64_t t_utc){
+  r->logs |= 1u << t;
+  if( has_time && (!r->has_time || t_utc < r->first_utc) ){ r->first_utc = t_utc; r->has_time = 1; }
+}
+
+static int64_t epoch(const mt_span *s){
+  int64_t x = 0;
+  int i;
+  if( !s->p || s->n<=0 ) return -1;
+  for(i=0; i<s->n && s->p[i]>='0' && s->p[i]<='9'; i++){
+    if( x > INT64_MAX/10 - 10 ) return -1;
+    x = x*10 + (s->p[i]-'0');
+  }
+  return i ? x : -1;
+}
+
+static int amp_line(mt_attach *A, const char *host, int hl, int has_time, int64_t t_utc, const mt_line *ln){
+  mt_amp a;
+  mt_afile *r;
+  mt_asha *s;
+  if( !mt_amp_parse(ln->body, ln->body_len, &a) ) return 0;
+  switch( a.kind ){
+    case MT_AMP_QUERY: case MT_AMP_RESPONSE: case MT_AMP_NOT_UPLOADED:
+      if( a.mid<0 ) return 0;                         /* MID = 0: no message to join */
+      if( !a.name.p && !a.sha256.p ) return 0;
+      r = row_for(A, host, hl, a.mid, a.name.p, a.name.n, a.sha256.p, a.sha256.n);
+      if( !r ) return -1;
+      touch(r, MT_LOG_AMP, has_time, t_utc);
+      if( fill_span(&r->name, &a.name) || fill_span(&r->sha256, &a.sha256) || fill_span(&r->mime, &a.type) ) return -1;
+      if( a.size.p && r->size<0 ) r->size = epoch(&a.size);
+      if( a.kind==MT_AMP_RESPONSE ){
+        if( put(&r->disposition, a.disposition.p, a.disposition.n) || put(&r->malware, a.malware.p, a.malware.n)
+         || put(&r->score, a.score.p, a.score.n) || put(&r->source, a.source.p, a.source.n)
+         || put(&r->upload_action, a.upload_action.p, a.upload_action.n) ) return -1;
+      }
+      if( a.kind==MT_AMP_NOT_UPLOADED ){
+        char buf[300];
+        int n = a.reason.p ? a.reason.n : 0;
+        if( n > 280 ) n = 280;
+        memcpy(buf, "not uploaded: ", 14);
+        if( n ) memcpy(buf+14, a.reason.p, (size_t)n);
+        if( put(&r->upload, buf, n ? 14+n : 12) ) return -1;
+      }
+      return 0;
+    case MT_AMP_UPLOADED: case MT_AMP_ANALYSIS: case MT_AMP_RETRO:
+      if( !a.sha256.p || a.sha256.n<=0 ) return 0;
+      s = sha_for(A, a.sha256.p, a.sha256.n);
+      if( !s ) return -1;
+      if( a.kind==MT_AMP_UPLOADED ) s->uploaded = 1;
+      else if( a.kind==MT_AMP_ANALYSIS ){
+        if( put(&s->analysis, a.disposition.p, a.disposition.n) || put(&s->analysis_score, a.score.p, a.score.n)
+         || put(&s->analysis_malware, a.malware.p, a.malware.n) ) return -1;
+      }else{
+        int64_t e = epoch(&a.timestamp);
+        if( put(&s->retro, a.disposition.p, a.disposition.n) || put(&s->retro_malware, a.malware.p, a.malware.n) ) return -1;
+        s->retro_t = e>=0 ? e : (has_time ? t_utc : -1);
+      }
+      return 0;
+  }
+  return 0;
+}
+
+int mt_attach_line(mt_attach *A, const char *host, int hl, int has_time, int64_t t_utc,
+                   int t, const mt_line *ln, const mt_event *ev){
+  mt_afile *r;
+  if( t==MT_LOG_AMP ) return amp_line(A, host, hl, has_time, t_utc, ln);
+  if( t!=MT_LOG_MAIL || ev->mid<0 ) return 0;
+  if( ev->kind==MT_EV_MID_ATTACHMENT && mt_has(ev, MT_F_VALUE) ){
+    const char *p = ev->f[MT_F_VALUE].p;
+    int n = ev->f[MT_F_VALUE].n;
+    unquote(&p, &n);
+    if( n<=0 ) return 0;
+    r = row_for(A, host, hl, ev->mid, p, n, 0, 0);
+    if( !r ) return -1;
+    touch(r, MT_LOG_MAIL, has_time, t_utc);
+    return fill(&r->name, p, n);
+  }
+  if( ev->kind==MT_EV_MID_FILE_UPLOAD && mt_has(ev, MT_F_VERDICT) ){
+    const mt_span *sha = &ev->f[MT_F_VERDICT], *name = &ev->f[MT_F_VALUE];
+    int hasName = mt_has(ev, MT_F_VALUE);
+    r = row_for(A, host, hl, ev->mid, hasName ? name->p : 0, hasName ? name->n : 0, sha->p, sha->n);
+    if( !r ) return -1;
+    touch(r, MT_LOG_MAIL, has_time, t_utc);
+    if( fill(&r->sha256, sha->p, sha->n) ) return -1;
+    if( hasName && fill(&r->name, name->p, name->n) ) return -1;
+    if( !r->upload && put(&r->upload, "queued", 6) ) return -1;
+    return 0;
+  }
+  return 0;
+}
+
+static int cmp_sha(const void *a, const void *b){
+  return strcmp(((const mt_asha*)a)->sha256, ((const mt_asha*)b)->sha256);
+}
+
+void mt_attach_finish(mt_attach *A){
+  if( A->ns > 1 ) qsort(A->s, (size_t)A->ns, sizeof(mt_asha), cmp_sha);
+  A->sorted = 1;
+}
+
+const mt_asha *mt_attach_sha(const mt_attach *A, const char *sha){
+  int lo = 0, hi = A->ns - 1;
+  if( !sha ) return 0;
+  if( !A->sorted ){
+    int i;
+    for(i=0; i<A->ns; i++) if( strcmp(A->s[i].sha256, sha)==0 ) return &A->s[i];
+    return 0;
+  }
+  while( lo <= hi ){
+    int m = lo + (hi - lo)/2, c = strcmp(A->s[m].sha256, sha);
+    if( c==0 ) return &A->s[m];
+    if( c < 0 ) lo = m + 1; else hi = m - 1;
+  }
+  return 0;
+}
+
+void mt_attach_free(mt_attach *A){
+  int i;
+  for(i=0; i<A->n; i++){
+    mt_afile *r = &A->a[i];
+    free(r->host); free(r->name); free(r->sha256); free(r->mime); free(r->disposition);
+    free(r->malware); free(r->score); free(r->source); free(r->upload_action); free(r->upload);
+  }
+  for(i=0; i<A->ns; i++){
+    mt_asha *s = &A->s[i];
+    free(s->sha256); free(s->analysis); free(s->analysis_score); free(s->analysis_malware);
+    free(s->retro); free(s->retro_malware);
+  }
+  free(A->a); free(A->s); free(A->hash); free(A->hkey);
+  memset(A, 0, sizeof(*A));
+}

@@ -1,0 +1,325 @@
+/*
+** table_cef.c — mailtrace_cef: the Consolidated Event Log (docs/format.md
+** §8.7), one row per message, checked against mail_logs.
+**
+**   SELECT * FROM mailtrace_cef('/var/log/esa/');        -- any sources
+**   SELECT mailtrace_open('/var/log/esa/');
+**   SELECT * FROM mailtrace_cef WHERE agrees = 0;        -- CEF and mail_logs disagree
+**
+** One row per (host, ESAMID): the last CEF line of a MID wins (a message can
+** be written more than once: interim lines, duplicates; `lines` counts
+** them).  A CEF line without ESAMID is a row of its own.  Columns are the
+** CEF keys as logged (cef.h parses the quirks), then what mail_logs says of
+** the same message: mail_logs_status (as in mailtrace_messages), agrees
+** (1 when CEF's final action `act` names the same outcome, 0 when not,
+** NULL when mail_logs does not have the message) and check (in words).
+** SQLITE_VTAB_DIRECTONLY.  idxNum = the number of arguments; no idxStr.
+*/
+#include "tables.h"
+#include "events.h"
+#include "logtype.h"
+#include "entities.h"
+#include "cef.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The text columns, each the value of one CEF key (unquoted). */
+static const struct { const char *col, *key; } aKey[] = {
+  { "start_time", "startTime" }, { "end_time", "endTime" }, { "sender", "suser" },
+  { "recipients", "duser" }, { "subject", "msg" }, { "size", "ESAMsgSize" },
+  { "act", "act" }, { "action_details", "ESAFinalActionDetails" },
+  { "as_verdict", "ESAASVerdict" }, { "av_verdict", "ESAAVVerdict" },
+  { "amp_verdict", "ESAAMPVerdict" }, { "gm_verdict", "ESAGMVerdict" },
+  { "cf_verdict", "ESACFVerdict" }, { "dlp_verdict", "ESADLPVerdict" },
+  { "of_verdict", "ESAOFVerdict" }, { "mf_verdict", "ESAMFVerdict" },
+  { "spf", "ESASPFVerdict" }, { "dkim", "ESADKIMVerdict" }, { "dmarc", "ESADMARCVerdict" },
+  { "attachments", "ESAAttachmentDetails" }, { "dane_host", "ESADaneHost" },
+  { "dane_status", "ESADaneStatus" }, { "source_ip", "sourceAddress" },
+  { "sender_group", "ESASenderGroup" }, { "mail_flow_policy", "ESAMailFlowPolicy" },
+  { "device_version", 0 },
+};
+#define NKEY ((int)(sizeof(aKey)/sizeof(aKey[0])))
+
+/* Columns: host, mid, icid, dcid, utc, the NKEY text columns, lines,
+** mail_logs_status, agrees, check, then 8 hidden arguments. */
+enum { CC_HOST, CC_MID, CC_ICID, CC_DCID, CC_UTC, CC_KEY0 };
+#define CC_LINES (CC_KEY0 + NKEY)
+#define CC_ML_STATUS (CC_LINES + 1)
+#define CC_AGREES (CC_LINES + 2)
+#define CC_CHECK (CC_LINES + 3)
+#define CC_ARG1 (CC_LINES + 4)
+
+typedef struct cef_row {
+  char *host;
+  int64_t mid, icid, dcid;
+  int has_time; int64_t utc;
+  char *val[NKEY];
+  int lines;
+  const char *ml_status;
+  int agrees;               /* 1, 0, -1 unknown */
+  char *check;
+} cef_row;
+
+typedef struct cef_cursor {
+  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
+  cef_row *rows; int n, cap, i;
+} cef_cursor;
+
+static int cefConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                      sqlite3_vtab **ppVtab, char **pzErr){
+  sqlite3_str *s = sqlite3_str_new(db);
+  char *z;
+  int i, rc;
+  (void)argc; (void)argv; (void)pzErr;
+  sqlite3_str_appendall(s, "CREATE TABLE x(host TEXT, mid INTEGER, icid INTEGER, dcid INTEGER, utc TEXT");
+  for(i=0; i<NKEY; i++) sqlite3_str_appendf(s, ", %s TEXT", aKey[i].col);
+  sqlite3_str_appendall(s, ", lines INTEGER, mail_logs_status TEXT, agrees INTEGER, \"check\" TEXT");
+  for(i=1; i<=8; i++) sqlite3_str_appendf(s, ", arg%d HIDDEN", i);
+  sqlite3_str_appendall(s, ")");
+  z = sqlite3_str_finish(s);
+  if( !z ) return SQLITE_NOMEM;
+  rc = mt_vtab_connect(db, pAux, z, 1, ppVtab);
+  sqlite3_free(z);
+  return rc;
+}
+
+static int cefBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
+  int at[8], i, n = 0;
+  (void)pVtab;
+  for(i=0; i<8; i++) at[i] = -1;
+  for(i=0; i<p->nConstraint; i++){
+    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
+    if( c->iColumn<CC_ARG1 || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+    if( !c->usable ) return SQLITE_CONSTRAINT;
+    at[c->iColumn - CC_ARG1] = i;
+  }
+  for(i=0; i<8; i++){
+    if( at[i]<0 ) continue;
+    p->aConstraintUsage[at[i]].argvIndex = ++n;
+    p->aConstraintUsage[at[i]].omit = 1;
+  }
+  p->idxNum = n;
+  p->estimatedCost = 1e6;
+  p->estimatedRows = 100;
+  return SQLITE_OK;
+}
+
+static int cefOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
+  cef_cursor *c = sqlite3_malloc(sizeof(*c));
+  (void)pVtab;
+  if( !c ) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  *ppCursor = &c->base;
+  return SQLITE_OK;
+}
+
+static void row_clear(cef_row *r){
+  int k;
+  for(k=0; k<NKEY; k++){ sqlite3_free(r->val[k]); r->val[k] = 0; }
+  sqlite3_free(r->check); r->check = 0;
+}
+
+static void rows_free(cef_cursor *c){
+  int i;
+  for(i=0; i<c->n; i++){ row_clear(&c->rows[i]); sqlite3_free(c->rows[i].host); }
+  c->n = 0; c->i = 0;
+}
+
+static int cefClose(sqlite3_vtab_cursor *cur){
+  cef_cursor *c = (cef_cursor*)cur;
+  rows_free(c);
+  sqlite3_free(c->rows);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+static int64_t span_id(const mt_cef *cf, const char *key){
+  mt_span v;
+  int64_t x = 0;
+  int i;
+  if( !mt_cef_get(cf, key, &v) || v.n<=0 ) return -1;
+  for(i=0; i<v.n; i++){
+    int d = v.p[i] - '0';
+    if( d<0 || d>9 ) return i ? x : -1;
+    x = (x > (MT_ID_MAX - d)/10) ? MT_ID_MAX : x*10 + d;
+  }
+  return x;
+}
+
+/* The row for (host, mid): an existing one (the last line wins) or a new one. */
+static cef_row *row_for(cef_cursor *c, const char *host, int hl, int64_t mid){
+  int i;
+  cef_row *r;
+  if( mid>=0 ){
+    for(i=c->n-1; i>=0; i--){
+      r = &c->rows[i];
+      if( r->mid==mid && (int)strlen(r->host)==hl && memcmp(r->host, host, (size_t)hl)==0 ){
+        row_clear(r);
+        return r;
+      }
+    }
+  }
+  if( c->n==c->cap ){
+    int nc = c->cap ? c->cap*2 : 32;
+    cef_row *na = sqlite3_realloc64(c->rows, sizeof(cef_row)*(size_t)nc);
+    if( !na ) return 0;
+    c->rows = na; c->cap = nc;
+  }
+  r = &c->rows[c->n];
+  memset(r, 0, sizeof(*r));
+  r->host = sqlite3_mprintf("%.*s", hl, host);
+  if( !r->host ) return 0;
+  c->n++;
+  return r;
+}
+
+static int add_line(cef_cursor *c, const mt_scan *s){
+  mt_cef cf;
+  cef_row *r;
+  int k;
+  if( !mt_cef_parse(s->ln.body, s->ln.body_len, &cf) ) return SQLITE_OK;
+  r = row_for(c, s->host, s->host_len, span_id(&cf, "ESAMID"));
+  if( !r ) return SQLITE_NOMEM;
+  r->mid = span_id(&cf, "ESAMID");
+  r->icid = span_id(&cf, "ESAICID");
+  r->dcid = span_id(&cf, "ESADCID");
+  r->has_time = s->has_time; r->utc = s->t_utc;
+  r->lines++;
+  r->agrees = -1;
+  for(k=0; k<NKEY; k++){
+    mt_span v;
+    if( aKey[k].key ){
+      if( !mt_cef_get(&cf, aKey[k].key, &v) ) continue;
+      v = mt_cef_unquote(v);
+    }else{
+      v = cf.hdr[3];                         /* the AsyncOS version of the header */
+    }
+    if( !v.p ) continue;
+    if( !(r->val[k] = sqlite3_mprintf("%.*s", v.n, v.p)) ) return SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
+static int col_of(const char *name){
+  int k;
+  for(k=0; k<NKEY; k++) if( strcmp(aKey[k].col, name)==0 ) return k;
+  return -1;
+}
+
+/* CEF's final action against mail_logs' message status. */
+static int cross_check(cef_row *r, const mt_store *st){
+  int h = mt_store_host(st, r->host), m;
+  const char *act = r->val[col_of("act")];
+  m = (h>=0 && r->mid>=0) ? mt_store_msg(st, h, r->mid) : -1;
+  if( m<0 ){
+    r->check = sqlite3_mprintf("not in mail_logs");
+    return r->check ? SQLITE_OK : SQLITE_NOMEM;
+  }
+  r->ml_status = mt_msg_status_name(st->msgs[m].status);
+  if( !act ){
+    r->check = sqlite3_mprintf("CEF has no final action; mail_logs says %s", r->ml_status ? r->ml_status : "nothing final");
+  }else if( r->ml_status && strcasecmp(act, r->ml_status)==0 ){
+    r->agrees = 1;
+    r->check = sqlite3_mprintf("agrees: %s", r->ml_status);
+  }else{
+    r->agrees = 0;
+    r->check = sqlite3_mprintf("CEF says %s, mail_logs says %s", act, r->ml_status ? r->ml_status : "nothing final");
+  }
+  return r->check ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+static int cefFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                     int argc, sqlite3_value **argv){
+  cef_cursor *c = (cef_cursor*)cur;
+  mt_vtab *vt = (mt_vtab*)cur->pVtab;
+  mt_ctx *ctx = vt->ctx;
+  mt_args a, call;
+  const mt_args *use = 0;
+  void *entry = 0;
+  const mt_store *st = 0;
+  char *err = 0;
+  mt_scan s;
+  int rc = SQLITE_OK, i;
+  (void)idxStr;
+
+  rows_free(c);
+  memset(&a, 0, sizeof(a));
+  memset(&call, 0, sizeof(call));
+  if( idxNum>0 ){
+    rc = mt_args_for_filter(cur->pVtab, "mailtrace_cef", "/var/log/esa/", 0, 0, &call,
+                            idxNum<argc ? idxNum : argc, argv, &use);
+    if( rc ) return rc;
+  }else{
+    rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_cef", &a, &err);
+    use = &a;
+  }
+  if( rc ) goto done;
+
+  mt_scan_init(&s, &use->files, &use->opts);
+  s.should_stop = mt_interrupted;
+  s.stop_arg = ctx->db;
+  while( (i = mt_scan_next(&s))==1 ){
+    if( s.ln.form==MT_FORM_NONE || mt_logtype(&s.ln, s.file_type)!=MT_LOG_CEF ) continue;
+    if( (rc = add_line(c, &s))!=SQLITE_OK ) break;
+  }
+  if( rc==SQLITE_OK && i<0 ){
+    if( s.interrupted ) rc = SQLITE_INTERRUPT;
+    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
+  }
+  mt_ctx_finish_scan(ctx, &s);
+  mt_scan_end(&s);
+  if( rc || c->n==0 ) goto done;
+
+  rc = mt_store_acquire(ctx, use, &entry, &st, &err);
+  for(i=0; rc==SQLITE_OK && i<c->n; i++) rc = cross_check(&c->rows[i], st);
+
+done:
+  if( entry ) mt_store_release(entry);
+  mt_args_free(&a);
+  mt_args_free(&call);
+  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
+  sqlite3_free(err);
+  return rc;
+}
+
+static int cefNext(sqlite3_vtab_cursor *cur){ ((cef_cursor*)cur)->i++; return SQLITE_OK; }
+static int cefEof(sqlite3_vtab_cursor *cur){ cef_cursor *c = (cef_cursor*)cur; return c->i >= c->n; }
+
+static int cefColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
+  cef_cursor *c = (cef_cursor*)cur;
+  const cef_row *r = &c->rows[c->i];
+  char iso[20];
+  if( col>=CC_KEY0 && col<CC_KEY0+NKEY ){
+    const char *z = r->val[col-CC_KEY0];
+    if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
+    return SQLITE_OK;
+  }
+  switch( col ){
+    case CC_HOST: sqlite3_result_text(ctx, r->host, -1, SQLITE_TRANSIENT); break;
+    case CC_MID: if( r->mid>=0 ) sqlite3_result_int64(ctx, r->mid); break;
+    case CC_ICID: if( r->icid>=0 ) sqlite3_result_int64(ctx, r->icid); break;
+    case CC_DCID: if( r->dcid>=0 ) sqlite3_result_int64(ctx, r->dcid); break;
+    case CC_UTC: if( r->has_time ){ mt_time_iso(r->utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case CC_LINES: sqlite3_result_int(ctx, r->lines); break;
+    case CC_ML_STATUS: if( r->ml_status ) sqlite3_result_text(ctx, r->ml_status, -1, SQLITE_STATIC); break;
+    case CC_AGREES: if( r->agrees>=0 ) sqlite3_result_int(ctx, r->agrees); break;
+    case CC_CHECK: if( r->check ) sqlite3_result_text(ctx, r->check, -1, SQLITE_TRANSIENT); break;
+  }
+  return SQLITE_OK;
+}
+
+static int cefRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
+  *pRowid = ((cef_cursor*)cur)->i + 1;
+  return SQLITE_OK;
+}
+
+static sqlite3_module cefModule = {
+  0, 0, cefConnect, cefBestIndex, mt_vtab_disconnect, 0, cefOpen, cefClose, cefFilter,
+  cefNext, cefEof, cefColumn, cefRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+int mt_register_cef(sqlite3 *db, mt_ctx *ctx){
+  return sqlite3_create_module_v2(db, "mailtrace_cef", &cefModule, mt_ctx_ref(ctx), mt_ctx_unref);
+}
