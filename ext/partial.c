@@ -197,6 +197,8 @@ typedef struct went {
   char *bytes;
   hit *hits; int nhit, chit;
   int with_ip;               /* anchors include client IPs */
+  /* the walk's per-file state (scan.h) after the lines of the chunk were read */
+  int tz_off, tz_from_header, fallback_year, file_host_len, opt_year, prev_mon;
 } went;
 #define MT_PT_WINDOW 64       /* chunks kept (about 68 KiB each when reading blocks) */
 
@@ -247,6 +249,16 @@ static went *newest(sweep *w){
   return w->nring ? &w->ring[(w->first + w->nring - 1) % MT_PT_WINDOW] : 0;
 }
 
+/* Keep the walk's per-file state with the chunk it is reading. */
+static void snapshot(sweep *w){
+  went *e = newest(w);
+  const mt_scan *s = &w->s;
+  if( !e || e->file!=s->ifile ) return;
+  e->tz_off = s->tz_off; e->tz_from_header = s->tz_from_header;
+  e->fallback_year = s->fallback_year; e->file_host_len = s->file_host_len;
+  e->opt_year = s->opt_year; e->prev_mon = s->prev_mon;
+}
+
 /* The window entry of the chunk [p, p+n) at `off` of the current file:
 ** found, or made (copied, its anchors found).  NULL when out of memory. */
 static went *chunk_entry(sweep *w, const char *p, size_t n, int64_t off){
@@ -269,6 +281,7 @@ static went *chunk_entry(sweep *w, const char *p, size_t n, int64_t off){
     e->file = s->ifile; e->off = off; e->len = n;
     for(c = p; c < s->p && (c = memchr(c, '\n', (size_t)(s->p - c)))!=0; c++) k++;
     e->lineno0 = s->lineno_at_p - k;
+    snapshot(w);
   }
   e->nhit = 0;
   e->with_ip = w->has_ip;
@@ -320,17 +333,17 @@ static int add_late(sweep *w, const want *x, uint32_t upto){
 
 static int take_current(sweep *w);
 
-/* Do the window's chunks cover [from, to) of the current file? */
-static int window_covers(sweep *w, int64_t from, int64_t to){
+/* Do the window's chunks cover [from, to) of file `file`? */
+static int window_covers(sweep *w, int file, int64_t from, int64_t to){
   int i, k;
   for(i = 0; i < w->nring; i++){
     const went *e = &w->ring[(w->first + i) % MT_PT_WINDOW];
     int64_t pos;
-    if( e->file!=w->s.ifile || e->off > from || from >= e->off + (int64_t)e->len ) continue;
+    if( e->file!=file || e->off > from || from >= e->off + (int64_t)e->len ) continue;
     pos = e->off + (int64_t)e->len;
     for(k = i + 1; pos < to && k < w->nring; k++){
       const went *x = &w->ring[(w->first + k) % MT_PT_WINDOW];
-      if( x->file!=w->s.ifile || x->off > pos ) break;
+      if( x->file!=file || x->off > pos ) break;
       if( x->off + (int64_t)x->len > pos ) pos = x->off + (int64_t)x->len;
     }
     return pos >= to;
@@ -338,16 +351,28 @@ static int window_covers(sweep *w, int64_t from, int64_t to){
   return 0;
 }
 
-/* Take again, from the window, the lines of the older chunks from `from`
-** on that name a key in w->fresh (the walk's line is set to each in turn:
-** mt_scan_replay).  0, or -1 when out of memory. */
-static int replay(sweep *w, int64_t from){
+/* Take again, from the window, the lines of the older chunks that name a
+** key in w->fresh: in the current file from `from` on (-1: none), in the
+** other files when `others` (the walk's line is set to each in turn:
+** mt_scan_replay, with the state of the chunk's file).  0, or -1 when out of
+** memory. */
+static int replay(sweep *w, int64_t from, int others){
   int i, j;
+  mt_scan *s = &w->s;
   for(i = 0; i < w->nring - 1; i++){
     const went *e = &w->ring[(w->first + i) % MT_PT_WINDOW];
     const char *c = e->bytes;
     int64_t lineno = e->lineno0;
-    if( e->off + (int64_t)e->len <= from ) continue;
+    int other = e->file!=s->ifile, rc = 0;
+    int ifile = s->ifile, tz_off = s->tz_off, tz_from_header = s->tz_from_header;
+    int fallback_year = s->fallback_year, file_host_len = s->file_host_len;
+    int opt_year = s->opt_year, prev_mon = s->prev_mon;
+    if( other ? !others : (from<0 || e->off + (int64_t)e->len <= from) ) continue;
+    if( other ){
+      s->ifile = e->file; s->tz_off = e->tz_off; s->tz_from_header = e->tz_from_header;
+      s->fallback_year = e->fallback_year; s->file_host_len = e->file_host_len;
+      s->opt_year = e->opt_year; s->prev_mon = e->prev_mon;
+    }
     for(j=0; j<e->nhit; j++){
       const char *ls = e->bytes + e->hits[j].at, *le;
       if( e->off + (int64_t)e->hits[j].at < from || !kset_has(&w->fresh, e->hits[j].key) ) continue;
@@ -356,9 +381,15 @@ static int replay(sweep *w, int64_t from){
       le = memchr(ls, '\n', e->len - e->hits[j].at);
       if( !le ) le = e->bytes + e->len;
       if( le > ls && le[-1]=='\r' ) le--;
-      mt_scan_replay(&w->s, ls, (size_t)(le - ls), e->off + (int64_t)e->hits[j].at, lineno + 1);
-      if( take_current(w)<0 ) return -1;
+      mt_scan_replay(s, ls, (size_t)(le - ls), e->off + (int64_t)e->hits[j].at, lineno + 1);
+      if( take_current(w)<0 ){ rc = -1; break; }
     }
+    if( other ){
+      s->ifile = ifile; s->tz_off = tz_off; s->tz_from_header = tz_from_header;
+      s->fallback_year = fallback_year; s->file_host_len = file_host_len;
+      s->opt_year = opt_year; s->prev_mon = prev_mon;
+    }
+    if( rc ) return -1;
   }
   return 0;
 }
@@ -374,13 +405,13 @@ static int start_wants(sweep *w, int64_t limit){
   mt_scan *s = &w->s;
   int reading = w->cur>=0 && s->rd && s->chunk;
   int64_t replay_from = -1;
-  int back = 0;
+  int back = 0, others = 0;
   while( pt->nq>0 ){
     want *q = pt->q;
     int nq = pt->nq, i, j, rc = 0;
     pt->q = 0; pt->nq = pt->cq = 0;
     if( reading ) kset_clear(&w->fresh);
-    replay_from = -1;
+    replay_from = -1; others = 0;
     for(i=0; i<nq && rc==0; i++){
       uint64_t key = index_key_of(&q[i]);
       uint32_t *a = 0, upto = 0;
@@ -397,10 +428,11 @@ static int start_wants(sweep *w, int64_t limit){
         if( bl.empty ) continue;
         if( reading && bl.file==s->ifile && bl.end > s->chunk_off ) back = 1;
         if( reading && bl.file==s->ifile && bl.off >= s->chunk_off ) continue;
-        if( reading && bl.file==s->ifile && window_covers(w, bl.off, bl.end < s->chunk_off ? bl.end : s->chunk_off) ){
+        if( reading && bl.file==s->ifile && window_covers(w, bl.file, bl.off, bl.end < s->chunk_off ? bl.end : s->chunk_off) ){
           if( replay_from<0 || bl.off < replay_from ) replay_from = bl.off;
           continue;
         }
+        if( reading && bl.file!=s->ifile && window_covers(w, bl.file, bl.off, bl.end) ){ others = 1; continue; }
         is_late = 1; upto = b;          /* (ascending: the last such block) */
       }
       free(a);
@@ -410,7 +442,7 @@ static int start_wants(sweep *w, int64_t limit){
     free(q);
     if( rc ) return -1;
     /* (replaying may bring more wants: the loop takes them) */
-    if( reading && replay_from>=0 && replay(w, replay_from) ) return -1;
+    if( reading && (replay_from>=0 || others) && replay(w, replay_from, others) ) return -1;
     if( reading && back ){
       /* step back to the first line of the chunk before the position that
       ** names a new want; the filter then looks at the chunk again from there */
@@ -565,6 +597,7 @@ static int sweep_once(sweep *w, int (*should_stop)(void*), void *stop_arg){
       int t = mt_scan_next(&w->s);
       if( t<0 ){ rc = w->s.interrupted ? -3 : -1; break; }
       if( t==0 ) break;
+      snapshot(w);
       if( take_current(w) ) rc = -2;
       else if( pt->nq>0 && start_wants(w, -1) ) rc = -2;
     }
