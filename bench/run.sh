@@ -192,6 +192,7 @@ bench_pair "2 why-not-received cold"      2.0 g_needle m_why_cold 0 "$WHY_SKIP"
 [ -z "$WHY_SKIP" ] && m_why_dir > /dev/null 2>&1       # saves the index for 2b
 bench_pair "2b why-not-received, index=DIR" 2.0 g_needle m_why_dir 0 "$WHY_SKIP"
 GREP_WHY=$GREP_MED
+IX_BYTES=$(cat "$TMP"/ixdir/*.idx 2>/dev/null | wc -c)
 bench_pair "2c why-not-received cold, busy sender" 2.0 g_busy m_why_busy 0 "$WHY_SKIP"
 LOOKUP_READS=""
 if [ -z "$WHY_SKIP" ]; then
@@ -289,6 +290,10 @@ WHEN=$(date -u '+%Y-%m-%d %H:%M UTC')
     if [ ${#WARNINGS[@]} -gt 0 ]; then
         printf '\n'
         for w in "${WARNINGS[@]}"; do printf -- '- WARNING: %s\n' "$w"; done
+    fi
+    if [ "${IX_BYTES:-0}" -gt 0 ]; then
+        printf '\nOffset index file saved by 2b (index=DIR): %s bytes, %s of the log.\n' "$IX_BYTES" \
+            "$(awk -v a="$IX_BYTES" -v b="$LOG_BYTES" 'BEGIN{printf "%.1f%%", 100*a/b}')"
     fi
     if [ -n "$LOOKUP_READS" ]; then
         printf '\nBytes|blocks read by the IP lookups after the index pass (mailtrace_stats; deterministic): busy %s cold, %s warm, needle %s warm: `%s`, log %s bytes (one pass).\n' \
