@@ -3,7 +3,7 @@
  *         for the mailtrace benchmarks.
  *
  *   cc -std=c11 -O2 -Wall -Wextra bench/gen.c -lz -o bench/gen
- *   bench/gen OUTDIR SIZE_MB [SEED]
+ *   bench/gen OUTDIR SIZE_MB [SEED [ID_BASE]]
  *
  * Writes, for about SIZE_MB MiB of log text:
  *   OUTDIR/mail.@YYYYMMDDTHHMMSS.s ...  rotated files of ~64 MiB ("saved"), each
@@ -26,6 +26,16 @@
  * the whole output, each with 1-2 messages whose fates cycle through
  * delivered / bounced (5.1.1) / dropped by CASE / delayed-then-delivered.
  * The IP strings appear only on those connections' "New SMTP ICID" lines.
+ *
+ * Named busy senders: the three heaviest addresses of the pool are fixed,
+ * 198.51.100.10, 198.51.100.20 and 198.51.100.30 (TEST-NET-2, never drawn
+ * at random), and carry about 1.4 %, 1.3 % and 1.2 % of all inbound
+ * connections each, like a partner's relay or a bulk sender: the questions
+ * people ask about most.  Their counts are in the summary (busy_IP=conns:N).
+ *
+ * A fourth argument ID_BASE (default 0) is added to every ICID, MID and DCID,
+ * so the logs of several gateways (one directory each, the host taken from
+ * the directory's name: bench/run.sh FLEET=N) do not share id numbers.
  *
  * A one-line summary goes to stdout.  GEN_DEBUG=1 in the environment prints the
  * simulator's in-flight counts to stderr now and then.
@@ -288,6 +298,18 @@ static void make_pool(void)
         pool_cdf[i] = acc;
     }
     for (int i = 0; i < POOL_SIZE; i++) pool_cdf[i] /= acc;
+}
+
+/* The named busy senders: pool[0..2], the heads of the distribution. */
+static const char *const BUSY_IP[3] = { "198.51.100.10", "198.51.100.20", "198.51.100.30" };
+static uint64_t busy_conns[3];
+static void name_busy(void)
+{
+    for (int i = 0; i < 3; i++) {
+        unsigned a, b, c, d;
+        sscanf(BUSY_IP[i], "%u.%u.%u.%u", &a, &b, &c, &d);
+        pool[i].ip = a << 24 | b << 16 | c << 8 | d;
+    }
 }
 
 static uint32_t pick_pool(void)
@@ -769,6 +791,7 @@ static void render_conn(Ent *e)
             WL(" reverse dns host app"); wu(e->ipidx); WL(".corp.corvane.com verified yes");
         } else {
             const PoolIP *p = &pool[e->ipidx];
+            if (e->ipidx < 3) busy_conns[e->ipidx]++;
             ws(IFACE_IN); WL(" address "); wip(p->ip); WL(" reverse dns host "); w_rdns(p);
             if (p->verified) WL(" verified yes"); else WL(" verified no");
         }
@@ -1161,8 +1184,8 @@ static void clean_old(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: %s OUTDIR SIZE_MB [SEED]\n", argv[0]);
+    if (argc < 3 || argc > 5) {
+        fprintf(stderr, "usage: %s OUTDIR SIZE_MB [SEED [ID_BASE]]\n", argv[0]);
         return 2;
     }
     outdir = argv[1];
@@ -1170,7 +1193,12 @@ int main(int argc, char **argv)
     unsigned long long size_mb = strtoull(argv[2], &end, 10);
     if (*end || size_mb == 0) { fprintf(stderr, "gen: bad SIZE_MB '%s'\n", argv[2]); return 2; }
     unsigned long long seed = 42;
-    if (argc == 4) { seed = strtoull(argv[3], &end, 10); if (*end) { fprintf(stderr, "gen: bad SEED '%s'\n", argv[3]); return 2; } }
+    if (argc >= 4) { seed = strtoull(argv[3], &end, 10); if (*end) { fprintf(stderr, "gen: bad SEED '%s'\n", argv[3]); return 2; } }
+    if (argc == 5) {
+        unsigned long long base = strtoull(argv[4], &end, 10);
+        if (*end || base > 1000000000000ULL) { fprintf(stderr, "gen: bad ID_BASE '%s'\n", argv[4]); return 2; }
+        icid_ctr += base; mid_ctr += base; dcid_ctr += base;
+    }
     uint64_t target = size_mb * MIB;
 
     char path[4096];
@@ -1194,6 +1222,7 @@ int main(int argc, char **argv)
     seed_rng(seed);
     make_domains();
     make_pool();
+    name_busy();
     seed_rng(seed ^ 0x5DEECE66DULL);
 
     uint64_t start_ms = (uint64_t)days_from_civil(2026, 11, 1) * 86400000ULL;
@@ -1262,6 +1291,7 @@ int main(int argc, char **argv)
                NEEDLE_IP[n], (unsigned long long)nst[n].conns, (unsigned long long)nst[n].msgs,
                (unsigned long long)nst[n].delivered, (unsigned long long)nst[n].bounced,
                (unsigned long long)nst[n].dropped, (unsigned long long)nst[n].delayed);
+    for (int i = 0; i < 3; i++) printf(" busy_%s=conns:%llu", BUSY_IP[i], (unsigned long long)busy_conns[i]);
     printf("\n");
     return 0;
 }

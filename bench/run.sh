@@ -27,6 +27,8 @@ GZ=$OUT/gz/all.log.gz
 SQLF=sql/why-not-received.sql
 NEEDLE=192.0.2.77
 NEEDLE2=192.0.2.78
+BUSY=198.51.100.10      # named busy senders of bench/gen (about 1.4 % and 1.3 % of connections)
+BUSY2=198.51.100.20
 
 case $SIZE in ''|*[!0-9]*) echo "run.sh: SIZE must be a positive integer (MiB), got '$SIZE'" >&2; exit 2;; esac
 case $RUNS in ''|*[!0-9]*) echo "run.sh: RUNS must be a positive integer, got '$RUNS'" >&2; exit 2;; esac
@@ -100,6 +102,7 @@ first_err() { head -c 300 "$TMP/err" | tr '\n' ' '; }
 # The commands under test (called indirectly through timeit).  Outputs go to $TMP/out.
 g_needle()  { grep -c -F "$NEEDLE" "$LOG"; }
 g_mid()     { grep -c MID "$LOG"; }
+g_busy()    { grep -c -F "$BUSY" "$LOG"; }
 g_gz()      { zcat "$GZ" | grep -c -F "$NEEDLE"; }
 m_needle()  { sqlite3 :memory: -cmd ".load $EXT" "SELECT count(*) FROM mailtrace_lines('$LOG') WHERE text LIKE '%$NEEDLE%'"; }
 m_agg()     { sqlite3 :memory: -cmd ".load $EXT" "SELECT status, count(*) FROM mailtrace_messages('$LOG') GROUP BY 1"; }
@@ -117,6 +120,20 @@ mkdir -p "$TMP/ixdir"
 printf '%s\n' "SELECT mailtrace_open('$LOG', 'index=$TMP/ixdir');" ".parameter set :ip '$NEEDLE'" ".read $SQLF" > "$TMP/why_dir.sql"
 m_why_dir() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_dir.sql"; }
 m_why_warm() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_warm.sql"; }
+# 2c: the cold question for a busy sender (a connection in most blocks)
+printf '%s\n' "SELECT mailtrace_open('$LOG');" ".parameter set :ip '$BUSY'" ".read $SQLF" > "$TMP/why_busy.sql"
+m_why_busy() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_busy.sql"; }
+# What lookups read (deterministic, unlike the times): bytes_read - index_read of
+# the statement that resolves each IP, on one connection: busy cold, busy warm, needle warm.
+lookup_reads() {
+    sqlite3 -bail :memory: -cmd ".load $EXT" "SELECT mailtrace_open('$LOG')" \
+        "SELECT count(*) FROM connections WHERE remote_ip = '$BUSY'" \
+        "SELECT 'R', json_extract(mailtrace_stats(), '\$.bytes_read') - json_extract(mailtrace_stats(), '\$.index_read'), json_extract(mailtrace_stats(), '\$.index_blocks')" \
+        "SELECT count(*) FROM connections WHERE remote_ip = '$BUSY2'" \
+        "SELECT 'R', json_extract(mailtrace_stats(), '\$.bytes_read'), json_extract(mailtrace_stats(), '\$.index_blocks')" \
+        "SELECT count(*) FROM connections WHERE remote_ip = '$NEEDLE2'" \
+        "SELECT 'R', json_extract(mailtrace_stats(), '\$.bytes_read'), json_extract(mailtrace_stats(), '\$.index_blocks')"
+}
 # sum of "Run Time: real X" lines printed between the two markers
 warm_seconds() {
     awk '/^@@mtbench-second-query@@$/ {on=1; next} /^@@mtbench-end@@$/ {on=0}
@@ -124,6 +141,8 @@ warm_seconds() {
 }
 
 ROWS=()        # name|grep|mailtrace|ratio|goal|met
+# the spread of a set of times: "[min-max]" (this machine is shared and noisy)
+spread() { printf '%s\n' "$@" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END{printf "[%s-%s]", lo, hi}'; }
 WARNINGS=()
 add_row() { ROWS+=("$1|$2|$3|$4|$5|$6"); }
 warn() { WARNINGS+=("$*"); note "WARNING: $*"; }
@@ -150,6 +169,7 @@ bench_pair() {
     done
     local gm mm
     gm=$(median "${g[@]}"); GREP_MED=$gm
+    local gs; gs=$(spread "${g[@]}")
     if [ -n "$skip" ]; then
         add_row "$name" "$gm" "skipped" "-" "<= $goal x grep" "-"
     elif [ -n "$merr" ]; then
@@ -157,7 +177,7 @@ bench_pair() {
         add_row "$name" "$gm" "error" "-" "<= $goal x grep" "no"
     else
         mm=$(median "${m[@]}"); r=$(ratio "$mm" "$gm")
-        add_row "$name" "$gm" "$mm" "$r" "<= $goal x grep" "$(le "$r" "$goal" && echo yes || echo no)"
+        add_row "$name" "$gm $gs" "$mm $(spread "${m[@]}")" "$r" "<= $goal x grep" "$(le "$r" "$goal" && echo yes || echo no)"
     fi
 }
 
@@ -168,15 +188,22 @@ WHY_SKIP=$MT_SKIP; [ -n "$WHY_SKIP" ] || WHY_SKIP=$SKIP_WHY
 
 # ------------------------------------------------------------------ (c) measurements
 bench_pair "1 needle (lines LIKE)"        1.2 g_needle m_needle   1 "$MT_SKIP"
-bench_pair "2 why-not-received cold"      2.0 g_needle m_why_cold 0 "$WHY_SKIP"
+bench_pair "2 why-not-received cold"      1.5 g_needle m_why_cold 0 "$WHY_SKIP"
 [ -z "$WHY_SKIP" ] && m_why_dir > /dev/null 2>&1       # saves the index for 2b
-bench_pair "2b why-not-received, index=DIR" 2.0 g_needle m_why_dir 0 "$WHY_SKIP"
+bench_pair "2b why-not-received, index=DIR" 0.1 g_needle m_why_dir 0 "$WHY_SKIP"
 GREP_WHY=$GREP_MED
+IX_BYTES=$(cat "$TMP"/ixdir/*.idx 2>/dev/null | wc -c)
+bench_pair "2c why-not-received cold, busy sender" 2.0 g_busy m_why_busy 0 "$WHY_SKIP"
+LOOKUP_READS=""
+if [ -z "$WHY_SKIP" ]; then
+    LOOKUP_READS=$(lookup_reads 2> "$TMP/err" | awk -F'|' '$1=="R"{printf "%s%s bytes in %s blocks", n++ ? "; " : "", $2, $3}')
+    note "[lookup reads] bytes|blocks of busy cold, busy warm, needle warm: $LOOKUP_READS (log: $LOG_BYTES bytes)"
+fi
 
 # 3: warm query inside one process, timed by the shell's .timer
 note "[3 why-not-received warm] $RUNS runs${WHY_SKIP:+ (skipped: $WHY_SKIP)}"
 if [ -n "$WHY_SKIP" ]; then
-    add_row "3 why-not-received warm" "$GREP_WHY" "skipped" "-" "<= 0.05 s and <= 0.1 x grep" "-"
+    add_row "3 why-not-received warm" "$GREP_WHY" "skipped" "-" "<= 0.05 x grep" "-"
 else
     w=(); werr=""
     for ((i = 1; i <= RUNS; i++)); do
@@ -188,15 +215,15 @@ else
     done
     if [ -n "$werr" ]; then
         warn "3 why-not-received warm: $werr"
-        add_row "3 why-not-received warm" "$GREP_WHY" "error" "-" "<= 0.05 s and <= 0.1 x grep" "no"
+        add_row "3 why-not-received warm" "$GREP_WHY" "error" "-" "<= 0.05 x grep" "no"
     else
         wm=$(median "${w[@]}"); r=$(ratio "$wm" "$GREP_WHY")
-        met=no; if le "$wm" 0.05 && le "$r" 0.1; then met=yes; fi
-        add_row "3 why-not-received warm" "$GREP_WHY" "$wm" "$r" "<= 0.05 s and <= 0.1 x grep" "$met"
+        met=no; if le "$r" 0.05; then met=yes; fi
+        add_row "3 why-not-received warm" "$GREP_WHY" "$wm" "$r" "<= 0.05 x grep" "$met"
     fi
 fi
 
-bench_pair "4 aggregate (messages by status)" 4.0 g_mid m_agg 0 "$MT_SKIP"
+bench_pair "4 aggregate (messages by status)" 2.0 g_mid m_agg 0 "$MT_SKIP"
 bench_pair "5 gzip needle"                 1.0 g_gz m_gz 1 "$MT_SKIP"
 
 # 6: the diagnosis over a built store, against sql/why-not-received.sql over the same store
@@ -266,15 +293,15 @@ PYEOF
     fi
 fi
 
-# ------------------------------------------------------------------ (6) peak RSS
+# ------------------------------------------------------------------ (RSS) peak RSS
 RSS_ROWS=()    # name|MB|share|note
 rss_of() {     # rss_of NAME STDIN-FILE COMMAND...
     local name=$1 in=$2 kb; shift 2
     if ! "$TIMEBIN" -f %M -o "$TMP/rss" "$@" < "$in" > /dev/null 2> "$TMP/err"; then RSS_ROWS+=("$name|error|-|see warning"); warn "RSS $name: $(first_err)"; return; fi
     kb=$(tail -n 1 "$TMP/rss")
-    RSS_ROWS+=("$name|$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}')|$(awk -v k="$kb" -v b="$LOG_BYTES" 'BEGIN{printf "%.1f%%", 100*k*1024/b}')|")
+    RSS_ROWS+=("$name|$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}')|$(awk -v k="$kb" -v b="$LOG_BYTES" 'BEGIN{printf "%.1f%%", 100*k*1024/b}')|goal <= 15 %: $(awk -v k="$kb" -v b="$LOG_BYTES" 'BEGIN{print (k*1024 <= 0.15*b) ? "met" : "not met"}')")
 }
-note "[6 peak RSS]"
+note "[RSS peak RSS]"
 if [ "$HAVE_TIME" = 0 ]; then
     RSS_ROWS+=("all|skipped|-|/usr/bin/time missing (Debian: apt-get install time)")
 else
@@ -331,7 +358,15 @@ WHEN=$(date -u '+%Y-%m-%d %H:%M UTC')
         printf '\n'
         for w in "${WARNINGS[@]}"; do printf -- '- WARNING: %s\n' "$w"; done
     fi
-    printf '\nCommands: see bench/README.md.\n'
+    if [ "${IX_BYTES:-0}" -gt 0 ]; then
+        printf '\nOffset index file saved by 2b (index=DIR): %s bytes, %s of the log.\n' "$IX_BYTES" \
+            "$(awk -v a="$IX_BYTES" -v b="$LOG_BYTES" 'BEGIN{printf "%.1f%%", 100*a/b}')"
+    fi
+    if [ -n "$LOOKUP_READS" ]; then
+        printf '\nBytes|blocks read by the IP lookups after the index pass (mailtrace_stats; deterministic): busy %s cold, %s warm, needle %s warm: `%s`, log %s bytes (one pass).\n' \
+            "$BUSY" "$BUSY2" "$NEEDLE2" "$LOOKUP_READS" "$LOG_BYTES"
+    fi
+    printf '\nTimes are "median [min-max]" over RUNS runs.  Commands: see bench/README.md.\n'
 } > "$OUT/results.md"
 note ""
 note "wrote $OUT/results.md"

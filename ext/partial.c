@@ -1,14 +1,23 @@
 /*
 ** partial.c — index → a store for some ids (see partial.h).
 **
-** Resolving works in rounds: the blocks of every id asked for in the round
-** are read, and of each block only the lines that name one of those ids
-** are parsed (the anchor scan of index.c over the chunk picks them: a line
-** filter of the walk, mt_scan.keep_lines); those lines are selected, and the
-** ids they lead to are asked for in the next round, until nothing new
-** comes.  The store is then built from the selected lines, read again in log
-** order (only they are parsed) with the scan state the index recorded for
-** their block.
+** Resolving is a sweep: the blocks of the ids asked for are read once each,
+** in log order (reading on where they follow each other).  Of each chunk
+** read, only the lines that name an id wanted so far are parsed (the anchor
+** scan of index.c, run once per chunk: a line filter of the walk,
+** mt_scan.keep_lines).  A parsed line that belongs to a want is selected,
+** and the ids it leads to are wanted at once: their blocks ahead join the
+** sweep, their lines earlier in the chunk in memory are taken by stepping
+** the walk back, and only lines in blocks already left behind (a delivery
+** connection opened long before a message used it, an id repeated by
+** another gateway) wait for a next sweep over just those blocks.  So a
+** block is read at most once per sweep however many ids share it: a busy
+** sender with connections in every block costs one forward pass over the
+** log, not one pass per link (the rounds this replaced read 3-4 passes).
+**
+** Each selected line is kept with what the store needs of its context (file,
+** line number, times, host, body), so the store is built from memory, in log
+** order, without reading the log again.
 */
 #include "partial.h"
 #include "wraps.h"
@@ -70,15 +79,23 @@ static uint64_t want_key(int what, uint64_t id){ return ((id & ((UINT64_C(1)<<60
 typedef struct want { int what; uint64_t id; } want;
 
 /* A selected line as one integer, ordered like the log: the file number in
-** the high SEL_FILE_BITS bits, the offset below.  Every file a list may
-** hold (MT_MAX_FILES) has its own number, and an offset is below 2^47
-** (128 TiB of one file's text), which select_line checks. */
+** the high bits, the offset below.  Every file a list may hold
+** (MT_MAX_FILES) has its own number, and an offset is below 2^47 (128 TiB of
+** one file's text), which select_line checks. */
 #define SEL_OFF_BITS 47
 #define SEL_OFF_MASK ((UINT64_C(1) << SEL_OFF_BITS) - 1)
 _Static_assert(MT_MAX_FILES < (1 << (64 - SEL_OFF_BITS)), "file numbers must fit the packing");
 static inline uint64_t sel_pack(int file, int64_t off){ return ((uint64_t)file << SEL_OFF_BITS) | (uint64_t)off; }
-static inline int sel_file(uint64_t k){ return (int)(k >> SEL_OFF_BITS); }
-static inline int64_t sel_off(uint64_t k){ return (int64_t)(k & SEL_OFF_MASK); }
+
+/* A selected line and the context the store reads (entities.c uses the
+** walk's file, line number, times, host and body). */
+typedef struct rec {
+  int64_t off, lineno, t_local, t_utc;
+  size_t body_at, host_at;   /* in txt */
+  uint32_t body_len;
+  int32_t file, host_len;
+  int32_t has_time;
+} rec;
 
 struct mt_partial {
   const mt_filelist *files;
@@ -88,7 +105,9 @@ struct mt_partial {
   kset queued;               /* wants asked for, not yet resolved */
   want *q; int nq, cq;
   kset selset;               /* selected lines: sel_pack(file, offset) + 1 */
-  uint64_t *sel; int64_t nsel, csel;
+  struct rec *rec; int64_t nrec, crec;   /* the selected lines, with their context */
+  char *txt; size_t ntxt, ctxt;          /* their bodies and hosts */
+  int sorted;                /* rec is in log order */
 };
 
 mt_partial *mt_partial_new(const mt_filelist *files, const mt_opts *opts, const mt_index *ix){
@@ -102,11 +121,12 @@ void mt_partial_free(mt_partial *pt){
   if( !pt ) return;
   kset_clear(&pt->done); kset_clear(&pt->queued); kset_clear(&pt->selset);
   free(pt->q);
-  free(pt->sel);
+  free(pt->rec);
+  free(pt->txt);
   free(pt);
 }
 
-int64_t mt_partial_lines(const mt_partial *pt){ return pt->nsel; }
+int64_t mt_partial_lines(const mt_partial *pt){ return pt->nrec; }
 
 static uint64_t ip_id(const char *ip){
   return mt_index_ip_key(ip, strlen(ip)) & ((UINT64_C(1)<<62)-1);
@@ -117,7 +137,8 @@ static int push(mt_partial *pt, int what, uint64_t id){
   int rc;
   if( kset_has(&pt->done, k) ) return 0;
   /* a full DCID covers its lines */
-  if( what==MT_PW_DCID_LINES && kset_has(&pt->done, want_key(MT_PW_DCID, id)) ) return 0;
+  if( what==MT_PW_DCID_LINES && (kset_has(&pt->done, want_key(MT_PW_DCID, id))
+                                 || kset_has(&pt->queued, want_key(MT_PW_DCID, id))) ) return 0;
   rc = kset_add(&pt->queued, k);
   if( rc<=0 ) return rc;
   if( pt->nq==pt->cq ){
@@ -129,6 +150,18 @@ static int push(mt_partial *pt, int what, uint64_t id){
   pt->q[pt->nq].what = what;
   pt->q[pt->nq].id = id;
   pt->nq++;
+  return 0;
+}
+
+/* Queue a want of this resolve again (for a next sweep). */
+static int push_again(mt_partial *pt, const want *w){
+  if( pt->nq==pt->cq ){
+    int nc = pt->cq ? pt->cq*2 : 64;
+    want *nw = realloc(pt->q, sizeof(want)*(size_t)nc);
+    if( !nw ) return -1;
+    pt->q = nw; pt->cq = nc;
+  }
+  pt->q[pt->nq++] = *w;
   return 0;
 }
 
@@ -145,159 +178,50 @@ int mt_partial_complete(const mt_partial *pt, int what, int64_t id, const char *
   return kset_has(&pt->done, want_key(what, (uint64_t)id));
 }
 
-/* ---------------------------------------------------------- block reading */
+/* ---------------------------------------------------------------- sweep */
 
-/* The line filter of the store build: the selected lines' offsets. (The
-** rounds of resolve filter by ids: mt_ix_filter, index.c.) */
-typedef struct filter {
-  const uint64_t *offs; int64_t noffs;   /* selected lines, sel_pack(file, off), sorted */
-  int file;                  /* the file being read */
-  uint32_t *out; int nout, cout;
-  int oom;
-} filter;
+/* A want whose lines may lie in blocks the sweep had left behind when it
+** came: the next sweep reads its blocks up to `upto`. */
+typedef struct late { want w; uint32_t upto; } late;
 
-static void keep(filter *f, size_t at){
-  if( f->nout==f->cout ){
-    int nc = f->cout ? f->cout*2 : 256;
-    uint32_t *no = realloc(f->out, sizeof(uint32_t)*(size_t)nc);
-    if( !no ){ f->oom = 1; return; }
-    f->out = no; f->cout = nc;
-  }
-  f->out[f->nout++] = (uint32_t)at;
-}
+/* One anchor of the current chunk (index.c's scan): an id candidate and the
+** start of its line. */
+typedef struct hit { uint64_t key; uint32_t at; } hit;
 
-static int keep_lines(void *arg, const char *p, size_t n, int64_t off, const uint32_t **pk){
-  filter *f = arg;
-  uint64_t lo = sel_pack(f->file, off);
-  int64_t a = 0, b = f->noffs;
-  (void)p;
-  f->nout = 0;
-  if( n > UINT32_MAX ) return -1;              /* a 4 GiB chunk: parse it all */
-  while( a < b ){ int64_t m = (a+b)/2; if( f->offs[m] < lo ) a = m + 1; else b = m; }
-  for(; a < f->noffs && f->offs[a] < lo + n; a++) keep(f, (size_t)(f->offs[a] - lo));
-  if( f->oom ){ f->oom = 0; return -1; }       /* out of memory: parse every line */
-  *pk = f->out;
-  return f->nout;
-}
+/* A chunk kept after it was read (the window behind the walk): its bytes,
+** the number of the line before it, and its anchors.  A want that comes
+** later with lines in it takes them from here instead of another read. */
+typedef struct went {
+  int file;
+  int64_t off, lineno0;
+  size_t len, cap;
+  char *bytes;
+  hit *hits; int nhit, chit;
+  int with_ip;               /* anchors include client IPs */
+  /* the walk's per-file state (scan.h) after the lines of the chunk were read */
+  int tz_off, tz_from_header, fallback_year, file_host_len, opt_year, prev_mon;
+} went;
+#define MT_PT_WINDOW 64       /* chunks kept (about 68 KiB each when reading blocks) */
 
-typedef struct reader {
+typedef struct sweep {
+  mt_partial *pt;
   mt_scan s;
-  int64_t blocks;            /* blocks read */
-} reader;
+  kset keys;                 /* the filter: index keys (ixk) of the sweep's wants */
+  int has_ip;                /* an IP is wanted: parse "New SMTP ICID" lines for it */
+  unsigned char *need;       /* blocks to read */
+  uint32_t nblock;
+  int64_t cur;               /* block being read, -1 before the first */
+  late *late; int nlate, clate;
+  struct went *ring;         /* the chunks read last, oldest first from `first` */
+  int first, nring;
+  uint32_t *out; int nout, cout;
+  kset fresh;                /* keys of the wants the current line brought */
+  int64_t blocks;
+  int oom;
+} sweep;
 
-static int cmp_u32(const void *a, const void *b){
-  uint32_t x = *(const uint32_t*)a, y = *(const uint32_t*)b;
-  return x<y ? -1 : x>y;
-}
-
-/* Position the scan at block b (mt_index_goto), counting block reads. */
-static int goto_block(reader *r, const mt_index *ix, uint32_t b, mt_ix_block *bl){
-  int rc = mt_index_goto(ix, &r->s, b, bl);
-  if( rc==0 ) r->blocks++;
-  return rc;
-}
-
-/* Next line of the block (skipping lines before it in a gzip file): 1, 0
-** at its end, -1 on error. */
-static int block_line(reader *r, const mt_ix_block *bl){
-  int rc;
-  while( (rc = mt_scan_next(&r->s))==1 ){
-    if( r->s.offset >= bl->off ) return 1;
-  }
-  return rc;
-}
-
-/* Read block b: its candidate lines (the filter's) parsed into *lines. */
-static int read_block(reader *r, const mt_index *ix, uint32_t b, pline **lines, int *n, int *cap){
-  mt_ix_block bl;
-  int rc = goto_block(r, ix, b, &bl);
-  if( rc<0 ) return -1;
-  if( rc==1 ) return 0;
-  while( (rc = block_line(r, &bl))==1 ){
-    mt_event ev;
-    pline *l;
-    if( r->s.ln.form==MT_FORM_NONE ) continue;
-    if( !mt_logtype_is_mail(mt_line_event(&r->s.ln, r->s.file_type, &ev)) ) continue;
-    if( ev.icid<0 && ev.mid<0 && ev.mid2<0 && ev.dcid<0 ) continue;
-    if( *n==*cap ){
-      int nc = *cap ? *cap*2 : 256;
-      pline *nl = realloc(*lines, sizeof(pline)*(size_t)nc);
-      if( !nl ) return -2;
-      *lines = nl; *cap = nc;
-    }
-    l = &(*lines)[(*n)++];
-    l->file = bl.file;
-    l->off = r->s.offset;
-    l->kind = ev.kind;
-    l->icid = ev.icid; l->mid = ev.mid; l->mid2 = ev.mid2; l->dcid = ev.dcid;
-    l->ip = 0;
-    if( ev.kind==MT_EV_ICID_NEW && mt_has(&ev, MT_F_REMOTE_IP) ){
-      l->ip = mt_index_ip_key(ev.f[MT_F_REMOTE_IP].p, (size_t)ev.f[MT_F_REMOTE_IP].n) & ((UINT64_C(1)<<62)-1);
-    }
-  }
-  return rc<0 ? -1 : 0;
-}
-
-static int select_line(mt_partial *pt, int file, int64_t off){
-  uint64_t k;
-  int rc;
-  if( off < 0 || (uint64_t)off > SEL_OFF_MASK || file < 0 || file >= MT_MAX_FILES ) return -1;
-  k = sel_pack(file, off) + 1;
-  rc = kset_add(&pt->selset, k);
-  if( rc<=0 ) return rc;
-  if( pt->nsel==pt->csel ){
-    int64_t nc = pt->csel ? pt->csel*2 : 256;
-    uint64_t *ns = realloc(pt->sel, sizeof(uint64_t)*(size_t)nc);
-    if( !ns ) return -1;
-    pt->sel = ns; pt->csel = nc;
-  }
-  pt->sel[pt->nsel++] = k - 1;
-  return 0;
-}
-
-/* The round's lines of one want: select them, ask for what they lead to. */
-static int follow(mt_partial *pt, const want *w, const pline *lines, int nline){
-  int i;
-  for(i=0; i<nline; i++){
-    const pline *l = &lines[i];
-    int hit = 0, rc = 0;
-    switch( w->what ){
-      case MT_PW_ICID:
-        if( l->icid>=0 && (uint64_t)l->icid==w->id ){
-          hit = 1;
-          if( l->mid>=0 ) rc = push(pt, MT_PW_MID, (uint64_t)l->mid);
-        }
-        break;
-      case MT_PW_MID:
-        if( (l->mid>=0 && (uint64_t)l->mid==w->id) || (l->mid2>=0 && (uint64_t)l->mid2==w->id) ){
-          hit = 1;
-          if( l->mid>=0 && (uint64_t)l->mid!=w->id ) rc = push(pt, MT_PW_MID, (uint64_t)l->mid);
-          if( !rc && l->mid2>=0 && (uint64_t)l->mid2!=w->id ) rc = push(pt, MT_PW_MID, (uint64_t)l->mid2);
-          if( !rc && l->dcid>0 ) rc = push(pt, MT_PW_DCID_LINES, (uint64_t)l->dcid);
-        }
-        break;
-      case MT_PW_DCID:
-      case MT_PW_DCID_LINES:
-        if( l->dcid>=0 && (uint64_t)l->dcid==w->id ){
-          hit = 1;
-          if( w->what==MT_PW_DCID ){
-            if( l->mid>=0 ) rc = push(pt, MT_PW_MID, (uint64_t)l->mid);
-            if( !rc && l->mid2>=0 ) rc = push(pt, MT_PW_MID, (uint64_t)l->mid2);
-          }
-        }
-        break;
-      case MT_PW_IP:
-        if( l->ip==w->id && l->icid>=0 ){
-          hit = 1;
-          rc = push(pt, MT_PW_ICID, (uint64_t)l->icid);
-        }
-        break;
-    }
-    if( rc ) return -1;
-    if( hit && select_line(pt, l->file, l->off) ) return -1;
-  }
-  return 0;
-}
+/* The filter key of an index key (never 0). */
+static uint64_t ixk(uint64_t key){ return key + 1 ? key + 1 : 1; }
 
 static uint64_t index_key_of(const want *w){
   switch( w->what ){
@@ -308,163 +232,503 @@ static uint64_t index_key_of(const want *w){
   }
 }
 
-int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
-                       int (*should_stop)(void*), void *stop_arg){
-  reader r;
-  mt_ix_filter *f = 0;
-  uint64_t *keys = 0;
-  pline *lines = 0;
-  int nline = 0, cline = 0;
-  int64_t before = pt->nsel;
-  int rc = 0;
-  *pzErr = 0;
-  memset(&r, 0, sizeof(r));
-  mt_scan_init(&r.s, pt->files, pt->opts);
-  r.s.should_stop = should_stop;
-  r.s.stop_arg = stop_arg;
-  r.s.keep_lines = mt_ix_filter_lines;
-  while( pt->nq>0 && rc==0 ){
-    /* One round: the wants queued now, their blocks, their lines. */
-    int nw = pt->nq, i, j, nb = 0, cb = 0;
-    want *round = pt->q;
-    uint32_t *need = 0;
-    pt->q = 0; pt->nq = pt->cq = 0;
-    nline = 0;
-    free(keys);
-    keys = malloc(sizeof(uint64_t)*(size_t)nw);
-    if( !keys ){ rc = -2; free(round); break; }
-    for(i=0; i<nw; i++) keys[i] = index_key_of(&round[i]);
-    mt_ix_filter_free(f);
-    f = mt_ix_filter_new(keys, nw);
-    if( !f ){ rc = -2; free(round); break; }
-    r.s.keep_arg = f;
-    for(i=0; i<nw && rc==0; i++){
-      uint32_t *a; int n;
-      uint64_t key = keys[i];
-      if( mt_index_lookup(pt->ix, key, &a, &n) ){ rc = -2; break; }
-      for(j=0; j<n; j++){
-        if( nb==cb ){
-          int nc = cb ? cb*2 : 64;
-          uint32_t *nn = realloc(need, sizeof(uint32_t)*(size_t)nc);
-          if( !nn ){ rc = -2; break; }
-          need = nn; cb = nc;
-        }
-        need[nb++] = a[j];
-      }
-      free(a);
-    }
-    if( rc==0 && nb>0 ){
-      int k, out = 0;
-      qsort(need, (size_t)nb, sizeof(uint32_t), cmp_u32);
-      for(k=0; k<nb; k++) if( k==0 || need[k]!=need[k-1] ) need[out++] = need[k];
-      r.s.keep_chunk = 0;                     /* a new filter: look at chunks again */
-      for(k=0; k<out && rc==0; k++){
-        if( should_stop && should_stop(stop_arg) ){ rc = -3; break; }
-        rc = read_block(&r, pt->ix, need[k], &lines, &nline, &cline);
-      }
-    }
-    free(need);
-    /* Select the lines, queue what they lead to. */
-    for(i=0; i<nw && rc==0; i++){
-      if( kset_add(&pt->done, want_key(round[i].what, round[i].id))<0 ){ rc = -2; break; }
-      if( follow(pt, &round[i], lines, nline) ) rc = -2;
-    }
-    free(round);
+static void on_anchor(void *arg, int kind, uint64_t id, size_t line_start){
+  went *e = arg;
+  if( e->chit<0 ) return;                       /* out of memory already */
+  if( e->nhit==e->chit ){
+    int nc = e->chit ? e->chit*2 : 1024;
+    hit *nh = realloc(e->hits, sizeof(hit)*(size_t)nc);
+    if( !nh ){ e->chit = -1; return; }
+    e->hits = nh; e->chit = nc;
   }
-  if( stats ){
-    stats->files_opened += r.s.stats.files_opened;
-    stats->bytes_read += r.s.stats.bytes_read;
-    stats->lines_parsed += r.s.stats.lines_parsed;
-    stats->lines_skipped += r.s.stats.lines_skipped;
-    stats->index_blocks += r.blocks;
-    stats->index_hits += 1;
-  }
-  if( rc==-1 ) *pzErr = strdup(r.s.err ? r.s.err : "read error");
-  else if( rc==-2 ) *pzErr = strdup("out of memory");
-  else if( rc==-3 ) *pzErr = strdup("interrupted");
-  mt_scan_end(&r.s);
-  free(lines);
-  free(keys);
-  mt_ix_filter_free(f);
-  if( rc ){
-    /* what was asked stays unresolved: ask again next time */
-    free(pt->q); pt->q = 0; pt->nq = pt->cq = 0;
-    kset_clear(&pt->queued);
-    return -1;
-  }
-  kset_clear(&pt->queued);
-  return pt->nsel > before ? 1 : 0;
+  e->hits[e->nhit].key = ixk(((uint64_t)kind << 62) | id);
+  e->hits[e->nhit].at = (uint32_t)line_start;
+  e->nhit++;
 }
 
-static int cmp_u64(const void *a, const void *b){
-  uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
-  return x<y ? -1 : x>y;
+static went *newest(sweep *w){
+  return w->nring ? &w->ring[(w->first + w->nring - 1) % MT_PT_WINDOW] : 0;
+}
+
+/* Keep the walk's per-file state with the chunk it is reading. */
+static void snapshot(sweep *w){
+  went *e = newest(w);
+  const mt_scan *s = &w->s;
+  if( !e || e->file!=s->ifile ) return;
+  e->tz_off = s->tz_off; e->tz_from_header = s->tz_from_header;
+  e->fallback_year = s->fallback_year; e->file_host_len = s->file_host_len;
+  e->opt_year = s->opt_year; e->prev_mon = s->prev_mon;
+}
+
+/* The window entry of the chunk [p, p+n) at `off` of the current file:
+** found, or made (copied, its anchors found).  NULL when out of memory. */
+static went *chunk_entry(sweep *w, const char *p, size_t n, int64_t off){
+  went *e = newest(w);
+  const mt_scan *s = &w->s;
+  if( e && e->file==s->ifile && e->off==off && e->len==n ){
+    if( e->with_ip==w->has_ip ) return e;
+  }else{
+    const char *c;
+    int64_t k = 0;
+    if( w->nring==MT_PT_WINDOW ){ w->first = (w->first + 1) % MT_PT_WINDOW; w->nring--; }
+    e = &w->ring[(w->first + w->nring) % MT_PT_WINDOW];
+    w->nring++;
+    if( e->cap < n ){
+      char *nb = realloc(e->bytes, n);
+      if( !nb ){ w->nring--; return 0; }
+      e->bytes = nb; e->cap = n;
+    }
+    memcpy(e->bytes, p, n);
+    e->file = s->ifile; e->off = off; e->len = n;
+    for(c = p; c < s->p && (c = memchr(c, '\n', (size_t)(s->p - c)))!=0; c++) k++;
+    e->lineno0 = s->lineno_at_p - k;
+    snapshot(w);
+  }
+  e->nhit = 0;
+  e->with_ip = w->has_ip;
+  mt_index_extract2(e->bytes, n, on_anchor, e, !w->has_ip);
+  if( e->chit<0 ){ e->chit = 0; free(e->hits); e->hits = 0; e->nhit = 0; w->nring--; return 0; }
+  return e;
+}
+
+/* The walk's line filter: the lines from the walk's position on that name a
+** key of the sweep.  The chunk's anchors are found once and kept, so a want
+** added in the middle of a chunk costs a walk over them, not a new scan. */
+static int sweep_lines(void *arg, const char *p, size_t n, int64_t off, const uint32_t **keep){
+  sweep *w = arg;
+  size_t from = (w->s.p > p && w->s.p <= p + n) ? (size_t)(w->s.p - p) : 0;
+  went *e;
+  int i;
+  w->nout = 0;
+  if( n > UINT32_MAX ) return -1;
+  e = chunk_entry(w, p, n, off);
+  if( !e ) return -1;                          /* out of memory: every line */
+  for(i=0; i<e->nhit; i++){
+    const hit *h = &e->hits[i];
+    if( h->at < from || !kset_has(&w->keys, h->key) ) continue;
+    if( w->nout>0 && w->out[w->nout-1]==h->at ) continue;      /* two ids, one line */
+    if( w->nout==w->cout ){
+      int nc = w->cout ? w->cout*2 : 256;
+      uint32_t *no = realloc(w->out, sizeof(uint32_t)*(size_t)nc);
+      if( !no ) return -1;
+      w->out = no; w->cout = nc;
+    }
+    w->out[w->nout++] = h->at;
+  }
+  *keep = w->out;
+  return w->nout;
+}
+
+static int add_late(sweep *w, const want *x, uint32_t upto){
+  if( w->nlate==w->clate ){
+    int nc = w->clate ? w->clate*2 : 64;
+    late *nl = realloc(w->late, sizeof(late)*(size_t)nc);
+    if( !nl ) return -1;
+    w->late = nl; w->clate = nc;
+  }
+  w->late[w->nlate].w = *x;
+  w->late[w->nlate].upto = upto;
+  w->nlate++;
+  return 0;
+}
+
+static int take_current(sweep *w);
+
+/* Do the window's chunks cover [from, to) of file `file`? */
+static int window_covers(sweep *w, int file, int64_t from, int64_t to){
+  int i, k;
+  for(i = 0; i < w->nring; i++){
+    const went *e = &w->ring[(w->first + i) % MT_PT_WINDOW];
+    int64_t pos;
+    if( e->file!=file || e->off > from || from >= e->off + (int64_t)e->len ) continue;
+    pos = e->off + (int64_t)e->len;
+    for(k = i + 1; pos < to && k < w->nring; k++){
+      const went *x = &w->ring[(w->first + k) % MT_PT_WINDOW];
+      if( x->file!=file || x->off > pos ) break;
+      if( x->off + (int64_t)x->len > pos ) pos = x->off + (int64_t)x->len;
+    }
+    return pos >= to;
+  }
+  return 0;
+}
+
+/* Take again, from the window, the lines of the older chunks that name a
+** key in w->fresh: in the current file from `from` on (-1: none), in the
+** other files when `others` (the walk's line is set to each in turn:
+** mt_scan_replay, with the state of the chunk's file).  0, or -1 when out of
+** memory. */
+static int replay(sweep *w, int64_t from, int others){
+  int i, j;
+  mt_scan *s = &w->s;
+  for(i = 0; i < w->nring - 1; i++){
+    const went *e = &w->ring[(w->first + i) % MT_PT_WINDOW];
+    const char *c = e->bytes;
+    int64_t lineno = e->lineno0;
+    int other = e->file!=s->ifile, rc = 0;
+    int ifile = s->ifile, tz_off = s->tz_off, tz_from_header = s->tz_from_header;
+    int fallback_year = s->fallback_year, file_host_len = s->file_host_len;
+    int opt_year = s->opt_year, prev_mon = s->prev_mon;
+    if( other ? !others : (from<0 || e->off + (int64_t)e->len <= from) ) continue;
+    if( other ){
+      s->ifile = e->file; s->tz_off = e->tz_off; s->tz_from_header = e->tz_from_header;
+      s->fallback_year = e->fallback_year; s->file_host_len = e->file_host_len;
+      s->opt_year = e->opt_year; s->prev_mon = e->prev_mon;
+    }
+    for(j=0; j<e->nhit; j++){
+      const char *ls = e->bytes + e->hits[j].at, *le;
+      if( e->off + (int64_t)e->hits[j].at < from || !kset_has(&w->fresh, e->hits[j].key) ) continue;
+      for(; c < ls && (c = memchr(c, '\n', (size_t)(ls - c)))!=0; c++) lineno++;
+      c = ls;
+      le = memchr(ls, '\n', e->len - e->hits[j].at);
+      if( !le ) le = e->bytes + e->len;
+      if( le > ls && le[-1]=='\r' ) le--;
+      mt_scan_replay(s, ls, (size_t)(le - ls), e->off + (int64_t)e->hits[j].at, lineno + 1);
+      if( take_current(w)<0 ){ rc = -1; break; }
+    }
+    if( other ){
+      s->ifile = ifile; s->tz_off = tz_off; s->tz_from_header = tz_from_header;
+      s->fallback_year = fallback_year; s->file_host_len = file_host_len;
+      s->opt_year = opt_year; s->prev_mon = prev_mon;
+    }
+    if( rc ) return -1;
+  }
+  return 0;
+}
+
+/* Start reading the wants queued since the last call: their keys join the
+** filter and their blocks ahead join the sweep.  Their lines behind the
+** walk are taken from memory: in the chunk being read by stepping the walk
+** back, in the older chunks of the window by replaying them; blocks before
+** the window go to the next sweep (`limit` >= 0: a next sweep's wants,
+** read up to that block).  0, or -1 when out of memory. */
+static int start_wants(sweep *w, int64_t limit){
+  mt_partial *pt = w->pt;
+  mt_scan *s = &w->s;
+  int reading = w->cur>=0 && s->rd && s->chunk;
+  int64_t replay_from = -1;
+  int back = 0, others = 0;
+  while( pt->nq>0 ){
+    want *q = pt->q;
+    int nq = pt->nq, i, j, rc = 0;
+    pt->q = 0; pt->nq = pt->cq = 0;
+    if( reading ) kset_clear(&w->fresh);
+    replay_from = -1; others = 0;
+    for(i=0; i<nq && rc==0; i++){
+      uint64_t key = index_key_of(&q[i]);
+      uint32_t *a = 0, upto = 0;
+      int n = 0, is_late = 0;
+      if( kset_add(&w->keys, ixk(key))<0 ){ rc = -1; break; }
+      if( q[i].what==MT_PW_IP ) w->has_ip = 1;
+      if( mt_index_lookup(pt->ix, key, &a, &n) ){ rc = -1; break; }
+      for(j=0; j<n; j++){
+        uint32_t b = a[j];
+        mt_ix_block bl;
+        if( limit>=0 && (int64_t)b > limit ) break;
+        if( (int64_t)b > w->cur ){ w->need[b] = 1; continue; }
+        mt_index_block(pt->ix, b, &bl);
+        if( bl.empty ) continue;
+        if( reading && bl.file==s->ifile && bl.end > s->chunk_off ) back = 1;
+        if( reading && bl.file==s->ifile && bl.off >= s->chunk_off ) continue;
+        if( reading && bl.file==s->ifile && window_covers(w, bl.file, bl.off, bl.end < s->chunk_off ? bl.end : s->chunk_off) ){
+          if( replay_from<0 || bl.off < replay_from ) replay_from = bl.off;
+          continue;
+        }
+        if( reading && bl.file!=s->ifile && window_covers(w, bl.file, bl.off, bl.end) ){ others = 1; continue; }
+        is_late = 1; upto = b;          /* (ascending: the last such block) */
+      }
+      free(a);
+      if( is_late && add_late(w, &q[i], upto) ) rc = -1;
+      if( reading && rc==0 && kset_add(&w->fresh, ixk(key))<0 ) rc = -1;
+    }
+    free(q);
+    if( rc ) return -1;
+    /* (replaying may bring more wants: the loop takes them) */
+    if( reading && (replay_from>=0 || others) && replay(w, replay_from, others) ) return -1;
+    if( reading && back ){
+      /* step back to the first line of the chunk before the position that
+      ** names a new want; the filter then looks at the chunk again from there */
+      went *e = newest(w);
+      size_t pos = (size_t)(s->p - s->chunk);
+      if( e && e->file==s->ifile && e->off==s->chunk_off ){
+        for(i=0; i<e->nhit && e->hits[i].at < pos; i++){
+          if( kset_has(&w->fresh, e->hits[i].key) ){
+            const char *to = s->chunk + e->hits[i].at, *c;
+            int64_t k = 0;
+            for(c = to; c < s->p && (c = memchr(c, '\n', (size_t)(s->p - c)))!=0; c++) k++;
+            s->lineno_at_p -= k;
+            s->p = to;
+            break;
+          }
+        }
+      }
+    }
+  }
+  if( reading ) s->keep_chunk = 0;
+  return 0;
+}
+
+/* What a parsed line says, for following links. */
+static void line_of(const mt_scan *s, const mt_event *ev, pline *l){
+  l->file = s->ifile;
+  l->off = s->offset;
+  l->kind = ev->kind;
+  l->icid = ev->icid; l->mid = ev->mid; l->mid2 = ev->mid2; l->dcid = ev->dcid;
+  l->ip = 0;
+  if( ev->kind==MT_EV_ICID_NEW && mt_has(ev, MT_F_REMOTE_IP) ){
+    l->ip = mt_index_ip_key(ev->f[MT_F_REMOTE_IP].p, (size_t)ev->f[MT_F_REMOTE_IP].n) & ((UINT64_C(1)<<62)-1);
+  }
+}
+
+static int wanted(const mt_partial *pt, int what, int64_t id){
+  return id>=0 && kset_has(&pt->queued, want_key(what, (uint64_t)id));
+}
+
+/* Does the line belong to a want of this resolve?  Then ask for what it
+** leads to (an IP's connections, a connection's messages, a message's family
+** and delivery connections, a delivery connection's messages).  1 selected,
+** 0 not, -1 out of memory. */
+static int take(mt_partial *pt, const pline *l){
+  int sel = 0, rc = 0;
+  if( wanted(pt, MT_PW_ICID, l->icid) ){
+    sel = 1;
+    if( l->mid>=0 ) rc |= push(pt, MT_PW_MID, (uint64_t)l->mid);
+  }
+  if( wanted(pt, MT_PW_MID, l->mid) || wanted(pt, MT_PW_MID, l->mid2) ){
+    sel = 1;
+    if( l->mid>=0 ) rc |= push(pt, MT_PW_MID, (uint64_t)l->mid);
+    if( l->mid2>=0 ) rc |= push(pt, MT_PW_MID, (uint64_t)l->mid2);
+    if( l->dcid>0 ) rc |= push(pt, MT_PW_DCID_LINES, (uint64_t)l->dcid);
+  }
+  if( wanted(pt, MT_PW_DCID, l->dcid) ){
+    sel = 1;
+    if( l->mid>=0 ) rc |= push(pt, MT_PW_MID, (uint64_t)l->mid);
+    if( l->mid2>=0 ) rc |= push(pt, MT_PW_MID, (uint64_t)l->mid2);
+  }else if( wanted(pt, MT_PW_DCID_LINES, l->dcid) ){
+    sel = 1;
+  }
+  if( l->ip && l->icid>=0 && kset_has(&pt->queued, want_key(MT_PW_IP, l->ip)) ){
+    sel = 1;
+    rc |= push(pt, MT_PW_ICID, (uint64_t)l->icid);
+  }
+  return rc ? -1 : sel;
+}
+
+static size_t txt_add(mt_partial *pt, const char *p, size_t n, int *oom){
+  size_t at = pt->ntxt;
+  if( pt->ntxt + n > pt->ctxt ){
+    size_t nc = pt->ctxt ? pt->ctxt*2 : 65536;
+    char *nt;
+    while( nc < pt->ntxt + n ) nc *= 2;
+    nt = realloc(pt->txt, nc);
+    if( !nt ){ *oom = 1; return 0; }
+    pt->txt = nt; pt->ctxt = nc;
+  }
+  if( n ) memcpy(pt->txt + pt->ntxt, p, n);
+  pt->ntxt += n;
+  return at;
+}
+
+/* Keep the walk's current line (once). */
+static int select_line(mt_partial *pt, const mt_scan *s){
+  uint64_t k;
+  int rc, oom = 0;
+  rec *r;
+  if( s->offset < 0 || (uint64_t)s->offset > SEL_OFF_MASK || s->ifile < 0 || s->ifile >= MT_MAX_FILES ) return -1;
+  k = sel_pack(s->ifile, s->offset) + 1;
+  rc = kset_add(&pt->selset, k);
+  if( rc<=0 ) return rc;
+  if( pt->nrec==pt->crec ){
+    int64_t nc = pt->crec ? pt->crec*2 : 256;
+    rec *nr = realloc(pt->rec, sizeof(rec)*(size_t)nc);
+    if( !nr ) return -1;
+    pt->rec = nr; pt->crec = nc;
+  }
+  r = &pt->rec[pt->nrec];
+  r->file = s->ifile;
+  r->off = s->offset;
+  r->lineno = s->lineno;
+  r->t_local = s->t_local;
+  r->t_utc = s->t_utc;
+  r->has_time = s->has_time;
+  r->body_len = (uint32_t)s->ln.body_len;
+  r->body_at = txt_add(pt, s->ln.body, s->ln.body_len, &oom);
+  r->host_len = s->host_len;
+  r->host_at = txt_add(pt, s->host, (size_t)s->host_len, &oom);
+  if( oom ) return -1;
+  if( pt->nrec>0 && (pt->rec[pt->nrec-1].file > r->file
+                     || (pt->rec[pt->nrec-1].file==r->file && pt->rec[pt->nrec-1].off > r->off)) ) pt->sorted = 0;
+  if( pt->nrec==0 ) pt->sorted = 1;
+  pt->nrec++;
+  return 0;
+}
+
+/* The walk's current line: parse it, select it if it belongs to a want,
+** queue what it leads to.  0, or -1 when out of memory. */
+static int take_current(sweep *w){
+  mt_event ev;
+  pline l;
+  int t;
+  if( w->s.ln.form==MT_FORM_NONE ) return 0;
+  if( !mt_logtype_is_mail(mt_line_event(&w->s.ln, w->s.file_type, &ev)) ) return 0;   /* other logs make no entities (logtype.h) */
+  if( ev.icid<0 && ev.mid<0 && ev.mid2<0 && ev.dcid<0 ) return 0;
+  line_of(&w->s, &ev, &l);
+  t = take(w->pt, &l);
+  if( t<0 || (t==1 && select_line(w->pt, &w->s)) ) return -1;
+  return 0;
+}
+
+/* One sweep over the blocks marked in w->need.  0, -1 read error, -2 out of
+** memory, -3 interrupted. */
+static int sweep_once(sweep *w, int (*should_stop)(void*), void *stop_arg){
+  mt_partial *pt = w->pt;
+  int64_t b;
+  int rc = 0;
+  for(b = 0; b < (int64_t)w->nblock && rc==0; b++){
+    mt_ix_block bl;
+    int g;
+    if( !w->need[b] ) continue;
+    w->need[b] = 0;
+    if( should_stop && should_stop(stop_arg) ){ rc = -3; break; }
+    w->cur = b;
+    g = mt_index_goto(pt->ix, &w->s, (uint32_t)b, &bl);
+    if( g<0 ){ rc = -1; break; }
+    if( g==1 ) continue;
+    w->blocks++;
+    while( rc==0 ){
+      int t = mt_scan_next(&w->s);
+      if( t<0 ){ rc = w->s.interrupted ? -3 : -1; break; }
+      if( t==0 ) break;
+      snapshot(w);
+      if( take_current(w) ) rc = -2;
+      else if( pt->nq>0 && start_wants(w, -1) ) rc = -2;
+    }
+  }
+  w->cur = -1;
+  return rc;
+}
+
+int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
+                       int (*should_stop)(void*), void *stop_arg){
+  sweep w;
+  int64_t before = pt->nrec;
+  int rc = 0;
+  *pzErr = 0;
+  memset(&w, 0, sizeof(w));
+  w.pt = pt;
+  w.cur = -1;
+  w.nblock = mt_index_nblock(pt->ix);
+  mt_scan_init(&w.s, pt->files, pt->opts);
+  w.s.should_stop = should_stop;
+  w.s.stop_arg = stop_arg;
+  w.s.keep_lines = sweep_lines;
+  w.s.keep_arg = &w;
+  if( pt->nq>0 ){
+    w.need = calloc(w.nblock ? w.nblock : 1, 1);
+    w.ring = calloc(MT_PT_WINDOW, sizeof(went));
+    if( !w.need || !w.ring ) rc = -2;
+    else if( start_wants(&w, -1) ) rc = -2;
+  }
+  while( rc==0 && w.need ){
+    rc = sweep_once(&w, should_stop, stop_arg);
+    if( rc || w.nlate==0 ) break;
+    {
+      /* the next sweep: the wants that came too late, over their blocks behind */
+      late *lt = w.late;
+      int nl = w.nlate, i;
+      w.late = 0; w.nlate = w.clate = 0;
+      kset_clear(&w.keys);
+      w.has_ip = 0;
+      w.nring = 0;
+      w.s.keep_chunk = 0;
+      for(i=0; i<nl && rc==0; i++){
+        if( push_again(pt, &lt[i].w) || start_wants(&w, lt[i].upto) ) rc = -2;
+      }
+      free(lt);
+    }
+  }
+  if( stats ){
+    stats->files_opened += w.s.stats.files_opened;
+    stats->bytes_read += w.s.stats.bytes_read;
+    stats->lines_parsed += w.s.stats.lines_parsed;
+    stats->lines_skipped += w.s.stats.lines_skipped;
+    stats->index_blocks += w.blocks;
+    stats->index_hits += 1;
+  }
+  if( rc==-1 ) *pzErr = strdup(w.s.err ? w.s.err : "read error");
+  else if( rc==-2 ) *pzErr = strdup("out of memory");
+  else if( rc==-3 ) *pzErr = strdup("interrupted");
+  mt_scan_end(&w.s);
+  if( w.ring ){
+    int i;
+    for(i=0; i<MT_PT_WINDOW; i++){ free(w.ring[i].bytes); free(w.ring[i].hits); }
+    free(w.ring);
+  }
+  free(w.need); free(w.late); free(w.out);
+  kset_clear(&w.keys); kset_clear(&w.fresh);
+  if( rc==0 ){
+    /* every want of this resolve is now complete */
+    size_t i;
+    for(i=0; i<pt->queued.cap && rc==0; i++){
+      if( pt->queued.k[i] && kset_add(&pt->done, pt->queued.k[i])<0 ){ rc = -2; *pzErr = strdup("out of memory"); }
+    }
+  }
+  free(pt->q); pt->q = 0; pt->nq = pt->cq = 0;
+  kset_clear(&pt->queued);
+  if( rc ) return -1;      /* what was asked stays unresolved: ask again next time */
+  return pt->nrec > before ? 1 : 0;
+}
+
+static int cmp_rec(const void *a, const void *b){
+  const rec *x = a, *y = b;
+  if( x->file!=y->file ) return x->file < y->file ? -1 : 1;
+  return x->off < y->off ? -1 : x->off > y->off;
 }
 
 mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
   mt_store *st = mt_store_open(pt->files, 0);
-  reader r;
-  filter f;
-  int64_t i = 0;
-  int rc = 0;
+  mt_scan s;
+  int64_t i;
+  (void)stats;                 /* nothing is read: the lines were kept */
   *pzErr = 0;
   if( !st ){ *pzErr = strdup("out of memory"); return 0; }
-  if( pt->nsel>1 ) qsort(pt->sel, (size_t)pt->nsel, sizeof(uint64_t), cmp_u64);
-  memset(&r, 0, sizeof(r));
-  memset(&f, 0, sizeof(f));
-  mt_scan_init(&r.s, pt->files, pt->opts);
-  f.offs = pt->sel;
-  f.noffs = pt->nsel;
-  r.s.keep_lines = keep_lines;
-  r.s.keep_arg = &f;
-  /* Walk the selected lines in log order, block by block (only they are parsed). */
-  while( i < pt->nsel && rc==0 ){
-    int file = sel_file(pt->sel[i]);
-    int64_t off = sel_off(pt->sel[i]);
-    uint32_t b = mt_index_block_of(pt->ix, file, off);
-    mt_ix_block bl;
-    int64_t at = i;
-    f.file = file;
-    rc = goto_block(&r, pt->ix, b, &bl);
-    if( rc==1 ){ rc = 0; i++; continue; }
-    if( rc<0 ) break;
-    while( i < pt->nsel && sel_file(pt->sel[i])==file
-           && sel_off(pt->sel[i]) < bl.end && rc==0 ){
-      int got = block_line(&r, &bl);
-      int64_t want_off = sel_off(pt->sel[i]);
-      if( got<0 ){ rc = -1; break; }
-      if( got==0 ) break;
-      if( r.s.offset < want_off ) continue;
-      if( r.s.offset==want_off && r.s.ln.form!=MT_FORM_NONE ){
-        mt_event ev;
-        if( !mt_logtype_is_mail(mt_line_event(&r.s.ln, r.s.file_type, &ev)) ){
-          /* other logs make no entities (logtype.h) */
-        }else if( mt_event_overflow(&ev) ){          /* as the whole-log build: never merged */
-          char why[160];
-          snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
-                   "not used (on_error=skip goes on without it)", mt_event_overflow(&ev));
-          if( mt_scan_line_error(&r.s, why) ){ rc = -1; break; }
-        }else if( mt_store_add(st, &r.s, &ev) ){ rc = -2; break; }
-      }
-      i++;
+  if( !pt->sorted && pt->nrec>1 ) qsort(pt->rec, (size_t)pt->nrec, sizeof(rec), cmp_rec);
+  pt->sorted = 1;
+  /* Feed the kept lines in log order, each with its context, as the walk would. */
+  memset(&s, 0, sizeof(s));
+  s.files = pt->files;
+  s.opts = pt->opts;
+  s.ln.form = MT_FORM_FILE;
+  for(i=0; i<pt->nrec; i++){
+    const rec *r = &pt->rec[i];
+    mt_event ev;
+    s.ifile = r->file;
+    s.offset = r->off;
+    s.lineno = r->lineno;
+    s.t_local = r->t_local;
+    s.t_utc = r->t_utc;
+    s.has_time = r->has_time;
+    s.host = pt->txt + r->host_at;
+    s.host_len = r->host_len;
+    s.ln.body = pt->txt + r->body_at;
+    s.ln.body_len = r->body_len;
+    s.line = s.ln.body;
+    s.len = s.ln.body_len;
+    mt_event_parse(s.ln.body, s.ln.body_len, &ev);   /* a selected line is a mail_logs line (take_current) */
+    if( mt_event_overflow(&ev) ){              /* as the whole-log build: never merged */
+      char why[160];
+      snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
+               "not used (on_error=skip goes on without it)", mt_event_overflow(&ev));
+      if( mt_scan_line_error(&s, why) ) break;
+      continue;
     }
-    if( i==at ) i++;              /* not found where the index put it: never loop */
+    if( mt_store_add(st, &s, &ev) ){ free(s.err); s.err = 0; break; }   /* out of memory */
   }
-  if( stats ){
-    stats->files_opened += r.s.stats.files_opened;
-    stats->bytes_read += r.s.stats.bytes_read;
-    stats->lines_parsed += r.s.stats.lines_parsed;
-    stats->lines_skipped += r.s.stats.lines_skipped;
-    stats->index_blocks += r.blocks;
-  }
-  if( rc==0 && mt_store_finish(st) ) rc = -2;
-  free(f.out);
-  if( rc ){
-    *pzErr = rc==-2 ? strdup("out of memory") : strdup(r.s.err ? r.s.err : "read error");
-    mt_scan_end(&r.s);
+  if( i<pt->nrec || mt_store_finish(st) ){
+    *pzErr = strdup(s.err ? s.err : "out of memory");
+    mt_scan_end(&s);
     mt_store_free(st);
     return 0;
   }
-  mt_scan_end(&r.s);
+  mt_scan_end(&s);           /* (no file open: frees what an error left) */
   return st;
 }

@@ -21,6 +21,13 @@
 ** DCID 0 (no connection: DNS failures, bounces made without one) is not
 ** followed from a message: its lines are the message's own.
 **
+** Reading is one sweep over the blocks in log order, links followed as the
+** lines come (partial.c): a lookup reads each block at most once per sweep,
+** and a second sweep only for lines the window of recent chunks no longer
+** holds — in practice never more than one pass over the set
+** (tests/test_lookup_bound.py).  The selected lines are kept (memory
+** proportional to them), so mt_partial_store reads nothing.
+**
 **   mt_partial *pt = mt_partial_new(&files, &opts, ix);
 **   mt_partial_want(pt, MT_PW_IP, 0, "192.0.2.77");
 **   if( mt_partial_resolve(pt, &stats, &err, stop, arg) > 0 ) st = mt_partial_store(pt, &err);

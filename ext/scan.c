@@ -408,6 +408,14 @@ static void line_context(mt_scan *s){
   }
 }
 
+void mt_scan_replay(mt_scan *s, const char *line, size_t len, int64_t offset, int64_t lineno){
+  s->line = line;
+  s->len = len;
+  s->offset = offset;
+  s->lineno = lineno;
+  line_context(s);
+}
+
 /* Pass over the lines from s->p to `to` (a line start) unparsed, counting
 ** them: line numbers stay right (the LIKE prefilter, the index's filter). */
 static void skip_to(mt_scan *s, const char *to){

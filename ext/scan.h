@@ -192,6 +192,12 @@ int mt_scan_next(mt_scan *s);
 ** skip the line; else -1 with s->err set: stop. */
 int mt_scan_line_error(mt_scan *s, const char *why);
 
+/* Make [line, line+len) (a line of the current file kept by the caller,
+** at `offset`, numbered `lineno`, without its '\n') the current line, with
+** its context as mt_scan_next would set it (the offset index's window of
+** recently read chunks, partial.c).  The position of the walk is unchanged. */
+void mt_scan_replay(mt_scan *s, const char *line, size_t len, int64_t offset, int64_t lineno);
+
 /* Stop reading the current file: the next call goes on with the next file. */
 void mt_scan_skip_file(mt_scan *s);
 
