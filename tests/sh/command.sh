@@ -59,7 +59,16 @@ out=$("$MT" /nonexistent/esa -- "SELECT 1" 2>&1); rc=$?
 out=$("$MT" --bogus "$LOGS" 2>&1); rc=$?
 [ $rc = 2 ] && echo "$out" | grep -q 'unknown option --bogus'; ok unknown_option $? "rc=$rc $out"
 out=$("$MT" why --ip "1.2.3.4' OR 1=1 --" "$LOGS" --show-sql 2>&1)
-echo "$out" | grep -qF "mailtrace_diagnose('1.2.3.4'' OR 1=1 --'"; ok show_sql_quotes $? "$out"
+echo "$out" | grep -qF "WHERE ip = '1.2.3.4'' OR 1=1 --'"; ok show_sql_quotes $? "$out"
+out=$("$MT" why --message-id '<inv-2026-0458@partner.example>' "$LOGS" --list 2>&1)
+echo "$out" | sed -n 2p | grep -q '^2026-11-05 13:05:2[0-9]|esa-demo|192.0.2.25|10406|20504|invoices@partner.example|accounts@example.com|delivered|delivered|'
+ok why_message_id $? "$out"
+out=$("$MT" why --subject 'interview' "$LOGS" --list 2>&1)
+echo "$out" | grep -q '|20506|hr@example.com|.*|bounced by the destination|'; ok why_subject $? "$out"
+out=$("$MT" why --ip 'not-an-ip' "$LOGS" 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "ip wants an IPv4 or IPv6 address such as 192.0.2.10, not 'not-an-ip'"; ok why_bad_ip $? "rc=$rc $out"
+out=$("$MT" why --ip 192.0.2.10 tests/data/notmail --list 2>&1)
+echo "$out" | grep -q '|input|not Cisco mail logs|These files are not Cisco mail logs: 4 of 4 lines unrecognised'; ok why_not_mail_logs $? "$out"
 out=$("$MT" "$LOGS" tz=-0500 -- "SELECT count(*) FROM lines" --list 2>&1)
 [ "$out" = $'count(*)\n180' ]; ok source_options $? "$out"
 out=$("$MT" version 2>&1); echo "$out" | grep -q '^mailtrace [0-9]'; ok version $? "$out"
