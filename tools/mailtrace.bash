@@ -7,7 +7,7 @@ _mailtrace() {
   sub=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "${COMP_WORDS[i]}" in
-      why|history|coverage|report|version|help) sub=${COMP_WORDS[i]}; break ;;
+      why|history|coverage|report|export|version|help) sub=${COMP_WORDS[i]}; break ;;
       -*) ;;
       *) break ;;
     esac
@@ -15,13 +15,13 @@ _mailtrace() {
   local common="--box --table --json --csv --tabs --line --list --markdown -q --quiet --show-sql
                 --host --tz --year --on-error --index --help --version"
   case "$prev" in
-    -f|--index) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    -f|-o|--index) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --on-error) COMPREPLY=($(compgen -W "skip stop" -- "$cur")); return ;;
     --ip|--cidr|--sender|--domain|--recipient|--since|--until|--tz|--host|--year|--gateway|--mid)
       return ;;
   esac
   if [ $COMP_CWORD -eq 1 ] && [[ "$cur" != -* && "$cur" != */* ]]; then
-    COMPREPLY=($(compgen -W "why history coverage report version help" -- "$cur"))
+    COMPREPLY=($(compgen -W "why history coverage report export version help" -- "$cur"))
     COMPREPLY+=($(compgen -f -- "$cur"))
     return
   fi
@@ -29,6 +29,7 @@ _mailtrace() {
   case "$sub" in
     why) words="--ip --cidr --sender --domain --recipient --since --until --tz --gateway $common" ;;
     history) words="--gateway $common" ;;
+    export) words="--ecs --splunk --since --until -o $common" ;;
     report)
       local dir q
       for dir in "$(dirname "$(readlink -f "$(command -v mailtrace)")")/../share/mailtrace/sql" \
