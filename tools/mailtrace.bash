@@ -7,7 +7,7 @@ _mailtrace() {
   sub=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "${COMP_WORDS[i]}" in
-      why|history|coverage|report|export|version|help) sub=${COMP_WORDS[i]}; break ;;
+      why|history|coverage|report|export|picture|bundle|version|help) sub=${COMP_WORDS[i]}; break ;;
       -*) ;;
       *) break ;;
     esac
@@ -21,7 +21,7 @@ _mailtrace() {
       return ;;
   esac
   if [ $COMP_CWORD -eq 1 ] && [[ "$cur" != -* && "$cur" != */* ]]; then
-    COMPREPLY=($(compgen -W "why history coverage report export version help" -- "$cur"))
+    COMPREPLY=($(compgen -W "why history coverage report export picture bundle version help" -- "$cur"))
     COMPREPLY+=($(compgen -f -- "$cur"))
     return
   fi
@@ -30,6 +30,8 @@ _mailtrace() {
     why) words="--ip --cidr --sender --domain --recipient --since --until --tz --gateway $common" ;;
     history) words="--gateway $common" ;;
     export) words="--ecs --splunk --since --until -o $common" ;;
+    picture) words="--html -o --gateway $common" ;;
+    bundle) words="--text -o --gateway $common" ;;
     report)
       local dir q
       for dir in "$(dirname "$(readlink -f "$(command -v mailtrace)")")/../share/mailtrace/sql" \

@@ -9,13 +9,13 @@ cd "$(dirname "$0")/../.." || exit 2
 known=" ip cidr sender domain recipient subject message_id since until tz host mid "
 bad=""
 for f in sql/*.sql; do
-  for p in $(grep -v '^[[:space:]]*--' "$f" | grep -o ':[a-z_]\+' | tr -d ':' | sort -u); do
+  for p in $(grep -v '^[[:space:]]*--' "$f" | sed "s/'[^']*'//g" | grep -o ':[a-z_]\+' | tr -d ':' | sort -u); do
     case "$known" in *" $p "*) continue ;; esac
     if [ "$p" = rcpt ] && grep -q 'coalesce(:recipient, :rcpt)' "$f"; then continue; fi
     bad+=" $f::$p"
   done
   # every parameter a file reads is in its header comment
-  for p in $(grep -v '^[[:space:]]*--' "$f" | grep -o ':[a-z_]\+' | tr -d ':' | sort -u); do
+  for p in $(grep -v '^[[:space:]]*--' "$f" | sed "s/'[^']*'//g" | grep -o ':[a-z_]\+' | tr -d ':' | sort -u); do
     [ "$p" = rcpt ] && continue
     grep '^[[:space:]]*--' "$f" | grep -q ":$p\b" || bad+=" $f::$p(undocumented)"
   done
