@@ -2,7 +2,7 @@
 ** filters.c — checking and normalising search values (filters.h).
 **
 ** The forms are deliberately plain: an address is what AsyncOS logs between
-** the angle brackets of From:/To: (local@domain, no spaces), an IP is what
+** the angle brackets of From:/To: (local@domain or a bare local part, no spaces), an IP is what
 ** inet_pton reads.  Nothing here knows SQLite; table_diagnose.c turns a -1
 ** into "mailtrace_diagnose: ip wants an IPv4 or IPv6 address such as
 ** 192.0.2.10, not 'not-an-ip'".
@@ -67,7 +67,9 @@ int mt_filter_norm(int kind, const char *in, char *out, size_t cap){
         if( *p=='<' || *p=='>' || *p==',' || *p==';' ) return -1;
         if( *p=='@' ) at = p;
       }
-      if( !at || at==b || at==e-1 ) return -1;
+      /* local@domain; a bare local part too (AsyncOS logs unqualified and redacted
+      ** addresses as they came): what the logs hold must be searchable */
+      if( at && (at==b || at==e-1) ) return -1;
       return copy_out(b, e, out, cap);
     }
     case MT_FILTER_DOMAIN:

@@ -517,11 +517,16 @@ static int not_mail_logs_row(dg_cursor *c, const mt_store *st){
   return r->host && r->verdict && r->explain ? SQLITE_OK : SQLITE_NOMEM;
 }
 
+/* 0 when lines were read and not one of them is a mail log line. */
 static int known_lines(const mt_store *st){
+  int64_t lines = 0;
   int i;
-  if( !st->file_known ) return 1;      /* not counted (a store made another way): assume known */
-  for(i=0; i<st->nfile; i++) if( st->file_known[i] ) return 1;
-  return 0;
+  if( !st->file_known || !st->file_lines ) return 1;   /* not counted (a store made another way) */
+  for(i=0; i<st->nfile; i++){
+    if( st->file_known[i] ) return 1;
+    lines += st->file_lines[i];
+  }
+  return lines==0;                     /* nothing read: nothing to say about what it is */
 }
 
 static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,

@@ -24,7 +24,7 @@ SELECT verdict FROM mailtrace_diagnose WHERE subject = 'no such subject' AND sou
 SELECT * FROM mailtrace_diagnose WHERE ip = 'not-an-ip' AND source = 'data/demo/esa-demo';
 SELECT * FROM mailtrace_diagnose WHERE ip = '192.0.2.0/24' AND source = 'data/demo/esa-demo';
 SELECT * FROM mailtrace_diagnose WHERE sender = 'HR <hr@example.com>' AND source = 'data/demo/esa-demo';
-SELECT * FROM mailtrace_diagnose WHERE recipient = 'hr' AND source = 'data/demo/esa-demo';
+SELECT * FROM mailtrace_diagnose WHERE recipient = 'hr@' AND source = 'data/demo/esa-demo';
 SELECT * FROM mailtrace_diagnose WHERE domain = 'hr@example.com' AND source = 'data/demo/esa-demo';
 SELECT * FROM mailtrace_diagnose WHERE message_id = '< >' AND source = 'data/demo/esa-demo';
 SELECT * FROM mailtrace_diagnose WHERE subject = '  ' AND source = 'data/demo/esa-demo';
