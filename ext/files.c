@@ -214,7 +214,7 @@ static int add_dir(mt_filelist *L, const char *dir, char **pzErr){
     free(p);
   }
   closedir(d);
-  qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);
+  if( L->n > first ) qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);  /* L->a is NULL for an empty folder */
   if( dedupe_from(L, first) ){ *pzErr = mprintf2(dir, "out of memory"); return -1; }
   return 0;
 }
