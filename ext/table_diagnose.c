@@ -624,7 +624,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   }
   if( rc==SQLITE_OK && c->n==0 && any ) rc = never_row(c, st, &F);
   if( rc==SQLITE_OK ) rc = fetch_evidence(c, st, ctx->db);
-  if( rc==SQLITE_OK ) qsort(c->rows, (size_t)c->n, sizeof(dg_row), cmp_rows);
+  if( rc==SQLITE_OK && c->n>1 ) qsort(c->rows, (size_t)c->n, sizeof(dg_row), cmp_rows);
 
 done:
   if( entry ) mt_store_release(entry);

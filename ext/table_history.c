@@ -273,7 +273,7 @@ static int histFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   }
   mt_ctx_finish_scan(ctx, &s);
   mt_scan_end(&s);
-  if( rc==SQLITE_OK ) qsort(c->rows, (size_t)c->n, sizeof(hist_row), cmp_rows);
+  if( rc==SQLITE_OK && c->n>1 ) qsort(c->rows, (size_t)c->n, sizeof(hist_row), cmp_rows);
 
 done:
   sqlite3_free(mids.a); sqlite3_free(icids.a); sqlite3_free(dcids.a);
