@@ -9,25 +9,64 @@
 #   make fuzz       the libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make bench      the benchmark against grep (bench/README.md)
 #   make check      test + asan + valgrind + a 10 s fuzz smoke (what CI runs)
+#   make install    PREFIX=/usr/local DESTDIR=: extension, static library, header,
+#                   pkg-config file, the mailtrace command, man pages, sql/, completion
+#   make uninstall  removes what make install put there (same PREFIX and DESTDIR)
+#   make dist       mailtrace-VERSION.tar.gz from the committed tree (git archive)
+#   make distcheck  make dist, then build, test, install and uninstall the tarball
 
 CC      ?= cc
 B       ?= build
 OUT     ?= .
 PKGS    := sqlite3 libpcre2-8 zlib
+
+# Build dependencies: checked (and installed with apt-get when missing) before
+# anything is built; tools/deps.sh says which.  Not for goals that build nothing.
+NOBUILD_GOALS := clean uninstall dist print-version
+ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell CC='$(CC)' tools/deps.sh >&2; echo $$?),0)
+$(error build dependencies are missing (above); install them and run make again)
+endif
+endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs libpcre2-8 zlib) -pthread
 SQLITE_LIBS := $(shell pkg-config --libs sqlite3)
-VERSION := 0.1.0
-GIT     := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The version: the git tag vX.Y.Z of this commit (X.Y.Z+N when N commits past it),
+# else the VERSION file of a release tarball (make dist), else BASE_VERSION.
+BASE_VERSION := 0.1.0
+GIT_DESC := $(shell git describe --tags --long --match 'v[0-9]*' 2>/dev/null)
+DIST_INFO := $(shell cat VERSION 2>/dev/null)
+ifneq ($(GIT_DESC),)
+VERSION := $(shell echo '$(GIT_DESC)' | sed -E 's/^v//; s/-0-g[0-9a-f]+$$//; s/-([0-9]+)-g[0-9a-f]+$$/+\1/')
+else ifneq ($(DIST_INFO),)
+VERSION := $(word 1,$(DIST_INFO))
+else
+VERSION := $(BASE_VERSION)
+endif
+GIT     := $(or $(shell git rev-parse --short HEAD 2>/dev/null),$(word 2,$(DIST_INFO)),unknown)
+
+# Installation places (make install PREFIX=... DESTDIR=...).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes
-DEFS    := -D_GNU_SOURCE -DMT_VERSION='"$(VERSION)"' -I$(B)
-ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
+DEFS    := -D_GNU_SOURCE -I$(B)
+# Hardening of every build but the sanitizer and fuzz builds (HARDEN= to drop it).
+HARDEN  ?= -fstack-protector-strong -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+HARDEN_LD ?= -Wl,-z,relro,-z,now
+ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(HARDEN) $(CFLAGS)
+ALL_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 
 # The parsing rooms (no SQLite types) and the SQL-facing files.
-CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/logtype.c ext/amp.c ext/attach.c ext/cef.c
+CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/filters.c ext/logtype.c ext/amp.c ext/attach.c ext/cef.c
 SQL_SRC  := ext/tables.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_diagnose.c ext/table_coverage.c ext/table_parse.c ext/table_errors.c ext/table_smtp.c ext/table_health.c ext/table_files.c ext/table_bounces.c ext/table_cef.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 
@@ -37,8 +76,8 @@ CORE_OBJ := $(patsubst ext/%.c,$(B)/a/%.o,$(CORE_SRC))
 SO       := $(OUT)/mailtrace.so
 LIB      := $(OUT)/libmailtrace.a
 
-.PHONY: all demo test unit asan ubsan valgrind fuzz fuzz-build check bench clean FORCE
-all: $(SO) $(LIB)
+.PHONY: all demo test unit asan ubsan valgrind fuzz fuzz-build check bench clean man install uninstall dist distcheck node-deps print-version FORCE
+all: $(SO) $(LIB) man
 
 $(B)/so/%.o: ext/%.c $(HDRS) | $(B)/so
 	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
@@ -48,13 +87,13 @@ $(B)/a/%.o: ext/%.c $(HDRS) | $(B)/a
 $(B) $(B)/so $(B)/a $(B)/t $(B)/fuzz:
 	mkdir -p $@
 
-# The commit goes into mailtrace_version(); the header changes only when it does.
+# The version and commit go into mailtrace_version(); the header changes only when they do.
 $(B)/version.h: FORCE | $(B)
-	@echo '#define MT_GIT "$(GIT)"' > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+	@printf '#define MT_VERSION "%s"\n#define MT_GIT "%s"\n' '$(VERSION)' '$(GIT)' > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 $(B)/so/functions.o $(B)/a/functions.o: $(B)/version.h
 
 $(SO): $(SO_OBJ)
-	$(CC) -shared -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+	$(CC) -shared -o $@ $^ $(PKG_LIBS) $(ALL_LDFLAGS)
 $(LIB): $(A_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -62,14 +101,14 @@ $(LIB): $(A_OBJ)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/t/%,$(UNIT_SRC))
 $(B)/t/%: tests/unit/%.c $(CORE_OBJ) tests/unit/unit.h | $(B)/t
-	$(CC) $(ALL_CFLAGS) -Iext $< $(CORE_OBJ) -o $@ $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -Iext $< $(CORE_OBJ) -o $@ $(PKG_LIBS) $(ALL_LDFLAGS)
 $(B)/t/embed: tests/embed.c $(LIB) | $(B)/t
-	$(CC) $(ALL_CFLAGS) -Iinclude $< $(LIB) -o $@ $(SQLITE_LIBS) $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -Iinclude $< $(LIB) -o $@ $(SQLITE_LIBS) $(PKG_LIBS) $(ALL_LDFLAGS)
 
 # Allocation failure injection: every malloc of mailtrace's own code and of SQLite.
 WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
 $(B)/t/nomem: tests/nomem.c $(LIB) | $(B)/t
-	$(CC) $(ALL_CFLAGS) -Iinclude $< $(LIB) -o $@ $(WRAP) $(SQLITE_LIBS) $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -Iinclude $< $(LIB) -o $@ $(WRAP) $(SQLITE_LIBS) $(PKG_LIBS) $(ALL_LDFLAGS)
 
 unit: $(UNIT_BIN)
 
@@ -79,11 +118,16 @@ test: all unit $(B)/t/embed $(B)/t/nomem
 demo: all
 	@tests/demo.sh
 
+# Node's better-sqlite3@12 from the npm registry, for tests/sh/node.sh (once; npm may
+# compile its SQLite, which takes minutes).
+node-deps:
+	mkdir -p $(B)/node && cd $(B)/node && npm install --no-audit --no-fund --loglevel=error better-sqlite3@12
+
 # ---- sanitizers: the same suite, instrumented.  The shell and Python are
 # not instrumented, so the ASan runtime is preloaded into them.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:
-	$(MAKE) --no-print-directory B=build/asan OUT=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit build/asan/t/embed build/asan/t/nomem
+	$(MAKE) --no-print-directory B=build/asan OUT=build/asan HARDEN= CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit build/asan/t/embed build/asan/t/nomem
 	@LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  TBIN=build/asan/t MAILTRACE_EXT=$(CURDIR)/build/asan/mailtrace tests/run
@@ -121,7 +165,9 @@ $(B)/fuzz/fuzz_amp: tests/fuzz/fuzz_amp.c ext/amp.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_amp.c ext/amp.c -o $@
 $(B)/fuzz/fuzz_cef: tests/fuzz/fuzz_cef.c ext/cef.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_cef.c ext/cef.c -o $@
-fuzz-build: $(B)/fuzz/fuzz_line $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_mime $(B)/fuzz/fuzz_index $(B)/fuzz/fuzz_logtype $(B)/fuzz/fuzz_amp $(B)/fuzz/fuzz_cef
+$(B)/fuzz/fuzz_filters: tests/fuzz/fuzz_filters.c ext/filters.c $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_filters.c ext/filters.c -o $@
+fuzz-build: $(B)/fuzz/fuzz_line $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_mime $(B)/fuzz/fuzz_index $(B)/fuzz/fuzz_logtype $(B)/fuzz/fuzz_amp $(B)/fuzz/fuzz_cef $(B)/fuzz/fuzz_filters
 fuzz: fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
@@ -131,5 +177,69 @@ check: test asan valgrind
 bench: all
 	@bench/run.sh
 
+# ---- man pages, made from docs/ (tools/md2man.py)
+MAN7_SRC := docs/sql.md docs/lines.md docs/tables.md docs/functions.md docs/diagnose.md \
+            docs/coverage.md docs/smtp.md docs/events.md
+$(B)/man/mailtrace.1: docs/command.md tools/md2man.py | $(B)
+	@mkdir -p $(B)/man
+	python3 tools/md2man.py mailtrace 1 '$(VERSION)' 'mailtrace manual' docs/command.md > $@
+$(B)/man/mailtrace.7: $(MAN7_SRC) tools/md2man.py | $(B)
+	@mkdir -p $(B)/man
+	python3 tools/md2man.py mailtrace 7 '$(VERSION)' 'mailtrace manual' $(MAN7_SRC) > $@
+man: $(B)/man/mailtrace.1 $(B)/man/mailtrace.7
+
+# ---- install: PREFIX (default /usr/local), DESTDIR for staging (packages)
+INSTALLED := $(BINDIR)/mailtrace $(LIBDIR)/mailtrace.so $(LIBDIR)/libmailtrace.a \
+             $(INCLUDEDIR)/mailtrace.h $(PKGCONFIGDIR)/mailtrace.pc \
+             $(MANDIR)/man1/mailtrace.1 $(MANDIR)/man7/mailtrace.7 $(BASHCOMPDIR)/mailtrace \
+             $(addprefix $(DATADIR)/mailtrace/sql/,$(notdir $(wildcard sql/*.sql))) \
+             $(addprefix $(DATADIR)/doc/mailtrace/,README.md CHANGELOG.md LICENSE)
+SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+            -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@VERSION@|$(VERSION)|g'
+install: all man
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(LIBDIR)' '$(DESTDIR)$(INCLUDEDIR)' '$(DESTDIR)$(PKGCONFIGDIR)' \
+	  '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(MANDIR)/man7' '$(DESTDIR)$(BASHCOMPDIR)' \
+	  '$(DESTDIR)$(DATADIR)/mailtrace/sql' '$(DESTDIR)$(DATADIR)/doc/mailtrace'
+	$(SUBST) bin/mailtrace > '$(DESTDIR)$(BINDIR)/mailtrace' && chmod 755 '$(DESTDIR)$(BINDIR)/mailtrace'
+	install -m 755 $(SO) '$(DESTDIR)$(LIBDIR)/mailtrace.so'
+	install -m 644 $(LIB) '$(DESTDIR)$(LIBDIR)/libmailtrace.a'
+	install -m 644 include/mailtrace.h '$(DESTDIR)$(INCLUDEDIR)/mailtrace.h'
+	$(SUBST) tools/mailtrace.pc.in > '$(DESTDIR)$(PKGCONFIGDIR)/mailtrace.pc'
+	install -m 644 $(B)/man/mailtrace.1 '$(DESTDIR)$(MANDIR)/man1/mailtrace.1'
+	install -m 644 $(B)/man/mailtrace.7 '$(DESTDIR)$(MANDIR)/man7/mailtrace.7'
+	install -m 644 tools/mailtrace.bash '$(DESTDIR)$(BASHCOMPDIR)/mailtrace'
+	install -m 644 sql/*.sql '$(DESTDIR)$(DATADIR)/mailtrace/sql/'
+	install -m 644 README.md CHANGELOG.md LICENSE '$(DESTDIR)$(DATADIR)/doc/mailtrace/'
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir '$(DESTDIR)$(DATADIR)/mailtrace/sql' '$(DESTDIR)$(DATADIR)/mailtrace' '$(DESTDIR)$(DATADIR)/doc/mailtrace' 2>/dev/null
+
+# ---- release tarball: the committed tree (git archive HEAD) plus a VERSION file
+# ("version commit") that stands in for git in the unpacked tree.
+DIST := mailtrace-$(VERSION)
+dist:
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo 'make dist: needs a git checkout'; exit 1; }
+	@git diff --quiet HEAD -- || echo 'make dist: note: uncommitted changes are not in the tarball'
+	rm -rf $(B)/dist && mkdir -p $(B)/dist
+	git archive --format=tar --prefix=$(DIST)/ HEAD | tar -x -C $(B)/dist
+	echo '$(VERSION) $(GIT)' > $(B)/dist/$(DIST)/VERSION
+	tar -C $(B)/dist -czf $(DIST).tar.gz --owner=0 --group=0 --sort=name $(DIST)
+	rm -rf $(B)/dist
+	@echo "$(DIST).tar.gz"
+# The tarball builds and passes with the README's commands, installs and uninstalls.
+distcheck: dist
+	rm -rf $(B)/distcheck && mkdir -p $(B)/distcheck
+	tar -xzf $(DIST).tar.gz -C $(B)/distcheck
+	cd $(B)/distcheck/$(DIST) && $(MAKE) --no-print-directory -j2 demo >/dev/null && $(MAKE) --no-print-directory test
+	cd $(B)/distcheck/$(DIST) && $(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(B)/distcheck/root PREFIX=/usr >/dev/null
+	MAILTRACE_EXT=$(CURDIR)/$(B)/distcheck/root/usr/lib/mailtrace $(B)/distcheck/root/usr/bin/mailtrace version
+	cd $(B)/distcheck/$(DIST) && $(MAKE) --no-print-directory uninstall DESTDIR=$(CURDIR)/$(B)/distcheck/root PREFIX=/usr
+	@left=$$(find $(B)/distcheck/root -type f); [ -z "$$left" ] || { echo "left after uninstall: $$left"; exit 1; }
+	rm -rf $(B)/distcheck
+	@echo "$(DIST).tar.gz: builds, passes make test, installs and uninstalls"
+
+print-version:
+	@echo '$(VERSION)'
+
 clean:
-	rm -rf build mailtrace.so libmailtrace.a
+	rm -rf build mailtrace.so libmailtrace.a mailtrace-*.tar.gz

@@ -200,6 +200,7 @@ void mt_store_free(mt_store *st){
   free(st->file_end_off); free(st->file_end_line); free(st->file_end_nl); free(st->file_tz);
   free(st->file_year_src); free(st->file_tz_src); free(st->hours); free(st->gaps);
   map_free(&st->hour_map);
+  free(st->file_lines); free(st->file_known);
   for(i=0; i<st->nfile; i++) free(st->files[i]);
   free(st->hosts); free(st->files);
   free(st->conns); free(st->msgs); free(st->rcpts); free(st->dconns); free(st->dlvs);
@@ -1469,6 +1470,7 @@ static int feed(mt_store *st, mt_scan *s){
       }
       return -1;
     }
+    if( st->file_lines && s->ifile < st->nfile ) st->file_lines[s->ifile]++;
     if( s->ln.form==MT_FORM_NONE ) continue;
     if( st->file_tz ) st->file_tz[s->ifile] = s->tz_off;
     /* only mail_logs lines make entities (logtype.h: the bounce log's
@@ -1482,6 +1484,7 @@ static int feed(mt_store *st, mt_scan *s){
       if( mt_scan_line_error(s, why) ) return -1;
       continue;
     }
+    if( ev.kind!=MT_EV_NONE && st->file_known && s->ifile < st->nfile ) st->file_known[s->ifile]++;
     if( mt_store_add(st, s, &ev) ) return -2;
   }
   if( rc==0 && mt_store_finish(st) ) return -2;
@@ -1515,8 +1518,11 @@ mt_store *mt_store_open(const mt_filelist *files, int reserve){
   st->file_year_src = calloc(nf, 1);
   st->file_tz_src = calloc(nf, 1);
   st->last_hour = -1;
+  st->file_lines = calloc(nf, sizeof(int64_t));
+  st->file_known = calloc(nf, sizeof(int64_t));
   if( !st->file_first || !st->file_last || !st->file_end_off || !st->file_end_line
-   || !st->file_end_nl || !st->file_tz || !st->file_year_src || !st->file_tz_src ){
+   || !st->file_end_nl || !st->file_tz || !st->file_year_src || !st->file_tz_src
+   || !st->file_lines || !st->file_known ){
     mt_store_free(st); return 0;
   }
   for(i=0; i<files->n; i++){ st->file_first[i] = INT64_MAX; st->file_last[i] = INT64_MIN; }

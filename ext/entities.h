@@ -199,6 +199,8 @@ typedef struct mt_store {
   mt_map hour_map;                  /* (host, file<<40 | hour) → index into hours */
   int last_hour;                    /* the bucket of the previous line, -1 */
   mt_gap *gaps; int ngap;           /* silences inside files (mt_store_finish), by file, host, time */
+  int64_t *file_lines, *file_known;  /* per file: lines read, and lines the grammar knows (an event):
+                                     ** no known line at all means "not a Cisco mail log" */
   int oom;                  /* an allocation failed: the store is unusable */
 } mt_store;
 

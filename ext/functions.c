@@ -15,7 +15,7 @@
 
 #include <string.h>
 
-#include "version.h"          /* MT_GIT, written by the Makefile */
+#include "version.h"          /* MT_VERSION, MT_GIT, written by the Makefile */
 #ifndef MT_VERSION
 # define MT_VERSION "0.0.0"
 #endif

@@ -7,14 +7,23 @@
 **   SELECT * FROM mailtrace_diagnose WHERE sender = 'orders@sender.example'
 **                                      AND since = '2026-11-02 00:00:00';
 **   SELECT * FROM mailtrace_diagnose('198.51.100.7');       -- positional: ip
+**   SELECT * FROM mailtrace_diagnose WHERE ip = '192.0.2.10'
+**                                      AND source = '/var/log/esa/';  -- no mailtrace_open
 **
 ** Filters (any subset, as equality constraints on hidden columns, in this
 ** order for the positional form): ip, cidr, sender, domain, recipient,
-** since, until, tz, rcpt_domain, message_id; and `host = ?` on the visible
-** host column.  Addresses and domains match case-insensitively and with or
-** without <>; message_id with or without its <>.  since/until
-** are "YYYY-MM-DD[ HH:MM:SS]" in UTC, or in the zone tz names ("+0100",
-** "-05:00"), since inclusive, until exclusive.
+** since, until, tz, rcpt_domain, message_id, subject; and `host = ?` on the
+** visible host column.  since/until are "YYYY-MM-DD[ HH:MM:SS]" in UTC, or in
+** the zone tz names ("+0100", "-05:00"), since inclusive, until exclusive.
+** Values are checked and normalised first (filters.c): spaces trimmed, the
+** <> of an address or Message-ID stripped; a value of the wrong form or type
+** is an error naming the filter and the form it wants.  NULL skips a filter.
+** Addresses and domains match case-insensitively; message_id exactly;
+** subject as a case-insensitive piece of the logged or decoded subject.
+**
+** The logs: the hidden column `source` (= one source, or IN (...) several
+** sources and options), else the sources of the last mailtrace_open(); the
+** same store cache either way.
 **
 ** One row per connection that carried no message and per message (per
 ** recipient when `recipient` is given): utc, ts, host, remote_ip, icid,
@@ -26,12 +35,14 @@
 ** row says "never connected" (or "not covered by the logs", or "never
 ** connected where the logs cover" when silences inside files meet the
 ** window), which files, hosts and times were searched, and whether the
-** year or zone was guessed.
-** The rules are in diagnose.c; it reads the sources of mailtrace_open().
+** year or zone was guessed; when no line of the sources is a Cisco mail log
+** line, one row says so.  The rules are in diagnose.c.
 */
 #include "tables.h"
 #include "diagnose.h"
 #include "bytes.h"
+#include "filters.h"
+#include "mime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +52,16 @@
 enum { DG_UTC, DG_TS, DG_HOST, DG_REMOTE_IP, DG_ICID, DG_MID, DG_MAIL_FROM, DG_RCPT_TO, DG_STAGE,
        DG_VERDICT, DG_EXPLAIN, DG_REASON_CLASS, DG_EVIDENCE, DG_FAMILY, DG_STARTED_BEFORE,
        DG_IP, DG_CIDR, DG_SENDER, DG_DOMAIN, DG_RECIPIENT, DG_SINCE, DG_UNTIL, DG_TZ,
-       DG_RCPT_DOMAIN, DG_MESSAGE_ID, DG_NFILTER = 10 };
+       DG_RCPT_DOMAIN, DG_MESSAGE_ID, DG_SUBJECT, DG_SOURCE, DG_NFILTER = 11 };
+
+/* The filters' names (the hidden columns) and the form each wants (-1: only
+** trimmed here, checked by its own parser below). */
+static const char *const azFilter[DG_NFILTER] = {
+  "ip", "cidr", "sender", "domain", "recipient", "since", "until", "tz", "rcpt_domain",
+  "message_id", "subject" };
+static const int aFilterKind[DG_NFILTER] = {
+  MT_FILTER_IP, -1, MT_FILTER_ADDR, MT_FILTER_DOMAIN, MT_FILTER_ADDR, -1, -1, -1, MT_FILTER_DOMAIN,
+  MT_FILTER_MSGID, MT_FILTER_TEXT };
 
 typedef struct dg_row {
   int64_t t_utc, t_local; int has_time;
@@ -66,20 +86,28 @@ static int dgConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, remote_ip TEXT, icid INTEGER, mid INTEGER,"
     " mail_from TEXT, rcpt_to TEXT, stage TEXT, verdict TEXT, explain TEXT, reason_class TEXT,"
     " evidence TEXT, family TEXT, started_before_logs INTEGER, ip HIDDEN, cidr HIDDEN, sender HIDDEN, domain HIDDEN, recipient HIDDEN,"
-    " since HIDDEN, until HIDDEN, tz HIDDEN, rcpt_domain HIDDEN, message_id HIDDEN)",
+    " since HIDDEN, until HIDDEN, tz HIDDEN, rcpt_domain HIDDEN, message_id HIDDEN, subject HIDDEN,"
+    " source HIDDEN)",
     1, ppVtab);
 }
 
-/* idxNum bit i (0..DG_NFILTER-1): filter i given; bit DG_NFILTER: host = ?.
-** argv in that order. */
+/* idxNum bit i (0..DG_NFILTER-1): filter i given (the order of azFilter);
+** bit DG_NFILTER: host = ?; bit DG_NFILTER+1: source = ?, bit DG_NFILTER+2:
+** ... as an IN list.  argv in that order. */
+#define DG_BIT_HOST   (1<<DG_NFILTER)
+#define DG_BIT_SOURCE (1<<(DG_NFILTER+1))
+#define DG_BIT_IN     (1<<(DG_NFILTER+2))
 static int dgBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
-  int at[DG_NFILTER+1], i, n = 0;
+  int at[DG_NFILTER+1], i, n = 0, iSource = -1;
   (void)pVtab;
   for(i=0; i<=DG_NFILTER; i++) at[i] = -1;
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
     if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-    if( c->iColumn>=DG_IP ){
+    if( c->iColumn==DG_SOURCE ){
+      if( !c->usable ) return SQLITE_CONSTRAINT;
+      iSource = i;
+    }else if( c->iColumn>=DG_IP ){
       if( !c->usable ) return SQLITE_CONSTRAINT;
       at[c->iColumn - DG_IP] = i;
     }else if( c->iColumn==DG_HOST && c->usable ){
@@ -92,6 +120,10 @@ static int dgBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
     p->aConstraintUsage[at[i]].argvIndex = ++n;
     p->aConstraintUsage[at[i]].omit = i<DG_NFILTER;    /* host: SQLite checks it too */
     p->idxNum |= 1<<i;
+  }
+  if( iSource>=0 ){
+    p->idxNum |= DG_BIT_SOURCE;
+    if( mt_plan_source(p, iSource, &n)==MT_SOURCE_IN ) p->idxNum |= DG_BIT_IN;
   }
   p->estimatedCost = 1e5 / (1 + n);
   p->estimatedRows = 20;
@@ -165,7 +197,7 @@ static int fill_row(dg_row *r, const mt_store *st, int host, const mt_when *w, c
 }
 
 typedef struct dg_filter {
-  const char *f[DG_NFILTER];  /* ip, cidr, sender, domain, recipient, since, until, tz, rcpt_domain, message_id */
+  const char *f[DG_NFILTER];  /* in the order of azFilter */
   const char *host;
   int64_t since, until;
   int has_since, has_until;
@@ -202,11 +234,25 @@ static int domain_eq(const char *addr, const char *d){
   return at && typed_eq(at+1, d, 1);
 }
 
+/* The subject filter: a case-insensitive piece of the subject, as logged or
+** decoded (RFC 2047), so what the user sees in the mail client matches. */
+static int subject_ok(const char *want, const char *subject){
+  char buf[1024];
+  size_t n;
+  if( !subject ) return 0;
+  n = strlen(subject);
+  if( mt_contains_nocase(subject, n, want) ) return 1;
+  if( !mt_rfc2047_has_words(subject, n) ) return 0;
+  n = mt_rfc2047_decode(subject, n, buf, sizeof(buf));
+  return mt_contains_nocase(buf, n, want);
+}
+
 static int sender_ok(const dg_filter *F, const mt_msg *m){
   const char *s = F->f[2], *d = F->f[3];
   if( s && !typed_eq(m->mail_from, s, 1) ) return 0;
   if( d && !domain_eq(m->mail_from, d) ) return 0;
   if( F->f[DG_MESSAGE_ID - DG_IP] && !typed_eq(m->message_id, F->f[DG_MESSAGE_ID - DG_IP], 0) ) return 0;
+  if( F->f[DG_SUBJECT - DG_IP] && !subject_ok(F->f[DG_SUBJECT - DG_IP], m->subject) ) return 0;
   return 1;
 }
 
@@ -355,9 +401,7 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
   memset(&v, 0, sizeof(v));
   sqlite3_str_appendf(s, "No connection or message matches (");
   for(i=0; i<DG_NFILTER; i++){
-    static const char *const azName[] = { "ip", "cidr", "sender", "domain", "recipient", "since", "until", "tz",
-                                          "rcpt_domain", "message_id" };
-    if( F->f[i] ) sqlite3_str_appendf(s, "%s%s=%s", i && sqlite3_str_length(s)>40 ? ", " : "", azName[i], F->f[i]);
+    if( F->f[i] ) sqlite3_str_appendf(s, "%s%s=%s", i && sqlite3_str_length(s)>40 ? ", " : "", azFilter[i], F->f[i]);
   }
   sqlite3_str_appendf(s, ") in %d file(s);", st->nfile);
   for(h=0; h<st->nhost; h++){
@@ -433,6 +477,91 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
   return r->host && r->verdict && r->explain ? SQLITE_OK : SQLITE_NOMEM;
 }
 
+/* The filter values of argv (idxNum says which), checked and normalised
+** into F->f[] (copies in own[], the caller frees them), the host into
+** F->host, the `source` value into *ppSource.  A value of the wrong type or
+** form is an error naming the filter and the form it wants. */
+static int take_filters(sqlite3_vtab *vt, int idxNum, int argc, sqlite3_value **argv,
+                        dg_filter *F, char **own, sqlite3_value **ppSource){
+  int i, iv = 0;
+  *ppSource = 0;
+  for(i=0; i<=DG_NFILTER+1; i++){
+    sqlite3_value *v;
+    const char *z, *form;
+    int t;
+    if( !(idxNum & (1<<i)) || iv>=argc ) continue;
+    v = argv[iv++];
+    if( i==DG_NFILTER+1 ){ *ppSource = v; continue; }
+    if( i==DG_NFILTER ){ F->host = (const char*)sqlite3_value_text(v); continue; }
+    t = sqlite3_value_type(v);
+    if( t==SQLITE_NULL ) continue;                  /* NULL skips a filter */
+    form = aFilterKind[i]>=0 ? mt_filter_form(aFilterKind[i]) : "text";
+    if( t!=SQLITE_TEXT ){
+      mt_vtab_error(vt, "mailtrace_diagnose: %s wants %s as text, not %s %s", azFilter[i], form,
+                    t==SQLITE_BLOB ? "a blob" : t==SQLITE_FLOAT ? "the real" : "the integer",
+                    t==SQLITE_BLOB ? "" : (const char*)sqlite3_value_text(v));
+      return SQLITE_ERROR;
+    }
+    z = (const char*)sqlite3_value_text(v);
+    if( !z ) return SQLITE_NOMEM;
+    if( !(own[i] = sqlite3_malloc64(strlen(z) + 1)) ) return SQLITE_NOMEM;
+    if( mt_filter_norm(aFilterKind[i]>=0 ? aFilterKind[i] : MT_FILTER_TEXT, z, own[i], strlen(z) + 1) ){
+      if( aFilterKind[i]>=0 ){
+        mt_vtab_error(vt, "mailtrace_diagnose: %s wants %s, not '%s'", azFilter[i], form, z);
+        return SQLITE_ERROR;
+      }
+      own[i][0] = 0;                                 /* empty: its own parser says what it wants */
+    }
+    F->f[i] = own[i];
+  }
+  return SQLITE_OK;
+}
+
+/* No line of the sources is one the grammar knows: say so, instead of a
+** verdict about mail that these files could never show. */
+static int not_mail_logs_row(dg_cursor *c, const mt_store *st){
+  sqlite3_str *s = sqlite3_str_new(0);
+  mt_verdict v;
+  dg_row *r;
+  int64_t lines = 0;
+  int i;
+  char *z;
+  for(i=0; i<st->nfile; i++) lines += st->file_lines ? st->file_lines[i] : 0;
+  memset(&v, 0, sizeof(v));
+  v.stage = "input";
+  snprintf(v.verdict, sizeof(v.verdict), "not Cisco mail logs");
+  sqlite3_str_appendf(s, "These files are not Cisco mail logs: %lld of %lld lines unrecognised (",
+                      (long long)lines, (long long)lines);
+  for(i=0; i<st->nfile && i<5; i++) sqlite3_str_appendf(s, "%s%s", i ? ", " : "", st->files[i]);
+  if( st->nfile>5 ) sqlite3_str_appendf(s, " and %d more", st->nfile - 5);
+  if( st->nfile==0 ) sqlite3_str_appendf(s, "no files");
+  sqlite3_str_appendf(s, "). mailtrace reads the gateway's text mail logs (the mail_logs "
+                      "subscription: mail.current, mail.@....s); nothing can be said about any sender from these.");
+  z = sqlite3_str_finish(s);
+  if( !z ) return SQLITE_NOMEM;
+  snprintf(v.explain, sizeof(v.explain), "%s", z);
+  sqlite3_free(z);
+  if( !(r = new_row(c)) ) return SQLITE_NOMEM;
+  r->host = sqlite3_mprintf("%s", st->nhost==1 ? st->hosts[0] : "*");
+  r->stage = v.stage;
+  r->verdict = dup_or_null(v.verdict);
+  r->explain = dup_or_null(v.explain);
+  r->t_utc = INT64_MIN;
+  return r->host && r->verdict && r->explain ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+/* 0 when lines were read and not one of them is a mail log line. */
+static int known_lines(const mt_store *st){
+  int64_t lines = 0;
+  int i;
+  if( !st->file_known || !st->file_lines ) return 1;   /* not counted (a store made another way) */
+  for(i=0; i<st->nfile; i++){
+    if( st->file_known[i] ) return 1;
+    lines += st->file_lines[i];
+  }
+  return lines==0;                     /* nothing read: nothing to say about what it is */
+}
+
 static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                     int argc, sqlite3_value **argv){
   dg_cursor *c = (dg_cursor*)cur;
@@ -442,53 +571,57 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   mt_args a;
   void *entry = 0;
   const mt_store *st = 0;
-  char *err = 0;
-  int rc, i, iv = 0, k, any = 0, tzoff = 0;
+  char *err = 0, *own[DG_NFILTER];
+  sqlite3_value *source = 0;
+  int rc, i, k, any = 0, tzoff = 0;
   (void)idxStr;
 
   dg_reset(c);
   memset(&F, 0, sizeof(F));
-  for(i=0; i<=DG_NFILTER; i++){
-    if( !(idxNum & (1<<i)) || iv>=argc ) continue;
-    if( i<DG_NFILTER ) F.f[i] = (const char*)sqlite3_value_text(argv[iv]);
-    else F.host = (const char*)sqlite3_value_text(argv[iv]);
-    iv++;
-  }
+  memset(own, 0, sizeof(own));
+  memset(&a, 0, sizeof(a));
+  rc = take_filters(cur->pVtab, idxNum, argc, argv, &F, own, &source);
+  if( rc ) goto done;
   if( F.f[7] ){
     /* since/until in the user's own zone: "+0100", "-05:00", "UTC" */
     mt_opts o;
     char *tzerr = 0, *arg = sqlite3_mprintf("tz=%s", F.f[7]);
     memset(&o, 0, sizeof(o));
-    if( !arg ) return SQLITE_NOMEM;
+    if( !arg ){ rc = SQLITE_NOMEM; goto done; }
     mt_opts_parse(&o, arg, &tzerr);
     sqlite3_free(arg);
     if( tzerr ){
       mt_vtab_error(cur->pVtab, "mailtrace_diagnose: %s", tzerr);
       free(tzerr);
       mt_opts_free(&o);
-      return SQLITE_ERROR;
+      rc = SQLITE_ERROR; goto done;
     }
     tzoff = o.tz_off;
     mt_opts_free(&o);
   }
   if( F.f[5] ){
-    if( !mt_iso_floor(F.f[5], &F.since) ){ mt_vtab_error(cur->pVtab, "mailtrace_diagnose: since wants 'YYYY-MM-DD[ HH:MM:SS]' (UTC, or in the zone tz gives), not %s", F.f[5]); return SQLITE_ERROR; }
+    if( !mt_iso_floor(F.f[5], &F.since) ){ mt_vtab_error(cur->pVtab, "mailtrace_diagnose: since wants 'YYYY-MM-DD[ HH:MM:SS]' (UTC, or in the zone tz gives), not %s", F.f[5]); rc = SQLITE_ERROR; goto done; }
     F.has_since = 1;
     F.since -= tzoff;
   }
   if( F.f[6] ){
-    if( !mt_iso_floor(F.f[6], &F.until) ){ mt_vtab_error(cur->pVtab, "mailtrace_diagnose: until wants 'YYYY-MM-DD[ HH:MM:SS]' (UTC, or in the zone tz gives), not %s", F.f[6]); return SQLITE_ERROR; }
+    if( !mt_iso_floor(F.f[6], &F.until) ){ mt_vtab_error(cur->pVtab, "mailtrace_diagnose: until wants 'YYYY-MM-DD[ HH:MM:SS]' (UTC, or in the zone tz gives), not %s", F.f[6]); rc = SQLITE_ERROR; goto done; }
     F.has_until = 1;
     F.until -= tzoff;
   }
   if( F.f[1] && mt_ip_in_cidr("0.0.0.0", F.f[1])<0 ){
     mt_vtab_error(cur->pVtab, "mailtrace_diagnose: cidr wants an IPv4 network such as 192.0.2.0/24, not %s", F.f[1]);
-    return SQLITE_ERROR;
+    rc = SQLITE_ERROR; goto done;
   }
-  rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_diagnose", &a, &err);
+  rc = mt_sources_for(cur->pVtab, ctx, "mailtrace_diagnose", source,
+                      !(idxNum & DG_BIT_SOURCE) ? 0 : (idxNum & DG_BIT_IN) ? MT_SOURCE_IN : MT_SOURCE_EQ, &a);
   if( rc==SQLITE_OK ) rc = mt_store_acquire(ctx, &a, &entry, &st, &err);
   if( rc ) goto done;
   for(i=0; i<DG_NFILTER; i++) if( F.f[i] ) any = 1;
+  if( !known_lines(st) ){
+    rc = not_mail_logs_row(c, st);
+    goto done;
+  }
 
   /* Connections (by ip, cidr, host), with the messages the store gave
   ** them (mt_msg.conn); every filter applies to each row's own values, so
@@ -505,7 +638,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
         rc = msg_rows(c, st, &F, mi, cn->remote_ip);
       }
     }else if( !F.f[2] && !F.f[3] && !F.f[4] && !F.f[DG_RCPT_DOMAIN - DG_IP] && !F.f[DG_MESSAGE_ID - DG_IP]
-           && time_ok(&F, conn_when(cn)) ){
+           && !F.f[DG_SUBJECT - DG_IP] && time_ok(&F, conn_when(cn)) ){
       mt_verdict v;
       dg_row *r;
       mt_diagnose_conn(st, k, &v);
@@ -530,6 +663,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
 done:
   if( entry ) mt_store_release(entry);
   mt_args_free(&a);
+  for(i=0; i<DG_NFILTER; i++) sqlite3_free(own[i]);
   if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
   sqlite3_free(err);
   return rc;

@@ -5,6 +5,9 @@
 **   SELECT mailtrace_open('/var/log/esa/');
 **   SELECT utc, event, text FROM mailtrace_history(81009);
 **   SELECT * FROM mailtrace_history(81009, 'esa1');
+**   SELECT * FROM mailtrace_history(81009, NULL, '/var/log/esa/');   -- no mailtrace_open
+**   SELECT * FROM mailtrace_history WHERE mid_arg = 81009
+**                                      AND source IN ('/logs/esa1', '/logs/esa2');
 **
 ** The message's family is followed both ways and transitively through
 ** split, rewritten, generated and bounce links (the parent it came from, the
@@ -15,10 +18,13 @@
 ** or recipients: a message delayed for days over rotated and gzipped files
 ** comes back whole.
 **
-** It reads the sources of the last mailtrace_open() (the entity store
-** gives the family and its ids, then one pass over the lines picks theirs).
+** It reads the sources named by `source` (= one, or IN (...) several
+** sources and options), else those of the last mailtrace_open(): the entity
+** store (cached) gives the family and its ids, then one pass over the lines
+** picks theirs.  A mid that is not an integer ('abc', 1.5) is an error; NULL
+** gives no rows.
 ** Columns: utc, ts, host, icid, mid, dcid, rid, event, text, file, lineno;
-** hidden: mid_arg, host_arg.
+** hidden: mid_arg, host_arg, source.
 **
 ** mailtrace_icid_history(icid [, host]): everything about one inbound
 ** connection, the same way: its own lines (New SMTP ICID … close), and
@@ -27,7 +33,7 @@
 **
 **   SELECT utc, mid, event, text FROM mailtrace_icid_history(52001);
 **
-** Same columns; hidden: icid_arg, host_arg.  ICID 0 (the gateway's own
+** Same columns; hidden: icid_arg, host_arg, source.  ICID 0 (the gateway's own
 ** messages, the TCPREFUSE refusals) is not a connection: no rows.
 */
 #include "tables.h"
@@ -39,7 +45,7 @@
 #include <string.h>
 
 enum { HC_UTC, HC_TS, HC_HOST, HC_ICID, HC_MID, HC_DCID, HC_RID, HC_EVENT, HC_TEXT,
-       HC_FILE, HC_LINENO, HC_MID_ARG, HC_HOST_ARG };
+       HC_FILE, HC_LINENO, HC_MID_ARG, HC_HOST_ARG, HC_SOURCE };
 
 typedef struct hist_row {
   int64_t t_utc, t_local;
@@ -84,7 +90,7 @@ static int histConnect(sqlite3 *db, void *pAux, int argc, const char *const *arg
   return mt_vtab_connect(db, pAux,
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, icid INTEGER, mid INTEGER, dcid INTEGER,"
     " rid INTEGER, event TEXT, text TEXT, file TEXT, lineno INTEGER,"
-    " mid_arg HIDDEN, host_arg HIDDEN)",
+    " mid_arg HIDDEN, host_arg HIDDEN, source HIDDEN)",
     1, ppVtab);
 }
 
@@ -95,23 +101,26 @@ static int histIcidConnect(sqlite3 *db, void *pAux, int argc, const char *const 
   return mt_vtab_connect(db, pAux,
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, icid INTEGER, mid INTEGER, dcid INTEGER,"
     " rid INTEGER, event TEXT, text TEXT, file TEXT, lineno INTEGER,"
-    " icid_arg HIDDEN, host_arg HIDDEN)",
+    " icid_arg HIDDEN, host_arg HIDDEN, source HIDDEN)",
     1, ppVtab);
 }
 
-/* idxNum bit 1: mid_arg given; bit 2: host_arg given (argv in that order). */
+/* idxNum bit 1: mid_arg given; bit 2: host_arg given; bit 4: source given,
+** bit 8: ... as an IN list (argv in that order). */
 static int histBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
-  int i, iMid = -1, iHost = -1, n = 0;
+  int i, iMid = -1, iHost = -1, iSource = -1, n = 0;
   (void)pVtab;
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
     if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
     if( c->iColumn==HC_MID_ARG ){ if( !c->usable ) return SQLITE_CONSTRAINT; iMid = i; }
     if( c->iColumn==HC_HOST_ARG ){ if( !c->usable ) return SQLITE_CONSTRAINT; iHost = i; }
+    if( c->iColumn==HC_SOURCE ){ if( !c->usable ) return SQLITE_CONSTRAINT; iSource = i; }
   }
   p->idxNum = 0;
   if( iMid>=0 ){ p->aConstraintUsage[iMid].argvIndex = ++n; p->aConstraintUsage[iMid].omit = 1; p->idxNum |= 1; }
   if( iHost>=0 ){ p->aConstraintUsage[iHost].argvIndex = ++n; p->aConstraintUsage[iHost].omit = 1; p->idxNum |= 2; }
+  if( iSource>=0 ) p->idxNum |= mt_plan_source(p, iSource, &n)==MT_SOURCE_IN ? 4|8 : 4;
   p->estimatedCost = iMid>=0 ? 1e5 : 1e300;
   p->estimatedRows = 50;
   if( p->nOrderBy==1 && p->aOrderBy[0].iColumn==HC_UTC && !p->aOrderBy[0].desc ) p->orderByConsumed = 1;
@@ -200,11 +209,25 @@ static int hist_filter(sqlite3_vtab_cursor *cur, int by_icid, int idxNum,
     else mt_vtab_error(cur->pVtab, "mailtrace_history: give a MID, e.g. mailtrace_history(81009)");
     return SQLITE_ERROR;
   }
-  if( sqlite3_value_numeric_type(argv[0])!=SQLITE_INTEGER ) return SQLITE_OK;   /* no such id */
-  mid = sqlite3_value_int64(argv[0]);
+  if( sqlite3_value_type(argv[0])==SQLITE_NULL ) return SQLITE_OK;   /* no id, no rows (a join on NULL) */
+  if( !mt_id_value(argv[0], &mid) ){
+    const char *z = (const char*)sqlite3_value_text(argv[0]);
+    if( by_icid ) mt_vtab_error(cur->pVtab, "mailtrace_icid_history: icid wants an ICID (a whole number such as 52001), not '%s'", z ? z : "");
+    else mt_vtab_error(cur->pVtab, "mailtrace_history: mid wants a MID (a whole number such as 81009), not '%s'", z ? z : "");
+    return SQLITE_ERROR;
+  }
   if( by_icid && mid<=0 ) return SQLITE_OK;          /* ICID 0 is not a connection */
-  if( (idxNum & 2) && argc>1 ) want_host = (const char*)sqlite3_value_text(argv[1]);
-  rc = mt_open_sources(cur->pVtab, ctx, zName, &a, &err);
+  {
+    int iv = 1;
+    sqlite3_value *source = 0;
+    if( (idxNum & 2) && iv<argc ){
+      if( sqlite3_value_type(argv[iv])!=SQLITE_NULL ) want_host = (const char*)sqlite3_value_text(argv[iv]);
+      iv++;
+    }
+    if( (idxNum & 4) && iv<argc ) source = argv[iv];
+    rc = mt_sources_for(cur->pVtab, ctx, zName, source,
+                        !(idxNum & 4) ? 0 : (idxNum & 8) ? MT_SOURCE_IN : MT_SOURCE_EQ, &a);
+  }
   if( rc==SQLITE_OK ) rc = mt_store_acquire(ctx, &a, &entry, &st, &err);
   if( rc ) goto done;
 

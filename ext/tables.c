@@ -318,6 +318,63 @@ int mt_open_sources(sqlite3_vtab *vt, mt_ctx *ctx, const char *name, mt_args *a,
   return rc;
 }
 
+int mt_plan_source(sqlite3_index_info *p, int i, int *pn){
+  p->aConstraintUsage[i].argvIndex = ++*pn;
+  p->aConstraintUsage[i].omit = 1;
+  return sqlite3_vtab_in(p, i, 1) ? MT_SOURCE_IN : MT_SOURCE_EQ;
+}
+
+int mt_sources_for(sqlite3_vtab *vt, mt_ctx *ctx, const char *name, sqlite3_value *v, int how,
+                   mt_args *a){
+  char *azArg[MT_MAX_ARGS] = {0};
+  char *err = 0;
+  int n = 0, rc = SQLITE_OK, i;
+  memset(a, 0, sizeof(*a));
+  if( how==0 ){
+    if( ctx->nopen_args==0 ){
+      mt_vtab_error(vt, "%s: name the logs (source = '/var/log/esa/') or call mailtrace_open('/var/log/esa/') first", name);
+      return SQLITE_ERROR;
+    }
+    rc = mt_open_sources(vt, ctx, name, a, &err);
+  }else{
+    /* copies: the values of an IN list live only until the next one is asked for */
+    sqlite3_value *x = v;
+    if( how==MT_SOURCE_IN ) rc = sqlite3_vtab_in_first(v, &x);
+    while( rc==SQLITE_OK && x ){
+      if( sqlite3_value_type(x)!=SQLITE_TEXT ){
+        mt_vtab_error(vt, "%s: source wants a file, directory or glob as text, not %s", name,
+                      sqlite3_value_type(x)==SQLITE_NULL ? "NULL" : "a number or blob");
+        rc = SQLITE_ERROR;
+        break;
+      }
+      if( n==MT_MAX_ARGS ){
+        mt_vtab_error(vt, "%s: at most %d sources and options", name, MT_MAX_ARGS);
+        rc = SQLITE_ERROR;
+        break;
+      }
+      if( !(azArg[n] = sqlite3_mprintf("%s", (const char*)sqlite3_value_text(x))) ){ rc = SQLITE_NOMEM; break; }
+      n++;
+      if( how!=MT_SOURCE_IN ) break;
+      rc = sqlite3_vtab_in_next(v, &x);
+    }
+    if( rc==SQLITE_DONE ) rc = SQLITE_OK;
+    if( rc==SQLITE_OK ) rc = mt_args_add(a, n, (const char *const*)azArg, 0, &err);
+    if( rc==SQLITE_OK && a->nsource==0 ){
+      mt_vtab_error(vt, "%s: give at least one source (file, directory or glob), not only options", name);
+      rc = SQLITE_ERROR;
+    }
+    if( rc==SQLITE_OK ) rc = mt_args_expand(a, &err);
+    for(i=0; i<n; i++) sqlite3_free(azArg[i]);
+  }
+  if( rc ){
+    if( err ) mt_vtab_error(vt, "%s", err);
+    sqlite3_free(err);
+    mt_args_free(a);
+    memset(a, 0, sizeof(*a));
+  }
+  return rc;
+}
+
 char *mt_sql_quote(const char *z){
   return sqlite3_mprintf("%Q", z);
 }

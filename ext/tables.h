@@ -147,6 +147,22 @@ int mt_vtab_disconnect(sqlite3_vtab *pVtab);
 ** mt_args_free).  Error (vtab message naming `name`) when none was called. */
 int mt_open_sources(sqlite3_vtab *vt, mt_ctx *ctx, const char *name, mt_args *a, char **pzErr);
 
+/* The hidden `source` column of mailtrace_history and mailtrace_diagnose:
+** the logs to read, as `source = '/var/log/esa/'` or, for several sources
+** and options, `source IN ('/logs/esa1', '/logs/esa2', 'tz=-0500')`.
+** xBestIndex: constraint `i` (an EQ on that column) gets argv slot ++*pn,
+** with the IN list handed over whole; returns MT_SOURCE_EQ or MT_SOURCE_IN
+** (for xFilter to know what the value is). */
+#define MT_SOURCE_EQ 1
+#define MT_SOURCE_IN 2
+int mt_plan_source(sqlite3_index_info *p, int i, int *pn);
+/* xFilter: the sources of that value (how = MT_SOURCE_EQ or _IN), listed now,
+** into *a (free with mt_args_free); how = 0: those of the last
+** mailtrace_open(), and without one an error naming both ways.  Errors set
+** the vtab's message, naming `name`. */
+int mt_sources_for(sqlite3_vtab *vt, mt_ctx *ctx, const char *name, sqlite3_value *v, int how,
+                   mt_args *a);
+
 /* The integer an id constraint stands for (an integer, or a whole float:
 ** mid = 20506.0 looks up 20506): 1 and *pId, or 0 when no row can match. */
 int mt_id_value(sqlite3_value *v, int64_t *pId);

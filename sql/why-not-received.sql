@@ -14,7 +14,7 @@
 -- Parameters (any subset; an unset one matches everything):
 --   .parameter set :ip      '192.0.2.10'              sending IP
 --   .parameter set :sender  'orders@sender.example'   envelope sender (MAIL FROM)
---   .parameter set :rcpt    'alice@example.com'       a recipient
+--   .parameter set :recipient 'alice@example.com'     a recipient (:rcpt, its old name, still works)
 --   .parameter set :since   '2026-11-02 00:00:00'     UTC, inclusive
 --   .parameter set :until   '2026-11-03 00:00:00'     UTC, exclusive
 --   .read sql/why-not-received.sql
@@ -69,6 +69,6 @@ SELECT h.utc,
   LEFT JOIN connections c ON c.host = h.host AND c.icid = h.icid
   LEFT JOIN messages m ON m.host = h.host AND m.mid = h.mid
  WHERE (:sender IS NULL OR m.mail_from = :sender)
-   AND (:rcpt IS NULL OR EXISTS (SELECT 1 FROM recipients r
-                                  WHERE r.host = m.host AND r.mid = m.mid AND r.rcpt_to = :rcpt))
+   AND (coalesce(:recipient, :rcpt) IS NULL OR EXISTS (SELECT 1 FROM recipients r
+                                  WHERE r.host = m.host AND r.mid = m.mid AND r.rcpt_to = coalesce(:recipient, :rcpt)))
  ORDER BY h.utc, h.host, h.icid, h.mid;

@@ -76,6 +76,13 @@ def key(r):
 def one_source(db, name, path):
     db.execute("SELECT mailtrace_open(?)", (path,))
     rows = [dict(r) for r in db.execute("SELECT * FROM mailtrace_diagnose")]
+    # files that are not mail logs at all: one row saying so, and nothing else (issue 14)
+    notmail = [r for r in rows if r["verdict"] == "not Cisco mail logs"]
+    if notmail:
+        (nent,) = db.execute("SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM connections)").fetchone()
+        check(f"{name}.not_mail_logs_alone", len(rows) == 1 and nent == 0
+              and "lines unrecognised" in notmail[0]["explain"], (len(rows), nent))
+        return
     # one row per message and per connection without one
     msgs = sorted((h, m) for h, m in db.execute("SELECT host, mid FROM messages"))
     got_msgs = sorted((r["host"], r["mid"]) for r in rows if r["mid"] is not None)

@@ -44,7 +44,7 @@ def main():
 
     with open(os.path.join(ROOT, "sql", "why-not-received.sql")) as f:
         sql = f.read()
-    rows = db.execute(sql, {"ip": "198.51.100.7", "sender": None, "rcpt": None,
+    rows = db.execute(sql, {"ip": "198.51.100.7", "sender": None, "recipient": None, "rcpt": None,
                             "since": None, "until": None}).fetchall()
     check("why_not_received", len(rows) == 1 and rows[0][5].startswith("REJECT") and rows[0][10] is None, rows)
 

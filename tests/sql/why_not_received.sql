@@ -12,7 +12,7 @@ SELECT mailtrace_open('data/demo/esa-demo') AS files;
 .parameter set :ip '192.0.2.99'
 .read ../sql/why-not-received.sql
 .parameter clear
-.parameter set :rcpt 'hr@example.com'
+.parameter set :recipient 'hr@example.com'
 .read ../sql/why-not-received.sql
 .parameter clear
 .parameter set :sender 'hr@example.com'
