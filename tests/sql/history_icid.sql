@@ -14,7 +14,7 @@ SELECT lineno, event FROM mailtrace_icid_history(52001, 'esa1') WHERE mid IS NUL
 SELECT host, count(*) AS lines FROM mailtrace_icid_history(52001) GROUP BY host ORDER BY host;
 -- a refused connection on esa1: its three lines (esa2's ICID 52002 is another connection)
 SELECT lineno, event, text FROM mailtrace_icid_history(52002, 'esa1');
--- ICID 0 is not a connection; an unknown ICID has no rows; a non-integer neither
+-- ICID 0 is not a connection; an unknown ICID has no rows; a non-integer is an error (issue 14: never silent)
 SELECT count(*) AS icid0 FROM mailtrace_icid_history(0);
 SELECT count(*) AS unknown FROM mailtrace_icid_history(999999);
 SELECT count(*) AS text_arg FROM mailtrace_icid_history('x');
