@@ -134,9 +134,10 @@ void mt_diagnose_conn(const mt_store *st, int ci, mt_verdict *v){
   if( k->started_before_logs ){
     /* Only its last lines are here: what it sent is not known. */
     say(v, "connection", "started before the logs",
-        "Only the end of connection ICID %lld is in these logs (%s%s%s); it began before them, so its "
+        "Only %s of connection ICID %lld is in these logs (%s%s%s); it began before them, so its "
         "address, sender and messages are not known here: open the previous log file to see them.",
-        (long long)k->icid, k->end_state==2 ? "lost" : k->end_state==1 ? "closed" : "no end either",
+        k->end_state ? "the end" : "a part", (long long)k->icid,
+        k->end_state==2 ? "lost" : k->end_state==1 ? "closed" : "neither its start nor its end",
         k->error ? ": " : "", k->error ? k->error : "");
     return;
   }

@@ -1471,11 +1471,24 @@ static int feed(mt_store *st, mt_scan *s){
       return -1;
     }
     if( st->file_lines && s->ifile < st->nfile ) st->file_lines[s->ifile]++;
-    if( s->ln.form==MT_FORM_NONE ) continue;
+    if( s->ln.form==MT_FORM_NONE ){
+      /* a line without a prefix in a file whose name gives another log
+      ** (antivirus.current's engine details): part of that log */
+      if( s->file_type>MT_LOG_NONE && s->file_type<MT_LOG_COUNT && !mt_logtype_is_mail(s->file_type) ){
+        st->other_log_lines++; st->other_log_types |= 1u<<s->file_type;
+      }
+      continue;
+    }
     if( st->file_tz ) st->file_tz[s->ifile] = s->tz_off;
     /* only mail_logs lines make entities (logtype.h: the bounce log's
     ** "Bounced: 123:0" is not a delivery) */
-    if( !mt_logtype_is_mail(mt_line_event(&s->ln, s->file_type, &ev)) ) continue;
+    {
+      int t = mt_line_event(&s->ln, s->file_type, &ev);
+      if( !mt_logtype_is_mail(t) ){
+        if( t>MT_LOG_NONE && t<MT_LOG_COUNT ){ st->other_log_lines++; st->other_log_types |= 1u<<t; }
+        continue;
+      }
+    }
     if( mt_event_overflow(&ev) ){
       /* ids that do not fit 64 bits would all become one: never merge them */
       char why[160];

@@ -201,6 +201,8 @@ typedef struct mt_store {
   mt_gap *gaps; int ngap;           /* silences inside files (mt_store_finish), by file, host, time */
   int64_t *file_lines, *file_known;  /* per file: lines read, and lines the grammar knows (an event):
                                      ** no known line at all means "not a Cisco mail log" */
+  int64_t other_log_lines;          /* lines of the gateway's other logs (bounces, amp, …: logtype.h), */
+  unsigned other_log_types;         /* and which types (bit t for MT_LOG_*): read, but no entities */
   int oom;                  /* an allocation failed: the store is unusable */
 } mt_store;
 

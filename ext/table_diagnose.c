@@ -40,6 +40,7 @@
 */
 #include "tables.h"
 #include "diagnose.h"
+#include "logtype.h"
 #include "bytes.h"
 #include "filters.h"
 #include "mime.h"
@@ -529,9 +530,23 @@ static int not_mail_logs_row(dg_cursor *c, const mt_store *st){
   for(i=0; i<st->nfile; i++) lines += st->file_lines ? st->file_lines[i] : 0;
   memset(&v, 0, sizeof(v));
   v.stage = "input";
-  snprintf(v.verdict, sizeof(v.verdict), "not Cisco mail logs");
-  sqlite3_str_appendf(s, "These files are not Cisco mail logs: %lld of %lld lines unrecognised (",
-                      (long long)lines, (long long)lines);
+  snprintf(v.verdict, sizeof(v.verdict), "%s", st->other_log_lines>0 ? "no mail_logs lines" : "not Cisco mail logs");
+  if( st->other_log_lines>0 ){
+    /* the gateway's other logs (logtype.h): recognised, but they make no
+    ** connections or messages; say which, and where they are answered */
+    int t, k = 0;
+    sqlite3_str_appendf(s, "These files hold no mail_logs lines: %lld of %lld lines are the gateway's "
+                        "other logs (", (long long)st->other_log_lines, (long long)lines);
+    for(t=MT_LOG_NONE+1; t<MT_LOG_COUNT; t++){
+      if( st->other_log_types & (1u<<t) ) sqlite3_str_appendf(s, "%s%s", k++ ? ", " : "", mt_logtype_name(t));
+    }
+    sqlite3_str_appendf(s, "), %lld unrecognised; see mailtrace_lines.log_type, mailtrace_bounces, "
+                        "mailtrace_files and mailtrace_cef for what they say (",
+                        (long long)(lines - st->other_log_lines));
+  }else{
+    sqlite3_str_appendf(s, "These files are not Cisco mail logs: %lld of %lld lines unrecognised (",
+                        (long long)lines, (long long)lines);
+  }
   for(i=0; i<st->nfile && i<5; i++) sqlite3_str_appendf(s, "%s%s", i ? ", " : "", st->files[i]);
   if( st->nfile>5 ) sqlite3_str_appendf(s, " and %d more", st->nfile - 5);
   if( st->nfile==0 ) sqlite3_str_appendf(s, "no files");
