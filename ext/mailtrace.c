@@ -58,6 +58,7 @@ int sqlite3_mailtrace_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routi
   if( rc==SQLITE_OK ) rc = mt_register_smtp(db, c);
   if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_trust_schema", -1,
          SQLITE_UTF8 | SQLITE_DIRECTONLY, mt_ctx_ref(c), trustFunc, 0, 0, mt_ctx_unref);
+  if( rc==SQLITE_OK ) rc = mt_register_checks(db, c);
   mt_ctx_unref(c);
   return rc;
 }
