@@ -33,10 +33,14 @@
 enum { DG_UTC, DG_TS, DG_HOST, DG_REMOTE_IP, DG_ICID, DG_MID, DG_MAIL_FROM, DG_RCPT_TO, DG_STAGE,
        DG_VERDICT, DG_EXPLAIN, DG_REASON_CLASS, DG_EVIDENCE, DG_FAMILY, DG_STARTED_BEFORE,
        DG_IP, DG_CIDR, DG_SENDER, DG_DOMAIN, DG_RECIPIENT, DG_SINCE, DG_UNTIL, DG_TZ, DG_NFILTER = 8 };
+/* The live checks (table_check.c), after the filters: what to run next, its
+** result, and the option that allows network traffic (off by default). */
+enum { DG_SUGGEST = DG_TZ + 1, DG_LIVE_RESULT, DG_LIVE };
 
 typedef struct dg_row {
   int64_t t_utc, t_local; int has_time;
   char *host, *remote_ip, *mail_from, *rcpt_to, *verdict, *explain, *evidence, *family;
+  char *suggest, *live;       /* a live check to run, and its result (live = on) */
   const char *stage, *reason_class;
   int started_before_logs;
   int64_t icid, mid;
@@ -57,19 +61,23 @@ static int dgConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
     "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, remote_ip TEXT, icid INTEGER, mid INTEGER,"
     " mail_from TEXT, rcpt_to TEXT, stage TEXT, verdict TEXT, explain TEXT, reason_class TEXT,"
     " evidence TEXT, family TEXT, started_before_logs INTEGER, ip HIDDEN, cidr HIDDEN, sender HIDDEN, domain HIDDEN, recipient HIDDEN,"
-    " since HIDDEN, until HIDDEN, tz HIDDEN)",
+    " since HIDDEN, until HIDDEN, tz HIDDEN, suggest TEXT, live_result TEXT, live HIDDEN)",
     1, ppVtab);
 }
 
-/* idxNum bit i (0..6): filter i given; bit 7: host = ?.  argv in that order. */
+/* idxNum bit i (0..7): filter i given; bit 8: host = ?; bit 9: live = ?.
+** argv in that order. */
 static int dgBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
-  int at[DG_NFILTER+1], i, n = 0;
+  int at[DG_NFILTER+2], i, n = 0;
   (void)pVtab;
-  for(i=0; i<=DG_NFILTER; i++) at[i] = -1;
+  for(i=0; i<=DG_NFILTER+1; i++) at[i] = -1;
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
     if( c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-    if( c->iColumn>=DG_IP ){
+    if( c->iColumn==DG_LIVE ){
+      if( !c->usable ) return SQLITE_CONSTRAINT;
+      at[DG_NFILTER+1] = i;
+    }else if( c->iColumn>=DG_IP && c->iColumn<=DG_TZ ){
       if( !c->usable ) return SQLITE_CONSTRAINT;
       at[c->iColumn - DG_IP] = i;
     }else if( c->iColumn==DG_HOST && c->usable ){
@@ -77,10 +85,10 @@ static int dgBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
     }
   }
   p->idxNum = 0;
-  for(i=0; i<=DG_NFILTER; i++){
+  for(i=0; i<=DG_NFILTER+1; i++){
     if( at[i]<0 ) continue;
     p->aConstraintUsage[at[i]].argvIndex = ++n;
-    p->aConstraintUsage[at[i]].omit = i<DG_NFILTER;    /* host: SQLite checks it too */
+    p->aConstraintUsage[at[i]].omit = i!=DG_NFILTER;    /* host: SQLite checks it too */
     p->idxNum |= 1<<i;
   }
   p->estimatedCost = 1e5 / (1 + n);
@@ -104,6 +112,7 @@ static void dg_reset(dg_cursor *c){
     sqlite3_free(r->host); sqlite3_free(r->remote_ip); sqlite3_free(r->mail_from);
     sqlite3_free(r->rcpt_to); sqlite3_free(r->verdict); sqlite3_free(r->explain); sqlite3_free(r->evidence);
     sqlite3_free(r->family);
+    sqlite3_free(r->suggest); sqlite3_free(r->live);
   }
   c->n = 0; c->i = 0;
 }
@@ -394,6 +403,33 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
   return r->host && r->verdict && r->explain ? SQLITE_OK : SQLITE_NOMEM;
 }
 
+/* Where a verdict rests on the sender's reverse DNS (dropped before any
+** command: the banner waited on the PTR lookup), suggest reverse_dns() on
+** its IP; with live = on (or live = 'resolver=IP[:port] timeout=S'), run it,
+** once per IP.  Logs alone never cause network traffic. */
+static int live_checks(dg_cursor *c, mt_ctx *ctx, const char *live, char **pzErr){
+  int i, j, on = live && *live && strcmp(live, "0")!=0 && strcasecmp(live, "off")!=0 && strcasecmp(live, "no")!=0;
+  int opts = on && strchr(live, '=')!=0;
+  for(i=0; i<c->n; i++){
+    dg_row *r = &c->rows[i];
+    int rc;
+    if( !r->remote_ip || !r->verdict ) continue;
+    if( strcmp(r->verdict, "dropped before any command")!=0 && !strstr(r->verdict, "banner") ) continue;
+    if( !(r->suggest = sqlite3_mprintf("SELECT reverse_dns('%s')", r->remote_ip)) ) return SQLITE_NOMEM;
+    if( !on ) continue;
+    for(j=0; j<i; j++){
+      if( c->rows[j].live && strcmp(c->rows[j].remote_ip, r->remote_ip)==0 ){
+        if( !(r->live = sqlite3_mprintf("%s", c->rows[j].live)) ) return SQLITE_NOMEM;
+        break;
+      }
+    }
+    if( r->live ) continue;
+    rc = mt_check_reverse_dns(ctx, r->remote_ip, opts ? live : 0, &r->live, pzErr);
+    if( rc ) return rc;
+  }
+  return SQLITE_OK;
+}
+
 static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                     int argc, sqlite3_value **argv){
   dg_cursor *c = (dg_cursor*)cur;
@@ -405,6 +441,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   const mt_store *st = 0;
   char *err = 0;
   int rc, i, iv = 0, k, any = 0, tzoff = 0;
+  const char *live = 0;
   (void)idxStr;
 
   dg_reset(c);
@@ -415,6 +452,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     else F.host = (const char*)sqlite3_value_text(argv[iv]);
     iv++;
   }
+  if( (idxNum & (1<<(DG_NFILTER+1))) && iv<argc ) live = (const char*)sqlite3_value_text(argv[iv++]);
   if( F.f[7] ){
     /* since/until in the user's own zone: "+0100", "-05:00", "UTC" */
     mt_opts o;
@@ -486,6 +524,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( rc==SQLITE_OK && c->n==0 && any ) rc = never_row(c, st, &F);
   if( rc==SQLITE_OK ) rc = fetch_evidence(c, st, ctx->db);
   if( rc==SQLITE_OK ) qsort(c->rows, (size_t)c->n, sizeof(dg_row), cmp_rows);
+  if( rc==SQLITE_OK ) rc = live_checks(c, ctx, live, &err);
 
 done:
   if( entry ) mt_store_release(entry);
@@ -522,6 +561,8 @@ static int dgColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
     case DG_EVIDENCE: r_text(ctx, r->evidence); break;
     case DG_FAMILY: r_text(ctx, r->family); break;
     case DG_STARTED_BEFORE: if( r->verdict && r->mid>=-1 && r->t_utc!=INT64_MIN ) sqlite3_result_int(ctx, r->started_before_logs); break;
+    case DG_SUGGEST: r_text(ctx, r->suggest); break;
+    case DG_LIVE_RESULT: r_text(ctx, r->live); break;
     default: break;
   }
   return SQLITE_OK;
