@@ -13,8 +13,12 @@ talks to another address.
                     multi-line 250, QUIT 221, anything else 502.
 
 Run it alone to keep a set of servers up (for trying the functions by hand):
-  python3 tests/net/fakenet.py        prints the ports, runs until Ctrl-C
+  python3 tests/net/fakenet.py [DNS_PORT SMTP_PORT]
+prints the ports and runs until Ctrl-C.  With ports: the DNS servers on
+DNS_PORT (answers), +1 (silent), +2 (SERVFAIL); the SMTP listeners on
+SMTP_PORT (banner at once), +1 (after 3 s), +2 (never), +3 (554).
 """
+import sys
 import socket
 import struct
 import threading
@@ -130,11 +134,11 @@ def answer(query, tcp=False, mode="answer"):
 
 
 class DnsServer:
-    def __init__(self, mode="answer"):
+    def __init__(self, mode="answer", port=0):
         self.mode = mode
         self.queries = []                       # (transport, name, type)
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.0.1", 0))
+        self.udp.bind(("127.0.0.1", port))
         self.port = self.udp.getsockname()[1]
         self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -188,12 +192,12 @@ class DnsServer:
 
 
 class SmtpServer:
-    def __init__(self, mode="now", delay=1.0):
+    def __init__(self, mode="now", delay=1.0, port=0):
         self.mode, self.delay = mode, delay
         self.commands = []
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind(("127.0.0.1", port))
         self.sock.listen(8)
         self.port = self.sock.getsockname()[1]
         threading.Thread(target=self._loop, daemon=True).start()
@@ -249,9 +253,12 @@ class SmtpServer:
 
 
 if __name__ == "__main__":
-    servers = {"dns": DnsServer(), "dns_silent": DnsServer("silent"), "dns_servfail": DnsServer("servfail"),
-               "smtp_now": SmtpServer("now"), "smtp_delay": SmtpServer("delay", 3.0),
-               "smtp_never": SmtpServer("never"), "smtp_reject": SmtpServer("reject")}
+    d = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    m = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    servers = {"dns": DnsServer("answer", d), "dns_silent": DnsServer("silent", d and d + 1),
+               "dns_servfail": DnsServer("servfail", d and d + 2),
+               "smtp_now": SmtpServer("now", 0, m), "smtp_delay": SmtpServer("delay", 3.0, m and m + 1),
+               "smtp_never": SmtpServer("never", 0, m and m + 2), "smtp_reject": SmtpServer("reject", 0, m and m + 3)}
     for k, s in servers.items():
         print(f"{k} 127.0.0.1:{s.port}", flush=True)
     try:
