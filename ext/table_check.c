@@ -843,7 +843,7 @@ static int si_fill(ck_vtab *vt, ck_cursor *c, sqlite3_value **args){
      || set_text(&row[SI_NOTE], "the connection of these messages is not in the opened logs (it began before "
                                 "them): the client IP is unknown") ) rc = SQLITE_NOMEM;
   }
-  if( rc==SQLITE_OK ) qsort_r(&c->cells[first_row * c->ncol], (size_t)(c->nrow - first_row),
+  if( rc==SQLITE_OK && c->nrow - first_row > 1 ) qsort_r(&c->cells[first_row * c->ncol], (size_t)(c->nrow - first_row),
                               sizeof(ck_cell) * SI_NCOL, si_row_cmp, 0);
   if( rc==SQLITE_OK && o.mx ){
     mt_resolver r;
