@@ -532,7 +532,7 @@ int mt_dns_query(mt_resolver *r, const char *name, uint16_t qtype, mt_dns_msg *m
   size_t qlen;
   uint16_t id = new_id();
   double t0 = mt_dns_now(), deadline = t0 + r->timeout, slice;
-  int nslot = r->nsrv * 2, k, i, status = -1, anyrcode = 0, bad = 0, nneterr = 0;
+  int nslot = r->nsrv * 2, k, i, status = -1, anyrcode = 0, bad = 0, nneterr = 0, noedns = 0;
   char why[256] = "";
   reason[0] = 0;
   qlen = mt_dns_query_build(q, sizeof(q), id, name, qtype);
@@ -540,6 +540,7 @@ int mt_dns_query(mt_resolver *r, const char *name, uint16_t qtype, mt_dns_msg *m
     snprintf(reason, rcap, "'%s' is not a valid domain name", name);
     return MT_DNS_BADREPLY;
   }
+  if( r->noedns ){ noedns = 1; qlen -= 11; q[11] = 0; }
   for(i=0; i<MT_DNS_MAXSRV; i++){ fds[i] = -1; dead[i] = 0; }
   slice = r->timeout / nslot;
   for(k=0; k<nslot && status<0; k++){
@@ -591,6 +592,15 @@ int mt_dns_query(mt_resolver *r, const char *name, uint16_t qtype, mt_dns_msg *m
         if( mt_dns_parse(buf, (size_t)got, m)!=0 ){
           bad++;
           snprintf(why, sizeof(why), "%s sent a malformed reply", r->srv[i].text);
+          continue;
+        }
+        if( m->qr && m->id==id && m->rcode==1 && !noedns && (m->qdcount==0 || matches(m, id, name, qtype)) ){
+          /* FORMERR (often without the question): an old server that does
+          ** not know EDNS0 (RFC 6891 7).  Ask it again without the OPT record. */
+          noedns = r->noedns = 1;
+          qlen -= 11;
+          q[11] = 0;
+          if( send(fds[i], q, qlen, 0)>=0 ) r->queries++;
           continue;
         }
         if( !matches(m, id, name, qtype) ){

@@ -11,7 +11,8 @@
 **   mt_rdns *d = malloc(sizeof *d);  mt_dns_reverse(&r, "192.0.2.1", d);
 **
 ** Queries go over UDP (one socket per server, connected, so only that
-** server's replies are read), with TCP when a reply is truncated.  A reply
+** server's replies are read), with TCP when a reply is truncated, and
+** without EDNS0 once a server answers FORMERR to it.  A reply
 ** is taken only if its id and question match the query.  Every wait is a
 ** poll() of at most MT_DNS_SLICE_MS, after which `should_stop` is asked:
 ** a lookup stops within that long of sqlite3_interrupt().
@@ -113,6 +114,7 @@ typedef struct mt_resolver {
   int (*should_stop)(void*);        /* asked between waits; non-zero: stop */
   void *stop_arg;
   int queries;                      /* queries sent (UDP and TCP), for the curious */
+  int noedns;                       /* a server answered FORMERR to EDNS0: ask without it */
 } mt_resolver;
 
 /* One server given as IP, IP:port, [IPv6] or [IPv6]:port (default port 53).

@@ -113,6 +113,13 @@ def test_reverse_dns(db, dns, silent, servfail):
     j = json.loads(one(db, "SELECT reverse_dns('192.0.2.10', ?)", f"resolver=127.0.0.1:{servfail.port}"))
     check("rdns.servfail", j["status"] == "servfail" and j["name"] is None and j["forward_confirmed"] is None
           and "SERVFAIL" in j["reason"], j)
+    old = fakenet.DnsServer("noedns")
+    try:
+        j = json.loads(one(db, "SELECT reverse_dns('192.0.2.10', ?)", f"resolver=127.0.0.1:{old.port}"))
+        check("rdns.formerr_retried_without_edns", j["status"] == "ok" and j["forward_confirmed"] is True
+              and len(old.queries) == 3, (j, old.queries))     # PTR with EDNS, PTR and A without
+    finally:
+        old.close()
     # the system resolver: resolv.conf (here: 127.0.0.1, port 53, where nothing listens)
     j = json.loads(one(db, "SELECT reverse_dns('192.0.2.10', 'timeout=0.3')"))
     check("rdns.system_resolver", j["resolver"] == "system (127.0.0.1:53)" and j["name"] is None

@@ -11,6 +11,8 @@ talks to another address.
                     seconds; "never": accepts and says nothing; "reject": a 554
                     banner; "close": accepts and closes.  EHLO gets a
                     multi-line 250, QUIT 221, anything else 502.
+                    DnsServer("noedns"): the zone, but FORMERR to any query
+                    carrying an EDNS0 OPT record (an old server).
 
 Run it alone to keep a set of servers up (for trying the functions by hand):
   python3 tests/net/fakenet.py [DNS_PORT SMTP_PORT]
@@ -103,6 +105,9 @@ def answer(query, tcp=False, mode="answer"):
     if mode == "silent":
         return None
     qid, flags = struct.unpack(">HH", query[:4])
+    if mode == "noedns" and struct.unpack(">H", query[10:12])[0] > 0:
+        # an old server: FORMERR to a query with an additional record (EDNS0 OPT), no question echoed
+        return struct.pack(">HHHHHH", qid, 0x8000 | (flags & 0x0100) | 1, 0, 0, 0, 0)
     qname, pos = _name(query, 12)
     qtype, qclass = struct.unpack(">HH", query[pos:pos + 4])
     question = query[12:pos + 4]
