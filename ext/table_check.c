@@ -83,9 +83,11 @@ static char *opts_parse(ck_opts *o, const char *fn, const char *arg, const char 
       memcpy(o->helo, eq+1, n - kn - 1);
       o->helo[n - kn - 1] = 0;
     }else if( KEY("mx") ){
-      o->mx = !eq || !(n - kn - 1==1 && (eq[1]=='0')) ;
-      if( eq && (n - kn - 1==2 && strncasecmp(eq+1, "no", 2)==0) ) o->mx = 0;
-      if( eq && (n - kn - 1==3 && strncasecmp(eq+1, "off", 3)==0) ) o->mx = 0;
+      /* "mx" or "mx=1" on; "mx=0", "mx=no", "mx=off" off */
+      size_t vn = eq ? n - kn - 1 : 0;
+      const char *v = eq ? eq + 1 : "";
+      o->mx = !eq || !((vn==1 && v[0]=='0') || (vn==2 && strncasecmp(v, "no", 2)==0)
+                       || (vn==3 && strncasecmp(v, "off", 3)==0));
     }else{
       return sqlite3_mprintf("%s: unknown option '%.*s' (it takes %s)", fn, (int)n, w, allowed);
     }
