@@ -27,7 +27,7 @@ DEFS    := -D_GNU_SOURCE -DMT_VERSION='"$(VERSION)"' -I$(B)
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 
 # The parsing rooms (no SQLite types) and the SQL-facing files.
-CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/dns.c ext/probe.c
+CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/dns.c ext/probe.c ext/senders.c
 SQL_SRC  := ext/tables.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_diagnose.c ext/table_coverage.c ext/table_parse.c ext/table_errors.c ext/table_smtp.c ext/table_check.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 

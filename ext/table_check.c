@@ -32,6 +32,7 @@
 #include "probe.h"
 #include "entities.h"
 #include "lines.h"
+#include "senders.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -686,47 +687,7 @@ static int mx_fill(ck_vtab *vt, ck_cursor *c, sqlite3_value **args){
 enum { SI_IP, SI_RDNS, SI_VERIFIED, SI_MESSAGES, SI_CONNECTIONS, SI_FIRST, SI_LAST, SI_GATEWAYS,
        SI_SOURCE, SI_MX_HOST, SI_MX_PREF, SI_NOTE, SI_NCOL };
 
-typedef struct si_pair { const char *ip; int msg, conn; } si_pair;
-
-static int si_cmp(const void *a, const void *b){
-  const si_pair *x = a, *y = b;
-  int c = strcmp(x->ip ? x->ip : "", y->ip ? y->ip : "");
-  if( c ) return c;
-  if( x->conn!=y->conn ) return x->conn < y->conn ? -1 : 1;
-  return x->msg < y->msg ? -1 : x->msg > y->msg;
-}
-
-/* mail_from's domain is `dom`, or a subdomain of it when `sub`. */
-static int domain_match(const char *from, const char *dom, int sub){
-  const char *at = from ? strrchr(from, '@') : 0;
-  size_t n, dn = strlen(dom);
-  if( !at ) return 0;
-  at++;
-  n = strlen(at);
-  if( n && at[n-1]=='>' ) n--;
-  if( n==dn && strncasecmp(at, dom, n)==0 ) return 1;
-  return sub && n>dn && at[n-dn-1]=='.' && strncasecmp(at + n - dn, dom, dn)==0;
-}
-
-/* The connection that carried message mi (a restarted ICID: the one that
-** started before it), or -1. */
-static int msg_conn(const mt_store *st, int mi){
-  const mt_msg *m = &st->msgs[mi];
-  int k = m->icid>0 ? mt_store_conn(st, m->host, m->icid) : -1;
-  while( k>=0 && mt_when_set(m->start) && mt_when_set(st->conns[k].start)
-      && mt_when_utc(st->conns[k].start) > mt_when_utc(m->start) ) k = st->conns[k].prev_same;
-  return k;
-}
-
-/* Rows of sender_ips: most messages first, then by address. */
-static int si_row_cmp(const void *a, const void *b, void *pn){
-  const ck_cell *x = a, *y = b;
-  (void)pn;
-  if( x[SI_MESSAGES].i!=y[SI_MESSAGES].i ) return x[SI_MESSAGES].i > y[SI_MESSAGES].i ? -1 : 1;
-  if( !x[SI_IP].z || !y[SI_IP].z ) return x[SI_IP].z ? -1 : y[SI_IP].z ? 1 : 0;
-  return strcmp(x[SI_IP].z, y[SI_IP].z);
-}
-
+/* A UTC time cell, YYYY-MM-DD HH:MM:SS. */
 static void iso_cell(ck_cell *cell, int64_t t, int *rc){
   char iso[20];
   mt_time_iso(t, iso);
@@ -736,14 +697,13 @@ static void iso_cell(ck_cell *cell, int64_t t, int *rc){
 static int si_fill(ck_vtab *vt, ck_cursor *c, sqlite3_value **args){
   const char *arg = args[0] ? (const char*)sqlite3_value_text(args[0]) : 0;
   char dom[256];
-  int sub = 0, rc, i, j, npair = 0, nobody = 0;
-  int64_t nb_first = INT64_MAX, nb_last = INT64_MIN;
+  int sub = 0, rc, i, j, nv = 0;
   ck_opts o;
   mt_args a;
   void *entry = 0;
   const mt_store *st = 0;
   char *err = 0;
-  si_pair *pairs = 0;
+  mt_sender_ip *v = 0;
   int first_row = c->nrow;
   if( !arg ){
     if( args[0] ) return SQLITE_OK;
@@ -760,93 +720,24 @@ static int si_fill(ck_vtab *vt, ck_cursor *c, sqlite3_value **args){
   }
   memcpy(dom, arg, strlen(arg) + 1);
 
+  memset(&a, 0, sizeof(a));
   rc = mt_open_sources(&vt->base, vt->ctx, "sender_ips", &a, &err);
   if( rc==SQLITE_OK ) rc = mt_store_acquire(vt->ctx, &a, &entry, &st, &err);
   if( rc ) goto done;
-  pairs = sqlite3_malloc64(sizeof(si_pair) * (size_t)(st->nmsg + 1));
-  if( !pairs ){ rc = SQLITE_NOMEM; goto done; }
-  for(i=0; i<st->nmsg; i++){
-    const mt_msg *m = &st->msgs[i];
-    int k;
-    /* messages received from outside: not made by the gateway from another (split, bounce) */
-    if( m->parent_mid>=0 || m->icid<=0 || !domain_match(m->mail_from, dom, sub) ) continue;
-    k = msg_conn(st, i);
-    if( k<0 || !st->conns[k].remote_ip ){
-      const mt_when *w = mt_when_set(m->start) ? &m->start : &m->end;
-      nobody++;
-      if( mt_when_set(*w) ){
-        int64_t t = mt_when_utc(*w);
-        if( t < nb_first ) nb_first = t;
-        if( t > nb_last ) nb_last = t;
-      }
-      continue;
-    }
-    pairs[npair].ip = st->conns[k].remote_ip;
-    pairs[npair].msg = i;
-    pairs[npair].conn = k;
-    npair++;
-  }
-  qsort(pairs, (size_t)npair, sizeof(si_pair), si_cmp);
-  for(i=0; i<npair && rc==SQLITE_OK; i=j){
-    int nmsg = 0, nconn = 0, last_conn = -1, latest = -1;
-    int64_t first = INT64_MAX, last = INT64_MIN;
-    sqlite3_str *gw = sqlite3_str_new(0);
-    ck_cell *row;
-    for(j=i; j<npair && strcmp(pairs[j].ip, pairs[i].ip)==0; j++){
-      const mt_msg *m = &st->msgs[pairs[j].msg];
-      const mt_conn *cn = &st->conns[pairs[j].conn];
-      const mt_when *w = mt_when_set(m->start) ? &m->start : &m->end;
-      nmsg++;
-      if( pairs[j].conn!=last_conn ){
-        const char *h = st->hosts[cn->host];
-        nconn++;
-        last_conn = pairs[j].conn;
-        /* gateways, each once */
-        {
-          char *sofar = sqlite3_str_value(gw);
-          int seen = 0;
-          if( sofar ){
-            const char *p = sofar;
-            size_t hn = strlen(h);
-            while( p && *p ){
-              if( strncmp(p, h, hn)==0 && (p[hn]==0 || p[hn]==',') ){ seen = 1; break; }
-              p = strchr(p, ',');
-              if( p ) p += 2;
-            }
-          }
-          if( !seen ) sqlite3_str_appendf(gw, "%s%s", sqlite3_str_length(gw) ? ", " : "", h);
-        }
-      }
-      if( mt_when_set(*w) ){
-        int64_t t = mt_when_utc(*w);
-        if( t < first ) first = t;
-        if( t >= last ){ last = t; latest = pairs[j].conn; }
-      }
-      if( latest<0 ) latest = pairs[j].conn;
-    }
-    row = ck_row(c);
-    if( !row ){ sqlite3_free(sqlite3_str_finish(gw)); rc = SQLITE_NOMEM; break; }
-    take_text(&row[SI_GATEWAYS], sqlite3_str_finish(gw));
-    if( !row[SI_GATEWAYS].z ) rc = SQLITE_NOMEM;
-    if( set_text(&row[SI_IP], pairs[i].ip) || set_text(&row[SI_SOURCE], "logs") ) rc = SQLITE_NOMEM;
-    /* rDNS as the gateway logged it, at the latest connection */
-    if( set_text(&row[SI_RDNS], st->conns[latest].reverse_dns) ) rc = SQLITE_NOMEM;
-    if( st->conns[latest].dns_verified>=0 ) set_int(&row[SI_VERIFIED], st->conns[latest].dns_verified);
-    set_int(&row[SI_MESSAGES], nmsg);
-    set_int(&row[SI_CONNECTIONS], nconn);
-    if( first!=INT64_MAX ){ iso_cell(&row[SI_FIRST], first, &rc); iso_cell(&row[SI_LAST], last, &rc); }
-  }
-  if( rc==SQLITE_OK && nobody ){
+  if( mt_sender_ips(st, dom, sub, &v, &nv) ){ rc = SQLITE_NOMEM; goto done; }
+  for(i=0; i<nv && rc==SQLITE_OK; i++){
+    const mt_sender_ip *e = &v[i];
     ck_cell *row = ck_row(c);
-    if( !row ){ rc = SQLITE_NOMEM; goto done; }
-    set_int(&row[SI_MESSAGES], nobody);
-    if( nb_first!=INT64_MAX ){ iso_cell(&row[SI_FIRST], nb_first, &rc); iso_cell(&row[SI_LAST], nb_last, &rc); }
-    if( set_text(&row[SI_SOURCE], "logs")
-     || set_text(&row[SI_NOTE], "the connection of these messages is not in the opened logs (it began before "
-                                "them): the client IP is unknown") ) rc = SQLITE_NOMEM;
+    if( !row ){ rc = SQLITE_NOMEM; break; }
+    if( set_text(&row[SI_IP], e->ip) || set_text(&row[SI_RDNS], e->reverse_dns)
+     || set_text(&row[SI_GATEWAYS], e->gateways) || set_text(&row[SI_SOURCE], "logs") ) rc = SQLITE_NOMEM;
+    if( e->ip && e->dns_verified>=0 ) set_int(&row[SI_VERIFIED], e->dns_verified);
+    set_int(&row[SI_MESSAGES], e->messages);
+    if( e->ip ) set_int(&row[SI_CONNECTIONS], e->connections);
+    if( e->first<=e->last ){ iso_cell(&row[SI_FIRST], e->first, &rc); iso_cell(&row[SI_LAST], e->last, &rc); }
+    if( !e->ip && set_text(&row[SI_NOTE], "the connection of these messages is not in the opened logs "
+                                         "(it began before them): the client IP is unknown") ) rc = SQLITE_NOMEM;
   }
-  if( rc==SQLITE_OK && c->nrow - first_row > 1 ) qsort_r(&c->cells[first_row * c->ncol], (size_t)(c->nrow - first_row),
-                              sizeof(ck_cell) * SI_NCOL, si_row_cmp, 0);
   if( rc==SQLITE_OK && o.mx ){
     mt_resolver r;
     mt_mx *m;
@@ -910,7 +801,7 @@ static int si_fill(ck_vtab *vt, ck_cursor *c, sqlite3_value **args){
 done:
   if( entry ) mt_store_release(entry);
   mt_args_free(&a);
-  sqlite3_free(pairs);
+  mt_sender_ips_free(v, nv);
   if( rc && err ) mt_vtab_error(&vt->base, "%s", err);
   sqlite3_free(err);
   return rc;
