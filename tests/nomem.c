@@ -54,7 +54,7 @@ static int sRoundup(int n){ return (n + 7) & ~7; }
 static int sInit(void *x){ (void)x; return SQLITE_OK; }
 static void sShutdown(void *x){ (void)x; }
 
-#define NSTEP 11
+#define NSTEP 12
 static unsigned long long want_hash[NSTEP];   /* each step's answer, from the baseline run */
 
 /* FNV-1a over a step's result rows: every value's type and bytes.  Reading

@@ -1,6 +1,6 @@
 /*
 ** test_senders.c — a domain's sending IPs from an entity store (ext/senders.c),
-** on esa1 + esa2 (the facts are written out by hand in tests/data/FACTS.md §8)
+** on esa1 + esa2 (the facts are written out by hand in tests/data/FACTS.md §10)
 ** and on a log of its own whose message began before its connection's lines.
 */
 #include "senders.h"
