@@ -203,6 +203,7 @@ static void test_stop(void){
   sa.sin_family = AF_INET;
   sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if( fd<0 || !m || bind(fd, (struct sockaddr*)&sa, sizeof(sa))<0 || getsockname(fd, (struct sockaddr*)&sa, &sl)<0 ){
+    unit_checks++;
     printf("SKIP dns.stop: no loopback UDP socket\n");
     if( fd>=0 ) close(fd);
     free(m);

@@ -20,10 +20,10 @@ static mt_store *build(const char *const *src, int n){
   memset(&fl, 0, sizeof(fl));
   memset(&o, 0, sizeof(o));
   for(i=0; i<n; i++){
-    if( mt_files_add(&fl, src[i], &err) ){ printf("FAIL senders.load %s: %s\n", src[i], err); free(err); mt_files_free(&fl); return 0; }
+    if( mt_files_add(&fl, src[i], &err) ){ unit_checks++; unit_failed++; printf("FAIL senders.load %s: %s\n", src[i], err); free(err); mt_files_free(&fl); return 0; }
   }
   st = mt_store_build(&fl, &o, 0, 0, 0, &err, 0, 0);
-  if( !st ){ printf("FAIL senders.build: %s\n", err); free(err); }
+  if( !st ){ unit_checks++; unit_failed++; printf("FAIL senders.build: %s\n", err); free(err); }
   mt_files_free(&fl);
   return st;
 }
@@ -74,7 +74,7 @@ int main(void){
       "Mon Nov  2 08:01:14 2026 Info: MID 900 ICID 777 RID 0 To: <a@example.com>\n";
     const char *one[1];
     one[0] = path;
-    if( fd<0 || write(fd, log, sizeof(log)-1)!=(ssize_t)(sizeof(log)-1) ){ printf("SKIP senders.unknown: no temp file\n"); }
+    if( fd<0 || write(fd, log, sizeof(log)-1)!=(ssize_t)(sizeof(log)-1) ){ unit_checks++; printf("SKIP senders.unknown: no temp file\n"); }
     else if( (st = build(one, 1)) ){
       CHECK("senders.unknown.row", mt_sender_ips(st, "sender.example", 0, &v, &n)==0 && n==1 && v[0].ip==0
             && v[0].messages==1 && v[0].connections==0 && v[0].first==v[0].last);
