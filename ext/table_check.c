@@ -235,6 +235,13 @@ static void reverseDnsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv)
   uint8_t tmp[16];
   char ptr[80];
   if( !ip ) return;
+  if( !mt_direct_call(ctx, "reverse_dns") ){
+    /* SQLITE_DIRECTONLY keeps views and triggers out; a CHECK constraint of
+    ** a database file still gets here in SQLite 3.40 (tables.h) */
+    sqlite3_result_error(ctx, "unsafe use of reverse_dns(): only SQL that names it may call it, "
+                              "not a database's schema (a CHECK constraint)", -1);
+    return;
+  }
   opts_init(&o);
   if( (err = opts_from_values(&o, "reverse_dns", "resolver=, timeout=", argc, argv, 1))
    || (err = resolver_for(db, &o, &r, "reverse_dns")) ){
@@ -294,6 +301,11 @@ static void smtpProbeFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   uint8_t tmp[16];
   char ptr[80];
   if( !host ) return;
+  if( !mt_direct_call(ctx, "smtp_probe") ){
+    sqlite3_result_error(ctx, "unsafe use of smtp_probe(): only SQL that names it may call it, "
+                              "not a database's schema (a CHECK constraint)", -1);
+    return;
+  }
   opts_init(&o);
   if( argc>1 && sqlite3_value_type(argv[1])!=SQLITE_NULL ){
     sqlite3_int64 v = sqlite3_value_int64(argv[1]);

@@ -272,6 +272,42 @@ def test_diagnose_live(db, dns):
     check("diagnose.live_bad_option", e and "resolver wants" in e, e)
 
 
+def test_schema_cannot_call(dns):
+    """A CHECK constraint of a database someone else wrote (SQLite 3.40 runs
+    DIRECTONLY functions there) cannot make the checks send anything."""
+    smtp = fakenet.SmtpServer("now")
+    tmp = tempfile.mkdtemp()
+    try:
+        path = os.path.join(tmp, "evil.db")
+        raw = sqlite3.connect(path)           # the attacker's own connection, mailtrace loaded
+        raw.enable_load_extension(True)
+        raw.load_extension(EXT)
+        raw.executescript(f"""
+            CREATE TABLE c(x, CHECK (reverse_dns('192.0.2.10', 'resolver=127.0.0.1:{dns.port}') IS NOT NULL));
+            CREATE TABLE p(x, CHECK (smtp_probe('127.0.0.1', {smtp.port}, 2) IS NOT NULL));
+        """)
+        raw.close()
+        db = sqlite3.connect(path)
+        db.enable_load_extension(True)
+        db.load_extension(EXT)
+        n0 = len(dns.queries)
+        e1 = error_of(db, "INSERT INTO c VALUES(1)")
+        e2 = error_of(db, "INSERT INTO p VALUES(1)")
+        time.sleep(0.1)
+        check("schema.check_constraint_refused", e1 and "unsafe use of reverse_dns()" in e1
+              and e2 and "unsafe use of smtp_probe()" in e2, (e1, e2))
+        check("schema.check_constraint_sent_nothing", len(dns.queries) == n0 and smtp.commands == [],
+              (dns.queries[n0:], smtp.commands))
+        j = json.loads(one(db, "SELECT reverse_dns('192.0.2.10', ?)", f"resolver=127.0.0.1:{dns.port}"))
+        check("schema.direct_call_still_works", j["name"] == "mail.sender.example", j)
+        db.close()
+    finally:
+        smtp.close()
+        for f in os.listdir(tmp):
+            os.remove(os.path.join(tmp, f))
+        os.rmdir(tmp)
+
+
 SILENT = None
 
 
@@ -290,6 +326,7 @@ def main():
         test_sender_ips(db, dns)
         test_smtp_probe(db, dns)
         test_diagnose_live(db, dns)
+        test_schema_cannot_call(dns)
         db.close()
     finally:
         for s in (dns, SILENT, servfail):
