@@ -5,9 +5,8 @@
 **   SELECT * FROM sender_ips('sender.example');      -- table_check.c prints this
 **
 ** Each message received from outside whose envelope sender is in the
-** domain is paired with its connection (the one with its ICID on its
-** gateway; after a restart, the latest that started before the message);
-** the pairs are sorted by IP and counted.
+** domain is paired with its connection (mt_msg.conn: the store's link from
+** the lines that name both); the pairs are sorted by IP and counted.
 */
 #include "senders.h"
 
@@ -26,13 +25,10 @@ int mt_sender_domain_match(const char *from, const char *domain, int sub){
   return sub && n>dn && at[n-dn-1]=='.' && strncasecmp(at + n - dn, domain, dn)==0;
 }
 
-/* The connection that carried message mi, or -1. */
+/* The connection that carried message mi, or -1: the store links them by
+** the lines that name both (MID m ICID n), not by time. */
 static int msg_conn(const mt_store *st, int mi){
-  const mt_msg *m = &st->msgs[mi];
-  int k = m->icid>0 ? mt_store_conn(st, m->host, m->icid) : -1;
-  while( k>=0 && mt_when_set(m->start) && mt_when_set(st->conns[k].start)
-      && mt_when_utc(st->conns[k].start) > mt_when_utc(m->start) ) k = st->conns[k].prev_same;
-  return k;
+  return st->msgs[mi].icid>0 ? st->msgs[mi].conn : -1;
 }
 
 typedef struct pair { const char *ip; int msg, conn; } pair;
