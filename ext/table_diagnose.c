@@ -53,7 +53,11 @@
 enum { DG_UTC, DG_TS, DG_HOST, DG_REMOTE_IP, DG_ICID, DG_MID, DG_MAIL_FROM, DG_RCPT_TO, DG_STAGE,
        DG_VERDICT, DG_EXPLAIN, DG_REASON_CLASS, DG_EVIDENCE, DG_FAMILY, DG_STARTED_BEFORE,
        DG_IP, DG_CIDR, DG_SENDER, DG_DOMAIN, DG_RECIPIENT, DG_SINCE, DG_UNTIL, DG_TZ,
-       DG_RCPT_DOMAIN, DG_MESSAGE_ID, DG_SUBJECT, DG_SOURCE, DG_NFILTER = 11 };
+       DG_RCPT_DOMAIN, DG_MESSAGE_ID, DG_SUBJECT, DG_NFILTER = 11 };
+/* After the filters: the logs to read (hidden), the live checks
+** (table_check.c: what to run next and its result, visible), and the option
+** that allows network traffic (hidden, off by default). */
+enum { DG_SOURCE = DG_SUBJECT + 1, DG_SUGGEST, DG_LIVE_RESULT, DG_LIVE };
 
 /* The filters' names (the hidden columns) and the form each wants (-1: only
 ** trimmed here, checked by its own parser below). */
@@ -67,6 +71,7 @@ static const int aFilterKind[DG_NFILTER] = {
 typedef struct dg_row {
   int64_t t_utc, t_local; int has_time;
   char *host, *remote_ip, *mail_from, *rcpt_to, *verdict, *explain, *evidence, *family;
+  char *suggest, *live;       /* a live check to run, and its result (live = on) */
   const char *stage, *reason_class;
   int started_before_logs;
   int64_t icid, mid;
@@ -88,18 +93,19 @@ static int dgConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
     " mail_from TEXT, rcpt_to TEXT, stage TEXT, verdict TEXT, explain TEXT, reason_class TEXT,"
     " evidence TEXT, family TEXT, started_before_logs INTEGER, ip HIDDEN, cidr HIDDEN, sender HIDDEN, domain HIDDEN, recipient HIDDEN,"
     " since HIDDEN, until HIDDEN, tz HIDDEN, rcpt_domain HIDDEN, message_id HIDDEN, subject HIDDEN,"
-    " source HIDDEN)",
+    " source HIDDEN, suggest TEXT, live_result TEXT, live HIDDEN)",
     1, ppVtab);
 }
 
 /* idxNum bit i (0..DG_NFILTER-1): filter i given (the order of azFilter);
 ** bit DG_NFILTER: host = ?; bit DG_NFILTER+1: source = ?, bit DG_NFILTER+2:
-** ... as an IN list.  argv in that order. */
+** ... as an IN list; bit DG_NFILTER+3: live = ?.  argv in that order. */
 #define DG_BIT_HOST   (1<<DG_NFILTER)
 #define DG_BIT_SOURCE (1<<(DG_NFILTER+1))
 #define DG_BIT_IN     (1<<(DG_NFILTER+2))
+#define DG_BIT_LIVE   (1<<(DG_NFILTER+3))
 static int dgBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
-  int at[DG_NFILTER+1], i, n = 0, iSource = -1;
+  int at[DG_NFILTER+1], i, n = 0, iSource = -1, iLive = -1;
   (void)pVtab;
   for(i=0; i<=DG_NFILTER; i++) at[i] = -1;
   for(i=0; i<p->nConstraint; i++){
@@ -108,7 +114,10 @@ static int dgBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
     if( c->iColumn==DG_SOURCE ){
       if( !c->usable ) return SQLITE_CONSTRAINT;
       iSource = i;
-    }else if( c->iColumn>=DG_IP ){
+    }else if( c->iColumn==DG_LIVE ){
+      if( !c->usable ) return SQLITE_CONSTRAINT;
+      iLive = i;
+    }else if( c->iColumn>=DG_IP && c->iColumn<DG_IP+DG_NFILTER ){
       if( !c->usable ) return SQLITE_CONSTRAINT;
       at[c->iColumn - DG_IP] = i;
     }else if( c->iColumn==DG_HOST && c->usable ){
@@ -125,6 +134,11 @@ static int dgBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   if( iSource>=0 ){
     p->idxNum |= DG_BIT_SOURCE;
     if( mt_plan_source(p, iSource, &n)==MT_SOURCE_IN ) p->idxNum |= DG_BIT_IN;
+  }
+  if( iLive>=0 ){                                     /* last in argv */
+    p->aConstraintUsage[iLive].argvIndex = ++n;
+    p->aConstraintUsage[iLive].omit = 1;
+    p->idxNum |= DG_BIT_LIVE;
   }
   p->estimatedCost = 1e5 / (1 + n);
   p->estimatedRows = 20;
@@ -147,6 +161,7 @@ static void dg_reset(dg_cursor *c){
     sqlite3_free(r->host); sqlite3_free(r->remote_ip); sqlite3_free(r->mail_from);
     sqlite3_free(r->rcpt_to); sqlite3_free(r->verdict); sqlite3_free(r->explain); sqlite3_free(r->evidence);
     sqlite3_free(r->family);
+    sqlite3_free(r->suggest); sqlite3_free(r->live);
   }
   c->n = 0; c->i = 0;
 }
@@ -518,6 +533,33 @@ static int take_filters(sqlite3_vtab *vt, int idxNum, int argc, sqlite3_value **
   return SQLITE_OK;
 }
 
+/* Where a verdict rests on the sender's reverse DNS (dropped before any
+** command: the banner waited on the PTR lookup), suggest reverse_dns() on
+** its IP; with live = on (or live = 'resolver=IP[:port] timeout=S'), run it,
+** once per IP.  Logs alone never cause network traffic. */
+static int live_checks(dg_cursor *c, mt_ctx *ctx, const char *live, char **pzErr){
+  int i, j, on = live && *live && strcmp(live, "0")!=0 && strcasecmp(live, "off")!=0 && strcasecmp(live, "no")!=0;
+  int opts = on && strchr(live, '=')!=0;
+  for(i=0; i<c->n; i++){
+    dg_row *r = &c->rows[i];
+    int rc;
+    if( !r->remote_ip || !r->verdict ) continue;
+    if( strcmp(r->verdict, "dropped before any command")!=0 && !strstr(r->verdict, "banner") ) continue;
+    if( !(r->suggest = sqlite3_mprintf("SELECT reverse_dns('%s')", r->remote_ip)) ) return SQLITE_NOMEM;
+    if( !on ) continue;
+    for(j=0; j<i; j++){
+      if( c->rows[j].live && strcmp(c->rows[j].remote_ip, r->remote_ip)==0 ){
+        if( !(r->live = sqlite3_mprintf("%s", c->rows[j].live)) ) return SQLITE_NOMEM;
+        break;
+      }
+    }
+    if( r->live ) continue;
+    rc = mt_check_reverse_dns(ctx, r->remote_ip, opts ? live : 0, &r->live, pzErr);
+    if( rc ) return rc;
+  }
+  return SQLITE_OK;
+}
+
 /* No line of the sources is one the grammar knows: say so, instead of a
 ** verdict about mail that these files could never show. */
 static int not_mail_logs_row(dg_cursor *c, const mt_store *st){
@@ -589,6 +631,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   char *err = 0, *own[DG_NFILTER];
   sqlite3_value *source = 0;
   int rc, i, k, any = 0, tzoff = 0;
+  const char *live = 0;
   (void)idxStr;
 
   dg_reset(c);
@@ -597,6 +640,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   memset(&a, 0, sizeof(a));
   rc = take_filters(cur->pVtab, idxNum, argc, argv, &F, own, &source);
   if( rc ) goto done;
+  if( (idxNum & DG_BIT_LIVE) && argc>0 ) live = (const char*)sqlite3_value_text(argv[argc-1]);   /* live is last */
   if( F.f[7] ){
     /* since/until in the user's own zone: "+0100", "-05:00", "UTC" */
     mt_opts o;
@@ -674,6 +718,7 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( rc==SQLITE_OK && c->n==0 && any ) rc = never_row(c, st, &F);
   if( rc==SQLITE_OK ) rc = fetch_evidence(c, st, ctx->db);
   if( rc==SQLITE_OK && c->n > 1 ) qsort(c->rows, (size_t)c->n, sizeof(dg_row), cmp_rows);
+  if( rc==SQLITE_OK ) rc = live_checks(c, ctx, live, &err);
 
 done:
   if( entry ) mt_store_release(entry);
@@ -711,6 +756,8 @@ static int dgColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
     case DG_EVIDENCE: r_text(ctx, r->evidence); break;
     case DG_FAMILY: r_text(ctx, r->family); break;
     case DG_STARTED_BEFORE: if( r->verdict && r->mid>=-1 && r->t_utc!=INT64_MIN ) sqlite3_result_int(ctx, r->started_before_logs); break;
+    case DG_SUGGEST: r_text(ctx, r->suggest); break;
+    case DG_LIVE_RESULT: r_text(ctx, r->live); break;
     default: break;
   }
   return SQLITE_OK;

@@ -191,6 +191,11 @@ int mt_register_health(sqlite3 *db, mt_ctx *ctx);     /* table_health.c */
 int mt_register_files(sqlite3 *db, mt_ctx *ctx);      /* table_files.c */
 int mt_register_bounces(sqlite3 *db, mt_ctx *ctx);    /* table_bounces.c */
 int mt_register_cef(sqlite3 *db, mt_ctx *ctx);        /* table_cef.c */
+int mt_register_checks(sqlite3 *db, mt_ctx *ctx);     /* table_check.c */
+/* reverse_dns(ip, options) as JSON for the diagnosis's live checks
+** (table_check.c): SQLITE_OK and *pzJson (NULL when ip is not an address),
+** SQLITE_INTERRUPT, or an error with *pzErr.  Both sqlite3_malloc'd. */
+int mt_check_reverse_dns(mt_ctx *ctx, const char *ip, const char *options, char **pzJson, char **pzErr);
 
 /* Take a reference for one more registration; mt_ctx_unref is the
 ** destructor passed to sqlite3_create_function_v2/create_module_v2, so the
