@@ -76,12 +76,14 @@ def key(r):
 def one_source(db, name, path):
     db.execute("SELECT mailtrace_open(?)", (path,))
     rows = [dict(r) for r in db.execute("SELECT * FROM mailtrace_diagnose")]
-    # files that are not mail logs at all: one row saying so, and nothing else (issue 14)
-    notmail = [r for r in rows if r["verdict"] == "not Cisco mail logs"]
+    # files that are not mail logs at all, or only the gateway's other logs (bounce, AMP, …):
+    # one row saying so, and nothing else (issue 14; issue 10 finding 10)
+    notmail = [r for r in rows if r["verdict"] in ("not Cisco mail logs", "no mail_logs lines")]
     if notmail:
         (nent,) = db.execute("SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM connections)").fetchone()
         check(f"{name}.not_mail_logs_alone", len(rows) == 1 and nent == 0
-              and "lines unrecognised" in notmail[0]["explain"], (len(rows), nent))
+              and ("lines unrecognised" in notmail[0]["explain"] or "other logs" in notmail[0]["explain"]),
+              (len(rows), nent))
         return
     # one row per message and per connection without one
     msgs = sorted((h, m) for h, m in db.execute("SELECT host, mid FROM messages"))
