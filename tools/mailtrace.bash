@@ -21,7 +21,7 @@ _mailtrace() {
       return ;;
   esac
   if [ $COMP_CWORD -eq 1 ] && [[ "$cur" != -* && "$cur" != */* ]]; then
-    COMPREPLY=($(compgen -W "why history coverage report export picture bundle version help" -- "$cur"))
+    COMPREPLY=($(compgen -W "why history coverage report export picture bundle check version help" -- "$cur"))
     COMPREPLY+=($(compgen -f -- "$cur"))
     return
   fi
@@ -32,6 +32,7 @@ _mailtrace() {
     export) words="--ecs --splunk --since --until -o $common" ;;
     picture) words="--html -o --gateway $common" ;;
     bundle) words="--text -o --gateway $common" ;;
+    check) words="--ip --domain --probe --resolver --timeout --helo $common" ;;
     report)
       local dir q
       for dir in "$(dirname "$(readlink -f "$(command -v mailtrace)")")/../share/mailtrace/sql" \
