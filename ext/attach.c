@@ -11,6 +11,7 @@
 #include "attach.h"
 #include "logtype.h"
 #include "amp.h"
+#include "wraps.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,7 @@ static int put(char **pz, const char *p, int n){
   return 0;
 }
 
-static uint64_t hmix(int64_t k){
+MT_WRAPS static uint64_t hmix(int64_t k){   /* wraps on purpose (wraps.h) */
   uint64_t x = (uint64_t)k;
   x ^= x >> 31; x *= UINT64_C(0x9E3779B97F4A7C15); x ^= x >> 29;
   return x;

@@ -157,7 +157,7 @@ static int scenario(const char *dir, int *completed, int baseline){
 int main(int argc, char **argv){
   static const sqlite3_mem_methods mem = { sMalloc, sFree, sRealloc, sSize, sRoundup, sInit, sShutdown, 0 };
   long long n, total;
-  int completed, bad = 0, runs = 0;
+  int completed, bad = 0;
   if( argc<2 ){ fprintf(stderr, "usage: nomem DATA_DIR\n"); return 2; }
   setenv("MAILTRACE_THREADS", "1", 1);      /* the allocation count must not race */
   sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
@@ -180,7 +180,7 @@ int main(int argc, char **argv){
     if( bad1==0 ) printf("PASS nomem.%s (%d runs over %lld allocations)\n",
                          fail_once ? "one_failed_allocation_is_an_error_or_the_same_answer"
                                    : "every_allocation_failure_is_an_error", runs1, total);
-    bad += bad1; runs += runs1;
+    bad += bad1;
   }
   return bad ? 1 : 0;
 }

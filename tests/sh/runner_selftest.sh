@@ -64,8 +64,9 @@ has() { grep -qxF -- "$1" <<<"$out"; }
 
 check fails_the_run "$([ $rc -ne 0 ]; echo $?)" "exit status $rc"
 has "PASS u.good";                          check unit_good_passes $? "$out"
-# SEGV, or ABRT under make asan (the preloaded ASan turns the SEGV into an abort)
-grep -qE '^FAIL sql/crash: the sqlite3 shell died on signal (11 \(SEGV\)|6 \(ABRT\))$' <<<"$out"; check crashing_sqlite3 $? "$out"
+# SEGV, or ABRT under make asan (the preloaded ASan turns the SEGV into an abort),
+# or exit 1 under make ubsan (UBSan's SEGV handler reports, then exits 1)
+grep -qE '^FAIL sql/crash: the sqlite3 shell (died on signal (11 \(SEGV\)|6 \(ABRT\))|exited with status 1)$' <<<"$out"; check crashing_sqlite3 $? "$out"
 has "PASS sql/good";                        check sql_good_passes $? "$out"
 has "PASS sql/error";                       check sql_expected_error_passes $? "$out"
 has "FAIL sql/unexpected_error: the sqlite3 shell exited with status 1"; check sql_unexpected_error $? "$out"
