@@ -2,6 +2,7 @@
 ** functions.c — scalar SQL functions.
 **
 **   SELECT mailtrace_version();            -- 'mailtrace 0.1.0 (git 1a2b3c4)'
+**   SELECT mailtrace_open('/var/log/esa/'); -- temp.lines, temp.connections, ...
 **   SELECT * FROM mailtrace_lines('/logs') WHERE text REGEXP 'ICID \d+ (REJECT|TCPREFUSE)';
 **   SELECT mailtrace_stats();              -- JSON: what the last scan read
 **
@@ -102,6 +103,87 @@ static void statsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3_result_text(ctx, z, -1, sqlite3_free);
 }
 
+/* --------------------------------------------------------- mailtrace_open */
+
+/* mailtrace_open(source, ...): (re)create temp.lines, temp.connections,
+** temp.messages, temp.recipients, temp.deliveries over the sources; returns
+** the number of files found. */
+static void openFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  static const char *const azTab[][2] = {
+    { "lines", "mailtrace_lines" }, { "connections", "mailtrace_connections" },
+    { "messages", "mailtrace_messages" }, { "recipients", "mailtrace_recipients" },
+    { "deliveries", "mailtrace_deliveries" }
+  };
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  mt_args a;
+  sqlite3_str *list;
+  char *zList, *err = 0;
+  const char *zArgs[MT_MAX_ARGS];
+  int i, rc, nfile;
+
+  if( !mt_direct_call(ctx, "mailtrace_open") ){
+    /* SQLITE_DIRECTONLY keeps views, triggers and DEFAULTs out; a CHECK
+    ** constraint of a database file still gets here in SQLite 3.40. */
+    sqlite3_result_error(ctx, "unsafe use of mailtrace_open(): only SQL that names it may call it, "
+                              "not a database's schema (a CHECK constraint)", -1);
+    return;
+  }
+  if( argc<1 || argc>MT_MAX_ARGS ){
+    sqlite3_result_error(ctx, "mailtrace_open: give 1 to 16 sources or options", -1);
+    return;
+  }
+  memset(&a, 0, sizeof(a));
+  for(i=0; i<argc; i++) zArgs[i] = (const char*)sqlite3_value_text(argv[i]);
+  rc = mt_args_add(&a, argc, zArgs, 0, &err);
+  if( rc==SQLITE_OK ) rc = mt_args_expand(&a, &err);
+  if( rc==SQLITE_OK && a.nsource==0 ){
+    err = sqlite3_mprintf("mailtrace_open: give at least one source (file, directory or glob)");
+    rc = SQLITE_ERROR;
+  }
+  nfile = a.files.n;
+  mt_args_free(&a);
+  if( rc==SQLITE_OK ){
+    /* Remember the sources: mailtrace_history() reads them. */
+    mt_ctx *mc = sqlite3_user_data(ctx);
+    char **na = sqlite3_malloc64(sizeof(char*)*(size_t)argc);
+    if( !na ){ sqlite3_result_error_nomem(ctx); return; }
+    for(i=0; i<argc; i++){
+      na[i] = sqlite3_mprintf("%s", zArgs[i]);
+      if( !na[i] ){ while( i>0 ) sqlite3_free(na[--i]); sqlite3_free(na); sqlite3_result_error_nomem(ctx); return; }
+    }
+    for(i=0; i<mc->nopen_args; i++) sqlite3_free(mc->open_args[i]);
+    sqlite3_free(mc->open_args);
+    mc->open_args = na;
+    mc->nopen_args = argc;
+  }
+  if( rc ){
+    sqlite3_result_error(ctx, err ? err : "out of memory", -1);
+    sqlite3_free(err);
+    return;
+  }
+  list = sqlite3_str_new(db);
+  for(i=0; i<argc; i++) sqlite3_str_appendf(list, "%s%Q", i ? ", " : "", zArgs[i]);
+  zList = sqlite3_str_finish(list);
+  if( !zList ){ sqlite3_result_error_nomem(ctx); return; }
+  for(i=0; i<5 && rc==SQLITE_OK; i++){
+    char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS temp.%s;"
+                                "CREATE VIRTUAL TABLE temp.%s USING %s(%s);",
+                                azTab[i][0], azTab[i][0], azTab[i][1], zList);
+    if( !sql ){ rc = SQLITE_NOMEM; break; }
+    rc = sqlite3_exec(db, sql, 0, 0, &err);
+    sqlite3_free(sql);
+  }
+  sqlite3_free(zList);
+  if( rc ){
+    char *z = sqlite3_mprintf("mailtrace_open: %s", err ? err : sqlite3_errstr(rc));
+    sqlite3_result_error(ctx, z ? z : "mailtrace_open failed", -1);
+    sqlite3_free(z);
+    sqlite3_free(err);
+    return;
+  }
+  sqlite3_result_int(ctx, nfile);
+}
+
 int mt_register_functions(sqlite3 *db, mt_ctx *ctx){
   int rc;
   rc = sqlite3_create_function(db, "mailtrace_version", 0,
@@ -112,5 +194,9 @@ int mt_register_functions(sqlite3 *db, mt_ctx *ctx){
   /* mailtrace_stats only reports counters of this connection's own scans. */
   if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_stats", 0,
          SQLITE_UTF8 | SQLITE_INNOCUOUS, mt_ctx_ref(ctx), statsFunc, 0, 0, mt_ctx_unref);
+  /* SQLITE_DIRECTONLY: mailtrace_open reads the file system and creates
+  ** tables; only top-level SQL may call it, never a view or trigger. */
+  if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_open", -1,
+         SQLITE_UTF8 | SQLITE_DIRECTONLY, mt_ctx_ref(ctx), openFunc, 0, 0, mt_ctx_unref);
   return rc;
 }

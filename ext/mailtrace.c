@@ -8,6 +8,10 @@
 ** scan, the entity cache).  Every function and module registered with it
 ** holds a reference (tables.h), so it is freed when the last of them goes:
 ** when the connection closes, or when a second .load replaces them all.
+**
+** This file registers every module and function of the extension (one
+** mt_register_* per SQL-facing file, declared in tables.h); no table file
+** registers another's (tests/sh/no_circle.sh).
 */
 #include "tables.h"
 SQLITE_EXTENSION_INIT1
@@ -51,9 +55,14 @@ int sqlite3_mailtrace_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routi
   memset(c, 0, sizeof(*c));
   c->db = db;
   c->refs = 1;                       /* ours, until the end of this function */
-  rc = mt_register_functions(db, c);
+  rc = mt_register_functions(db, c);                        /* functions.c, mailtrace_open too */
   if( rc==SQLITE_OK ) rc = mt_register_lines(db, c);
-  if( rc==SQLITE_OK ) rc = mt_register_entities(db, c);
+  if( rc==SQLITE_OK ) rc = mt_register_parse(db, c);
+  if( rc==SQLITE_OK ) rc = mt_register_entities(db, c);     /* the four entity tables */
+  if( rc==SQLITE_OK ) rc = mt_register_history(db, c);      /* history, icid_history */
+  if( rc==SQLITE_OK ) rc = mt_register_health(db, c);
+  if( rc==SQLITE_OK ) rc = mt_register_diagnose(db, c);
+  if( rc==SQLITE_OK ) rc = mt_register_coverage(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_errors(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_smtp(db, c);
   if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_trust_schema", -1,

@@ -21,7 +21,7 @@
 ** store.  SQLITE_VTAB_DIRECTONLY.  idxNum = the number of arguments (arg1..
 ** in order); no idxStr.
 */
-#include "tables.h"
+#include "cache.h"
 #include "events.h"
 #include "logtype.h"
 #include "entities.h"

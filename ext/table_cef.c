@@ -15,7 +15,7 @@
 ** NULL when mail_logs does not have the message) and check (in words).
 ** SQLITE_VTAB_DIRECTONLY.  idxNum = the number of arguments; no idxStr.
 */
-#include "tables.h"
+#include "cache.h"
 #include "events.h"
 #include "logtype.h"
 #include "entities.h"

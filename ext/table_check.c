@@ -27,7 +27,7 @@
 ** (a handful) into an array of cells, xColumn reads them.  idxNum: bit j
 ** set when hidden argument column j is constrained; argv in column order.
 */
-#include "tables.h"
+#include "cache.h"
 #include "dns.h"
 #include "probe.h"
 #include "entities.h"

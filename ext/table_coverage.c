@@ -23,7 +23,7 @@
 ** the host, "from to to (duration)", '; '-separated; NULL when none).
 ** It reads files like mailtrace_lines: SQLITE_VTAB_DIRECTONLY.
 */
-#include "tables.h"
+#include "cache.h"
 #include "events.h"
 #include "logtype.h"
 #include "entities.h"

@@ -38,7 +38,7 @@
 ** year or zone was guessed; when no line of the sources is a Cisco mail log
 ** line, one row says so.  The rules are in diagnose.c.
 */
-#include "tables.h"
+#include "cache.h"
 #include "diagnose.h"
 #include "logtype.h"
 #include "bytes.h"

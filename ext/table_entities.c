@@ -1,10 +1,10 @@
 /*
 ** table_entities.c — mailtrace_connections, mailtrace_messages,
-** mailtrace_recipients, mailtrace_deliveries, and mailtrace_open().
+** mailtrace_recipients, mailtrace_deliveries.
 **
 ** Usage:
 **
-**   SELECT mailtrace_open('/var/log/esa/');      -- temp.lines, temp.connections, ...
+**   SELECT mailtrace_open('/var/log/esa/');      -- temp.connections, ... (functions.c)
 **   SELECT c.remote_ip, m.mid, m.status
 **     FROM connections c JOIN messages m ON m.host = c.host AND m.icid = c.icid
 **    WHERE c.remote_ip = '192.0.2.10';
@@ -12,533 +12,26 @@
 **   SELECT * FROM mailtrace_messages('/logs/esa1/', '/logs/esa2/') WHERE status = 'bounced';
 **
 ** The four tables read one entity store (entities.c) built by a single pass
-** over the sources.  Stores are cached per connection, keyed by the
-** identity of every file (path, device, inode, size, mtime) and the options,
-** so a join's inner lookups and every later query over unchanged files use
-** the cached store; a file that grew or rotated makes a new one.
+** over the sources.  Stores are cached per connection (cache.c), keyed by
+** the identity of every file (path, device, inode, size, mtime) and the
+** options, so a join's inner lookups and every later query over unchanged
+** files use the cached store; a file that grew or rotated makes a new one.
+** A lookup of a few ids without a cached store is answered from the offset
+** index's small store (cache.c, mt_store_for_lookup).
 **
 ** Plan (idxStr, shown by EXPLAIN QUERY PLAN): "arg" per source argument,
 ** then "<column>=? via index" (or "<column> IN (?) via index", the whole
 ** list at once) for the id constraint answered by a lookup (icid, mid,
 ** dcid, with host), then text filters "remote_ip=?" etc.: see entBestIndex().
 */
-#include "tables.h"
+#include "cache.h"
 #include "entities.h"
-#include "index.h"
 #include "partial.h"
 #include "mime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------ the cache */
-
-#define MT_CACHE_MAX 4
-
-typedef struct ent_store {
-  char *key;
-  char *optkey;           /* the options part of the key */
-  mt_file *ids;           /* the files it was built from (path, identity, size, mtime) */
-  int nids;
-  uint32_t *fp;           /* per file: mt_fingerprint of what was read (bytes.h) ... */
-  unsigned char *has_fp;  /* ... when taken: only such a file is ever read on */
-  mt_store *st;
-  mt_problem *problems;   /* what on_error=skip recorded while building it */
-  int nproblem;
-  int refs;               /* cursors using it */
-  int cached;             /* still in the cache list */
-  struct ent_store *next;
-} ent_store;
-
-struct ix_entry;
-typedef struct ent_cache { ent_store *head; struct ix_entry *ixhead; } ent_cache;
-static void ix_free_all(ent_cache *c);
-
-static void free_ids(ent_store *e){
-  int i;
-  for(i=0; i<e->nids; i++){ free(e->ids[i].path); free(e->ids[i].dirname); }
-  free(e->ids);
-  free(e->fp); free(e->has_fp);
-  e->fp = 0; e->has_fp = 0;
-  sqlite3_free(e->optkey);
-  e->ids = 0; e->nids = 0; e->optkey = 0;
-}
-
-/* A deep copy of a problem list (malloc'd, as scan.c makes them). */
-static mt_problem *copy_problems(const mt_problem *p, int n){
-  mt_problem *a;
-  int i;
-  if( n==0 ) return 0;
-  a = calloc((size_t)n, sizeof(*a));
-  if( !a ) return 0;
-  for(i=0; i<n; i++){
-    a[i].file = p[i].file ? strdup(p[i].file) : 0;
-    a[i].offset = p[i].offset;
-    a[i].message = p[i].message ? strdup(p[i].message) : 0;
-  }
-  return a;
-}
-
-static void free_problems(mt_problem *p, int n){
-  int i;
-  for(i=0; i<n; i++){ free(p[i].file); free(p[i].message); }
-  free(p);
-}
-
-/* Publish a store's problems again: a query served from the cache shows in
-** mailtrace_errors what the build recorded. */
-static void publish_problems(mt_ctx *ctx, const ent_store *e){
-  mt_scan tmp;
-  memset(&tmp, 0, sizeof(tmp));
-  tmp.stats = ctx->last;
-  tmp.problems = copy_problems(e->problems, e->nproblem);
-  tmp.nproblem = tmp.problems ? e->nproblem : 0;
-  mt_ctx_finish_scan(ctx, &tmp);
-}
-
-static void store_release(ent_store *e){
-  if( !e ) return;
-  if( --e->refs > 0 || e->cached ) return;
-  free_problems(e->problems, e->nproblem);
-  free_ids(e);
-  mt_store_free(e->st);
-  sqlite3_free(e->key);
-  sqlite3_free(e);
-}
-
-static void cache_free(void *p){
-  ent_cache *c = p;
-  ent_store *e, *n;
-  if( !c ) return;
-  ix_free_all(c);
-  for(e=c->head; e; e=n){
-    n = e->next;
-    e->cached = 0;
-    e->refs++;
-    store_release(e);
-  }
-  sqlite3_free(c);
-}
-
-/* The identity of a source set: every file's path and (dev, ino, size,
-** mtime), and the options that change what is built. */
-static char *opt_key(const mt_args *a){
-  return sqlite3_mprintf("host=%s|tz=%d:%d|year=%d|skip=%d",
-                         a->opts.host ? a->opts.host : "", a->opts.tz_set, a->opts.tz_off,
-                         a->opts.year, a->opts.on_error_skip);
-}
-
-static char *store_key(const mt_args *a){
-  sqlite3_str *s = sqlite3_str_new(0);
-  int i;
-  char *o = opt_key(a);
-  sqlite3_str_appendf(s, "%s", o ? o : "");
-  sqlite3_free(o);
-  for(i=0; i<a->files.n; i++){
-    const mt_file *f = &a->files.a[i];
-    sqlite3_str_appendf(s, "|%s:%llu:%llu:%lld:%lld", f->path, (unsigned long long)f->dev,
-                        (unsigned long long)f->ino, (long long)f->size, (long long)f->mtime);
-  }
-  return sqlite3_str_finish(s);
-}
-
-/* The cached store with this key (a reference, its problems published), or NULL. */
-static ent_store *cache_find(mt_ctx *ctx, ent_cache *c, const char *key){
-  ent_store *e, *prev = 0;
-  for(e=c->head; e; prev=e, e=e->next){
-    if( strcmp(e->key, key)==0 ){
-      if( prev ){ prev->next = e->next; e->next = c->head; c->head = e; }   /* most recent first */
-      e->refs++;
-      memset(&ctx->last, 0, sizeof(ctx->last));
-      ctx->last.index_hits = 1;
-      publish_problems(ctx, e);
-      return e;
-    }
-  }
-  return 0;
-}
-
-static ent_cache *cache_get(mt_ctx *ctx){
-  ent_cache *c = ctx->entities;
-  if( !c ){
-    c = sqlite3_malloc(sizeof(*c));
-    if( !c ) return 0;
-    c->head = 0;
-    c->ixhead = 0;
-    ctx->entities = c;
-    ctx->free_entities = cache_free;
-  }
-  return c;
-}
-
-/* Fingerprint file i (of a->files) where the store's reading of it ended,
-** for proving later that it only grew (a plain file ending in a newline). */
-static void take_fp(ent_store *e, const mt_args *a, int i){
-  const mt_file *f = &a->files.a[i];
-  mt_ident id = MT_FILE_IDENT(f);
-  if( !e->fp || i>=e->nids ) return;
-  e->has_fp[i] = mt_store_can_extend(e->st, i)
-              && mt_fingerprint(f->path, &id, e->st->file_end_off[i], &e->fp[i])==0;
-}
-
-/* A cached store, not in use, built from the same files of which one has
-** only grown since (a live mail.current): it can be read on (*pGrown: that
-** file).  NULL when there is none, (ent_store*)-1 when out of memory. */
-static ent_store *find_grown(ent_cache *c, const mt_args *a, int *pGrown){
-  char *ok = opt_key(a);
-  ent_store *e;
-  if( !ok ) return (ent_store*)-1;
-  for(e=c->head; e; e=e->next){
-    int i, diff = 0, grown = -1;
-    if( e->refs>0 || e->nids!=a->files.n || !e->optkey || strcmp(e->optkey, ok)!=0 ) continue;
-    for(i=0; i<e->nids && diff<2; i++){
-      const mt_file *x = &e->ids[i], *y = &a->files.a[i];
-      if( strcmp(x->path, y->path)!=0 || x->dev!=y->dev || x->ino!=y->ino ){ diff = 2; break; }
-      if( x->size==y->size && x->mtime==y->mtime ) continue;
-      /* Same inode and more bytes is no proof of growth (copytruncate, a
-      ** reused inode): the bytes read must still be there, as they were. */
-      if( y->size > x->size && y->mtime >= x->mtime && mt_store_can_extend(e->st, i)
-       && e->has_fp && e->has_fp[i] ){
-        mt_ident id = MT_FILE_IDENT(y);
-        uint32_t fp;
-        if( mt_fingerprint(y->path, &id, e->st->file_end_off[i], &fp)==0 && fp==e->fp[i] ){ grown = i; diff++; }
-        else diff = 2;
-      }
-      else diff = 2;
-    }
-    if( diff==1 && grown>=0 ){ *pGrown = grown; break; }
-  }
-  sqlite3_free(ok);
-  return e;
-}
-
-/* Find or build the store for these arguments; the caller releases it. */
-static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **pzErr){
-  ent_cache *c = ctx->entities;
-  ent_store *e, *prev = 0;
-  char *key, *err = 0;
-  mt_stats stats;
-  mt_problem *problems = 0;
-  int nproblem = 0, n = 0;
-  *pp = 0;
-  if( !c && !(c = cache_get(ctx)) ) return SQLITE_NOMEM;
-  key = store_key(a);
-  if( !key ) return SQLITE_NOMEM;
-  if( (e = cache_find(ctx, c, key))!=0 ){
-    sqlite3_free(key);
-    *pp = e;
-    return SQLITE_OK;
-  }
-  /* A file that only grew (a live mail.current): read on from where the
-  ** cached store stopped instead of building it again. */
-  {
-    int grown = -1;
-    e = find_grown(c, a, &grown);
-    if( e==(ent_store*)-1 ){ sqlite3_free(key); return SQLITE_NOMEM; }
-    if( e ){
-      int rc2 = mt_store_extend(e->st, &a->files, &a->opts, grown, &stats, &err, mt_interrupted, ctx->db);
-      mt_scan tmp;
-      memset(&tmp, 0, sizeof(tmp));
-      tmp.stats = stats;
-      mt_ctx_finish_scan(ctx, &tmp);
-      if( rc2==0 ){
-        e->ids[grown].size = a->files.a[grown].size;
-        e->ids[grown].mtime = a->files.a[grown].mtime;
-        take_fp(e, a, grown);
-        sqlite3_free(e->key);
-        e->key = key;
-        for(prev=0, n=0; c->head!=e; ){          /* move to the front */
-          ent_store *x = c->head;
-          while( x->next!=e ) x = x->next;
-          x->next = e->next; e->next = c->head; c->head = e;
-        }
-        e->refs++;
-        ctx->last.index_hits++;
-        *pp = e;
-        return SQLITE_OK;
-      }
-      /* Half read: this store can no longer be trusted. */
-      free(err); err = 0;
-      {
-        ent_store **pe = &c->head;
-        while( *pe!=e ) pe = &(*pe)->next;
-        *pe = e->next;
-        e->cached = 0;
-        e->refs++;
-        store_release(e);
-      }
-    }
-  }
-  e = sqlite3_malloc(sizeof(*e));
-  if( !e ){ sqlite3_free(key); return SQLITE_NOMEM; }
-  memset(e, 0, sizeof(*e));
-  e->key = key;
-  e->st = mt_store_build(&a->files, &a->opts, &stats, &problems, &nproblem, &err,
-                         mt_interrupted, ctx->db);
-  e->problems = copy_problems(problems, nproblem);
-  e->nproblem = e->problems ? nproblem : 0;
-  {
-    /* Publish what the build read, and what on_error=skip recorded. */
-    mt_scan tmp;
-    memset(&tmp, 0, sizeof(tmp));
-    tmp.stats = stats;
-    tmp.problems = problems;
-    tmp.nproblem = nproblem;
-    mt_ctx_finish_scan(ctx, &tmp);
-  }
-  if( !e->st ){
-    int rc;
-    free_problems(e->problems, e->nproblem);
-    rc = !err || strcmp(err, "out of memory")==0 ? SQLITE_NOMEM
-           : strcmp(err, "interrupted")==0 ? SQLITE_INTERRUPT : SQLITE_ERROR;
-    *pzErr = rc==SQLITE_ERROR ? sqlite3_mprintf("%s", err) : 0;
-    free(err);
-    sqlite3_free(key);
-    sqlite3_free(e);
-    return rc;
-  }
-  e->optkey = opt_key(a);
-  e->ids = calloc((size_t)(a->files.n ? a->files.n : 1), sizeof(mt_file));
-  if( e->ids && e->optkey ){
-    int i;
-    e->nids = a->files.n;
-    for(i=0; i<a->files.n; i++){
-      e->ids[i] = a->files.a[i];
-      e->ids[i].path = strdup(a->files.a[i].path);
-      e->ids[i].dirname = 0;
-      if( !e->ids[i].path ){ e->nids = i; break; }
-    }
-    if( e->nids!=a->files.n ) free_ids(e);     /* out of memory: just not extendable */
-    else{
-      e->fp = calloc((size_t)(e->nids ? e->nids : 1), sizeof(uint32_t));
-      e->has_fp = calloc((size_t)(e->nids ? e->nids : 1), 1);
-      if( !e->fp || !e->has_fp ){ free(e->fp); free(e->has_fp); e->fp = 0; e->has_fp = 0; }
-      for(i=0; i<e->nids; i++) take_fp(e, a, i);
-    }
-  }else{
-    free_ids(e);
-  }
-  e->refs = 1;
-  e->cached = 1;
-  e->next = c->head;
-  c->head = e;
-  /* Keep the MT_CACHE_MAX most recent stores. */
-  for(prev=0, e=c->head; e; prev=e, e=e->next){
-    if( ++n > MT_CACHE_MAX ){
-      ent_store *rest = e;
-      prev->next = 0;
-      while( rest ){
-        ent_store *nx = rest->next;
-        rest->cached = 0;
-        rest->refs++;
-        store_release(rest);
-        rest = nx;
-      }
-      break;
-    }
-  }
-  *pp = c->head;
-  return SQLITE_OK;
-}
-
-int mt_store_acquire(mt_ctx *ctx, const mt_args *a, void **ppEntry, const struct mt_store **ppStore, char **pzErr){
-  ent_store *e = 0;
-  int rc = store_acquire(ctx, a, &e, pzErr);
-  *ppEntry = e;
-  *ppStore = e ? e->st : 0;
-  return rc;
-}
-
-void mt_store_release(void *pEntry){ store_release(pEntry); }
-
-/* ------------------------------------------------ the offset index path */
-
-/* A question about a few ids (icid/mid/dcid = or IN, a connection's
-** remote_ip) over logs without a cached store is answered from the offset
-** index (index.c): one fast pass builds it, then only the blocks of those
-** ids are read and a small store is built from their lines (partial.c).
-** Every later question reads only the blocks of its new ids.  The entry
-** keeps the index, what was resolved so far, and the current small store;
-** a store that grows is replaced, cursors keep the one they started with. */
-
-#define MT_IX_CACHE_MAX 2
-
-typedef struct ix_entry {
-  char *key;                  /* store_key() of the sources */
-  char *optkey;               /* opt_key(): the options part */
-  mt_filelist files;          /* copies: the index and partial refer to them */
-  mt_opts opts;
-  mt_index *ix;
-  mt_partial *pt;
-  ent_store *cur;             /* one reference */
-  int refs;                   /* mailtrace_lines cursors reading with its index */
-  int cached;                 /* still in the cache list */
-  struct ix_entry *next;
-} ix_entry;
-
-static void ix_entry_free(ix_entry *x){
-  if( !x ) return;
-  store_release(x->cur);
-  mt_partial_free(x->pt);
-  mt_index_free(x->ix);
-  mt_files_free(&x->files);
-  mt_opts_free(&x->opts);
-  sqlite3_free(x->optkey);
-  sqlite3_free(x->key);
-  sqlite3_free(x);
-}
-
-/* Out of the cache: freed now, or by the last cursor using it. */
-static void ix_drop(ix_entry *x){
-  x->cached = 0;
-  if( x->refs==0 ) ix_entry_free(x);
-}
-
-static void ix_free_all(ent_cache *c){
-  ix_entry *x, *n;
-  for(x=c->ixhead; x; x=n){ n = x->next; ix_drop(x); }
-  c->ixhead = 0;
-}
-
-/* The entry for these sources, building the index on first use.
-** SQLITE_OK with *pp; SQLITE_NOTFOUND when no index can serve them (year=,
-** or a file that cannot be read: the whole-log path reports that);
-** SQLITE_NOMEM / SQLITE_INTERRUPT. */
-static int ix_acquire(mt_ctx *ctx, const mt_args *a, ix_entry **pp, mt_stats *stats){
-  ent_cache *c = cache_get(ctx);
-  ix_entry *x, *prev = 0;
-  mt_index *reuse = 0;
-  char *key, *err = 0;
-  int n = 0;
-  *pp = 0;
-  if( !c ) return SQLITE_NOMEM;
-  key = store_key(a);
-  if( !key ) return SQLITE_NOMEM;
-  for(x=c->ixhead; x; prev=x, x=x->next){
-    if( strcmp(x->key, key)==0 ){
-      if( prev ){ prev->next = x->next; x->next = c->ixhead; c->ixhead = x; }
-      sqlite3_free(key);
-      *pp = x;
-      return SQLITE_OK;
-    }
-  }
-  {
-    /* An earlier index over some of the same files (before mail.current
-    ** grew, or before a rotation): its unchanged files are kept and a grown
-    ** one is read on from where it ended (mt_index_build). */
-    char *ok = opt_key(a);
-    ix_entry **px;
-    if( !ok ){ sqlite3_free(key); return SQLITE_NOMEM; }
-    for(px=&c->ixhead; *px && !reuse; ){
-      ix_entry *o = *px;
-      int i, j, shared = 0;
-      for(i=0; i<o->files.n && !shared; i++){
-        for(j=0; j<a->files.n && !shared; j++){
-          shared = o->files.a[i].dev==a->files.a[j].dev && o->files.a[i].ino==a->files.a[j].ino;
-        }
-      }
-      if( shared && o->refs==0 && o->optkey && strcmp(o->optkey, ok)==0 ){
-        *px = o->next;
-        reuse = o->ix;
-        o->ix = 0;
-        ix_entry_free(o);
-      }else{
-        px = &o->next;
-      }
-    }
-    sqlite3_free(ok);
-  }
-  x = sqlite3_malloc(sizeof(*x));
-  if( !x ){ sqlite3_free(key); mt_index_free(reuse); return SQLITE_NOMEM; }
-  memset(x, 0, sizeof(*x));
-  x->key = key;
-  x->optkey = opt_key(a);
-  if( !x->optkey ){ ix_entry_free(x); mt_index_free(reuse); return SQLITE_NOMEM; }
-  if( mt_files_copy(&x->files, &a->files) ){ ix_entry_free(x); mt_index_free(reuse); return SQLITE_NOMEM; }
-  x->opts = a->opts;
-  x->opts.host = 0;
-  x->opts.index_dir = 0;
-  if( (a->opts.host && !(x->opts.host = strdup(a->opts.host)))
-   || (a->opts.index_dir && !(x->opts.index_dir = strdup(a->opts.index_dir))) ){
-    ix_entry_free(x); mt_index_free(reuse); return SQLITE_NOMEM;
-  }
-  x->ix = mt_index_build(&x->files, &x->opts, reuse, stats, &err, mt_interrupted, ctx->db);
-  if( !x->ix ){
-    int rc = !err || strcmp(err, "out of memory")==0 ? SQLITE_NOMEM
-           : strcmp(err, "interrupted")==0 ? SQLITE_INTERRUPT : SQLITE_NOTFOUND;
-    free(err);
-    ix_entry_free(x);
-    return rc;
-  }
-  x->pt = mt_partial_new(&x->files, &x->opts, x->ix);
-  if( !x->pt ){ ix_entry_free(x); return SQLITE_NOMEM; }
-  x->cached = 1;
-  x->next = c->ixhead;
-  c->ixhead = x;
-  for(prev=0, x=c->ixhead; x; prev=x, x=x->next){       /* keep the most recent few */
-    if( ++n > MT_IX_CACHE_MAX ){ prev->next = 0; while( x ){ ix_entry *nx = x->next; ix_drop(x); x = nx; } break; }
-  }
-  *pp = c->ixhead;
-  return SQLITE_OK;
-}
-
-int mt_index_acquire(mt_ctx *ctx, const mt_args *a, void **ppHandle, const struct mt_index **ppIx,
-                     mt_stats *stats){
-  ix_entry *x = 0;
-  int rc;
-  *ppHandle = 0; *ppIx = 0;
-  if( a->opts.no_index || a->opts.year || a->opts.on_error_skip ) return SQLITE_NOTFOUND;
-  rc = ix_acquire(ctx, a, &x, stats);
-  if( rc ) return rc;
-  x->refs++;
-  *ppHandle = x;
-  *ppIx = x->ix;
-  return SQLITE_OK;
-}
-
-void mt_index_release(void *pHandle){
-  ix_entry *x = pHandle;
-  if( !x ) return;
-  if( --x->refs==0 && !x->cached ) ix_entry_free(x);
-}
-
-/* Resolve what was asked and, when lines were added, make the entry's new
-** small store.  *ppOut: a reference to the current store. */
-static int ix_serve(mt_ctx *ctx, ix_entry *x, mt_stats *stats, ent_store **ppOut, char **pzErr){
-  char *err = 0;
-  int rc = mt_partial_resolve(x->pt, stats, &err, mt_interrupted, ctx->db);
-  *ppOut = 0;
-  if( rc<0 ){
-    int code = strcmp(err ? err : "", "interrupted")==0 ? SQLITE_INTERRUPT
-             : strcmp(err ? err : "", "out of memory")==0 ? SQLITE_NOMEM : SQLITE_ERROR;
-    if( code==SQLITE_ERROR ) *pzErr = sqlite3_mprintf("%s", err);
-    free(err);
-    return code;
-  }
-  if( rc>0 || !x->cur ){
-    ent_store *e = sqlite3_malloc(sizeof(*e));
-    if( !e ) return SQLITE_NOMEM;
-    memset(e, 0, sizeof(*e));
-    e->key = sqlite3_mprintf("%s", x->key);
-    e->st = mt_partial_store(x->pt, stats, &err);
-    if( !e->key || !e->st ){
-      int code = err && strcmp(err, "out of memory")!=0 ? SQLITE_ERROR : SQLITE_NOMEM;
-      if( code==SQLITE_ERROR ) *pzErr = sqlite3_mprintf("%s", err);
-      free(err);
-      mt_store_free(e->st);
-      sqlite3_free(e->key);
-      sqlite3_free(e);
-      return code;
-    }
-    e->refs = 1;
-    store_release(x->cur);
-    x->cur = e;
-  }
-  x->cur->refs++;
-  *ppOut = x->cur;
-  return SQLITE_OK;
-}
 
 /* ------------------------------------------------------- table descriptors */
 
@@ -549,7 +42,7 @@ typedef mt_src_vtab ent_vtab;      /* def: the table's ent_def */
 typedef struct ent_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
   mt_args callargs;
-  ent_store *es;
+  void *es;                   /* the store's cache reference (cache.h) */
   const mt_store *st;
   int *rows;                  /* candidate rows (lookups), or NULL for all */
   int nrows, crows;
@@ -1015,7 +508,7 @@ static int entOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
 }
 
 static void ent_reset(ent_cursor *c){
-  store_release(c->es);
+  mt_store_release(c->es);
   c->es = 0;
   c->st = 0;
   mt_args_free(&c->callargs);
@@ -1043,61 +536,13 @@ static int add_row(ent_cursor *c, int r){
 }
 
 /* The store for a statement that looks up ids (role >= 0, value idv, an
-** IN list when isIn) or a connection's remote_ip (ip): a cached store of
-** the whole log if there is one, else the offset index path.
-** SQLITE_NOTFOUND: use the whole-log store. */
+** IN list when isIn) or a connection's remote_ip (ip), into the cursor:
+** see mt_store_for_lookup (cache.h).  SQLITE_NOTFOUND: use the whole-log
+** store. */
 static int partial_store(ent_vtab *vt, const mt_args *args, int role, sqlite3_value *idv, int isIn,
-                         const char *ip, ent_store **ppOut, char **pzErr){
-  mt_ctx *ctx = vt->ctx;
-  ent_cache *c = cache_get(ctx);
-  ix_entry *x = 0;
-  mt_stats stats;
-  char *key;
-  int rc, what = role==K_ICID ? MT_PW_ICID : role==K_MID ? MT_PW_MID : MT_PW_DCID;
-  *ppOut = 0;
-  if( !c ) return SQLITE_NOMEM;
-  if( args->opts.no_index || args->opts.year || args->opts.on_error_skip ) return SQLITE_NOTFOUND;
-  key = store_key(args);
-  if( !key ) return SQLITE_NOMEM;
-  *ppOut = cache_find(ctx, c, key);
-  sqlite3_free(key);
-  if( *ppOut ) return SQLITE_OK;
-  {
-    /* a whole-log store that only needs the bytes appended to a live file:
-    ** cheaper than an index pass (store_acquire reads them on) */
-    int grown = -1;
-    ent_store *g = find_grown(c, args, &grown);
-    if( g==(ent_store*)-1 ) return SQLITE_NOMEM;
-    if( g ) return SQLITE_NOTFOUND;
-  }
-  memset(&stats, 0, sizeof(stats));
-  rc = ix_acquire(ctx, args, &x, &stats);
-  if( rc==SQLITE_OK ){
-    if( role>=0 ){
-      sqlite3_value *v = idv;
-      int more = 1;
-      if( isIn ){
-        rc = sqlite3_vtab_in_first(idv, &v);
-        if( rc==SQLITE_DONE ){ more = 0; rc = SQLITE_OK; }
-      }
-      while( rc==SQLITE_OK && more ){
-        int64_t id;
-        if( mt_id_value(v, &id) && mt_partial_want(x->pt, what, id, 0) ) rc = SQLITE_NOMEM;
-        if( !isIn || rc ) break;
-        rc = sqlite3_vtab_in_next(idv, &v);
-        if( rc==SQLITE_DONE ){ rc = SQLITE_OK; break; }
-      }
-    }
-    if( rc==SQLITE_OK && ip && mt_partial_want(x->pt, MT_PW_IP, 0, ip) ) rc = SQLITE_NOMEM;
-    if( rc==SQLITE_OK ) rc = ix_serve(ctx, x, &stats, ppOut, pzErr);
-  }
-  {
-    mt_scan tmp;
-    memset(&tmp, 0, sizeof(tmp));
-    tmp.stats = stats;
-    mt_ctx_finish_scan(ctx, &tmp);
-  }
-  return rc;
+                         const char *ip, ent_cursor *c, char **pzErr){
+  int what = role==K_ICID ? MT_PW_ICID : role==K_MID ? MT_PW_MID : role==K_DCID ? MT_PW_DCID : -1;
+  return mt_store_for_lookup(vt->ctx, args, what, idv, isIn, ip, &c->es, &c->st, pzErr);
 }
 
 static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
@@ -1151,11 +596,10 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   ** path (or a cached whole-log store); else the whole-log store. */
   rc = SQLITE_NOTFOUND;
   if( role>=0 || (def==&conn_def && hasWant[0] && want[0]) ){
-    rc = partial_store(vt, args, role, idv, isIn, def==&conn_def && hasWant[0] ? want[0] : 0, &c->es, &err);
+    rc = partial_store(vt, args, role, idv, isIn, def==&conn_def && hasWant[0] ? want[0] : 0, c, &err);
   }
-  if( rc==SQLITE_NOTFOUND ) rc = store_acquire(vt->ctx, args, &c->es, &err);
+  if( rc==SQLITE_NOTFOUND ) rc = mt_store_acquire(vt->ctx, args, &c->es, &c->st, &err);
   if( rc ) goto fail;
-  c->st = c->es->st;
   c->total = def->count(c->st);
   if( hasHost ){
     host = hostName ? mt_store_host(c->st, hostName) : -1;
@@ -1262,98 +706,10 @@ DEF_MODULE(msgModule, msgConnect)
 DEF_MODULE(rcptModule, rcptConnect)
 DEF_MODULE(dlvModule, dlvConnect)
 
-/* --------------------------------------------------------- mailtrace_open */
-
-/* mailtrace_open(source, ...): (re)create temp.lines, temp.connections,
-** temp.messages, temp.recipients, temp.deliveries over the sources; returns
-** the number of files found. */
-static void openFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
-  static const char *const azTab[][2] = {
-    { "lines", "mailtrace_lines" }, { "connections", "mailtrace_connections" },
-    { "messages", "mailtrace_messages" }, { "recipients", "mailtrace_recipients" },
-    { "deliveries", "mailtrace_deliveries" }
-  };
-  sqlite3 *db = sqlite3_context_db_handle(ctx);
-  mt_args a;
-  sqlite3_str *list;
-  char *zList, *err = 0;
-  const char *zArgs[MT_MAX_ARGS];
-  int i, rc, nfile;
-
-  if( !mt_direct_call(ctx, "mailtrace_open") ){
-    /* SQLITE_DIRECTONLY keeps views, triggers and DEFAULTs out; a CHECK
-    ** constraint of a database file still gets here in SQLite 3.40. */
-    sqlite3_result_error(ctx, "unsafe use of mailtrace_open(): only SQL that names it may call it, "
-                              "not a database's schema (a CHECK constraint)", -1);
-    return;
-  }
-  if( argc<1 || argc>MT_MAX_ARGS ){
-    sqlite3_result_error(ctx, "mailtrace_open: give 1 to 16 sources or options", -1);
-    return;
-  }
-  memset(&a, 0, sizeof(a));
-  for(i=0; i<argc; i++) zArgs[i] = (const char*)sqlite3_value_text(argv[i]);
-  rc = mt_args_add(&a, argc, zArgs, 0, &err);
-  if( rc==SQLITE_OK ) rc = mt_args_expand(&a, &err);
-  if( rc==SQLITE_OK && a.nsource==0 ){
-    err = sqlite3_mprintf("mailtrace_open: give at least one source (file, directory or glob)");
-    rc = SQLITE_ERROR;
-  }
-  nfile = a.files.n;
-  mt_args_free(&a);
-  if( rc==SQLITE_OK ){
-    /* Remember the sources: mailtrace_history() reads them. */
-    mt_ctx *mc = sqlite3_user_data(ctx);
-    char **na = sqlite3_malloc64(sizeof(char*)*(size_t)argc);
-    if( !na ){ sqlite3_result_error_nomem(ctx); return; }
-    for(i=0; i<argc; i++){
-      na[i] = sqlite3_mprintf("%s", zArgs[i]);
-      if( !na[i] ){ while( i>0 ) sqlite3_free(na[--i]); sqlite3_free(na); sqlite3_result_error_nomem(ctx); return; }
-    }
-    for(i=0; i<mc->nopen_args; i++) sqlite3_free(mc->open_args[i]);
-    sqlite3_free(mc->open_args);
-    mc->open_args = na;
-    mc->nopen_args = argc;
-  }
-  if( rc ){
-    sqlite3_result_error(ctx, err ? err : "out of memory", -1);
-    sqlite3_free(err);
-    return;
-  }
-  list = sqlite3_str_new(db);
-  for(i=0; i<argc; i++) sqlite3_str_appendf(list, "%s%Q", i ? ", " : "", zArgs[i]);
-  zList = sqlite3_str_finish(list);
-  if( !zList ){ sqlite3_result_error_nomem(ctx); return; }
-  for(i=0; i<5 && rc==SQLITE_OK; i++){
-    char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS temp.%s;"
-                                "CREATE VIRTUAL TABLE temp.%s USING %s(%s);",
-                                azTab[i][0], azTab[i][0], azTab[i][1], zList);
-    if( !sql ){ rc = SQLITE_NOMEM; break; }
-    rc = sqlite3_exec(db, sql, 0, 0, &err);
-    sqlite3_free(sql);
-  }
-  sqlite3_free(zList);
-  if( rc ){
-    char *z = sqlite3_mprintf("mailtrace_open: %s", err ? err : sqlite3_errstr(rc));
-    sqlite3_result_error(ctx, z ? z : "mailtrace_open failed", -1);
-    sqlite3_free(z);
-    sqlite3_free(err);
-    return;
-  }
-  sqlite3_result_int(ctx, nfile);
-}
-
 int mt_register_entities(sqlite3 *db, mt_ctx *ctx){
   int rc = sqlite3_create_module_v2(db, "mailtrace_connections", &connModule, mt_ctx_ref(ctx), mt_ctx_unref);
   if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_messages", &msgModule, mt_ctx_ref(ctx), mt_ctx_unref);
   if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_recipients", &rcptModule, mt_ctx_ref(ctx), mt_ctx_unref);
   if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_deliveries", &dlvModule, mt_ctx_ref(ctx), mt_ctx_unref);
-  /* SQLITE_DIRECTONLY: mailtrace_open reads the file system and creates
-  ** tables; only top-level SQL may call it, never a view or trigger. */
-  if( rc==SQLITE_OK ) rc = mt_register_history(db, ctx);
-  if( rc==SQLITE_OK ) rc = mt_register_diagnose(db, ctx);
-  if( rc==SQLITE_OK ) rc = mt_register_coverage(db, ctx);
-  if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_open", -1,
-         SQLITE_UTF8 | SQLITE_DIRECTONLY, mt_ctx_ref(ctx), openFunc, 0, 0, mt_ctx_unref);
   return rc;
 }

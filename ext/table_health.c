@@ -29,7 +29,7 @@
 ** arg1..arg8 as in mailtrace_coverage.  SQLITE_VTAB_DIRECTONLY: it reads
 ** files.
 */
-#include "tables.h"
+#include "cache.h"
 #include "events.h"
 #include "entities.h"
 

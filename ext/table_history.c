@@ -36,7 +36,7 @@
 ** Same columns; hidden: icid_arg, host_arg, source.  ICID 0 (the gateway's own
 ** messages, the TCPREFUSE refusals) is not a connection: no rows.
 */
-#include "tables.h"
+#include "cache.h"
 #include "entities.h"
 #include "events.h"
 #include "logtype.h"
@@ -371,6 +371,5 @@ static sqlite3_module histIcidModule = {
 int mt_register_history(sqlite3 *db, mt_ctx *ctx){
   int rc = sqlite3_create_module_v2(db, "mailtrace_history", &histModule, mt_ctx_ref(ctx), mt_ctx_unref);
   if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_icid_history", &histIcidModule, mt_ctx_ref(ctx), mt_ctx_unref);
-  if( rc==SQLITE_OK ) rc = mt_register_health(db, ctx);      /* table_health.c */
   return rc;
 }

@@ -22,7 +22,7 @@
 ** are parsed; SQLite checks the id again (omit = 0: the index is a superset,
 ** e.g. a line that names the MID as the other MID of a split).
 */
-#include "tables.h"
+#include "cache.h"
 #include "events.h"
 #include "logtype.h"
 #include "index.h"
@@ -402,6 +402,5 @@ static sqlite3_module linesModule = {
 
 int mt_register_lines(sqlite3 *db, mt_ctx *ctx){
   int rc = sqlite3_create_module_v2(db, "mailtrace_lines", &linesModule, mt_ctx_ref(ctx), mt_ctx_unref);
-  if( rc==SQLITE_OK ) rc = mt_register_parse(db, ctx);   /* the same grammar over text, no files */
   return rc;
 }

@@ -29,10 +29,11 @@ typedef struct mt_ctx {
   mt_stats last;          /* what the last finished scan read (mailtrace_stats) */
   mt_problem *problems;   /* problems recorded under on_error=skip (mailtrace_errors) */
   int nproblem;
-  void *entities;         /* cache of built entity stores (entities.c), or NULL */
+  void *entities;         /* the store and index cache (cache.c), or NULL */
   char **open_args;       /* the arguments of the last mailtrace_open() */
   int nopen_args;
-  void (*free_entities)(void*);
+  void (*free_entities)(void*); /* its destructor, set by cache.c: tables.c
+                          ** frees the cache with the context without calling up */
   int trust_schema;       /* mailtrace_trust_schema(1): tables created with
                           ** sources may live outside TEMP (docs/lines.md#safety) */
 } mt_ctx;
@@ -170,19 +171,15 @@ int mt_id_value(sqlite3_value *v, int64_t *pId);
 /* Quote `z` as an SQL string literal (sqlite3_malloc'd). */
 char *mt_sql_quote(const char *z);
 
-/* The cached entity store for these arguments (table_entities.c): built
-** on first use, shared by every table and function; release when done. */
-struct mt_store;
-int mt_store_acquire(mt_ctx *ctx, const mt_args *a, void **ppEntry, const struct mt_store **ppStore, char **pzErr);
-void mt_store_release(void *pEntry);
-/* The offset index for these arguments (table_entities.c), built or
-** reused as for the entity tables' lookups; release the handle when done.
-** SQLITE_NOTFOUND when no index can serve them (index=off, year=,
-** on_error=skip, a file that cannot be read: read the whole log then). */
-struct mt_index;
-int mt_index_acquire(mt_ctx *ctx, const mt_args *a, void **ppHandle, const struct mt_index **ppIx,
-                     mt_stats *stats);
-void mt_index_release(void *pHandle);
+/* The cached entity stores and offset indexes: cache.h.
+**
+** Module and function registration, one per SQL-facing file, each called
+** by the entry point (mailtrace.c) alone. */
+int mt_register_functions(sqlite3 *db, mt_ctx *ctx);  /* functions.c, mailtrace_open too */
+int mt_register_lines(sqlite3 *db, mt_ctx *ctx);      /* table_lines.c */
+int mt_register_entities(sqlite3 *db, mt_ctx *ctx);   /* table_entities.c */
+int mt_register_errors(sqlite3 *db, mt_ctx *ctx);     /* table_errors.c */
+int mt_register_smtp(sqlite3 *db, mt_ctx *ctx);       /* table_smtp.c */
 int mt_register_history(sqlite3 *db, mt_ctx *ctx);    /* table_history.c */
 int mt_register_parse(sqlite3 *db, mt_ctx *ctx);      /* table_parse.c */
 int mt_register_diagnose(sqlite3 *db, mt_ctx *ctx);   /* table_diagnose.c */
@@ -227,12 +224,5 @@ void mt_vtab_error(sqlite3_vtab *vt, const char *fmt, ...);
 /* A literal that every line matching LIKE/GLOB `pat` must contain (the
 ** longest safe piece); writes at most cap bytes, returns its length or 0. */
 size_t mt_pattern_literal(const char *pat, int is_glob, char *out, size_t cap);
-
-/* Module registration (table_lines.c, table_entities.c, functions.c). */
-int mt_register_lines(sqlite3 *db, mt_ctx *ctx);
-int mt_register_entities(sqlite3 *db, mt_ctx *ctx);
-int mt_register_functions(sqlite3 *db, mt_ctx *ctx);
-int mt_register_errors(sqlite3 *db, mt_ctx *ctx);
-int mt_register_smtp(sqlite3 *db, mt_ctx *ctx);
 
 #endif
