@@ -1360,24 +1360,66 @@ int mt_ix_filter_lines(void *arg, const char *p, size_t n, int64_t off, const ui
   return f->nout;
 }
 
-/* ------------------------------------------------------- block reads */
+/* ------------------------------------------------------- block lists */
 
-int mt_index_goto(const mt_index *ix, mt_scan *s, uint32_t b, mt_ix_block *bl){
-  const mt_zpoint *zp;
-  mt_index_block(ix, b, bl);
-  if( bl->empty ) return 1;
-  zp = mt_index_zpoint(ix, bl->file, bl->off);
-  if( s->rd && s->ifile==bl->file ){
-    int64_t pos = mt_scan_pos(s);
-    /* read on: the next block, or a gzip block ahead with no restart point
-    ** between (inflating on is then the shortest way) */
-    if( pos==bl->off || (pos>=0 && pos < bl->off && mt_reader_is_gzip(s->rd) && (!zp || zp->out <= pos)) ){
-      s->stop_off = bl->end;
-      return 0;
+int mt_index_run(const mt_index *ix, uint32_t b, mt_run *out){
+  mt_ix_block bl;
+  mt_index_block(ix, b, &bl);
+  memset(out, 0, sizeof(*out));
+  if( bl.empty ) return 1;
+  out->file = bl.file;
+  out->off = bl.off;
+  out->end = bl.end;
+  out->lineno = bl.lineno;
+  out->tz = bl.tz;
+  out->zp = mt_index_zpoint(ix, bl.file, bl.off);
+  return 0;
+}
+
+static int cmp_u32(const void *a, const void *b){
+  uint32_t x = *(const uint32_t*)a, y = *(const uint32_t*)b;
+  return x<y ? -1 : x>y;
+}
+
+int mt_index_blocks(const mt_index *ix, const uint64_t *keys, int nkeys, uint32_t **pa, int *pn){
+  uint32_t *all = 0;
+  int n = 0, cap = 0, i, j, out = 0;
+  *pa = 0; *pn = 0;
+  for(i=0; i<nkeys; i++){
+    uint32_t *a; int na;
+    if( mt_index_lookup(ix, keys[i], &a, &na) ){ free(all); return -1; }
+    if( nkeys==1 ){ *pa = a; *pn = na; return 0; }    /* one key: ascending, each once already */
+    if( n + na > cap ){
+      int nc = cap ? cap : 64;
+      uint32_t *x;
+      while( nc < n + na ) nc *= 2;
+      x = realloc(all, sizeof(uint32_t)*(size_t)nc);
+      if( !x ){ free(a); free(all); return -1; }
+      all = x; cap = nc;
     }
+    if( na ) memcpy(all + n, a, sizeof(uint32_t)*(size_t)na);
+    n += na;
+    free(a);
   }
-  s->stop_off = 0;
-  if( mt_scan_seek_tz(s, bl->file, bl->off, bl->lineno, bl->tz, (int)MT_IX_BLOCK + 4096, zp) ) return -1;
-  s->stop_off = bl->end;
+  if( n>1 ) qsort(all, (size_t)n, sizeof(uint32_t), cmp_u32);
+  for(j=0; j<n; j++) if( j==0 || all[j]!=all[j-1] ) all[out++] = all[j];
+  if( out==0 ){ free(all); all = 0; }
+  *pa = all; *pn = out;
+  return 0;
+}
+
+int mt_index_runs(const mt_index *ix, const uint64_t *keys, int nkeys, mt_run **pa, int *pn){
+  uint32_t *b;
+  int nb, i, n = 0;
+  mt_run *sp;
+  *pa = 0; *pn = 0;
+  if( mt_index_blocks(ix, keys, nkeys, &b, &nb) ) return -1;
+  if( nb==0 ) return 0;
+  sp = malloc(sizeof(mt_run)*(size_t)nb);
+  if( !sp ){ free(b); return -1; }
+  for(i=0; i<nb; i++) if( mt_index_run(ix, b[i], &sp[n])==0 ) n++;
+  free(b);
+  if( n==0 ){ free(sp); sp = 0; }
+  *pa = sp; *pn = n;
   return 0;
 }
