@@ -733,30 +733,6 @@ static void on_tz(void *arg, size_t line_start, int tz){
   pc->nchg++;
 }
 
-/* Offset of the first line that starts at or after `at` in a plain file
-** (`at` > 0) and before `limit` (the piece's end: a line that starts later
-** is the next piece's), or `limit` when none does.  A huge file without
-** newlines (sparse) is thus read once in all, not once per piece; and the
-** build's stop flag is looked at every 64 KiB. */
-static int64_t first_line_at(int fd, int64_t at, int64_t limit, ix_build *B, int main_thread){
-  char buf[65536];
-  int64_t pos = at - 1;
-  uint32_t steps = 0;
-  while( pos < limit ){
-    if( main_thread && (++steps & 0xf)==0 && B->should_stop && B->should_stop(B->stop_arg) ){
-      __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
-    }
-    if( __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ) return -1;
-    ssize_t got = pread(fd, buf, sizeof(buf), (off_t)pos);
-    const char *nl;
-    if( got<=0 ) return limit;
-    nl = memchr(buf, '\n', (size_t)got);
-    if( nl ) return pos + (nl - buf) + 1 < limit ? pos + (nl - buf) + 1 : limit;
-    pos += got;
-  }
-  return limit;
-}
-
 /* The reader's stop question while it reads a long line (bytes.h): the
 ** calling thread asks should_stop and tells the helpers; they see the flag. */
 static int stop_main(void *arg){
@@ -795,11 +771,13 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   if( start<0 ){
     start = 0;
     if( pc->k1>0 ){
+      /* the piece starts at the first line in block k1 (a line that starts
+      ** later than the piece's end is the next piece's); a huge file without
+      ** newlines is thus read once in all, not once per piece */
       mt_ident id = MT_FILE_IDENT(mf);
-      int fd = mt_open_regular(mf->path, &id, &pc->err);
-      if( fd<0 ) return -1;
-      start = first_line_at(fd, pc->k1 << MT_IX_SHIFT, limit, B, main_thread);
-      close(fd);
+      start = mt_line_start_at(mf->path, &id, pc->k1 << MT_IX_SHIFT, limit,
+                               main_thread ? stop_main : stop_helper, B, &pc->err);
+      if( start==-2 ) return -1;
       if( start<0 ){ pc->err = strdup("interrupted"); return -1; }
     }
   }
@@ -972,16 +950,6 @@ static int finish_part(ix_part *f, ix_piece *pcs, int npc){
   return 0;
 }
 
-static int is_gzip(const mt_file *f, int *pGz, char **pzErr){
-  unsigned char m[2];
-  mt_ident id = MT_FILE_IDENT(f);
-  int fd = mt_open_regular(f->path, &id, pzErr);
-  if( fd<0 ) return -1;
-  *pGz = pread(fd, m, 2, 0)==2 && m[0]==0x1f && m[1]==0x8b;
-  close(fd);
-  return 0;
-}
-
 /* A new segment in part f; its index, or -1. */
 static int add_seg(ix_part *f){
   ix_seg *ns = realloc(f->segs, sizeof(ix_seg)*(size_t)(f->nseg + 1));
@@ -1109,7 +1077,11 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
         ix->parts[i] = f;
         continue;
       }
-      if( is_gzip(mf, &f->gz, pzErr) ){ part_free(f); ok = 0; break; }
+      {
+        mt_ident id = MT_FILE_IDENT(mf);
+        f->gz = mt_file_is_gzip(mf->path, &id, pzErr);
+      }
+      if( f->gz<0 ){ part_free(f); ok = 0; break; }
     }
     ix->parts[i] = f;
     if( fit==2 ) continue;
