@@ -200,6 +200,36 @@ int mt_fingerprint(const char *path, const mt_ident *id, int64_t end, uint32_t *
   return rc;
 }
 
+int mt_file_is_gzip(const char *path, const mt_ident *id, char **pzErr){
+  unsigned char m[2];
+  int fd = mt_open_regular(path, id, pzErr), gz;
+  if( fd<0 ) return -1;
+  gz = pread(fd, m, 2, 0)==2 && m[0]==0x1f && m[1]==0x8b;
+  close(fd);
+  return gz;
+}
+
+int64_t mt_line_start_at(const char *path, const mt_ident *id, int64_t at, int64_t limit,
+                         int (*stop)(void*), void *stop_arg, char **pzErr){
+  char buf[65536];
+  int64_t pos = at - 1;
+  uint32_t steps = 0;
+  int fd = mt_open_regular(path, id, pzErr);
+  if( fd<0 ) return -2;
+  while( pos < limit ){
+    ssize_t got;
+    const char *nl;
+    if( stop && (++steps & 0xf)==0 && stop(stop_arg) ){ close(fd); return -1; }
+    got = pread(fd, buf, sizeof(buf), (off_t)pos);
+    if( got<=0 ) break;
+    nl = memchr(buf, '\n', (size_t)got);
+    if( nl ){ close(fd); return pos + (nl - buf) + 1 < limit ? pos + (nl - buf) + 1 : limit; }
+    pos += got;
+  }
+  close(fd);
+  return limit;
+}
+
 mt_reader *mt_reader_open_at(const char *path, int64_t start, const mt_zpoint *zp, char **pzErr){
   return mt_reader_open_id(path, 0, start, zp, pzErr);
 }

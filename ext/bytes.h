@@ -53,6 +53,18 @@ int mt_fingerprint_fd(int fd, int64_t end, uint32_t *pSum);
 /* The same by name, with the identity check of mt_open_regular. */
 int mt_fingerprint(const char *path, const mt_ident *id, int64_t end, uint32_t *pSum);
 
+/* 1 if the file (checked as mt_open_regular does) starts with the gzip
+** magic bytes, 0 if not, -1 with *pzErr. */
+int mt_file_is_gzip(const char *path, const mt_ident *id, char **pzErr);
+
+/* A plain file: the offset of the first line that starts at or after `at`
+** (> 0) and before `limit`, or `limit` when none does (the offset index
+** cuts a file into pieces at line starts with it).  stop (may be NULL) is
+** asked every 1 MiB: -1 when it said stop; -2 when the file cannot be
+** opened (*pzErr). */
+int64_t mt_line_start_at(const char *path, const mt_ident *id, int64_t at, int64_t limit,
+                         int (*stop)(void*), void *stop_arg, char **pzErr);
+
 /* Next chunk of whole lines: *pp..*pp+*pn, decompressed offset *poff of *pp.
 ** The chunk ends with '\n' unless it is the final, unterminated line of the
 ** file.  Returns 1 with a chunk, 0 at the end of the file, -1 on error

@@ -733,30 +733,6 @@ static void on_tz(void *arg, size_t line_start, int tz){
   pc->nchg++;
 }
 
-/* Offset of the first line that starts at or after `at` in a plain file
-** (`at` > 0) and before `limit` (the piece's end: a line that starts later
-** is the next piece's), or `limit` when none does.  A huge file without
-** newlines (sparse) is thus read once in all, not once per piece; and the
-** build's stop flag is looked at every 64 KiB. */
-static int64_t first_line_at(int fd, int64_t at, int64_t limit, ix_build *B, int main_thread){
-  char buf[65536];
-  int64_t pos = at - 1;
-  uint32_t steps = 0;
-  while( pos < limit ){
-    if( main_thread && (++steps & 0xf)==0 && B->should_stop && B->should_stop(B->stop_arg) ){
-      __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
-    }
-    if( __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ) return -1;
-    ssize_t got = pread(fd, buf, sizeof(buf), (off_t)pos);
-    const char *nl;
-    if( got<=0 ) return limit;
-    nl = memchr(buf, '\n', (size_t)got);
-    if( nl ) return pos + (nl - buf) + 1 < limit ? pos + (nl - buf) + 1 : limit;
-    pos += got;
-  }
-  return limit;
-}
-
 /* The reader's stop question while it reads a long line (bytes.h): the
 ** calling thread asks should_stop and tells the helpers; they see the flag. */
 static int stop_main(void *arg){
@@ -795,11 +771,13 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   if( start<0 ){
     start = 0;
     if( pc->k1>0 ){
+      /* the piece starts at the first line in block k1 (a line that starts
+      ** later than the piece's end is the next piece's); a huge file without
+      ** newlines is thus read once in all, not once per piece */
       mt_ident id = MT_FILE_IDENT(mf);
-      int fd = mt_open_regular(mf->path, &id, &pc->err);
-      if( fd<0 ) return -1;
-      start = first_line_at(fd, pc->k1 << MT_IX_SHIFT, limit, B, main_thread);
-      close(fd);
+      start = mt_line_start_at(mf->path, &id, pc->k1 << MT_IX_SHIFT, limit,
+                               main_thread ? stop_main : stop_helper, B, &pc->err);
+      if( start==-2 ) return -1;
       if( start<0 ){ pc->err = strdup("interrupted"); return -1; }
     }
   }
@@ -972,16 +950,6 @@ static int finish_part(ix_part *f, ix_piece *pcs, int npc){
   return 0;
 }
 
-static int is_gzip(const mt_file *f, int *pGz, char **pzErr){
-  unsigned char m[2];
-  mt_ident id = MT_FILE_IDENT(f);
-  int fd = mt_open_regular(f->path, &id, pzErr);
-  if( fd<0 ) return -1;
-  *pGz = pread(fd, m, 2, 0)==2 && m[0]==0x1f && m[1]==0x8b;
-  close(fd);
-  return 0;
-}
-
 /* A new segment in part f; its index, or -1. */
 static int add_seg(ix_part *f){
   ix_seg *ns = realloc(f->segs, sizeof(ix_seg)*(size_t)(f->nseg + 1));
@@ -1109,7 +1077,11 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
         ix->parts[i] = f;
         continue;
       }
-      if( is_gzip(mf, &f->gz, pzErr) ){ part_free(f); ok = 0; break; }
+      {
+        mt_ident id = MT_FILE_IDENT(mf);
+        f->gz = mt_file_is_gzip(mf->path, &id, pzErr);
+      }
+      if( f->gz<0 ){ part_free(f); ok = 0; break; }
     }
     ix->parts[i] = f;
     if( fit==2 ) continue;
@@ -1360,24 +1332,66 @@ int mt_ix_filter_lines(void *arg, const char *p, size_t n, int64_t off, const ui
   return f->nout;
 }
 
-/* ------------------------------------------------------- block reads */
+/* ------------------------------------------------------- block lists */
 
-int mt_index_goto(const mt_index *ix, mt_scan *s, uint32_t b, mt_ix_block *bl){
-  const mt_zpoint *zp;
-  mt_index_block(ix, b, bl);
-  if( bl->empty ) return 1;
-  zp = mt_index_zpoint(ix, bl->file, bl->off);
-  if( s->rd && s->ifile==bl->file ){
-    int64_t pos = mt_scan_pos(s);
-    /* read on: the next block, or a gzip block ahead with no restart point
-    ** between (inflating on is then the shortest way) */
-    if( pos==bl->off || (pos>=0 && pos < bl->off && mt_reader_is_gzip(s->rd) && (!zp || zp->out <= pos)) ){
-      s->stop_off = bl->end;
-      return 0;
+int mt_index_run(const mt_index *ix, uint32_t b, mt_run *out){
+  mt_ix_block bl;
+  mt_index_block(ix, b, &bl);
+  memset(out, 0, sizeof(*out));
+  if( bl.empty ) return 1;
+  out->file = bl.file;
+  out->off = bl.off;
+  out->end = bl.end;
+  out->lineno = bl.lineno;
+  out->tz = bl.tz;
+  out->zp = mt_index_zpoint(ix, bl.file, bl.off);
+  return 0;
+}
+
+static int cmp_u32(const void *a, const void *b){
+  uint32_t x = *(const uint32_t*)a, y = *(const uint32_t*)b;
+  return x<y ? -1 : x>y;
+}
+
+int mt_index_blocks(const mt_index *ix, const uint64_t *keys, int nkeys, uint32_t **pa, int *pn){
+  uint32_t *all = 0;
+  int n = 0, cap = 0, i, j, out = 0;
+  *pa = 0; *pn = 0;
+  for(i=0; i<nkeys; i++){
+    uint32_t *a; int na;
+    if( mt_index_lookup(ix, keys[i], &a, &na) ){ free(all); return -1; }
+    if( nkeys==1 ){ *pa = a; *pn = na; return 0; }    /* one key: ascending, each once already */
+    if( n + na > cap ){
+      int nc = cap ? cap : 64;
+      uint32_t *x;
+      while( nc < n + na ) nc *= 2;
+      x = realloc(all, sizeof(uint32_t)*(size_t)nc);
+      if( !x ){ free(a); free(all); return -1; }
+      all = x; cap = nc;
     }
+    if( na ) memcpy(all + n, a, sizeof(uint32_t)*(size_t)na);
+    n += na;
+    free(a);
   }
-  s->stop_off = 0;
-  if( mt_scan_seek_tz(s, bl->file, bl->off, bl->lineno, bl->tz, (int)MT_IX_BLOCK + 4096, zp) ) return -1;
-  s->stop_off = bl->end;
+  if( n>1 ) qsort(all, (size_t)n, sizeof(uint32_t), cmp_u32);
+  for(j=0; j<n; j++) if( j==0 || all[j]!=all[j-1] ) all[out++] = all[j];
+  if( out==0 ){ free(all); all = 0; }
+  *pa = all; *pn = out;
+  return 0;
+}
+
+int mt_index_runs(const mt_index *ix, const uint64_t *keys, int nkeys, mt_run **pa, int *pn){
+  uint32_t *b;
+  int nb, i, n = 0;
+  mt_run *sp;
+  *pa = 0; *pn = 0;
+  if( mt_index_blocks(ix, keys, nkeys, &b, &nb) ) return -1;
+  if( nb==0 ) return 0;
+  sp = malloc(sizeof(mt_run)*(size_t)nb);
+  if( !sp ){ free(b); return -1; }
+  for(i=0; i<nb; i++) if( mt_index_run(ix, b[i], &sp[n])==0 ) n++;
+  free(b);
+  if( n==0 ){ free(sp); sp = 0; }
+  *pa = sp; *pn = n;
   return 0;
 }

@@ -24,8 +24,10 @@
 **
 **   mt_index *ix = mt_index_build(&files, &opts, NULL, &stats, &err, stop, arg);
 **   uint32_t *blocks; int n;
-**   mt_index_lookup(ix, mt_index_key(MT_IX_MID, 1234), &blocks, &n);
-**   for(i=0; i<n; i++){ mt_ix_block b; mt_index_block(ix, blocks[i], &b); ... }
+**   uint64_t keys[] = { mt_index_key(MT_IX_MID, 1234) };
+**   mt_run *sp; int n;
+**   mt_index_runs(ix, keys, 1, &sp, &n);          -- sorted, each block once
+**   mt_scan_set_runs(&scan, sp, n);               -- the walk reads them (scan.c)
 **
 ** Memory: per piece a hash of ids (16 bytes a slot) and chains of block
 ** postings (8 bytes each), about 6.5 % of the log's size (docs/tables.md,
@@ -88,6 +90,16 @@ uint64_t mt_index_ip_key(const char *ip, size_t n);
 int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn);
 
 void mt_index_block(const mt_index *ix, uint32_t b, mt_ix_block *out);
+
+/* The one answer of this room to a lookup: the blocks of these keys,
+** ascending, each once (*pa malloc'd, NULL when none).  0, or -1 when out
+** of memory.  mt_index_runs: the same as runs of the walk (scan.h;
+** blocks where no line starts left out; the runs point into the index,
+** which must outlive them), read by mt_scan_set_runs / mt_scan_goto. */
+int mt_index_blocks(const mt_index *ix, const uint64_t *keys, int nkeys, uint32_t **pa, int *pn);
+int mt_index_runs(const mt_index *ix, const uint64_t *keys, int nkeys, mt_run **pa, int *pn);
+/* Block b as a run of the walk: 0, or 1 when no line starts in it. */
+int mt_index_run(const mt_index *ix, uint32_t b, mt_run *out);
 /* A gzip file's restart point at or before decompressed offset `off`
 ** (bytes.h; one about every 2 MiB, taken during the pass), or NULL. */
 const mt_zpoint *mt_index_zpoint(const mt_index *ix, int file, int64_t off);
@@ -110,14 +122,6 @@ void mt_index_extract(const char *p, size_t n,
 void mt_index_extract2(const char *p, size_t n,
                        void (*hit)(void *arg, int kind, uint64_t id, size_t line_start), void *arg,
                        int no_ip);
-
-/* Position walk s at block b (reading on when b follows where it is, or
-** lies ahead in the same gzip file with no restart point between), its end
-** as s->stop_off: mt_scan_next then returns the lines that start in the
-** block (and, reading on in a gzip file, earlier ones: skip lines before
-** bl->off) and 0 at its end.  0, 1 when no line starts in the block, -1 on
-** a read error (s->err). */
-int mt_index_goto(const mt_index *ix, mt_scan *s, uint32_t b, mt_ix_block *bl);
 
 /* A line filter for the walk (mt_scan.keep_lines, arg = the filter): only
 ** the lines that name one of `keys` (index keys) are parsed.  A superset,

@@ -216,7 +216,6 @@ typedef struct sweep {
   int first, nring;
   uint32_t *out; int nout, cout;
   kset fresh;                /* keys of the wants the current line brought */
-  int64_t blocks;
   int oom;
 } sweep;
 
@@ -419,7 +418,7 @@ static int start_wants(sweep *w, int64_t limit){
       int n = 0, is_late = 0;
       if( kset_add(&w->keys, ixk(key))<0 ){ rc = -1; break; }
       if( q[i].what==MT_PW_IP ) w->has_ip = 1;
-      if( mt_index_lookup(pt->ix, key, &a, &n) ){ rc = -1; break; }
+      if( mt_index_blocks(pt->ix, &key, 1, &a, &n) ){ rc = -1; break; }
       for(j=0; j<n; j++){
         uint32_t b = a[j];
         mt_ix_block bl;
@@ -457,6 +456,7 @@ static int start_wants(sweep *w, int64_t limit){
             for(c = to; c < s->p && (c = memchr(c, '\n', (size_t)(s->p - c)))!=0; c++) k++;
             s->lineno_at_p -= k;
             s->p = to;
+            s->run_from = 0;          /* (lines of earlier blocks in the chunk too) */
             break;
           }
         }
@@ -584,16 +584,13 @@ static int sweep_once(sweep *w, int (*should_stop)(void*), void *stop_arg){
   int64_t b;
   int rc = 0;
   for(b = 0; b < (int64_t)w->nblock && rc==0; b++){
-    mt_ix_block bl;
-    int g;
+    mt_run sp;
     if( !w->need[b] ) continue;
     w->need[b] = 0;
     if( should_stop && should_stop(stop_arg) ){ rc = -3; break; }
     w->cur = b;
-    g = mt_index_goto(pt->ix, &w->s, (uint32_t)b, &bl);
-    if( g<0 ){ rc = -1; break; }
-    if( g==1 ) continue;
-    w->blocks++;
+    if( mt_index_run(pt->ix, (uint32_t)b, &sp) ) continue;     /* no line starts in it */
+    if( mt_scan_goto(&w->s, &sp) ){ rc = -1; break; }
     while( rc==0 ){
       int t = mt_scan_next(&w->s);
       if( t<0 ){ rc = w->s.interrupted ? -3 : -1; break; }
@@ -651,7 +648,7 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
     stats->bytes_read += w.s.stats.bytes_read;
     stats->lines_parsed += w.s.stats.lines_parsed;
     stats->lines_skipped += w.s.stats.lines_skipped;
-    stats->index_blocks += w.blocks;
+    stats->index_blocks += w.s.stats.index_blocks;
     stats->index_hits += 1;
   }
   if( rc==-1 ) *pzErr = strdup(w.s.err ? w.s.err : "read error");

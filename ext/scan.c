@@ -294,12 +294,14 @@ static int file_outside_range(mt_scan *s){
   if( !mt_reader_is_gzip(s->rd) && f->size > (int64_t)(s->end - s->chunk) ){
     char tail[65536];
     ssize_t got;
-    FILE *fp = fopen(f->path, "rb");
+    mt_ident id = MT_FILE_IDENT(f);
+    char *err = 0;
+    int fd = mt_open_regular(f->path, &id, &err);     /* the reader's door, as every open */
     int64_t at = f->size > (int64_t)sizeof(tail) ? f->size - (int64_t)sizeof(tail) : 0;
-    if( !fp ) return 0;
-    if( fseeko(fp, (off_t)at, SEEK_SET)!=0 ){ fclose(fp); return 0; }
-    got = (ssize_t)fread(tail, 1, sizeof(tail), fp);
-    fclose(fp);
+    free(err);
+    if( fd<0 ) return 0;
+    got = pread(fd, tail, sizeof(tail), (off_t)at);
+    close(fd);
     if( got > 0 ){
       const char *q = memchr(tail, '\n', (size_t)got);      /* skip a partial first line */
       if( q && chunk_bounds(q+1, (size_t)(tail + got - q - 1), tz, s->range_utc, 100000, &lo2, &hi2) ){
@@ -427,7 +429,8 @@ static void skip_to(mt_scan *s, const char *to){
   }
 }
 
-int mt_scan_next(mt_scan *s){
+/* One step of the walk (mt_scan_next without the run list). */
+static int scan_step(mt_scan *s){
   for(;;){
     const char *nl, *le;
     if( s->should_stop && (++s->nsteps & 0x3fff)==0 && s->should_stop(s->stop_arg) ){
@@ -460,7 +463,7 @@ int mt_scan_next(mt_scan *s){
         if( s->stop_off>0 ) return 0;      /* reading one block: not the next file */
         continue;
       }
-      if( rc==1 && fresh && s->has_range && s->chunk_off==0 && file_outside_range(s) ){
+      if( rc==1 && fresh && s->has_range && !s->run_mode && s->chunk_off==0 && file_outside_range(s) ){
         s->stats.files_skipped++;
         close_file(s); s->ifile++;
         continue;
@@ -509,6 +512,12 @@ int mt_scan_next(mt_scan *s){
         skip_to(s, ls);
       }
     }
+    if( s->run_from>0 && s->chunk_off + (int64_t)(s->p - s->chunk) < s->run_from ){
+      /* inflated on to a run in a gzip file: the lines before it are not its own */
+      int64_t rel = s->run_from - s->chunk_off;
+      skip_to(s, rel >= (int64_t)(s->end - s->chunk) ? s->end : s->chunk + rel);
+      continue;
+    }
     if( s->stop_off>0 && s->chunk_off + (int64_t)(s->p - s->chunk) >= s->stop_off ) return 0;
     nl = memchr(s->p, '\n', (size_t)(s->end - s->p));
     le = nl ? nl : s->end;
@@ -521,6 +530,91 @@ int mt_scan_next(mt_scan *s){
     line_context(s);
     return 1;
   }
+}
+
+int mt_scan_goto(mt_scan *s, const mt_run *sp){
+  s->run_from = 0;
+  if( s->rd && s->ifile==sp->file ){
+    int64_t pos = mt_scan_pos(s);
+    /* read on: the next block, or a gzip block ahead with no restart point
+    ** between (inflating on is then the shortest way) */
+    if( pos==sp->off || (pos>=0 && pos < sp->off && mt_reader_is_gzip(s->rd) && (!sp->zp || sp->zp->out <= pos)) ){
+      s->stop_off = sp->end;
+      s->run_from = sp->off;
+      s->stats.index_blocks++;
+      return 0;
+    }
+  }
+  s->stop_off = 0;
+  {
+    int64_t len = sp->end - sp->off;
+    int ra = (int)((len > 65536 && len < (1<<20) ? len : 65536) + 4096);
+    if( mt_scan_seek_tz(s, sp->file, sp->off, sp->lineno, sp->tz, ra, sp->zp) ) return -1;
+  }
+  s->stop_off = sp->end;
+  s->run_from = sp->off;
+  s->stats.index_blocks++;
+  return 0;
+}
+
+void mt_scan_set_runs(mt_scan *s, const mt_run *a, int n){
+  s->runs = a;
+  s->nrun = n;
+  s->irun = 0;
+  s->run_mode = 1;
+  s->in_run = 0;
+  s->has_range = 0;              /* files are not walked: none to skip */
+}
+
+int mt_scan_next(mt_scan *s){
+  if( !s->run_mode ) return scan_step(s);
+  for(;;){
+    if( s->in_run ){
+      int rc = scan_step(s);
+      if( rc!=0 ) return rc;
+      s->in_run = 0;
+    }
+    if( s->irun >= s->nrun ) return 0;
+    if( mt_scan_goto(s, &s->runs[s->irun++]) ) return -1;
+    s->in_run = 1;
+  }
+}
+
+int mt_scan_fetch(const char *path, const mt_ident *id, const int64_t *off, int n,
+                  int (*each)(void *arg, int i, const char *line, size_t len), void *arg,
+                  int (*stop)(void*), void *stop_arg, char **pzErr){
+  mt_reader *rd;
+  const char *p; size_t len; int64_t at;
+  int k = 0, rc = 0, r;
+  *pzErr = 0;
+  if( n<=0 ) return 0;
+  rd = mt_reader_open_id(path, id, off[0], 0, pzErr);
+  if( !rd ) return -1;
+  if( !mt_reader_is_gzip(rd) ) mt_reader_set_readahead(rd, 64*1024);
+  while( k<n && (r = mt_reader_next(rd, &p, &len, &at))!=0 ){
+    if( r<0 ){
+      const char *e = mt_reader_error(rd);
+      *pzErr = strdup(e ? e : "read error");
+      rc = -1;
+      break;
+    }
+    if( stop && stop(stop_arg) ){ rc = 1; break; }
+    while( k<n && off[k] < at ) k++;          /* not a line start of this reading */
+    while( k<n && off[k] < at + (int64_t)len ){
+      const char *lp = p + (off[k] - at), *e = p + len;
+      const char *nl = memchr(lp, '\n', (size_t)(e - lp));
+      size_t ll = (size_t)((nl ? nl : e) - lp);
+      int64_t here = off[k];
+      if( ll>0 && lp[ll-1]=='\r' ) ll--;
+      for(; k<n && off[k]==here; k++) if( each(arg, k, lp, ll) ){ rc = -2; break; }
+      if( rc ) break;
+    }
+    if( rc ) break;
+    /* far ahead: reposition a plain file instead of reading what lies between */
+    if( k<n && off[k] > at + (int64_t)len + 256*1024 ) mt_reader_seek(rd, off[k]);
+  }
+  mt_reader_close(rd);
+  return rc;
 }
 
 void mt_scan_end(mt_scan *s){

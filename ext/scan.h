@@ -2,7 +2,10 @@
 ** scan.h — files + bytes + lines put together: a walk over every physical
 ** line of a file list, with the context each line needs (file, line number,
 ** byte offset, host, local and UTC time).  The SQL tables and the entity
-** builder both read logs through this; nothing else opens files.
+** builder both read logs through this; besides the reader (bytes.c) nothing
+** else opens files.  It also reads only some runs of lines (mt_run: the
+** offset index's blocks, one walk for every lookup, mt_scan_set_runs) and
+** the lines at given offsets (mt_scan_fetch: a diagnosis's deciding lines).
 **
 **   mt_scan s;
 **   mt_scan_init(&s, &files, &opts);
@@ -68,6 +71,17 @@ typedef struct mt_stats {
   int64_t index_read;      /* bytes read to build or extend the offset index */
 } mt_stats;
 
+/* A run of lines to read: those that start in [off, end) of file `file`,
+** the first of them numbered `lineno`, read with UTC offset `tz` in force,
+** a gzip file inflated from restart point `zp` (NULL: from its start).  The
+** offset index describes each of its blocks so (index.h, mt_index_runs). */
+typedef struct mt_run {
+  int file;
+  int64_t off, end, lineno;
+  int tz;
+  const mt_zpoint *zp;
+} mt_run;
+
 typedef struct mt_scan {
   const mt_filelist *files;
   const mt_opts *opts;
@@ -124,7 +138,11 @@ typedef struct mt_scan {
   /* mt_scan_next returns 0 at a line starting at or after this offset of
   ** the current file (0: no limit); the reading of one index block. */
   int64_t stop_off;
+  int64_t run_from;       /* lines starting before this offset are passed over unparsed
+                           ** (a run reached by inflating on in a gzip file) */
   const mt_zpoint *zpoint; /* the next file opened starts from this point (mt_scan_seek_tz) */
+  const mt_run *runs;     /* mt_scan_set_runs: the runs to read, in order */
+  int nrun, irun, run_mode, in_run;
 
   /* Optional line filter (the offset index's block reads): called once per
   ** chunk [p, p+n) at file offset `off`, it sets *keep to the ascending
@@ -173,6 +191,30 @@ int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno);
 ** for a gzip file, inflating from restart point zp (NULL: from the start). */
 int mt_scan_seek_tz(mt_scan *s, int ifile, int64_t offset, int64_t lineno, int tz_off, int readahead,
                     const mt_zpoint *zp);
+
+/* Position the walk at run sp (reading on when it follows where the walk
+** is, or lies ahead in the same gzip file with no restart point between;
+** else seeking), its end as s->stop_off: mt_scan_next then returns the
+** lines that start in [sp->off, sp->end) and 0 at its end.  Counts a block
+** read (stats.index_blocks).  0, or -1 on a read error (s->err). */
+int mt_scan_goto(mt_scan *s, const mt_run *sp);
+
+/* Read only these runs (ascending, not overlapping; the caller keeps the
+** array): mt_scan_next returns their lines one run after the other and 0
+** after the last (n = 0: at once).  With a line filter (keep_lines) only
+** the lines it keeps are parsed. */
+void mt_scan_set_runs(mt_scan *s, const mt_run *a, int n);
+
+/* The lines that start at the ascending offsets off[0..n) of file `path`
+** (identity `id`, may be NULL), each handed to each(arg, i, line, len)
+** without its '\n' (and '\r'); the file is read once, forward, a plain
+** file repositioned over long stretches between them.  stop (may be NULL)
+** is asked at every chunk.  0; 1 when stopped; -1 when the file cannot be
+** read (*pzErr malloc'd; the lines handed out so far stand); -2 when each
+** returned non-zero (out of memory). */
+int mt_scan_fetch(const char *path, const mt_ident *id, const int64_t *off, int n,
+                  int (*each)(void *arg, int i, const char *line, size_t len), void *arg,
+                  int (*stop)(void*), void *stop_arg, char **pzErr);
 
 /* Offset in the current file of the next line to be returned, -1 when no
 ** file is open. */

@@ -41,7 +41,6 @@
 #include "cache.h"
 #include "diagnose.h"
 #include "logtype.h"
-#include "bytes.h"
 #include "filters.h"
 #include "mime.h"
 
@@ -327,61 +326,60 @@ static int msg_rows(dg_cursor *c, const mt_store *st, const dg_filter *F, int mi
 }
 
 /* "file:lineno: text" for every row's deciding line.  The store knows each
-** line's byte offset: per file, the rows are sorted by offset and the lines
-** read in one forward pass that jumps (plain files) over what lies between
-** them; a gzip file is inflated once, up to the last line needed.  The
-** interrupt is probed at every chunk. */
+** line's byte offset: per file, the rows are sorted by offset and the walk
+** reads those lines (mt_scan_fetch: one forward pass that jumps, in a plain
+** file, over what lies between them).  The interrupt is probed at every
+** chunk. */
 typedef struct ev_ref { int64_t off; int row; } ev_ref;
 static int cmp_ref(const void *pa, const void *pb){
   const ev_ref *a = pa, *b = pb;
   return a->off < b->off ? -1 : a->off > b->off;
 }
 
+typedef struct ev_fetch {
+  dg_cursor *c;
+  const char *path;
+  const ev_ref *refs;
+  sqlite3 *db;
+} ev_fetch;
+
+static int ev_line(void *arg, int i, const char *line, size_t len){
+  ev_fetch *x = arg;
+  dg_row *r = &x->c->rows[x->refs[i].row];
+  r->evidence = sqlite3_mprintf("%s:%lld: %.*s", x->path, (long long)r->ev.lineno, (int)len, line);
+  return r->evidence==0;
+}
+
+static int ev_stop(void *arg){ return mt_interrupted(((ev_fetch*)arg)->db); }
+
 static int fetch_evidence(dg_cursor *c, const mt_store *st, sqlite3 *db){
   ev_ref *refs;
+  int64_t *offs;
   int f, i, nref, rc = SQLITE_OK;
   if( c->n==0 ) return SQLITE_OK;
   refs = sqlite3_malloc64(sizeof(ev_ref)*(size_t)c->n);
-  if( !refs ) return SQLITE_NOMEM;
+  offs = sqlite3_malloc64(sizeof(int64_t)*(size_t)c->n);
+  if( !refs || !offs ){ sqlite3_free(refs); sqlite3_free(offs); return SQLITE_NOMEM; }
   for(f=0; f<st->nfile && rc==SQLITE_OK; f++){
-    mt_reader *rd;
+    ev_fetch x;
     char *err = 0;
-    const char *p; size_t n; int64_t off;
-    int k = 0;
+    int r;
     nref = 0;
     for(i=0; i<c->n; i++){
-      const dg_row *r = &c->rows[i];
-      if( r->ev.file==f && r->ev.lineno>0 && !r->evidence ){ refs[nref].off = r->ev.off; refs[nref].row = i; nref++; }
+      const dg_row *rw = &c->rows[i];
+      if( rw->ev.file==f && rw->ev.lineno>0 && !rw->evidence ){ refs[nref].off = rw->ev.off; refs[nref].row = i; nref++; }
     }
     if( nref==0 ) continue;
     qsort(refs, (size_t)nref, sizeof(ev_ref), cmp_ref);
-    rd = mt_reader_open(st->files[f], refs[0].off, &err);
-    free(err);
-    if( !rd ) continue;
-    if( !mt_reader_is_gzip(rd) ) mt_reader_set_readahead(rd, 64*1024);
-    while( k<nref && mt_reader_next(rd, &p, &n, &off)==1 ){
-      if( mt_interrupted(db) ){ rc = SQLITE_INTERRUPT; break; }
-      while( k<nref && refs[k].off < off ) k++;        /* cannot happen: offsets are line starts */
-      while( k<nref && refs[k].off < off + (int64_t)n ){
-        const char *lp = p + (refs[k].off - off), *e = p + n;
-        const char *nl = memchr(lp, '\n', (size_t)(e - lp));
-        int len = (int)((nl ? nl : e) - lp);
-        int64_t here = refs[k].off;
-        if( len>0 && lp[len-1]=='\r' ) len--;
-        for(; k<nref && refs[k].off==here; k++){
-          dg_row *r = &c->rows[refs[k].row];
-          r->evidence = sqlite3_mprintf("%s:%lld: %.*s", st->files[f], (long long)r->ev.lineno, len, lp);
-          if( !r->evidence ){ rc = SQLITE_NOMEM; break; }
-        }
-        if( rc ) break;
-      }
-      if( rc ) break;
-      /* far ahead: reposition a plain file instead of reading what lies between */
-      if( k<nref && refs[k].off > off + (int64_t)n + 256*1024 ) mt_reader_seek(rd, refs[k].off);
-    }
-    mt_reader_close(rd);
+    for(i=0; i<nref; i++) offs[i] = refs[i].off;
+    x.c = c; x.path = st->files[f]; x.refs = refs; x.db = db;
+    r = mt_scan_fetch(st->files[f], 0, offs, nref, ev_line, &x, ev_stop, &x, &err);
+    free(err);                    /* unreadable now: the rows keep no evidence */
+    if( r==1 ) rc = SQLITE_INTERRUPT;
+    else if( r==-2 ) rc = SQLITE_NOMEM;
   }
   sqlite3_free(refs);
+  sqlite3_free(offs);
   return rc;
 }
 

@@ -57,8 +57,7 @@ typedef struct lines_cursor {
   void *ixh;                /* mt_index_acquire handle, or NULL: a plain scan */
   const struct mt_index *ix;
   mt_ix_filter *filter;
-  uint32_t *blocks; int nblock, iblock;
-  mt_ix_block bl;           /* the block being read */
+  mt_run *runs; int nrun;    /* the blocks of the ids asked (index.c), read by the walk */
 } lines_cursor;
 
 static const char *const azIdCol[3] = { "icid", "mid", "dcid" };
@@ -158,8 +157,8 @@ static int linesOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
 static void lookup_end(lines_cursor *c){
   mt_ix_filter_free(c->filter);
   c->filter = 0;
-  sqlite3_free(c->blocks);
-  c->blocks = 0; c->nblock = c->iblock = 0;
+  free(c->runs);
+  c->runs = 0; c->nrun = 0;
   mt_index_release(c->ixh);
   c->ixh = 0; c->ix = 0;
 }
@@ -172,35 +171,12 @@ static int linesClose(sqlite3_vtab_cursor *cur){
   return SQLITE_OK;
 }
 
-/* An id lookup: on to the next block with a line.  0, 1 at the end, -1 on
-** a read error. */
-static int next_block(lines_cursor *c){
-  while( c->iblock < c->nblock ){
-    int rc = mt_index_goto(c->ix, &c->sc.scan, c->blocks[c->iblock++], &c->bl);
-    if( rc==0 ){ c->sc.scan.stats.index_blocks++; return 0; }
-    if( rc<0 ) return -1;
-  }
-  return 1;
-}
-
 static int lines_step(lines_cursor *c){
   int rc;
   c->ev_ok = 0;
-  for(;;){
-    rc = mt_scan_next(&c->sc.scan);
-    if( rc==1 && c->ixh && c->sc.scan.offset < c->bl.off ) continue;   /* read on in a .gz */
-    if( rc!=0 || !c->ixh ) break;
-    /* the block is done: the next one */
-    rc = next_block(c);
-    if( rc ){ rc = rc>0 ? 0 : -1; break; }
-  }
+  rc = mt_scan_next(&c->sc.scan);        /* (a lookup: the walk goes from run to run) */
   if( rc==1 ){ c->sc.rowid++; return SQLITE_OK; }
   return mt_scan_cursor_stop(&c->sc, rc);
-}
-
-static int cmp_u32(const void *a, const void *b){
-  uint32_t x = *(const uint32_t*)a, y = *(const uint32_t*)b;
-  return x<y ? -1 : x>y;
 }
 
 /* An id lookup: the blocks of every value, the filter of their lines.
@@ -225,7 +201,6 @@ static int lookup_begin(lines_cursor *c, int col, sqlite3_value *v, int isIn){
   while( more ){
     int64_t id = -1;
     if( mt_id_value(x, &id) && id>=0 ){
-      uint32_t *a; int n, j;
       if( nkeys==ckeys ){
         int nc = ckeys ? ckeys*2 : 16;
         uint64_t *nk = sqlite3_realloc64(keys, sizeof(uint64_t)*(size_t)nc);
@@ -233,14 +208,6 @@ static int lookup_begin(lines_cursor *c, int col, sqlite3_value *v, int isIn){
         keys = nk; ckeys = nc;
       }
       keys[nkeys++] = mt_index_key(kind, id);
-      if( mt_index_lookup(c->ix, keys[nkeys-1], &a, &n) ){ sqlite3_free(keys); return SQLITE_NOMEM; }
-      if( n ){
-        uint32_t *nb = sqlite3_realloc64(c->blocks, sizeof(uint32_t)*(size_t)(c->nblock + n));
-        if( !nb ){ free(a); sqlite3_free(keys); return SQLITE_NOMEM; }
-        c->blocks = nb;
-        for(j=0; j<n; j++) c->blocks[c->nblock++] = a[j];
-      }
-      free(a);
       vt->ctx->last.index_hits++;
     }
     if( !isIn ) break;
@@ -248,12 +215,9 @@ static int lookup_begin(lines_cursor *c, int col, sqlite3_value *v, int isIn){
     if( rc==SQLITE_DONE ){ rc = SQLITE_OK; break; }
     if( rc ){ sqlite3_free(keys); return rc; }
   }
-  if( c->nblock>1 ){
-    int j, out = 0;
-    qsort(c->blocks, (size_t)c->nblock, sizeof(uint32_t), cmp_u32);
-    for(j=0; j<c->nblock; j++) if( j==0 || c->blocks[j]!=c->blocks[j-1] ) c->blocks[out++] = c->blocks[j];
-    c->nblock = out;
-  }
+  /* the index room answers with the blocks (sorted, each once); the walk reads them */
+  if( mt_index_runs(c->ix, keys, nkeys, &c->runs, &c->nrun) ){ sqlite3_free(keys); return SQLITE_NOMEM; }
+  mt_scan_set_runs(&c->sc.scan, c->runs, c->nrun);
   c->filter = mt_ix_filter_new(keys, nkeys);
   sqlite3_free(keys);
   if( !c->filter ) return SQLITE_NOMEM;
@@ -314,12 +278,6 @@ static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       while( *t==' ' ) t++;
     }
     if( useUtc>=0 ) mt_scan_set_range(&c->sc.scan, lo, hi, useUtc);
-  }
-  if( c->ixh ){
-    /* the first block; lines_step goes on from block to block */
-    c->sc.scan.has_range = 0;            /* files are not walked: none to skip */
-    rc = next_block(c);
-    if( rc ) return mt_scan_cursor_stop(&c->sc, rc>0 ? 0 : -1);
   }
   return lines_step(c);
 }
