@@ -15,7 +15,7 @@
 #     line, each a FAIL naming its case and file line; a case after the
 #     shell's crash ("not reached"); an answer line before the first case,
 #     "-- >x", output before the first case, two cases of one name, a file
-#     without a case.
+#     without a case, and a leftover old-format NAME.sql / NAME.expected.
 # And the well-behaved ones still pass: a unit binary, SQL cases, a SQL case
 # whose expected output is the shell's own error (exit status 1).
 # PASS/FAIL lines.
@@ -68,6 +68,7 @@ sqlt wrong '-- case: right' 'SELECT 1;' '-- > 1' '-- case: wrong answer' 'SELECT
            '-- case: extra line' 'SELECT 1; -- twice' '-- > 1'
 sqlt malformed '-- > 1' 'SELECT 1;' '-- case: a' 'SELECT 1;' '-- >1' '-- > 1' '-- case: a' 'SELECT 1;' '-- > 1'
 sqlt empty '-- no case at all'
+echo 'SELECT 1;' > "$T/sql/old.sql"; echo 1 > "$T/sql/old.expected"
 
 echo 'exec sleep 60'               > "$T/sh/hang.sh"
 echo 'echo "PASS s.exit2"; exit 2' > "$T/sh/exit2.sh"
@@ -99,6 +100,8 @@ has 'FAIL sql/malformed: line 5: "-- >" must be followed by a space or end the l
 has 'FAIL sql/malformed: 1 output lines before the first case, the first: 1'; check sql_output_before_case $? "$out"
 grep -q '^FAIL sql/malformed/a: a second case of this name (.*tests/sql/malformed.test:7; the first is at line 3)$' <<<"$out"; check sql_duplicate_case $? "$out"
 grep -q '^FAIL sql/empty: no case in .*tests/sql/empty.test$' <<<"$out"; check sql_no_case $? "$out"
+grep -q '^FAIL sql/old.sql: old-format SQL test: convert it with tests/convert_sql_test .*/sql/old.sql$' <<<"$out"; check sql_old_format_sql $? "$out"
+grep -q '^FAIL sql/old.expected: old-format SQL test' <<<"$out"; check sql_old_format_expected $? "$out"
 has "FAIL unit/test_exit1: exited with status 1 without a FAIL line"; check unit_exit1 $? "$out"
 has "FAIL unit/test_lost: exited with status 1 without a FAIL line"; check unit_lost_output $? "$out"
 has "FAIL unit/test_short: planned 2 checks, reported 1"; check unit_shortfall $? "$out"
@@ -111,7 +114,7 @@ has "FAIL sh/exit2.sh: exited with status 2 without a FAIL line"; check sh_exit2
 has "FAIL sh/silent.sh: printed no PASS, FAIL or SKIP line (exited with status 0)"; check sh_silent $? "$out"
 has "PASS s.good";                          check sh_good_passes $? "$out"
 has "FAIL test_raise.py: exited with status 1 without a FAIL line"; check python_exception $? "$out"
-has "15 passed, 22 failed, 0 skipped";      check totals $? "$out"
+has "15 passed, 24 failed, 0 skipped";      check totals $? "$out"
 
 # a tool that is missing is a FAIL naming it, not a silent skip
 out=$(run env PYTHON=/nonexistent/python3 SQLITE=/nonexistent/sqlite3 ); rc=$?
