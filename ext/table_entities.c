@@ -1348,11 +1348,11 @@ int mt_register_entities(sqlite3 *db, mt_ctx *ctx){
   if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_messages", &msgModule, mt_ctx_ref(ctx), mt_ctx_unref);
   if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_recipients", &rcptModule, mt_ctx_ref(ctx), mt_ctx_unref);
   if( rc==SQLITE_OK ) rc = sqlite3_create_module_v2(db, "mailtrace_deliveries", &dlvModule, mt_ctx_ref(ctx), mt_ctx_unref);
-  /* SQLITE_DIRECTONLY: mailtrace_open reads the file system and creates
-  ** tables; only top-level SQL may call it, never a view or trigger. */
   if( rc==SQLITE_OK ) rc = mt_register_history(db, ctx);
   if( rc==SQLITE_OK ) rc = mt_register_diagnose(db, ctx);
   if( rc==SQLITE_OK ) rc = mt_register_coverage(db, ctx);
+  /* SQLITE_DIRECTONLY: mailtrace_open reads the file system and creates
+  ** tables; only top-level SQL may call it, never a view or trigger. */
   if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_open", -1,
          SQLITE_UTF8 | SQLITE_DIRECTONLY, mt_ctx_ref(ctx), openFunc, 0, 0, mt_ctx_unref);
   return rc;
