@@ -17,8 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Event kinds.  MT_EVENT_NAMES gives each its stable public name (the
-** `event` column; docs/events.md).  Add new kinds at the end. */
+/* Event kinds.  MT_EVENT_LIST gives each its stable public name (the
+** second field: the `event` column, mt_event_name; docs/events.md).  Add
+** new kinds at the end. */
 #define MT_EVENT_LIST(X) \
   X(NONE, 0) \
   X(LOG_BEGIN, "log.begin") \

@@ -8,8 +8,8 @@
 ** Columns: file (the path), offset (byte offset where reading stopped: in
 ** the decompressed stream for gzip, 0 when the file could not be opened),
 ** message (what went wrong, naming the file and the compressed byte offset).
-** The table reads only this connection's own memory, no file: it is not
-** DIRECTONLY.
+** The table reads only this connection's own memory, no file: it is
+** SQLITE_VTAB_INNOCUOUS, not DIRECTONLY.
 */
 #include "tables.h"
 

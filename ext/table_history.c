@@ -105,8 +105,8 @@ static int histIcidConnect(sqlite3 *db, void *pAux, int argc, const char *const 
     1, ppVtab);
 }
 
-/* idxNum bit 1: mid_arg given; bit 2: host_arg given; bit 4: source given,
-** bit 8: ... as an IN list (argv in that order). */
+/* idxNum, a bit mask: 1 = mid_arg (or icid_arg) given, 2 = host_arg given,
+** 4 = source given, 8 = source given as an IN list (argv in that order). */
 static int histBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   int i, iMid = -1, iHost = -1, iSource = -1, n = 0;
   (void)pVtab;

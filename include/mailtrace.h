@@ -16,10 +16,29 @@
 **
 ** or for every new connection: sqlite3_auto_extension((void(*)(void))sqlite3_mailtrace_init);
 **
-** Tables: mailtrace_lines, mailtrace_connections, mailtrace_messages,
-** mailtrace_recipients, mailtrace_deliveries, mailtrace_files,
-** mailtrace_bounces, mailtrace_cef (and more: docs/).  Functions: mailtrace_version(),
-** mailtrace_open(), mailtrace_stats(), regexp().  See docs/.
+** Tables (table-valued: sources and options as arguments; docs/):
+**   mailtrace_lines         one row per log line: time, host, ids, event, text
+**   mailtrace_parse         the line grammar over text passed in (no file)
+**   mailtrace_connections   one row per incoming connection (ICID)
+**   mailtrace_messages      one row per message (MID): sender, verdicts, status
+**   mailtrace_recipients    one row per recipient (MID, RID): its fate
+**   mailtrace_deliveries    one row per delivery connection (DCID)
+**   mailtrace_history       every line of a message's family, in time order
+**   mailtrace_icid_history  every line of a connection and its messages
+**   mailtrace_diagnose      "why was it (not) received?": one verdict per row
+**   mailtrace_coverage      what the logs can and cannot tell, per file
+**   mailtrace_health        the gateway's health lines (quarantine, DNS, ...)
+**   mailtrace_errors        the problems the last scan skipped (on_error=skip)
+**   mailtrace_smtp          the injection debug log's SMTP conversation
+**   mailtrace_files         the files (attachments) of each message
+**   mailtrace_bounces       the bounce log, checked against the recipients
+**   mailtrace_cef           the Consolidated Event Log, one row per message
+**   reverse_dns, mx         live DNS checks: reverse DNS confirmed, MX hosts
+**   sender_ips              a domain's sending IPs from the logs (offline)
+** Functions: mailtrace_open() (the sources of the tables above without
+** arguments), mailtrace_version(), mailtrace_stats() (what the last scan
+** read), mailtrace_trust_schema(), reverse_dns(), smtp_probe(), regexp().
+** Every name with its flags: tests/data/registered.txt.
 */
 #ifndef MAILTRACE_H
 #define MAILTRACE_H

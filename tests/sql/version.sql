@@ -1,2 +1,0 @@
-.mode list
-SELECT mailtrace_version() LIKE 'mailtrace 0.1.0 (git %)';
