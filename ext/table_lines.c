@@ -127,7 +127,6 @@ static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
     pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%s%s%s?", pl ? " " : "",
                            c->iColumn==LC_TS ? "ts" : "utc", op);
   }
-  if( nTime ){ p->estimatedCost /= 4; p->estimatedRows /= 4; }
   /* Rows come in file order, line by line: ORDER BY rowid is already true. */
   if( p->nOrderBy==1 && p->aOrderBy[0].iColumn<0 && !p->aOrderBy[0].desc ) p->orderByConsumed = 1;
   p->idxNum = nArg;

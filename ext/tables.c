@@ -375,10 +375,6 @@ int mt_sources_for(sqlite3_vtab *vt, mt_ctx *ctx, const char *name, sqlite3_valu
   return rc;
 }
 
-char *mt_sql_quote(const char *z){
-  return sqlite3_mprintf("%Q", z);
-}
-
 mt_ctx *mt_ctx_ref(mt_ctx *c){
   c->refs++;
   return c;

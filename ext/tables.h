@@ -168,9 +168,6 @@ int mt_sources_for(sqlite3_vtab *vt, mt_ctx *ctx, const char *name, sqlite3_valu
 ** mid = 20506.0 looks up 20506): 1 and *pId, or 0 when no row can match. */
 int mt_id_value(sqlite3_value *v, int64_t *pId);
 
-/* Quote `z` as an SQL string literal (sqlite3_malloc'd). */
-char *mt_sql_quote(const char *z);
-
 /* The cached entity stores and offset indexes: cache.h.
 **
 ** Module and function registration, one per SQL-facing file, each called
