@@ -412,19 +412,32 @@ DEF_CONNECT(dlvConnect, dlv_def)
 
 static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
 
-/* Arguments first (argv order = arg number), then at most one EQ per id
-** role (host, icid, mid, dcid) that the table can look up.  idxNum = number
-** of arguments; idxStr = "arg ... <role>=? ... [via index]". */
+/* The plan (idxNum, tables.h): bits 0-4 the number of arguments, argv[0..n)
+** in argument order, then one argv value per value flag set, in order:
+**
+**   V0     EP_HOST     host = ?: only this gateway
+**   V1..V3 EP_EQ       icid, mid, dcid = ?: looked up in the store's hash maps
+**   V4..V6 EP_IN       icid, mid, dcid IN (...): the whole list at once
+**                      (sqlite3_vtab_in); at most one of the six: the
+**                      table's unique key if constrained, else the first
+**   V7     EP_FILTER   the first text filter (remote_ip, mail_from, rcpt_to)
+**   V8                 the second (message_id): exact text, BINARY only;
+**                      SQLite checks them again (omit = 0)
+**
+** idxStr, for EXPLAIN only: "arg" per argument, "host=?", "mid=? via
+** index" or "mid IN (?) via index", "mail_from=?" ... */
+enum { EP_HOST = 0, EP_EQ = 1, EP_IN = 4, EP_FILTER = 7 };
+
 static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   ent_vtab *vt = (ent_vtab*)pVtab;
   const ent_def *def = (const ent_def*)vt->def;
+  mt_plan_builder b;
   int keyAt[K_COUNT];
-  int i, n, nArg, lookup = -1;
-  sqlite3_str *plan;
-  int rc = mt_plan_args(pVtab, p, def->ncol, &nArg);
+  int i, lookup = -1;
+  char word[40];
+  int rc = mt_plan_begin(&b, pVtab, p, def->ncol, vt->bound);
 
   if( rc ) return rc;
-  n = nArg;
   for(i=0; i<K_COUNT; i++) keyAt[i] = -1;
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
@@ -434,25 +447,17 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
       if( def->key[r]==c->iColumn && def->key[r]>=0 && keyAt[r]<0 ) keyAt[r] = i;
     }
   }
-  plan = sqlite3_str_new(0);
-  for(i=0; i<nArg; i++) sqlite3_str_appendf(plan, "%sarg", i ? " " : "");
   /* The lookup key: the unique one if constrained, else any id role. */
   if( def->unique_key>=0 && keyAt[def->unique_key]>=0 ) lookup = def->unique_key;
   for(i=K_ICID; i<K_COUNT && lookup<0; i++) if( keyAt[i]>=0 ) lookup = i;
-  if( keyAt[K_HOST]>=0 ){
-    p->aConstraintUsage[keyAt[K_HOST]].argvIndex = ++n;
-    p->aConstraintUsage[keyAt[K_HOST]].omit = 1;
-    sqlite3_str_appendf(plan, "%shost=?", sqlite3_str_length(plan) ? " " : "");
-  }
+  if( keyAt[K_HOST]>=0 ) mt_plan_value(&b, EP_HOST, keyAt[K_HOST], 1, "host=?");
   if( lookup>=0 ){
     /* "id IN (...)": the whole list comes to one xFilter call
     ** (sqlite3_vtab_in), so the store is looked up once per value in one
     ** pass, not rebuilt or rescanned per value. */
     int isIn = sqlite3_vtab_in(p, keyAt[lookup], 1);
-    p->aConstraintUsage[keyAt[lookup]].argvIndex = ++n;
-    p->aConstraintUsage[keyAt[lookup]].omit = 1;
-    sqlite3_str_appendf(plan, "%s%s%s via index", sqlite3_str_length(plan) ? " " : "", azRole[lookup],
-                        isIn ? " IN (?)" : "=?");
+    snprintf(word, sizeof(word), "%s%s via index", azRole[lookup], isIn ? " IN (?)" : "=?");
+    mt_plan_value(&b, (isIn ? EP_IN : EP_EQ) + (lookup - K_ICID), keyAt[lookup], 1, word);
     if( lookup==def->unique_key ){
       p->estimatedRows = keyAt[K_HOST]>=0 ? 1 : 2;
       if( keyAt[K_HOST]>=0 ) p->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
@@ -476,26 +481,15 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
       if( c->usable && c->op==SQLITE_INDEX_CONSTRAINT_EQ && c->iColumn==def->filter_col[i]
        && p->aConstraintUsage[j].argvIndex==0
        && sqlite3_stricmp(sqlite3_vtab_collation(p, j), "BINARY")==0 ){
-        p->aConstraintUsage[j].argvIndex = ++n;
-        p->aConstraintUsage[j].omit = 0;
-        sqlite3_str_appendf(plan, "%s%s=?", sqlite3_str_length(plan) ? " " : "", def->filter_label[i]);
+        snprintf(word, sizeof(word), "%s=?", def->filter_label[i]);
+        mt_plan_value(&b, EP_FILTER + i, j, 0, word);
         if( lookup<0 ){ p->estimatedRows = 10; p->estimatedCost = 1000; }
         break;
       }
     }
   }
-  if( nArg==0 && !vt->bound ) p->estimatedCost = 1e300;   /* no source: xFilter says so */
-  p->idxNum = nArg;
-  /* A plan string lost to an allocation failure is an error, not an empty
-  ** plan: xFilter would ignore the omitted constraints. */
-  if( sqlite3_str_errcode(plan) ){ sqlite3_free(sqlite3_str_finish(plan)); return SQLITE_NOMEM; }
-  p->idxStr = sqlite3_str_finish(plan);
-  p->needToFreeIdxStr = 1;
-  if( !p->idxStr ){
-    p->idxStr = sqlite3_mprintf("%s", "");
-    if( !p->idxStr ) return SQLITE_NOMEM;
-  }
-  return SQLITE_OK;
+  if( b.nArg==0 && !vt->bound ) p->estimatedCost = 1e300;   /* no source: xFilter says so */
+  return mt_plan_end(&b);
 }
 
 static int entOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
@@ -552,44 +546,36 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   const ent_def *def = (const ent_def*)vt->def;
   const mt_args *args;
   char *err = 0;
-  int rc, i, iv = idxNum, host = -2, role = -1, useRows = 0, isIn = 0, hasHost = 0;
+  int rc, i, host = -2, role = -1, useRows = 0, isIn = 0, hasHost = 0;
   const char *hostName = 0;
   const char *want[2] = { 0, 0 };
   int hasWant[2] = { 0, 0 };
   sqlite3_value *idv = 0;
+  mt_plan pl;
+  (void)idxStr;
 
   ent_reset(c);
+  mt_plan_decode(&pl, idxNum, argc, argv);
   rc = mt_args_for_filter(cur->pVtab, def->name, "/var/log/esa/", &vt->args, vt->bound,
-                          &c->callargs, idxNum<argc ? idxNum : argc, argv, &args);
+                          &c->callargs, pl.nArg, argv, &args);
   if( rc ) return rc;
 
-  /* The constraint values after the arguments, in idxStr order. */
-  if( idxStr ){
-    if( strstr(idxStr, "host=?") && iv<argc ){
-      hostName = (const char*)sqlite3_value_text(argv[iv++]);
-      hasHost = 1;
-    }
-    for(i=K_ICID; i<K_COUNT; i++){
-      char tokEq[24], tokIn[32];
-      snprintf(tokEq, sizeof(tokEq), "%s=? via index", azRole[i]);
-      snprintf(tokIn, sizeof(tokIn), "%s IN (?) via index", azRole[i]);
-      int eq = strstr(idxStr, tokEq)!=0, in = strstr(idxStr, tokIn)!=0;
-      if( (eq || in) && iv<argc ){
-        idv = argv[iv++];
-        role = i;
-        isIn = in;
-      }
-    }
-    for(i=0; i<2; i++){
-      char tok[32];
-      const char *at;
-      if( def->filter_col[i]<0 ) continue;
-      snprintf(tok, sizeof(tok), "%s=?", def->filter_label[i]);
-      at = strstr(idxStr, tok);
-      if( !at || (at>idxStr && at[-1]!=' ') || iv>=argc ) continue;
-      want[i] = (const char*)sqlite3_value_text(argv[iv++]);
-      hasWant[i] = 1;
-    }
+  /* The constraint values after the arguments (the plan's value flags). */
+  if( pl.v[EP_HOST] ){
+    hostName = (const char*)sqlite3_value_text(pl.v[EP_HOST]);
+    hasHost = 1;
+  }
+  for(i=K_ICID; i<K_COUNT; i++){
+    sqlite3_value *eq = pl.v[EP_EQ + (i - K_ICID)], *in = pl.v[EP_IN + (i - K_ICID)];
+    if( !eq && !in ) continue;
+    idv = eq ? eq : in;
+    role = i;
+    isIn = in!=0;
+  }
+  for(i=0; i<2; i++){
+    if( def->filter_col[i]<0 || !pl.v[EP_FILTER + i] ) continue;
+    want[i] = (const char*)sqlite3_value_text(pl.v[EP_FILTER + i]);
+    hasWant[i] = 1;
   }
 
   /* The store: for a lookup of ids or of a client IP, the offset index

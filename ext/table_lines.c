@@ -69,30 +69,57 @@ static int linesConnect(sqlite3 *db, void *pAux, int argc, const char *const *ar
   return mt_src_connect(db, pAux, LINES_SCHEMA, 0, argc, argv, ppVtab, pzErr);
 }
 
-/* Plan: arguments first (argv order = arg number), then a LIKE/GLOB on text.
-** idxNum = number of arguments; idxStr lists the terms (tables.h). */
+/* The plan (idxNum, tables.h): bits 0-4 the number of arguments, argv[0..n)
+** in argument order, then one argv value per value flag set, in this order:
+**
+**   V0..V2  LP_EQ    icid, mid, dcid = ?       read through the offset index
+**   V3..V5  LP_IN    icid, mid, dcid IN (...)  (the whole list, sqlite3_vtab_in);
+**                    at most one of the six: mid preferred, then icid, dcid
+**   V6      LP_LIKE  text LIKE ?: its literal prefilters lines (memmem)
+**   V7      LP_GLOB  text GLOB ?: the same (at most one of LIKE, GLOB)
+**   V8..V12 LP_TIME  ts  >, >=, =, <, <= ?   a time bound: whole files outside
+**   V13..V17         utc >, >=, =, <, <= ?   the range are skipped
+**
+** SQLite checks every one of them again (omit = 0): the index is a
+** superset, the literal is part of the pattern, a bound only skips files.
+** idxStr, for EXPLAIN only: "arg" per argument, then "mid=? via index" or
+** "mid IN (?) via index", "like:text" or "glob:text", "ts>=?", ... */
+enum { LP_EQ = 0, LP_IN = 3, LP_LIKE = 6, LP_GLOB = 7, LP_TIME = 8 };
+static const char *const azTimeOp[5] = { ">", ">=", "=", "<", "<=" };
+
+static int time_op(int op){
+  switch( op ){
+    case SQLITE_INDEX_CONSTRAINT_GT: return 0;
+    case SQLITE_INDEX_CONSTRAINT_GE: return 1;
+    case SQLITE_INDEX_CONSTRAINT_EQ: return 2;
+    case SQLITE_INDEX_CONSTRAINT_LT: return 3;
+    case SQLITE_INDEX_CONSTRAINT_LE: return 4;
+  }
+  return -1;
+}
+
 static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   lines_vtab *vt = (lines_vtab*)pVtab;
-  int nArg, i, iLike = -1, iId = -1, isGlob = 0, n, timeAt[4], nTime = 0;
-  char plan[256];
-  size_t pl = 0;
-  int rc = mt_plan_args(pVtab, p, LC_ARG1, &nArg);
+  mt_plan_builder b;
+  int i, iLike = -1, iId = -1;
+  char word[32];
+  int rc = mt_plan_begin(&b, pVtab, p, LC_ARG1, vt->bound);
 
   if( rc ) return rc;
-  n = nArg;
-  plan[0] = 0;
-  for(i=0; i<nArg; i++) pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%sarg", pl ? " " : "");
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
-    if( (c->iColumn==LC_TS || c->iColumn==LC_UTC) && c->usable && nTime<4
-     && (c->op==SQLITE_INDEX_CONSTRAINT_EQ || c->op==SQLITE_INDEX_CONSTRAINT_GT
-      || c->op==SQLITE_INDEX_CONSTRAINT_GE || c->op==SQLITE_INDEX_CONSTRAINT_LT
-      || c->op==SQLITE_INDEX_CONSTRAINT_LE) ){
-      timeAt[nTime++] = i;
+    int op = time_op(c->op);
+    if( (c->iColumn==LC_TS || c->iColumn==LC_UTC) && c->usable && op>=0 ){
+      int k = LP_TIME + (c->iColumn==LC_UTC ? 5 : 0) + op;
+      if( b.at[k]<0 ){
+        snprintf(word, sizeof(word), "%s%s?", c->iColumn==LC_TS ? "ts" : "utc", azTimeOp[op]);
+        mt_plan_value(&b, k, i, 0, word);   /* SQLite still checks every row */
+      }
     }else if( c->iColumn==LC_TEXT && c->usable && iLike<0
            && (c->op==SQLITE_INDEX_CONSTRAINT_LIKE || c->op==SQLITE_INDEX_CONSTRAINT_GLOB) ){
+      int isGlob = c->op==SQLITE_INDEX_CONSTRAINT_GLOB;
       iLike = i;
-      isGlob = c->op==SQLITE_INDEX_CONSTRAINT_GLOB;
+      mt_plan_value(&b, isGlob ? LP_GLOB : LP_LIKE, i, 0, isGlob ? "glob:text" : "like:text");
     }
   }
   /* An id (mid preferred, then icid, dcid), = or IN: the offset index. */
@@ -106,35 +133,15 @@ static int linesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   }
   if( iId>=0 ){
     int col = p->aConstraint[iId].iColumn, isIn = sqlite3_vtab_in(p, iId, 1);
-    p->aConstraintUsage[iId].argvIndex = ++n;
-    p->aConstraintUsage[iId].omit = 0;        /* the index is a superset: SQLite checks */
-    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%s%s%s via index", pl ? " " : "",
-                           azIdCol[col==LC_ICID ? 0 : col==LC_MID ? 1 : 2], isIn ? " IN (?)" : "=?");
-  }
-  if( iLike>=0 ){
-    p->aConstraintUsage[iLike].argvIndex = ++n;
-    p->aConstraintUsage[iLike].omit = 0;      /* SQLite checks the exact pattern */
-    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%s%s:text", pl ? " " : "", isGlob ? "glob" : "like");
-  }
-  /* Time bounds: whole files outside them are skipped (scan.c); SQLite
-  ** still checks every row (omit = 0). */
-  for(i=0; i<nTime; i++){
-    const struct sqlite3_index_constraint *c = &p->aConstraint[timeAt[i]];
-    const char *op = c->op==SQLITE_INDEX_CONSTRAINT_EQ ? "=" : c->op==SQLITE_INDEX_CONSTRAINT_GT ? ">"
-                   : c->op==SQLITE_INDEX_CONSTRAINT_GE ? ">=" : c->op==SQLITE_INDEX_CONSTRAINT_LT ? "<" : "<=";
-    p->aConstraintUsage[timeAt[i]].argvIndex = ++n;
-    p->aConstraintUsage[timeAt[i]].omit = 0;
-    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%s%s%s?", pl ? " " : "",
-                           c->iColumn==LC_TS ? "ts" : "utc", op);
+    int j = col==LC_ICID ? 0 : col==LC_MID ? 1 : 2;
+    snprintf(word, sizeof(word), "%s%s via index", azIdCol[j], isIn ? " IN (?)" : "=?");
+    mt_plan_value(&b, (isIn ? LP_IN : LP_EQ) + j, iId, 0, word);   /* a superset: SQLite checks */
   }
   /* Rows come in file order, line by line: ORDER BY rowid is already true. */
   if( p->nOrderBy==1 && p->aOrderBy[0].iColumn<0 && !p->aOrderBy[0].desc ) p->orderByConsumed = 1;
-  p->idxNum = nArg;
-  p->idxStr = sqlite3_mprintf("%s", plan);
-  p->needToFreeIdxStr = 1;
-  if( !p->idxStr ) return SQLITE_NOMEM;
+  if( (rc = mt_plan_end(&b))!=SQLITE_OK ) return rc;
   p->estimatedCost = iId>=0 ? 1e3 : iLike>=0 ? 1e6 : 1e7;
-  if( nArg==0 && !vt->bound ){
+  if( b.nArg==0 && !vt->bound ){
     /* No source: a plan SQLite should avoid (an OR may try one); xFilter
     ** says what is missing if it is chosen after all. */
     p->estimatedCost = 1e300;
@@ -229,55 +236,38 @@ static int lookup_begin(lines_cursor *c, int col, sqlite3_value *v, int isIn){
 static int linesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                        int argc, sqlite3_value **argv){
   lines_cursor *c = (lines_cursor*)cur;
-  int rc;
+  mt_plan pl;
+  int rc, k, useUtc = -1;
+  int64_t lo = INT64_MIN, hi = INT64_MAX;
+  (void)idxStr;
 
   mt_scan_cursor_end(&c->sc);
   lookup_end(c);
-  rc = mt_scan_cursor_begin(&c->sc, "mailtrace_lines", "/var/log/esa/",
-                            idxNum<argc ? idxNum : argc, argv);
+  mt_plan_decode(&pl, idxNum, argc, argv);
+  rc = mt_scan_cursor_begin(&c->sc, "mailtrace_lines", "/var/log/esa/", pl.nArg, argv);
   if( rc ) return rc;
-  /* Terms after the arguments, in idxStr order. */
-  if( idxStr ){
-    const char *t = idxStr;
-    int iv = 0, useUtc = -1;
-    int64_t lo = INT64_MIN, hi = INT64_MAX;
-    while( *t ){
-      const char *e = strchr(t, ' ');
-      size_t tl = e ? (size_t)(e - t) : strlen(t);
-      sqlite3_value *v = iv < argc ? argv[iv] : 0;
-      if( strncmp(t, "icid", 4)==0 || strncmp(t, "mid", 3)==0 || strncmp(t, "dcid", 4)==0 ){
-        /* "mid=? via index" or "mid IN (?) via index": several words */
-        const char *via = strstr(t, " via index");
-        int isIn = strncmp(t + (t[0]=='m' ? 3 : 4), " IN (?)", 7)==0;
-        if( v ){
-          rc = lookup_begin(c, t[0]=='i' ? 0 : t[0]=='m' ? 1 : 2, v, isIn);
-          if( rc==SQLITE_NOTFOUND ){ lookup_end(c); rc = SQLITE_OK; }   /* no index: a scan */
-          if( rc ) return rc;
-        }
-        iv++;
-        t = via ? via + 10 : t + strlen(t);
-        while( *t==' ' ) t++;
-        continue;
-      }else if( tl==9 && (memcmp(t, "like:text", 9)==0 || memcmp(t, "glob:text", 9)==0) && v ){
-        const char *pat = (const char*)sqlite3_value_text(v);
-        size_t n = pat ? mt_pattern_literal(pat, t[0]=='g', c->needle, sizeof(c->needle)) : 0;
-        if( n ) mt_scan_set_needle(&c->sc.scan, c->needle, n);
-      }else if( (memcmp(t, "ts", 2)==0 || memcmp(t, "utc", 3)==0) && v ){
-        int isUtc = t[0]=='u';
-        const char *op = t + (isUtc ? 3 : 2);
-        int64_t x;
-        if( (useUtc<0 || useUtc==isUtc) && mt_iso_floor((const char*)sqlite3_value_text(v), &x) ){
-          useUtc = isUtc;
-          if( op[0]=='>' || op[0]=='=' ){ if( x > lo ) lo = x; }
-          if( op[0]=='<' || op[0]=='=' ){ if( x < hi ) hi = x; }
-        }
-      }
-      iv++;
-      t += tl;
-      while( *t==' ' ) t++;
-    }
-    if( useUtc>=0 ) mt_scan_set_range(&c->sc.scan, lo, hi, useUtc);
+  for(k=LP_EQ; k<LP_IN+3; k++){
+    if( !pl.v[k] ) continue;
+    rc = lookup_begin(c, (k-LP_EQ)%3, pl.v[k], k>=LP_IN);
+    if( rc==SQLITE_NOTFOUND ){ lookup_end(c); rc = SQLITE_OK; }   /* no index: a scan */
+    if( rc ) return rc;
   }
+  for(k=LP_LIKE; k<=LP_GLOB; k++){
+    const char *pat = pl.v[k] ? (const char*)sqlite3_value_text(pl.v[k]) : 0;
+    size_t n = pat ? mt_pattern_literal(pat, k==LP_GLOB, c->needle, sizeof(c->needle)) : 0;
+    if( n ) mt_scan_set_needle(&c->sc.scan, c->needle, n);
+  }
+  /* Time bounds of one column (ts before utc): a range of whole files. */
+  for(k=LP_TIME; k<LP_TIME+10; k++){
+    int isUtc = k >= LP_TIME+5, op = (k-LP_TIME)%5;
+    int64_t x;
+    if( !pl.v[k] || (useUtc>=0 && useUtc!=isUtc) ) continue;
+    if( !mt_iso_floor((const char*)sqlite3_value_text(pl.v[k]), &x) ) continue;
+    useUtc = isUtc;
+    if( op<=2 ){ if( x > lo ) lo = x; }          /* >, >=, = */
+    if( op>=2 ){ if( x < hi ) hi = x; }          /* =, <, <= */
+  }
+  if( useUtc>=0 ) mt_scan_set_range(&c->sc.scan, lo, hi, useUtc);
   return lines_step(c);
 }
 

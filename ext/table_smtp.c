@@ -65,37 +65,33 @@ static int smtpConnect(sqlite3 *db, void *pAux, int argc, const char *const *arg
   return mt_src_connect(db, pAux, SMTP_SCHEMA, 0, argc, argv, ppVtab, pzErr);
 }
 
-/* Plan: the arguments (argv order = argument order), then icid = ?.
-** idxNum = number of arguments; idxStr lists the terms. */
+/* The plan (idxNum, tables.h): bits 0-4 the number of arguments, argv[0..n)
+** in argument order, then:
+**
+**   V0 SP_ICID   icid = ?: only lines containing "<icid> " are parsed;
+**                SQLite checks the equality too (omit = 0)
+**
+** idxStr, for EXPLAIN only: "arg" per argument, then "icid=?". */
+enum { SP_ICID };
+
 static int smtpBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   smtp_vtab *vt = (smtp_vtab*)pVtab;
-  int nArg, i, iIcid = -1, n;
-  char plan[256];
-  size_t pl = 0;
-  int rc = mt_plan_args(pVtab, p, SC_ARG1, &nArg);
+  mt_plan_builder b;
+  int i, iIcid = -1;
+  int rc = mt_plan_begin(&b, pVtab, p, SC_ARG1, vt->bound);
 
   if( rc ) return rc;
-  n = nArg;
-  plan[0] = 0;
-  for(i=0; i<nArg; i++) pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%sarg", pl ? " " : "");
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
     if( c->iColumn==SC_ICID && c->usable && iIcid<0 && c->op==SQLITE_INDEX_CONSTRAINT_EQ ){
       iIcid = i;
     }
   }
-  if( iIcid>=0 ){
-    p->aConstraintUsage[iIcid].argvIndex = ++n;
-    p->aConstraintUsage[iIcid].omit = 0;      /* SQLite checks the equality too */
-    pl += (size_t)snprintf(plan+pl, sizeof(plan)-pl, "%sicid=?", pl ? " " : "");
-  }
-  p->idxNum = nArg;
-  p->idxStr = sqlite3_mprintf("%s", plan);
-  p->needToFreeIdxStr = 1;
-  if( !p->idxStr ) return SQLITE_NOMEM;
+  if( iIcid>=0 ) mt_plan_value(&b, SP_ICID, iIcid, 0, "icid=?");
+  if( (rc = mt_plan_end(&b))!=SQLITE_OK ) return rc;
   p->estimatedCost = iIcid>=0 ? 1e5 : 1e7;
   p->estimatedRows = iIcid>=0 ? 100 : 1000000;
-  if( nArg==0 && !vt->bound ){
+  if( b.nArg==0 && !vt->bound ){
     /* No source: a plan SQLite should avoid; xFilter says what is missing
     ** if it is chosen after all. */
     p->estimatedCost = 1e300;
@@ -145,15 +141,16 @@ static int smtp_step(smtp_cursor *c){
 static int smtpFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                       int argc, sqlite3_value **argv){
   smtp_cursor *c = (smtp_cursor*)cur;
+  mt_plan pl;
   int rc;
+  (void)idxStr;
 
   smtp_reset(c);
-  rc = mt_scan_cursor_begin(&c->sc, "mailtrace_smtp", "/var/log/esa/injection/",
-                            idxNum<argc ? idxNum : argc, argv);
+  mt_plan_decode(&pl, idxNum, argc, argv);
+  rc = mt_scan_cursor_begin(&c->sc, "mailtrace_smtp", "/var/log/esa/injection/", pl.nArg, argv);
   if( rc ) return rc;
-  /* Terms after the arguments (idxStr order). */
-  if( idxStr && strstr(idxStr, "icid=?") && argc > idxNum ){
-    sqlite3_value *v = argv[idxNum];
+  if( pl.v[SP_ICID] ){
+    sqlite3_value *v = pl.v[SP_ICID];
     /* Only an integer is used; anything else (text, real, NULL) is left to
     ** SQLite's own comparison, which then sees every row. */
     if( sqlite3_value_type(v)==SQLITE_INTEGER ){

@@ -4,6 +4,7 @@
 #include "tables.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,14 +209,16 @@ int mt_src_disconnect(sqlite3_vtab *pVtab){
   return SQLITE_OK;
 }
 
-int mt_plan_args(sqlite3_vtab *pVtab, sqlite3_index_info *p, int firstArg, int *pnArg){
+/* Every "argN = ?" from column firstArg on: argv 1..n in argument order. */
+static int plan_args(sqlite3_index_info *p, int firstArg, int *pnArg){
   int argAt[MT_MAX_ARGS];
   int i, n = 0;
   *pnArg = 0;
   for(i=0; i<MT_MAX_ARGS; i++) argAt[i] = -1;
   for(i=0; i<p->nConstraint; i++){
     const struct sqlite3_index_constraint *c = &p->aConstraint[i];
-    if( c->iColumn < firstArg || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+    if( c->iColumn < firstArg || c->iColumn >= firstArg+MT_MAX_ARGS
+     || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
     if( !c->usable ) return SQLITE_CONSTRAINT;
     argAt[c->iColumn - firstArg] = i;
   }
@@ -224,12 +227,73 @@ int mt_plan_args(sqlite3_vtab *pVtab, sqlite3_index_info *p, int firstArg, int *
     p->aConstraintUsage[argAt[i]].argvIndex = ++n;
     p->aConstraintUsage[argAt[i]].omit = 1;
   }
-  if( n>0 && ((mt_src_vtab*)pVtab)->bound ){
+  *pnArg = n;
+  return SQLITE_OK;
+}
+
+static int plan_args_bound(sqlite3_vtab *pVtab, sqlite3_index_info *p, int firstArg, int bound, int *pnArg){
+  int rc = plan_args(p, firstArg, pnArg);
+  if( rc==SQLITE_OK && *pnArg>0 && bound ){
+    *pnArg = 0;
     mt_vtab_error(pVtab, "this table was created with its sources; it takes no arguments");
     return SQLITE_ERROR;
   }
-  *pnArg = n;
+  return rc;
+}
+
+int mt_plan_begin(mt_plan_builder *b, sqlite3_vtab *vt, sqlite3_index_info *p, int firstArg, int bound){
+  int k, rc;
+  memset(b, 0, sizeof(*b));
+  b->p = p;
+  for(k=0; k<MT_PLAN_NVALUE; k++) b->at[k] = -1;
+  rc = plan_args_bound(vt, p, firstArg, bound, &b->nArg);
+  b->idxNum = b->nArg & MT_PLAN_NARG;
+  return rc;
+}
+
+void mt_plan_value(mt_plan_builder *b, int k, int iCons, int omit, const char *word){
+  if( k<0 || k>=MT_PLAN_NVALUE || b->at[k]>=0 ) return;
+  b->at[k] = iCons;
+  b->omit[k] = (unsigned char)(omit!=0);
+  snprintf(b->word[k], sizeof(b->word[k]), "%s", word);
+  b->idxNum |= MT_PLAN_V(k);
+  b->p->aConstraintUsage[iCons].argvIndex = MT_MAX_ARGS + 1 + k;   /* taken; numbered at the end */
+}
+
+int mt_plan_end(mt_plan_builder *b){
+  sqlite3_index_info *p = b->p;
+  sqlite3_str *text = sqlite3_str_new(0);
+  int k, n = b->nArg;
+  for(k=0; k<b->nArg; k++) sqlite3_str_appendf(text, "%sarg", k ? " " : "");
+  for(k=0; k<MT_PLAN_NVALUE; k++){
+    if( b->at[k]<0 ) continue;
+    p->aConstraintUsage[b->at[k]].argvIndex = ++n;
+    p->aConstraintUsage[b->at[k]].omit = b->omit[k];
+    sqlite3_str_appendf(text, "%s%s", sqlite3_str_length(text) ? " " : "", b->word[k]);
+  }
+  p->idxNum = b->idxNum;
+  /* A plan text lost to an allocation failure is an error, not an empty
+  ** plan (EXPLAIN would show a plan that is not the one run). */
+  if( sqlite3_str_errcode(text) ){ sqlite3_free(sqlite3_str_finish(text)); return SQLITE_NOMEM; }
+  if( sqlite3_str_length(text)==0 ){ sqlite3_free(sqlite3_str_finish(text)); return SQLITE_OK; }
+  p->idxStr = sqlite3_str_finish(text);
+  if( !p->idxStr ) return SQLITE_NOMEM;
+  p->needToFreeIdxStr = 1;
   return SQLITE_OK;
+}
+
+void mt_plan_decode(mt_plan *pl, int idxNum, int argc, sqlite3_value **argv){
+  int k, iv;
+  memset(pl, 0, sizeof(*pl));
+  pl->idxNum = idxNum;
+  pl->nArg = idxNum & MT_PLAN_NARG;
+  iv = pl->nArg;
+  if( pl->nArg > argc ) pl->nArg = argc;
+  for(k=0; k<MT_PLAN_NVALUE; k++){
+    if( !(idxNum & MT_PLAN_V(k)) ) continue;
+    if( iv<argc ) pl->v[k] = argv[iv];
+    iv++;
+  }
 }
 
 int mt_scan_cursor_begin(mt_scan_cursor *c, const char *name, const char *example,

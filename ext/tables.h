@@ -1,13 +1,7 @@
 /*
 ** tables.h — what the SQL-facing files share: the per-connection context,
-** source/option arguments, and the plan string (idxStr) grammar.
-**
-** The plan string is what EXPLAIN QUERY PLAN shows and what xFilter reads:
-** space-separated terms, one per argv[] value, in argv order:
-**
-**   arg            a source or name=value argument of a table-valued call
-**   like:text      text LIKE ?   (literal part prefilters lines with memmem)
-**   glob:text      text GLOB ?
+** source/option arguments, the plan (idxNum) layout, the line-scan row set,
+** and publish(): how a table reports what it read.
 **
 ** Only the SQL-facing files include sqlite3ext.h.
 */
@@ -92,12 +86,62 @@ int mt_src_connect(sqlite3 *db, void *pAux, const char *schema, const void *def,
                    int argc, const char *const *argv, sqlite3_vtab **ppVtab, char **pzErr);
 int mt_src_disconnect(sqlite3_vtab *pVtab);
 
-/* xBestIndex of a source table, its arguments: every "argN = ?" (hidden
-** columns from firstArg on) is passed to xFilter and omitted, argv in
-** argument order, before any other term.  *pnArg = how many.  Returns
-** SQLITE_CONSTRAINT when one is not usable yet (SQLite tries another plan)
-** and SQLITE_ERROR when the table was created with its sources. */
-int mt_plan_args(sqlite3_vtab *pVtab, sqlite3_index_info *p, int firstArg, int *pnArg);
+/* ---- The plan ---------------------------------------------------------
+** A table's plan is data: xBestIndex writes it in idxNum, xFilter reads it
+** back with mt_plan_decode and nothing else (as SQLite's series.c documents
+** its idxNum bits and argv order above xBestIndex).  The layout, shared by
+** every table over log sources (lines, smtp, the four entity tables,
+** coverage, health, files, bounces, cef):
+**
+**   bits 0-4    MT_PLAN_NARG: the number of table-valued arguments
+**               (arg1.. in argument order): argv[0..n)
+**   bits 5-30   MT_PLAN_V(k), k = 0..25: value flags; each one set takes one
+**               argv value, after the arguments, lowest k first
+**
+** What each V bit means is the table's own and is written above its
+** xBestIndex; a term read two ways (mid = ? and mid IN (...), LIKE and
+** GLOB) has a flag for each.  idxStr is the same plan in words, for EXPLAIN QUERY PLAN
+** only: "arg" per argument, then one word per value flag, in argv order
+** (docs/architecture.md, "The plan string").  It is never read back.
+** (history, diagnose, the live checks and parse take no arg1.. columns:
+** their idxNum is a bitmask of their own, documented above their
+** xBestIndex.) */
+#define MT_PLAN_NARG     0x1f
+#define MT_PLAN_NVALUE   26
+#define MT_PLAN_V(k)     (1<<(5+(k)))
+
+/* xBestIndex's side: collect the terms, then mt_plan_end() numbers argv in
+** bit order and writes idxNum and idxStr, so the three always agree. */
+typedef struct mt_plan_builder {
+  sqlite3_index_info *p;
+  int nArg;
+  int idxNum;
+  int at[MT_PLAN_NVALUE];              /* the constraint of each value flag */
+  unsigned char omit[MT_PLAN_NVALUE];
+  char word[MT_PLAN_NVALUE][32];       /* its word in idxStr */
+} mt_plan_builder;
+
+/* Start a plan: every "argN = ?" (hidden columns from firstArg on) is
+** passed to xFilter and omitted, argv in argument order, before any other
+** term.  SQLITE_CONSTRAINT when one is not usable yet (SQLite tries another
+** plan); SQLITE_ERROR when `bound` (the table was created with its
+** sources: it takes no arguments). */
+int mt_plan_begin(mt_plan_builder *b, sqlite3_vtab *vt, sqlite3_index_info *p, int firstArg, int bound);
+/* Value flag k: constraint iCons is handed to xFilter (omitted from
+** SQLite's own check when `omit`); `word` is its text in idxStr.  Until
+** mt_plan_end the constraint's argvIndex is only marked non-zero. */
+void mt_plan_value(mt_plan_builder *b, int k, int iCons, int omit, const char *word);
+/* Number argv (arguments, then value flags in bit order), set idxNum and
+** idxStr.  SQLITE_NOMEM when the text cannot be made. */
+int mt_plan_end(mt_plan_builder *b);
+
+/* xFilter's side: the arguments and the value of each value flag. */
+typedef struct mt_plan {
+  int idxNum;
+  int nArg;                            /* argv[0..nArg): the arguments */
+  sqlite3_value *v[MT_PLAN_NVALUE];    /* value flag k's value, or NULL */
+} mt_plan;
+void mt_plan_decode(mt_plan *pl, int idxNum, int argc, sqlite3_value **argv);
 
 /* The cursor of a table that scans log lines (lines, smtp): the arguments
 ** in force, the scan, and whether its stats were published yet.  A table's
