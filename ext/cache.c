@@ -603,3 +603,16 @@ int mt_store_for_lookup(mt_ctx *ctx, const mt_args *a, int what, sqlite3_value *
   *ppStore = e ? e->st : 0;
   return rc;
 }
+
+int mt_store_check_rows(mt_ctx *ctx, const mt_args *a, int n,
+                        int (*check)(void *arg, int row, const struct mt_store *st), void *arg,
+                        char **pzErr){
+  void *entry = 0;
+  const mt_store *st = 0;
+  int rc, i;
+  if( n<=0 ) return SQLITE_OK;
+  rc = mt_store_acquire(ctx, a, &entry, &st, pzErr);
+  for(i=0; rc==SQLITE_OK && i<n; i++) rc = check(arg, i, st);
+  if( entry ) mt_store_release(entry);
+  return rc;
+}

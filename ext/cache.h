@@ -31,6 +31,14 @@ int mt_store_acquire(mt_ctx *ctx, const mt_args *a, void **ppEntry, const struct
                      char **pzErr);
 void mt_store_release(void *pEntry);
 
+/* Each of n rows of a table (mt_rowset) against the entity store of these
+** arguments: check(arg, i, store) for i = 0..n-1, the store acquired only
+** when n > 0 and released after.  The first error stops (codes and *pzErr
+** as for mt_store_acquire). */
+int mt_store_check_rows(mt_ctx *ctx, const mt_args *a, int n,
+                        int (*check)(void *arg, int row, const struct mt_store *st), void *arg,
+                        char **pzErr);
+
 /* The store for a question about a few ids or a client IP: `what` is
 ** MT_PW_ICID, MT_PW_MID or MT_PW_DCID (partial.h) with the value idv (the
 ** whole list when isIn, sqlite3_vtab_in), or -1 for none; `ip` a

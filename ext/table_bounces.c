@@ -18,8 +18,9 @@
 **
 ** The rows come from one pass over the lines (bounce-log lines only: the
 ** log_type rule of logtype.h); the mail_logs side is the cached entity
-** store.  SQLITE_VTAB_DIRECTONLY.  idxNum = the number of arguments (arg1..
-** in order); no idxStr.
+** store.  SQLITE_VTAB_DIRECTONLY.  The walk, the plan (arguments only:
+** idxNum = their number, argv in argument order) and the cursor are
+** tables.c's mt_rowset; this file holds the columns and the row rules.
 */
 #include "cache.h"
 #include "events.h"
@@ -44,54 +45,12 @@ typedef struct bounce_row {
   char *check;
 } bounce_row;
 
-typedef struct bounces_cursor {
-  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
-  bounce_row *rows; int n, cap, i;
-} bounces_cursor;
+typedef struct bounce_rows {
+  bounce_row *rows; int n, cap;
+} bounce_rows;
 
-static int bouncesConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
-                          sqlite3_vtab **ppVtab, char **pzErr){
-  (void)argc; (void)argv; (void)pzErr;
-  return mt_vtab_connect(db, pAux,
-    "CREATE TABLE x(host TEXT, mid INTEGER, rid INTEGER, kind TEXT, utc TEXT, mail_from TEXT,"
-    " rcpt_to TEXT, dsn TEXT, reason TEXT, response TEXT, smtp_code TEXT, dcid INTEGER,"
-    " mail_logs_status TEXT, mail_logs_dsn TEXT, agrees INTEGER, \"check\" TEXT,"
-    " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN, arg7 HIDDEN,"
-    " arg8 HIDDEN)",
-    1, ppVtab);
-}
-
-static int bouncesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
-  int at[8], i, n = 0;
-  (void)pVtab;
-  for(i=0; i<8; i++) at[i] = -1;
-  for(i=0; i<p->nConstraint; i++){
-    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
-    if( c->iColumn<BC_ARG1 || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-    if( !c->usable ) return SQLITE_CONSTRAINT;
-    at[c->iColumn - BC_ARG1] = i;
-  }
-  for(i=0; i<8; i++){
-    if( at[i]<0 ) continue;
-    p->aConstraintUsage[at[i]].argvIndex = ++n;
-    p->aConstraintUsage[at[i]].omit = 1;
-  }
-  p->idxNum = n;
-  p->estimatedCost = 1e6;
-  p->estimatedRows = 100;
-  return SQLITE_OK;
-}
-
-static int bouncesOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
-  bounces_cursor *c = sqlite3_malloc(sizeof(*c));
-  (void)pVtab;
-  if( !c ) return SQLITE_NOMEM;
-  memset(c, 0, sizeof(*c));
-  *ppCursor = &c->base;
-  return SQLITE_OK;
-}
-
-static void rows_free(bounces_cursor *c){
+static void rows_free(mt_rowset_cursor *rc, int all){
+  bounce_rows *c = rc->rows;
   int i;
   for(i=0; i<c->n; i++){
     bounce_row *r = &c->rows[i];
@@ -99,15 +58,8 @@ static void rows_free(bounces_cursor *c){
     sqlite3_free(r->reason); sqlite3_free(r->response); sqlite3_free(r->code);
     sqlite3_free(r->ml_dsn); sqlite3_free(r->check);
   }
-  c->n = 0; c->i = 0;
-}
-
-static int bouncesClose(sqlite3_vtab_cursor *cur){
-  bounces_cursor *c = (bounces_cursor*)cur;
-  rows_free(c);
-  sqlite3_free(c->rows);
-  sqlite3_free(c);
-  return SQLITE_OK;
+  c->n = 0;
+  if( all ){ sqlite3_free(c->rows); c->rows = 0; c->cap = 0; }
 }
 
 /* A field of ev as a new string (NULL when absent); *pOk = 0 when out of memory. */
@@ -119,7 +71,7 @@ static char *field(const mt_event *ev, int f, int *pOk){
   return z;
 }
 
-static int add_row(bounces_cursor *c, const mt_scan *s, const mt_event *ev){
+static int add_row(bounce_rows *c, const mt_scan *s, const mt_event *ev){
   bounce_row *r;
   int ok = 1;
   if( c->n==c->cap ){
@@ -195,73 +147,32 @@ static int cross_check(bounce_row *r, const mt_store *st){
   return r->check ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-static int bouncesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
-                         int argc, sqlite3_value **argv){
-  bounces_cursor *c = (bounces_cursor*)cur;
-  mt_vtab *vt = (mt_vtab*)cur->pVtab;
-  mt_ctx *ctx = vt->ctx;
-  mt_args a, call;
-  const mt_args *use = 0;
-  void *entry = 0;
-  const mt_store *st = 0;
-  char *err = 0;
-  mt_scan s;
+/* One line: a bounce-log line of a bounced or delayed recipient is a row. */
+static int bounces_line(mt_rowset_cursor *rc, const mt_scan *s){
   mt_event ev;
-  int rc = SQLITE_OK, i;
-  (void)idxStr;
-
-  rows_free(c);
-  memset(&a, 0, sizeof(a));
-  memset(&call, 0, sizeof(call));
-  if( idxNum>0 ){
-    rc = mt_args_for_filter(cur->pVtab, "mailtrace_bounces", "/var/log/esa/", 0, 0, &call,
-                            idxNum<argc ? idxNum : argc, argv, &use);
-    if( rc ) return rc;
-  }else{
-    rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_bounces", &a, &err);
-    use = &a;
-  }
-  if( rc ) goto done;
-
-  mt_scan_init(&s, &use->files, &use->opts);
-  s.should_stop = mt_interrupted;
-  s.stop_arg = ctx->db;
-  while( (i = mt_scan_next(&s))==1 ){
-    if( s.ln.form==MT_FORM_NONE ) continue;
-    if( mt_line_event(&s.ln, s.file_type, &ev)!=MT_LOG_BOUNCE ) continue;
-    if( ev.kind!=MT_EV_BOUNCES_BOUNCED && ev.kind!=MT_EV_BOUNCES_DELAYED ) continue;
-    if( (rc = add_row(c, &s, &ev))!=SQLITE_OK ) break;
-  }
-  if( rc==SQLITE_OK && i<0 ){
-    if( s.interrupted ) rc = SQLITE_INTERRUPT;
-    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
-  }
-  mt_ctx_finish_scan(ctx, &s);
-  mt_scan_end(&s);
-  if( rc || c->n==0 ) goto done;
-
-  rc = mt_store_acquire(ctx, use, &entry, &st, &err);
-  for(i=0; rc==SQLITE_OK && i<c->n; i++) rc = cross_check(&c->rows[i], st);
-
-done:
-  if( entry ) mt_store_release(entry);
-  mt_args_free(&a);
-  mt_args_free(&call);
-  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
-  sqlite3_free(err);
-  return rc;
+  if( s->ln.form==MT_FORM_NONE ) return SQLITE_OK;
+  if( mt_line_event(&s->ln, s->file_type, &ev)!=MT_LOG_BOUNCE ) return SQLITE_OK;
+  if( ev.kind!=MT_EV_BOUNCES_BOUNCED && ev.kind!=MT_EV_BOUNCES_DELAYED ) return SQLITE_OK;
+  return add_row(rc->rows, s, &ev);
 }
 
-static int bouncesNext(sqlite3_vtab_cursor *cur){ ((bounces_cursor*)cur)->i++; return SQLITE_OK; }
-static int bouncesEof(sqlite3_vtab_cursor *cur){ bounces_cursor *c = (bounces_cursor*)cur; return c->i >= c->n; }
+/* After the pass: each row against mail_logs' entity store. */
+static int bounces_check(void *arg, int row, const mt_store *st){
+  return cross_check(&((bounce_rows*)arg)->rows[row], st);
+}
+
+static int bounces_finish(mt_rowset_cursor *c, mt_ctx *ctx, const mt_args *use, char **pzErr){
+  return mt_store_check_rows(ctx, use, ((bounce_rows*)c->rows)->n, bounces_check, c->rows, pzErr);
+}
+
+static int bounces_count(const mt_rowset_cursor *rc){ return ((const bounce_rows*)rc->rows)->n; }
 
 static void text(sqlite3_context *ctx, const char *z){
   if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
 }
 
-static int bouncesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
-  bounces_cursor *c = (bounces_cursor*)cur;
-  const bounce_row *r = &c->rows[c->i];
+static int bounces_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
+  const bounce_row *r = &((const bounce_rows*)cur->rows)->rows[cur->i];
   char iso[20];
   switch( col ){
     case BC_HOST: text(ctx, r->host); break;
@@ -284,16 +195,15 @@ static int bouncesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col
   return SQLITE_OK;
 }
 
-static int bouncesRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
-  *pRowid = ((bounces_cursor*)cur)->i + 1;
-  return SQLITE_OK;
-}
-
-static sqlite3_module bouncesModule = {
-  0, 0, bouncesConnect, bouncesBestIndex, mt_vtab_disconnect, 0, bouncesOpen, bouncesClose, bouncesFilter,
-  bouncesNext, bouncesEof, bouncesColumn, bouncesRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+static const mt_rowset_def bounces_def = {
+  "mailtrace_bounces",
+  "host TEXT, mid INTEGER, rid INTEGER, kind TEXT, utc TEXT, mail_from TEXT,"
+  " rcpt_to TEXT, dsn TEXT, reason TEXT, response TEXT, smtp_code TEXT, dcid INTEGER,"
+  " mail_logs_status TEXT, mail_logs_dsn TEXT, agrees INTEGER, \"check\" TEXT",
+  0, BC_ARG1, 100, sizeof(bounce_rows),
+  bounces_line, bounces_finish, rows_free, bounces_count, bounces_column
 };
 
 int mt_register_bounces(sqlite3 *db, mt_ctx *ctx){
-  return sqlite3_create_module_v2(db, "mailtrace_bounces", &bouncesModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  return mt_rowset_register(db, ctx, &bounces_def);
 }

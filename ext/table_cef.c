@@ -13,7 +13,9 @@
 ** the same message: mail_logs_status (as in mailtrace_messages), agrees
 ** (1 when CEF's final action `act` names the same outcome, 0 when not,
 ** NULL when mail_logs does not have the message) and check (in words).
-** SQLITE_VTAB_DIRECTONLY.  idxNum = the number of arguments; no idxStr.
+** SQLITE_VTAB_DIRECTONLY.  The walk, the plan (arguments only: idxNum =
+** their number, argv in argument order) and the cursor are tables.c's
+** mt_rowset; this file holds the columns and the row rules.
 */
 #include "cache.h"
 #include "events.h"
@@ -62,57 +64,18 @@ typedef struct cef_row {
   char *check;
 } cef_row;
 
-typedef struct cef_cursor {
-  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
-  cef_row *rows; int n, cap, i;
-} cef_cursor;
+typedef struct cef_rows {
+  cef_row *rows; int n, cap;
+} cef_rows;
 
-static int cefConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
-                      sqlite3_vtab **ppVtab, char **pzErr){
-  sqlite3_str *s = sqlite3_str_new(db);
-  char *z;
-  int i, rc;
-  (void)argc; (void)argv; (void)pzErr;
-  sqlite3_str_appendall(s, "CREATE TABLE x(host TEXT, mid INTEGER, icid INTEGER, dcid INTEGER, utc TEXT");
+/* The columns: the key columns come from aKey. */
+static char *cef_columns(void){
+  sqlite3_str *s = sqlite3_str_new(0);
+  int i;
+  sqlite3_str_appendall(s, "host TEXT, mid INTEGER, icid INTEGER, dcid INTEGER, utc TEXT");
   for(i=0; i<NKEY; i++) sqlite3_str_appendf(s, ", %s TEXT", aKey[i].col);
   sqlite3_str_appendall(s, ", lines INTEGER, mail_logs_status TEXT, agrees INTEGER, \"check\" TEXT");
-  for(i=1; i<=8; i++) sqlite3_str_appendf(s, ", arg%d HIDDEN", i);
-  sqlite3_str_appendall(s, ")");
-  z = sqlite3_str_finish(s);
-  if( !z ) return SQLITE_NOMEM;
-  rc = mt_vtab_connect(db, pAux, z, 1, ppVtab);
-  sqlite3_free(z);
-  return rc;
-}
-
-static int cefBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
-  int at[8], i, n = 0;
-  (void)pVtab;
-  for(i=0; i<8; i++) at[i] = -1;
-  for(i=0; i<p->nConstraint; i++){
-    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
-    if( c->iColumn<CC_ARG1 || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-    if( !c->usable ) return SQLITE_CONSTRAINT;
-    at[c->iColumn - CC_ARG1] = i;
-  }
-  for(i=0; i<8; i++){
-    if( at[i]<0 ) continue;
-    p->aConstraintUsage[at[i]].argvIndex = ++n;
-    p->aConstraintUsage[at[i]].omit = 1;
-  }
-  p->idxNum = n;
-  p->estimatedCost = 1e6;
-  p->estimatedRows = 100;
-  return SQLITE_OK;
-}
-
-static int cefOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
-  cef_cursor *c = sqlite3_malloc(sizeof(*c));
-  (void)pVtab;
-  if( !c ) return SQLITE_NOMEM;
-  memset(c, 0, sizeof(*c));
-  *ppCursor = &c->base;
-  return SQLITE_OK;
+  return sqlite3_str_finish(s);
 }
 
 static void row_clear(cef_row *r){
@@ -121,18 +84,12 @@ static void row_clear(cef_row *r){
   sqlite3_free(r->check); r->check = 0;
 }
 
-static void rows_free(cef_cursor *c){
+static void rows_free(mt_rowset_cursor *rc, int all){
+  cef_rows *c = rc->rows;
   int i;
   for(i=0; i<c->n; i++){ row_clear(&c->rows[i]); sqlite3_free(c->rows[i].host); }
-  c->n = 0; c->i = 0;
-}
-
-static int cefClose(sqlite3_vtab_cursor *cur){
-  cef_cursor *c = (cef_cursor*)cur;
-  rows_free(c);
-  sqlite3_free(c->rows);
-  sqlite3_free(c);
-  return SQLITE_OK;
+  c->n = 0;
+  if( all ){ sqlite3_free(c->rows); c->rows = 0; c->cap = 0; }
 }
 
 static int64_t span_id(const mt_cef *cf, const char *key){
@@ -149,7 +106,7 @@ static int64_t span_id(const mt_cef *cf, const char *key){
 }
 
 /* The row for (host, mid): an existing one (the last line wins) or a new one. */
-static cef_row *row_for(cef_cursor *c, const char *host, int hl, int64_t mid){
+static cef_row *row_for(cef_rows *c, const char *host, int hl, int64_t mid){
   int i;
   cef_row *r;
   if( mid>=0 ){
@@ -175,7 +132,7 @@ static cef_row *row_for(cef_cursor *c, const char *host, int hl, int64_t mid){
   return r;
 }
 
-static int add_line(cef_cursor *c, const mt_scan *s){
+static int add_line(cef_rows *c, const mt_scan *s){
   mt_cef cf;
   cef_row *r;
   int k;
@@ -230,66 +187,25 @@ static int cross_check(cef_row *r, const mt_store *st){
   return r->check ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-static int cefFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
-                     int argc, sqlite3_value **argv){
-  cef_cursor *c = (cef_cursor*)cur;
-  mt_vtab *vt = (mt_vtab*)cur->pVtab;
-  mt_ctx *ctx = vt->ctx;
-  mt_args a, call;
-  const mt_args *use = 0;
-  void *entry = 0;
-  const mt_store *st = 0;
-  char *err = 0;
-  mt_scan s;
-  int rc = SQLITE_OK, i;
-  (void)idxStr;
-
-  rows_free(c);
-  memset(&a, 0, sizeof(a));
-  memset(&call, 0, sizeof(call));
-  if( idxNum>0 ){
-    rc = mt_args_for_filter(cur->pVtab, "mailtrace_cef", "/var/log/esa/", 0, 0, &call,
-                            idxNum<argc ? idxNum : argc, argv, &use);
-    if( rc ) return rc;
-  }else{
-    rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_cef", &a, &err);
-    use = &a;
-  }
-  if( rc ) goto done;
-
-  mt_scan_init(&s, &use->files, &use->opts);
-  s.should_stop = mt_interrupted;
-  s.stop_arg = ctx->db;
-  while( (i = mt_scan_next(&s))==1 ){
-    if( s.ln.form==MT_FORM_NONE || mt_logtype(&s.ln, s.file_type)!=MT_LOG_CEF ) continue;
-    if( (rc = add_line(c, &s))!=SQLITE_OK ) break;
-  }
-  if( rc==SQLITE_OK && i<0 ){
-    if( s.interrupted ) rc = SQLITE_INTERRUPT;
-    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
-  }
-  mt_ctx_finish_scan(ctx, &s);
-  mt_scan_end(&s);
-  if( rc || c->n==0 ) goto done;
-
-  rc = mt_store_acquire(ctx, use, &entry, &st, &err);
-  for(i=0; rc==SQLITE_OK && i<c->n; i++) rc = cross_check(&c->rows[i], st);
-
-done:
-  if( entry ) mt_store_release(entry);
-  mt_args_free(&a);
-  mt_args_free(&call);
-  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
-  sqlite3_free(err);
-  return rc;
+/* One line: a CEF line is (the latest line of) its message's row. */
+static int cef_line(mt_rowset_cursor *rc, const mt_scan *s){
+  if( s->ln.form==MT_FORM_NONE || mt_logtype(&s->ln, s->file_type)!=MT_LOG_CEF ) return SQLITE_OK;
+  return add_line(rc->rows, s);
 }
 
-static int cefNext(sqlite3_vtab_cursor *cur){ ((cef_cursor*)cur)->i++; return SQLITE_OK; }
-static int cefEof(sqlite3_vtab_cursor *cur){ cef_cursor *c = (cef_cursor*)cur; return c->i >= c->n; }
+/* After the pass: each row against mail_logs' entity store. */
+static int cef_check(void *arg, int row, const mt_store *st){
+  return cross_check(&((cef_rows*)arg)->rows[row], st);
+}
 
-static int cefColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
-  cef_cursor *c = (cef_cursor*)cur;
-  const cef_row *r = &c->rows[c->i];
+static int cef_finish(mt_rowset_cursor *c, mt_ctx *ctx, const mt_args *use, char **pzErr){
+  return mt_store_check_rows(ctx, use, ((cef_rows*)c->rows)->n, cef_check, c->rows, pzErr);
+}
+
+static int cef_count(const mt_rowset_cursor *rc){ return ((const cef_rows*)rc->rows)->n; }
+
+static int cef_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
+  const cef_row *r = &((const cef_rows*)cur->rows)->rows[cur->i];
   char iso[20];
   if( col>=CC_KEY0 && col<CC_KEY0+NKEY ){
     const char *z = r->val[col-CC_KEY0];
@@ -310,16 +226,11 @@ static int cefColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   return SQLITE_OK;
 }
 
-static int cefRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
-  *pRowid = ((cef_cursor*)cur)->i + 1;
-  return SQLITE_OK;
-}
-
-static sqlite3_module cefModule = {
-  0, 0, cefConnect, cefBestIndex, mt_vtab_disconnect, 0, cefOpen, cefClose, cefFilter,
-  cefNext, cefEof, cefColumn, cefRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+static const mt_rowset_def cef_def = {
+  "mailtrace_cef", 0, cef_columns, CC_ARG1, 100, sizeof(cef_rows),
+  cef_line, cef_finish, rows_free, cef_count, cef_column
 };
 
 int mt_register_cef(sqlite3 *db, mt_ctx *ctx){
-  return sqlite3_create_module_v2(db, "mailtrace_cef", &cefModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  return mt_rowset_register(db, ctx, &cef_def);
 }

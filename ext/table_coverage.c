@@ -21,7 +21,9 @@
 ** offset came from: written in the file, an option, or guessed), and
 ** gaps_inside (silences inside the file: a whole clock hour without a line of
 ** the host, "from to to (duration)", '; '-separated; NULL when none).
-** It reads files like mailtrace_lines: SQLITE_VTAB_DIRECTONLY.
+** It reads files like mailtrace_lines: SQLITE_VTAB_DIRECTONLY.  The walk,
+** plan (arguments only) and cursor are tables.c's mt_rowset; this file
+** holds the columns and the row rules.
 */
 #include "cache.h"
 #include "events.h"
@@ -52,77 +54,23 @@ typedef struct cov_row {
   char *gaps;                       /* gaps_inside, or NULL */
 } cov_row;
 
-typedef struct cov_cursor {
-  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
-  cov_row *rows; int n, cap, i;
-  char **files; int nfiles;
+typedef struct cov_rows {
+  cov_row *rows; int n, cap;
   int64_t *msgs, *term, *open;   /* per row: the host's message accounting */
-} cov_cursor;
+} cov_rows;
 
-static int covConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
-                      sqlite3_vtab **ppVtab, char **pzErr){
-  (void)argc; (void)argv; (void)pzErr;
-  /* DIRECTONLY: it reads the files named by its arguments. */
-  return mt_vtab_connect(db, pAux,
-    "CREATE TABLE x(host TEXT, file TEXT, first_utc TEXT, last_utc TEXT, lines INTEGER,"
-    " unknown_lines INTEGER, gap_before_s INTEGER, restarts INTEGER, present TEXT, absent TEXT,"
-    " messages INTEGER, messages_terminal INTEGER, messages_open INTEGER, accounted_pct REAL,"
-    " year_source TEXT, tz_source TEXT, gaps_inside TEXT,"
-    " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN, arg7 HIDDEN,"
-    " arg8 HIDDEN)",
-    1, ppVtab);
-}
-
-/* idxNum = number of arguments (arg1.. in order); none: mailtrace_open's sources. */
-static int covBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
-  int at[8], i, n = 0;
-  (void)pVtab;
-  for(i=0; i<8; i++) at[i] = -1;
-  for(i=0; i<p->nConstraint; i++){
-    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
-    if( c->iColumn<KC_ARG1 || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-    if( !c->usable ) return SQLITE_CONSTRAINT;
-    at[c->iColumn - KC_ARG1] = i;
-  }
-  for(i=0; i<8; i++){
-    if( at[i]<0 ) continue;
-    p->aConstraintUsage[at[i]].argvIndex = ++n;
-    p->aConstraintUsage[at[i]].omit = 1;
-  }
-  p->idxNum = n;
-  p->estimatedCost = 1e6;
-  p->estimatedRows = 20;
-  return SQLITE_OK;
-}
-
-static int covOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
-  cov_cursor *c = sqlite3_malloc(sizeof(*c));
-  (void)pVtab;
-  if( !c ) return SQLITE_NOMEM;
-  memset(c, 0, sizeof(*c));
-  *ppCursor = &c->base;
-  return SQLITE_OK;
-}
-
-static void cov_reset(cov_cursor *c){
+static void cov_clear(mt_rowset_cursor *rc, int all){
+  cov_rows *c = rc->rows;
   int i;
   for(i=0; i<c->n; i++){ sqlite3_free(c->rows[i].host); sqlite3_free(c->rows[i].gaps); }
-  for(i=0; i<c->nfiles; i++) sqlite3_free(c->files[i]);
-  sqlite3_free(c->files); sqlite3_free(c->msgs); sqlite3_free(c->term); sqlite3_free(c->open);
-  c->files = 0; c->nfiles = 0; c->msgs = c->term = c->open = 0;
-  c->n = 0; c->i = 0;
-}
-
-static int covClose(sqlite3_vtab_cursor *cur){
-  cov_cursor *c = (cov_cursor*)cur;
-  cov_reset(c);
-  sqlite3_free(c->rows);
-  sqlite3_free(c);
-  return SQLITE_OK;
+  sqlite3_free(c->msgs); sqlite3_free(c->term); sqlite3_free(c->open);
+  c->msgs = c->term = c->open = 0;
+  c->n = 0;
+  if( all ){ sqlite3_free(c->rows); c->rows = 0; c->cap = 0; }
 }
 
 /* The row of (host, file), the last one first (lines come file by file). */
-static cov_row *row_for(cov_cursor *c, const char *host, int hl, int file){
+static cov_row *row_for(cov_rows *c, const char *host, int hl, int file){
   int i;
   cov_row *r;
   for(i=c->n-1; i>=0 && c->rows[i].file==file; i--){
@@ -143,81 +91,51 @@ static cov_row *row_for(cov_cursor *c, const char *host, int hl, int file){
   return r;
 }
 
-static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
-                     int argc, sqlite3_value **argv){
-  cov_cursor *c = (cov_cursor*)cur;
-  mt_vtab *vt = (mt_vtab*)cur->pVtab;
-  mt_ctx *ctx = vt->ctx;
-  mt_args a, call;
-  const mt_args *use = 0;
+/* 1. one pass: per host and file */
+static int cov_line(mt_rowset_cursor *rc, const mt_scan *s){
+  cov_row *row = row_for(rc->rows, s->host, s->host_len, s->ifile);
+  mt_event ev;
+  if( !row ) return SQLITE_NOMEM;
+  row->lines++;
+  if( s->has_time ){
+    if( !row->has_time || s->t_utc < row->first ) row->first = s->t_utc;
+    if( !row->has_time || s->t_utc > row->last ) row->last = s->t_utc;
+    row->has_time = 1;
+    if( s->year_src > row->year_src ) row->year_src = s->year_src;
+    if( s->tz_src > row->tz_src ) row->tz_src = s->tz_src;
+  }
+  if( s->ln.form==MT_FORM_NONE ){ row->unknown++; return SQLITE_OK; }
+  if( !mt_logtype_is_mail(mt_line_event(&s->ln, s->file_type, &ev)) ) return SQLITE_OK;   /* other logs: not mail_logs coverage */
+  if( ev.kind==MT_EV_NONE ){ row->unknown++; return SQLITE_OK; }
+  if( ev.kind==MT_EV_LOG_BEGIN && s->lineno > 1 ) row->restarts++;      /* a new header inside the file */
+  if( ev.kind==MT_EV_MID_START ){
+    /* numbers going back: one restart, and the count starts again from here */
+    if( row->max_mid > 1000 && ev.mid < row->max_mid - 1000 ){ row->restarts++; row->max_mid = ev.mid; }
+    if( ev.mid > row->max_mid ) row->max_mid = ev.mid;
+  }
+  row->kinds |= mt_event_fills(&ev);
+  return SQLITE_OK;
+}
+
+/* 2. message accounting per host, from the entity store */
+static int accounting(cov_rows *c, const mt_store *st);
+static int cov_finish(mt_rowset_cursor *rcur, mt_ctx *ctx, const mt_args *use, char **pzErr){
+  cov_rows *c = rcur->rows;
   void *entry = 0;
   const mt_store *st = 0;
-  char *err = 0;
-  mt_scan s;
-  mt_event ev;
-  int rc = SQLITE_OK, i, r;
-  (void)idxStr;
+  int rc = mt_store_acquire(ctx, use, &entry, &st, pzErr);
+  if( rc==SQLITE_OK ) rc = accounting(c, st);
+  if( entry ) mt_store_release(entry);
+  return rc;
+}
 
-  cov_reset(c);
-  memset(&a, 0, sizeof(a));
-  memset(&call, 0, sizeof(call));
-  if( idxNum>0 ){
-    rc = mt_args_for_filter(cur->pVtab, "mailtrace_coverage", "/var/log/esa/", 0, 0, &call,
-                            idxNum<argc ? idxNum : argc, argv, &use);
-    if( rc ) return rc;
-  }else{
-    rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_coverage", &a, &err);
-    use = &a;
-  }
-  if( rc ) goto done;
-
-  /* 1. one pass: per host and file */
-  c->files = sqlite3_malloc64(sizeof(char*)*(size_t)(use->files.n ? use->files.n : 1));
-  if( !c->files ){ rc = SQLITE_NOMEM; goto done; }
-  for(i=0; i<use->files.n; i++){
-    if( !(c->files[i] = sqlite3_mprintf("%s", use->files.a[i].path)) ){ rc = SQLITE_NOMEM; goto done; }
-    c->nfiles = i+1;
-  }
-  mt_scan_init(&s, &use->files, &use->opts);
-  s.should_stop = mt_interrupted;
-  s.stop_arg = ctx->db;
-  while( (i = mt_scan_next(&s))==1 ){
-    cov_row *row = row_for(c, s.host, s.host_len, s.ifile);
-    if( !row ){ rc = SQLITE_NOMEM; break; }
-    row->lines++;
-    if( s.has_time ){
-      if( !row->has_time || s.t_utc < row->first ) row->first = s.t_utc;
-      if( !row->has_time || s.t_utc > row->last ) row->last = s.t_utc;
-      row->has_time = 1;
-      if( s.year_src > row->year_src ) row->year_src = s.year_src;
-      if( s.tz_src > row->tz_src ) row->tz_src = s.tz_src;
-    }
-    if( s.ln.form==MT_FORM_NONE ){ row->unknown++; continue; }
-    if( !mt_logtype_is_mail(mt_line_event(&s.ln, s.file_type, &ev)) ) continue;   /* other logs: not mail_logs coverage */
-    if( ev.kind==MT_EV_NONE ){ row->unknown++; continue; }
-    if( ev.kind==MT_EV_LOG_BEGIN && s.lineno > 1 ) row->restarts++;      /* a new header inside the file */
-    if( ev.kind==MT_EV_MID_START ){
-      /* numbers going back: one restart, and the count starts again from here */
-      if( row->max_mid > 1000 && ev.mid < row->max_mid - 1000 ){ row->restarts++; row->max_mid = ev.mid; }
-      if( ev.mid > row->max_mid ) row->max_mid = ev.mid;
-    }
-    row->kinds |= mt_event_fills(&ev);
-  }
-  if( rc==SQLITE_OK && i<0 ){
-    if( s.interrupted ) rc = SQLITE_INTERRUPT;
-    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
-  }
-  mt_ctx_finish_scan(ctx, &s);
-  mt_scan_end(&s);
-  if( rc ) goto done;
-
-  /* 2. message accounting per host, from the entity store */
-  rc = mt_store_acquire(ctx, use, &entry, &st, &err);
-  if( rc ) goto done;
+/* The store's messages and gaps per row's host. */
+static int accounting(cov_rows *c, const mt_store *st){
+  int r;
   c->msgs = sqlite3_malloc64(sizeof(int64_t)*(size_t)(c->n ? c->n : 1));
   c->term = sqlite3_malloc64(sizeof(int64_t)*(size_t)(c->n ? c->n : 1));
   c->open = sqlite3_malloc64(sizeof(int64_t)*(size_t)(c->n ? c->n : 1));
-  if( !c->msgs || !c->term || !c->open ){ rc = SQLITE_NOMEM; goto done; }
+  if( !c->msgs || !c->term || !c->open ) return SQLITE_NOMEM;
   for(r=0; r<c->n; r++){
     int h = mt_store_host(st, c->rows[r].host), m, g;
     c->msgs[r] = c->term[r] = c->open[r] = 0;
@@ -233,7 +151,7 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                        : sqlite3_mprintf("%z%s%s to %s (%lld h %02lld min)", c->rows[r].gaps, c->rows[r].gaps ? "; " : "", ga, gb,
                                          (long long)(d/3600), (long long)(d%3600/60));
       c->rows[r].gaps = z;      /* %z freed the old text */
-      if( !z ){ rc = SQLITE_NOMEM; goto done; }
+      if( !z ) return SQLITE_NOMEM;
     }
     for(m=0; m<st->nmsg; m++){
       int x = st->msgs[m].status;
@@ -249,18 +167,10 @@ static int covFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       else if( x!=MT_MS_NONE ) c->term[r]++;
     }
   }
-
-done:
-  if( entry ) mt_store_release(entry);
-  mt_args_free(&a);
-  mt_args_free(&call);
-  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
-  sqlite3_free(err);
-  return rc;
+  return SQLITE_OK;
 }
 
-static int covNext(sqlite3_vtab_cursor *cur){ ((cov_cursor*)cur)->i++; return SQLITE_OK; }
-static int covEof(sqlite3_vtab_cursor *cur){ cov_cursor *c = (cov_cursor*)cur; return c->i >= c->n; }
+static int cov_count(const mt_rowset_cursor *rc){ return ((const cov_rows*)rc->rows)->n; }
 
 static void kinds_text(sqlite3_context *ctx, unsigned kinds, int want){
   sqlite3_str *s = sqlite3_str_new(0);
@@ -276,20 +186,20 @@ static void kinds_text(sqlite3_context *ctx, unsigned kinds, int want){
   }
 }
 
-static int covColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
-  cov_cursor *c = (cov_cursor*)cur;
-  const cov_row *r = &c->rows[c->i];
+static int cov_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
+  const cov_rows *c = cur->rows;
+  const cov_row *r = &c->rows[cur->i];
   char iso[20];
   switch( col ){
     case KC_HOST: sqlite3_result_text(ctx, r->host, -1, SQLITE_TRANSIENT); break;
-    case KC_FILE: if( r->file < c->nfiles ) sqlite3_result_text(ctx, c->files[r->file], -1, SQLITE_TRANSIENT); break;
+    case KC_FILE: if( r->file < cur->nfiles ) sqlite3_result_text(ctx, cur->files[r->file], -1, SQLITE_TRANSIENT); break;
     case KC_FIRST_UTC: if( r->has_time ){ mt_time_iso(r->first, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
     case KC_LAST_UTC: if( r->has_time ){ mt_time_iso(r->last, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
     case KC_LINES: sqlite3_result_int64(ctx, r->lines); break;
     case KC_UNKNOWN: sqlite3_result_int64(ctx, r->unknown); break;
     case KC_GAP: {
       int j;
-      for(j=c->i-1; j>=0; j--){
+      for(j=cur->i-1; j>=0; j--){
         if( strcmp(c->rows[j].host, r->host)==0 ){
           if( c->rows[j].has_time && r->has_time ) sqlite3_result_int64(ctx, r->first - c->rows[j].last);
           break;
@@ -300,9 +210,9 @@ static int covColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
     case KC_RESTARTS: sqlite3_result_int64(ctx, r->restarts); break;
     case KC_PRESENT: kinds_text(ctx, r->kinds, 1); break;
     case KC_ABSENT: kinds_text(ctx, r->kinds, 0); break;
-    case KC_MESSAGES: if( c->msgs ) sqlite3_result_int64(ctx, c->msgs[c->i]); break;
-    case KC_TERMINAL: if( c->term ) sqlite3_result_int64(ctx, c->term[c->i]); break;
-    case KC_OPEN: if( c->open ) sqlite3_result_int64(ctx, c->open[c->i]); break;
+    case KC_MESSAGES: if( c->msgs ) sqlite3_result_int64(ctx, c->msgs[cur->i]); break;
+    case KC_TERMINAL: if( c->term ) sqlite3_result_int64(ctx, c->term[cur->i]); break;
+    case KC_OPEN: if( c->open ) sqlite3_result_int64(ctx, c->open[cur->i]); break;
     case KC_YEAR_SRC: {
       static const char *const az[] = { 0, "in the lines", "year= option", "file mtime (guessed)" };
       if( r->year_src ) sqlite3_result_text(ctx, az[r->year_src], -1, SQLITE_STATIC);
@@ -315,22 +225,22 @@ static int covColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
     }
     case KC_GAPS: if( r->gaps ) sqlite3_result_text(ctx, r->gaps, -1, SQLITE_TRANSIENT); break;
     case KC_PCT:
-      if( c->msgs && c->msgs[c->i] ) sqlite3_result_double(ctx, 100.0*(double)(c->term[c->i]+c->open[c->i])/(double)c->msgs[c->i]);
+      if( c->msgs && c->msgs[cur->i] ) sqlite3_result_double(ctx, 100.0*(double)(c->term[cur->i]+c->open[cur->i])/(double)c->msgs[cur->i]);
       break;
   }
   return SQLITE_OK;
 }
 
-static int covRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
-  *pRowid = ((cov_cursor*)cur)->i + 1;
-  return SQLITE_OK;
-}
-
-static sqlite3_module covModule = {
-  0, 0, covConnect, covBestIndex, mt_vtab_disconnect, 0, covOpen, covClose, covFilter,
-  covNext, covEof, covColumn, covRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+static const mt_rowset_def cov_def = {
+  "mailtrace_coverage",
+  "host TEXT, file TEXT, first_utc TEXT, last_utc TEXT, lines INTEGER,"
+  " unknown_lines INTEGER, gap_before_s INTEGER, restarts INTEGER, present TEXT, absent TEXT,"
+  " messages INTEGER, messages_terminal INTEGER, messages_open INTEGER, accounted_pct REAL,"
+  " year_source TEXT, tz_source TEXT, gaps_inside TEXT",
+  0, KC_ARG1, 20, sizeof(cov_rows),
+  cov_line, cov_finish, cov_clear, cov_count, cov_column
 };
 
 int mt_register_coverage(sqlite3 *db, mt_ctx *ctx){
-  return sqlite3_create_module_v2(db, "mailtrace_coverage", &covModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  return mt_rowset_register(db, ctx, &cov_def);
 }

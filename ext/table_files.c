@@ -17,8 +17,9 @@
 ** carried the file shows them.  One pass over the lines (every log type);
 ** SQLITE_VTAB_DIRECTONLY like every table that reads files.
 **
-** idxNum = the number of arguments (arg1.. in order, as mailtrace_coverage);
-** no idxStr.
+** The walk, the plan (arguments only: idxNum = their number, argv in
+** argument order) and the cursor are tables.c's mt_rowset; this file holds
+** the columns and the row rules.
 */
 #include "tables.h"
 #include "events.h"
@@ -32,118 +33,30 @@ enum { FC_HOST, FC_MID, FC_NAME, FC_SIZE, FC_MIME, FC_SHA, FC_DISP, FC_MALWARE, 
        FC_SOURCE, FC_UPLOAD_ACTION, FC_UPLOAD, FC_ANALYSIS, FC_ANALYSIS_SCORE, FC_ANALYSIS_MALWARE,
        FC_RETRO, FC_RETRO_MALWARE, FC_RETRO_UTC, FC_LOGS, FC_FIRST_UTC, FC_ARG1 };
 
-typedef struct files_cursor {
-  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
-  mt_attach at;
-  int i;
-} files_cursor;
-
-static int filesConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
-                        sqlite3_vtab **ppVtab, char **pzErr){
-  (void)argc; (void)argv; (void)pzErr;
-  return mt_vtab_connect(db, pAux,
-    "CREATE TABLE x(host TEXT, mid INTEGER, filename TEXT, size INTEGER, mime_type TEXT,"
-    " sha256 TEXT, disposition TEXT, malware TEXT, reputation_score TEXT, reputation_source TEXT,"
-    " upload_action TEXT, upload TEXT, analysis_disposition TEXT, analysis_score TEXT,"
-    " analysis_malware TEXT, retro_verdict TEXT, retro_malware TEXT, retro_utc TEXT, logs TEXT,"
-    " first_utc TEXT,"
-    " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN, arg7 HIDDEN,"
-    " arg8 HIDDEN)",
-    1, ppVtab);
+/* The rows: attach.c's files of every message. */
+static void files_clear(mt_rowset_cursor *rc, int all){
+  (void)all;
+  mt_attach_free(rc->rows);
 }
 
-static int filesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
-  int at[8], i, n = 0;
-  (void)pVtab;
-  for(i=0; i<8; i++) at[i] = -1;
-  for(i=0; i<p->nConstraint; i++){
-    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
-    if( c->iColumn<FC_ARG1 || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-    if( !c->usable ) return SQLITE_CONSTRAINT;
-    at[c->iColumn - FC_ARG1] = i;
-  }
-  for(i=0; i<8; i++){
-    if( at[i]<0 ) continue;
-    p->aConstraintUsage[at[i]].argvIndex = ++n;
-    p->aConstraintUsage[at[i]].omit = 1;
-  }
-  p->idxNum = n;
-  p->estimatedCost = 1e6;
-  p->estimatedRows = 100;
-  return SQLITE_OK;
-}
-
-static int filesOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
-  files_cursor *c = sqlite3_malloc(sizeof(*c));
-  (void)pVtab;
-  if( !c ) return SQLITE_NOMEM;
-  memset(c, 0, sizeof(*c));
-  *ppCursor = &c->base;
-  return SQLITE_OK;
-}
-
-static int filesClose(sqlite3_vtab_cursor *cur){
-  files_cursor *c = (files_cursor*)cur;
-  mt_attach_free(&c->at);
-  sqlite3_free(c);
-  return SQLITE_OK;
-}
-
-static int filesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
-                       int argc, sqlite3_value **argv){
-  files_cursor *c = (files_cursor*)cur;
-  mt_vtab *vt = (mt_vtab*)cur->pVtab;
-  mt_ctx *ctx = vt->ctx;
-  mt_args a, call;
-  const mt_args *use = 0;
-  char *err = 0;
-  mt_scan s;
+/* One line: mail_logs' attachment and upload lines and the AMP engine log. */
+static int files_line(mt_rowset_cursor *rc, const mt_scan *s){
   mt_event ev;
-  int rc = SQLITE_OK, i;
-  (void)idxStr;
-
-  mt_attach_free(&c->at);
-  c->i = 0;
-  memset(&a, 0, sizeof(a));
-  memset(&call, 0, sizeof(call));
-  if( idxNum>0 ){
-    rc = mt_args_for_filter(cur->pVtab, "mailtrace_files", "/var/log/esa/", 0, 0, &call,
-                            idxNum<argc ? idxNum : argc, argv, &use);
-    if( rc ) return rc;
-  }else{
-    rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_files", &a, &err);
-    use = &a;
-  }
-  if( rc ) goto done;
-
-  mt_scan_init(&s, &use->files, &use->opts);
-  s.should_stop = mt_interrupted;
-  s.stop_arg = ctx->db;
-  while( (i = mt_scan_next(&s))==1 ){
-    int t;
-    if( s.ln.form==MT_FORM_NONE ) continue;
-    t = mt_line_event(&s.ln, s.file_type, &ev);
-    if( t!=MT_LOG_AMP && !(t==MT_LOG_MAIL && (ev.kind==MT_EV_MID_ATTACHMENT || ev.kind==MT_EV_MID_FILE_UPLOAD)) ) continue;
-    if( mt_attach_line(&c->at, s.host, s.host_len, s.has_time, s.t_utc, t, &s.ln, &ev) ){ rc = SQLITE_NOMEM; break; }
-  }
-  if( rc==SQLITE_OK && i<0 ){
-    if( s.interrupted ) rc = SQLITE_INTERRUPT;
-    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
-  }
-  mt_ctx_finish_scan(ctx, &s);
-  mt_scan_end(&s);
-  mt_attach_finish(&c->at);
-
-done:
-  mt_args_free(&a);
-  mt_args_free(&call);
-  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
-  sqlite3_free(err);
-  return rc;
+  int t;
+  if( s->ln.form==MT_FORM_NONE ) return SQLITE_OK;
+  t = mt_line_event(&s->ln, s->file_type, &ev);
+  if( t!=MT_LOG_AMP && !(t==MT_LOG_MAIL && (ev.kind==MT_EV_MID_ATTACHMENT || ev.kind==MT_EV_MID_FILE_UPLOAD)) ) return SQLITE_OK;
+  if( mt_attach_line(rc->rows, s->host, s->host_len, s->has_time, s->t_utc, t, &s->ln, &ev) ) return SQLITE_NOMEM;
+  return SQLITE_OK;
 }
 
-static int filesNext(sqlite3_vtab_cursor *cur){ ((files_cursor*)cur)->i++; return SQLITE_OK; }
-static int filesEof(sqlite3_vtab_cursor *cur){ files_cursor *c = (files_cursor*)cur; return c->i >= c->at.n; }
+static int files_finish(mt_rowset_cursor *rc, mt_ctx *ctx, const mt_args *use, char **pzErr){
+  (void)ctx; (void)use; (void)pzErr;
+  mt_attach_finish(rc->rows);
+  return SQLITE_OK;
+}
+
+static int files_count(const mt_rowset_cursor *rc){ return ((const mt_attach*)rc->rows)->n; }
 
 static void text(sqlite3_context *ctx, const char *z){
   if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
@@ -155,10 +68,10 @@ static void iso(sqlite3_context *ctx, int64_t t){
   sqlite3_result_text(ctx, z, 19, SQLITE_TRANSIENT);
 }
 
-static int filesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
-  files_cursor *c = (files_cursor*)cur;
-  const mt_afile *r = &c->at.a[c->i];
-  const mt_asha *s = (col>=FC_UPLOAD && col<=FC_RETRO_UTC) ? mt_attach_sha(&c->at, r->sha256) : 0;
+static int files_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
+  const mt_attach *at = cur->rows;
+  const mt_afile *r = &at->a[cur->i];
+  const mt_asha *s = (col>=FC_UPLOAD && col<=FC_RETRO_UTC) ? mt_attach_sha(at, r->sha256) : 0;
   switch( col ){
     case FC_HOST: text(ctx, r->host); break;
     case FC_MID: sqlite3_result_int64(ctx, r->mid); break;
@@ -199,16 +112,17 @@ static int filesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   return SQLITE_OK;
 }
 
-static int filesRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
-  *pRowid = ((files_cursor*)cur)->i + 1;
-  return SQLITE_OK;
-}
-
-static sqlite3_module filesModule = {
-  0, 0, filesConnect, filesBestIndex, mt_vtab_disconnect, 0, filesOpen, filesClose, filesFilter,
-  filesNext, filesEof, filesColumn, filesRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+static const mt_rowset_def files_def = {
+  "mailtrace_files",
+  "host TEXT, mid INTEGER, filename TEXT, size INTEGER, mime_type TEXT,"
+  " sha256 TEXT, disposition TEXT, malware TEXT, reputation_score TEXT, reputation_source TEXT,"
+  " upload_action TEXT, upload TEXT, analysis_disposition TEXT, analysis_score TEXT,"
+  " analysis_malware TEXT, retro_verdict TEXT, retro_malware TEXT, retro_utc TEXT, logs TEXT,"
+  " first_utc TEXT",
+  0, FC_ARG1, 100, sizeof(mt_attach),
+  files_line, files_finish, files_clear, files_count, files_column
 };
 
 int mt_register_files(sqlite3 *db, mt_ctx *ctx){
-  return sqlite3_create_module_v2(db, "mailtrace_files", &filesModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  return mt_rowset_register(db, ctx, &files_def);
 }

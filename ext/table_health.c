@@ -27,7 +27,9 @@
 ** line of the other kinds) is one row with mid NULL.  Columns: utc, ts,
 ** host, level, kind, text, file, lineno, mid, status, quarantine; hidden
 ** arg1..arg8 as in mailtrace_coverage.  SQLITE_VTAB_DIRECTONLY: it reads
-** files.
+** files.  The walk, the plan (arguments only: idxNum = their number, argv
+** in argument order) and the cursor are tables.c's mt_rowset; this file
+** holds the columns and the row rules.
 */
 #include "cache.h"
 #include "events.h"
@@ -49,11 +51,10 @@ typedef struct health_row {
   char *host, *level, *text, *qcopy;
 } health_row;
 
-typedef struct health_cursor {
-  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
-  health_row *rows; int n, cap, i;
-  char **files; int nfiles;
-} health_cursor;
+typedef struct health_rows {
+  health_row *rows; int n, cap;
+  int any_q;                  /* a quarantine line was seen */
+} health_rows;
 
 #define STARTS(p, n, lit) ((n) >= sizeof(lit)-1 && memcmp((p), (lit), sizeof(lit)-1)==0)
 
@@ -79,68 +80,18 @@ static const char *health_kind(const char *p, size_t n){
   return 0;
 }
 
-static int healthConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
-                         sqlite3_vtab **ppVtab, char **pzErr){
-  (void)argc; (void)argv; (void)pzErr;
-  return mt_vtab_connect(db, pAux,
-    "CREATE TABLE x(utc TEXT, ts TEXT, host TEXT, level TEXT, kind TEXT, text TEXT, file TEXT,"
-    " lineno INTEGER, mid INTEGER, status TEXT, quarantine TEXT,"
-    " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN, arg7 HIDDEN,"
-    " arg8 HIDDEN)",
-    1, ppVtab);
-}
-
-/* idxNum = number of arguments (arg1.. in order); none: mailtrace_open's sources. */
-static int healthBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
-  int at[8], i, n = 0;
-  (void)pVtab;
-  for(i=0; i<8; i++) at[i] = -1;
-  for(i=0; i<p->nConstraint; i++){
-    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
-    if( c->iColumn<HL_ARG1 || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-    if( !c->usable ) return SQLITE_CONSTRAINT;
-    at[c->iColumn - HL_ARG1] = i;
-  }
-  for(i=0; i<8; i++){
-    if( at[i]<0 ) continue;
-    p->aConstraintUsage[at[i]].argvIndex = ++n;
-    p->aConstraintUsage[at[i]].omit = 1;
-  }
-  p->idxNum = n;
-  p->estimatedCost = 1e6;
-  p->estimatedRows = 20;
-  return SQLITE_OK;
-}
-
-static int healthOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
-  health_cursor *c = sqlite3_malloc(sizeof(*c));
-  (void)pVtab;
-  if( !c ) return SQLITE_NOMEM;
-  memset(c, 0, sizeof(*c));
-  *ppCursor = &c->base;
-  return SQLITE_OK;
-}
-
-static void health_reset(health_cursor *c){
+static void health_clear(mt_rowset_cursor *rc, int all){
+  health_rows *c = rc->rows;
   int i;
   for(i=0; i<c->n; i++){
     sqlite3_free(c->rows[i].host); sqlite3_free(c->rows[i].level);
     sqlite3_free(c->rows[i].text); sqlite3_free(c->rows[i].qcopy);
   }
-  for(i=0; i<c->nfiles; i++) sqlite3_free(c->files[i]);
-  sqlite3_free(c->files);
-  c->files = 0; c->nfiles = 0; c->n = 0; c->i = 0;
+  c->n = 0; c->any_q = 0;
+  if( all ){ sqlite3_free(c->rows); c->rows = 0; c->cap = 0; }
 }
 
-static int healthClose(sqlite3_vtab_cursor *cur){
-  health_cursor *c = (health_cursor*)cur;
-  health_reset(c);
-  sqlite3_free(c->rows);
-  sqlite3_free(c);
-  return SQLITE_OK;
-}
-
-static health_row *new_row(health_cursor *c){
+static health_row *new_row(health_rows *c){
   health_row *r;
   if( c->n==c->cap ){
     int nc = c->cap ? c->cap*2 : 16;
@@ -155,7 +106,7 @@ static health_row *new_row(health_cursor *c){
 }
 
 /* A copy of row `src` (its strings duplicated) for one more affected message. */
-static health_row *copy_row(health_cursor *c, int src){
+static health_row *copy_row(health_rows *c, int src){
   health_row *r = new_row(c), *s;
   if( !r ) return 0;
   s = &c->rows[src];
@@ -173,7 +124,7 @@ static health_row *copy_row(health_cursor *c, int src){
 }
 
 /* Messages bound for a quarantine near each quarantine line. */
-static int attach_messages(health_cursor *c, const mt_store *st){
+static int attach_messages(health_rows *c, const mt_store *st){
   int n0 = c->n, i, m;
   for(i=0; i<n0; i++){
     int h, first = 1;
@@ -208,91 +159,48 @@ static int cmp_rows(const void *pa, const void *pb){
   return a->mid < b->mid ? -1 : a->mid > b->mid;
 }
 
-static int healthFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
-                        int argc, sqlite3_value **argv){
-  health_cursor *c = (health_cursor*)cur;
-  mt_vtab *vt = (mt_vtab*)cur->pVtab;
-  mt_ctx *ctx = vt->ctx;
-  mt_args a, call;
-  const mt_args *use = 0;
-  void *entry = 0;
-  const mt_store *st = 0;
-  char *err = 0;
-  mt_scan s;
-  int rc = SQLITE_OK, i, any_q = 0;
-  (void)idxStr;
-
-  health_reset(c);
-  memset(&a, 0, sizeof(a));
-  memset(&call, 0, sizeof(call));
-  if( idxNum>0 ){
-    rc = mt_args_for_filter(cur->pVtab, "mailtrace_health", "/var/log/esa/", 0, 0, &call,
-                            idxNum<argc ? idxNum : argc, argv, &use);
-    if( rc ) return rc;
-  }else{
-    rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_health", &a, &err);
-    use = &a;
-  }
-  if( rc ) goto done;
-
-  c->files = sqlite3_malloc64(sizeof(char*)*(size_t)(use->files.n ? use->files.n : 1));
-  if( !c->files ){ rc = SQLITE_NOMEM; goto done; }
-  for(i=0; i<use->files.n; i++){
-    if( !(c->files[i] = sqlite3_mprintf("%s", use->files.a[i].path)) ){ rc = SQLITE_NOMEM; goto done; }
-    c->nfiles = i+1;
-  }
-  mt_scan_init(&s, &use->files, &use->opts);
-  s.should_stop = mt_interrupted;
-  s.stop_arg = ctx->db;
-  while( (i = mt_scan_next(&s))==1 ){
-    const char *kind;
-    health_row *r;
-    if( s.ln.form==MT_FORM_NONE ) continue;
-    kind = health_kind(s.ln.body, s.ln.body_len);
-    if( !kind ) continue;
-    if( !(r = new_row(c)) ){ rc = SQLITE_NOMEM; break; }
-    r->has_time = s.has_time;
-    r->t_utc = s.has_time ? s.t_utc : 0;
-    r->t_local = s.t_local;
-    r->file = s.ifile; r->lineno = s.lineno;
-    r->kind = kind;
-    r->host = sqlite3_mprintf("%.*s", s.host_len, s.host);
-    r->level = mt_level_name(s.ln.level) ? sqlite3_mprintf("%s", mt_level_name(s.ln.level)) : 0;
-    r->text = sqlite3_mprintf("%.*s", (int)s.ln.body_len, s.ln.body);
-    if( !r->host || !r->text || (mt_level_name(s.ln.level) && !r->level) ){ rc = SQLITE_NOMEM; break; }
-    if( strcmp(kind, "quarantine")==0 ) any_q = 1;
-  }
-  if( rc==SQLITE_OK && i<0 ){
-    if( s.interrupted ) rc = SQLITE_INTERRUPT;
-    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
-  }
-  mt_ctx_finish_scan(ctx, &s);
-  mt_scan_end(&s);
-  if( rc ) goto done;
-
-  /* the messages a quarantine failure may have hit (the store only when needed) */
-  if( any_q ){
-    rc = mt_store_acquire(ctx, use, &entry, &st, &err);
-    if( rc==SQLITE_OK ) rc = attach_messages(c, st);
-    if( rc ) goto done;
-  }
-  if( c->n > 1 ) qsort(c->rows, (size_t)c->n, sizeof(health_row), cmp_rows);
-
-done:
-  if( entry ) mt_store_release(entry);
-  mt_args_free(&a);
-  mt_args_free(&call);
-  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
-  sqlite3_free(err);
-  return rc;
+/* One line: a health line (by the start of its body) is a row. */
+static int health_line(mt_rowset_cursor *rc, const mt_scan *s){
+  health_rows *c = rc->rows;
+  const char *kind;
+  health_row *r;
+  if( s->ln.form==MT_FORM_NONE ) return SQLITE_OK;
+  kind = health_kind(s->ln.body, s->ln.body_len);
+  if( !kind ) return SQLITE_OK;
+  if( !(r = new_row(c)) ) return SQLITE_NOMEM;
+  r->has_time = s->has_time;
+  r->t_utc = s->has_time ? s->t_utc : 0;
+  r->t_local = s->t_local;
+  r->file = s->ifile; r->lineno = s->lineno;
+  r->kind = kind;
+  r->host = sqlite3_mprintf("%.*s", s->host_len, s->host);
+  r->level = mt_level_name(s->ln.level) ? sqlite3_mprintf("%s", mt_level_name(s->ln.level)) : 0;
+  r->text = sqlite3_mprintf("%.*s", (int)s->ln.body_len, s->ln.body);
+  if( !r->host || !r->text || (mt_level_name(s->ln.level) && !r->level) ) return SQLITE_NOMEM;
+  if( strcmp(kind, "quarantine")==0 ) c->any_q = 1;
+  return SQLITE_OK;
 }
 
-static int healthNext(sqlite3_vtab_cursor *cur){ ((health_cursor*)cur)->i++; return SQLITE_OK; }
-static int healthEof(sqlite3_vtab_cursor *cur){ health_cursor *c = (health_cursor*)cur; return c->i >= c->n; }
+/* After the pass: the messages a quarantine failure may have hit (the store
+** only when needed), then the rows in time order. */
+static int health_finish(mt_rowset_cursor *rcur, mt_ctx *ctx, const mt_args *use, char **pzErr){
+  health_rows *c = rcur->rows;
+  if( c->any_q ){
+    void *entry = 0;
+    const mt_store *st = 0;
+    int rc = mt_store_acquire(ctx, use, &entry, &st, pzErr);
+    if( rc==SQLITE_OK ) rc = attach_messages(c, st);
+    if( entry ) mt_store_release(entry);
+    if( rc ) return rc;
+  }
+  if( c->n > 1 ) qsort(c->rows, (size_t)c->n, sizeof(health_row), cmp_rows);
+  return SQLITE_OK;
+}
 
-static int healthColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
-  health_cursor *c = (health_cursor*)cur;
-  const health_row *r = &c->rows[c->i];
+static int health_count(const mt_rowset_cursor *rc){ return ((const health_rows*)rc->rows)->n; }
+
+static int health_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
+  const health_row *r = &((const health_rows*)cur->rows)->rows[cur->i];
   char iso[20];
   switch( col ){
     case HL_UTC: if( r->has_time ){ mt_time_iso(r->t_utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
@@ -301,7 +209,7 @@ static int healthColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
     case HL_LEVEL: if( r->level ) sqlite3_result_text(ctx, r->level, -1, SQLITE_TRANSIENT); break;
     case HL_KIND: sqlite3_result_text(ctx, r->kind, -1, SQLITE_STATIC); break;
     case HL_TEXT: sqlite3_result_text(ctx, r->text, -1, SQLITE_TRANSIENT); break;
-    case HL_FILE: if( r->file < c->nfiles ) sqlite3_result_text(ctx, c->files[r->file], -1, SQLITE_TRANSIENT); break;
+    case HL_FILE: if( r->file < cur->nfiles ) sqlite3_result_text(ctx, cur->files[r->file], -1, SQLITE_TRANSIENT); break;
     case HL_LINENO: sqlite3_result_int64(ctx, r->lineno); break;
     case HL_MID: if( r->mid>=0 ) sqlite3_result_int64(ctx, r->mid); break;
     case HL_STATUS: if( r->status ) sqlite3_result_text(ctx, r->status, -1, SQLITE_STATIC); break;
@@ -310,16 +218,14 @@ static int healthColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
   return SQLITE_OK;
 }
 
-static int healthRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
-  *pRowid = ((health_cursor*)cur)->i + 1;
-  return SQLITE_OK;
-}
-
-static sqlite3_module healthModule = {
-  0, 0, healthConnect, healthBestIndex, mt_vtab_disconnect, 0, healthOpen, healthClose, healthFilter,
-  healthNext, healthEof, healthColumn, healthRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+static const mt_rowset_def health_def = {
+  "mailtrace_health",
+  "utc TEXT, ts TEXT, host TEXT, level TEXT, kind TEXT, text TEXT, file TEXT,"
+  " lineno INTEGER, mid INTEGER, status TEXT, quarantine TEXT",
+  0, HL_ARG1, 20, sizeof(health_rows),
+  health_line, health_finish, health_clear, health_count, health_column
 };
 
 int mt_register_health(sqlite3 *db, mt_ctx *ctx){
-  return sqlite3_create_module_v2(db, "mailtrace_health", &healthModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  return mt_rowset_register(db, ctx, &health_def);
 }

@@ -520,3 +520,170 @@ int mt_id_value(sqlite3_value *v, int64_t *pId){
   }
   return 0;
 }
+
+/* ------------------------------------------------ tables read in one pass */
+
+typedef struct rowset_aux { mt_ctx *ctx; const mt_rowset_def *def; } rowset_aux;
+typedef struct rowset_vtab {
+  mt_vtab base;              /* first: an mt_vtab (ctx) */
+  const mt_rowset_def *def;
+} rowset_vtab;
+
+static int rsConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                     sqlite3_vtab **ppVtab, char **pzErr){
+  rowset_aux *aux = pAux;
+  const mt_rowset_def *def = aux->def;
+  rowset_vtab *vt;
+  char *cols = def->make_columns ? def->make_columns() : 0;
+  char *schema;
+  int rc;
+  (void)argc; (void)argv; (void)pzErr;
+  if( def->make_columns && !cols ) return SQLITE_NOMEM;
+  schema = sqlite3_mprintf("CREATE TABLE x(%s, arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN,"
+                           " arg5 HIDDEN, arg6 HIDDEN, arg7 HIDDEN, arg8 HIDDEN)",
+                           cols ? cols : def->columns);
+  sqlite3_free(cols);
+  if( !schema ) return SQLITE_NOMEM;
+  rc = sqlite3_declare_vtab(db, schema);
+  sqlite3_free(schema);
+  if( rc ) return rc;
+  /* DIRECTONLY: it reads the files named by its arguments. */
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  vt = sqlite3_malloc(sizeof(*vt));
+  if( !vt ) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->base.ctx = aux->ctx;
+  vt->def = def;
+  *ppVtab = &vt->base.base;
+  return SQLITE_OK;
+}
+
+/* The plan: arguments only (tables.h, "The plan"): idxNum bits 0-4 = their
+** number, argv[0..n) in argument order; no value flags. */
+static int rsBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
+  const mt_rowset_def *def = ((rowset_vtab*)pVtab)->def;
+  mt_plan_builder b;
+  int rc = mt_plan_begin(&b, pVtab, p, def->ncol, 0);
+  if( rc ) return rc;
+  p->estimatedCost = 1e6;
+  p->estimatedRows = (sqlite3_int64)def->rows;
+  return mt_plan_end(&b);
+}
+
+static int rsOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
+  const mt_rowset_def *def = ((rowset_vtab*)pVtab)->def;
+  mt_rowset_cursor *c = sqlite3_malloc64(sizeof(*c) + def->state_size);
+  if( !c ) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c) + def->state_size);
+  c->def = def;
+  c->rows = c+1;
+  *ppCursor = &c->base;
+  return SQLITE_OK;
+}
+
+static void rs_clear(mt_rowset_cursor *c, int all){
+  int i;
+  c->def->clear(c, all);
+  for(i=0; i<c->nfiles; i++) sqlite3_free(c->files[i]);
+  sqlite3_free(c->files);
+  c->files = 0; c->nfiles = 0; c->i = 0;
+}
+
+static int rsClose(sqlite3_vtab_cursor *cur){
+  rs_clear((mt_rowset_cursor*)cur, 1);
+  sqlite3_free(cur);
+  return SQLITE_OK;
+}
+
+static int rsFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                    int argc, sqlite3_value **argv){
+  mt_rowset_cursor *c = (mt_rowset_cursor*)cur;
+  const mt_rowset_def *def = c->def;
+  mt_ctx *ctx = ((mt_vtab*)cur->pVtab)->ctx;
+  mt_args a, call;
+  const mt_args *use = 0;
+  char *err = 0;
+  mt_plan pl;
+  mt_scan s;
+  int rc = SQLITE_OK, i;
+  (void)idxStr;
+
+  rs_clear(c, 0);
+  memset(&a, 0, sizeof(a));
+  memset(&call, 0, sizeof(call));
+  mt_plan_decode(&pl, idxNum, argc, argv);
+  if( pl.nArg>0 ){
+    rc = mt_args_for_filter(cur->pVtab, def->name, "/var/log/esa/", 0, 0, &call, pl.nArg, argv, &use);
+    if( rc ) return rc;
+  }else{
+    rc = mt_open_sources(cur->pVtab, ctx, def->name, &a, &err);
+    use = &a;
+  }
+  if( rc ) goto done;
+
+  c->files = sqlite3_malloc64(sizeof(char*)*(size_t)(use->files.n ? use->files.n : 1));
+  if( !c->files ){ rc = SQLITE_NOMEM; goto done; }
+  for(i=0; i<use->files.n; i++){
+    if( !(c->files[i] = sqlite3_mprintf("%s", use->files.a[i].path)) ){ rc = SQLITE_NOMEM; goto done; }
+    c->nfiles = i+1;
+  }
+  mt_scan_init(&s, &use->files, &use->opts);
+  s.should_stop = mt_interrupted;
+  s.stop_arg = ctx->db;
+  while( (i = mt_scan_next(&s))==1 ){
+    if( (rc = def->line(c, &s))!=SQLITE_OK ) break;
+  }
+  if( rc==SQLITE_OK && i<0 ){
+    if( s.interrupted ) rc = SQLITE_INTERRUPT;
+    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
+  }
+  mt_ctx_finish_scan(ctx, &s);
+  mt_scan_end(&s);
+  if( rc==SQLITE_OK && def->finish ) rc = def->finish(c, ctx, use, &err);
+
+done:
+  mt_args_free(&a);
+  mt_args_free(&call);
+  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
+  sqlite3_free(err);
+  return rc;
+}
+
+static int rsNext(sqlite3_vtab_cursor *cur){ ((mt_rowset_cursor*)cur)->i++; return SQLITE_OK; }
+
+static int rsEof(sqlite3_vtab_cursor *cur){
+  mt_rowset_cursor *c = (mt_rowset_cursor*)cur;
+  return c->i >= c->def->count(c);
+}
+
+static int rsColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
+  mt_rowset_cursor *c = (mt_rowset_cursor*)cur;
+  if( col >= c->def->ncol ) return SQLITE_OK;     /* the hidden arguments */
+  return c->def->column(c, ctx, col);
+}
+
+static int rsRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
+  *pRowid = ((mt_rowset_cursor*)cur)->i + 1;
+  return SQLITE_OK;
+}
+
+static sqlite3_module rowsetModule = {
+  0, 0, rsConnect, rsBestIndex, mt_vtab_disconnect, 0, rsOpen, rsClose, rsFilter,
+  rsNext, rsEof, rsColumn, rsRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+static void rowset_aux_free(void *p){
+  rowset_aux *aux = p;
+  if( !aux ) return;
+  mt_ctx_unref(aux->ctx);
+  sqlite3_free(aux);
+}
+
+int mt_rowset_register(sqlite3 *db, mt_ctx *ctx, const mt_rowset_def *def){
+  rowset_aux *aux = sqlite3_malloc(sizeof(*aux));
+  if( !aux ) return SQLITE_NOMEM;
+  aux->ctx = mt_ctx_ref(ctx);
+  aux->def = def;
+  /* on failure SQLite calls rowset_aux_free itself */
+  return sqlite3_create_module_v2(db, def->name, &rowsetModule, aux, rowset_aux_free);
+}

@@ -175,6 +175,52 @@ int mt_scan_cursor_stop(mt_scan_cursor *c, int rc);
 int mt_scan_cursor_eof(sqlite3_vtab_cursor *cur);
 int mt_scan_cursor_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid);
 
+/* ---- Tables read in one pass over every line ------------------------------
+** mailtrace_coverage, _health, _files, _bounces and _cef are row sets built
+** by one walk over every line of their sources: the table-valued arguments
+** (hidden arg1..arg8), or without any those of the last mailtrace_open().
+** The walk, the plan (arguments only: idxNum = their number, idxStr "arg"
+** per argument), the cursor and the publishing of what was read live in
+** tables.c; a table gives only its columns and its row-building rules:
+**
+**   SELECT * FROM mailtrace_bounces('/var/log/esa/');
+**
+** xFilter: clear the rows, take the sources, hand every line to `line`,
+** publish the walk's stats and problems, then `finish` (what needs every
+** row: the cross-check against mail_logs' entity store, sorting).  The rows live in the cursor's `rows`
+** (state_size bytes, zeroed when the cursor opens). */
+struct mt_rowset_cursor;
+typedef struct mt_rowset_def {
+  const char *name;          /* "mailtrace_bounces": module name, and errors */
+  const char *columns;       /* "host TEXT, mid INTEGER, ...": arg1..arg8 are added */
+  char *(*make_columns)(void); /* or: the same, sqlite3_malloc'd (NULL: out of memory) */
+  int ncol;                  /* the number of columns before arg1 */
+  double rows;               /* estimatedRows */
+  size_t state_size;         /* bytes of the table's rows */
+  /* One line of the walk: SQLITE_OK or an error code (SQLITE_NOMEM). */
+  int (*line)(struct mt_rowset_cursor *c, const mt_scan *s);
+  /* After the walk (may be NULL): SQLITE_OK or an error, *pzErr
+  ** sqlite3_malloc'd.  `sources` are those walked (for the entity store:
+  ** cache.h, which this file may not call). */
+  int (*finish)(struct mt_rowset_cursor *c, mt_ctx *ctx, const mt_args *sources, char **pzErr);
+  /* Free the rows; all = 0: ready for the next xFilter, 1: the cursor closes. */
+  void (*clear)(struct mt_rowset_cursor *c, int all);
+  int (*count)(const struct mt_rowset_cursor *c);
+  /* Column col (< ncol) of row c->i. */
+  int (*column)(struct mt_rowset_cursor *c, sqlite3_context *ctx, int col);
+} mt_rowset_def;
+
+typedef struct mt_rowset_cursor {
+  sqlite3_vtab_cursor base;  /* first: SQLite sees a sqlite3_vtab_cursor */
+  const mt_rowset_def *def;
+  char **files; int nfiles;  /* the paths of the files walked (mt_scan.ifile) */
+  int i;                     /* the current row */
+  void *rows;                /* the table's rows: def->state_size bytes */
+} mt_rowset_cursor;
+
+/* Register def->name as such a table (SQLITE_VTAB_DIRECTONLY: it reads files). */
+int mt_rowset_register(sqlite3 *db, mt_ctx *ctx, const mt_rowset_def *def);
+
 /* A virtual table that needs only the context (history, diagnose,
 ** coverage, errors, parse). */
 typedef struct mt_vtab {
