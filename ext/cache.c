@@ -84,15 +84,15 @@ static void free_problems(mt_problem *p, int n){
   free(p);
 }
 
-/* Publish a store's problems again: a query served from the cache shows in
-** mailtrace_errors what the build recorded. */
+/* Publish a cache hit: nothing read (index_hits 1), and the store's
+** problems again, so mailtrace_errors shows what the build recorded. */
 static void publish_problems(mt_ctx *ctx, const ent_store *e){
-  mt_scan tmp;
-  memset(&tmp, 0, sizeof(tmp));
-  tmp.stats = ctx->last;
-  tmp.problems = copy_problems(e->problems, e->nproblem);
-  tmp.nproblem = tmp.problems ? e->nproblem : 0;
-  mt_ctx_finish_scan(ctx, &tmp);
+  mt_problem *problems = copy_problems(e->problems, e->nproblem);
+  int n = e->nproblem;
+  mt_stats hit;
+  memset(&hit, 0, sizeof(hit));
+  hit.index_hits = 1;
+  mt_publish(ctx, &hit, &problems, &n);
 }
 
 static void store_release(ent_store *e){
@@ -148,8 +148,6 @@ static ent_store *cache_find(mt_ctx *ctx, ent_cache *c, const char *key){
     if( strcmp(e->key, key)==0 ){
       if( prev ){ prev->next = e->next; e->next = c->head; c->head = e; }   /* most recent first */
       e->refs++;
-      memset(&ctx->last, 0, sizeof(ctx->last));
-      ctx->last.index_hits = 1;
       publish_problems(ctx, e);
       return e;
     }
@@ -236,10 +234,7 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
     if( e==(ent_store*)-1 ){ sqlite3_free(key); return SQLITE_NOMEM; }
     if( e ){
       int rc2 = mt_store_extend(e->st, &a->files, &a->opts, grown, &stats, &err, mt_interrupted, ctx->db);
-      mt_scan tmp;
-      memset(&tmp, 0, sizeof(tmp));
-      tmp.stats = stats;
-      mt_ctx_finish_scan(ctx, &tmp);
+      mt_publish(ctx, &stats, 0, 0);
       if( rc2==0 ){
         e->ids[grown].size = a->files.a[grown].size;
         e->ids[grown].mtime = a->files.a[grown].mtime;
@@ -276,15 +271,8 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
                          mt_interrupted, ctx->db);
   e->problems = copy_problems(problems, nproblem);
   e->nproblem = e->problems ? nproblem : 0;
-  {
-    /* Publish what the build read, and what on_error=skip recorded. */
-    mt_scan tmp;
-    memset(&tmp, 0, sizeof(tmp));
-    tmp.stats = stats;
-    tmp.problems = problems;
-    tmp.nproblem = nproblem;
-    mt_ctx_finish_scan(ctx, &tmp);
-  }
+  /* Publish what the build read, and what on_error=skip recorded. */
+  mt_publish(ctx, &stats, &problems, &nproblem);
   if( !e->st ){
     int rc;
     free_problems(e->problems, e->nproblem);
@@ -586,12 +574,7 @@ static int partial_store(mt_ctx *ctx, const mt_args *args, int what, sqlite3_val
     if( rc==SQLITE_OK && ip && mt_partial_want(x->pt, MT_PW_IP, 0, ip) ) rc = SQLITE_NOMEM;
     if( rc==SQLITE_OK ) rc = ix_serve(ctx, x, &stats, ppOut, pzErr);
   }
-  {
-    mt_scan tmp;
-    memset(&tmp, 0, sizeof(tmp));
-    tmp.stats = stats;
-    mt_ctx_finish_scan(ctx, &tmp);
-  }
+  mt_publish(ctx, &stats, 0, 0);
   return rc;
 }
 

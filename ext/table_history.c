@@ -306,7 +306,7 @@ static int hist_filter(sqlite3_vtab_cursor *cur, int by_icid, int idxNum,
     if( s.interrupted ) rc = SQLITE_INTERRUPT;
     else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
   }
-  mt_ctx_finish_scan(ctx, &s);
+  mt_publish(ctx, &s.stats, &s.problems, &s.nproblem);
   mt_scan_end(&s);
   if( rc==SQLITE_OK && c->n>1 ) qsort(c->rows, (size_t)c->n, sizeof(hist_row), cmp_rows);   /* rows may be NULL */
 

@@ -316,7 +316,7 @@ int mt_scan_cursor_begin(mt_scan_cursor *c, const char *name, const char *exampl
 void mt_scan_cursor_publish(mt_scan_cursor *c){
   mt_src_vtab *vt = (mt_src_vtab*)c->base.pVtab;
   if( c->scanning && !c->published ){
-    mt_ctx_finish_scan(vt->ctx, &c->scan);
+    mt_publish(vt->ctx, &c->scan.stats, &c->scan.problems, &c->scan.nproblem);
     c->published = 1;
   }
 }
@@ -456,16 +456,20 @@ void mt_ctx_unref(void *p){
   sqlite3_free(c);
 }
 
-void mt_ctx_finish_scan(mt_ctx *ctx, mt_scan *s){
+void mt_publish(mt_ctx *ctx, const mt_stats *stats, mt_problem **pproblems, int *pnproblem){
   int i;
   if( !ctx ) return;
-  ctx->last = s->stats;
+  if( stats ) ctx->last = *stats;
   for(i=0; i<ctx->nproblem; i++){ free(ctx->problems[i].file); free(ctx->problems[i].message); }
   free(ctx->problems);
-  ctx->problems = s->problems;
-  ctx->nproblem = s->nproblem;
-  s->problems = 0;
-  s->nproblem = 0;
+  ctx->problems = 0;
+  ctx->nproblem = 0;
+  if( pproblems && pnproblem ){
+    ctx->problems = *pproblems;
+    ctx->nproblem = *pproblems ? *pnproblem : 0;
+    *pproblems = 0;
+    *pnproblem = 0;
+  }
 }
 
 /* Longest run in pat[0..n) without wildcards (and, for case-insensitive
@@ -637,7 +641,7 @@ static int rsFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     if( s.interrupted ) rc = SQLITE_INTERRUPT;
     else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
   }
-  mt_ctx_finish_scan(ctx, &s);
+  mt_publish(ctx, &s.stats, &s.problems, &s.nproblem);
   mt_scan_end(&s);
   if( rc==SQLITE_OK && def->finish ) rc = def->finish(c, ctx, use, &err);
 

@@ -287,8 +287,14 @@ int mt_check_reverse_dns(mt_ctx *ctx, const char *ip, const char *options, char 
 mt_ctx *mt_ctx_ref(mt_ctx *c);
 void mt_ctx_unref(void *c);
 
-/* Copy a scan's stats and problems into the context when it ends. */
-void mt_ctx_finish_scan(mt_ctx *ctx, mt_scan *s);
+/* publish(stats, problems): the one way a table or the store cache reports
+** what it read.  *stats becomes mailtrace_stats() (NULL: keep the stats
+** published last); the problems (malloc'd, as scan.c records them under
+** on_error=skip) become mailtrace_errors, replacing the last ones: the
+** context takes them and sets *pproblems = 0, *pnproblem = 0.  pproblems
+** NULL: no problems.  For a walk: mt_publish(ctx, &s.stats, &s.problems,
+** &s.nproblem). */
+void mt_publish(mt_ctx *ctx, const mt_stats *stats, mt_problem **pproblems, int *pnproblem);
 
 /* sqlite3_interrupt() seen?  SQLite 3.40 has no sqlite3_is_interrupted(),
 ** so a tiny statement of our own is compiled: SQLite refuses to compile it
