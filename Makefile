@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mailtrace — SQLite extension for Cisco Secure Email Gateway (AsyncOS) mail logs.
 #
 #   make            mailtrace.so and libmailtrace.a
