@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mailtrace — SQLite extension for Cisco Secure Email Gateway (AsyncOS) mail logs.
 #
 #   make            mailtrace.so and libmailtrace.a
@@ -14,6 +15,8 @@
 #   make uninstall  removes what make install put there (same PREFIX and DESTDIR)
 #   make dist       mailtrace-VERSION.tar.gz from the committed tree (git archive)
 #   make distcheck  make dist, then build, test, install and uninstall the tarball
+#   make format-check  how far each C file is from .clang-format (reports only)
+#   make format     FILES='ext/x.c ...': rewrite those files in the .clang-format style
 
 CC      ?= cc
 B       ?= build
@@ -22,7 +25,7 @@ PKGS    := sqlite3 libpcre2-8 zlib
 
 # Build dependencies: checked (and installed with apt-get when missing) before
 # anything is built; tools/deps.sh says which.  Not for goals that build nothing.
-NOBUILD_GOALS := clean uninstall dist print-version
+NOBUILD_GOALS := clean uninstall dist print-version format format-check
 ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(shell CC='$(CC)' tools/deps.sh >&2; echo $$?),0)
 $(error build dependencies are missing (above); install them and run make again)
@@ -76,7 +79,7 @@ CORE_OBJ := $(patsubst ext/%.c,$(B)/a/%.o,$(CORE_SRC))
 SO       := $(OUT)/mailtrace.so
 LIB      := $(OUT)/libmailtrace.a
 
-.PHONY: all demo test unit asan ubsan valgrind fuzz fuzz-build check bench clean man install uninstall dist distcheck node-deps print-version FORCE
+.PHONY: all demo test unit asan ubsan valgrind fuzz fuzz-build check bench clean man install uninstall dist distcheck node-deps print-version format format-check FORCE
 all: $(SO) $(LIB) man
 
 $(B)/so/%.o: ext/%.c $(HDRS) | $(B)/so
@@ -242,6 +245,24 @@ distcheck: dist
 
 print-version:
 	@echo '$(VERSION)'
+
+# ---- style: .clang-format is the code as written, as near as clang-format gets
+# (it cannot write "if( x ){" without the space before "{", nor "a==b" without
+# spaces, nor two statements on one line).  The code base is not reformatted
+# wholesale: format-check only reports; format rewrites the FILES named.
+CLANG_FORMAT ?= clang-format
+FORMAT_SRC := $(wildcard ext/*.c ext/*.h include/*.h tests/*.c tests/unit/*.c tests/unit/*.h tests/fuzz/*.c bench/*.c)
+format-check:
+	@command -v $(CLANG_FORMAT) >/dev/null || { echo "format-check: no $(CLANG_FORMAT) (apt-get install clang-format)"; exit 0; }
+	@t=0; all=0; for f in $(FORMAT_SRC); do \
+	  n=$$($(CLANG_FORMAT) --style=file "$$f" | diff "$$f" - | grep -c '^<'); \
+	  l=$$(wc -l < "$$f"); t=$$((t+n)); all=$$((all+l)); \
+	  [ "$$n" -eq 0 ] || printf '%6d of %6d lines differ  %s\n' "$$n" "$$l" "$$f"; \
+	done; echo "format-check: $$t of $$all lines differ from .clang-format (reported only)"
+
+format:
+	@[ -n "$(FILES)" ] || { echo "make format FILES='ext/x.c ...': names the files to rewrite (the code base is not reformatted wholesale; make format-check reports)"; exit 1; }
+	$(CLANG_FORMAT) --style=file -i $(FILES)
 
 clean:
 	rm -rf build mailtrace.so libmailtrace.a mailtrace-*.tar.gz

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck disable=SC2317  # the measured commands are functions called through timeit
 # bench/fleet.sh - mailtrace against zgrep on the logs of several gateways:
 # rotated files, half of them gzipped, a busy sender and a rare one.

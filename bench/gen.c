@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gen.c - synthetic Cisco Secure Email Gateway (AsyncOS) text mail log generator
  *         for the mailtrace benchmarks.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck disable=SC2317  # the measured commands are functions called through timeit
 # bench/run.sh - mailtrace against grep on a generated AsyncOS mail log.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** amp.c — the AMP engine log grammar (amp.h, docs/format.md §8.3).
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** amp.h — the AMP engine log (subscription "amp"; docs/format.md §8.3): one
 ** body → what happened to which file of which message.

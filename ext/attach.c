@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** attach.c — the files of each message across mail_logs and the AMP engine
 ** log (attach.h).

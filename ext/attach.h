@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** attach.h — the files of each message, from every log that names them
 ** (docs/tables.md "mailtrace_files").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** bytes.c — plain and gzip files as a stream of line-aligned chunks.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** bytes.h — the "bytes" room: one file → a stream of whole lines, plain or gzip.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cef.c — the Consolidated Event Log's CEF lines (cef.h, docs/format.md §8.7).
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cef.h — the Consolidated Event Log (subscription "consolidated_event",
 ** AsyncOS 14.0+; docs/format.md §8.7): one CEF line per message.

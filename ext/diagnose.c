@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** diagnose.c — verdicts for connections and messages (see diagnose.h).
 **

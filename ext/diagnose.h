@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** diagnose.h — the "why was it (not) received?" rules, over an entity
 ** store: one verdict per connection or message, in a mail administrator's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dns.c — the DNS client of the live checks (see dns.h).
 **

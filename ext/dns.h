@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dns.h — a small DNS client (RFC 1035) for the live checks: reverse DNS with
 ** forward confirmation, MX with the hosts' addresses, A/AAAA.  No SQLite

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** entities.c — build connections, messages, recipients and deliveries from
 ** the event stream (see entities.h; column semantics in docs/tables.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** entities.h — the "index" room: events → connections, messages, recipients
 ** and deliveries, keyed per gateway by (host, id).

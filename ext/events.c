@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** events.c — the body grammar of AsyncOS mail logs (format.md §4–§5).
 **

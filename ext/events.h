@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** events.h — the "events" room: a line's body → its kind, its ids, its fields.
 **

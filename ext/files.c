@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** files.c — expand sources (file, directory, glob) into an ordered file list.
 */

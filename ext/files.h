@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** files.h — the "files" room: source arguments → an ordered list of files.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** filters.c — checking and normalising search values (filters.h).
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** filters.h — the values people type into a search, checked and normalised
 ** before they are compared with the logs (no SQLite types: unit-tested in

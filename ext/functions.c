@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** functions.c — scalar SQL functions.
 **

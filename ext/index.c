@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** index.c — the offset index (see index.h): id → the 64 KiB blocks of its
 ** lines, built by one vectorised pass over the files.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** index.h — the offset index: where in the logs each id's lines are.
 **

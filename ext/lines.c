@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** lines.c — prefix, timestamp and level of one physical mail-log line.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** lines.h — the "lines" room: one physical log line → prefix, timestamp, level, body.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** logtype.c — the log type of a line, and the event of a line of any type
 ** (logtype.h; docs/format.md §8, docs/lines.md "Log types").

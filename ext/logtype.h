@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** logtype.h — which gateway log a line belongs to (docs/format.md §8).
 **

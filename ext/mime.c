@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** mime.c — RFC 2047 encoded-word decoder for Subject values (see mime.h for
 ** the rules).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** mime.h — RFC 2047 encoded words in a Subject value → UTF-8.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** partial.c — index → a store for some ids (see partial.h).
 **

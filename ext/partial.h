@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** partial.h — index → a store for some ids: the entity store (entities.c)
 ** built from only the lines of the ids a query asks about.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** probe.c — the SMTP banner test (see probe.h).
 **

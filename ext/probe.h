@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** probe.h — the SMTP banner test ("telnet host 25") of the live checks: connect,
 ** time the banner, send EHLO and read its answer, then QUIT.  It never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** scan.c — walk the lines of a file list (see scan.h).
 */

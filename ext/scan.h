@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** scan.h — files + bytes + lines put together: a walk over every physical
 ** line of a file list, with the context each line needs (file, line number,

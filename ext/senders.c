@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** senders.c — a domain's sending IPs from an entity store (see senders.h).
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** senders.h — the client IPs that sent mail for an envelope sender domain,
 ** from an entity store: the offline answer to "which IPs should I look

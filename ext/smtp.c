@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** smtp.c — the injection debug log grammar (see smtp.h).
 */

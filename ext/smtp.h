@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** smtp.h — the injection debug log grammar: one line body → ICID, direction
 ** and the bytes that crossed the wire (docs/format.md §7).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_bounces.c — mailtrace_bounces: the bounce log (docs/format.md §8.1),
 ** one row per bounced or delayed recipient, checked against mail_logs.

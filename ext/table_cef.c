@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_cef.c — mailtrace_cef: the Consolidated Event Log (docs/format.md
 ** §8.7), one row per message, checked against mail_logs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_check.c — the live checks: the steps of the troubleshooting method
 ** that look outside the logs (reverse DNS, MX, the SMTP banner), and the

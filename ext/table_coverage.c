@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_coverage.c — mailtrace_coverage: what the logs can and cannot tell.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_diagnose.c — mailtrace_diagnose: why was it (not) received?
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_entities.c — mailtrace_connections, mailtrace_messages,
 ** mailtrace_recipients, mailtrace_deliveries.

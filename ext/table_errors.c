@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_errors.c — `mailtrace_errors`: the problems the last scan recorded
 ** under on_error=skip, one row each.

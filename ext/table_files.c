@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_files.c — mailtrace_files: the files (attachments) of each message,
 ** from mail_logs and the AMP engine log, with their later verdicts.

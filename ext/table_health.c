@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_health.c — mailtrace_health: the gateway's own trouble, next to the
 ** mail it affects.

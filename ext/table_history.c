@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_history.c — mailtrace_history(mid [, host]): one message's whole
 ** life, every log line about it, in time order.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_lines.c — the `mailtrace_lines` virtual table: one row per physical
 ** line of the logs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_parse.c — mailtrace_parse(text [, option ...]): the line grammar
 ** over text you pass in, with no file access.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_smtp.c — the `mailtrace_smtp` virtual table: the SMTP conversation of
 ** each connection, one row per line of an injection debug log.

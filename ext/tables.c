@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** tables.c — helpers shared by the virtual tables (see tables.h).
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** tables.h — what the SQL-facing files share: the per-connection context,
 ** source/option arguments, the plan (idxNum) layout, the line-scan row set,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** wraps.h — MT_WRAPS marks a function whose unsigned arithmetic wraps
 ** around on purpose (hash functions: multiply-xorshift, FNV-1a).  Unsigned

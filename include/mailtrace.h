@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** mailtrace.h — public interface for programs that embed mailtrace.
 **

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make demo — the troubleshooting walk on the bundled sample logs
 # (tests/data/demo/esa-demo: one morning on a gateway).
 set -eu

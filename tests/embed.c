@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** embed.c — a program that links SQLite and libmailtrace.a, as an embedder
 ** would (include/mailtrace.h).  Prints PASS/FAIL lines for tests/run.

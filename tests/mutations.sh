@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/mutations.sh — does the suite catch the bugs it is meant to catch?
 #
 #   tests/mutations.sh            each mutation below, alone, in a scratch copy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** nomem.c — allocation failures return SQLITE_NOMEM (or an error), never
 ** abort or crash.  Linked with -Wl,--wrap for malloc, calloc, realloc,

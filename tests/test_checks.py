@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_checks.py — the live checks (reverse_dns, mx, sender_ips, smtp_probe,
 and the diagnosis's live option) against servers on 127.0.0.1 started here
 (tests/net/fakenet.py): a DNS server with known records, one that never

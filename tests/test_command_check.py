@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """`mailtrace check` (bin/mailtrace) end to end against the loopback test servers of
 tests/net/fakenet.py: reverse DNS of a forward-confirmed IP, a PTR that does not confirm,
 and the SMTP banner probe.  Only 127.0.0.1 is ever contacted (--resolver names it).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_corpus.py — every line of the public sample corpus comes back as a row
 with the right ts, level and ids.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_corpus_facts.py — the public corpus (../shared/corpus/external/)
 against answers read by hand (tests/corpus_facts/external.tsv): for each
 listed message or connection its status, the verdict of mailtrace_diagnose,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_coverage_extracted.py — mailtrace_coverage's present/absent agrees
 with what the entity tables extracted (issue 10, finding 13), on every
 fixture folder of tests/data and on every public corpus file in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_diagnose_interrupt.py — mailtrace_diagnose over a store already
 built (issue 14, part 1): the rows and their evidence come from the
 positions the store keeps, and every long loop probes the interrupt, so an

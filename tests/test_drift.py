@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_drift.py — docs/architecture.md stays true file by file (issue 13.7).
 
   * "The files of ext/": every ext/*.c and ext/*.h is named in the file column

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_index.py — answers from the offset index are the answers of the
 whole-log store.
 

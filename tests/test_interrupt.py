@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_interrupt.py — a long scan or entity build stops within a fraction
 of a second of sqlite3_interrupt() (Connection.interrupt() here, Ctrl-C in
 the shell), and the connection is usable afterwards."""

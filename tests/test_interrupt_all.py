@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_interrupt_all.py — every public table and function that reads logs
 stops within 50 ms of sqlite3_interrupt() (Connection.interrupt()), on a log
 large enough that the query is still running when the interrupt comes

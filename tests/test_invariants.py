@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_invariants.py — what must hold for mailtrace_diagnose on ANY log
 (issue 10), asserted over every fixture folder in tests/data/ and every file
 of the public corpus in ../shared/corpus/external/ (skipped when absent; the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_lookup_bound.py — a lookup through the offset index never reads more
 than one pass over the log set, however busy the sender, and answers what
 the whole-log store (index=off) answers.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_pooled.py — no hidden state (issue 14 §3): a pooled connection (Datasette,
 sqlite-utils, a web app) that never called mailtrace_open asks mailtrace_diagnose,
 mailtrace_history and mailtrace_coverage with the logs as arguments, with bound

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_python.py — mailtrace loaded through Python's sqlite3 module, as an
 embedding program uses it: load_extension, queries with bound parameters,
 errors as exceptions that name the file."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_registered.py — every module and function the extension registers,
 with its flags, against the checked-in snapshot tests/data/registered.txt,
 and each name documented in docs/ (issue 13.7).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_schema_safety.py — a database file someone else wrote cannot make
 mailtrace read or write files (docs/lines.md, "Safety"), through each vector:
 a view, a trigger, a CHECK constraint, a DEFAULT, a generated column, a

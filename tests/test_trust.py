@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_trust.py — conclusions that can be trusted (issue 10): one check per
 finding on the fixtures of tests/data/trust/.  Every expected value below was
 written by reading the fixture lines by hand (tests/data/FACTS.md, section

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make valgrind — representative queries and the C unit tests under
 # valgrind --leak-check=full: no definite or indirect leak, no invalid read
 # or write, no use of uninitialised memory.  Prints PASS/FAIL lines and the

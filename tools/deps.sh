@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tools/deps.sh — check what building and testing mailtrace needs; install what is
 # missing with apt-get (through sudo when not root), then let the build go on.
 #

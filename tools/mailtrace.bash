@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for mailtrace(1); installed as
 # PREFIX/share/bash-completion/completions/mailtrace by make install.
 _mailtrace() {

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """md2man.py — the man pages of mailtrace, made from the Markdown of docs/.
 
     tools/md2man.py NAME SECTION VERSION "TITLE" FILE.md... > NAME.SECTION

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_amp.c — libFuzzer target for the AMP engine log grammar (ext/amp.c):
 ** any bytes as one body parse without reading out of bounds, and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_cef.c — libFuzzer target for the CEF reader (ext/cef.c): any bytes
 ** as a body parse without reading out of bounds; every span lies inside the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_dns.c — libFuzzer target for the live checks' parsers, which read
 ** what a remote server sends: the DNS reply parser (ext/dns.c) and the SMTP

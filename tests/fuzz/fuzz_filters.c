@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_filters.c — libFuzzer target for the search-value checks
 ** (ext/filters.c): any bytes as a filter value of each kind, normalised

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_index.c — libFuzzer target for the offset index's anchor scan
 ** (ext/index.c, mt_index_extract): on any bytes, it must stay inside the

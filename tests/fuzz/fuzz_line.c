@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_line.c — libFuzzer target for the line and body grammar
 ** (ext/lines.c, ext/events.c): any bytes, split into lines as the reader

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_logtype.c — libFuzzer target for the log types and the events of the
 ** other logs (ext/logtype.c, ext/amp.c): any bytes, split into lines, must

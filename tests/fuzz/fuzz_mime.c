@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_mime.c — libFuzzer target for the RFC 2047 decoder (ext/mime.c):
 ** any bytes as a Subject value, decoded into exact-size heap buffers (so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_reader.c — libFuzzer target for the whole walk: bytes written to a
 ** file (plain or gzip, whatever the magic says), read by the reader, every

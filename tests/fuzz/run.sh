@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/fuzz/run.sh SECONDS — run each libFuzzer target for SECONDS from the
 # seed corpus (every file under tests/data/) and report executions and
 # findings.  Exit status non-zero when a target finds a crash.

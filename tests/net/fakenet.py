@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """fakenet.py — loopback-only DNS and SMTP servers for the live-check tests
 (tests/test_checks.py) and for the real outputs in docs/checks.md.
 

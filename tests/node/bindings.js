@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tests/node/bindings.js — mailtrace loaded into Node through better-sqlite3 (which
 // brings its own, newer SQLite), as a Node program uses it: loadExtension, bound
 // parameters, errors as exceptions naming the file.  Run by tests/sh/node.sh with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Memory is bounded against gzip bombs (docs/tables.md "Memory"): a .gz of a
 # few hundred KB that inflates to 64 MiB of one repeated "New SMTP ICID" line
 # (one connection each) stops the entity build with an error naming the file,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The mailtrace command (bin/mailtrace) end to end over the demo logs: why,
 # history, coverage, report, SQL arguments and -f, output modes, usage errors
 # and exit codes, --show-sql, the progress line on a terminal, Ctrl-C.

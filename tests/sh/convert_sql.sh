@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/convert_sql_test on old-format pairs (NAME.sql + NAME.expected) in a
 # scratch tests/ folder: a pair with dot commands, a statement over several
 # lines, two statements on one line, silent statements, an error line (its

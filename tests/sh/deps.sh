@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tools/deps.sh, the build's first step: with a package missing it says which,
 # installs it with apt-get (through sudo when not root) and goes on; with
 # MAILTRACE_NO_INSTALL or no apt-get it stops and says what to install; and the

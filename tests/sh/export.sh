@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mailtrace export: NDJSON, one record per recipient (host, MID, RID), in Elastic
 # Common Schema and Splunk CIM Email field names (sql/export-ecs.sql,
 # sql/export-splunk.sql; mapping in docs/exports.md).  Every line must be one JSON

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # File order and identity: rotation order whatever the directory lists, a
 # symbolic link to the live file does not move it first, a file named twice
 # is read once, a bare file name gets its folder's real name as host, and a

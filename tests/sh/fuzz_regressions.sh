@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Inputs the fuzzers once crashed on (tests/data/fuzz/) are read again by
 # every test run, through the lines and the entity tables, and the answers
 # are checked: one row per physical line (counted by awk, which also counts a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A growing mail.current: the next query reads only the bytes appended since
 # the last one and extends the cached store; the answers are those of a
 # fresh build.  PASS/FAIL lines.

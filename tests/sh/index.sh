@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The offset index reads only what is new (docs/tables.md, "The offset index"):
 #  - a grown mail.current: the next lookup indexes only the appended bytes;
 #  - index=DIR: a second process loads the index instead of reading the logs;

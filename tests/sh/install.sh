@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make install / make uninstall into a staging DESTDIR, and what the installed files
 # are good for: the pkg-config file builds a C program against the installed header
 # and library (dynamically linked SQLite, and fully static), the installed command

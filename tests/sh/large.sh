@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Correctness on a large log set: a generated gateway day of 13,000
 # connections and 104,000 messages in three rotated files (≈ 380,000 lines;
 # the first file alone ≈ 234,000 lines, the middle one gzipped).  Every

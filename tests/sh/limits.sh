@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The documented limit of files per query (100,000; docs/lines.md "Sources")
 # and the offset index's packing of (file, offset) agree: at the limit,
 # files 0, 65,536 and 99,999 each hold a message with the same MID at the

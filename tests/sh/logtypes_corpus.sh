@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Log types on the public samples in ../shared/corpus (docs/lines.md "Log types").
 # The expected type of every line was written by reading the lines by hand
 # (tests/data/FACTS.md "Log types"): in the Elastic mixed stream the syslog

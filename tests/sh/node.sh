@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Node: mailtrace loaded through better-sqlite3@12 from the npm registry
 # (tests/node/bindings.js).  better-sqlite3 is installed once into build/node by
 # `make node-deps` (npm; it may compile its own SQLite, minutes); without node, npm

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mailtrace picture / bundle: the path of a message family as Mermaid text
 # (sql/picture.sql) and as one self-contained HTML page (sql/bundle.sql), and the
 # text bundle.  The HTML is opened in a real headless browser (chromium) when one is

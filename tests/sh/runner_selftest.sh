@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The runner's self-test: tests/run is pointed (TESTS_DIR, TBIN, SQLITE,
 # PYTHON) at a scratch tree of fake test files, each breaking the protocol in
 # one way, and must turn each into a FAIL naming the file, and the run into a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Files that change under mailtrace, files that are not logs, and a shared
 # index directory (docs/lines.md "Safety", docs/tables.md "The offset index"):
 #  - index files kept in the log folder (index=DIR = the logs) are never read as logs;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The ready queries of sql/ agree on their parameter names: an unset parameter is
 # NULL and matches everything, so a name one file spells differently (:rcpt for
 # :recipient) would silently widen the answer.  Every :name in sql/ must be one of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The year of a syslog line (which has none) comes from the file's mtime:
 # a December line in a file written in January is from the year before.
 # Prints PASS/FAIL lines (tests/run).

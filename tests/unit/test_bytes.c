@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_bytes.c — the reader (ext/bytes.c): plain and gzip, line-aligned
 ** chunks, long lines, concatenated gzip members, damage, and a file that

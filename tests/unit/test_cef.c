@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_cef.c — the Consolidated Event Log's CEF lines (ext/cef.c,
 ** docs/format.md §8.7): the header, and values with spaces, dicts, quotes,

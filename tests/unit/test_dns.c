@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_dns.c — the DNS client's wire format (ext/dns.c): query bytes, reply
 ** parsing with hostile input (loops, forward pointers, records running off

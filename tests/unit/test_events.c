@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_events.c — the body grammar (ext/events.c): every [V] shape of
 ** format.md §4–§5 with its kind, ids and fields.  Values are our own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_filters.c — search values checked and normalised (ext/filters.c):
 ** what a mail administrator pastes from a ticket (" 10.1.2.30 ",

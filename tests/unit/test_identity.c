@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_identity.c — a file that changes between its listing and its
 ** reading (rotation during a query) is an error, never a silent read of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_index.c — the offset index (ext/index.c) and the stores built from
 ** it (ext/partial.c).

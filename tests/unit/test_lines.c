@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_lines.c — the line prefix grammar (ext/lines.c).
 */

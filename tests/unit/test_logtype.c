@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_logtype.c — the log type of a line and the events of the bounce,
 ** AMP, anti-virus and CEF logs (ext/logtype.c, ext/amp.c; docs/format.md §8).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_mime.c — RFC 2047 encoded words in Subject values (ext/mime.c).
 **

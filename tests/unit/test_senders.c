@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_senders.c — a domain's sending IPs from an entity store (ext/senders.c),
 ** on esa1 + esa2 (the facts are written out by hand in tests/data/FACTS.md §10)

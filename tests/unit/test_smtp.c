@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_smtp.c — the injection debug log grammar (ext/smtp.c): body shape,
 ** repr decoding (with hostile input), the UTF-8 check, seq numbering.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_smtp_side.c — who wrote an injection debug line's data (ext/smtp.c,
 ** mt_smtp_content and mt_smtp_seq_step): issue 10, finding 14.  The shapes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_verdicts.c — the verdict fields of the body grammar (ext/events.c)
 ** and the attachment name decoder (ext/mime.c, mt_filename_decode): issue

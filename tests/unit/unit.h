@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** unit.h — a tiny test harness for the C unit tests.  Each check prints
 ** "PASS name" or "FAIL name: why"; tests/run counts those lines.
