@@ -69,7 +69,7 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 
 # The parsing rooms (no SQLite types) and the SQL-facing files.
-CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/filters.c ext/logtype.c ext/amp.c ext/attach.c ext/cef.c ext/dns.c ext/probe.c ext/senders.c
+CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/filters.c ext/logtype.c ext/amp.c ext/attach.c ext/cef.c ext/dns.c ext/probe.c ext/senders.c ext/grow.c ext/hashmap.c
 SQL_SRC  := ext/tables.c ext/cache.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_diagnose.c ext/table_coverage.c ext/table_parse.c ext/table_errors.c ext/table_smtp.c ext/table_health.c ext/table_files.c ext/table_bounces.c ext/table_cef.c ext/table_check.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 
@@ -172,7 +172,9 @@ $(B)/fuzz/fuzz_filters: tests/fuzz/fuzz_filters.c ext/filters.c $(HDRS) | $(B)/f
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_filters.c ext/filters.c -o $@
 $(B)/fuzz/fuzz_dns: tests/fuzz/fuzz_dns.c ext/dns.c ext/probe.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_dns.c ext/dns.c ext/probe.c -o $@
-fuzz-build: $(B)/fuzz/fuzz_line $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_mime $(B)/fuzz/fuzz_index $(B)/fuzz/fuzz_logtype $(B)/fuzz/fuzz_amp $(B)/fuzz/fuzz_cef $(B)/fuzz/fuzz_filters $(B)/fuzz/fuzz_dns
+$(B)/fuzz/fuzz_hashmap: tests/fuzz/fuzz_hashmap.c ext/hashmap.c ext/grow.c ext/bytes.c $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_hashmap.c ext/hashmap.c ext/grow.c ext/bytes.c -o $@ -lz
+fuzz-build: $(B)/fuzz/fuzz_hashmap $(B)/fuzz/fuzz_line $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_mime $(B)/fuzz/fuzz_index $(B)/fuzz/fuzz_logtype $(B)/fuzz/fuzz_amp $(B)/fuzz/fuzz_cef $(B)/fuzz/fuzz_filters $(B)/fuzz/fuzz_dns
 fuzz: fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 

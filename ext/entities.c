@@ -88,70 +88,41 @@ static const char *arena_str(mt_store *st, const char *p, size_t n){
 
 /* -------------------------------------------------------------------- map */
 
-MT_WRAPS static uint64_t hash_key(int32_t host, int64_t id){
-  uint64_t h = ((uint64_t)id ^ ((uint64_t)(uint32_t)host << 47)) * 0x9e3779b97f4a7c15ULL;
-  return h ^ (h >> 29);
-}
-
 #define MT_RECENT 2048
+#define MT_MAP_FIRST 1024
 
 static int map_get(const mt_map *m, int32_t host, int64_t id){
-  uint64_t i;
   struct mt_slot *r;
-  if( m->cap==0 ) return -1;
+  uint32_t v;
+  if( !m->recent ) return -1;
   /* The ids a gateway has in flight are close together: a small cache
   ** indexed by the low bits answers most lookups without touching the big
   ** table (whose probes were a sixth of the build time). */
   r = &m->recent[(uint64_t)id & (MT_RECENT-1)];
   if( r->v>=0 && r->id==id && r->host==host ) return r->v;
-  for(i = hash_key(host, id) & (m->cap-1); m->slots[i].v >= 0; i = (i+1) & (m->cap-1)){
-    if( m->slots[i].id==id && m->slots[i].host==host ){ *r = m->slots[i]; return r->v; }
-  }
-  return -1;
+  v = mt_hmap_get(&m->h, (uint64_t)id, (uint32_t)host);
+  if( v==MT_HMAP_NONE ) return -1;
+  r->id = id; r->host = host; r->v = (int32_t)v;
+  return r->v;
 }
 
-static int map_grow(mt_map *m){
-  uint64_t ncap = m->cap ? m->cap*2 : 1024, i;
+/* Insert or replace (v >= 0).  Returns 0 or -1 (out of memory). */
+static int map_put(mt_map *m, int32_t host, int64_t id, int v){
+  struct mt_slot *r;
   if( !m->recent ){
+    int i;
     m->recent = malloc(sizeof(struct mt_slot)*MT_RECENT);
     if( !m->recent ) return -1;
     for(i=0; i<MT_RECENT; i++) m->recent[i].v = -1;
+    m->h.first = MT_MAP_FIRST;
   }
-  struct mt_slot *ns = malloc(sizeof(struct mt_slot)*ncap), *old = m->slots;
-  if( !ns ) return -1;
-  mt_advise_huge(ns, sizeof(struct mt_slot)*ncap);
-  for(i=0; i<ncap; i++) ns[i].v = -1;
-  for(i=0; i<m->cap; i++){
-    if( old[i].v >= 0 ){
-      uint64_t j = hash_key(old[i].host, old[i].id) & (ncap-1);
-      while( ns[j].v >= 0 ) j = (j+1) & (ncap-1);
-      ns[j] = old[i];
-    }
-  }
-  free(old);
-  m->slots = ns;
-  m->cap = ncap;
+  if( mt_hmap_put(&m->h, (uint64_t)id, (uint32_t)host, (uint32_t)v) ) return -1;
+  r = &m->recent[(uint64_t)id & (MT_RECENT-1)];
+  r->id = id; r->host = host; r->v = v;
   return 0;
 }
 
-/* Insert or replace.  Returns 0 or -1 (out of memory). */
-static int map_put(mt_map *m, int32_t host, int64_t id, int v){
-  uint64_t i;
-  if( (m->n+1)*4 > m->cap*3 && map_grow(m) ) return -1;     /* load <= 0.75 */
-  for(i = hash_key(host, id) & (m->cap-1); m->slots[i].v >= 0; i = (i+1) & (m->cap-1)){
-    if( m->slots[i].id==id && m->slots[i].host==host ){ m->slots[i].v = v; break; }
-  }
-  if( m->slots[i].v < 0 ){
-    m->slots[i].id = id;
-    m->slots[i].host = host;
-    m->n++;
-  }
-  m->slots[i].v = v;
-  m->recent[(uint64_t)id & (MT_RECENT-1)] = m->slots[i];
-  return 0;
-}
-
-static void map_free(mt_map *m){ free(m->slots); free(m->recent); memset(m, 0, sizeof(*m)); }
+static void map_free(mt_map *m){ mt_hmap_free(&m->h); free(m->recent); memset(m, 0, sizeof(*m)); }
 
 /* ----------------------------------------------------------------- intern */
 
@@ -1442,7 +1413,7 @@ int64_t mt_store_footprint(const mt_store *st){
   const mt_map *m[] = { &st->conn_by_id, &st->msg_by_id, &st->dconn_by_id, &st->icid_list, &st->hour_map };
   const mt_arena *a;
   size_t i;
-  for(i=0; i<sizeof(m)/sizeof(m[0]); i++) n += (int64_t)(m[i]->cap * sizeof(struct mt_slot));
+  for(i=0; i<sizeof(m)/sizeof(m[0]); i++) n += (int64_t)mt_hmap_bytes(&m[i]->h);
   for(a=st->arena; a; a=a->next) n += (int64_t)a->cap;
   return n;
 }

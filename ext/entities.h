@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "scan.h"
+#include "hashmap.h"
 #include "events.h"
 
 /* A line of the logs: file index, line number (lineno 0: none) and the
@@ -162,11 +163,11 @@ typedef struct mt_gap { int file, host; int64_t from, to; } mt_gap;
 ** and last time, for finding gaps. */
 typedef struct mt_hour { int64_t hour, lo, hi; int32_t file, host; } mt_hour;
 
-/* Open-addressing map from (host, id) to an index. */
+/* Map from (host, id) to an index: the hash map (hashmap.h, key id, tag
+** host) behind a direct-mapped cache of recent lookups (ids in flight). */
 typedef struct mt_map {
-  struct mt_slot { int64_t id; int32_t host; int32_t v; } *slots;
-  uint64_t cap, n;
-  struct mt_slot *recent;   /* direct-mapped cache of recent lookups (ids in flight) */
+  mt_hmap h;
+  struct mt_slot { int64_t id; int32_t host; int32_t v; } *recent;
 } mt_map;
 
 /* A cache of recently stored short strings (entities.c, arena_str). */

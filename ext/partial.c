@@ -21,6 +21,7 @@
 ** order, without reading the log again.
 */
 #include "partial.h"
+#include "hashmap.h"
 #include "wraps.h"
 #include "logtype.h"
 
@@ -37,42 +38,19 @@ typedef struct pline {
   uint64_t ip;               /* index key of the client IP of an ICID line, or 0 */
 } pline;
 
-/* A set of 64-bit keys (open addressing; key 0 is never stored: keys are
-** made non-zero by the callers). */
-typedef struct kset { uint64_t *k; size_t cap, n; } kset;
+/* A set of 64-bit keys: the hash map (hashmap.h) with tag 0 and value 0
+** (key 0 is never stored: keys are made non-zero by the callers). */
+typedef mt_hmap kset;
 
-MT_WRAPS static uint64_t kmix(uint64_t k){ k ^= k >> 33; k *= UINT64_C(0xff51afd7ed558ccd); k ^= k >> 33; return k; }
-
-static int kset_has(const kset *s, uint64_t k){
-  size_t h;
-  if( !s->cap ) return 0;
-  for(h = kmix(k) & (s->cap-1); s->k[h]; h = (h+1) & (s->cap-1)) if( s->k[h]==k ) return 1;
-  return 0;
-}
+static int kset_has(const kset *s, uint64_t k){ return mt_hmap_get(s, k, 0)!=MT_HMAP_NONE; }
 
 /* 1 added, 0 present, -1 out of memory. */
 static int kset_add(kset *s, uint64_t k){
-  size_t h;
-  if( (s->n+1)*2 > s->cap ){
-    size_t nc = s->cap ? s->cap*2 : 256, i;
-    uint64_t *nk = calloc(nc, sizeof(uint64_t));
-    if( !nk ) return -1;
-    for(i=0; i<s->cap; i++){
-      if( s->k[i] ){
-        size_t j = kmix(s->k[i]) & (nc-1);
-        while( nk[j] ) j = (j+1) & (nc-1);
-        nk[j] = s->k[i];
-      }
-    }
-    free(s->k); s->k = nk; s->cap = nc;
-  }
-  for(h = kmix(k) & (s->cap-1); s->k[h]; h = (h+1) & (s->cap-1)) if( s->k[h]==k ) return 0;
-  s->k[h] = k;
-  s->n++;
-  return 1;
+  int created;
+  return mt_hmap_ref(s, k, 0, &created) ? created : -1;
 }
 
-static void kset_clear(kset *s){ free(s->k); memset(s, 0, sizeof(*s)); }
+static void kset_clear(kset *s){ mt_hmap_free(s); }
 
 /* A want: (what, id) packed; the IP's id is its index key's low bits. */
 static uint64_t want_key(int what, uint64_t id){ return ((id & ((UINT64_C(1)<<60)-1)) << 3 | (uint64_t)what) + 1; }
@@ -667,7 +645,7 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
     /* every want of this resolve is now complete */
     size_t i;
     for(i=0; i<pt->queued.cap && rc==0; i++){
-      if( pt->queued.k[i] && kset_add(&pt->done, pt->queued.k[i])<0 ){ rc = -2; *pzErr = strdup("out of memory"); }
+      if( pt->queued.slot[i].val!=MT_HMAP_NONE && kset_add(&pt->done, pt->queued.slot[i].key)<0 ){ rc = -2; *pzErr = strdup("out of memory"); }
     }
   }
   free(pt->q); pt->q = 0; pt->nq = pt->cq = 0;

@@ -2,6 +2,7 @@
 /*
 ** smtp.c — the injection debug log grammar (see smtp.h).
 */
+#include "grow.h"
 #include "smtp.h"
 #include "wraps.h"
 
@@ -120,10 +121,8 @@ int mt_is_utf8_text(const char *p, size_t n){
 
 /* -------------------------------------------------------------------- seq */
 
-struct mt_seq_slot {
-  int64_t icid;
-  int64_t n;          /* 0: empty slot */
-  int host;
+struct mt_seq_ent {
+  int64_t n;          /* lines numbered so far */
   int server_dir;     /* the word (MT_SMTP_SENT/RCVD) that carries the server's replies; 0 not known yet */
 };
 
@@ -137,13 +136,9 @@ void mt_smtp_seq_free(mt_smtp_seq *m){
   for(i=0; i<m->nhost; i++) free(m->host[i]);
   free(m->host);
   free(m->host_len);
-  free(m->slot);
+  mt_hmap_free(&m->map);
+  free(m->ent);
   mt_smtp_seq_init(m);
-}
-
-MT_WRAPS static size_t seq_hash(int64_t icid, int host, size_t cap){
-  uint64_t h = ((uint64_t)icid ^ ((uint64_t)(unsigned)host << 40)) * 0x9E3779B97F4A7C15ull;
-  return (size_t)(h ^ (h >> 29)) & (cap-1);
 }
 
 /* Index of `host` among the hosts seen, adding it; -1 if out of memory. */
@@ -155,15 +150,10 @@ static int seq_host(mt_smtp_seq *m, const char *host, size_t len){
     if( m->host_len[i]==len && memcmp(m->host[i], host, len)==0 ) return m->last = i;
   }
   if( m->nhost==m->hostcap ){
-    int cap = m->hostcap ? m->hostcap*2 : 4;
-    char **a = realloc(m->host, sizeof(char*)*(size_t)cap);
-    size_t *l;
-    if( !a ) return -1;
-    m->host = a;
-    l = realloc(m->host_len, sizeof(size_t)*(size_t)cap);
-    if( !l ) return -1;
-    m->host_len = l;
-    m->hostcap = cap;
+    int c1 = m->hostcap, c2 = m->hostcap;    /* the two arrays grow alike */
+    if( mt_grow_i(&m->host, &c1, m->nhost+1, sizeof(char*)) ) return -1;
+    if( mt_grow_i(&m->host_len, &c2, m->nhost+1, sizeof(size_t)) ) return -1;
+    m->hostcap = c1 < c2 ? c1 : c2;
   }
   z = malloc(len+1);
   if( !z ) return -1;
@@ -174,41 +164,25 @@ static int seq_host(mt_smtp_seq *m, const char *host, size_t len){
   return m->last = m->nhost++;
 }
 
-static int seq_grow(mt_smtp_seq *m){
-  size_t cap = m->cap ? m->cap*2 : 64, i;
-  struct mt_seq_slot *a = calloc(cap, sizeof(*a));
-  if( !a ) return -1;
-  for(i=0; i<m->cap; i++){
-    struct mt_seq_slot *s = &m->slot[i];
-    size_t j;
-    if( s->n==0 ) continue;
-    for(j=seq_hash(s->icid, s->host, cap); a[j].n; j=(j+1)&(cap-1)){}
-    a[j] = *s;
-  }
-  free(m->slot);
-  m->slot = a;
-  m->cap = cap;
-  return 0;
-}
-
-/* The slot of (host, icid), made (n = 0) if new; NULL if out of memory. */
-static struct mt_seq_slot *seq_slot(mt_smtp_seq *m, const char *host, size_t host_len, int64_t icid){
-  int h = seq_host(m, host, host_len);
-  size_t j;
+/* The entry of (host, icid), made (n = 0) if new; NULL if out of memory. */
+static struct mt_seq_ent *seq_slot(mt_smtp_seq *m, const char *host, size_t host_len, int64_t icid){
+  int h = seq_host(m, host, host_len), created;
+  uint32_t *v;
   if( h<0 ) return 0;
-  if( (m->used+1)*2 > m->cap && seq_grow(m) ) return 0;
-  for(j=seq_hash(icid, h, m->cap); m->slot[j].n; j=(j+1)&(m->cap-1)){
-    if( m->slot[j].icid==icid && m->slot[j].host==h ) return &m->slot[j];
+  if( m->nent >= MT_HMAP_NONE ) return 0;
+  if( mt_grow(&m->ent, &m->cent, m->nent+1, sizeof(*m->ent)) ) return 0;
+  v = mt_hmap_ref(&m->map, (uint64_t)icid, (uint32_t)h, &created);
+  if( !v ) return 0;
+  if( created ){
+    *v = (uint32_t)m->nent++;
+    m->ent[*v].n = 0;
+    m->ent[*v].server_dir = 0;
   }
-  m->slot[j].icid = icid;
-  m->slot[j].host = h;
-  m->slot[j].server_dir = 0;
-  m->used++;
-  return &m->slot[j];
+  return &m->ent[*v];
 }
 
 int64_t mt_smtp_seq_next(mt_smtp_seq *m, const char *host, size_t host_len, int64_t icid){
-  struct mt_seq_slot *x = seq_slot(m, host, host_len, icid);
+  struct mt_seq_ent *x = seq_slot(m, host, host_len, icid);
   return x ? ++x->n : -1;
 }
 
@@ -244,7 +218,7 @@ int mt_smtp_content(const char *repr, size_t n){
 
 int64_t mt_smtp_seq_step(mt_smtp_seq *m, const char *host, size_t host_len,
                          const mt_smtp_line *sl, int *side){
-  struct mt_seq_slot *x = seq_slot(m, host, host_len, sl->icid);
+  struct mt_seq_ent *x = seq_slot(m, host, host_len, sl->icid);
   int other = sl->direction==MT_SMTP_SENT ? MT_SMTP_RCVD : MT_SMTP_SENT;
   *side = MT_SIDE_UNKNOWN;
   if( !x ) return -1;

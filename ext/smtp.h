@@ -37,6 +37,7 @@
 #ifndef MAILTRACE_SMTP_H
 #define MAILTRACE_SMTP_H
 
+#include "hashmap.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,8 +69,9 @@ int mt_is_utf8_text(const char *p, size_t n);
 
 /* seq numbering: 1, 2, 3, ... per (host, icid) in the order lines are seen. */
 typedef struct mt_smtp_seq {
-  struct mt_seq_slot *slot; /* open addressing, power-of-two size */
-  size_t cap, used;
+  mt_hmap map;              /* (icid, host) -> index into ent */
+  struct mt_seq_ent *ent;   /* per (host, icid): count so far, server's direction */
+  size_t nent, cent;
   char **host;              /* the distinct hosts seen (malloc'd copies) */
   size_t *host_len;
   int nhost, hostcap;

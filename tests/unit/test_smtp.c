@@ -207,7 +207,7 @@ static void test_seq(void){
   CHECK("seq.grows", ok);
   CHECK("seq.old_counter_kept", mt_smtp_seq_next(&m, "esa1", 4, 52012)==2);
   mt_smtp_seq_free(&m);
-  CHECK("seq.free_resets", m.nhost==0 && m.cap==0 && mt_smtp_seq_next(&m, "esa1", 4, 52001)==1);
+  CHECK("seq.free_resets", m.nhost==0 && m.map.cap==0 && m.nent==0 && mt_smtp_seq_next(&m, "esa1", 4, 52001)==1);
   mt_smtp_seq_free(&m);
 }
 
