@@ -55,6 +55,7 @@ struct mt_reader {
   int (*stop)(void*);    /* mt_reader_set_stop */
   void *stop_arg;
   int interrupted;
+  mt_rc rc;              /* what r->err says (MT_OK while there is none) */
   size_t nonl;           /* buf[0, nonl) is known to hold no '\n' (a long line being read) */
 };
 
@@ -63,6 +64,7 @@ struct mt_reader {
 static int stop_now(mt_reader *r){
   if( r->cap <= MT_BUF_INIT || !r->stop || !r->stop(r->stop_arg) ) return 0;
   r->interrupted = 1;
+  r->rc = MT_INTERRUPTED;
   free(r->err);
   r->err = strdup("interrupted");
   return 1;
@@ -70,10 +72,11 @@ static int stop_now(mt_reader *r){
 
 #define MT_READ_STEP (1024*1024)     /* bytes per read(2) while a long line is read */
 
-static void set_err(mt_reader *r, const char *fmt, ...){
+static void set_err(mt_reader *r, mt_rc rc, const char *fmt, ...){
   char msg[512];
   size_t n;
   va_list ap;
+  r->rc = rc;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
@@ -130,16 +133,24 @@ static const char *kind_of(mode_t m){
 }
 
 int mt_open_regular(const char *path, const mt_ident *id, char **pzErr){
+  return mt_open_regular_rc(path, id, pzErr, 0);
+}
+
+int mt_open_regular_rc(const char *path, const mt_ident *id, char **pzErr, mt_rc *pRc){
   struct stat st;
   int fd;
+  mt_rc dummy;
+  if( !pRc ) pRc = &dummy;
+  *pRc = MT_OK;
   *pzErr = 0;
   /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
   ** writer, forever and deaf to sqlite3_interrupt(). */
   do{ fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY); }while( fd<0 && errno==EINTR );
-  if( fd<0 ){ *pzErr = dup_err(path, strerror(errno)); return -1; }
-  if( fstat(fd, &st)!=0 ){ *pzErr = dup_err(path, strerror(errno)); close(fd); return -1; }
-  if( !S_ISREG(st.st_mode) ){ *pzErr = dup_err(path, kind_of(st.st_mode)); close(fd); return -1; }
+  if( fd<0 ){ *pRc = errno==ENOMEM ? MT_NOMEM : MT_IO; *pzErr = dup_err(path, strerror(errno)); return -1; }
+  if( fstat(fd, &st)!=0 ){ *pRc = MT_IO; *pzErr = dup_err(path, strerror(errno)); close(fd); return -1; }
+  if( !S_ISREG(st.st_mode) ){ *pRc = MT_IO; *pzErr = dup_err(path, kind_of(st.st_mode)); close(fd); return -1; }
   if( id && ((uint64_t)st.st_dev!=id->dev || (uint64_t)st.st_ino!=id->ino) ){
+    *pRc = MT_CHANGED;
     *pzErr = dup_err(path, "is no longer the file that was listed (rotated or replaced during the "
                            "query): nothing was read from it; run the query again");
     close(fd);
@@ -149,6 +160,7 @@ int mt_open_regular(const char *path, const mt_ident *id, char **pzErr){
     char msg[200];
     snprintf(msg, sizeof(msg), "is shorter than when it was listed (%lld bytes, now %lld: truncated "
              "during the query?); run the query again", (long long)id->size, (long long)st.st_size);
+    *pRc = MT_CHANGED;
     *pzErr = dup_err(path, msg);
     close(fd);
     return -1;
@@ -201,9 +213,9 @@ int mt_fingerprint(const char *path, const mt_ident *id, int64_t end, uint32_t *
   return rc;
 }
 
-int mt_file_is_gzip(const char *path, const mt_ident *id, char **pzErr){
+int mt_file_is_gzip(const char *path, const mt_ident *id, char **pzErr, mt_rc *pRc){
   unsigned char m[2];
-  int fd = mt_open_regular(path, id, pzErr), gz;
+  int fd = mt_open_regular_rc(path, id, pzErr, pRc), gz;
   if( fd<0 ) return -1;
   gz = pread(fd, m, 2, 0)==2 && m[0]==0x1f && m[1]==0x8b;
   close(fd);
@@ -211,11 +223,11 @@ int mt_file_is_gzip(const char *path, const mt_ident *id, char **pzErr){
 }
 
 int64_t mt_line_start_at(const char *path, const mt_ident *id, int64_t at, int64_t limit,
-                         int (*stop)(void*), void *stop_arg, char **pzErr){
+                         int (*stop)(void*), void *stop_arg, char **pzErr, mt_rc *pRc){
   char buf[65536];
   int64_t pos = at - 1;
   uint32_t steps = 0;
-  int fd = mt_open_regular(path, id, pzErr);
+  int fd = mt_open_regular_rc(path, id, pzErr, pRc);
   if( fd<0 ) return -2;
   while( pos < limit ){
     ssize_t got;
@@ -237,20 +249,29 @@ mt_reader *mt_reader_open_at(const char *path, int64_t start, const mt_zpoint *z
 
 mt_reader *mt_reader_open_id(const char *path, const mt_ident *id, int64_t start, const mt_zpoint *zp,
                              char **pzErr){
+  return mt_reader_open_rc(path, id, start, zp, pzErr, 0);
+}
+
+mt_reader *mt_reader_open_rc(const char *path, const mt_ident *id, int64_t start, const mt_zpoint *zp,
+                             char **pzErr, mt_rc *pRc){
   mt_reader *r;
   struct stat st;
   unsigned char magic[8];
   ssize_t got;
   int fd;
+  mt_rc dummy;
 
+  if( !pRc ) pRc = &dummy;
   *pzErr = 0;
-  fd = mt_open_regular(path, id, pzErr);
+  fd = mt_open_regular_rc(path, id, pzErr, pRc);
   if( fd<0 ) return 0;
   if( fstat(fd, &st)!=0 ){
+    *pRc = MT_IO;
     *pzErr = dup_err(path, strerror(errno)); close(fd); return 0;
   }
   do{ got = pread(fd, magic, 8, 0); }while( got<0 && errno==EINTR );
   if( got==8 && memcmp(magic, "MTIDX0", 6)==0 ){
+    *pRc = MT_FORMAT;
     *pzErr = dup_err(path, "is a mailtrace index file (index=DIR), not a log");
     close(fd);
     return 0;
@@ -261,6 +282,7 @@ mt_reader *mt_reader_open_id(const char *path, const mt_ident *id, int64_t start
   if( !r || !r->path || !r->buf ){
     if( r ){ free(r->path); free(r->buf); free(r); }
     close(fd);
+    *pRc = MT_NOMEM;
     *pzErr = dup_err(path, "out of memory");
     return 0;
   }
@@ -271,7 +293,8 @@ mt_reader *mt_reader_open_id(const char *path, const mt_ident *id, int64_t start
   if( r->gz ){
     r->in = malloc(MT_IN_SIZE);
     if( !r->in || inflateInit2(&r->zs, 15+16)!=Z_OK ){
-      *pzErr = dup_err(path, "out of memory");
+      *pRc = MT_NOMEM;
+    *pzErr = dup_err(path, "out of memory");
       mt_reader_close(r);
       return 0;
     }
@@ -279,6 +302,7 @@ mt_reader *mt_reader_open_id(const char *path, const mt_ident *id, int64_t start
     r->skip = start;
     if( zp && zp->out <= start && zp->in >= 0 && zp->bits >= -1 && zp->bits <= 7 ){
       if( start_at_point(r, zp) ){
+        *pRc = MT_FORMAT;
         *pzErr = dup_err(path, "cannot restart the gzip stream at its index point (rebuild the index)");
         mt_reader_close(r);
         return 0;
@@ -287,6 +311,7 @@ mt_reader *mt_reader_open_id(const char *path, const mt_ident *id, int64_t start
     }
   }else if( start>0 ){
     if( lseek(fd, (off_t)start, SEEK_SET)<0 ){
+      *pRc = MT_IO;
       *pzErr = dup_err(path, strerror(errno));
       mt_reader_close(r);
       return 0;
@@ -305,11 +330,11 @@ static ssize_t raw_read(mt_reader *r, void *p, size_t n){
   if( (int64_t)n > r->size - r->raw_pos ) n = (size_t)(r->size - r->raw_pos);
   do{ got = read(r->fd, p, n); }while( got<0 && errno==EINTR );
   if( got<0 ){
-    set_err(r, "read error at byte %lld: %s", (long long)r->raw_pos, strerror(errno));
+    set_err(r, MT_IO, "read error at byte %lld: %s", (long long)r->raw_pos, strerror(errno));
     return -1;
   }
   if( got==0 ){
-    set_err(r, "file shrank while being read (was %lld bytes, ends at %lld): "
+    set_err(r, MT_CHANGED, "file shrank while being read (was %lld bytes, ends at %lld): "
                "rotated or truncated during the query?",
             (long long)r->size, (long long)r->raw_pos);
     return -1;
@@ -375,7 +400,7 @@ static int skip_trailer(mt_reader *r){
     if( zs->avail_in==0 ){
       ssize_t got = raw_read(r, r->in, MT_IN_SIZE);
       if( got<=0 ){
-        if( got==0 ) set_err(r, "truncated gzip stream: the trailer ends at byte %lld", (long long)r->raw_pos);
+        if( got==0 ) set_err(r, MT_FORMAT, "truncated gzip stream: the trailer ends at byte %lld", (long long)r->raw_pos);
         return -1;
       }
       zs->next_in = r->in;
@@ -406,7 +431,7 @@ static int fill_gzip(mt_reader *r){
       zs->next_in = r->in;
       zs->avail_in = (uInt)got;
       if( got==0 ){
-        set_err(r, "truncated gzip stream: compressed data ends at byte %lld "
+        set_err(r, MT_FORMAT, "truncated gzip stream: compressed data ends at byte %lld "
                    "(%lld bytes decompressed)",
                 (long long)r->raw_pos, (long long)(r->buf_off + (int64_t)r->len + r->skip));
         return -1;
@@ -436,17 +461,17 @@ static int fill_gzip(mt_reader *r){
       }
       if( zs->avail_in==0 ){ r->eof = 1; r->zend = 1; break; }
       if( zs->avail_in>=1 && zs->next_in[0]!=0x1f ){
-        set_err(r, "trailing garbage after the gzip stream at byte %lld",
+        set_err(r, MT_FORMAT, "trailing garbage after the gzip stream at byte %lld",
                 (long long)(r->raw_pos - zs->avail_in));
         return -1;
       }
-      if( inflateReset2(zs, 15+16)!=Z_OK ){ set_err(r, "inflateReset failed"); return -1; }
+      if( inflateReset2(zs, 15+16)!=Z_OK ){ set_err(r, MT_ERROR, "inflateReset failed"); return -1; }
       if( r->spacing && r->ring ) maybe_point(r, 1);
       continue;
     }
     if( rc==Z_BUF_ERROR && zs->avail_out==0 ) break;
     if( rc!=Z_OK && rc!=Z_BUF_ERROR ){
-      set_err(r, "corrupt gzip data at byte %lld: %s",
+      set_err(r, rc==Z_MEM_ERROR ? MT_NOMEM : MT_FORMAT, "corrupt gzip data at byte %lld: %s",
               (long long)(r->raw_pos - zs->avail_in),
               rc==Z_MEM_ERROR ? "out of memory" : (zs->msg ? zs->msg : "inflate error"));
       return -1;
@@ -565,12 +590,12 @@ int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
       size_t ncap = r->cap * 2;
       char *nb;
       if( r->cap >= MT_MAX_LINE ){
-        set_err(r, "line at byte %lld is longer than %d bytes",
+        set_err(r, MT_LIMIT, "line at byte %lld is longer than %d bytes",
                 (long long)r->buf_off, MT_MAX_LINE);
         return -1;
       }
       nb = realloc(r->buf, ncap);
-      if( !nb ){ set_err(r, "out of memory"); return -1; }
+      if( !nb ){ set_err(r, MT_NOMEM, "out of memory"); return -1; }
       r->buf = nb;
       r->cap = ncap;
       continue;
@@ -583,6 +608,7 @@ int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff){
 }
 
 const char *mt_reader_error(const mt_reader *r){ return r->err; }
+mt_rc mt_reader_rc(const mt_reader *r){ return r->err || r->rc ? (r->rc ? r->rc : MT_ERROR) : MT_OK; }
 void mt_reader_set_stop(mt_reader *r, int (*stop)(void*), void *arg){ r->stop = stop; r->stop_arg = arg; }
 int mt_reader_interrupted(const mt_reader *r){ return r->interrupted; }
 int mt_reader_is_gzip(const mt_reader *r){ return r->gz; }

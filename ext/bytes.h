@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "rc.h"
+
 typedef struct mt_reader mt_reader;
 
 /* Longest physical line accepted; a longer one is an error, not a crash. */
@@ -43,6 +45,8 @@ typedef struct mt_ident { uint64_t dev, ino; int64_t size; } mt_ident;
 ** NULL) check it against its listing.  The fd, or -1 with *pzErr (malloc'd,
 ** "path: reason").  Every file mailtrace reads is opened through this. */
 int mt_open_regular(const char *path, const mt_ident *id, char **pzErr);
+/* The same, with what happened in *pRc (MT_IO, MT_CHANGED, MT_NOMEM). */
+int mt_open_regular_rc(const char *path, const mt_ident *id, char **pzErr, mt_rc *pRc);
 
 /* Proof that a plain file only grew: a CRC-32 of the first and of the last
 ** MT_FP_BLOCK bytes of its first `end` bytes (read with pread from fd).
@@ -55,16 +59,16 @@ int mt_fingerprint_fd(int fd, int64_t end, uint32_t *pSum);
 int mt_fingerprint(const char *path, const mt_ident *id, int64_t end, uint32_t *pSum);
 
 /* 1 if the file (checked as mt_open_regular does) starts with the gzip
-** magic bytes, 0 if not, -1 with *pzErr. */
-int mt_file_is_gzip(const char *path, const mt_ident *id, char **pzErr);
+** magic bytes, 0 if not, -1 with *pzErr and *pRc (pRc may be NULL). */
+int mt_file_is_gzip(const char *path, const mt_ident *id, char **pzErr, mt_rc *pRc);
 
 /* A plain file: the offset of the first line that starts at or after `at`
 ** (> 0) and before `limit`, or `limit` when none does (the offset index
 ** cuts a file into pieces at line starts with it).  stop (may be NULL) is
 ** asked every 1 MiB: -1 when it said stop; -2 when the file cannot be
-** opened (*pzErr). */
+** opened (*pzErr, and *pRc when pRc is not NULL). */
 int64_t mt_line_start_at(const char *path, const mt_ident *id, int64_t at, int64_t limit,
-                         int (*stop)(void*), void *stop_arg, char **pzErr);
+                         int (*stop)(void*), void *stop_arg, char **pzErr, mt_rc *pRc);
 
 /* Next chunk of whole lines: *pp..*pp+*pn, decompressed offset *poff of *pp.
 ** The chunk ends with '\n' unless it is the final, unterminated line of the
@@ -74,6 +78,10 @@ int mt_reader_next(mt_reader *r, const char **pp, size_t *pn, int64_t *poff);
 
 /* Error text of the last -1, "path: reason at byte N", or NULL. */
 const char *mt_reader_error(const mt_reader *r);
+/* What the last -1 was (rc.h): MT_IO, MT_CHANGED (shrank), MT_FORMAT
+** (damaged gzip), MT_LIMIT (a line past MT_MAX_LINE), MT_NOMEM,
+** MT_INTERRUPTED; MT_OK when there was none. */
+mt_rc mt_reader_rc(const mt_reader *r);
 
 /* 1 if the file is gzip. */
 int mt_reader_is_gzip(const mt_reader *r);
@@ -114,6 +122,10 @@ mt_reader *mt_reader_open_at(const char *path, int64_t start, const mt_zpoint *z
 /* mt_reader_open_at with the identity check of mt_open_regular (id may be NULL). */
 mt_reader *mt_reader_open_id(const char *path, const mt_ident *id, int64_t start, const mt_zpoint *zp,
                              char **pzErr);
+/* mt_reader_open_id with what happened in *pRc (pRc may be NULL): MT_OK, or
+** MT_IO, MT_CHANGED, MT_FORMAT (an index file, a bad restart point), MT_NOMEM. */
+mt_reader *mt_reader_open_rc(const char *path, const mt_ident *id, int64_t start, const mt_zpoint *zp,
+                             char **pzErr, mt_rc *pRc);
 
 /* Asked while one line longer than the usual buffer is read (up to
 ** MT_MAX_LINE: hundreds of MiB of a sparse file or a gzip bomb): non-zero

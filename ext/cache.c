@@ -217,6 +217,7 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   mt_stats stats;
   mt_problem *problems = 0;
   int nproblem = 0, n = 0;
+  mt_rc brc;
   *pp = 0;
   if( !c && !(c = cache_get(ctx)) ) return SQLITE_NOMEM;
   key = store_key(a);
@@ -233,9 +234,9 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
     e = find_grown(c, a, &grown);
     if( e==(ent_store*)-1 ){ sqlite3_free(key); return SQLITE_NOMEM; }
     if( e ){
-      int rc2 = mt_store_extend(e->st, &a->files, &a->opts, grown, &stats, &err, mt_interrupted, ctx->db);
+      mt_rc rc2 = mt_store_extend(e->st, &a->files, &a->opts, grown, &stats, &err, mt_interrupted, ctx->db);
       mt_publish(ctx, &stats, 0, 0);
-      if( rc2==0 ){
+      if( rc2==MT_OK ){
         e->ids[grown].size = a->files.a[grown].size;
         e->ids[grown].mtime = a->files.a[grown].mtime;
         take_fp(e, a, grown);
@@ -267,18 +268,16 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   if( !e ){ sqlite3_free(key); return SQLITE_NOMEM; }
   memset(e, 0, sizeof(*e));
   e->key = key;
-  e->st = mt_store_build(&a->files, &a->opts, &stats, &problems, &nproblem, &err,
-                         mt_interrupted, ctx->db);
+  brc = mt_store_build(&a->files, &a->opts, &stats, &problems, &nproblem, &e->st, &err,
+                       mt_interrupted, ctx->db);
   e->problems = copy_problems(problems, nproblem);
   e->nproblem = e->problems ? nproblem : 0;
   /* Publish what the build read, and what on_error=skip recorded. */
   mt_publish(ctx, &stats, &problems, &nproblem);
-  if( !e->st ){
+  if( brc!=MT_OK ){
     int rc;
     free_problems(e->problems, e->nproblem);
-    rc = !err || strcmp(err, "out of memory")==0 ? SQLITE_NOMEM
-           : strcmp(err, "interrupted")==0 ? SQLITE_INTERRUPT : SQLITE_ERROR;
-    *pzErr = rc==SQLITE_ERROR ? sqlite3_mprintf("%s", err) : 0;
+    rc = mt_rc_to_sqlite(brc, err, pzErr);
     free(err);
     sqlite3_free(key);
     sqlite3_free(e);
@@ -397,6 +396,7 @@ static int ix_acquire(mt_ctx *ctx, const mt_args *a, ix_entry **pp, mt_stats *st
   mt_index *reuse = 0;
   char *key, *err = 0;
   int n = 0;
+  mt_rc brc;
   *pp = 0;
   if( !c ) return SQLITE_NOMEM;
   key = store_key(a);
@@ -449,10 +449,11 @@ static int ix_acquire(mt_ctx *ctx, const mt_args *a, ix_entry **pp, mt_stats *st
    || (a->opts.index_dir && !(x->opts.index_dir = strdup(a->opts.index_dir))) ){
     ix_entry_free(x); mt_index_free(reuse); return SQLITE_NOMEM;
   }
-  x->ix = mt_index_build(&x->files, &x->opts, reuse, stats, &err, mt_interrupted, ctx->db);
-  if( !x->ix ){
-    int rc = !err || strcmp(err, "out of memory")==0 ? SQLITE_NOMEM
-           : strcmp(err, "interrupted")==0 ? SQLITE_INTERRUPT : SQLITE_NOTFOUND;
+  brc = mt_index_build(&x->files, &x->opts, reuse, stats, &x->ix, &err, mt_interrupted, ctx->db);
+  if( brc!=MT_OK ){
+    /* no index: the caller reads the whole log, which says any read error itself */
+    int rc = mt_rc_to_sqlite(brc, err, 0);
+    if( rc==SQLITE_ERROR ) rc = SQLITE_NOTFOUND;
     free(err);
     ix_entry_free(x);
     return rc;
@@ -493,24 +494,22 @@ void mt_index_release(void *pHandle){
 ** small store.  *ppOut: a reference to the current store. */
 static int ix_serve(mt_ctx *ctx, ix_entry *x, mt_stats *stats, ent_store **ppOut, char **pzErr){
   char *err = 0;
-  int rc = mt_partial_resolve(x->pt, stats, &err, mt_interrupted, ctx->db);
+  int grew = 0;
+  mt_rc rc = mt_partial_resolve(x->pt, stats, &grew, &err, mt_interrupted, ctx->db);
   *ppOut = 0;
-  if( rc<0 ){
-    int code = strcmp(err ? err : "", "interrupted")==0 ? SQLITE_INTERRUPT
-             : strcmp(err ? err : "", "out of memory")==0 ? SQLITE_NOMEM : SQLITE_ERROR;
-    if( code==SQLITE_ERROR ) *pzErr = sqlite3_mprintf("%s", err);
+  if( rc!=MT_OK ){
+    int code = mt_rc_to_sqlite(rc, err, pzErr);
     free(err);
     return code;
   }
-  if( rc>0 || !x->cur ){
+  if( grew || !x->cur ){
     ent_store *e = sqlite3_malloc(sizeof(*e));
     if( !e ) return SQLITE_NOMEM;
     memset(e, 0, sizeof(*e));
     e->key = sqlite3_mprintf("%s", x->key);
-    e->st = mt_partial_store(x->pt, stats, &err);
-    if( !e->key || !e->st ){
-      int code = err && strcmp(err, "out of memory")!=0 ? SQLITE_ERROR : SQLITE_NOMEM;
-      if( code==SQLITE_ERROR ) *pzErr = sqlite3_mprintf("%s", err);
+    rc = e->key ? mt_partial_store(x->pt, stats, &e->st, &err) : MT_NOMEM;
+    if( rc!=MT_OK ){
+      int code = mt_rc_to_sqlite(rc, err, pzErr);
       free(err);
       mt_store_free(e->st);
       sqlite3_free(e->key);

@@ -1419,8 +1419,8 @@ int64_t mt_store_footprint(const mt_store *st){
 }
 
 /* Feed every line of a scan to the store, then derive the statuses.
-** Returns 0, -1 (read error or interrupt: s->err) or -2 (out of memory). */
-static int feed(mt_store *st, mt_scan *s){
+** MT_OK, or what stopped it (s->err says more, for the scan's codes). */
+static mt_rc feed(mt_store *st, mt_scan *s){
   mt_event ev;
   int rc;
   int64_t cap = mt_opts_max_memory(s->opts);
@@ -1440,7 +1440,7 @@ static int feed(mt_store *st, mt_scan *s){
         s->err = malloc(n);
         if( s->err ) snprintf(s->err, n, "%s: line %lld: %s", path, (long long)s->lineno, why);
       }
-      return -1;
+      return s->err ? MT_LIMIT : MT_NOMEM;
     }
     if( st->file_lines && s->ifile < st->nfile ) st->file_lines[s->ifile]++;
     if( s->ln.form==MT_FORM_NONE ){
@@ -1466,14 +1466,15 @@ static int feed(mt_store *st, mt_scan *s){
       char why[160];
       snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
                "not used (on_error=skip goes on without it)", mt_event_overflow(&ev));
-      if( mt_scan_line_error(s, why) ) return -1;
+      if( mt_scan_line_error(s, why) ) return s->rc;
       continue;
     }
     if( ev.kind!=MT_EV_NONE && st->file_known && s->ifile < st->nfile ) st->file_known[s->ifile]++;
-    if( mt_store_add(st, s, &ev) ) return -2;
+    if( mt_store_add(st, s, &ev) ) return MT_NOMEM;
   }
-  if( rc==0 && mt_store_finish(st) ) return -2;
-  return rc;
+  if( rc<0 ) return s->rc!=MT_OK ? s->rc : MT_ERROR;
+  if( mt_store_finish(st) ) return MT_NOMEM;
+  return MT_OK;
 }
 
 static void scan_ends_into(mt_store *st, mt_scan *s){
@@ -1523,14 +1524,21 @@ mt_store *mt_store_open(const mt_filelist *files, int reserve){
   return st;
 }
 
-mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
-                         mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr,
-                         int (*should_stop)(void*), void *stop_arg){
+/* The message of a failed feed: the scan's (naming the file and line or
+** byte), or the code's name when it has none. */
+static char *feed_err(mt_rc rc, const mt_scan *s){
+  return rc!=MT_NOMEM && s->err ? strdup(s->err) : strdup(mt_rc_name(rc));
+}
+
+mt_rc mt_store_build(const mt_filelist *files, const mt_opts *opts,
+                     mt_stats *stats, mt_problem **problems, int *nproblem, mt_store **pst, char **pzErr,
+                     int (*should_stop)(void*), void *stop_arg){
   mt_store *st = mt_store_open(files, 1);
   mt_scan s;
-  int rc;
+  mt_rc rc;
   *pzErr = 0;
-  if( !st ){ *pzErr = strdup("out of memory"); return 0; }
+  *pst = 0;
+  if( !st ){ *pzErr = strdup(mt_rc_name(MT_NOMEM)); return MT_NOMEM; }
   mt_scan_init(&s, files, opts);
   s.should_stop = should_stop;
   s.stop_arg = stop_arg;
@@ -1538,41 +1546,43 @@ mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
   rc = feed(st, &s);
   if( stats ) *stats = s.stats;
   if( problems ){ *problems = s.problems; *nproblem = s.nproblem; s.problems = 0; s.nproblem = 0; }
-  if( rc<0 ){
-    *pzErr = rc==-2 ? strdup("out of memory") : strdup(s.err ? s.err : "read error");
+  if( rc!=MT_OK ){
+    *pzErr = feed_err(rc, &s);
     mt_scan_end(&s);
     mt_store_free(st);
-    return 0;
+    return rc;
   }
   mt_scan_end(&s);
-  return st;
+  *pst = st;
+  return MT_OK;
 }
 
 int mt_store_can_extend(const mt_store *st, int ifile){
   return ifile>=0 && ifile<st->nfile && st->file_end_off && st->file_end_nl[ifile];
 }
 
-int mt_store_extend(mt_store *st, const mt_filelist *files, const mt_opts *opts, int ifile,
-                    mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg){
+mt_rc mt_store_extend(mt_store *st, const mt_filelist *files, const mt_opts *opts, int ifile,
+                      mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg){
   mt_scan s;
-  int rc;
+  mt_rc rc;
   *pzErr = 0;
-  if( !mt_store_can_extend(st, ifile) || files->n!=st->nfile ){ *pzErr = strdup("cannot extend"); return -1; }
+  if( !mt_store_can_extend(st, ifile) || files->n!=st->nfile ){ *pzErr = strdup("cannot extend"); return MT_ERROR; }
   mt_scan_init(&s, files, opts);
   s.should_stop = should_stop;
   s.stop_arg = stop_arg;
   scan_ends_into(st, &s);
-  rc = mt_scan_seek(&s, ifile, st->file_end_off[ifile], st->file_end_line[ifile] + 1);
-  if( rc==0 ){
+  if( mt_scan_seek(&s, ifile, st->file_end_off[ifile], st->file_end_line[ifile] + 1)==0 ){
     /* the file's own offset, read from its header the first time */
     s.tz_off = st->file_tz[ifile];
     s.tz_from_header = 1;
     rc = feed(st, &s);
+  }else{
+    rc = s.rc!=MT_OK ? s.rc : MT_ERROR;
   }
   if( stats ) *stats = s.stats;
-  if( rc<0 ) *pzErr = rc==-2 ? strdup("out of memory") : strdup(s.err ? s.err : "read error");
+  if( rc!=MT_OK ) *pzErr = feed_err(rc, &s);
   mt_scan_end(&s);
-  return rc<0 ? -1 : 0;
+  return rc;
 }
 
 /* ----------------------------------------------------------------- lookups */

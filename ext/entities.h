@@ -225,18 +225,20 @@ int mt_store_finish(mt_store *st);
 ** `reserve`: size its arrays for the whole log at once. */
 mt_store *mt_store_open(const mt_filelist *files, int reserve);
 
-/* Build a store from a whole file list.  Returns NULL with *pzErr (malloc'd). */
-mt_store *mt_store_build(const mt_filelist *files, const mt_opts *opts,
-                         mt_stats *stats, mt_problem **problems, int *nproblem, char **pzErr,
-                         int (*should_stop)(void*), void *stop_arg);
+/* Build a store from a whole file list into *pst.  MT_OK, or what stopped
+** it (rc.h: MT_NOMEM, MT_INTERRUPTED, MT_IO, MT_CHANGED, MT_FORMAT, MT_LIMIT)
+** with *pst NULL and *pzErr (malloc'd, naming the file and line or byte). */
+mt_rc mt_store_build(const mt_filelist *files, const mt_opts *opts,
+                     mt_stats *stats, mt_problem **problems, int *nproblem, mt_store **pst, char **pzErr,
+                     int (*should_stop)(void*), void *stop_arg);
 
 /* A file that grew since the store was built (same file, more bytes): read
 ** only the new lines, then derive the statuses again.  Possible when the
 ** file's reading ended on a newline (mt_store_can_extend).  The file list
-** must be the one the store was built from.  0, or -1 with *pzErr. */
+** must be the one the store was built from.  MT_OK, or a code with *pzErr. */
 int mt_store_can_extend(const mt_store *st, int ifile);
-int mt_store_extend(mt_store *st, const mt_filelist *files, const mt_opts *opts, int ifile,
-                    mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg);
+mt_rc mt_store_extend(mt_store *st, const mt_filelist *files, const mt_opts *opts, int ifile,
+                      mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg);
 
 /* Lookups: index or -1.  `host` is a host name. */
 int mt_store_host(const mt_store *st, const char *host);

@@ -696,6 +696,7 @@ typedef struct ix_piece {
   int kept_k1;               /* block k1 kept its first line from before (grown file) */
   int64_t bytes_read;
   char *err;
+  mt_rc rc;                  /* what err says (MT_OK: none) */
 } ix_piece;
 
 typedef struct ix_build {
@@ -743,7 +744,14 @@ static int stop_main(void *arg){
 }
 static int stop_helper(void *arg){ return __atomic_load_n(&((ix_build*)arg)->stop, __ATOMIC_RELAXED); }
 
-/* Index one piece into its segment.  0, or -1 with pc->err. */
+/* A piece fails: rc and its message (NULL when it has none: pc->err stays). */
+static int piece_fail(ix_piece *pc, mt_rc rc, const char *msg){
+  pc->rc = rc;
+  if( msg ){ free(pc->err); pc->err = strdup(msg); }
+  return -1;
+}
+
+/* Index one piece into its segment.  0, or -1 with pc->rc and pc->err. */
 static int index_piece(ix_build *B, int ipiece, int main_thread){
   ix_piece *pc = &B->pieces[ipiece];
   ix_part *f = pc->part;
@@ -762,12 +770,12 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   sink k;
 
   g->recent = malloc(sizeof(ix_recent)*RECENT);
-  if( !g->recent ){ pc->err = strdup("out of memory"); return -1; }
+  if( !g->recent ) return piece_fail(pc, MT_NOMEM, mt_rc_name(MT_NOMEM));
   memset(g->recent, 0xff, sizeof(ix_recent)*RECENT);
   {
     uint64_t want = 256, bytes = pc->k2 < 0 ? (uint64_t)mf->size * 8 : (uint64_t)((pc->k2 - pc->k1) << MT_IX_SHIFT);
     while( want < bytes/700 ) want *= 2;
-    while( g->cap < want ) if( map_grow(g) ){ pc->err = strdup("out of memory"); return -1; }
+    while( g->cap < want ) if( map_grow(g) ) return piece_fail(pc, MT_NOMEM, mt_rc_name(MT_NOMEM));
   }
   if( start<0 ){
     start = 0;
@@ -777,9 +785,9 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
       ** newlines is thus read once in all, not once per piece */
       mt_ident id = MT_FILE_IDENT(mf);
       start = mt_line_start_at(mf->path, &id, pc->k1 << MT_IX_SHIFT, limit,
-                               main_thread ? stop_main : stop_helper, B, &pc->err);
+                               main_thread ? stop_main : stop_helper, B, &pc->err, &pc->rc);
       if( start==-2 ) return -1;
-      if( start<0 ){ pc->err = strdup("interrupted"); return -1; }
+      if( start<0 ) return piece_fail(pc, MT_INTERRUPTED, mt_rc_name(MT_INTERRUPTED));
     }
   }
   /* read on after lines indexed before (a grown file): block k1 keeps the
@@ -790,7 +798,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   if( start >= limit || (pc->k2>=0 && start >= mf->size) ) goto done;
   {
     mt_ident id = MT_FILE_IDENT(mf);          /* still the file that was listed */
-    rd = mt_reader_open_id(mf->path, &id, start, 0, &pc->err);
+    rd = mt_reader_open_rc(mf->path, &id, start, 0, &pc->err, &pc->rc);
   }
   if( !rd ) return -1;
   mt_reader_set_stop(rd, main_thread ? stop_main : stop_helper, B);
@@ -803,7 +811,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
     /* every chunk (at most 1 MiB): a probe costs microseconds, and an
     ** interrupt must take effect within milliseconds */
     if( main_thread && B->should_stop && B->should_stop(B->stop_arg) ) __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
-    if( __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ){ pc->err = strdup("interrupted"); mt_reader_close(rd); return -1; }
+    if( __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ){ mt_reader_close(rd); return piece_fail(pc, MT_INTERRUPTED, mt_rc_name(MT_INTERRUPTED)); }
     if( first && start==0 ){
       int tz;
       if( mt_tz_header(p, n < 4096 ? n : 4096, &tz) ){ pc->has_tz0 = 1; pc->tz0 = tz; }
@@ -863,7 +871,8 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   }
   if( rc<0 ){
     const char *e = mt_reader_error(rd);
-    pc->err = strdup(e ? e : "read error");
+    pc->rc = mt_reader_interrupted(rd) ? MT_INTERRUPTED : mt_reader_rc(rd)!=MT_OK ? mt_reader_rc(rd) : MT_IO;
+    pc->err = strdup(e ? e : mt_rc_name(pc->rc));
     mt_reader_close(rd);
     return -1;
   }
@@ -876,7 +885,7 @@ done:
     else for(; next_blk < upto; next_blk++){ f->blks[next_blk].lineno = 0; f->blks[next_blk].first = 0; f->blks[next_blk].tz = 0; }
   }
   pc->lines = lines;
-  if( g->oom ){ free(pc->err); pc->err = strdup("out of memory"); return -1; }
+  if( g->oom ) return piece_fail(pc, MT_NOMEM, mt_rc_name(MT_NOMEM));
   recent_flush(g);
   free(g->recent); g->recent = 0;
   if( g->nposts < g->cposts ){                          /* give back the doubling slack */
@@ -1019,22 +1028,24 @@ static int plan_file(ix_build *B, int i, ix_part *f, int64_t piece){
   return 0;
 }
 
-mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *reuse,
-                         mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg){
+mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *reuse,
+                     mt_stats *stats, mt_index **pix, char **pzErr, int (*should_stop)(void*), void *stop_arg){
   mt_index *ix;
   mt_stats dummy;
+  mt_rc rc = MT_OK;
   ix_build B;
   int i, nthread, ok = 1, tzd = opts->tz_set ? opts->tz_off : 0;
   int64_t piece = piece_bytes();
   pthread_t th[MT_IX_THREADS];
   int nth = 0;
   *pzErr = 0;
+  *pix = 0;
   if( !stats ) stats = &dummy;
   memset(stats, 0, sizeof(*stats));
   if( opts->year ){
     mt_index_free(reuse);
     *pzErr = strdup("year= makes a line's year depend on the lines before it: no offset index");
-    return 0;
+    return MT_ERROR;
   }
   ix = calloc(1, sizeof(*ix));
   if( ix ){
@@ -1044,8 +1055,8 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
   if( !ix || !ix->parts || !ix->first ){
     if( ix ){ free(ix->parts); free(ix->first); free(ix); }
     mt_index_free(reuse);
-    *pzErr = strdup("out of memory");
-    return 0;
+    *pzErr = strdup(mt_rc_name(MT_NOMEM));
+    return MT_NOMEM;
   }
   ix->nfile = files->n;
   memset(&B, 0, sizeof(B));
@@ -1069,7 +1080,7 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
     }
     if( !f ){
       f = calloc(1, sizeof(*f));
-      if( !f ){ ok = 0; break; }
+      if( !f ){ ok = 0; rc = MT_NOMEM; break; }
       f->dev = mf->dev; f->ino = mf->ino; f->tz_default = tzd;
       if( mf->size==0 ){
         /* empty when listed: nothing to read (a new mail.current) */
@@ -1080,7 +1091,7 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
       }
       {
         mt_ident id = MT_FILE_IDENT(mf);
-        f->gz = mt_file_is_gzip(mf->path, &id, pzErr);
+        f->gz = mt_file_is_gzip(mf->path, &id, pzErr, &rc);
       }
       if( f->gz<0 ){ part_free(f); ok = 0; break; }
     }
@@ -1088,14 +1099,16 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
     if( fit==2 ) continue;
     f->dirty = 1;
     f->size = mf->size; f->mtime = mf->mtime;
-    if( plan_file(&B, i, f, piece) ){ ok = 0; break; }
+    if( plan_file(&B, i, f, piece) ){ ok = 0; rc = MT_NOMEM; break; }
   }
   mt_index_free(reuse);
   if( !ok ){
-    if( !*pzErr ) *pzErr = strdup("out of memory");
+    if( !*pzErr ) rc = MT_NOMEM;       /* not even the message could be made */
+    if( rc==MT_OK ) rc = MT_ERROR;
+    if( !*pzErr ) *pzErr = strdup(mt_rc_name(rc));
     free(B.pieces);
     mt_index_free(ix);
-    return 0;
+    return rc;
   }
   pthread_mutex_init(&B.mu, 0);
   nthread = thread_count(B.npiece);
@@ -1110,31 +1123,36 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
     stats->bytes_read += pc->bytes_read;
     stats->index_read += pc->bytes_read;
     if( pc->start>=0 ) stats->files_opened++;
-    if( pc->err && !*pzErr ){
-      /* the first failure in file order; "interrupted" only if nothing worse */
-      *pzErr = pc->err; pc->err = 0;
-    }
   }
-  if( *pzErr && strcmp(*pzErr, "interrupted")==0 ){
-    for(i=0; i<B.npiece; i++) if( B.pieces[i].err && strcmp(B.pieces[i].err, "interrupted")!=0 ){
-      free(*pzErr); *pzErr = B.pieces[i].err; B.pieces[i].err = 0; break;
+  {
+    /* the first failure in file order; an interruption only if nothing
+    ** worse happened (the other pieces stop when one fails) */
+    int worst = -1;
+    for(i=0; i<B.npiece; i++){
+      if( B.pieces[i].rc==MT_OK && !B.pieces[i].err ) continue;
+      if( worst<0 || (B.pieces[worst].rc==MT_INTERRUPTED && B.pieces[i].rc!=MT_INTERRUPTED) ) worst = i;
+      if( B.pieces[worst].rc!=MT_INTERRUPTED ) break;
+    }
+    if( worst>=0 ){
+      rc = B.pieces[worst].rc!=MT_OK ? B.pieces[worst].rc : MT_ERROR;
+      *pzErr = B.pieces[worst].err; B.pieces[worst].err = 0;
     }
   }
   /* A piece that failed (or was never taken, after a failure) fails the
   ** whole index, even when its message could not be allocated. */
-  if( B.stop && !*pzErr ) *pzErr = strdup("out of memory");
+  if( B.stop && (rc==MT_OK || !*pzErr) ) rc = MT_NOMEM;
   if( !B.stop ){
     int p = 0;
     for(i=0; i<files->n; i++){
       int p0 = p;
       while( p<B.npiece && B.pieces[p].file==i ) p++;
-      if( p>p0 && finish_part(ix->parts[i], B.pieces + p0, p - p0) ){ B.stop = 1; break; }
+      if( p>p0 && finish_part(ix->parts[i], B.pieces + p0, p - p0) ){ B.stop = 1; rc = MT_NOMEM; break; }
     }
-    if( B.stop && !*pzErr ) *pzErr = strdup("out of memory");
   }
+  if( B.stop && !*pzErr ) *pzErr = strdup(mt_rc_name(rc));
   for(i=0; i<B.npiece; i++){ free(B.pieces[i].chg); free(B.pieces[i].err); }
   free(B.pieces);
-  if( B.stop ){ mt_index_free(ix); return 0; }
+  if( B.stop ){ mt_index_free(ix); return rc; }
   for(i=0; i<files->n; i++){
     ix_part *f = ix->parts[i];
     ix->first[i] = ix->nblk;
@@ -1148,7 +1166,8 @@ mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index
     }
     if( opts->index_dir && f->dirty ){ part_save(f, opts->index_dir); f->dirty = 0; }
   }
-  return ix;
+  *pix = ix;
+  return MT_OK;
 }
 
 void mt_index_free(mt_index *ix){

@@ -61,8 +61,9 @@ typedef struct mt_ix_block {
   int empty;
 } mt_ix_block;
 
-/* Build the index of a file list (one pass).  NULL with *pzErr (malloc'd)
-** on a read error, out of memory, or interruption ("interrupted").  The
+/* Build the index of a file list (one pass) into *pix.  MT_OK, or what
+** stopped it (rc.h: MT_IO, MT_CHANGED, MT_FORMAT, MT_LIMIT, MT_NOMEM,
+** MT_INTERRUPTED; MT_ERROR for year=) with *pix NULL and *pzErr (malloc'd).  The
 ** options are those of the scan that will read the blocks: with year= the
 ** year of a syslog line depends on the lines before it, so no index is
 ** built ("year= ..." error; callers read the whole log instead).
@@ -73,8 +74,8 @@ typedef struct mt_ix_block {
 ** earlier reading ended on a newline) is read from where it ended.  With
 ** opts->index_dir (index=DIR) the same holds for the files an earlier
 ** process saved there, and what this build read is saved for the next. */
-mt_index *mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *reuse,
-                         mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg);
+mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *reuse,
+                     mt_stats *stats, mt_index **pix, char **pzErr, int (*should_stop)(void*), void *stop_arg);
 void mt_index_free(mt_index *ix);
 
 /* An index file (index=DIR) is a 120-byte header, then the payload its

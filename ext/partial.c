@@ -556,39 +556,45 @@ static int take_current(sweep *w){
   return 0;
 }
 
-/* One sweep over the blocks marked in w->need.  0, -1 read error, -2 out of
-** memory, -3 interrupted. */
-static int sweep_once(sweep *w, int (*should_stop)(void*), void *stop_arg){
+/* What stopped the walk (its message is w->s.err). */
+static mt_rc scan_rc(const mt_scan *s){
+  return s->interrupted ? MT_INTERRUPTED : s->rc!=MT_OK ? s->rc : MT_IO;
+}
+
+/* One sweep over the blocks marked in w->need.  MT_OK, or what stopped it
+** (MT_INTERRUPTED, MT_NOMEM, or the walk's code with w->s.err). */
+static mt_rc sweep_once(sweep *w, int (*should_stop)(void*), void *stop_arg){
   mt_partial *pt = w->pt;
   int64_t b;
-  int rc = 0;
-  for(b = 0; b < (int64_t)w->nblock && rc==0; b++){
+  mt_rc rc = MT_OK;
+  for(b = 0; b < (int64_t)w->nblock && rc==MT_OK; b++){
     mt_run sp;
     if( !w->need[b] ) continue;
     w->need[b] = 0;
-    if( should_stop && should_stop(stop_arg) ){ rc = -3; break; }
+    if( should_stop && should_stop(stop_arg) ){ rc = MT_INTERRUPTED; break; }
     w->cur = b;
     if( mt_index_run(pt->ix, (uint32_t)b, &sp) ) continue;     /* no line starts in it */
-    if( mt_scan_goto(&w->s, &sp) ){ rc = -1; break; }
-    while( rc==0 ){
+    if( mt_scan_goto(&w->s, &sp) ){ rc = scan_rc(&w->s); break; }
+    while( rc==MT_OK ){
       int t = mt_scan_next(&w->s);
-      if( t<0 ){ rc = w->s.interrupted ? -3 : -1; break; }
+      if( t<0 ){ rc = scan_rc(&w->s); break; }
       if( t==0 ) break;
       snapshot(w);
-      if( take_current(w) ) rc = -2;
-      else if( pt->nq>0 && start_wants(w, -1) ) rc = -2;
+      if( take_current(w) ) rc = MT_NOMEM;
+      else if( pt->nq>0 && start_wants(w, -1) ) rc = MT_NOMEM;
     }
   }
   w->cur = -1;
   return rc;
 }
 
-int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
-                       int (*should_stop)(void*), void *stop_arg){
+mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzErr,
+                         int (*should_stop)(void*), void *stop_arg){
   sweep w;
   int64_t before = pt->nrec;
-  int rc = 0;
+  mt_rc rc = MT_OK;
   *pzErr = 0;
+  if( pGrew ) *pGrew = 0;
   memset(&w, 0, sizeof(w));
   w.pt = pt;
   w.cur = -1;
@@ -601,12 +607,12 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
   if( pt->nq>0 ){
     w.need = calloc(w.nblock ? w.nblock : 1, 1);
     w.ring = calloc(MT_PT_WINDOW, sizeof(went));
-    if( !w.need || !w.ring ) rc = -2;
-    else if( start_wants(&w, -1) ) rc = -2;
+    if( !w.need || !w.ring ) rc = MT_NOMEM;
+    else if( start_wants(&w, -1) ) rc = MT_NOMEM;
   }
-  while( rc==0 && w.need ){
+  while( rc==MT_OK && w.need ){
     rc = sweep_once(&w, should_stop, stop_arg);
-    if( rc || w.nlate==0 ) break;
+    if( rc!=MT_OK || w.nlate==0 ) break;
     {
       /* the next sweep: the wants that came too late, over their blocks behind */
       late *lt = w.late;
@@ -616,8 +622,8 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
       w.has_ip = 0;
       w.nring = 0;
       w.s.keep_chunk = 0;
-      for(i=0; i<nl && rc==0; i++){
-        if( push_again(pt, &lt[i].w) || start_wants(&w, lt[i].upto) ) rc = -2;
+      for(i=0; i<nl && rc==MT_OK; i++){
+        if( push_again(pt, &lt[i].w) || start_wants(&w, lt[i].upto) ) rc = MT_NOMEM;
       }
       free(lt);
     }
@@ -630,9 +636,11 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
     stats->index_blocks += w.s.stats.index_blocks;
     stats->index_hits += 1;
   }
-  if( rc==-1 ) *pzErr = strdup(w.s.err ? w.s.err : "read error");
-  else if( rc==-2 ) *pzErr = strdup("out of memory");
-  else if( rc==-3 ) *pzErr = strdup("interrupted");
+  if( rc!=MT_OK ){
+    /* the walk's message names the file and line or byte; the others are the code's */
+    int walk = rc!=MT_NOMEM && rc!=MT_INTERRUPTED && w.s.err;
+    *pzErr = strdup(walk ? w.s.err : mt_rc_name(rc));
+  }
   mt_scan_end(&w.s);
   if( w.ring ){
     int i;
@@ -641,17 +649,20 @@ int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
   }
   free(w.need); free(w.late); free(w.out);
   kset_clear(&w.keys); kset_clear(&w.fresh);
-  if( rc==0 ){
+  if( rc==MT_OK ){
     /* every want of this resolve is now complete */
     size_t i;
-    for(i=0; i<pt->queued.cap && rc==0; i++){
-      if( pt->queued.slot[i].val!=MT_HMAP_NONE && kset_add(&pt->done, pt->queued.slot[i].key)<0 ){ rc = -2; *pzErr = strdup("out of memory"); }
+    for(i=0; i<pt->queued.cap && rc==MT_OK; i++){
+      if( pt->queued.slot[i].val!=MT_HMAP_NONE && kset_add(&pt->done, pt->queued.slot[i].key)<0 ){
+        rc = MT_NOMEM; *pzErr = strdup(mt_rc_name(rc));
+      }
     }
   }
   free(pt->q); pt->q = 0; pt->nq = pt->cq = 0;
   kset_clear(&pt->queued);
-  if( rc ) return -1;      /* what was asked stays unresolved: ask again next time */
-  return pt->nrec > before ? 1 : 0;
+  if( rc!=MT_OK ) return rc;      /* what was asked stays unresolved: ask again next time */
+  if( pGrew ) *pGrew = pt->nrec > before;
+  return MT_OK;
 }
 
 static int cmp_rec(const void *a, const void *b){
@@ -660,13 +671,14 @@ static int cmp_rec(const void *a, const void *b){
   return x->off < y->off ? -1 : x->off > y->off;
 }
 
-mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
+mt_rc mt_partial_store(mt_partial *pt, mt_stats *stats, mt_store **pst, char **pzErr){
   mt_store *st = mt_store_open(pt->files, 0);
   mt_scan s;
   int64_t i;
   (void)stats;                 /* nothing is read: the lines were kept */
   *pzErr = 0;
-  if( !st ){ *pzErr = strdup("out of memory"); return 0; }
+  *pst = 0;
+  if( !st ){ *pzErr = strdup(mt_rc_name(MT_NOMEM)); return MT_NOMEM; }
   if( !pt->sorted && pt->nrec>1 ) qsort(pt->rec, (size_t)pt->nrec, sizeof(rec), cmp_rec);
   pt->sorted = 1;
   /* Feed the kept lines in log order, each with its context, as the walk would. */
@@ -697,14 +709,16 @@ mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr){
       if( mt_scan_line_error(&s, why) ) break;
       continue;
     }
-    if( mt_store_add(st, &s, &ev) ){ free(s.err); s.err = 0; break; }   /* out of memory */
+    if( mt_store_add(st, &s, &ev) ){ free(s.err); s.err = 0; s.rc = MT_NOMEM; break; }
   }
   if( i<pt->nrec || mt_store_finish(st) ){
-    *pzErr = strdup(s.err ? s.err : "out of memory");
+    mt_rc rc = i<pt->nrec && s.err && s.rc!=MT_OK ? s.rc : MT_NOMEM;   /* a line's error, or no memory */
+    *pzErr = strdup(rc!=MT_NOMEM ? s.err : mt_rc_name(rc));
     mt_scan_end(&s);
     mt_store_free(st);
-    return 0;
+    return rc;
   }
   mt_scan_end(&s);           /* (no file open: frees what an error left) */
-  return st;
+  *pst = st;
+  return MT_OK;
 }

@@ -59,15 +59,16 @@ int mt_partial_want(mt_partial *pt, int what, int64_t id, const char *ip);
 /* Is the store complete for it (asked for and resolved)? */
 int mt_partial_complete(const mt_partial *pt, int what, int64_t id, const char *ip);
 
-/* Read what the wanted ids need.  Returns 1 when lines were added (build a
-** new store), 0 when nothing changed, -1 on error (*pzErr malloc'd, or
-** "interrupted").  Adds what was read to *stats. */
-int mt_partial_resolve(mt_partial *pt, mt_stats *stats, char **pzErr,
-                       int (*should_stop)(void*), void *stop_arg);
+/* Read what the wanted ids need.  MT_OK with *pGrew 1 when lines were added
+** (build a new store), 0 when nothing changed; or what stopped it (rc.h:
+** MT_INTERRUPTED, MT_NOMEM, MT_IO, MT_CHANGED, MT_FORMAT, MT_LIMIT) with
+** *pzErr (malloc'd).  Adds what was read to *stats. */
+mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzErr,
+                         int (*should_stop)(void*), void *stop_arg);
 
-/* A store of every line resolved so far (the caller frees it).  NULL with
-** *pzErr on a read error or out of memory. */
-mt_store *mt_partial_store(mt_partial *pt, mt_stats *stats, char **pzErr);
+/* A store of every line resolved so far into *pst (the caller frees it).
+** MT_OK, or MT_NOMEM / a line's MT_FORMAT with *pzErr. */
+mt_rc mt_partial_store(mt_partial *pt, mt_stats *stats, mt_store **pst, char **pzErr);
 
 /* Lines and blocks held (for mailtrace_stats and tests). */
 int64_t mt_partial_lines(const mt_partial *pt);

@@ -148,13 +148,15 @@ static void close_file(mt_scan *s){
 static int open_file(mt_scan *s, int64_t offset, int64_t lineno){
   const mt_file *f = &s->files->a[s->ifile];
   char *err = 0;
+  mt_rc rc = MT_OK;
   mt_ident id = MT_FILE_IDENT(f);
   /* the name must still lead to the file that was listed */
-  s->rd = mt_reader_open_id(f->path, &id, offset, s->zpoint, &err);
+  s->rd = mt_reader_open_rc(f->path, &id, offset, s->zpoint, &err, &rc);
   s->zpoint = 0;
   if( !s->rd ){
     free(s->err);
     s->err = err;
+    s->rc = err ? rc : MT_NOMEM;     /* no message: no memory for one */
     return -1;
   }
   if( s->should_stop ) mt_reader_set_stop(s->rd, s->should_stop, s->stop_arg);
@@ -199,16 +201,15 @@ int mt_tz_header(const char *p, size_t n, int *pOff){
 ** "PATH: out of memory", or nothing at all when that message could not be
 ** allocated either; the scan then ends with the error. */
 static int record_problem(mt_scan *s, int64_t offset){
-  static const char oom[] = "out of memory";
-  size_t n = s->err ? strlen(s->err) : 0;
   mt_problem *a;
   const mt_file *f = &s->files->a[s->ifile];
-  if( !s->err || (n >= sizeof(oom)-1 && strcmp(s->err + n - (sizeof(oom)-1), oom)==0) ) return -1;
+  if( !s->err ) s->rc = MT_NOMEM;
+  if( s->rc==MT_NOMEM || s->rc==MT_INTERRUPTED ) return -1;
   a = realloc(s->problems, sizeof(mt_problem)*(size_t)(s->nproblem+1));
-  if( !a ) return -1;
+  if( !a ){ s->rc = MT_NOMEM; return -1; }
   s->problems = a;
   a[s->nproblem].file = strdup(f->path);
-  if( !a[s->nproblem].file ) return -1;
+  if( !a[s->nproblem].file ){ s->rc = MT_NOMEM; return -1; }
   a[s->nproblem].offset = offset;
   a[s->nproblem].message = s->err;
   s->err = 0;
@@ -222,6 +223,7 @@ int mt_scan_line_error(mt_scan *s, const char *why){
   char *z = malloc(n);
   free(s->err);
   s->err = z;
+  s->rc = z ? MT_FORMAT : MT_NOMEM;
   if( !z ) return -1;
   snprintf(z, n, "%s: line %lld: %s", path, (long long)s->lineno, why);
   if( !s->opts->on_error_skip ) return -1;
@@ -239,7 +241,9 @@ static int next_chunk(mt_scan *s){
       const char *e = mt_reader_error(s->rd);
       free(s->err);
       s->err = strdup(e ? e : "read error");
-      if( mt_reader_interrupted(s->rd) ) s->interrupted = 1;
+      s->rc = s->err ? mt_reader_rc(s->rd) : MT_NOMEM;
+      if( s->rc==MT_OK ) s->rc = MT_IO;
+      if( mt_reader_interrupted(s->rd) ){ s->interrupted = 1; s->rc = MT_INTERRUPTED; }
     }
     return rc;
   }
@@ -438,6 +442,7 @@ static int scan_step(mt_scan *s){
       free(s->err);
       s->err = strdup("interrupted");
       s->interrupted = 1;
+      s->rc = MT_INTERRUPTED;
       return -1;
     }
     if( !s->rd ){
@@ -624,5 +629,5 @@ void mt_scan_end(mt_scan *s){
   for(i=0; i<s->nproblem; i++){ free(s->problems[i].file); free(s->problems[i].message); }
   free(s->problems);
   free(s->err);
-  s->problems = 0; s->nproblem = 0; s->err = 0;
+  s->problems = 0; s->nproblem = 0; s->err = 0; s->rc = MT_OK;
 }

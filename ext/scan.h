@@ -163,7 +163,8 @@ typedef struct mt_scan {
   mt_stats stats;
   mt_problem *problems;    /* on_error=skip */
   int nproblem;
-  char *err;               /* on -1 */
+  char *err;               /* on -1: the message, naming the file and line or byte */
+  mt_rc rc;                /* on -1: what happened (rc.h); MT_NOMEM when err is NULL */
 } mt_scan;
 
 /* Sources of a line's year and UTC offset (mt_scan.year_src / tz_src), from
@@ -227,7 +228,9 @@ int64_t mt_scan_pos(const mt_scan *s);
 int mt_tz_header(const char *p, size_t n, int *pOff);
 int mt_line_tz(const mt_line *ln, int *pOff);
 
-/* Advance to the next line.  1: a line; 0: the end; -1: error (s->err). */
+/* Advance to the next line.  1: a line; 0: the end; -1: error (s->rc says
+** what, s->err the message: MT_INTERRUPTED, MT_NOMEM, MT_IO, MT_CHANGED,
+** MT_FORMAT, MT_LIMIT). */
 int mt_scan_next(mt_scan *s);
 
 /* The current line cannot be used (`why`): the error "path: line N: why".

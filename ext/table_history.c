@@ -304,8 +304,7 @@ static int hist_filter(sqlite3_vtab_cursor *cur, int by_icid, int idxNum,
     }
   }
   if( rc==SQLITE_OK && i<0 ){
-    if( s.interrupted ) rc = SQLITE_INTERRUPT;
-    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
+    rc = mt_scan_to_sqlite(&s, &err);
   }
   mt_publish(ctx, &s.stats, &s.problems, &s.nproblem);
   mt_scan_end(&s);

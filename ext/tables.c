@@ -19,6 +19,24 @@ int mt_interrupted(void *pDb){
   return rc==SQLITE_INTERRUPT;
 }
 
+int mt_rc_to_sqlite(mt_rc rc, const char *err, char **pzErrMsg){
+  if( pzErrMsg ) *pzErrMsg = 0;
+  switch( rc ){
+    case MT_OK:          return SQLITE_OK;
+    case MT_NOMEM:       return SQLITE_NOMEM;
+    case MT_INTERRUPTED: return SQLITE_INTERRUPT;
+    default:             break;
+  }
+  if( !err ) return SQLITE_NOMEM;         /* the message could not be made */
+  if( pzErrMsg && !(*pzErrMsg = sqlite3_mprintf("%s", err)) ) return SQLITE_NOMEM;
+  return SQLITE_ERROR;
+}
+
+int mt_scan_to_sqlite(const mt_scan *s, char **pzErrMsg){
+  mt_rc rc = s->interrupted ? MT_INTERRUPTED : s->rc!=MT_OK ? s->rc : MT_IO;
+  return mt_rc_to_sqlite(rc, s->err ? s->err : mt_rc_name(rc), pzErrMsg);
+}
+
 int mt_direct_call(sqlite3_context *ctx, const char *name){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
   sqlite3_stmt *st = 0;
@@ -334,9 +352,10 @@ void mt_scan_cursor_end(mt_scan_cursor *c){
 int mt_scan_cursor_stop(mt_scan_cursor *c, int rc){
   c->eof = 1;
   if( rc<0 ){
-    if( c->scan.interrupted ) return SQLITE_INTERRUPT;
-    mt_vtab_error(c->base.pVtab, "%s", c->scan.err ? c->scan.err : "read error");
-    return SQLITE_ERROR;
+    char *err = 0;
+    int code = mt_scan_to_sqlite(&c->scan, &err);
+    if( err ){ mt_vtab_error(c->base.pVtab, "%s", err); sqlite3_free(err); }
+    return code;
   }
   return SQLITE_OK;
 }
@@ -638,10 +657,7 @@ static int rsFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   while( (i = mt_scan_next(&s))==1 ){
     if( (rc = def->line(c, &s))!=SQLITE_OK ) break;
   }
-  if( rc==SQLITE_OK && i<0 ){
-    if( s.interrupted ) rc = SQLITE_INTERRUPT;
-    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
-  }
+  if( rc==SQLITE_OK && i<0 ) rc = mt_scan_to_sqlite(&s, &err);
   mt_publish(ctx, &s.stats, &s.problems, &s.nproblem);
   mt_scan_end(&s);
   if( rc==SQLITE_OK && def->finish ) rc = def->finish(c, ctx, use, &err);

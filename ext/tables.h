@@ -315,6 +315,18 @@ int mt_direct_call(sqlite3_context *ctx, const char *name);
 /* Set the vtab's error message (printf-style). */
 void mt_vtab_error(sqlite3_vtab *vt, const char *fmt, ...);
 
+/* The one mapping from what the core said (rc.h) to SQLite: MT_OK →
+** SQLITE_OK, MT_NOMEM → SQLITE_NOMEM, MT_INTERRUPTED → SQLITE_INTERRUPT
+** (SQLite says those itself: no message), every other code → SQLITE_ERROR
+** with *pzErrMsg (pzErrMsg not NULL) = err, the core's message that names
+** the file and line or byte (sqlite3_malloc'd; the code's name when err is
+** NULL).  err stays the caller's.  An error whose message is NULL came with
+** no memory for one: SQLITE_NOMEM. */
+int mt_rc_to_sqlite(mt_rc rc, const char *err, char **pzErrMsg);
+
+/* The same for a walk that returned -1 (s->rc, s->err). */
+int mt_scan_to_sqlite(const mt_scan *s, char **pzErrMsg);
+
 /* A literal that every line matching LIKE/GLOB `pat` must contain (the
 ** longest safe piece); writes at most cap bytes, returns its length or 0. */
 size_t mt_pattern_literal(const char *pat, int is_glob, char *out, size_t cap);

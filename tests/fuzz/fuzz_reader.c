@@ -71,7 +71,7 @@ static void check_index(const mt_filelist *files){
   mt_partial *pt;
   char *err = 0;
   memset(&o, 0, sizeof(o));
-  ix = mt_index_build(files, &o, 0, 0, &err, 0, 0);
+  mt_index_build(files, &o, 0, 0, &ix, &err, 0, 0);
   free(err); err = 0;
   if( !ix ) return;
   pt = mt_partial_new(files, &o, ix);
@@ -83,8 +83,10 @@ static void check_index(const mt_filelist *files){
       mt_partial_want(pt, MT_PW_DCID, id, 0);
     }
     mt_partial_want(pt, MT_PW_IP, 0, "192.0.2.1");
-    if( mt_partial_resolve(pt, 0, &err, 0, 0) >= 0 ){
-      mt_store *st = mt_partial_store(pt, 0, &err);
+    if( mt_partial_resolve(pt, 0, 0, &err, 0, 0)==MT_OK ){
+      mt_store *st = 0;
+      free(err); err = 0;
+      mt_partial_store(pt, 0, &st, &err);
       mt_store_free(st);
     }
     free(err);
@@ -113,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
   opts.on_error_skip = size & 1;            /* both error modes */
   opts.year = 2026;
   if( mt_files_add(&files, path, &err) ){ free(err); return 0; }
-  st = mt_store_build(&files, &opts, &stats, &problems, &nproblem, &err, 0, 0);
+  mt_store_build(&files, &opts, &stats, &problems, &nproblem, &st, &err, 0, 0);
   mt_store_free(st);
   free(err);
   check_index(&files);

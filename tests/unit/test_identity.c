@@ -78,7 +78,7 @@ int main(void){
     mt_index *ix;
     memset(&o, 0, sizeof(o));
     o.index_dir = ixdir;
-    ix = mt_index_build(&fl, &o, 0, &st, &err, 0, 0);
+    mt_index_build(&fl, &o, 0, &st, &ix, &err, 0, 0);
     CHECK("identity.replaced_file_fails_the_index", ix==0 && err && strstr(err, "no longer the file that was listed"));
     CHECK("identity.nothing_saved", count_idx(ixdir)==0);
     mt_index_free(ix);

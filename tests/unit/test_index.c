@@ -133,7 +133,7 @@ static void test_fixture(const char *src, const char *label){
   uint32_t next_block = 0;
   if( load(&fl, src) ) return;
   memset(&o, 0, sizeof(o));
-  ix = mt_index_build(&fl, &o, 0, &st, &err, 0, 0);
+  mt_index_build(&fl, &o, 0, &st, &ix, &err, 0, 0);
   snprintf(name, sizeof(name), "index.build.%s", label);
   CHECK(name, ix!=0);
   if( !ix ){ printf("  %s\n", err); free(err); mt_files_free(&fl); return; }
@@ -223,9 +223,9 @@ static void test_threads(void){
   if( load(&fl, path) ) return;
   memset(&o, 0, sizeof(o));
   setenv("MAILTRACE_THREADS", "1", 1); unsetenv("MAILTRACE_INDEX_PIECE");
-  a = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
+  mt_index_build(&fl, &o, 0, 0, &a, &err, 0, 0);
   setenv("MAILTRACE_THREADS", "3", 1); setenv("MAILTRACE_INDEX_PIECE", "65536", 1);
-  b = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
+  mt_index_build(&fl, &o, 0, 0, &b, &err, 0, 0);
   unsetenv("MAILTRACE_THREADS"); unsetenv("MAILTRACE_INDEX_PIECE");
   CHECK("index.threads.built", a && b);
   if( a && b ){
@@ -302,8 +302,8 @@ static void test_partial(void){
   int i, same = 1, checked = 0, rc;
   if( load(&fl, "tests/data/esa1") ) return;
   memset(&o, 0, sizeof(o));
-  full = mt_store_build(&fl, &o, 0, 0, 0, &err, 0, 0);
-  ix = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
+  mt_store_build(&fl, &o, 0, 0, 0, &full, &err, 0, 0);
+  mt_index_build(&fl, &o, 0, 0, &ix, &err, 0, 0);
   pt = ix ? mt_partial_new(&fl, &o, ix) : 0;
   CHECK("index.partial.setup", full && ix && pt);
   if( !full || !ix || !pt ) return;
@@ -313,9 +313,12 @@ static void test_partial(void){
     if( m->mid < 0 ) continue;
     memset(&stats, 0, sizeof(stats));
     if( mt_partial_want(pt, MT_PW_MID, m->mid, 0) ) break;
-    rc = mt_partial_resolve(pt, &stats, &err, 0, 0);
+    {
+      int grew = 0;
+      rc = mt_partial_resolve(pt, &stats, &grew, &err, 0, 0)==MT_OK ? grew : -1;
+    }
     if( rc<0 ){ same = 0; break; }
-    if( rc>0 || !part ){ mt_store_free(part); part = mt_partial_store(pt, 0, &err); }
+    if( rc>0 || !part ){ mt_store_free(part); mt_partial_store(pt, 0, &part, &err); }
     if( !part ){ same = 0; break; }
     if( !mt_partial_complete(pt, MT_PW_MID, m->mid, 0) ){ same = 0; break; }
     p = find_msg(part, m->mid);
@@ -337,7 +340,8 @@ static void test_partial(void){
       int j, found = 0;
       if( !k->remote_ip ) continue;
       if( mt_partial_want(pt, MT_PW_IP, 0, k->remote_ip) ) break;
-      if( mt_partial_resolve(pt, 0, &err, 0, 0) > 0 ){ mt_store_free(part); part = mt_partial_store(pt, 0, &err); }
+      int grew = 0;
+      if( mt_partial_resolve(pt, 0, &grew, &err, 0, 0)==MT_OK && grew ){ mt_store_free(part); mt_partial_store(pt, 0, &part, &err); }
       if( !part ){ ok = 0; break; }
       for(j=0; j<part->nconn; j++){
         const mt_conn *q = &part->conns[j];
@@ -375,7 +379,7 @@ static void test_saved_damaged(void){
   if( !mkdtemp(dir) || load(&fl, "tests/data/esa1") ) return;
   memset(&o, 0, sizeof(o));
   o.index_dir = dir;
-  ix = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
+  mt_index_build(&fl, &o, 0, 0, &ix, &err, 0, 0);
   CHECK("index.dir.saved", ix!=0);
   mt_index_free(ix);
   for(round=0; round<300; round++){
@@ -412,7 +416,7 @@ static void test_saved_damaged(void){
       fclose(f);
     }
     if( d ) closedir(d);
-    ix = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
+    mt_index_build(&fl, &o, 0, 0, &ix, &err, 0, 0);
     if( !ix ){ safe = 0; break; }
     {
       uint32_t b, nb = mt_index_nblock(ix), *a;

@@ -127,7 +127,7 @@ static void test_file(const char *path, const char *label){
   memset(&fl, 0, sizeof(fl));
   memset(&o, 0, sizeof(o));
   if( mt_files_add(&fl, path, &err) ){ printf("FAIL runs.load.%s: %s\n", label, err); unit_failed++; unit_checks++; free(err); return; }
-  ix = mt_index_build(&fl, &o, 0, 0, &err, 0, 0);
+  mt_index_build(&fl, &o, 0, 0, &ix, &err, 0, 0);
   snprintf(name, sizeof(name), "runs.index_built.%s", label);
   CHECK(name, ix!=0 && mt_index_nblock(ix) >= 10);
   if( !ix ){ printf("  %s\n", err); free(err); mt_files_free(&fl); return; }

@@ -23,7 +23,7 @@ static mt_store *build(const char *const *src, int n){
   for(i=0; i<n; i++){
     if( mt_files_add(&fl, src[i], &err) ){ unit_checks++; unit_failed++; printf("FAIL senders.load %s: %s\n", src[i], err); free(err); mt_files_free(&fl); return 0; }
   }
-  st = mt_store_build(&fl, &o, 0, 0, 0, &err, 0, 0);
+  mt_store_build(&fl, &o, 0, 0, 0, &st, &err, 0, 0);
   if( !st ){ unit_checks++; unit_failed++; printf("FAIL senders.build: %s\n", err); free(err); }
   mt_files_free(&fl);
   return st;
