@@ -9,6 +9,7 @@
 ** last row of that MID; rows of one MID are chained), so a log of millions
 ** of messages costs one probe per line that names a file.
 */
+#include "grow.h"
 #include "attach.h"
 #include "logtype.h"
 #include "amp.h"
@@ -96,12 +97,7 @@ static mt_afile *row_for(mt_attach *A, const char *host, int hl, int64_t mid,
     if( (int)strlen(r->host)!=hl || memcmp(r->host, host, (size_t)hl)!=0 ) continue;
     if( (name && nn>0 && span_is(r->name, name, nn)) || (sha && ns>0 && span_is(r->sha256, sha, ns)) ) return r;
   }
-  if( A->n==A->cap ){
-    int nc = A->cap ? A->cap*2 : 64;
-    mt_afile *na = realloc(A->a, sizeof(mt_afile)*(size_t)nc);
-    if( !na ) return 0;
-    A->a = na; A->cap = nc;
-  }
+  if( mt_grow_i(&A->a, &A->cap, A->n+1, sizeof(mt_afile)) ) return 0;
   r = &A->a[A->n];
   memset(r, 0, sizeof(*r));
   r->host = dup_span(host, hl);
@@ -119,12 +115,7 @@ static mt_asha *sha_for(mt_attach *A, const char *sha, int n){
   int i;
   mt_asha *s;
   for(i=A->ns-1; i>=0; i--) if( span_is(A->s[i].sha256, sha, n) ) return &A->s[i];
-  if( A->ns==A->cs ){
-    int nc = A->cs ? A->cs*2 : 16;
-    mt_asha *na = realloc(A->s, sizeof(mt_asha)*(size_t)nc);
-    if( !na ) return 0;
-    A->s = na; A->cs = nc;
-  }
+  if( mt_grow_i(&A->s, &A->cs, A->ns+1, sizeof(mt_asha)) ) return 0;
   s = &A->s[A->ns];
   memset(s, 0, sizeof(*s));
   s->retro_t = -1;

@@ -8,6 +8,7 @@
 ** grows it (up to MT_MAX_LINE).  Memory is bounded by the longest line, not
 ** by the file.
 */
+#include "grow.h"
 #include "bytes.h"
 
 #include <errno.h>
@@ -357,12 +358,7 @@ static void ring_put(mt_reader *r, const unsigned char *p, size_t n){
 }
 
 static mt_zpoint *new_point(mt_reader *r){
-  if( r->npts==r->cpts ){
-    int nc = r->cpts ? r->cpts*2 : 16;
-    mt_zpoint *np = realloc(r->pts, sizeof(mt_zpoint)*(size_t)nc);
-    if( !np ){ r->pts_oom = 1; return 0; }
-    r->pts = np; r->cpts = nc;
-  }
+  if( mt_grow_i(&r->pts, &r->cpts, r->npts+1, sizeof(mt_zpoint)) ){ r->pts_oom = 1; return 0; }
   return &r->pts[r->npts++];
 }
 

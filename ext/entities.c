@@ -14,6 +14,7 @@
 ** and the build reports SQLITE_NOMEM through the caller.
 */
 #include "entities.h"
+#include "grow.h"
 #include "wraps.h"
 #include "logtype.h"
 #include "events.h"
@@ -151,11 +152,8 @@ MT_WRAPS static uint32_t hash_bytes(const char *p, size_t n){
 
 #define GROW(st, arr, n, cap) do{ \
   if( (n) >= (cap) ){ \
-    int nc_ = (cap) ? (cap)*2 : 256; \
-    void *na_ = realloc((arr), sizeof(*(arr))*(size_t)nc_); \
-    if( !na_ ){ (st)->oom = 1; return -1; } \
-    mt_advise_huge(na_, sizeof(*(arr))*(size_t)nc_); \
-    (arr) = na_; (cap) = nc_; \
+    if( mt_grow_i(&(arr), &(cap), (n)+1, sizeof(*(arr))) ){ (st)->oom = 1; return -1; } \
+    mt_advise_huge((arr), sizeof(*(arr))*(size_t)(cap)); \
   } }while(0)
 
 mt_store *mt_store_new(void){
@@ -706,12 +704,7 @@ static void set_msg_icid(ctx *c, int mi, int64_t icid, int counts){
   if( st->msgs[mi].in_icid_list ) return;     /* keep the first list it joined */
   h = map_get(&st->icid_list, c->host, icid);
   if( h<0 ){
-    if( st->nicid>=st->cicid ){
-      int nc = st->cicid ? st->cicid*2 : 256;
-      void *na = realloc(st->icid_heads, sizeof(*st->icid_heads)*(size_t)nc);
-      if( !na ){ st->oom = 1; return; }
-      st->icid_heads = na; st->cicid = nc;
-    }
+    if( mt_grow_i(&st->icid_heads, &st->cicid, st->nicid+1, sizeof(*st->icid_heads)) ){ st->oom = 1; return; }
     h = st->nicid++;
     st->icid_heads[h][0] = st->icid_heads[h][1] = -1;
     if( map_put(&st->icid_list, c->host, icid, h) ){ st->oom = 1; return; }

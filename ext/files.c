@@ -2,6 +2,7 @@
 /*
 ** files.c — expand sources (file, directory, glob) into an ordered file list.
 */
+#include "grow.h"
 #include "files.h"
 
 #include <dirent.h>
@@ -138,12 +139,7 @@ static int push_file(mt_filelist *L, const char *path, const struct stat *st, ch
     *pzErr = mprintf2(path, "too many files (limit 100000)");
     return -1;
   }
-  if( L->n == L->cap ){
-    int nc = L->cap ? L->cap*2 : 16;
-    mt_file *na = realloc(L->a, sizeof(mt_file)*(size_t)nc);
-    if( !na ){ *pzErr = mprintf2(path, "out of memory"); return -1; }
-    L->a = na; L->cap = nc;
-  }
+  if( mt_grow_i(&L->a, &L->cap, L->n+1, sizeof(mt_file)) ){ *pzErr = mprintf2(path, "out of memory"); return -1; }
   f = &L->a[L->n];
   memset(f, 0, sizeof(*f));
   f->path = strdup(path);

@@ -20,6 +20,7 @@
 ** line number, times, host, body), so the store is built from memory, in log
 ** order, without reading the log again.
 */
+#include "grow.h"
 #include "partial.h"
 #include "hashmap.h"
 #include "wraps.h"
@@ -120,12 +121,7 @@ static int push(mt_partial *pt, int what, uint64_t id){
                                  || kset_has(&pt->queued, want_key(MT_PW_DCID, id))) ) return 0;
   rc = kset_add(&pt->queued, k);
   if( rc<=0 ) return rc;
-  if( pt->nq==pt->cq ){
-    int nc = pt->cq ? pt->cq*2 : 64;
-    want *nw = realloc(pt->q, sizeof(want)*(size_t)nc);
-    if( !nw ) return -1;
-    pt->q = nw; pt->cq = nc;
-  }
+  if( mt_grow_i(&pt->q, &pt->cq, pt->nq+1, sizeof(want)) ) return -1;
   pt->q[pt->nq].what = what;
   pt->q[pt->nq].id = id;
   pt->nq++;
@@ -134,12 +130,7 @@ static int push(mt_partial *pt, int what, uint64_t id){
 
 /* Queue a want of this resolve again (for a next sweep). */
 static int push_again(mt_partial *pt, const want *w){
-  if( pt->nq==pt->cq ){
-    int nc = pt->cq ? pt->cq*2 : 64;
-    want *nw = realloc(pt->q, sizeof(want)*(size_t)nc);
-    if( !nw ) return -1;
-    pt->q = nw; pt->cq = nc;
-  }
+  if( mt_grow_i(&pt->q, &pt->cq, pt->nq+1, sizeof(want)) ) return -1;
   pt->q[pt->nq++] = *w;
   return 0;
 }
@@ -213,12 +204,7 @@ static uint64_t index_key_of(const want *w){
 static void on_anchor(void *arg, int kind, uint64_t id, size_t line_start){
   went *e = arg;
   if( e->chit<0 ) return;                       /* out of memory already */
-  if( e->nhit==e->chit ){
-    int nc = e->chit ? e->chit*2 : 1024;
-    hit *nh = realloc(e->hits, sizeof(hit)*(size_t)nc);
-    if( !nh ){ e->chit = -1; return; }
-    e->hits = nh; e->chit = nc;
-  }
+  if( mt_grow_i(&e->hits, &e->chit, e->nhit+1, sizeof(hit)) ){ e->chit = -1; return; }
   e->hits[e->nhit].key = ixk(((uint64_t)kind << 62) | id);
   e->hits[e->nhit].at = (uint32_t)line_start;
   e->nhit++;
@@ -285,12 +271,7 @@ static int sweep_lines(void *arg, const char *p, size_t n, int64_t off, const ui
     const hit *h = &e->hits[i];
     if( h->at < from || !kset_has(&w->keys, h->key) ) continue;
     if( w->nout>0 && w->out[w->nout-1]==h->at ) continue;      /* two ids, one line */
-    if( w->nout==w->cout ){
-      int nc = w->cout ? w->cout*2 : 256;
-      uint32_t *no = realloc(w->out, sizeof(uint32_t)*(size_t)nc);
-      if( !no ) return -1;
-      w->out = no; w->cout = nc;
-    }
+    if( mt_grow_i(&w->out, &w->cout, w->nout+1, sizeof(uint32_t)) ) return -1;
     w->out[w->nout++] = h->at;
   }
   *keep = w->out;
@@ -298,12 +279,7 @@ static int sweep_lines(void *arg, const char *p, size_t n, int64_t off, const ui
 }
 
 static int add_late(sweep *w, const want *x, uint32_t upto){
-  if( w->nlate==w->clate ){
-    int nc = w->clate ? w->clate*2 : 64;
-    late *nl = realloc(w->late, sizeof(late)*(size_t)nc);
-    if( !nl ) return -1;
-    w->late = nl; w->clate = nc;
-  }
+  if( mt_grow_i(&w->late, &w->clate, w->nlate+1, sizeof(late)) ) return -1;
   w->late[w->nlate].w = *x;
   w->late[w->nlate].upto = upto;
   w->nlate++;

@@ -75,12 +75,7 @@ static char *field(const mt_event *ev, int f, int *pOk){
 static int add_row(bounce_rows *c, const mt_scan *s, const mt_event *ev){
   bounce_row *r;
   int ok = 1;
-  if( c->n==c->cap ){
-    int nc = c->cap ? c->cap*2 : 32;
-    bounce_row *na = sqlite3_realloc64(c->rows, sizeof(bounce_row)*(size_t)nc);
-    if( !na ) return SQLITE_NOMEM;
-    c->rows = na; c->cap = nc;
-  }
+  if( mt_sqlite_grow(&c->rows, &c->cap, c->n+1, sizeof(bounce_row)) ) return SQLITE_NOMEM;
   r = &c->rows[c->n++];
   memset(r, 0, sizeof(*r));
   r->mid = ev->mid; r->rid = ev->rid; r->dcid = ev->dcid;

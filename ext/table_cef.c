@@ -119,12 +119,7 @@ static cef_row *row_for(cef_rows *c, const char *host, int hl, int64_t mid){
       }
     }
   }
-  if( c->n==c->cap ){
-    int nc = c->cap ? c->cap*2 : 32;
-    cef_row *na = sqlite3_realloc64(c->rows, sizeof(cef_row)*(size_t)nc);
-    if( !na ) return 0;
-    c->rows = na; c->cap = nc;
-  }
+  if( mt_sqlite_grow(&c->rows, &c->cap, c->n+1, sizeof(cef_row)) ) return 0;
   r = &c->rows[c->n];
   memset(r, 0, sizeof(*r));
   r->host = sqlite3_mprintf("%.*s", hl, host);

@@ -77,12 +77,7 @@ static cov_row *row_for(cov_rows *c, const char *host, int hl, int file){
   for(i=c->n-1; i>=0 && c->rows[i].file==file; i--){
     if( (int)strlen(c->rows[i].host)==hl && memcmp(c->rows[i].host, host, (size_t)hl)==0 ) return &c->rows[i];
   }
-  if( c->n==c->cap ){
-    int nc = c->cap ? c->cap*2 : 16;
-    cov_row *na = sqlite3_realloc64(c->rows, sizeof(cov_row)*(size_t)nc);
-    if( !na ) return 0;
-    c->rows = na; c->cap = nc;
-  }
+  if( mt_sqlite_grow(&c->rows, &c->cap, c->n+1, sizeof(cov_row)) ) return 0;
   r = &c->rows[c->n];
   memset(r, 0, sizeof(*r));
   r->host = sqlite3_mprintf("%.*s", hl, host);

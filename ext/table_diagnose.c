@@ -178,12 +178,7 @@ static char *dup_or_null(const char *z){ return z ? sqlite3_mprintf("%s", z) : 0
 
 static dg_row *new_row(dg_cursor *c){
   dg_row *r;
-  if( c->n==c->cap ){
-    int nc = c->cap ? c->cap*2 : 32;
-    dg_row *na = sqlite3_realloc64(c->rows, sizeof(dg_row)*(size_t)nc);
-    if( !na ) return 0;
-    c->rows = na; c->cap = nc;
-  }
+  if( mt_sqlite_grow(&c->rows, &c->cap, c->n+1, sizeof(dg_row)) ) return 0;
   r = &c->rows[c->n++];
   memset(r, 0, sizeof(*r));
   r->icid = r->mid = -1;

@@ -520,12 +520,7 @@ static int entClose(sqlite3_vtab_cursor *cur){
 }
 
 static int add_row(ent_cursor *c, int r){
-  if( c->nrows==c->crows ){
-    int nc = c->crows ? c->crows*2 : 16;
-    int *na = sqlite3_realloc64(c->rows, sizeof(int)*(size_t)nc);
-    if( !na ) return SQLITE_NOMEM;
-    c->rows = na; c->crows = nc;
-  }
+  if( mt_sqlite_grow(&c->rows, &c->crows, c->nrows+1, sizeof(int)) ) return SQLITE_NOMEM;
   c->rows[c->nrows++] = r;
   return SQLITE_OK;
 }

@@ -94,12 +94,7 @@ static void health_clear(mt_rowset_cursor *rc, int all){
 
 static health_row *new_row(health_rows *c){
   health_row *r;
-  if( c->n==c->cap ){
-    int nc = c->cap ? c->cap*2 : 16;
-    health_row *na = sqlite3_realloc64(c->rows, sizeof(health_row)*(size_t)nc);
-    if( !na ) return 0;
-    c->rows = na; c->cap = nc;
-  }
+  if( mt_sqlite_grow(&c->rows, &c->cap, c->n+1, sizeof(health_row)) ) return 0;
   r = &c->rows[c->n++];
   memset(r, 0, sizeof(*r));
   r->mid = -1;

@@ -74,12 +74,7 @@ static int set_has(const idset *s, int host, int64_t id){
 }
 static int set_add(idset *s, int host, int64_t id){
   if( set_has(s, host, id) ) return 0;
-  if( s->n==s->cap ){
-    int nc = s->cap ? s->cap*2 : 16;
-    void *na = sqlite3_realloc64(s->a, sizeof(*s->a)*(size_t)nc);
-    if( !na ) return SQLITE_NOMEM;
-    s->a = na; s->cap = nc;
-  }
+  if( mt_sqlite_grow(&s->a, &s->cap, s->n+1, sizeof(*s->a)) ) return SQLITE_NOMEM;
   s->a[s->n].host = host; s->a[s->n].id = id; s->n++;
   return 0;
 }
@@ -283,12 +278,7 @@ static int hist_filter(sqlite3_vtab_cursor *cur, int by_icid, int idxNum,
         || (ev.mid<0 && ev.icid>0 && set_has(&icids, hid, ev.icid))
         || (ev.mid<0 && ev.dcid>0 && set_has(&dcids, hid, ev.dcid));
     if( !keep ) continue;
-    if( c->n==c->cap ){
-      int nc = c->cap ? c->cap*2 : 64;
-      hist_row *na = sqlite3_realloc64(c->rows, sizeof(hist_row)*(size_t)nc);
-      if( !na ){ rc = SQLITE_NOMEM; break; }
-      c->rows = na; c->cap = nc;
-    }
+    if( mt_sqlite_grow(&c->rows, &c->cap, c->n+1, sizeof(hist_row)) ){ rc = SQLITE_NOMEM; break; }
     {
       hist_row *r = &c->rows[c->n];
       memset(r, 0, sizeof(*r));

@@ -4,6 +4,7 @@
 */
 #include "tables.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,21 @@ int mt_rc_to_sqlite(mt_rc rc, const char *err, char **pzErrMsg){
 int mt_scan_to_sqlite(const mt_scan *s, char **pzErrMsg){
   mt_rc rc = s->interrupted ? MT_INTERRUPTED : s->rc!=MT_OK ? s->rc : MT_IO;
   return mt_rc_to_sqlite(rc, s->err ? s->err : mt_rc_name(rc), pzErrMsg);
+}
+
+int mt_sqlite_grow(void *pp, int *pcap, int need, size_t elem){
+  size_t cap = *pcap>0 ? (size_t)*pcap : 0, nc;
+  void *old, *nw;
+  if( need < 0 ) return SQLITE_NOMEM;
+  if( (size_t)need <= cap ) return SQLITE_OK;
+  nc = mt_grow_cap(cap, (size_t)need, elem, INT_MAX);
+  if( nc==0 ) return SQLITE_NOMEM;
+  memcpy(&old, pp, sizeof old);          /* any pointer type, read as bytes */
+  nw = sqlite3_realloc64(old, (sqlite3_uint64)nc * (sqlite3_uint64)(elem ? elem : 1));
+  if( !nw ) return SQLITE_NOMEM;
+  memcpy(pp, &nw, sizeof nw);
+  *pcap = (int)nc;
+  return SQLITE_OK;
 }
 
 int mt_direct_call(sqlite3_context *ctx, const char *name){

@@ -13,6 +13,7 @@
 SQLITE_EXTENSION_INIT3
 
 #include "scan.h"
+#include "grow.h"
 
 /* Up to this many arguments in a table-valued call: mailtrace_lines(a1, ...). */
 #define MT_MAX_ARGS 16
@@ -326,6 +327,11 @@ int mt_rc_to_sqlite(mt_rc rc, const char *err, char **pzErrMsg);
 
 /* The same for a walk that returned -1 (s->rc, s->err). */
 int mt_scan_to_sqlite(const mt_scan *s, char **pzErrMsg);
+
+/* mt_grow_i (grow.h) for an array of SQLite's allocator (sqlite3_realloc64):
+** room for `need` elements of `elem` bytes, the capacity doubling from
+** MT_GROW_FIRST.  0, or SQLITE_NOMEM with the array as it was. */
+int mt_sqlite_grow(void *pp, int *pcap, int need, size_t elem);
 
 /* A literal that every line matching LIKE/GLOB `pat` must contain (the
 ** longest safe piece); writes at most cap bytes, returns its length or 0. */
