@@ -154,16 +154,16 @@ valgrind: all unit
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) $(DEFS) -Iext
-$(B)/fuzz/fuzz_line: tests/fuzz/fuzz_line.c ext/lines.c ext/events.c ext/smtp.c $(HDRS) | $(B)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_line.c ext/lines.c ext/events.c ext/smtp.c -o $@
+$(B)/fuzz/fuzz_line: tests/fuzz/fuzz_line.c ext/lines.c ext/events.c ext/smtp.c ext/hashmap.c ext/grow.c $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_line.c ext/lines.c ext/events.c ext/smtp.c ext/hashmap.c ext/grow.c -o $@
 $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(CORE_SRC) $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_reader.c $(CORE_SRC) -o $@ -lz -pthread
 $(B)/fuzz/fuzz_mime: tests/fuzz/fuzz_mime.c ext/mime.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_mime.c ext/mime.c -o $@
 $(B)/fuzz/fuzz_index: tests/fuzz/fuzz_index.c $(CORE_SRC) $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_index.c $(CORE_SRC) -o $@ -lz -pthread
-$(B)/fuzz/fuzz_logtype: tests/fuzz/fuzz_logtype.c ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/attach.c $(HDRS) | $(B)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_logtype.c ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/attach.c -o $@
+$(B)/fuzz/fuzz_logtype: tests/fuzz/fuzz_logtype.c ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/attach.c ext/hashmap.c ext/grow.c $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_logtype.c ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/attach.c ext/hashmap.c ext/grow.c -o $@
 $(B)/fuzz/fuzz_amp: tests/fuzz/fuzz_amp.c ext/amp.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_amp.c ext/amp.c -o $@
 $(B)/fuzz/fuzz_cef: tests/fuzz/fuzz_cef.c ext/cef.c $(HDRS) | $(B)/fuzz
@@ -172,8 +172,8 @@ $(B)/fuzz/fuzz_filters: tests/fuzz/fuzz_filters.c ext/filters.c $(HDRS) | $(B)/f
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_filters.c ext/filters.c -o $@
 $(B)/fuzz/fuzz_dns: tests/fuzz/fuzz_dns.c ext/dns.c ext/probe.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_dns.c ext/dns.c ext/probe.c -o $@
-$(B)/fuzz/fuzz_hashmap: tests/fuzz/fuzz_hashmap.c ext/hashmap.c ext/grow.c ext/bytes.c $(HDRS) | $(B)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_hashmap.c ext/hashmap.c ext/grow.c ext/bytes.c -o $@ -lz
+$(B)/fuzz/fuzz_hashmap: tests/fuzz/fuzz_hashmap.c ext/hashmap.c ext/grow.c $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_hashmap.c ext/hashmap.c ext/grow.c -o $@
 fuzz-build: $(B)/fuzz/fuzz_hashmap $(B)/fuzz/fuzz_line $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_mime $(B)/fuzz/fuzz_index $(B)/fuzz/fuzz_logtype $(B)/fuzz/fuzz_amp $(B)/fuzz/fuzz_cef $(B)/fuzz/fuzz_filters $(B)/fuzz/fuzz_dns
 fuzz: fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)

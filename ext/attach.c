@@ -5,15 +5,14 @@
 **
 **   SELECT mid, filename, disposition, retro_verdict FROM mailtrace_files('/var/log/esa/');
 **
-** Rows are found by MID through a small open-addressing hash (MID → the
-** last row of that MID; rows of one MID are chained), so a log of millions
+** Rows are found by MID through the hash map (hashmap.h: MID → the last
+** row of that MID; rows of one MID are chained), so a log of millions
 ** of messages costs one probe per line that names a file.
 */
 #include "grow.h"
 #include "attach.h"
 #include "logtype.h"
 #include "amp.h"
-#include "wraps.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,47 +51,14 @@ static int put(char **pz, const char *p, int n){
   return 0;
 }
 
-MT_WRAPS static uint64_t hmix(int64_t k){   /* wraps on purpose (wraps.h) */
-  uint64_t x = (uint64_t)k;
-  x ^= x >> 31; x *= UINT64_C(0x9E3779B97F4A7C15); x ^= x >> 29;
-  return x;
-}
-
-/* Slot of MID m (its entry or the empty slot where it goes). */
-static int slot(const mt_attach *A, int64_t m){
-  int i = (int)(hmix(m) & (uint64_t)(A->hcap - 1));
-  while( A->hash[i] && A->hkey[i]!=m ) i = (i + 1) & (A->hcap - 1);
-  return i;
-}
-
-static int grow_hash(mt_attach *A){
-  int oc = A->hcap, nc = oc ? oc*2 : 256, i;
-  int *oh = A->hash;
-  int64_t *ok = A->hkey;
-  A->hash = calloc((size_t)nc, sizeof(int));
-  A->hkey = calloc((size_t)nc, sizeof(int64_t));
-  if( !A->hash || !A->hkey ){
-    free(A->hash); free(A->hkey);
-    A->hash = oh; A->hkey = ok;
-    return -1;
-  }
-  A->hcap = nc;
-  for(i=0; i<oc; i++){
-    if( oh[i] ){ int j = slot(A, ok[i]); A->hash[j] = oh[i]; A->hkey[j] = ok[i]; }
-  }
-  free(oh); free(ok);
-  return 0;
-}
-
 /* The row of (host, mid) whose name or SHA-256 matches; else a new row.
 ** NULL when out of memory. */
 static mt_afile *row_for(mt_attach *A, const char *host, int hl, int64_t mid,
                          const char *name, int nn, const char *sha, int ns){
-  int i, j;
+  int i;
+  uint32_t last = mt_hmap_get(&A->byid, (uint64_t)mid, 0);
   mt_afile *r;
-  if( (A->n + 1) * 2 > A->hcap && grow_hash(A) ) return 0;
-  j = slot(A, mid);
-  for(i = A->hash[j] - 1; i >= 0; i = A->a[i].prev){
+  for(i = last==MT_HMAP_NONE ? -1 : (int)last; i >= 0; i = A->a[i].prev){
     r = &A->a[i];
     if( (int)strlen(r->host)!=hl || memcmp(r->host, host, (size_t)hl)!=0 ) continue;
     if( (name && nn>0 && span_is(r->name, name, nn)) || (sha && ns>0 && span_is(r->sha256, sha, ns)) ) return r;
@@ -104,9 +70,8 @@ static mt_afile *row_for(mt_attach *A, const char *host, int hl, int64_t mid,
   if( !r->host ) return 0;
   r->mid = mid;
   r->size = -1;
-  r->prev = A->hash[j] - 1;
-  A->hash[j] = A->n + 1;
-  A->hkey[j] = mid;
+  r->prev = last==MT_HMAP_NONE ? -1 : (int)last;
+  if( mt_hmap_put(&A->byid, (uint64_t)mid, 0, (uint32_t)A->n) ){ free(r->host); r->host = 0; return 0; }
   A->n++;
   return r;
 }
@@ -259,6 +224,6 @@ void mt_attach_free(mt_attach *A){
     free(s->sha256); free(s->analysis); free(s->analysis_score); free(s->analysis_malware);
     free(s->retro); free(s->retro_malware);
   }
-  free(A->a); free(A->s); free(A->hash); free(A->hkey);
+  free(A->a); free(A->s); mt_hmap_free(&A->byid);
   memset(A, 0, sizeof(*A));
 }

@@ -21,6 +21,7 @@
 #ifndef MAILTRACE_ATTACH_H
 #define MAILTRACE_ATTACH_H
 
+#include "hashmap.h"
 #include <stdint.h>
 #include "lines.h"
 #include "events.h"
@@ -59,8 +60,7 @@ typedef struct mt_asha {
 typedef struct mt_attach {
   mt_afile *a; int n, cap;
   mt_asha *s; int ns, cs;
-  int *hash; int hcap;     /* MID → last row index + 1 (open addressing) */
-  int64_t *hkey;
+  mt_hmap byid;            /* MID → its last row (hashmap.h) */
   int sorted;              /* s sorted by sha256 (mt_attach_finish) */
 } mt_attach;
 

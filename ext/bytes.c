@@ -512,17 +512,6 @@ static int fill_plain(mt_reader *r){
 
 void mt_reader_set_readahead(mt_reader *r, size_t n){ r->readahead = n; }
 
-void mt_advise_huge(void *p, size_t n){
-#ifdef MADV_HUGEPAGE
-  const uintptr_t H = 2u*1024*1024;
-  uintptr_t a = ((uintptr_t)p + H - 1) & ~(H - 1);
-  uintptr_t e = ((uintptr_t)p + n) & ~(H - 1);
-  if( n >= 4*H && e > a ) madvise((void*)a, e - a, MADV_HUGEPAGE);
-#else
-  (void)p; (void)n;
-#endif
-}
-
 int mt_reader_seek(mt_reader *r, int64_t start){
   if( r->gz || r->failed || r->err ) return -1;
   if( lseek(r->fd, (off_t)start, SEEK_SET)<0 ) return -1;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "grow.h"
 #include "rc.h"
 
 typedef struct mt_reader mt_reader;
@@ -135,8 +136,6 @@ int mt_reader_interrupted(const mt_reader *r);
 
 void mt_reader_close(mt_reader *r);
 
-/* Ask for transparent huge pages on a big array touched at random (the
-** store's arrays, the index's hashes): fewer TLB misses and page faults. */
-void mt_advise_huge(void *p, size_t n);
+/* mt_advise_huge (huge pages for a big array) is in grow.h. */
 
 #endif

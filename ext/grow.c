@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "grow.h"
 
@@ -53,4 +54,15 @@ int mt_grow_i(void *pp, int *pcap, int need, size_t elem){
   if( nc==0 || grow_to(pp, nc, elem) ) return -1;
   *pcap = (int)nc;
   return 0;
+}
+
+void mt_advise_huge(void *p, size_t n){
+#ifdef MADV_HUGEPAGE
+  const uintptr_t H = 2u*1024*1024;
+  uintptr_t a = ((uintptr_t)p + H - 1) & ~(H - 1);
+  uintptr_t e = ((uintptr_t)p + n) & ~(H - 1);
+  if( n >= 4*H && e > a ) madvise((void*)a, e - a, MADV_HUGEPAGE);
+#else
+  (void)p; (void)n;
+#endif
 }

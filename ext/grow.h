@@ -13,6 +13,7 @@
 ** stays valid and owned by the caller).  mt_grow_i is the same for an `int`
 ** capacity (the capacity then stays at or below INT_MAX).  mt_grow_cap is the
 ** rule alone, for arrays of another allocator (SQLite's, in tables.c).
+** mt_advise_huge is the other memory hint every room shares.
 ** No SQLite types here.
 */
 #ifndef MAILTRACE_GROW_H
@@ -29,5 +30,10 @@ size_t mt_grow_cap(size_t cap, size_t need, size_t elem, size_t max);
 
 int mt_grow(void *pp, size_t *pcap, size_t need, size_t elem);
 int mt_grow_i(void *pp, int *pcap, int need, size_t elem);
+
+/* Ask for transparent huge pages on a big array touched at random (the
+** store's arrays, the hash maps, the index's hashes): fewer TLB misses and
+** page faults.  Only arrays of at least 8 MiB; a hint, never an error. */
+void mt_advise_huge(void *p, size_t n);
 
 #endif

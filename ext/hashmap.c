@@ -1,12 +1,12 @@
 /*
 ** hashmap.c — the hash map of hashmap.h: growth and insertion (lookups are
 ** inline in the header).  Big tables are advised to use huge pages, as the
-** entity store's arrays are.  No SQLite types here.
+** entity store's arrays are (grow.h).  No SQLite types here.
 */
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
+#include "grow.h"
 #include "hashmap.h"
 
 void mt_hmap_init(mt_hmap *m, size_t first){

@@ -13,8 +13,9 @@
 ** stored.  The table doubles when it would be more than 3/4 full; nothing is
 ** ever removed.  Its slots are public: a walk over m.slot[0..cap) visits
 ** every entry whose val is not MT_HMAP_NONE (in no particular order).
-** The entity store (entities.c), the partial store's key sets (partial.c)
-** and the injection-log sequence numbers (smtp.c) use it; the offset index
+** The entity store (entities.c), the partial store's key sets (partial.c),
+** the injection-log sequence numbers (smtp.c) and the files table's MID
+** chains (attach.c) use it; the offset index
 ** (index.c) keeps its own table, whose slots carry posting lists and are
 ** written to index files.  Unit-tested in tests/unit/test_hashmap.c, fuzzed
 ** against a plain model by tests/fuzz/fuzz_hashmap.c.  No SQLite types here.

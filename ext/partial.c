@@ -470,14 +470,7 @@ static int take(mt_partial *pt, const pline *l){
 
 static size_t txt_add(mt_partial *pt, const char *p, size_t n, int *oom){
   size_t at = pt->ntxt;
-  if( pt->ntxt + n > pt->ctxt ){
-    size_t nc = pt->ctxt ? pt->ctxt*2 : 65536;
-    char *nt;
-    while( nc < pt->ntxt + n ) nc *= 2;
-    nt = realloc(pt->txt, nc);
-    if( !nt ){ *oom = 1; return 0; }
-    pt->txt = nt; pt->ctxt = nc;
-  }
+  if( n > SIZE_MAX - pt->ntxt || mt_grow(&pt->txt, &pt->ctxt, pt->ntxt + n, 1) ){ *oom = 1; return 0; }
   if( n ) memcpy(pt->txt + pt->ntxt, p, n);
   pt->ntxt += n;
   return at;
@@ -493,10 +486,9 @@ static int select_line(mt_partial *pt, const mt_scan *s){
   rc = kset_add(&pt->selset, k);
   if( rc<=0 ) return rc;
   if( pt->nrec==pt->crec ){
-    int64_t nc = pt->crec ? pt->crec*2 : 256;
-    rec *nr = realloc(pt->rec, sizeof(rec)*(size_t)nc);
-    if( !nr ) return -1;
-    pt->rec = nr; pt->crec = nc;
+    size_t cap = (size_t)pt->crec;
+    if( mt_grow(&pt->rec, &cap, (size_t)pt->nrec + 1, sizeof(rec)) ) return -1;
+    pt->crec = (int64_t)cap;
   }
   r = &pt->rec[pt->nrec];
   r->file = s->ifile;

@@ -494,12 +494,7 @@ static int ck_close(sqlite3_vtab_cursor *cur){
 /* A new row of NULLs: its cells, or 0 (out of memory). */
 static ck_cell *ck_row(ck_cursor *c){
   ck_cell *row;
-  if( c->nrow==c->cap ){
-    int nc = c->cap ? c->cap*2 : 8;
-    ck_cell *na = sqlite3_realloc64(c->cells, sizeof(ck_cell) * (size_t)nc * (size_t)c->ncol);
-    if( !na ) return 0;
-    c->cells = na; c->cap = nc;
-  }
+  if( mt_sqlite_grow(&c->cells, &c->cap, c->nrow+1, sizeof(ck_cell) * (size_t)c->ncol) ) return 0;
   row = &c->cells[c->nrow * c->ncol];
   memset(row, 0, sizeof(ck_cell) * (size_t)c->ncol);
   c->nrow++;
