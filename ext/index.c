@@ -34,6 +34,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -463,14 +464,7 @@ typedef struct wbuf { unsigned char *p; size_t n, cap; int oom; } wbuf;
 
 static void wput(wbuf *w, const void *p, size_t n){
   if( w->oom || n==0 ) return;
-  if( w->n + n > w->cap ){
-    size_t nc = w->cap ? w->cap : 1<<16;
-    unsigned char *np;
-    while( nc < w->n + n ) nc *= 2;
-    np = realloc(w->p, nc);
-    if( !np ){ w->oom = 1; return; }
-    w->p = np; w->cap = nc;
-  }
+  if( n > SIZE_MAX - w->n || mt_grow(&w->p, &w->cap, w->n + n, 1) ){ w->oom = 1; return; }
   memcpy(w->p + w->n, p, n);
   w->n += n;
 }
@@ -1191,14 +1185,7 @@ int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn){
       uint32_t p, cnt, j;
       if( sl<0 ) continue;
       cnt = g->slots[sl].count;
-      if( n + (int)cnt > cap ){
-        int nc = cap ? cap*2 : 16;
-        uint32_t *na;
-        while( nc < n + (int)cnt ) nc *= 2;
-        na = realloc(a, sizeof(uint32_t)*(size_t)nc);
-        if( !na ){ free(a); return -1; }
-        a = na; cap = nc;
-      }
+      if( cnt > (uint32_t)(INT_MAX - n) || mt_grow_i(&a, &cap, n + (int)cnt, sizeof(uint32_t)) ){ free(a); return -1; }
       for(j=cnt, p=g->slots[sl].newest; p!=UINT32_MAX && j>0; p=g->posts[p].prev){
         a[n + (int)--j] = ix->first[i] + g->posts[p].block;
       }
@@ -1381,14 +1368,7 @@ int mt_index_blocks(const mt_index *ix, const uint64_t *keys, int nkeys, uint32_
     uint32_t *a; int na;
     if( mt_index_lookup(ix, keys[i], &a, &na) ){ free(all); return -1; }
     if( nkeys==1 ){ *pa = a; *pn = na; return 0; }    /* one key: ascending, each once already */
-    if( n + na > cap ){
-      int nc = cap ? cap : 64;
-      uint32_t *x;
-      while( nc < n + na ) nc *= 2;
-      x = realloc(all, sizeof(uint32_t)*(size_t)nc);
-      if( !x ){ free(a); free(all); return -1; }
-      all = x; cap = nc;
-    }
+    if( na > INT_MAX - n || mt_grow_i(&all, &cap, n + na, sizeof(uint32_t)) ){ free(a); free(all); return -1; }
     if( na ) memcpy(all + n, a, sizeof(uint32_t)*(size_t)na);
     n += na;
     free(a);

@@ -208,12 +208,7 @@ static int lookup_begin(lines_cursor *c, int col, sqlite3_value *v, int isIn){
   while( more ){
     int64_t id = -1;
     if( mt_id_value(x, &id) && id>=0 ){
-      if( nkeys==ckeys ){
-        int nc = ckeys ? ckeys*2 : 16;
-        uint64_t *nk = sqlite3_realloc64(keys, sizeof(uint64_t)*(size_t)nc);
-        if( !nk ){ sqlite3_free(keys); return SQLITE_NOMEM; }
-        keys = nk; ckeys = nc;
-      }
+      if( mt_sqlite_grow(&keys, &ckeys, nkeys+1, sizeof(uint64_t)) ){ sqlite3_free(keys); return SQLITE_NOMEM; }
       keys[nkeys++] = mt_index_key(kind, id);
       vt->ctx->last.index_hits++;
     }
