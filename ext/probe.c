@@ -131,8 +131,15 @@ static void fail(mt_probe *p, const char *status, const char *stage, const char 
   va_end(ap);
 }
 
-int mt_smtp_probe(const char *ip, int port, double timeout, const char *helo,
-                  int (*should_stop)(void*), void *stop_arg, mt_probe *p){
+/* A step was interrupted: the probe's status says so, and so does its code. */
+static mt_rc stopped(mt_probe *p, const char *step){
+  fail(p, "interrupted", step, "interrupted");
+  return MT_INTERRUPTED;
+}
+
+mt_rc mt_smtp_probe(const char *ip, int port, double timeout, const char *helo,
+                    int (*should_stop)(void*), void *stop_arg, mt_probe *p){
+  mt_rc rc = MT_OK;
   struct sockaddr_storage ss;
   socklen_t sl;
   struct sockaddr_in *a4 = (struct sockaddr_in*)&ss;
@@ -153,12 +160,12 @@ int mt_smtp_probe(const char *ip, int port, double timeout, const char *helo,
     a6->sin6_family = AF_INET6; a6->sin6_port = htons((unsigned short)port); sl = sizeof(*a6);
     snprintf(where, sizeof(where), "[%s]:%d", ip, port);
   }else{
-    return -1;
+    return MT_ERROR;
   }
   memset(&io, 0, sizeof(io));
   io.stop = should_stop; io.arg = stop_arg;
   io.fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if( io.fd<0 ){ fail(p, "error", "connect", "socket: %s", strerror(errno)); return 0; }
+  if( io.fd<0 ){ fail(p, "error", "connect", "socket: %s", strerror(errno)); return MT_OK; }
 
   /* connect */
   t0 = mt_dns_now();
@@ -166,7 +173,7 @@ int mt_smtp_probe(const char *ip, int port, double timeout, const char *helo,
     soerr = errno;
   }else{
     r = pwait(&io, POLLOUT, t0 + timeout);
-    if( r==-2 ){ fail(p, "interrupted", "connect", "interrupted"); goto out; }
+    if( r==-2 ){ rc = stopped(p, "connect"); goto out; }
     if( r==0 ){ fail(p, "timeout", "connect", "no TCP connection to %s within %.3g s (a firewall dropping packets?)", where, timeout); goto out; }
     if( getsockopt(io.fd, SOL_SOCKET, SO_ERROR, &soerr, &el)<0 ) soerr = errno;
   }
@@ -182,7 +189,7 @@ int mt_smtp_probe(const char *ip, int port, double timeout, const char *helo,
   r = read_reply(&io, t1 + timeout, &p->banner_code, p->banner, sizeof(p->banner));
   if( r!=1 ){
     p->banner_code = 0;
-    if( r==-2 ) fail(p, "interrupted", "banner", "interrupted");
+    if( r==-2 ) rc = stopped(p, "banner");
     else if( r==0 ) fail(p, "timeout", "banner", "connected, but no banner from %s within %.3g s", where, timeout);
     else if( r==-1 ) fail(p, "closed", "banner", "%s closed the connection before a whole banner", where);
     else if( r==-3 ) fail(p, "error", "banner", "%s sent something that is not an SMTP reply", where);
@@ -203,7 +210,7 @@ int mt_smtp_probe(const char *ip, int port, double timeout, const char *helo,
   if( r==1 ) r = read_reply(&io, t2 + timeout, &p->ehlo_code, p->ehlo, sizeof(p->ehlo));
   if( r!=1 ){
     p->ehlo_code = 0;
-    if( r==-2 ) fail(p, "interrupted", "ehlo", "interrupted");
+    if( r==-2 ) rc = stopped(p, "ehlo");
     else if( r==0 ) fail(p, "timeout", "ehlo", "no answer to EHLO from %s within %.3g s", where, timeout);
     else if( r==-1 ) fail(p, "closed", "ehlo", "%s closed the connection after EHLO", where);
     else if( r==-3 ) fail(p, "error", "ehlo", "%s answered EHLO with something that is not an SMTP reply", where);
@@ -226,9 +233,9 @@ quit:
     char tmp[256];
     r = 0;
     if( send_all(&io, "QUIT\r\n", tq + lim)==1 ) r = read_reply(&io, tq + lim, &code, tmp, sizeof(tmp));
-    if( r==-2 && !p->status ) fail(p, "interrupted", "quit", "interrupted");
+    if( r==-2 && !p->status ) rc = stopped(p, "quit");
   }
 out:
   close(io.fd);
-  return 0;
+  return rc;
 }

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "rc.h"
+
 #define MT_PROBE_TEXT 4096          /* longest banner or EHLO answer kept */
 
 typedef struct mt_probe {
@@ -33,9 +35,11 @@ typedef struct mt_probe {
 
 /* Probe `ip` (an IPv4 or IPv6 address, as text) on `port`, waiting at most
 ** `timeout` seconds for each step (connect, banner, EHLO answer).  Fills
-** *out; returns 0, or -1 when `ip` is not an address. */
-int mt_smtp_probe(const char *ip, int port, double timeout, const char *helo,
-                  int (*should_stop)(void*), void *stop_arg, mt_probe *out);
+** *out; returns MT_OK (whatever the server did: out->status says it),
+** MT_INTERRUPTED when should_stop said stop (status "interrupted" too), or
+** MT_ERROR when `ip` is not an address (rc.h). */
+mt_rc mt_smtp_probe(const char *ip, int port, double timeout, const char *helo,
+                    int (*should_stop)(void*), void *stop_arg, mt_probe *out);
 
 /* Is buf (n bytes) a whole SMTP reply (RFC 5321 4.2: lines "ddd-text",
 ** the last "ddd text" or "ddd", each ending in CRLF or LF)?  1 and *code,

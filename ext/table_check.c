@@ -357,10 +357,9 @@ static void smtpProbeFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   }
   p = sqlite3_malloc(sizeof(*p));
   if( !p ){ sqlite3_result_error_nomem(ctx); return; }
-  mt_smtp_probe(addr, port, timeout, o.helo, mt_interrupted, db, p);
-  if( strcmp(p->status, "interrupted")==0 ){
+  if( mt_smtp_probe(addr, port, timeout, o.helo, mt_interrupted, db, p)==MT_INTERRUPTED ){
     sqlite3_free(p);
-    sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
+    sqlite3_result_error_code(ctx, mt_rc_to_sqlite(MT_INTERRUPTED, 0, 0));
     return;
   }
   s = sqlite3_str_new(0);
