@@ -227,13 +227,12 @@ int64_t mt_line_start_at(const char *path, const mt_ident *id, int64_t at, int64
                          int (*stop)(void*), void *stop_arg, char **pzErr, mt_rc *pRc){
   char buf[65536];
   int64_t pos = at - 1;
-  uint32_t steps = 0;
   int fd = mt_open_regular_rc(path, id, pzErr, pRc);
   if( fd<0 ) return -2;
   while( pos < limit ){
     ssize_t got;
     const char *nl;
-    if( stop && (++steps & 0xf)==0 && stop(stop_arg) ){ close(fd); return -1; }
+    if( stop && stop(stop_arg) ){ close(fd); return -1; }
     got = pread(fd, buf, sizeof(buf), (off_t)pos);
     if( got<=0 ) break;
     nl = memchr(buf, '\n', (size_t)got);

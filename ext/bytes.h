@@ -66,7 +66,7 @@ int mt_file_is_gzip(const char *path, const mt_ident *id, char **pzErr, mt_rc *p
 /* A plain file: the offset of the first line that starts at or after `at`
 ** (> 0) and before `limit`, or `limit` when none does (the offset index
 ** cuts a file into pieces at line starts with it).  stop (may be NULL) is
-** asked every 1 MiB: -1 when it said stop; -2 when the file cannot be
+** asked before every 64 KiB read: -1 when it said stop; -2 when the file cannot be
 ** opened (*pzErr, and *pRc when pRc is not NULL). */
 int64_t mt_line_start_at(const char *path, const mt_ident *id, int64_t at, int64_t limit,
                          int (*stop)(void*), void *stop_arg, char **pzErr, mt_rc *pRc);

@@ -702,6 +702,7 @@ typedef struct ix_build {
   int stop;                  /* interrupted or failed: read and set with __atomic */
   int (*should_stop)(void*);
   void *stop_arg;
+  uint32_t cut_steps;        /* the calling thread's reads looking for a piece's first line */
 } ix_build;
 
 typedef struct hitctx {
@@ -737,6 +738,14 @@ static int stop_main(void *arg){
   return __atomic_load_n(&B->stop, __ATOMIC_RELAXED);
 }
 static int stop_helper(void *arg){ return __atomic_load_n(&((ix_build*)arg)->stop, __ATOMIC_RELAXED); }
+/* The same while a piece's first line is looked for (mt_line_start_at asks
+** before every 64 KiB read): the calling thread probes should_stop every
+** 16th time, every thread sees the flag at once. */
+static int stop_cut_main(void *arg){
+  ix_build *B = arg;
+  if( (++B->cut_steps & 0xf)==0 && B->should_stop && B->should_stop(B->stop_arg) ) __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
+  return __atomic_load_n(&B->stop, __ATOMIC_RELAXED);
+}
 
 /* A piece fails: rc and its message (NULL when it has none: pc->err stays). */
 static int piece_fail(ix_piece *pc, mt_rc rc, const char *msg){
@@ -779,7 +788,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
       ** newlines is thus read once in all, not once per piece */
       mt_ident id = MT_FILE_IDENT(mf);
       start = mt_line_start_at(mf->path, &id, pc->k1 << MT_IX_SHIFT, limit,
-                               main_thread ? stop_main : stop_helper, B, &pc->err, &pc->rc);
+                               main_thread ? stop_cut_main : stop_helper, B, &pc->err, &pc->rc);
       if( start==-2 ) return -1;
       if( start<0 ) return piece_fail(pc, MT_INTERRUPTED, mt_rc_name(MT_INTERRUPTED));
     }
