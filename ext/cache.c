@@ -246,7 +246,7 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
         take_fp(e, a, grown);
         sqlite3_free(e->key);
         e->key = key;
-        for(prev=0, n=0; c->head!=e; ){          /* move to the front */
+        if( c->head!=e ){                        /* move to the front */
           ent_store *x = c->head;
           while( x->next!=e ) x = x->next;
           x->next = e->next; e->next = c->head; c->head = e;
