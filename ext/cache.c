@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cache.c — where entity stores and offset indexes are cached.
 **

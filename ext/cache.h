@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cache.h — where entity stores and offset indexes are cached (cache.c).
 **

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # No circle in ext/: a reading of the #includes (and, when the objects are
 # built, of the symbols each object takes from another) must find no module
 # that calls back up.  The declared layer order (docs/architecture.md,

@@ -86,7 +86,6 @@ has "PASS u.good";                          check unit_good_passes $? "$out"
 # SEGV, or ABRT under make asan (the preloaded ASan turns the SEGV into an abort),
 # or exit 1 under make ubsan (UBSan's SEGV handler reports, then exits 1)
 grep -qE '^FAIL sql/crash: the sqlite3 shell (died on signal (11 \(SEGV\)|6 \(ABRT\))|exited with status 1)$' <<<"$out"; check crashing_sqlite3 $? "$out"
-has "PASS sql/crash/crash";                 check sql_crash_case_printed $? "$out"
 grep -q '^FAIL sql/crash/after: not reached (.*tests/sql/crash.test:7)' <<<"$out"; check sql_case_not_reached $? "$out"
 has "PASS sql/good/one";                    check sql_good_passes $? "$out"
 has "PASS sql/good/two";                    check sql_good_second_case $? "$out"
@@ -115,7 +114,8 @@ has "FAIL sh/exit2.sh: exited with status 2 without a FAIL line"; check sh_exit2
 has "FAIL sh/silent.sh: printed no PASS, FAIL or SKIP line (exited with status 0)"; check sh_silent $? "$out"
 has "PASS s.good";                          check sh_good_passes $? "$out"
 has "FAIL test_raise.py: exited with status 1 without a FAIL line"; check python_exception $? "$out"
-has "15 passed, 24 failed, 0 skipped";      check totals $? "$out"
+# (under make asan the preloaded ASan's report joins the crashing case's output: that case fails too)
+grep -qxE '(15 passed, 24|14 passed, 25) failed, 0 skipped' <<<"$out"; check totals $? "$out"
 
 # a tool that is missing is a FAIL naming it, not a silent skip
 out=$(run env PYTHON=/nonexistent/python3 SQLITE=/nonexistent/sqlite3 ); rc=$?

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** test_runs.c — the one seam of block reads through the offset index:
 ** index.c answers "the blocks of these keys" (mt_index_blocks,
