@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lines.h"
 #include "events.h"
@@ -125,10 +126,64 @@ static int check_file(const char *name){
   return ok;
 }
 
-/* Arguments: files, or "-" to read file names one per line from stdin. */
+static double now(void){
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* "-t FILE": parse time of the old and the new grammar over the bodies of
+** FILE (mt_line_parse done once, beforehand), best of 5 turns each, the
+** two alternating. */
+static int time_file(const char *name){
+  FILE *f = fopen(name, "rb");
+  char *buf; long n;
+  mt_line *ln; size_t nl = 0, cap = 1<<16, i;
+  const char *p, *e;
+  double best[2] = { 1e9, 1e9 };
+  long kinds[2] = { 0, 0 };
+  int turn, which;
+  mt_event ev;
+  const char *only = getenv("EVENTS_DIFF_ONLY");
+  if( !f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ){ perror(name); return 1; }
+  buf = malloc((size_t)n + 1); ln = malloc(cap * sizeof *ln);
+  if( !buf || !ln || fread(buf, 1, (size_t)n, f)!=(size_t)n ){ fprintf(stderr, "%s: cannot read\n", name); return 1; }
+  fclose(f);
+  for(p = buf, e = buf + n; p < e; ){
+    const char *q = memchr(p, '\n', (size_t)(e - p));
+    const char *le = q ? q : e;
+    if( nl==cap ){ mt_line *nln = realloc(ln, (cap *= 2) * sizeof *ln); if( !nln ) return 1; ln = nln; }
+    mt_line_parse(p, (size_t)(le - p), &ln[nl++]);
+    p = q ? q + 1 : e;
+  }
+  for(turn=0; turn<10; turn++){
+    double t0;
+    long k = 0;
+    which = turn & 1;
+    if( only && (only[0]=='n')!=which ) continue;     /* EVENTS_DIFF_ONLY=old|new: for perf stat */
+    t0 = now();
+    for(i=0; i<nl; i++){
+      if( which ) mt_event_parse(ln[i].body, ln[i].body_len, &ev);
+      else old_mt_event_parse(ln[i].body, ln[i].body_len, &ev);
+      k += ev.kind;
+    }
+    t0 = now() - t0;
+    if( t0 < best[which] ) best[which] = t0;
+    kinds[which] = k;
+  }
+  printf("%s: %zu lines; old %.1f ns/line, new %.1f ns/line (best of 5 each): new/old %.3f%s\n",
+         name, nl, best[0]*1e9/(double)nl, best[1]*1e9/(double)nl, best[1]/best[0],
+         kinds[0]==kinds[1] ? "" : " (kinds differ!)");
+  free(buf); free(ln);
+  return 0;
+}
+
+/* Arguments: files, or "-" to read file names one per line from stdin;
+** "-t FILE" times the two grammars instead. */
 int main(int argc, char **argv){
   int i, nfile = 0;
   char name[4096];
+  if( argc==3 && strcmp(argv[1], "-t")==0 ) return time_file(argv[2]);
   for(i=1; i<argc; i++){
     if( strcmp(argv[i], "-")==0 ){
       while( fgets(name, sizeof name, stdin) ){
