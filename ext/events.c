@@ -908,11 +908,10 @@ static void dcid_mid_rids(mt_event *ev, cur *c, int kw){
   if( EAT(c, "to RID ") || EAT(c, "to ") ){ eat_spaces(c); eat_rids(ev, c); }
 }
 
-/* Bounced: / Delayed: in their three historical shapes (format.md §5.7.6),
-** and the bounce-log form "Bounced: mid:rid From:<a> To:<b>" (§8). */
-static void parse_bounce(mt_event *ev, cur *c){
+/* The ids of a bounce: "DCID[:] <d> MID <m>" (or "Message <m>", 3.x), or the
+** bounce log's "<mid>:<rid>" (§8.1). */
+static void bounce_ids(mt_event *ev, cur *c){
   int64_t v;
-  const char *e = c->e, *dash, *tup;
   eat_spaces(c);
   if( EAT(c, "DCID") ){
     EAT(c, ":"); eat_spaces(c);
@@ -921,31 +920,34 @@ static void parse_bounce(mt_event *ev, cur *c){
     if( EAT(c, "MID ") || EAT(c, "Message ") ){
       if( eat_num(c, &v) ) ev->mid = v;
     }
-  }else if( is_digit(c->p < e ? *c->p : 0) ){
+  }else if( is_digit(c->p < c->e ? *c->p : 0) ){
     if( eat_num(c, &v) ) ev->mid = v;
     if( EAT(c, ":") && eat_num(c, &v) ){ ev->rid = v; ev->nrid = 1; }
   }
   eat_spaces(c);
-  if( EAT(c, "From:") ){
-    const char *to = FIND(c->p, e, " To:");
-    eat_spaces(c);
-    if( to ){
-      set(ev, MT_F_ADDR, c->p, to);
-      c->p = to + 4; eat_spaces(c);
-      {
-        const char *r = FIND(c->p, e, " RID ");
-        const char *sp = r ? r : c->p;
-        if( !r ){ while( sp<e && *sp!=' ' ) sp++; }
-        set(ev, MT_F_ADDR2, c->p, sp);
-        c->p = sp;
-      }
-    }
-    eat_spaces(c);
+}
+
+/* 8.x+: "From: <addr> To: <addr> " before "RID <rid>" → MT_F_ADDR, MT_F_ADDR2. */
+static void bounce_addrs(mt_event *ev, cur *c){
+  const char *e = c->e, *to = FIND(c->p, e, " To:");
+  eat_spaces(c);
+  if( to ){
+    const char *r, *sp;
+    set(ev, MT_F_ADDR, c->p, to);
+    c->p = to + 4; eat_spaces(c);
+    r = FIND(c->p, e, " RID ");
+    sp = r ? r : c->p;
+    if( !r ){ while( sp<e && *sp!=' ' ) sp++; }
+    set(ev, MT_F_ADDR2, c->p, sp);
+    c->p = sp;
   }
-  if( EAT(c, "to RID ") || EAT(c, "RID ") || EAT(c, "to ") ){
-    if( eat_num(c, &v) ){ ev->rid = v; ev->nrid = 1; }
-  }
-  dash = FIND(c->p, e, " - ");
+  eat_spaces(c);
+}
+
+/* " - <dsn> - <reason> ('<code>', [<reply lines>])[ []]" → MT_F_DSN, MT_F_REASON,
+** MT_F_SMTP_CODE, MT_F_RESPONSE (the reply lines, without the list's brackets). */
+static void bounce_tail(mt_event *ev, cur *c){
+  const char *e = c->e, *dash = FIND(c->p, e, " - "), *tup;
   if( !dash ) return;
   c->p = dash + 3;
   dash = FIND(c->p, e, " - ");
@@ -954,27 +956,35 @@ static void parse_bounce(mt_event *ev, cur *c){
     c->p = dash + 3;
   }
   /* the response tuple: " ('550', [...])" */
-  tup = c->p;
-  for(;;){
-    tup = FIND(tup, e, " ('");
-    if( !tup ) break;
+  for(tup = c->p; (tup = FIND(tup, e, " ('"))!=0; tup++){
     if( tup + 7 <= e && is_digit(tup[3]) && is_digit(tup[4]) && is_digit(tup[5]) && tup[6]=='\'' ) break;
-    tup++;
   }
   if( tup ){
-    const char *end = rtrim(tup, e);
+    const char *end = rtrim(tup, e), *lb = tup + 7;
     set(ev, MT_F_REASON, c->p, tup);
     set(ev, MT_F_SMTP_CODE, tup+3, tup+6);
     if( end - tup > 10 && end[-1]==']' && end[-2]=='[' && end[-3]==' ' ) end = rtrim(tup, end-3); /* " []" */
-    {
-      const char *lb = tup + 7;
-      while( lb < end && (*lb==',' || *lb==' ') ) lb++;
-      if( lb < end && *lb=='[' && end > lb+1 && end[-1]==')' && end[-2]==']' ) set(ev, MT_F_RESPONSE, lb+1, end-2);
-      else set(ev, MT_F_RESPONSE, lb, end);
-    }
+    while( lb < end && (*lb==',' || *lb==' ') ) lb++;
+    if( lb < end && *lb=='[' && end > lb+1 && end[-1]==')' && end[-2]==']' ) set(ev, MT_F_RESPONSE, lb+1, end-2);
+    else set(ev, MT_F_RESPONSE, lb, end);
   }else{
     set_rest(ev, MT_F_REASON, c);
   }
+}
+
+/* Bounced: / Delayed: in their three historical shapes (format.md §5.7.6),
+** and the bounce-log form "Bounced: mid:rid From:<a> To:<b>" (§8):
+**   `Bounced: DCID: 1911 Message 3993 to 0 - 5.1.0 - Unknown address error ('554', ['Too long line.']) []` (3.x)
+**   `Bounced: DCID 0 MID 8 to RID 0 - 5.1.2 - Bad destination host ('000', ['DNS Hard Error …'])` (3.8+)
+**   `Delayed: DCID 8414309 MID 19410908 From: <a> To: <b> RID 0 - 4.3.2 - Not accepting messages at this time ('421', ['4.3.2 try again later'])` (8.x+) */
+static void parse_bounce(mt_event *ev, cur *c){
+  int64_t v;
+  bounce_ids(ev, c);
+  if( EAT(c, "From:") ) bounce_addrs(ev, c);
+  if( EAT(c, "to RID ") || EAT(c, "RID ") || EAT(c, "to ") ){
+    if( eat_num(c, &v) ){ ev->rid = v; ev->nrid = 1; }
+  }
+  bounce_tail(ev, c);
 }
 
 static void parse_conn_error(mt_event *ev, cur *c){
