@@ -815,15 +815,15 @@ static void mid_ready(ctx *c, int mi){
   if( !m->mail_from ) m->mail_from = addr_str(c->st, c->ev, MT_F_ADDR);
 }
 
-/* §5.2.9 `MID 7 matched all recipients for per-recipient policy DEFAULT in the inbound table` */
+/* §5.2.9 `MID <mid> matched all recipients for per-recipient policy <name> in the <inbound|outbound> table` */
 static void mid_policy(ctx *c, int mi){
   mt_msg *m = &c->st->msgs[mi];
   m->policy = span_str(c->st, c->ev, MT_F_POLICY);
   if( mt_has(c->ev, MT_F_TABLE) ) m->direction = span_str(c->st, c->ev, MT_F_TABLE);
 }
 
-/* §5.3.1 `MID 24611417 using engine: CASE spam negative` (final), `MID 7 interim verdict
-** using engine: CASE spam positive`; `… using engine: SLBL spam negative` is the safelist's,
+/* §5.3.1 `MID 24611417 using engine: CASE spam negative` (final), `MID <mid> interim verdict
+** using engine: …`; `… using engine: SLBL spam negative` is the safelist's,
 ** `… SPF Verdict Cache using cached verdict` no verdict */
 static void mid_spam(ctx *c, int mi){
   mt_store *st = c->st;
@@ -850,7 +850,7 @@ static void mid_spam(ctx *c, int mi){
   if( !m->graymail_engine ) m->graymail = case_graymail(w) ? w : 0;
 }
 
-/* §5.3.1 `MID 7 using engine: GRAYMAIL bulk_mail` */
+/* §5.3.1 `MID <mid> using engine: GRAYMAIL <marketing_mail|social_mail|bulk_mail|…>` */
 static void mid_graymail(ctx *c, int mi){
   mt_msg *m = &c->st->msgs[mi];
   m->graymail = spam_word(c->st, c->ev); m->graymail_engine = 1;
@@ -868,7 +868,7 @@ static void mid_dlp(ctx *c, int mi){
 }
 
 /* §5.3.8 `MID 204841507 URL http://www.example.com/data-information has reputation 3.0 matched Condition: URL Reputation Rule`
-** (the lowest score names the URL), `MID 7 URL <url>  matched category <Category> Condition: <rule>` */
+** (the lowest score names the URL), `MID <mid> URL <url>  matched category <Category> Condition: <rule>` */
 static void mid_url(ctx *c, int mi){
   mt_store *st = c->st;
   const mt_event *ev = c->ev;
@@ -895,7 +895,7 @@ static void mid_sdr(ctx *c, int mi){
   if( mt_has(c->ev, MT_F_CATEGORY) ) m->sdr_category = span_str(c->st, c->ev, MT_F_CATEGORY);
 }
 
-/* §5.3.1 `MID 362 was too big (362262/262144) for scanning by Outbreak Filters` */
+/* §5.3.1 `MID <mid> was too big (<size>/<limit>) for scanning by Outbreak Filters` */
 static void mid_too_big(ctx *c, int mi){
   mt_store *st = c->st;
   const mt_event *ev = c->ev;
@@ -925,7 +925,7 @@ static void mid_attachment(ctx *c, int mi){
   m->attachments = list_add(c->st, m->attachments, unquote_f(c->st, c->ev, MT_F_VALUE), ", ");
 }
 
-/* §5.3.3 `MID 9 SHA <sha256> filename report.pdf queued for possible file analysis upload` */
+/* §5.3.3 `MID <mid> SHA <sha256> filename <raw name> queued for possible file analysis upload` */
 static void mid_file_upload(ctx *c, int mi){
   mt_msg *m = &c->st->msgs[mi];
   m->sha256 = list_add(c->st, m->sha256, span_str(c->st, c->ev, MT_F_SHA256), ", ");
@@ -970,7 +970,7 @@ static void mid_av_interim(ctx *c, int mi){
 /* §5.3.3 `MID 141251 AMP file reputation verdict : MALWARE` */
 static void mid_amp(ctx *c, int mi){ c->st->msgs[mi].amp = span_str(c->st, c->ev, MT_F_VERDICT); }
 
-/* §5.3.4 `MID 5 Outbreak Filters: verdict negative` */
+/* §5.3.4 `MID <mid> Outbreak Filters: verdict <negative|positive>` */
 static void mid_outbreak(ctx *c, int mi){ c->st->msgs[mi].outbreak = span_str(c->st, c->ev, MT_F_VERDICT); }
 
 /* §5.3.7 `MID 68119155 SPF: mailfrom identity no-reply@redactedMailFrom.com Pass (v=spf1)` */
@@ -984,7 +984,7 @@ static void mid_dkim(ctx *c, int mi){
   }
 }
 
-/* §5.3.7 `MID 7 DMARC: Message from domain d.com, DMARC pass (…)`, `MID 7 DMARC: Verification passed` */
+/* §5.3.7 `MID <mid> DMARC: Message from domain <d>, DMARC pass (…)`, `MID <mid> DMARC: Verification passed` */
 static void mid_dmarc(ctx *c, int mi){
   mt_msg *m = &c->st->msgs[mi];
   if( mt_has(c->ev, MT_F_VERDICT) ) m->dmarc = lower_word(c->st, c->ev, MT_F_VERDICT);
