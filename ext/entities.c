@@ -715,6 +715,390 @@ static void set_msg_icid(ctx *c, int mi, int64_t icid, int counts){
   st->msgs[mi].in_icid_list = 1;
 }
 
+/* The rules of a message's lines, one per event kind (the dispatch of the
+** body's leading words in events.c gave the kind; format.md §5.2–§5.6),
+** each after its example line.  mi is the message's index: a rule takes
+** its pointer itself, after anything that may grow the message array. */
+typedef void (*mid_rule)(ctx *c, int mi);
+
+/* §5.2.1 `Start MID 24611465 ICID 60140120` */
+static void mid_start(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->started = 1;
+  m->start = when_of(c->s);
+  m->file = c->file; m->lineno = c->s->lineno; m->off = c->s->offset;
+  set_msg_icid(c, mi, c->ev->icid, 1);
+}
+
+/* §5.2.2 `MID 6 ICID 5 From: <example.com>` */
+static void mid_from(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->mail_from = addr_str(c->st, c->ev, MT_F_ADDR);
+  if( m->icid<0 ) set_msg_icid(c, mi, c->ev->icid, 0);
+}
+
+/* §5.2.3 `MID 204841507 ICID 146047847 RID 0 To: <redacted@whatever.awsapps.com>` */
+static void mid_rcpt(ctx *c, int mi){
+  mt_store *st = c->st;
+  int ri = get_rcpt(c, mi, c->ev->rid);
+  if( ri>=0 ) st->rcpts[ri].rcpt_to = addr_str(st, c->ev, MT_F_ADDR);
+  /* "MID m ICID n RID r To:" names the connection too (Start MID may be
+  ** before these logs) */
+  if( st->msgs[mi].icid<0 ) set_msg_icid(c, mi, c->ev->icid, 0);
+}
+
+/* §5.2.4 `MID 1 ICID 2 To: <postmaster@corestaff.com> Rejected by RAT`,
+** `MID 26603 ICID 125192 invalid bounce, rcpt address <scott@ncironport.net> rejected by bounce verification.`;
+** §5.1.7 `ICID 493771866 MID 340448731 Invalid recipient address:  'RCPT TO:<>'` */
+static void mid_rcpt_rejected(ctx *c, int mi){
+  mt_store *st = c->st;
+  const mt_event *ev = c->ev;
+  int ri = new_rcpt(c, mi, -1);
+  mt_rcpt *r;
+  if( ri<0 ) return;
+  r = &st->rcpts[ri];
+  r->rcpt_to = addr_str(st, ev, MT_F_ADDR);
+  r->status = MT_RS_REJECTED;
+  r->response = ev->kind==MT_EV_MID_INVALID_RCPT
+    ? cat3(st, "Invalid recipient address: ", nz(span_str(st, ev, MT_F_REASON)), "")
+    : span_str(st, ev, MT_F_REASON);
+  r->end = when_of(c->s);
+}
+
+/* §5.2.5 `MID 71897 Message-ID '<322n7l$266p@stable.mfg>'` */
+static void mid_message_id(ctx *c, int mi){ c->st->msgs[mi].message_id = unquote_f(c->st, c->ev, MT_F_VALUE); }
+
+/* §5.2.6 `MID 1653 Subject 'Package delivery notification'` */
+static void mid_subject(ctx *c, int mi){ c->st->msgs[mi].subject = unquote_f(c->st, c->ev, MT_F_VALUE); }
+
+/* §5.2.7 `MID 2 ready 88 bytes from <blah@ironport.com>` */
+static void mid_ready(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  const char *z = span_str(c->st, c->ev, MT_F_SIZE);
+  if( z ) m->size = strtoll(z, 0, 10);
+  if( !m->mail_from ) m->mail_from = addr_str(c->st, c->ev, MT_F_ADDR);
+}
+
+/* §5.2.9 `MID <mid> matched all recipients for per-recipient policy <name> in the <inbound|outbound> table` */
+static void mid_policy(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->policy = span_str(c->st, c->ev, MT_F_POLICY);
+  if( mt_has(c->ev, MT_F_TABLE) ) m->direction = span_str(c->st, c->ev, MT_F_TABLE);
+}
+
+/* §5.3.1 `MID 24611417 using engine: CASE spam negative` (final), `MID <mid> interim verdict
+** using engine: …`; `… using engine: SLBL spam negative` is the safelist's,
+** `… SPF Verdict Cache using cached verdict` no verdict */
+static void mid_spam(ctx *c, int mi){
+  mt_store *st = c->st;
+  const mt_event *ev = c->ev;
+  mt_msg *m = &st->msgs[mi];
+  const char *w;
+  if( span_is(ev, MT_F_ENGINE, "SLBL") ){
+    if( ev->kind==MT_EV_MID_SPAM && (w = spam_word(st, ev))!=0 ) m->slbl = w;
+    return;
+  }
+  if( span_is(ev, MT_F_ENGINE, "SPF Verdict Cache") ) return;
+  w = spam_word(st, ev);
+  if( !w ) return;
+  if( ev->kind==MT_EV_MID_SPAM ){
+    m->spam = w; m->spam_final = 1;
+    m->spam_detail = cat3(st, nz(span_str(st, ev, MT_F_ENGINE)), " ", nz(span_str(st, ev, MT_F_VERDICT)));
+    spam_reason(st, m);
+  }else if( !m->spam_final ){
+    m->spam = w;
+  }else{
+    return;
+  }
+  /* CASE's own graymail categories, unless the graymail engine spoke */
+  if( !m->graymail_engine ) m->graymail = case_graymail(w) ? w : 0;
+}
+
+/* §5.3.1 `MID <mid> using engine: GRAYMAIL <marketing_mail|social_mail|bulk_mail|…>` */
+static void mid_graymail(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->graymail = spam_word(c->st, c->ev); m->graymail_engine = 1;
+}
+
+/* §5.3.6 `MID 111 DLP violation. Severity: LOW (Risk Factor: 15). DLP policy match: 'PCI-DSS (…)'.` */
+static void mid_dlp(ctx *c, int mi){
+  mt_store *st = c->st;
+  const mt_event *ev = c->ev;
+  mt_msg *m = &st->msgs[mi];
+  m->dlp = "violation";
+  if( mt_has(ev, MT_F_VERDICT) ) m->dlp_severity = span_str(st, ev, MT_F_VERDICT);
+  if( mt_has(ev, MT_F_SCORE) ){ const char *z = span_str(st, ev, MT_F_SCORE); if( z ) m->dlp_risk = strtoll(z, 0, 10); }
+  m->dlp_policy = list_add(st, m->dlp_policy, span_str(st, ev, MT_F_POLICY), ", ");
+}
+
+/* §5.3.8 `MID 204841507 URL http://www.example.com/data-information has reputation 3.0 matched Condition: URL Reputation Rule`
+** (the lowest score names the URL), `MID <mid> URL <url>  matched category <Category> Condition: <rule>` */
+static void mid_url(ctx *c, int mi){
+  mt_store *st = c->st;
+  const mt_event *ev = c->ev;
+  mt_msg *m = &st->msgs[mi];
+  if( mt_has(ev, MT_F_SCORE) ){
+    const char *z = span_str(st, ev, MT_F_SCORE);
+    char *end;
+    double v = z ? strtod(z, &end) : 0;
+    if( z && end!=z && *end==0 && (!m->has_url_rep || v < m->url_reputation) ){
+      m->url_reputation = v; m->has_url_rep = 1;
+      m->url = span_str(st, ev, MT_F_VALUE);
+    }
+  }
+  if( mt_has(ev, MT_F_CATEGORY) ){
+    m->url_category = list_add(st, m->url_category, span_str(st, ev, MT_F_CATEGORY), ", ");
+    if( !m->url ) m->url = span_str(st, ev, MT_F_VALUE);
+  }
+}
+
+/* §5.3.9 `MID 26983 SDR: Consolidated Sender Threat Level: Neutral, Threat Category: N/A, …` */
+static void mid_sdr(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  if( mt_has(c->ev, MT_F_VERDICT) ) m->sdr_threat_level = span_str(c->st, c->ev, MT_F_VERDICT);
+  if( mt_has(c->ev, MT_F_CATEGORY) ) m->sdr_category = span_str(c->st, c->ev, MT_F_CATEGORY);
+}
+
+/* §5.3.1 `MID <mid> was too big (<size>/<limit>) for scanning by Outbreak Filters` */
+static void mid_too_big(ctx *c, int mi){
+  mt_store *st = c->st;
+  const mt_event *ev = c->ev;
+  mt_msg *m = &st->msgs[mi];
+  const char *eng;
+  if( !mt_has(ev, MT_F_ENGINE) ) return;
+  eng = span_str(st, ev, MT_F_ENGINE);
+  m->scans_skipped = list_add(st, m->scans_skipped, mt_has(ev, MT_F_SIZE)
+    ? cat3(st, nz(eng), " (", cat3(st, nz(span_str(st, ev, MT_F_SIZE)), ")", "")) : eng, ", ");
+}
+
+/* §5.3.5 `MID 141251 Custom Log Entry: CVE-2023-23397: Found CLSID in OLE or TNEF.` */
+static void mid_custom_log(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->custom_log = list_add(c->st, m->custom_log, span_str(c->st, c->ev, MT_F_VALUE), " | ");
+}
+
+/* §5.3.5 `Debug: MID: 80 Message filter Name: OneNoteHunter time: 0.000493288040161` */
+static void mid_filter_timing(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->filters_evaluated = list_add(c->st, m->filters_evaluated, span_str(c->st, c->ev, MT_F_FILTER), ", ");
+}
+
+/* §5.2.8 `MID 24611417 attachment 'CFO_INV_1400691819.pdf'` */
+static void mid_attachment(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->attachments = list_add(c->st, m->attachments, unquote_f(c->st, c->ev, MT_F_VALUE), ", ");
+}
+
+/* §5.3.3 `MID <mid> SHA <sha256> filename <raw name> queued for possible file analysis upload` */
+static void mid_file_upload(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->sha256 = list_add(c->st, m->sha256, span_str(c->st, c->ev, MT_F_SHA256), ", ");
+  m->attachments = list_add(c->st, m->attachments, span_str(c->st, c->ev, MT_F_VALUE), ", ");
+}
+
+/* §5.5 `MID 18313985 quarantine "Outbreak" new reason (VOF rule:OUTBREAK_0000231)` */
+static void mid_quarantine_reason(ctx *c, int mi){
+  add_filter(c->st, &c->st->msgs[mi], span_str(c->st, c->ev, MT_F_FILTER));
+}
+
+/* §5.3.2 `MID 142314 antivirus positive 'CXmail/RTF-D', 'CXmail/RTF-H', 'Troj/DocDrop-TJ' ` */
+static void mid_av(ctx *c, int mi){
+  const mt_event *ev = c->ev;
+  mt_msg *m = &c->st->msgs[mi];
+  m->av_final = 1;
+  m->virus = span_str(c->st, ev, MT_F_VERDICT);
+  if( mt_has(ev, MT_F_NAMES) ){
+    const char *p = ev->f[MT_F_NAMES].p;
+    int n = ev->f[MT_F_NAMES].n;
+    /* drop a trailing "(released from Outbreak)" note */
+    const char *par = memchr(p, '(', (size_t)n);
+    if( par && par > p && (par[-1]==' ') ) n = (int)(par - p);
+    m->virus_names = unquote_list(c->st, p, n, ", ");
+  }
+}
+
+/* §5.3.2 `MID 24611421 interim AV verdict using Sophos CLEAN`: one engine's VIRAL outweighs
+** another's CLEAN (McAfee CLEAN, then Sophos VIRAL); the final "antivirus ..." line settles it. */
+static void mid_av_interim(ctx *c, int mi){
+  const mt_event *ev = c->ev;
+  mt_msg *m = &c->st->msgs[mi];
+  if( !m->av_final && span_is(ev, MT_F_VERDICT, "VIRAL") ) m->virus = "positive";
+  else if( !m->av_final && !m->virus ){
+    /* CLEAN/VIRAL/UNSCANNABLE until the final line says more */
+    m->virus = span_is(ev, MT_F_VERDICT, "CLEAN") ? "negative"
+             : span_is(ev, MT_F_VERDICT, "VIRAL") ? "positive"
+             : lower_word(c->st, ev, MT_F_VERDICT);
+  }
+}
+
+/* §5.3.3 `MID 141251 AMP file reputation verdict : MALWARE` */
+static void mid_amp(ctx *c, int mi){ c->st->msgs[mi].amp = span_str(c->st, c->ev, MT_F_VERDICT); }
+
+/* §5.3.4 `MID <mid> Outbreak Filters: verdict <negative|positive>` */
+static void mid_outbreak(ctx *c, int mi){ c->st->msgs[mi].outbreak = span_str(c->st, c->ev, MT_F_VERDICT); }
+
+/* §5.3.7 `MID 68119155 SPF: mailfrom identity no-reply@redactedMailFrom.com Pass (v=spf1)` */
+static void mid_spf(ctx *c, int mi){ c->st->msgs[mi].spf = lower_word(c->st, c->ev, MT_F_VERDICT); }
+
+/* §5.3.7 `MID 68119155 DKIM: pass signature verified (d=… s=… i=…)`; the signing side
+** `MID 24611495 DKIM: cannot sign - no profile matches user2@hotmail.com` is no verdict */
+static void mid_dkim(ctx *c, int mi){
+  if( !span_is(c->ev, MT_F_VERDICT, "cannot") && !span_is(c->ev, MT_F_VERDICT, "signing") ){
+    c->st->msgs[mi].dkim = lower_word(c->st, c->ev, MT_F_VERDICT);
+  }
+}
+
+/* §5.3.7 `MID <mid> DMARC: Message from domain <d>, DMARC pass (…)`, `MID <mid> DMARC: Verification passed` */
+static void mid_dmarc(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  if( mt_has(c->ev, MT_F_VERDICT) ) m->dmarc = lower_word(c->st, c->ev, MT_F_VERDICT);
+  else if( !m->dmarc && span_is(c->ev, MT_F_POLICY, "passed") ) m->dmarc = "pass";
+  else if( !m->dmarc && span_is(c->ev, MT_F_POLICY, "failed") ) m->dmarc = "fail";
+}
+
+/* §5.4 `MID 24611507 was split creating MID 24611529 due to …` */
+static void mid_split(ctx *c, int mi){ (void)mi; link_child(c, c->ev->mid, c->ev->mid2, "split"); }
+
+/* §5.4 `MID 386736 rewritten to MID 386737 by add-footer filter 'Footer Stamping'` */
+static void mid_rewritten(ctx *c, int mi){
+  mt_msg *m;
+  link_child(c, c->ev->mid, c->ev->mid2, "rewritten");
+  m = &c->st->msgs[mi];                     /* link_child may have grown the array */
+  m->rewritten = 1;
+  m->why = where_of(c->s);
+  add_filter(c->st, m, span_str(c->st, c->ev, MT_F_FILTER));
+}
+
+/* §5.4 `MID 24611495 was generated based on MID 24611421 by bcc filter 'FireEye_BCC'` */
+static void mid_generated(ctx *c, int mi){
+  const mt_event *ev = c->ev;
+  (void)mi;
+  link_child(c, ev->mid2, ev->mid, "generated");
+  if( ev->mid2>=0 && mt_has(ev, MT_F_FILTER) ){
+    /* the filter (bcc, notify) acted on the original message */
+    int pi = get_msg(c, ev->mid2);
+    if( pi>=0 ) add_filter(c->st, &c->st->msgs[pi], span_str(c->st, ev, MT_F_FILTER));
+  }
+}
+
+/* §5.4 `MID 515 was generated for bounce of MID 511` */
+static void mid_bounce_of(ctx *c, int mi){ (void)mi; link_child(c, c->ev->mid2, c->ev->mid, "bounce"); }
+
+/* §5.4 `EUQ: Reinjected MID 4433 as MID 4449`, `MID <new> received from the SMA … (MID originally <old>)` */
+static void mid_reinjected(ctx *c, int mi){
+  (void)mi;
+  if( c->ev->mid2>=0 ) link_child(c, c->ev->mid2, c->ev->mid, "generated");
+}
+
+/* §5.5 `MID 423370831 quarantined to "Outbreak" (VOF rule:.pif file in zip)`,
+** `MID 142314 enqueued for transfer to centralized quarantine "Virus" (a/v verdict VIRAL)` */
+static void mid_quarantined(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->quarantine = span_str(c->st, c->ev, MT_F_QNAME);
+  m->quarantined = 1; m->released = 0;
+  m->reason = span_str(c->st, c->ev, MT_F_REASON);
+  m->why = where_of(c->s);
+  add_filter(c->st, m, span_str(c->st, c->ev, MT_F_FILTER));
+}
+
+/* §5.5 `ISQ: Tagging MID 24611424 for quarantine` */
+static void mid_isq(ctx *c, int mi){ to_spam_quarantine(c, &c->st->msgs[mi]); }
+
+/* §5.5 `MID 9735 released (attachments stripped) from quarantine "Outbreak" (queue full) t=190` */
+static void mid_released(ctx *c, int mi){ c->st->msgs[mi].released = 1; }
+
+/* §5.3.5 `MID 1960958 was dropped by content filter 'dontsend' in the inbound table` */
+static void mid_filter_action(ctx *c, int mi){
+  const mt_event *ev = c->ev;
+  mt_msg *m = &c->st->msgs[mi];
+  add_filter(c->st, m, span_str(c->st, ev, MT_F_FILTER));
+  if( !m->direction && mt_has(ev, MT_F_TABLE) ) m->direction = span_str(c->st, ev, MT_F_TABLE);
+  if( span_is(ev, MT_F_ACTION, "dropped") ) m->dropped = 1; else m->bounced_by_filter = 1;
+  m->reason = arena_str(c->st, c->s->ln.body, c->s->ln.body_len);
+  m->why = where_of(c->s);
+}
+
+/* §5.6.1 `MID 24611465 queued for delivery` */
+static void mid_queued(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->queued = 1; m->queued_at = where_of(c->s);
+}
+
+/* §5.6.2 `Message finished MID 24611465 done` */
+static void mid_finished(ctx *c, int mi){
+  mt_msg *m = &c->st->msgs[mi];
+  m->finished = 1; m->finished_at = where_of(c->s);
+}
+
+/* §5.6.3 `Message aborted MID 24611411 Dropped by CASE`, `… Dropped by filter 'x'`,
+** `… Dropped by content filter 'x' in the inbound table` */
+static void mid_aborted(ctx *c, int mi){
+  mt_store *st = c->st;
+  mt_msg *m = &st->msgs[mi];
+  const char *r = span_str(st, c->ev, MT_F_REASON);
+  m->reason = r;
+  m->why = where_of(c->s);
+  if( r && strncmp(r, "Dropped by", 10)==0 ) m->dropped = 1;
+  else if( r && strncmp(r, "Bounced by", 10)==0 ) m->bounced_by_filter = 1;
+  else m->aborted = 1;
+  if( r ){
+    const char *q = strchr(r, '\'');
+    const char *q2 = q ? strchr(q+1, '\'') : 0;
+    if( q && q2 && strstr(r, "filter") ) add_filter(st, m, arena_str(st, q+1, (size_t)(q2-q-1)));
+  }
+}
+
+/* §5.7.4 `MID 24611465 RID [0] Response '2.0.0 Ok: queued as 3jjSKc6HnKz4GTHJ'`: each
+** recipient's response, and the attempt it answers (the recipient's last DCID) */
+static void mid_response(ctx *c, int mi){
+  mt_store *st = c->st;
+  const char *resp = unquote_f(st, c->ev, MT_F_RESPONSE);
+  rid_iter it; int64_t r;
+  rid_begin(&it, c->ev);
+  while( rid_next(&it, &r) ){
+    int ri = get_rcpt(c, mi, r);
+    int di;
+    if( ri<0 ) return;
+    st->rcpts[ri].response = resp;
+    st->rcpts[ri].resp_at = where_of(c->s);
+    di = st->rcpts[ri].cur_dlv;
+    if( di>=0 ){
+      st->dlvs[di].response = resp;
+      if( resp && resp[0]>='2' && resp[0]<='5' && resp[1]>='0' && resp[1]<='9'
+       && resp[2]>='0' && resp[2]<='9' && (resp[3]==' ' || resp[3]=='-') ){
+        st->dlvs[di].smtp_code = arena_str(st, resp, 3);
+      }
+    }
+  }
+}
+
+/* Event kind → rule; a kind without one only touches the message (its
+** last time) and creates it if it is new. */
+static const mid_rule mid_rules[MT_EV_COUNT] = {
+  [MT_EV_MID_START] = mid_start,            [MT_EV_MID_FROM] = mid_from,
+  [MT_EV_MID_RCPT] = mid_rcpt,              [MT_EV_MID_RCPT_REJECTED] = mid_rcpt_rejected,
+  [MT_EV_MID_INVALID_RCPT] = mid_rcpt_rejected, [MT_EV_MID_INVALID_BOUNCE] = mid_rcpt_rejected,
+  [MT_EV_MID_MESSAGE_ID] = mid_message_id,  [MT_EV_MID_SUBJECT] = mid_subject,
+  [MT_EV_MID_READY] = mid_ready,            [MT_EV_MID_POLICY] = mid_policy,
+  [MT_EV_MID_SPAM] = mid_spam,              [MT_EV_MID_SPAM_INTERIM] = mid_spam,
+  [MT_EV_MID_GRAYMAIL] = mid_graymail,      [MT_EV_MID_DLP] = mid_dlp,
+  [MT_EV_MID_URL] = mid_url,                [MT_EV_MID_SDR] = mid_sdr,
+  [MT_EV_MID_TOO_BIG] = mid_too_big,        [MT_EV_MID_CUSTOM_LOG] = mid_custom_log,
+  [MT_EV_MID_FILTER_TIMING] = mid_filter_timing, [MT_EV_MID_ATTACHMENT] = mid_attachment,
+  [MT_EV_MID_FILE_UPLOAD] = mid_file_upload, [MT_EV_MID_QUARANTINE_REASON] = mid_quarantine_reason,
+  [MT_EV_MID_AV] = mid_av,                  [MT_EV_MID_AV_INTERIM] = mid_av_interim,
+  [MT_EV_MID_AMP] = mid_amp,                [MT_EV_MID_OUTBREAK] = mid_outbreak,
+  [MT_EV_MID_SPF] = mid_spf,                [MT_EV_MID_DKIM] = mid_dkim,
+  [MT_EV_MID_DMARC] = mid_dmarc,            [MT_EV_MID_SPLIT] = mid_split,
+  [MT_EV_MID_REWRITTEN] = mid_rewritten,    [MT_EV_MID_GENERATED] = mid_generated,
+  [MT_EV_MID_BOUNCE_OF] = mid_bounce_of,    [MT_EV_MID_REINJECTED] = mid_reinjected,
+  [MT_EV_MID_QUARANTINED] = mid_quarantined, [MT_EV_MID_CQUARANTINE] = mid_quarantined,
+  [MT_EV_MID_ISQ] = mid_isq,                [MT_EV_MID_RELEASED] = mid_released,
+  [MT_EV_MID_FILTER_ACTION] = mid_filter_action, [MT_EV_MID_QUEUED] = mid_queued,
+  [MT_EV_MID_FINISHED] = mid_finished,      [MT_EV_MID_ABORTED] = mid_aborted,
+  [MT_EV_MID_RESPONSE] = mid_response,
+};
+
 static void on_mid(ctx *c){
   const mt_event *ev = c->ev;
   mt_store *st = c->st;
@@ -729,237 +1113,7 @@ static void on_mid(ctx *c){
   if( mi<0 ) return;
   m = &st->msgs[mi];
   msg_touch(c, m);
-  switch( ev->kind ){
-    case MT_EV_MID_START:
-      m->started = 1;
-      m->start = when_of(c->s);
-      m->file = c->file; m->lineno = c->s->lineno; m->off = c->s->offset;
-      set_msg_icid(c, mi, ev->icid, 1);
-      break;
-    case MT_EV_MID_FROM:
-      m->mail_from = addr_str(st, ev, MT_F_ADDR);
-      if( m->icid<0 ) set_msg_icid(c, mi, ev->icid, 0);
-      break;
-    case MT_EV_MID_RCPT: {
-      int ri = get_rcpt(c, mi, ev->rid);
-      if( ri>=0 ) st->rcpts[ri].rcpt_to = addr_str(st, ev, MT_F_ADDR);
-      /* "MID m ICID n RID r To:" names the connection too (Start MID may be
-      ** before these logs) */
-      if( st->msgs[mi].icid<0 ) set_msg_icid(c, mi, ev->icid, 0);
-      break;
-    }
-    case MT_EV_MID_RCPT_REJECTED:
-    case MT_EV_MID_INVALID_RCPT:
-    case MT_EV_MID_INVALID_BOUNCE: {
-      int ri = new_rcpt(c, mi, -1);
-      if( ri>=0 ){
-        mt_rcpt *r = &st->rcpts[ri];
-        r->rcpt_to = addr_str(st, ev, MT_F_ADDR);
-        r->status = MT_RS_REJECTED;
-        r->response = ev->kind==MT_EV_MID_INVALID_RCPT
-          ? cat3(st, "Invalid recipient address: ", nz(span_str(st, ev, MT_F_REASON)), "")
-          : span_str(st, ev, MT_F_REASON);
-        r->end = when_of(c->s);
-      }
-      break;
-    }
-    case MT_EV_MID_MESSAGE_ID: m->message_id = unquote_f(st, ev, MT_F_VALUE); break;
-    case MT_EV_MID_SUBJECT:    m->subject = unquote_f(st, ev, MT_F_VALUE); break;
-    case MT_EV_MID_READY: {
-      const char *z = span_str(st, ev, MT_F_SIZE);
-      if( z ) m->size = strtoll(z, 0, 10);
-      if( !m->mail_from ) m->mail_from = addr_str(st, ev, MT_F_ADDR);
-      break;
-    }
-    case MT_EV_MID_POLICY:
-      m->policy = span_str(st, ev, MT_F_POLICY);
-      if( mt_has(ev, MT_F_TABLE) ) m->direction = span_str(st, ev, MT_F_TABLE);
-      break;
-    case MT_EV_MID_SPAM:
-    case MT_EV_MID_SPAM_INTERIM: {
-      const char *w;
-      if( span_is(ev, MT_F_ENGINE, "SLBL") ){
-        if( ev->kind==MT_EV_MID_SPAM && (w = spam_word(st, ev))!=0 ) m->slbl = w;
-        break;
-      }
-      if( span_is(ev, MT_F_ENGINE, "SPF Verdict Cache") ) break;
-      w = spam_word(st, ev);
-      if( !w ) break;
-      if( ev->kind==MT_EV_MID_SPAM ){
-        m->spam = w; m->spam_final = 1;
-        m->spam_detail = cat3(st, nz(span_str(st, ev, MT_F_ENGINE)), " ", nz(span_str(st, ev, MT_F_VERDICT)));
-        spam_reason(st, m);
-      }else if( !m->spam_final ){
-        m->spam = w;
-      }else{
-        break;
-      }
-      /* CASE's own graymail categories, unless the graymail engine spoke */
-      if( !m->graymail_engine ) m->graymail = case_graymail(w) ? w : 0;
-      break;
-    }
-    case MT_EV_MID_GRAYMAIL: m->graymail = spam_word(st, ev); m->graymail_engine = 1; break;
-    case MT_EV_MID_DLP:
-      m->dlp = "violation";
-      if( mt_has(ev, MT_F_VERDICT) ) m->dlp_severity = span_str(st, ev, MT_F_VERDICT);
-      if( mt_has(ev, MT_F_SCORE) ){ const char *z = span_str(st, ev, MT_F_SCORE); if( z ) m->dlp_risk = strtoll(z, 0, 10); }
-      m->dlp_policy = list_add(st, m->dlp_policy, span_str(st, ev, MT_F_POLICY), ", ");
-      break;
-    case MT_EV_MID_URL:
-      if( mt_has(ev, MT_F_SCORE) ){
-        const char *z = span_str(st, ev, MT_F_SCORE);
-        char *end;
-        double v = z ? strtod(z, &end) : 0;
-        if( z && end!=z && *end==0 && (!m->has_url_rep || v < m->url_reputation) ){
-          m->url_reputation = v; m->has_url_rep = 1;
-          m->url = span_str(st, ev, MT_F_VALUE);
-        }
-      }
-      if( mt_has(ev, MT_F_CATEGORY) ){
-        m->url_category = list_add(st, m->url_category, span_str(st, ev, MT_F_CATEGORY), ", ");
-        if( !m->url ) m->url = span_str(st, ev, MT_F_VALUE);
-      }
-      break;
-    case MT_EV_MID_SDR:
-      if( mt_has(ev, MT_F_VERDICT) ) m->sdr_threat_level = span_str(st, ev, MT_F_VERDICT);
-      if( mt_has(ev, MT_F_CATEGORY) ) m->sdr_category = span_str(st, ev, MT_F_CATEGORY);
-      break;
-    case MT_EV_MID_TOO_BIG:
-      if( mt_has(ev, MT_F_ENGINE) ){
-        const char *eng = span_str(st, ev, MT_F_ENGINE);
-        m->scans_skipped = list_add(st, m->scans_skipped, mt_has(ev, MT_F_SIZE)
-          ? cat3(st, nz(eng), " (", cat3(st, nz(span_str(st, ev, MT_F_SIZE)), ")", "")) : eng, ", ");
-      }
-      break;
-    case MT_EV_MID_CUSTOM_LOG:
-      m->custom_log = list_add(st, m->custom_log, span_str(st, ev, MT_F_VALUE), " | ");
-      break;
-    case MT_EV_MID_FILTER_TIMING:
-      m->filters_evaluated = list_add(st, m->filters_evaluated, span_str(st, ev, MT_F_FILTER), ", ");
-      break;
-    case MT_EV_MID_ATTACHMENT:
-      m->attachments = list_add(st, m->attachments, unquote_f(st, ev, MT_F_VALUE), ", ");
-      break;
-    case MT_EV_MID_FILE_UPLOAD:
-      m->sha256 = list_add(st, m->sha256, span_str(st, ev, MT_F_SHA256), ", ");
-      m->attachments = list_add(st, m->attachments, span_str(st, ev, MT_F_VALUE), ", ");
-      break;
-    case MT_EV_MID_QUARANTINE_REASON:
-      add_filter(st, m, span_str(st, ev, MT_F_FILTER));
-      break;
-    case MT_EV_MID_AV:
-      m->av_final = 1;
-      m->virus = span_str(st, ev, MT_F_VERDICT);
-      if( mt_has(ev, MT_F_NAMES) ){
-        const char *p = ev->f[MT_F_NAMES].p;
-        int n = ev->f[MT_F_NAMES].n;
-        /* drop a trailing "(released from Outbreak)" note */
-        const char *par = memchr(p, '(', (size_t)n);
-        if( par && par > p && (par[-1]==' ') ) n = (int)(par - p);
-        m->virus_names = unquote_list(st, p, n, ", ");
-      }
-      break;
-    case MT_EV_MID_AV_INTERIM:
-      /* One engine's VIRAL outweighs another's CLEAN (McAfee CLEAN, then
-      ** Sophos VIRAL); the final "antivirus ..." line settles it. */
-      if( !m->av_final && span_is(ev, MT_F_VERDICT, "VIRAL") ) m->virus = "positive";
-      else if( !m->av_final && !m->virus ){
-        /* CLEAN/VIRAL/UNSCANNABLE until the final line says more */
-        m->virus = span_is(ev, MT_F_VERDICT, "CLEAN") ? "negative"
-                 : span_is(ev, MT_F_VERDICT, "VIRAL") ? "positive"
-                 : lower_word(st, ev, MT_F_VERDICT);
-      }
-      break;
-    case MT_EV_MID_AMP: m->amp = span_str(st, ev, MT_F_VERDICT); break;
-    case MT_EV_MID_OUTBREAK: m->outbreak = span_str(st, ev, MT_F_VERDICT); break;
-    case MT_EV_MID_SPF: m->spf = lower_word(st, ev, MT_F_VERDICT); break;
-    case MT_EV_MID_DKIM:
-      if( !span_is(ev, MT_F_VERDICT, "cannot") && !span_is(ev, MT_F_VERDICT, "signing") ){
-        m->dkim = lower_word(st, ev, MT_F_VERDICT);
-      }
-      break;
-    case MT_EV_MID_DMARC:
-      if( mt_has(ev, MT_F_VERDICT) ) m->dmarc = lower_word(st, ev, MT_F_VERDICT);
-      else if( !m->dmarc && span_is(ev, MT_F_POLICY, "passed") ) m->dmarc = "pass";
-      else if( !m->dmarc && span_is(ev, MT_F_POLICY, "failed") ) m->dmarc = "fail";
-      break;
-    case MT_EV_MID_SPLIT: link_child(c, ev->mid, ev->mid2, "split"); break;
-    case MT_EV_MID_REWRITTEN:
-      link_child(c, ev->mid, ev->mid2, "rewritten");
-      m = &st->msgs[mi];
-      m->rewritten = 1;
-      m->why = where_of(c->s);
-      add_filter(st, m, span_str(st, ev, MT_F_FILTER));
-      break;
-    case MT_EV_MID_GENERATED:
-      link_child(c, ev->mid2, ev->mid, "generated");
-      if( ev->mid2>=0 && mt_has(ev, MT_F_FILTER) ){
-        /* the filter (bcc, notify) acted on the original message */
-        int pi = get_msg(c, ev->mid2);
-        if( pi>=0 ) add_filter(st, &st->msgs[pi], span_str(st, ev, MT_F_FILTER));
-      }
-      break;
-    case MT_EV_MID_BOUNCE_OF: link_child(c, ev->mid2, ev->mid, "bounce"); break;
-    case MT_EV_MID_REINJECTED: if( ev->mid2>=0 ) link_child(c, ev->mid2, ev->mid, "generated"); break;
-    case MT_EV_MID_QUARANTINED:
-    case MT_EV_MID_CQUARANTINE:
-      m->quarantine = span_str(st, ev, MT_F_QNAME);
-      m->quarantined = 1; m->released = 0;
-      m->reason = span_str(st, ev, MT_F_REASON);
-      m->why = where_of(c->s);
-      add_filter(st, m, span_str(st, ev, MT_F_FILTER));
-      break;
-    case MT_EV_MID_ISQ:
-      to_spam_quarantine(c, m);
-      break;
-    case MT_EV_MID_RELEASED: m->released = 1; break;
-    case MT_EV_MID_FILTER_ACTION:
-      add_filter(st, m, span_str(st, ev, MT_F_FILTER));
-      if( !m->direction && mt_has(ev, MT_F_TABLE) ) m->direction = span_str(st, ev, MT_F_TABLE);
-      if( span_is(ev, MT_F_ACTION, "dropped") ) m->dropped = 1; else m->bounced_by_filter = 1;
-      m->reason = arena_str(st, c->s->ln.body, c->s->ln.body_len);
-      m->why = where_of(c->s);
-      break;
-    case MT_EV_MID_QUEUED: m->queued = 1; m->queued_at = where_of(c->s); break;
-    case MT_EV_MID_FINISHED: m->finished = 1; m->finished_at = where_of(c->s); break;
-    case MT_EV_MID_ABORTED: {
-      const char *r = span_str(st, ev, MT_F_REASON);
-      m->reason = r;
-      m->why = where_of(c->s);
-      if( r && strncmp(r, "Dropped by", 10)==0 ) m->dropped = 1;
-      else if( r && strncmp(r, "Bounced by", 10)==0 ) m->bounced_by_filter = 1;
-      else m->aborted = 1;
-      if( r ){
-        /* "Dropped by filter 'x'" / "... content filter 'x' in the ... table" */
-        const char *q = strchr(r, '\'');
-        const char *q2 = q ? strchr(q+1, '\'') : 0;
-        if( q && q2 && strstr(r, "filter") ) add_filter(st, m, arena_str(st, q+1, (size_t)(q2-q-1)));
-      }
-      break;
-    }
-    case MT_EV_MID_RESPONSE: {
-      const char *resp = unquote_f(st, ev, MT_F_RESPONSE);
-      rid_iter it; int64_t r;
-      rid_begin(&it, ev);
-      while( rid_next(&it, &r) ){
-        int ri = get_rcpt(c, mi, r);
-        int di;
-        if( ri<0 ) return;
-        st->rcpts[ri].response = resp;
-        st->rcpts[ri].resp_at = where_of(c->s);
-        /* ... and the attempt it answers (the recipient's last DCID). */
-        di = st->rcpts[ri].cur_dlv;
-        if( di>=0 ){
-          st->dlvs[di].response = resp;
-          if( resp && resp[0]>='2' && resp[0]<='5' && resp[1]>='0' && resp[1]<='9'
-           && resp[2]>='0' && resp[2]<='9' && (resp[3]==' ' || resp[3]=='-') ){
-            st->dlvs[di].smtp_code = arena_str(st, resp, 3);
-          }
-        }
-      }
-      break;
-    }
-  }
+  if( ev->kind>0 && ev->kind<MT_EV_COUNT && mid_rules[ev->kind] ) mid_rules[ev->kind](c, mi);
 }
 
 static const char *bounce_response(mt_store *st, const mt_event *ev){

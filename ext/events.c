@@ -405,7 +405,7 @@ static const rule icid_rules[] = {
   RULE("Injection Failed:",  SPACES, MT_EV_ICID_INJECTION_FAILED,   MT_F_REASON, 0),
   RULE("disconnected address ", AFTER, MT_EV_ICID_DISCONNECTED,     -1, icid_disconnected),
   RULE("Connection from ",   AFTER,  MT_EV_ICID_LOST_NO_CMD,        -1, icid_lost_no_cmd),
-  /* §5.1.6 `ICID 7 Unknown command: XYZZY`, `ICID 7 Bad syntax for command: MAIL` */
+  /* §5.1.6 `ICID <icid> Unknown command: <cmd>`, `ICID <icid> Bad syntax for command: <cmd>` */
   RULE("Unknown command:",   KEEP,   MT_EV_ICID_BAD_COMMAND,        MT_F_REASON, 0),
   RULE("Bad syntax",         KEEP,   MT_EV_ICID_BAD_COMMAND,        MT_F_REASON, 0),
   RULE("Address: ",          AFTER,  0,                             -1, icid_address),
@@ -511,14 +511,14 @@ static void mid_ready(mt_event *ev, cur *c){
   if( EAT(c, " bytes from") ){ eat_spaces(c); set_rest(ev, MT_F_ADDR, c); }
 }
 
-/* §5.2.9 `MID 24611465 matched all recipients for per-recipient policy DEFAULT in the inbound table` */
+/* §5.2.9 `MID <mid> matched all recipients for per-recipient policy <name> in the <inbound|outbound> table` */
 static void mid_policy(mt_event *ev, cur *c){
   const char *in = RFIND(c->p, c->e, " in the ");
   set(ev, MT_F_POLICY, c->p, in ? in : rtrim(c->p, c->e));
   if( in ){ cur t = { in+8, c->e }; set_token(ev, MT_F_VALUE, &t); table_suffix(ev, c->p, c->e); }
 }
 
-/* §5.2.10 `MID 1 IncomingRelay(relay1): Header Received found, ip 10.0.0.5 being used` */
+/* §5.2.10 `MID <mid> IncomingRelay(<name>): Header Received found, ip <ip> being used` */
 static void mid_relay(mt_event *ev, cur *c){
   const char *e = c->e, *ip = FIND(c->p, e, "ip ");
   if( !ip ) ip = FIND(c->p, e, "IP ");
@@ -526,13 +526,13 @@ static void mid_relay(mt_event *ev, cur *c){
   set_rest(ev, MT_F_REASON, c);
 }
 
-/* §5.2.11 `MID 548799 to RID [712290] pending till Mon Aug 10 09:56:56 2020` (also "to [..]") */
+/* §5.2.11 `MID <mid> to RID [<rids>] pending till <asctime>` (also "to [..]") */
 static void mid_pending(mt_event *ev, cur *c){
   eat_rids(ev, c);
   if( STARTS(c, " pending till") ){ ev->kind = MT_EV_MID_PENDING; c->p += 14; set_rest(ev, MT_F_REASON, c); }
 }
 
-/* §5.2.11 `MID 7 Global unsubscribe matched entry <e> … RID 0 …` */
+/* §5.2.11 `MID <mid> Global unsubscribe matched entry …` */
 static void mid_unsubscribe(mt_event *ev, cur *c){
   const char *r = FIND(c->p, c->e, " RID ");
   int64_t v;
@@ -555,13 +555,13 @@ static void mid_spam(mt_event *ev, cur *c){
            ? MT_EV_MID_GRAYMAIL : MT_EV_MID_SPAM;
 }
 
-/* §5.3.1 (before 4.5) `MID 12 Brightmail positive` */
+/* §5.3.1 (before 4.5) `MID <mid> Brightmail positive` */
 static void mid_brightmail(mt_event *ev, cur *c){
   set(ev, MT_F_ENGINE, c->p - 11, c->p - 1);
   set_rest(ev, MT_F_VERDICT, c);
 }
 
-/* §5.3.1 `MID 362 was too big (362262/262144) for scanning by Outbreak Filters` */
+/* §5.3.1 `MID <mid> was too big (<size>/<limit>) for scanning by Outbreak Filters` */
 static void mid_too_big(mt_event *ev, cur *c){
   const char *e = c->e, *by = FIND(c->p, e, "for scanning by "), *s;
   cur t = *c;
@@ -594,7 +594,7 @@ static void mid_amp(mt_event *ev, cur *c){
   if( c->p < c->e ) paren_reason(ev, c);
 }
 
-/* §5.3.3 `MID 9 SHA 0a1b… filename report.pdf queued for possible file analysis upload` */
+/* §5.3.3 `MID <mid> SHA <sha256> filename <raw name> queued for possible file analysis upload` */
 static void mid_file_upload(mt_event *ev, cur *c){
   const char *e = c->e, *fn = FIND(c->p, e, " filename ");
   const char *q = RFIND(c->p, e, " queued for possible file analysis upload");
@@ -603,7 +603,7 @@ static void mid_file_upload(mt_event *ev, cur *c){
   if( fn ) set(ev, MT_F_VALUE, fn+10, q ? q : rtrim(fn+10, e));
 }
 
-/* §5.3.4 `MID 5 Outbreak Filters: verdict negative` */
+/* §5.3.4 `MID <mid> Outbreak Filters: verdict <negative|positive>` */
 static void mid_outbreak(mt_event *ev, cur *c){
   set_token(ev, MT_F_VERDICT, c);
   eat_spaces(c);
@@ -662,8 +662,8 @@ static void mid_dkim(mt_event *ev, cur *c){
   set_rest(ev, MT_F_REASON, c);
 }
 
-/* §5.3.7 `MID 7 DMARC: Message from domain d.com, DMARC pass (SPF aligned True, DKIM aligned True)`;
-** `MID 7 DMARC: Verification passed` */
+/* §5.3.7 `MID <mid> DMARC: Message from domain <d>, DMARC pass (SPF aligned True, DKIM aligned True)`;
+** `MID <mid> DMARC: Verification passed` */
 static void mid_dmarc(mt_event *ev, cur *c){
   const char *d = FIND(c->p, c->e, " DMARC ");
   if( d ){
@@ -681,7 +681,7 @@ static void mid_dmarc(mt_event *ev, cur *c){
 }
 
 /* §5.3.8 `MID 204841507 URL http://www.example.com/data-information has reputation 3.0 matched Condition: URL Reputation Rule`;
-** `MID 7 URL <url>  matched category <Category> Condition: <rule>` */
+** `MID <mid> URL <url>  matched category <Category> Condition: <rule>` */
 static void mid_url(mt_event *ev, cur *c){
   const char *e = c->e, *rep = RFIND(c->p, e, " has reputation ");
   const char *cat = rep ? 0 : RFIND(c->p, e, " matched category ");
@@ -742,7 +742,7 @@ static void mid_bounce_of(mt_event *ev, cur *c){
   if( eat_num(c, &v) ) ev->mid2 = v;
 }
 
-/* §5.4 `MID 5 received from the SMA 10.0.0.1 (MID originally 4) on release …` */
+/* §5.4 `MID <new> received from the SMA <ip> (MID originally <old>) on release …` */
 static void mid_from_sma(mt_event *ev, cur *c){
   const char *o = FIND(c->p, c->e, "MID originally ");
   int64_t v;
@@ -797,7 +797,7 @@ static const rule mid_rules[] = {
   RULE("matched all recipients for per-recipient policy ", AFTER, MT_EV_MID_POLICY, -1, mid_policy),
   RULE("IncomingRelay(",   AFTER,  MT_EV_MID_RELAY,        -1, mid_relay),
   RULE("Global unsubscribe", KEEP, MT_EV_MID_UNSUBSCRIBE,  -1, mid_unsubscribe),
-  /* §5.2.11 `MID 8 Could not convert character set: 5`; "CASE sent …" */
+  /* §5.2.11 `MID <mid> Could not convert character set: <n>`; "CASE sent …" */
   RULE("Could not convert", KEEP,  MT_EV_MID_OTHER,        MT_F_REASON, 0),
   RULE("CASE sent",        KEEP,   MT_EV_MID_OTHER,        MT_F_REASON, 0),
   RULE("to RID ",          AFTER,  0,                      -1, mid_pending),
@@ -811,7 +811,7 @@ static const rule mid_rules[] = {
   RULE("antivirus ",       AFTER,  MT_EV_MID_AV,           -1, mid_av),
   RULE("AMP file reputation verdict", AFTER, MT_EV_MID_AMP, -1, mid_amp),
   RULE("SHA ",             AFTER,  MT_EV_MID_FILE_UPLOAD,  -1, mid_file_upload),
-  /* §5.3.4 `MID 7 Outbreak Filters: verdict negative`, `MID 7 Threat Level=3 Category=Virus Type=…`,
+  /* §5.3.4 `MID <mid> Outbreak Filters: verdict negative`, `MID <mid> Threat Level=<n> Category=<c> Type=<t>`,
   ** `MID 9731 Virus Threat Level=3` */
   RULE("Outbreak Filters: verdict ", AFTER, MT_EV_MID_OUTBREAK, -1, mid_outbreak),
   RULE("Threat Level=",    KEEP,   MT_EV_MID_THREAT_LEVEL, MT_F_VERDICT, 0),
@@ -830,12 +830,12 @@ static const rule mid_rules[] = {
   RULE("DomainKeys: ",     AFTER,  MT_EV_MID_DOMAINKEYS,   -1, mid_dkim),
   RULE("DMARC: ",          AFTER,  MT_EV_MID_DMARC,        -1, mid_dmarc),
   RULE("URL ",             AFTER,  MT_EV_MID_URL,          -1, mid_url),
-  /* §5.3.8 `MID 7 Threat feeds source 'feed' detected malicious domain: 'd' in: Friendly From` */
+  /* §5.3.8 `MID <mid> Threat feeds source '<feed>' detected malicious domain: '<d>' in: Friendly From` */
   RULE("Threat feeds source", KEEP, MT_EV_MID_THREAT_FEED, MT_F_REASON, 0),
   RULE("SDR:",             AFTER,  MT_EV_MID_SDR,          -1, mid_sdr),
   /* §5.4 splits, rewrites, generated messages */
   RULE("was split creating MID ", AFTER, MT_EV_MID_SPLIT,  -1, mid_split),
-  /* §5.4 `MID 2 could not be split` */
+  /* §5.4 `MID <mid> could not be split` */
   RULE("could not be split", KEEP, MT_EV_MID_SPLIT_FAILED, -1, 0),
   RULE("rewritten to ",    AFTER,  MT_EV_MID_REWRITTEN,    -1, mid_rewritten),
   /* §5.4 `MID 24611495 was generated based on MID 24611421 by bcc filter 'FireEye_BCC'` (older without "was") */
@@ -852,7 +852,7 @@ static const rule mid_rules[] = {
   RULE("enqueued for transfer to centralized quarantine ", AFTER, MT_EV_MID_CQUARANTINE, -1, mid_quarantined),
   /* §5.6.1 `MID 24611465 queued for delivery` */
   RULE("queued for delivery", KEEP, MT_EV_MID_QUEUED,      -1, 0),
-  /* §5.8 `MID 7 masquerading envelope sender from 'a' to 'b'` */
+  /* §5.8 `MID <mid> masquerading envelope sender from '<a>' to '<b>'` */
   RULE("masquerading",     KEEP,   MT_EV_MID_MASQUERADE,   MT_F_REASON, 0),
   RULE("RID ",             AFTER,  0,                      -1, mid_response),
 };
@@ -908,11 +908,10 @@ static void dcid_mid_rids(mt_event *ev, cur *c, int kw){
   if( EAT(c, "to RID ") || EAT(c, "to ") ){ eat_spaces(c); eat_rids(ev, c); }
 }
 
-/* Bounced: / Delayed: in their three historical shapes (format.md §5.7.6),
-** and the bounce-log form "Bounced: mid:rid From:<a> To:<b>" (§8). */
-static void parse_bounce(mt_event *ev, cur *c){
+/* The ids of a bounce: "DCID[:] <d> MID <m>" (or "Message <m>", 3.x), or the
+** bounce log's "<mid>:<rid>" (§8.1). */
+static void bounce_ids(mt_event *ev, cur *c){
   int64_t v;
-  const char *e = c->e, *dash, *tup;
   eat_spaces(c);
   if( EAT(c, "DCID") ){
     EAT(c, ":"); eat_spaces(c);
@@ -921,31 +920,34 @@ static void parse_bounce(mt_event *ev, cur *c){
     if( EAT(c, "MID ") || EAT(c, "Message ") ){
       if( eat_num(c, &v) ) ev->mid = v;
     }
-  }else if( is_digit(c->p < e ? *c->p : 0) ){
+  }else if( is_digit(c->p < c->e ? *c->p : 0) ){
     if( eat_num(c, &v) ) ev->mid = v;
     if( EAT(c, ":") && eat_num(c, &v) ){ ev->rid = v; ev->nrid = 1; }
   }
   eat_spaces(c);
-  if( EAT(c, "From:") ){
-    const char *to = FIND(c->p, e, " To:");
-    eat_spaces(c);
-    if( to ){
-      set(ev, MT_F_ADDR, c->p, to);
-      c->p = to + 4; eat_spaces(c);
-      {
-        const char *r = FIND(c->p, e, " RID ");
-        const char *sp = r ? r : c->p;
-        if( !r ){ while( sp<e && *sp!=' ' ) sp++; }
-        set(ev, MT_F_ADDR2, c->p, sp);
-        c->p = sp;
-      }
-    }
-    eat_spaces(c);
+}
+
+/* 8.x+: "From: <addr> To: <addr> " before "RID <rid>" → MT_F_ADDR, MT_F_ADDR2. */
+static void bounce_addrs(mt_event *ev, cur *c){
+  const char *e = c->e, *to = FIND(c->p, e, " To:");
+  eat_spaces(c);
+  if( to ){
+    const char *r, *sp;
+    set(ev, MT_F_ADDR, c->p, to);
+    c->p = to + 4; eat_spaces(c);
+    r = FIND(c->p, e, " RID ");
+    sp = r ? r : c->p;
+    if( !r ){ while( sp<e && *sp!=' ' ) sp++; }
+    set(ev, MT_F_ADDR2, c->p, sp);
+    c->p = sp;
   }
-  if( EAT(c, "to RID ") || EAT(c, "RID ") || EAT(c, "to ") ){
-    if( eat_num(c, &v) ){ ev->rid = v; ev->nrid = 1; }
-  }
-  dash = FIND(c->p, e, " - ");
+  eat_spaces(c);
+}
+
+/* " - <dsn> - <reason> ('<code>', [<reply lines>])[ []]" → MT_F_DSN, MT_F_REASON,
+** MT_F_SMTP_CODE, MT_F_RESPONSE (the reply lines, without the list's brackets). */
+static void bounce_tail(mt_event *ev, cur *c){
+  const char *e = c->e, *dash = FIND(c->p, e, " - "), *tup;
   if( !dash ) return;
   c->p = dash + 3;
   dash = FIND(c->p, e, " - ");
@@ -954,27 +956,35 @@ static void parse_bounce(mt_event *ev, cur *c){
     c->p = dash + 3;
   }
   /* the response tuple: " ('550', [...])" */
-  tup = c->p;
-  for(;;){
-    tup = FIND(tup, e, " ('");
-    if( !tup ) break;
+  for(tup = c->p; (tup = FIND(tup, e, " ('"))!=0; tup++){
     if( tup + 7 <= e && is_digit(tup[3]) && is_digit(tup[4]) && is_digit(tup[5]) && tup[6]=='\'' ) break;
-    tup++;
   }
   if( tup ){
-    const char *end = rtrim(tup, e);
+    const char *end = rtrim(tup, e), *lb = tup + 7;
     set(ev, MT_F_REASON, c->p, tup);
     set(ev, MT_F_SMTP_CODE, tup+3, tup+6);
     if( end - tup > 10 && end[-1]==']' && end[-2]=='[' && end[-3]==' ' ) end = rtrim(tup, end-3); /* " []" */
-    {
-      const char *lb = tup + 7;
-      while( lb < end && (*lb==',' || *lb==' ') ) lb++;
-      if( lb < end && *lb=='[' && end > lb+1 && end[-1]==')' && end[-2]==']' ) set(ev, MT_F_RESPONSE, lb+1, end-2);
-      else set(ev, MT_F_RESPONSE, lb, end);
-    }
+    while( lb < end && (*lb==',' || *lb==' ') ) lb++;
+    if( lb < end && *lb=='[' && end > lb+1 && end[-1]==')' && end[-2]==']' ) set(ev, MT_F_RESPONSE, lb+1, end-2);
+    else set(ev, MT_F_RESPONSE, lb, end);
   }else{
     set_rest(ev, MT_F_REASON, c);
   }
+}
+
+/* Bounced: / Delayed: in their three historical shapes (format.md §5.7.6),
+** and the bounce-log form "Bounced: mid:rid From:<a> To:<b>" (§8):
+**   `Bounced: DCID: 1911 Message 3993 to 0 - 5.1.0 - Unknown address error ('554', ['Too long line.']) []` (3.x)
+**   `Bounced: DCID 0 MID 8 to RID 0 - 5.1.2 - Bad destination host ('000', ['DNS Hard Error …'])` (3.8+)
+**   `Delayed: DCID 8414309 MID 19410908 From: <a> To: <b> RID 0 - 4.3.2 - Not accepting messages at this time ('421', ['4.3.2 try again later'])` (8.x+) */
+static void parse_bounce(mt_event *ev, cur *c){
+  int64_t v;
+  bounce_ids(ev, c);
+  if( EAT(c, "From:") ) bounce_addrs(ev, c);
+  if( EAT(c, "to RID ") || EAT(c, "RID ") || EAT(c, "to ") ){
+    if( eat_num(c, &v) ){ ev->rid = v; ev->nrid = 1; }
+  }
+  bounce_tail(ev, c);
 }
 
 static void parse_conn_error(mt_event *ev, cur *c){
@@ -1093,7 +1103,7 @@ static void body_mid(mt_event *ev, cur *c){
   parse_mid(ev, c);
 }
 
-/* §5.7.7 `Mail delivery client with DCID 7 exited due to the maximum concurrency configuration.` */
+/* §5.7.7 `Mail delivery client with DCID <dcid> exited due to the maximum concurrency configuration.` */
 static void body_dcid_killed(mt_event *ev, cur *c){
   int64_t v;
   if( eat_num(c, &v) ) ev->dcid = v;
@@ -1138,10 +1148,10 @@ static void body_delivery_start(mt_event *ev, cur *c){
   if( EAT(c, "to offbox ") || EAT(c, "to local ") ) set_rest(ev, MT_F_QNAME, c);
 }
 
-/* §5.7.6 `Possible Delivery: DCID: 5 MID 8 to [0]` */
+/* §5.7.6 `Possible Delivery: DCID: <dcid> MID <mid> to [<rids>]` */
 static void body_possible_delivery(mt_event *ev, cur *c){ dcid_mid_rids(ev, c, EAT(c, "DCID")); }
 
-/* §5.7.6 `Double bounce: MID 8 to 0 - 5.1.2 - Bad destination host` */
+/* §5.7.6 `Double bounce: MID <mid> to <rid> - <dsn> - <reason>` */
 static void body_double_bounce(mt_event *ev, cur *c){
   int64_t v;
   if( (EAT(c, "MID ") || EAT(c, "Message ")) && eat_num(c, &v) ) ev->mid = v;
@@ -1149,14 +1159,14 @@ static void body_double_bounce(mt_event *ev, cur *c){
   set_rest(ev, MT_F_REASON, c);
 }
 
-/* §5.7.6 `Deleted: MID 8 to [0]` */
+/* §5.7.6 `Deleted: MID <mid> to [<rids>]` */
 static void body_deleted(mt_event *ev, cur *c){
   int64_t v;
   if( eat_num(c, &v) ) ev->mid = v;
   if( EAT(c, " to ") ) eat_rids(ev, c);
 }
 
-/* §5.7.7 `SMTP client connection killed DCID: 80167` */
+/* §5.7.7 `SMTP client connection killed DCID: <dcid>` */
 static void body_dcid_client_killed(mt_event *ev, cur *c){
   int64_t v;
   if( eat_num(c, &v) ) ev->dcid = v;
@@ -1178,7 +1188,7 @@ static void body_filter_timing(mt_event *ev, cur *c){
 static void body_mid_anywhere(mt_event *ev, cur *c){ mid_anywhere(ev, c->p, c->e); }
 
 /* §5.8 `LDAP: Drop query HutchLDAP.ldapaccept MID 349817 RID 1 address dlzb@hutchcity.com`;
-** `Alias match: MID 7 RID 0 recipient <a> mapped to <b>`; without a MID a system line */
+** `Alias match: MID <mid> RID <rid> recipient <a> mapped to <b>`; without a MID a system line */
 static void body_ldap(mt_event *ev, cur *c){
   mid_anywhere(ev, c->p, c->e);
   if( ev->mid<0 ) ev->kind = MT_EV_SYSTEM;
@@ -1212,7 +1222,7 @@ static void body_rpc(mt_event *ev, cur *c){
   }
 }
 
-/* §5.2.11 `Global unsubscribe matched entry <e> MID: 7 RID: 0 Address: <a>` */
+/* §5.2.11 `Global unsubscribe matched entry <e> MID: <mid> RID: <rid> Address: <a>` */
 static void body_unsubscribe(mt_event *ev, cur *c){
   const char *m = FIND(c->p, c->e, "MID: ");
   int64_t v;
@@ -1269,7 +1279,7 @@ static const rule body_rules[] = {
   /* §5.7 deliveries: `DCID 112095 TLS success protocol TLSv1 cipher AES128-SHA for dummy_domain.com` (§5.7.5);
   ** `Bounced: DCID 0 MID 8 to RID 0 - 5.1.2 - Bad destination host ('000', […])`, `Delayed: …` likewise,
   ** and the bounce log's `Bounced: 8:0 From:<a> To:<b>` (§5.7.6, §8.1);
-  ** `Connection Error: DCID 63 domain: d.com IP: 10.13.101.31 port: 25 details: … interface: … reason: …` (§5.7.7) */
+  ** `Connection Error: DCID 63 domain: domainsample2.com IP: 10.13.101.31 port: 25 details: [Errno 0] Error interface: 10.10.192.50 reason: network error` (§5.7.7) */
   RULE("Delivery start",        SPACES, MT_EV_DCID_START,       -1, body_delivery_start),
   RULE("DCID ",                 AFTER,  0,                      -1, parse_dcid_line),
   RULE("Bounced:",              AFTER,  MT_EV_BOUNCED,          -1, parse_bounce),
