@@ -12,6 +12,7 @@
 #include "attach.h"
 #include "logtype.h"
 #include "amp.h"
+#include "av.h"
 #include "wraps.h"
 
 #include <stdlib.h>
@@ -80,6 +81,69 @@ static int grow_hash(mt_attach *A){
     if( oh[i] ){ int j = slot(A, ok[i]); A->hash[j] = oh[i]; A->hkey[j] = ok[i]; }
   }
   free(oh); free(ok);
+  return 0;
+}
+
+/* The same open addressing for the anti-virus hits. */
+static int vslot(const mt_attach *A, int64_t m){
+  int i = (int)(hmix(m) & (uint64_t)(A->vhcap - 1));
+  while( A->vhash[i] && A->vkey[i]!=m ) i = (i + 1) & (A->vhcap - 1);
+  return i;
+}
+
+static int grow_vhash(mt_attach *A){
+  int oc = A->vhcap, nc = oc ? oc*2 : 64, i;
+  int *oh = A->vhash;
+  int64_t *ok = A->vkey;
+  A->vhash = calloc((size_t)nc, sizeof(int));
+  A->vkey = calloc((size_t)nc, sizeof(int64_t));
+  if( !A->vhash || !A->vkey ){
+    free(A->vhash); free(A->vkey);
+    A->vhash = oh; A->vkey = ok;
+    return -1;
+  }
+  A->vhcap = nc;
+  for(i=0; i<oc; i++){
+    if( oh[i] ){ int j = vslot(A, ok[i]); A->vhash[j] = oh[i]; A->vkey[j] = ok[i]; }
+  }
+  free(oh); free(ok);
+  return 0;
+}
+
+/* An anti-virus log line that names a MID: one hit.  0, or -1 when out of
+** memory. */
+static int av_line(mt_attach *A, const char *host, int hl, const mt_line *ln){
+  mt_av a;
+  mt_avhit *h;
+  int j;
+  if( !mt_av_parse(ln->body, ln->body_len, &a) || a.mid<0 ) return 0;
+  if( (A->nv + 1) * 2 > A->vhcap && grow_vhash(A) ) return -1;
+  if( A->nv==A->cv ){
+    int nc = A->cv ? A->cv*2 : 32;
+    mt_avhit *na = realloc(A->v, sizeof(mt_avhit)*(size_t)nc);
+    if( !na ) return -1;
+    A->v = na; A->cv = nc;
+  }
+  h = &A->v[A->nv];
+  memset(h, 0, sizeof(*h));
+  h->host = dup_span(host, hl);
+  if( !h->host ) return -1;
+  A->nv++;                   /* counted now: mt_attach_free frees what is set */
+  h->mid = a.mid;
+  h->kind = a.kind;
+  j = vslot(A, a.mid);
+  h->prev = A->vhash[j] - 1;
+  A->vhash[j] = A->nv;
+  A->vkey[j] = a.mid;
+  if( fill_span(&h->engine, &a.engine) ) return -1;
+  if( a.kind==MT_AV_VIRUS ){
+    if( fill_span(&h->virus, &a.names) || fill_span(&h->part, &a.part) ) return -1;
+  }else if( a.kind==MT_AV_RESULT ){
+    if( fill_span(&h->virus, &a.result) ) return -1;
+  }else{
+    const mt_span *d = a.kind==MT_AV_ERROR ? &a.error : a.kind==MT_AV_LIMIT ? &a.limit : &a.text;
+    if( fill_span(&h->detail, d) ) return -1;
+  }
   return 0;
 }
 
@@ -196,6 +260,9 @@ static int amp_line(mt_attach *A, const char *host, int hl, int has_time, int64_
         int64_t e = epoch(&a.timestamp);
         if( put(&s->retro, a.disposition.p, a.disposition.n) || put(&s->retro_malware, a.malware.p, a.malware.n) ) return -1;
         s->retro_t = e>=0 ? e : (has_time ? t_utc : -1);
+        s->retro_file = A->at_file;
+        s->retro_lineno = A->at_lineno;
+        s->retro_off = A->at_off;
       }
       return 0;
   }
@@ -206,6 +273,7 @@ int mt_attach_line(mt_attach *A, const char *host, int hl, int has_time, int64_t
                    int t, const mt_line *ln, const mt_event *ev){
   mt_afile *r;
   if( t==MT_LOG_AMP ) return amp_line(A, host, hl, has_time, t_utc, ln);
+  if( t==MT_LOG_AV ) return av_line(A, host, hl, ln);
   if( t!=MT_LOG_MAIL || ev->mid<0 ) return 0;
   if( ev->kind==MT_EV_MID_ATTACHMENT && mt_has(ev, MT_F_VALUE) ){
     const char *p = ev->f[MT_F_VALUE].p;
@@ -229,6 +297,30 @@ int mt_attach_line(mt_attach *A, const char *host, int hl, int has_time, int64_t
     return 0;
   }
   return 0;
+}
+
+static int same_host(const char *z, const char *host){ return z && host && strcmp(z, host)==0; }
+
+int mt_attach_files_of(const mt_attach *A, const char *host, int64_t mid, int *out, int max){
+  int i, n = 0, k;
+  if( !A->hcap ) return 0;
+  for(i = A->hash[slot(A, mid)] - 1; i >= 0; i = A->a[i].prev){
+    if( A->a[i].mid!=mid || !same_host(A->a[i].host, host) ) continue;
+    if( n < max ) out[n++] = i;
+  }
+  for(k=0; k<n/2; k++){ int x = out[k]; out[k] = out[n-1-k]; out[n-1-k] = x; }   /* made first, first */
+  return n;
+}
+
+int mt_attach_av_of(const mt_attach *A, const char *host, int64_t mid, int *out, int max){
+  int i, n = 0, k;
+  if( !A->vhcap ) return 0;
+  for(i = A->vhash[vslot(A, mid)] - 1; i >= 0; i = A->v[i].prev){
+    if( A->v[i].mid!=mid || !same_host(A->v[i].host, host) ) continue;
+    if( n < max ) out[n++] = i;
+  }
+  for(k=0; k<n/2; k++){ int x = out[k]; out[k] = out[n-1-k]; out[n-1-k] = x; }
+  return n;
 }
 
 static int cmp_sha(const void *a, const void *b){
@@ -268,6 +360,11 @@ void mt_attach_free(mt_attach *A){
     free(s->sha256); free(s->analysis); free(s->analysis_score); free(s->analysis_malware);
     free(s->retro); free(s->retro_malware);
   }
+  for(i=0; i<A->nv; i++){
+    mt_avhit *h = &A->v[i];
+    free(h->host); free(h->engine); free(h->virus); free(h->part); free(h->detail);
+  }
   free(A->a); free(A->s); free(A->hash); free(A->hkey);
+  free(A->v); free(A->vhash); free(A->vkey);
   memset(A, 0, sizeof(*A));
 }
