@@ -334,7 +334,7 @@ static int avFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     if( s.interrupted ) rc = SQLITE_INTERRUPT;
     else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
   }
-  mt_ctx_finish_scan(ctx, &s);
+  mt_publish(ctx, &s.stats, &s.problems, &s.nproblem);
   mt_scan_end(&s);
   if( rc || c->n==0 ) goto done;
 
