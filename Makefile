@@ -69,8 +69,8 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 
 # The parsing rooms (no SQLite types) and the SQL-facing files.
-CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/filters.c ext/logtype.c ext/amp.c ext/attach.c ext/cef.c ext/dns.c ext/probe.c ext/senders.c ext/grow.c ext/hashmap.c
-SQL_SRC  := ext/tables.c ext/cache.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_diagnose.c ext/table_coverage.c ext/table_parse.c ext/table_errors.c ext/table_smtp.c ext/table_health.c ext/table_files.c ext/table_bounces.c ext/table_cef.c ext/table_check.c ext/functions.c ext/mailtrace.c
+CORE_SRC := ext/files.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/filters.c ext/logtype.c ext/amp.c ext/av.c ext/attach.c ext/cef.c ext/dns.c ext/probe.c ext/senders.c ext/grow.c ext/hashmap.c
+SQL_SRC  := ext/tables.c ext/cache.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_diagnose.c ext/table_coverage.c ext/table_parse.c ext/table_errors.c ext/table_smtp.c ext/table_health.c ext/table_files.c ext/table_bounces.c ext/table_cef.c ext/table_antivirus.c ext/table_check.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 
 SO_OBJ   := $(patsubst ext/%.c,$(B)/so/%.o,$(CORE_SRC) $(SQL_SRC))
@@ -162,10 +162,12 @@ $(B)/fuzz/fuzz_mime: tests/fuzz/fuzz_mime.c ext/mime.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_mime.c ext/mime.c -o $@
 $(B)/fuzz/fuzz_index: tests/fuzz/fuzz_index.c $(CORE_SRC) $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_index.c $(CORE_SRC) -o $@ -lz -pthread
-$(B)/fuzz/fuzz_logtype: tests/fuzz/fuzz_logtype.c ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/attach.c ext/hashmap.c ext/grow.c $(HDRS) | $(B)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_logtype.c ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/attach.c ext/hashmap.c ext/grow.c -o $@
+$(B)/fuzz/fuzz_logtype: tests/fuzz/fuzz_logtype.c ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/av.c ext/attach.c ext/hashmap.c ext/grow.c $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_logtype.c ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/av.c ext/attach.c ext/hashmap.c ext/grow.c -o $@
 $(B)/fuzz/fuzz_amp: tests/fuzz/fuzz_amp.c ext/amp.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_amp.c ext/amp.c -o $@
+$(B)/fuzz/fuzz_av: tests/fuzz/fuzz_av.c ext/av.c $(HDRS) | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_av.c ext/av.c -o $@
 $(B)/fuzz/fuzz_cef: tests/fuzz/fuzz_cef.c ext/cef.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_cef.c ext/cef.c -o $@
 $(B)/fuzz/fuzz_filters: tests/fuzz/fuzz_filters.c ext/filters.c $(HDRS) | $(B)/fuzz
@@ -174,7 +176,7 @@ $(B)/fuzz/fuzz_dns: tests/fuzz/fuzz_dns.c ext/dns.c ext/probe.c $(HDRS) | $(B)/f
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_dns.c ext/dns.c ext/probe.c -o $@
 $(B)/fuzz/fuzz_hashmap: tests/fuzz/fuzz_hashmap.c ext/hashmap.c ext/grow.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_hashmap.c ext/hashmap.c ext/grow.c -o $@
-fuzz-build: $(B)/fuzz/fuzz_hashmap $(B)/fuzz/fuzz_line $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_mime $(B)/fuzz/fuzz_index $(B)/fuzz/fuzz_logtype $(B)/fuzz/fuzz_amp $(B)/fuzz/fuzz_cef $(B)/fuzz/fuzz_filters $(B)/fuzz/fuzz_dns
+fuzz-build: $(B)/fuzz/fuzz_hashmap $(B)/fuzz/fuzz_line $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_mime $(B)/fuzz/fuzz_index $(B)/fuzz/fuzz_logtype $(B)/fuzz/fuzz_amp $(B)/fuzz/fuzz_av $(B)/fuzz/fuzz_cef $(B)/fuzz/fuzz_filters $(B)/fuzz/fuzz_dns
 fuzz: fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 

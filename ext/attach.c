@@ -13,6 +13,7 @@
 #include "attach.h"
 #include "logtype.h"
 #include "amp.h"
+#include "av.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,37 @@ static int put(char **pz, const char *p, int n){
   *pz = z;
   return 0;
 }
+
+/* An anti-virus log line that names a MID: one hit.  0, or -1 when out of
+** memory. */
+static int av_line(mt_attach *A, const char *host, int hl, const mt_line *ln){
+  mt_av a;
+  mt_avhit *h;
+  uint32_t last;
+  if( !mt_av_parse(ln->body, ln->body_len, &a) || a.mid<0 ) return 0;
+  if( mt_grow_i(&A->v, &A->cv, A->nv+1, sizeof(mt_avhit)) ) return -1;
+  h = &A->v[A->nv];
+  memset(h, 0, sizeof(*h));
+  h->host = dup_span(host, hl);
+  if( !h->host ) return -1;
+  A->nv++;                   /* counted now: mt_attach_free frees what is set */
+  h->mid = a.mid;
+  h->kind = a.kind;
+  last = mt_hmap_get(&A->byav, (uint64_t)a.mid, 0);
+  h->prev = last==MT_HMAP_NONE ? -1 : (int)last;
+  if( mt_hmap_put(&A->byav, (uint64_t)a.mid, 0, (uint32_t)(A->nv - 1)) ) return -1;
+  if( fill_span(&h->engine, &a.engine) ) return -1;
+  if( a.kind==MT_AV_VIRUS ){
+    if( fill_span(&h->virus, &a.names) || fill_span(&h->part, &a.part) ) return -1;
+  }else if( a.kind==MT_AV_RESULT ){
+    if( fill_span(&h->virus, &a.result) ) return -1;
+  }else{
+    const mt_span *d = a.kind==MT_AV_ERROR ? &a.error : a.kind==MT_AV_LIMIT ? &a.limit : &a.text;
+    if( fill_span(&h->detail, d) ) return -1;
+  }
+  return 0;
+}
+
 
 /* The row of (host, mid) whose name or SHA-256 matches; else a new row.
 ** NULL when out of memory. */
@@ -152,6 +184,9 @@ static int amp_line(mt_attach *A, const char *host, int hl, int has_time, int64_
         int64_t e = epoch(&a.timestamp);
         if( put(&s->retro, a.disposition.p, a.disposition.n) || put(&s->retro_malware, a.malware.p, a.malware.n) ) return -1;
         s->retro_t = e>=0 ? e : (has_time ? t_utc : -1);
+        s->retro_file = A->at_file;
+        s->retro_lineno = A->at_lineno;
+        s->retro_off = A->at_off;
       }
       return 0;
   }
@@ -162,6 +197,7 @@ int mt_attach_line(mt_attach *A, const char *host, int hl, int has_time, int64_t
                    int t, const mt_line *ln, const mt_event *ev){
   mt_afile *r;
   if( t==MT_LOG_AMP ) return amp_line(A, host, hl, has_time, t_utc, ln);
+  if( t==MT_LOG_AV ) return av_line(A, host, hl, ln);
   if( t!=MT_LOG_MAIL || ev->mid<0 ) return 0;
   if( ev->kind==MT_EV_MID_ATTACHMENT && mt_has(ev, MT_F_VALUE) ){
     const char *p = ev->f[MT_F_VALUE].p;
@@ -185,6 +221,30 @@ int mt_attach_line(mt_attach *A, const char *host, int hl, int has_time, int64_t
     return 0;
   }
   return 0;
+}
+
+static int same_host(const char *z, const char *host){ return z && host && strcmp(z, host)==0; }
+
+int mt_attach_files_of(const mt_attach *A, const char *host, int64_t mid, int *out, int max){
+  int i, n = 0, k;
+  uint32_t last = mt_hmap_get(&A->byid, (uint64_t)mid, 0);
+  for(i = last==MT_HMAP_NONE ? -1 : (int)last; i >= 0; i = A->a[i].prev){
+    if( A->a[i].mid!=mid || !same_host(A->a[i].host, host) ) continue;
+    if( n < max ) out[n++] = i;
+  }
+  for(k=0; k<n/2; k++){ int x = out[k]; out[k] = out[n-1-k]; out[n-1-k] = x; }   /* made first, first */
+  return n;
+}
+
+int mt_attach_av_of(const mt_attach *A, const char *host, int64_t mid, int *out, int max){
+  int i, n = 0, k;
+  uint32_t last = mt_hmap_get(&A->byav, (uint64_t)mid, 0);
+  for(i = last==MT_HMAP_NONE ? -1 : (int)last; i >= 0; i = A->v[i].prev){
+    if( A->v[i].mid!=mid || !same_host(A->v[i].host, host) ) continue;
+    if( n < max ) out[n++] = i;
+  }
+  for(k=0; k<n/2; k++){ int x = out[k]; out[k] = out[n-1-k]; out[n-1-k] = x; }
+  return n;
 }
 
 static int cmp_sha(const void *a, const void *b){
@@ -224,6 +284,11 @@ void mt_attach_free(mt_attach *A){
     free(s->sha256); free(s->analysis); free(s->analysis_score); free(s->analysis_malware);
     free(s->retro); free(s->retro_malware);
   }
+  for(i=0; i<A->nv; i++){
+    mt_avhit *h = &A->v[i];
+    free(h->host); free(h->engine); free(h->virus); free(h->part); free(h->detail);
+  }
   free(A->a); free(A->s); mt_hmap_free(&A->byid);
+  free(A->v); mt_hmap_free(&A->byav);
   memset(A, 0, sizeof(*A));
 }

@@ -15,8 +15,12 @@
 ** that names neither a known name nor a known SHA-256 of its message makes
 ** a row of its own.
 **
-** Fed line by line (mt_attach_line) by the SQL side's scan.  No SQLite
-** types here.
+** The anti-virus log's lines (av.h) are kept per (host, MID) beside them,
+** for the diagnosis: which engine found which virus in which part.
+**
+** Fed line by line (mt_attach_line) by the SQL side's scan and by the
+** entity store's build (entities.c: the diagnosis reads them there).  No
+** SQLite types here.
 */
 #ifndef MAILTRACE_ATTACH_H
 #define MAILTRACE_ATTACH_H
@@ -54,20 +58,45 @@ typedef struct mt_asha {
   char *retro;             /* retrospective verdict: MALICIOUS, CLEAN, … (the last one) */
   char *retro_malware;
   int64_t retro_t;         /* its Timestamp (seconds), else the line's time; -1 */
+  int retro_file;          /* where its line is (mt_attach.at_*; lineno 0: not known) */
+  int64_t retro_lineno, retro_off;
   int uploaded;            /* "File uploaded for analysis" seen */
 } mt_asha;
+
+/* An anti-virus log line about a message (av.h): a virus and its part, an
+** error, a limit, a time-out or a result. */
+typedef struct mt_avhit {
+  char *host;
+  int64_t mid;
+  int kind;                /* MT_AV_* */
+  char *engine;            /* sophos, mcafee */
+  char *virus;             /* Virus: the name; Result: its word */
+  char *part;              /* Virus: body.scan/… */
+  char *detail;            /* Error / Limit / time-out: the words */
+  int prev;                /* previous hit with the same MID, -1 */
+} mt_avhit;
 
 typedef struct mt_attach {
   mt_afile *a; int n, cap;
   mt_asha *s; int ns, cs;
   mt_hmap byid;            /* MID → its last row (hashmap.h) */
   int sorted;              /* s sorted by sha256 (mt_attach_finish) */
+  mt_avhit *v; int nv, cv; /* the anti-virus log's lines */
+  mt_hmap byav;            /* MID → its last hit (hashmap.h) */
+  int at_file;             /* where the line being fed is (set by the caller, */
+  int64_t at_lineno, at_off;  /* kept with retrospective verdicts; 0: not known) */
 } mt_attach;
 
 /* One line of any log type (logtype.h: t), its event ev (mt_line_event) and
 ** its time.  Returns 0, or -1 when out of memory. */
 int mt_attach_line(mt_attach *A, const char *host, int host_len, int has_time, int64_t t_utc,
                    int t, const mt_line *ln, const mt_event *ev);
+
+/* The rows of (host, mid), in the order they were made: at most max
+** indexes into A->a (mt_attach_files_of) or A->v (mt_attach_av_of);
+** returns how many. */
+int mt_attach_files_of(const mt_attach *A, const char *host, int64_t mid, int *out, int max);
+int mt_attach_av_of(const mt_attach *A, const char *host, int64_t mid, int *out, int max);
 
 /* After the last line: sort the SHA-256 facts for lookups. */
 void mt_attach_finish(mt_attach *A);

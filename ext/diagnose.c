@@ -8,6 +8,9 @@
 ** where there is one.
 */
 #include "diagnose.h"
+#include "attach.h"
+#include "av.h"
+#include "lines.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -334,6 +337,85 @@ static const char *malware(const mt_msg *m, char *out, size_t n){
   return out;
 }
 
+/* What the AMP engine log and the anti-virus log (attach.h, kept with the
+** store) say of message m's malware, in words: "AMP judged file 'a.xlsm'
+** MALICIOUS (W32.X, SHA-256 5e1a…); sophos found Troj/Y in
+** body.scan/a.xlsm".  Returns 1 when they name any. */
+static int malware_files(const mt_store *st, const mt_msg *m, buf *b){
+  const mt_attach *A = st->attach;
+  const char *host = st->hosts[m->host];
+  int ix[16], n, i, any = 0;
+  if( !A ) return 0;
+  n = mt_attach_files_of(A, host, m->mid, ix, 16);
+  for(i=0; i<n; i++){
+    const mt_afile *f = &A->a[ix[i]];
+    if( !f->disposition || strcasecmp(f->disposition, "MALICIOUS")!=0 ) continue;
+    bput(b, "%sAMP judged %s%s%s MALICIOUS (%s%s%s)", any ? "; " : "", f->name ? "file '" : "a file",
+         f->name ? f->name : "", f->name ? "'" : "", f->malware ? f->malware : "no malware name logged",
+         f->sha256 ? ", SHA-256 " : "", f->sha256 ? f->sha256 : "");
+    any = 1;
+  }
+  n = mt_attach_av_of(A, host, m->mid, ix, 16);
+  for(i=0; i<n; i++){
+    const mt_avhit *h = &A->v[ix[i]];
+    if( h->kind!=MT_AV_VIRUS || !h->virus ) continue;
+    bput(b, "%s%s found %s in %s", any ? "; " : "", h->engine ? h->engine : "the anti-virus engine",
+         h->virus, h->part ? h->part : "a part not logged");
+    any = 1;
+  }
+  return any;
+}
+
+/* The malware words of message m: mail_logs' verdicts (malware()), then
+** what the AMP and anti-virus logs add; NULL when none of them names any. */
+static const char *malware_all(const mt_store *st, const mt_msg *m, char *out, size_t n){
+  char files[480];
+  buf fb = { files, sizeof(files), 0 };
+  const char *ml = malware(m, out, n);
+  files[0] = 0;
+  if( !malware_files(st, m, &fb) ) return ml;
+  if( ml ){ size_t k = strlen(out); snprintf(out + k, n - k, "; %s", files); }
+  else snprintf(out, n, "%s", files);
+  return out;
+}
+
+/* A delivered message one of whose files AMP judged MALICIOUS after
+** delivery (a retrospective verdict, by SHA-256): its own verdict, with the
+** file, its SHA-256 and the time of the verdict.  1 when said. */
+static int retro_malicious(const mt_store *st, int mi, const char *who, const char *some, mt_verdict *v){
+  const mt_attach *A = st->attach;
+  const mt_msg *m = &st->msgs[mi];
+  int ix[16], n, i, k = 0, first = -1;
+  const mt_asha *s0 = 0;
+  buf b = { v->explain, sizeof(v->explain), 0 };
+  if( !A ) return 0;
+  n = mt_attach_files_of(A, st->hosts[m->host], m->mid, ix, 16);
+  for(i=0; i<n; i++){
+    const mt_afile *f = &A->a[ix[i]];
+    const mt_asha *s = f->sha256 ? mt_attach_sha(A, f->sha256) : 0;
+    if( !s || !s->retro || strcasecmp(s->retro, "MALICIOUS")!=0 ) continue;
+    if( first<0 ){ first = ix[i]; s0 = s; }
+    k++;
+  }
+  if( first<0 ) return 0;
+  v->stage = "delivered";
+  snprintf(v->verdict, sizeof(v->verdict), "delivered, later judged malicious");
+  {
+    const mt_afile *f = &A->a[first];
+    char when[20] = "";
+    if( s0->retro_t>=0 ) mt_time_iso(s0->retro_t, when);
+    bput(&b, "%s was delivered%s; afterwards a retrospective verdict from AMP%s%s%s judged its file %s%s%s "
+         "(SHA-256 %s) MALICIOUS (%s)", who, some, when[0] ? " at " : "", when, when[0] ? " UTC" : "",
+         f->name ? "'" : "", f->name ? f->name : "with no logged name", f->name ? "'" : "", f->sha256,
+         s0->retro_malware ? s0->retro_malware : "no malware name logged");
+    if( k>1 ) bput(&b, ", and %d more of its files", k - 1);
+    bput(&b, ". The message is in the recipients' mailboxes: find it and remove it (Mailbox Auto "
+         "Remediation does this where it is set up), and check whether anyone opened the file.");
+    if( s0->retro_lineno ) v->evidence = (mt_where){ s0->retro_file, s0->retro_lineno, s0->retro_off };
+  }
+  return 1;
+}
+
 void mt_diagnose_msg(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   msg_verdict(st, mi, rcpt, v);
   v->started_before_logs = st->msgs[mi].started_before_logs;
@@ -345,8 +427,8 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   const mt_msg *m = &st->msgs[mi];
   const mt_rcpt *r = rcpt>=0 ? &st->rcpts[rcpt] : 0;
   int status = m->status, d;
-  char who[200], mw[240];
-  const char *bad = malware(m, mw, sizeof(mw));
+  char who[200], mw[640];
+  const char *bad = malware_all(st, m, mw, sizeof(mw));
   memset(v, 0, sizeof(*v));
   v->evidence = m->why.lineno ? m->why : (mt_where){ m->file, m->lineno, m->off };
   who_of(st, m, who, sizeof(who));
@@ -430,6 +512,9 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
     return;
   }
   d = last_attempt(st, mi, r ? r->rid : -1);
+  /* delivered to some: a file judged malicious later outranks the bounces */
+  if( !r && status==MT_MS_PARTIAL
+   && retro_malicious(st, mi, who, " to some recipients (the family column has each recipient's fate)", v) ) return;
   if( r ? r->status==MT_RS_BOUNCED : (status==MT_MS_BOUNCED || status==MT_MS_PARTIAL) ){
     int rd = d;
     if( !r ){   /* the message: its last bounce */
@@ -496,6 +581,7 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
       else if( !resp ) resp = st->rcpts[rr].response;
       break;
     }
+    if( retro_malicious(st, mi, who, status==MT_MS_PARTIAL && !r ? " to some recipients" : "", v) ) return;
     say(v, "delivered", "delivered", "%s was delivered%s%s%s.", who,
         status==MT_MS_PARTIAL && !r ? " to some recipients" : "",
         resp ? "; the destination answered " : "", resp ? resp : "");

@@ -15,7 +15,7 @@
 typedef struct mt_verdict {
   const char *stage;        /* connection, policy, tls, envelope, scanning, quarantine, delivery, delivered */
   char verdict[160];
-  char explain[640];
+  char explain[1024];
   const char *reason_class; /* bounces and delays: user unknown, mailbox full, ... or NULL */
   mt_where evidence;        /* the deciding line (lineno 0: none) */
   char family[768];         /* messages: per original recipient, where its copy finally

@@ -17,6 +17,7 @@
 #include "grow.h"
 #include "wraps.h"
 #include "logtype.h"
+#include "attach.h"
 #include "events.h"
 
 #include <stdio.h>
@@ -178,6 +179,7 @@ void mt_store_free(mt_store *st){
   map_free(&st->icid_list);
   free(st->icid_heads);
   free(st->strings.slots);
+  if( st->attach ){ mt_attach_free(st->attach); free(st->attach); }
   free(st);
 }
 
@@ -1464,6 +1466,7 @@ static void find_gaps(mt_store *st){
 
 int mt_store_finish(mt_store *st){
   int i;
+  if( st->attach ) mt_attach_finish(st->attach);
   find_gaps(st);
   /* A number that reappears on a host after a restart is a new generation:
   ** (host, id, generation) is unique (ICID 0 refusals count up too). */
@@ -1565,6 +1568,19 @@ int64_t mt_store_footprint(const mt_store *st){
   return n;
 }
 
+/* What the AMP engine log, the anti-virus log and mail_logs' attachment
+** lines say of a message's files, kept with the store (attach.h) for the
+** diagnosis.  0, or -1 when out of memory. */
+static int feed_files(mt_store *st, const mt_scan *s, int t, const mt_event *ev){
+  if( t!=MT_LOG_AMP && t!=MT_LOG_AV
+   && !(t==MT_LOG_MAIL && (ev->kind==MT_EV_MID_ATTACHMENT || ev->kind==MT_EV_MID_FILE_UPLOAD)) ) return 0;
+  if( !st->attach && !(st->attach = calloc(1, sizeof(mt_attach))) ) return -1;
+  st->attach->at_file = s->ifile;
+  st->attach->at_lineno = s->lineno;
+  st->attach->at_off = s->offset;
+  return mt_attach_line(st->attach, s->host, s->host_len, s->has_time, s->t_utc, t, &s->ln, ev);
+}
+
 /* Feed every line of a scan to the store, then derive the statuses.
 ** MT_OK, or what stopped it (s->err says more, for the scan's codes). */
 static mt_rc feed(mt_store *st, mt_scan *s){
@@ -1605,8 +1621,10 @@ static mt_rc feed(mt_store *st, mt_scan *s){
       int t = mt_line_event(&s->ln, s->file_type, &ev);
       if( !mt_logtype_is_mail(t) ){
         if( t>MT_LOG_NONE && t<MT_LOG_COUNT ){ st->other_log_lines++; st->other_log_types |= 1u<<t; }
+        if( feed_files(st, s, t, &ev) ) return -2;
         continue;
       }
+      if( feed_files(st, s, t, &ev) ) return -2;
     }
     if( mt_event_overflow(&ev) ){
       /* ids that do not fit 64 bits would all become one: never merge them */

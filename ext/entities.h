@@ -205,6 +205,8 @@ typedef struct mt_store {
                                      ** no known line at all means "not a Cisco mail log" */
   int64_t other_log_lines;          /* lines of the gateway's other logs (bounces, amp, …: logtype.h), */
   unsigned other_log_types;         /* and which types (bit t for MT_LOG_*): read, but no entities */
+  struct mt_attach *attach; /* the files of each message and the anti-virus log's lines
+                            ** (attach.h), for the diagnosis; NULL when no line named any */
   int oom;                  /* an allocation failed: the store is unusable */
 } mt_store;
 

@@ -139,6 +139,7 @@
   X(AMP_RETRO, "amp.retrospective") \
   X(AV_RESULT, "antivirus.result") \
   X(AV_VIRUS, "antivirus.virus") \
+  X(AV_ERROR, "antivirus.error") \
   X(AV_LIMIT, "antivirus.limit") \
   X(AV_TIMEOUT, "antivirus.timeout") \
   X(AV_OTHER, "antivirus.other") \

@@ -12,6 +12,7 @@
 #include "logtype.h"
 #include "events.h"
 #include "amp.h"
+#include "av.h"
 
 #include <string.h>
 
@@ -249,44 +250,33 @@ static void bounce_log(const char *b, size_t n, mt_event *ev){
   }
 }
 
-/* "sophos  antivirus - MID 69391938 [part] - Result 'CLEAN' ()" and its
-** Virus / Limit / "timed out" variants. */
+/* "sophos  antivirus - MID 69391938 [rank] - Result 'CLEAN' ()" and its
+** Virus / Error / Limit / "timed out" variants (av.c reads them). */
 static void antivirus(const char *b, size_t n, mt_event *ev){
-  const char *e = b + n, *p = b, *a = FIND(b, e, "antivirus - ");
-  if( !a ) return;
-  set(ev, MT_F_ENGINE, b, a);
-  p = a + 12;
-  ev->kind = MT_EV_AV_OTHER;
-  if( STARTS(p, e, "MID ") ){
-    const char *q = p + 4;
-    ev->mid = num(&q, e);
-    p = q;
-    while( p < e && *p==' ' ) p++;
-    if( p < e && is_digit(*p) ){ const char *s = p; num(&p, e); set(ev, MT_F_VALUE, s, p); }   /* the part */
-    while( p < e && *p==' ' ) p++;
-    if( STARTS(p, e, "- ") ) p += 2;
+  mt_av a;
+  const mt_span *sp;
+  const char *v;
+  if( !mt_av_parse(b, n, &a) ) return;
+  ev->mid = a.mid;
+  if( a.engine.p ) set(ev, MT_F_ENGINE, a.engine.p, a.engine.p + a.engine.n);
+  if( a.rank.p ) set(ev, MT_F_VALUE, a.rank.p, a.rank.p + a.rank.n);   /* the number after the MID */
+  switch( a.kind ){
+    case MT_AV_RESULT:
+      ev->kind = MT_EV_AV_RESULT;
+      if( a.result.p ) set(ev, MT_F_VERDICT, a.result.p, a.result.p + a.result.n);
+      if( a.names.p ) set(ev, MT_F_NAMES, a.names.p, a.names.p + a.names.n);
+      return;
+    case MT_AV_VIRUS:
+      ev->kind = MT_EV_AV_VIRUS;
+      if( (v = FIND(b, b + n, "- Virus "))!=0 ) set(ev, MT_F_VERDICT, v + 2, v + 7);   /* "Virus" */
+      if( a.names.p ) set(ev, MT_F_NAMES, a.names.p, a.names.p + a.names.n);
+      return;
+    case MT_AV_ERROR: ev->kind = MT_EV_AV_ERROR; sp = &a.error; break;
+    case MT_AV_LIMIT: ev->kind = MT_EV_AV_LIMIT; sp = &a.limit; break;
+    case MT_AV_TIMEOUT: ev->kind = MT_EV_AV_TIMEOUT; sp = &a.text; break;
+    default: ev->kind = MT_EV_AV_OTHER; sp = &a.text; break;
   }
-  if( STARTS(p, e, "Result ") ){
-    const char *v = p + 7, *x;
-    ev->kind = MT_EV_AV_RESULT;
-    if( v < e && *v=='\'' && (x = memchr(v+1, '\'', (size_t)(e - v - 1)))!=0 ) set(ev, MT_F_VERDICT, v+1, x);
-    else set(ev, MT_F_VERDICT, v, e);
-  }else if( STARTS(p, e, "Virus ") ){
-    ev->kind = MT_EV_AV_VIRUS;
-    set(ev, MT_F_VERDICT, p, p + 5);
-    set(ev, MT_F_NAMES, p + 6, e);
-  }else if( STARTS(p, e, "Limit") ){
-    const char *v = p + 5;
-    ev->kind = MT_EV_AV_LIMIT;
-    while( v < e && (*v==' ' || *v=='-') ) v++;
-    if( v < e && *v=='\'' && e[-1]=='\'' && e - v >= 2 ) set(ev, MT_F_REASON, v+1, e-1);
-    else set(ev, MT_F_REASON, v, e);
-  }else if( STARTS(p, e, "timed out") ){
-    ev->kind = MT_EV_AV_TIMEOUT;
-    set(ev, MT_F_REASON, p, e);
-  }else{
-    set(ev, MT_F_REASON, p, e);
-  }
+  if( sp->p ) set(ev, MT_F_REASON, sp->p, sp->p + sp->n);
 }
 
 /* A CEF key's number: " ESAMID=1053" (a key starts the extension or

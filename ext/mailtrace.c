@@ -71,6 +71,7 @@ int sqlite3_mailtrace_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routi
   if( rc==SQLITE_OK ) rc = mt_register_files(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_bounces(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_cef(db, c);
+  if( rc==SQLITE_OK ) rc = mt_register_antivirus(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_checks(db, c);
   mt_ctx_unref(c);
   return rc;

@@ -277,6 +277,7 @@ int mt_register_health(sqlite3 *db, mt_ctx *ctx);     /* table_health.c */
 int mt_register_files(sqlite3 *db, mt_ctx *ctx);      /* table_files.c */
 int mt_register_bounces(sqlite3 *db, mt_ctx *ctx);    /* table_bounces.c */
 int mt_register_cef(sqlite3 *db, mt_ctx *ctx);        /* table_cef.c */
+int mt_register_antivirus(sqlite3 *db, mt_ctx *ctx);  /* table_antivirus.c */
 int mt_register_checks(sqlite3 *db, mt_ctx *ctx);     /* table_check.c */
 /* reverse_dns(ip, options) as JSON for the diagnosis's live checks
 ** (table_check.c): SQLITE_OK and *pzJson (NULL when ip is not an address),

@@ -34,6 +34,7 @@
 **   mailtrace_files         the files (attachments) of each message
 **   mailtrace_bounces       the bounce log, checked against the recipients
 **   mailtrace_cef           the Consolidated Event Log, one row per message
+**   mailtrace_antivirus     the anti-virus log, checked against the messages
 **   reverse_dns, mx         live DNS checks: reverse DNS confirmed, MX hosts
 **   sender_ips              a domain's sending IPs from the logs (offline)
 ** Functions: mailtrace_open() (the sources of the tables above without

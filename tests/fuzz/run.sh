@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.." || exit 2
 secs=${1:-60}
 B=${B:-build}
 rc=0
-for t in fuzz_line fuzz_reader fuzz_mime fuzz_index fuzz_logtype fuzz_amp fuzz_cef fuzz_filters fuzz_dns fuzz_hashmap; do
+for t in fuzz_line fuzz_reader fuzz_mime fuzz_index fuzz_logtype fuzz_amp fuzz_av fuzz_cef fuzz_filters fuzz_dns fuzz_hashmap; do
   seed=$B/fuzz/seed-$t corpus=$B/fuzz/corpus-$t
   mkdir -p "$seed" "$corpus"
   find tests/data -type f ! -name '*.md' -exec cp {} "$seed/" \;

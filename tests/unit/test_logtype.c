@@ -94,7 +94,7 @@ int main(void){
   CHECK("av.virus", t==MT_LOG_AV && ev.kind==MT_EV_AV_VIRUS && ev.mid==8107);
   CHECK_SPAN("av.engine", ev.f[MT_F_ENGINE].p, ev.f[MT_F_ENGINE].n, "sophos");
   CHECK_SPAN("av.part", ev.f[MT_F_VALUE].p, ev.f[MT_F_VALUE].n, "3");
-  CHECK_SPAN("av.names", ev.f[MT_F_NAMES].p, ev.f[MT_F_NAMES].n, "'Mal/Phish-A' 'body.scan/login.html' 1 0");
+  CHECK_SPAN("av.names", ev.f[MT_F_NAMES].p, ev.f[MT_F_NAMES].n, "Mal/Phish-A");   /* the virus alone (av.c) */
   type_of("Tue Nov 10 09:01:12 2026 Info: sophos  antivirus - MID 8101 - Result 'CLEAN' ()", "", &ev);
   CHECK("av.result", ev.kind==MT_EV_AV_RESULT && ev.mid==8101);
   CHECK_SPAN("av.result.verdict", ev.f[MT_F_VERDICT].p, ev.f[MT_F_VERDICT].n, "CLEAN");
