@@ -1,7 +1,7 @@
 """test_cef_agree.py — issue 16's "done when": on a generated set with both
 mail_logs and the Consolidated Event Log for the same messages, every
 message's verdicts agree field for field, and the planted disagreements are
-reported (tests/gen_cef.py writes the logs and the truth).
+reported (tests/gen/gen_cef.py writes the logs and the truth).
 
 Checks, each against the generator's truth (never against what the code
 printed before):
@@ -27,7 +27,7 @@ import tempfile
 
 ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "gen"))
 import gen_cef  # noqa: E402
 
 failed = 0

@@ -2,7 +2,7 @@
 """gen_cef.py — a generated log set with BOTH mail_logs and the Consolidated
 Event Log (CEF) for the same messages, and the truth about each message.
 
-    python3 tests/gen_cef.py DIR [N] [SEED]     # writes DIR/esa1/mail.current,
+    python3 tests/gen/gen_cef.py DIR [N] [SEED]     # writes DIR/esa1/mail.current,
                                                 # DIR/esa1/consolidated_event.current
                                                 # and DIR/truth.json
 
