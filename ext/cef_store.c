@@ -407,7 +407,8 @@ static int join_one(mt_store *st, const cef_rec *r){
     v = cef_val(&cf, "endTime");
     if( asctime_local(v, &t) ){ m->end.local = t; m->end.off = r->when.off; }
     else m->end = r->when;
-    if( details.p ) FILL(reason, keep(st, details));
+    /* the details say why for an outcome other than delivery ("To POLICY", "Dropped by amp") */
+    if( details.p && act_status && act_status!=MT_MS_DELIVERED ) FILL(reason, keep(st, details));
     if( m->size<0 ) m->size = cef_num(&cf, "ESAMsgSize");
   }
   if( m->size<0 ) m->size = cef_num(&cf, "ESAMsgSize");

@@ -377,6 +377,11 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
         who, nz(m->cef_action, "not logged"));
     return;
   }
+  if( m->origin==MT_ORIGIN_CEF && status==MT_MS_BOUNCED ){
+    say(v, "delivery", "bounced", "%s bounced: the Consolidated Event Log's final action is %s; the "
+        "destination's reply and the DSN are not in that log.", who, nz(m->cef_action, "BOUNCED"));
+    return;
+  }
   if( r && r->status==MT_RS_REJECTED ){
     say(v, "envelope", "recipient rejected",
         "The gateway refused the recipient <%s> at RCPT TO (%s). Check the recipient access table "
