@@ -21,6 +21,7 @@ printed before):
 """
 import json
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -167,6 +168,7 @@ def main():
     rows = db.execute("SELECT verdict, explain FROM mailtrace_diagnose WHERE mid = ?", (mid,)).fetchall()
     check("cef_agree.diagnose_cef_only", rows and all("Consolidated Event Log only" in e and "No connection-level facts" in e
                                                       for _, e in rows), f"{rows}")
+    shutil.rmtree(tmp, ignore_errors=True)
     return 1 if failed else 0
 
 
