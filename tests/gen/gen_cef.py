@@ -28,16 +28,17 @@ DAY = 12
 
 
 def ts(sec):
-    h, m, s = sec // 3600, sec // 60 % 60, sec % 60
-    return f"{MON} {DAY:2d} {h:02d}:{m:02d}:{s:02d}"
+    d, h, m, s = DAY + sec // 86400, sec // 3600 % 24, sec // 60 % 60, sec % 60
+    return f"{MON} {d:2d} {h:02d}:{m:02d}:{s:02d}"
 
 
 def asctime(sec):
-    h, m, s = sec // 3600, sec // 60 % 60, sec % 60
-    return f"Thu {MON} {DAY} {h:02d}:{m:02d}:{s:02d} 2026"
+    d, h, m, s = DAY + sec // 86400, sec // 3600 % 24, sec // 60 % 60, sec % 60
+    return f"Thu {MON} {d} {h:02d}:{m:02d}:{s:02d} 2026"
 
 
 def generate(outdir, n=300, seed=16):
+    """n up to about 100,000: the times run over the days from Nov 12 on."""
     rnd = random.Random(seed)
     host = "esa1"
     d = os.path.join(outdir, host)
