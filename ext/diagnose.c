@@ -328,12 +328,12 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v);
 ** none.  A message with one is never advised to be released. */
 static const char *malware(const mt_msg *m, char *out, size_t n){
   int viral = m->virus && strcmp(m->virus, "positive")==0;
-  int amp = m->amp && strcasecmp(m->amp, "MALWARE")==0;
+  int amp = m->amp && (strcasecmp(m->amp, "MALWARE")==0 || strcasecmp(m->amp, "MALICIOUS")==0);
   if( !viral && !amp ) return 0;
-  snprintf(out, n, "%s%s%s%s%s%s", viral ? "anti-virus verdict positive" : "",
+  snprintf(out, n, "%s%s%s%s%s%s%s", viral ? "anti-virus verdict positive" : "",
            viral && m->virus_names ? " (" : "", viral && m->virus_names ? m->virus_names : "",
            viral && m->virus_names ? ")" : "", viral && amp ? ", " : "",
-           amp ? "AMP file reputation verdict MALWARE" : "");
+           amp ? "AMP file reputation verdict " : "", amp ? m->amp : "");
   return out;
 }
 
@@ -416,10 +416,30 @@ static int retro_malicious(const mt_store *st, int mi, const char *who, const ch
   return 1;
 }
 
+/* Where the facts came from, when not mail_logs alone: a message known
+** only from the Consolidated Event Log, and what CEF cannot say; the
+** differences between mail_logs and CEF (cef_store.c). */
+static void note_source(const mt_store *st, int mi, int rcpt, mt_verdict *v){
+  const mt_msg *m = &st->msgs[mi];
+  const char *dis = rcpt>=0 && st->rcpts[rcpt].disagreement ? st->rcpts[rcpt].disagreement : m->disagreement;
+  size_t k = strlen(v->explain);
+  if( m->origin==MT_ORIGIN_CEF ){
+    snprintf(v->explain + k, sizeof(v->explain) - k,
+             " Source: the Consolidated Event Log only (its one line for this message; final action %s). "
+             "No connection-level facts: these logs have no mail_logs line of it, so its connection, each "
+             "delivery attempt and the remote server's reply are not known, and a bounce or delay written "
+             "after the CEF line would not show.", nz(m->cef_action, "not logged"));
+  }else if( m->origin==MT_ORIGIN_BOTH && dis ){
+    snprintf(v->explain + k, sizeof(v->explain) - k,
+             " mail_logs and the Consolidated Event Log disagree (%s); this verdict follows mail_logs.", dis);
+  }
+}
+
 void mt_diagnose_msg(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   msg_verdict(st, mi, rcpt, v);
   v->started_before_logs = st->msgs[mi].started_before_logs;
   note_unknown(st, &st->msgs[mi], v);
+  note_source(st, mi, rcpt, v);
   mt_family_verdict(st, mi, v->family, sizeof(v->family));
 }
 
@@ -433,6 +453,18 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   v->evidence = m->why.lineno ? m->why : (mt_where){ m->file, m->lineno, m->off };
   who_of(st, m, who, sizeof(who));
 
+  if( m->origin==MT_ORIGIN_CEF && status==MT_MS_NONE ){
+    say(v, "unknown", "final action unknown",
+        "%s is known only from the Consolidated Event Log, whose final action (%s) names no outcome "
+        "mailtrace can map to a status; what happened to it is not known from these logs.",
+        who, nz(m->cef_action, "not logged"));
+    return;
+  }
+  if( m->origin==MT_ORIGIN_CEF && status==MT_MS_BOUNCED ){
+    say(v, "delivery", "bounced", "%s bounced: the Consolidated Event Log's final action is %s; the "
+        "destination's reply and the DSN are not in that log.", who, nz(m->cef_action, "BOUNCED"));
+    return;
+  }
   if( r && r->status==MT_RS_REJECTED ){
     say(v, "envelope", "recipient rejected",
         "The gateway refused the recipient <%s> at RCPT TO (%s). Check the recipient access table "

@@ -157,8 +157,14 @@ MT_WRAPS static uint32_t hash_bytes(const char *p, size_t n){
     mt_advise_huge((arr), sizeof(*(arr))*(size_t)(cap)); \
   } }while(0)
 
+static const mt_store_ops store_ops = {
+  mt_store_msg, mt_store_str, mt_store_new_msg, mt_store_new_rcpt, mt_msg_status_name, mt_rcpt_status_name
+};
+
 mt_store *mt_store_new(void){
-  return calloc(1, sizeof(mt_store));
+  mt_store *st = calloc(1, sizeof(mt_store));
+  if( st ) st->ops = &store_ops;
+  return st;
 }
 
 void mt_store_free(mt_store *st){
@@ -180,6 +186,7 @@ void mt_store_free(mt_store *st){
   free(st->icid_heads);
   free(st->strings.slots);
   if( st->attach ){ mt_attach_free(st->attach); free(st->attach); }
+  mt_cef_set_free(st->cef);
   free(st);
 }
 
@@ -1308,6 +1315,11 @@ int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev){
     if( st->host_first[c.host]==INT64_MAX || s->t_utc < st->host_first[c.host] ) st->host_first[c.host] = s->t_utc;
     if( st->host_last[c.host]==INT64_MIN || s->t_utc > st->host_last[c.host] ) st->host_last[c.host] = s->t_utc;
   }
+  if( ev->kind==MT_EV_CEF_MESSAGE ){
+    /* a Consolidated Event Log line: kept, joined at the end (cef_store.c) */
+    if( mt_cef_store_add(st, s, c.host) ) st->oom = 1;
+    return st->oom ? -1 : 0;
+  }
   switch( ev->kind ){
     case MT_EV_ICID_NEW: case MT_EV_ICID_SBRS: case MT_EV_ICID_HAT:
     case MT_EV_ICID_DELAYED_REJECT: case MT_EV_ICID_TLS: case MT_EV_ICID_TLS_FAILED:
@@ -1468,6 +1480,7 @@ int mt_store_finish(mt_store *st){
   int i;
   if( st->attach ) mt_attach_finish(st->attach);
   find_gaps(st);
+  if( st->cef && mt_cef_prepare(st) ){ st->oom = 1; return -1; }   /* CEF-only messages (cef_store.c) */
   /* A number that reappears on a host after a restart is a new generation:
   ** (host, id, generation) is unique (ICID 0 refusals count up too). */
   for(i=0; i<st->nconn; i++){
@@ -1535,6 +1548,8 @@ int mt_store_finish(mt_store *st){
       else rc->status = MT_RS_NONE;
     }
   }
+  /* the Consolidated Event Log: its messages, and what it adds to mail_logs' */
+  if( st->cef && mt_cef_merge(st) ) st->oom = 1;
   return st->oom ? -1 : 0;
 }
 
@@ -1616,15 +1631,15 @@ static mt_rc feed(mt_store *st, mt_scan *s){
     }
     if( st->file_tz ) st->file_tz[s->ifile] = s->tz_off;
     /* only mail_logs lines make entities (logtype.h: the bounce log's
-    ** "Bounced: 123:0" is not a delivery) */
+    ** "Bounced: 123:0" is not a delivery), and the Consolidated Event
+    ** Log's, a source of its own (cef_store.c) */
     {
       int t = mt_line_event(&s->ln, s->file_type, &ev);
       if( !mt_logtype_is_mail(t) ){
         if( t>MT_LOG_NONE && t<MT_LOG_COUNT ){ st->other_log_lines++; st->other_log_types |= 1u<<t; }
-        if( feed_files(st, s, t, &ev) ) return -2;
-        continue;
-      }
-      if( feed_files(st, s, t, &ev) ) return -2;
+        if( feed_files(st, s, t, &ev) ) return MT_NOMEM;
+        if( t!=MT_LOG_CEF || ev.kind!=MT_EV_CEF_MESSAGE ) continue;
+      }else if( feed_files(st, s, t, &ev) ) return MT_NOMEM;
     }
     if( mt_event_overflow(&ev) ){
       /* ids that do not fit 64 bits would all become one: never merge them */
@@ -1765,6 +1780,35 @@ int mt_store_first_dlv_of_dcid(const mt_store *st, int host, int64_t dcid){
 int mt_store_first_dlv_of_mid(const mt_store *st, int host, int64_t mid){
   int m = map_get(&st->msg_by_id, host, mid);
   return m>=0 ? st->msgs[m].first_dlv : -1;
+}
+
+/* ---------------------------------------------------- other sources */
+
+const char *mt_store_str(mt_store *st, const char *p, size_t n){
+  return arena_str(st, p, n);
+}
+
+int mt_store_new_msg(mt_store *st, int host, int64_t mid, int64_t icid, mt_where at, mt_when when){
+  mt_scan s;
+  ctx c;
+  int mi;
+  memset(&s, 0, sizeof(s));
+  s.ifile = at.file; s.lineno = at.lineno; s.offset = at.off;
+  s.has_time = mt_when_set(when);
+  s.t_local = when.local; s.t_utc = s.has_time ? mt_when_utc(when) : 0;
+  c.st = st; c.s = &s; c.ev = 0; c.host = host; c.file = at.file;
+  mi = new_msg(&c, mid);
+  if( mi<0 ) return -1;
+  st->msgs[mi].first = when;
+  set_msg_icid(&c, mi, icid, 1);      /* found by `icid = ?` like any message */
+  return st->oom ? -1 : mi;
+}
+
+int mt_store_new_rcpt(mt_store *st, int mi, int64_t rid){
+  ctx c;
+  memset(&c, 0, sizeof(c));
+  c.st = st;
+  return new_rcpt(&c, mi, rid);
 }
 
 const char *mt_msg_status_name(int s){

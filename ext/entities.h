@@ -106,7 +106,17 @@ typedef struct mt_msg {
   const char *attachments, *sha256;
   const char *direction;    /* "inbound"/"outbound": the policy table */
   unsigned av_final:1, graymail_engine:1;
+  /* the Consolidated Event Log (cef_store.c) */
+  unsigned char origin;     /* MT_ORIGIN_*: where its facts came from */
+  const char *disagreement; /* where mail_logs and CEF disagree, in words; NULL none */
+  const char *cef_action;   /* CEF's final action and its details: "QUARANTINED (To POLICY)" */
+  const char *dane_host, *dane_status;   /* logged only in CEF */
 } mt_msg;
+
+/* Where a message's or recipient's facts came from (mt_msg.origin,
+** mt_rcpt.origin): mail_logs alone, the Consolidated Event Log alone, or
+** both (mail_logs first, CEF filling what mail_logs lacks). */
+enum { MT_ORIGIN_MAIL = 0, MT_ORIGIN_CEF, MT_ORIGIN_BOTH };
 
 enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEUED,
        MT_RS_DROPPED, MT_RS_QUARANTINED, MT_RS_REJECTED, MT_RS_SPLIT, MT_RS_REWRITTEN, MT_RS_ABORTED };
@@ -124,6 +134,8 @@ typedef struct mt_rcpt {
   int next;                 /* next recipient of the same message, -1 */
   int cur_dlv;              /* its current delivery attempt, -1 */
   mt_where resp_at;         /* its last "Response" line, or none */
+  unsigned char origin;     /* MT_ORIGIN_* */
+  const char *disagreement; /* where mail_logs and CEF disagree about it; NULL none */
 } mt_rcpt;
 
 typedef struct mt_dconn {   /* one outbound SMTP connection (New SMTP DCID) */
@@ -207,6 +219,8 @@ typedef struct mt_store {
   unsigned other_log_types;         /* and which types (bit t for MT_LOG_*): read, but no entities */
   struct mt_attach *attach; /* the files of each message and the anti-virus log's lines
                             ** (attach.h), for the diagnosis; NULL when no line named any */
+  struct mt_cef_set *cef;   /* the Consolidated Event Log's messages (cef_store.c), or NULL */
+  const struct mt_store_ops *ops;   /* the primitives below, for the other sources */
   int oom;                  /* an allocation failed: the store is unusable */
 } mt_store;
 
@@ -252,6 +266,32 @@ int mt_store_msg(const mt_store *st, int host, int64_t mid);
 int mt_store_first_msg_of_icid(const mt_store *st, int host, int64_t icid);
 int mt_store_first_dlv_of_dcid(const mt_store *st, int host, int64_t dcid);
 int mt_store_first_dlv_of_mid(const mt_store *st, int host, int64_t mid);
+
+/* For the store's other sources (cef_store.c): a string kept by the store,
+** a message made outside a line (its ICID or -1, at `at`, time `when`; -1
+** when out of memory) and a recipient of it. */
+const char *mt_store_str(mt_store *st, const char *p, size_t n);
+int mt_store_new_msg(mt_store *st, int host, int64_t mid, int64_t icid, mt_where at, mt_when when);
+int mt_store_new_rcpt(mt_store *st, int mi, int64_t rid);
+
+/* The same, as the store hands them to its other sources (cef_store.c
+** calls them through st->ops: it sits below entities.c, which calls it). */
+typedef struct mt_store_ops {
+  int (*msg)(const mt_store *st, int host, int64_t mid);
+  const char *(*str)(mt_store *st, const char *p, size_t n);
+  int (*new_msg)(mt_store *st, int host, int64_t mid, int64_t icid, mt_where at, mt_when when);
+  int (*new_rcpt)(mt_store *st, int mi, int64_t rid);
+  const char *(*msg_status)(int s);
+  const char *(*rcpt_status)(int s);
+} mt_store_ops;
+
+/* The Consolidated Event Log's side of the build (cef_store.c, cef_store.h
+** explains them): keep a CEF line; before the status rules, make the
+** CEF-only messages; after them, join.  0 or -1 (out of memory). */
+int mt_cef_store_add(mt_store *st, const mt_scan *s, int host);
+int mt_cef_prepare(mt_store *st);
+int mt_cef_merge(mt_store *st);
+void mt_cef_set_free(struct mt_cef_set *set);
 
 const char *mt_msg_status_name(int s);
 const char *mt_rcpt_status_name(int s);

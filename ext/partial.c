@@ -516,7 +516,9 @@ static int take_current(sweep *w){
   pline l;
   int t;
   if( w->s.ln.form==MT_FORM_NONE ) return 0;
-  if( !mt_logtype_is_mail(mt_line_event(&w->s.ln, w->s.file_type, &ev)) ) return 0;   /* other logs make no entities (logtype.h) */
+  t = mt_line_event(&w->s.ln, w->s.file_type, &ev);
+  if( !mt_logtype_is_mail(t) && !(t==MT_LOG_CEF && ev.kind==MT_EV_CEF_MESSAGE) ) return 0;   /* other logs make no entities
+                                            ** (logtype.h), but the Consolidated Event Log does (cef_store.c) */
   if( ev.icid<0 && ev.mid<0 && ev.mid2<0 && ev.dcid<0 ) return 0;
   line_of(&w->s, &ev, &l);
   t = take(w->pt, &l);
@@ -669,7 +671,9 @@ mt_rc mt_partial_store(mt_partial *pt, mt_stats *stats, mt_store **pst, char **p
     s.ln.body_len = r->body_len;
     s.line = s.ln.body;
     s.len = s.ln.body_len;
-    mt_event_parse(s.ln.body, s.ln.body_len, &ev);   /* a selected line is a mail_logs line (take_current) */
+    /* a selected line is a mail_logs line or a CEF line (take_current) */
+    if( s.ln.body_len > 4 && memcmp(s.ln.body, "CEF:", 4)==0 ) mt_line_event(&s.ln, MT_LOG_CEF, &ev);
+    else mt_event_parse(s.ln.body, s.ln.body_len, &ev);
     if( mt_event_overflow(&ev) ){              /* as the whole-log build: never merged */
       char why[160];
       snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "

@@ -12,8 +12,10 @@
 ** them).  A CEF line without ESAMID is a row of its own.  Columns are the
 ** CEF keys as logged (cef.h parses the quirks), then what mail_logs says of
 ** the same message: mail_logs_status (as in mailtrace_messages), agrees
-** (1 when CEF's final action `act` names the same outcome, 0 when not,
-** NULL when mail_logs does not have the message) and check (in words).
+** (1 when mail_logs and CEF agree: final action against status, sender,
+** recipients, every verdict both logged; 0 when not; NULL when mail_logs
+** does not have the message) and check (in words: the same text as
+** mailtrace_messages.disagreement, the rule of cef_store.c).
 ** SQLITE_VTAB_DIRECTONLY.  The walk, the plan (arguments only: idxNum =
 ** their number, argv in argument order) and the cursor are tables.c's
 ** mt_rowset; this file holds the columns and the row rules.
@@ -23,6 +25,7 @@
 #include "logtype.h"
 #include "entities.h"
 #include "cef.h"
+#include "cef_store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -161,24 +164,27 @@ static int col_of(const char *name){
   return -1;
 }
 
-/* CEF's final action against mail_logs' message status. */
+/* CEF against mail_logs: the rule of the message tables (cef_store.c, the
+** store's join of this MID's last CEF line): agrees when the join found no
+** difference (final action against status, sender, recipients, verdicts),
+** else the differences in words, as mailtrace_messages.disagreement. */
 static int cross_check(cef_row *r, const mt_store *st){
   int h = mt_store_host(st, r->host), m;
   const char *act = r->val[col_of("act")];
   m = (h>=0 && r->mid>=0) ? mt_store_msg(st, h, r->mid) : -1;
-  if( m<0 ){
+  if( m<0 || st->msgs[m].origin==MT_ORIGIN_CEF ){
     r->check = sqlite3_mprintf("not in mail_logs");
     return r->check ? SQLITE_OK : SQLITE_NOMEM;
   }
   r->ml_status = mt_msg_status_name(st->msgs[m].status);
-  if( !act ){
-    r->check = sqlite3_mprintf("CEF has no final action; mail_logs says %s", r->ml_status ? r->ml_status : "nothing final");
-  }else if( r->ml_status && strcasecmp(act, r->ml_status)==0 ){
-    r->agrees = 1;
-    r->check = sqlite3_mprintf("agrees: %s", r->ml_status);
-  }else{
+  if( st->msgs[m].disagreement ){
     r->agrees = 0;
-    r->check = sqlite3_mprintf("CEF says %s, mail_logs says %s", act, r->ml_status ? r->ml_status : "nothing final");
+    r->check = sqlite3_mprintf("%s", st->msgs[m].disagreement);
+  }else if( !act ){
+    r->check = sqlite3_mprintf("CEF has no final action; mail_logs says %s", r->ml_status ? r->ml_status : "nothing final");
+  }else{
+    r->agrees = 1;
+    r->check = sqlite3_mprintf("agrees: %s", r->ml_status ? r->ml_status : "nothing final");
   }
   return r->check ? SQLITE_OK : SQLITE_NOMEM;
 }

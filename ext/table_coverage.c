@@ -30,13 +30,14 @@
 #include "events.h"
 #include "logtype.h"
 #include "entities.h"
+#include "cef_store.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 enum { KC_HOST, KC_FILE, KC_FIRST_UTC, KC_LAST_UTC, KC_LINES, KC_UNKNOWN, KC_GAP, KC_RESTARTS,
        KC_PRESENT, KC_ABSENT, KC_MESSAGES, KC_TERMINAL, KC_OPEN, KC_PCT, KC_YEAR_SRC, KC_TZ_SRC,
-       KC_GAPS, KC_ARG1 };
+       KC_GAPS, KC_LOG_TYPES, KC_CANNOT_ANSWER, KC_ARG1 };
 
 /* Optional values, by their MT_FILL_* bit (events.h, mt_event_fills: a
 ** kind is present when a line yields the value its column takes). */
@@ -51,6 +52,7 @@ typedef struct cov_row {
   int64_t first, last, lines, unknown, restarts, max_mid;
   int has_time;
   unsigned kinds;
+  unsigned types;                   /* bit t: a line of log type t (MT_LOG_*) */
   unsigned char year_src, tz_src;   /* MT_SRC_*: the least sure seen */
   char *gaps;                       /* gaps_inside, or NULL */
 } cov_row;
@@ -101,7 +103,13 @@ static int cov_line(mt_rowset_cursor *rc, const mt_scan *s){
     if( s->tz_src > row->tz_src ) row->tz_src = s->tz_src;
   }
   if( s->ln.form==MT_FORM_NONE ){ row->unknown++; return SQLITE_OK; }
-  if( !mt_logtype_is_mail(mt_line_event(&s->ln, s->file_type, &ev)) ) return SQLITE_OK;   /* other logs: not mail_logs coverage */
+  {
+    int t = mt_line_event(&s->ln, s->file_type, &ev);
+    if( t>MT_LOG_NONE && t<MT_LOG_COUNT ) row->types |= 1u<<t;
+    /* the Consolidated Event Log fills message columns too (cef_store.c) */
+    if( t==MT_LOG_CEF ) row->kinds |= mt_cef_fills(s->ln.body, s->ln.body_len);
+    if( !mt_logtype_is_mail(t) ) return SQLITE_OK;   /* other logs: not mail_logs coverage */
+  }
   if( ev.kind==MT_EV_NONE ){ row->unknown++; return SQLITE_OK; }
   if( ev.kind==MT_EV_LOG_BEGIN && s->lineno > 1 ) row->restarts++;      /* a new header inside the file */
   if( ev.kind==MT_EV_MID_START ){
@@ -220,6 +228,36 @@ static int cov_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
       break;
     }
     case KC_GAPS: if( r->gaps ) sqlite3_result_text(ctx, r->gaps, -1, SQLITE_TRANSIENT); break;
+    case KC_LOG_TYPES: {
+      sqlite3_str *z = sqlite3_str_new(0);
+      int t;
+      char *out;
+      for(t=MT_LOG_NONE+1; t<MT_LOG_COUNT; t++){
+        if( r->types & (1u<<t) ) sqlite3_str_appendf(z, "%s%s", sqlite3_str_length(z) ? ", " : "", mt_logtype_name(t));
+      }
+      t = sqlite3_str_length(z);
+      out = sqlite3_str_finish(z);
+      if( t && out ) sqlite3_result_text(ctx, out, -1, sqlite3_free);
+      else if( !out ) return SQLITE_NOMEM;
+      else sqlite3_free(out);
+      break;
+    }
+    case KC_CANNOT_ANSWER: {
+      /* per host: the Consolidated Event Log without any mail_logs line */
+      unsigned types = 0;
+      int j;
+      for(j=0; j<c->n; j++) if( strcmp(c->rows[j].host, r->host)==0 ) types |= c->rows[j].types;
+      if( (types & (1u<<MT_LOG_CEF)) && !(types & ((1u<<MT_LOG_MAIL) | (1u<<MT_LOG_INJECTION))) ){
+        sqlite3_result_text(ctx, "This host's logs hold the Consolidated Event Log (one line per message) but no "
+          "mail_logs: message-level questions are answered (sender, recipients, verdicts, final action), but not "
+          "connection-level ones: connections refused by the host access table or by reputation (they have no "
+          "message, so no CEF line), senders that gave up during a slow banner (no reverse DNS), connections "
+          "that sent no message, TLS failures of incoming sessions, each delivery attempt and the remote "
+          "server's reply, and a bounce or delay after the CEF line was written. Add the mail_logs "
+          "subscription for those.", -1, SQLITE_STATIC);
+      }
+      break;
+    }
     case KC_PCT:
       if( c->msgs && c->msgs[cur->i] ) sqlite3_result_double(ctx, 100.0*(double)(c->term[cur->i]+c->open[cur->i])/(double)c->msgs[cur->i]);
       break;
@@ -232,7 +270,7 @@ static const mt_rowset_def cov_def = {
   "host TEXT, file TEXT, first_utc TEXT, last_utc TEXT, lines INTEGER,"
   " unknown_lines INTEGER, gap_before_s INTEGER, restarts INTEGER, present TEXT, absent TEXT,"
   " messages INTEGER, messages_terminal INTEGER, messages_open INTEGER, accounted_pct REAL,"
-  " year_source TEXT, tz_source TEXT, gaps_inside TEXT",
+  " year_source TEXT, tz_source TEXT, gaps_inside TEXT, log_types TEXT, cannot_answer TEXT",
   0, KC_ARG1, 20, sizeof(cov_rows),
   cov_line, cov_finish, cov_clear, cov_count, cov_column
 };

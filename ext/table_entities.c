@@ -27,6 +27,7 @@
 */
 #include "cache.h"
 #include "entities.h"
+#include "cef_store.h"
 #include "partial.h"
 #include "mime.h"
 
@@ -186,7 +187,7 @@ enum { MC_HOST, MC_MID, MC_ICID, MC_START_TS, MC_END_TS, MC_START_UTC, MC_END_UT
        MC_DLP, MC_DLP_SEVERITY, MC_DLP_RISK, MC_DLP_POLICY, MC_URL_REPUTATION, MC_URL,
        MC_URL_CATEGORY, MC_SDR_THREAT_LEVEL, MC_SDR_CATEGORY, MC_SCANS_SKIPPED, MC_SLBL,
        MC_FILTERS_EVALUATED, MC_CUSTOM_LOG, MC_ATTACHMENTS, MC_ATTACHMENTS_DECODED, MC_SHA256,
-       MC_DIRECTION, MC_N };
+       MC_DIRECTION, MC_SOURCE, MC_DISAGREEMENT, MC_CEF_ACTION, MC_DANE_HOST, MC_DANE_STATUS, MC_N };
 
 /* attachments_decoded: each name of the list decoded (mime.c,
 ** mt_filename_decode), joined again with ", ". */
@@ -269,6 +270,11 @@ static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case MC_ATTACHMENTS_DECODED: r_names_decoded(c, m->attachments); break;
     case MC_SHA256: r_text(c, m->sha256); break;
     case MC_DIRECTION: r_text(c, m->direction); break;
+    case MC_SOURCE: r_text(c, mt_origin_name(m->origin)); break;
+    case MC_DISAGREEMENT: r_text(c, m->disagreement); break;
+    case MC_CEF_ACTION: r_text(c, m->cef_action); break;
+    case MC_DANE_HOST: r_text(c, m->dane_host); break;
+    case MC_DANE_STATUS: r_text(c, m->dane_status); break;
   }
 }
 
@@ -286,7 +292,8 @@ static const ent_def msg_def = {
   " subject_decoded TEXT, generation INTEGER, started_before_logs INTEGER, dlp TEXT, dlp_severity TEXT, dlp_risk INTEGER,"
   " dlp_policy TEXT, url_reputation REAL, url TEXT, url_category TEXT, sdr_threat_level TEXT,"
   " sdr_category TEXT, scans_skipped TEXT, slbl TEXT, filters_evaluated TEXT, custom_log TEXT,"
-  " attachments TEXT, attachments_decoded TEXT, sha256 TEXT, direction TEXT" ARGS_HIDDEN,
+  " attachments TEXT, attachments_decoded TEXT, sha256 TEXT, direction TEXT,"
+  " source TEXT, disagreement TEXT, cef_action TEXT, dane_host TEXT, dane_status TEXT" ARGS_HIDDEN,
   MC_N, { MC_HOST, MC_ICID, MC_MID, -1 }, K_MID,
   msg_count, msg_lookup, msg_host, msg_column,
   { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text
@@ -295,7 +302,7 @@ static const ent_def msg_def = {
 /* ------------------------------------------------------------- recipients */
 
 enum { RC_HOST, RC_MID, RC_RID, RC_RCPT_TO, RC_STATUS, RC_DCID, RC_ATTEMPTS, RC_DSN,
-       RC_RESPONSE, RC_END_TS, RC_END_UTC, RC_GENERATION, RC_N };
+       RC_RESPONSE, RC_END_TS, RC_END_UTC, RC_GENERATION, RC_SOURCE, RC_DISAGREEMENT, RC_N };
 
 static int rcpt_count(const mt_store *st){ return st->nrcpt; }
 static int rcpt_host(const mt_store *st, int r){ return st->msgs[st->rcpts[r].msg].host; }
@@ -317,7 +324,7 @@ static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
   switch( col ){
     case RC_HOST: r_text(c, st->hosts[m->host]); break;
     case RC_MID: r_id(c, m->mid); break;
-    case RC_RID: r_id(c, x->rid); break;
+    case RC_RID: if( x->origin!=MT_ORIGIN_CEF ) r_id(c, x->rid); break;   /* CEF logs no RID */
     case RC_RCPT_TO: r_text(c, x->rcpt_to); break;
     case RC_STATUS: r_text(c, mt_rcpt_status_name(x->status)); break;
     case RC_DCID: r_id(c, x->dcid); break;
@@ -327,6 +334,8 @@ static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case RC_END_TS: r_time(c, &x->end, 0); break;
     case RC_END_UTC: r_time(c, &x->end, 1); break;
     case RC_GENERATION: sqlite3_result_int(c, m->generation); break;
+    case RC_SOURCE: r_text(c, mt_origin_name(x->origin)); break;
+    case RC_DISAGREEMENT: r_text(c, x->disagreement); break;
   }
 }
 
@@ -337,7 +346,8 @@ static const char *rcpt_text(const mt_store *st, int r, int col){
 static const ent_def rcpt_def = {
   "mailtrace_recipients",
   "CREATE TABLE x(host TEXT, mid INTEGER, rid INTEGER, rcpt_to TEXT, status TEXT, dcid INTEGER,"
-  " attempts INTEGER, dsn TEXT, response TEXT, end_ts TEXT, end_utc TEXT, generation INTEGER" ARGS_HIDDEN,
+  " attempts INTEGER, dsn TEXT, response TEXT, end_ts TEXT, end_utc TEXT, generation INTEGER,"
+  " source TEXT, disagreement TEXT" ARGS_HIDDEN,
   RC_N, { RC_HOST, -1, RC_MID, -1 }, -1,
   rcpt_count, rcpt_lookup, rcpt_host, rcpt_column,
   { RC_RCPT_TO, -1 }, { "rcpt_to", 0 }, rcpt_text

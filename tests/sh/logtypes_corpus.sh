@@ -24,9 +24,10 @@ if [ -f "$mixed" ]; then
   got=$(q "SELECT group_concat(lineno || ':' || coalesce(log_type, '-'), ' ') || ' ' FROM mailtrace_lines('$mixed', 'year=2021')")
   check elastic_mixed_by_tag "$got" "$want"
   # 54 lines, 24 of them mail_logs (20 mail_logs + 4 error_logs): one connection
-  # (ICID 5), messages 6 and 111 (line 35 names MID 111: a DLP line), one delivery (DCID 8)
+  # (ICID 5), messages 6 and 111 (line 35 names MID 111: a DLP line), one delivery (DCID 8);
+  # and message 1053 from the one consolidated_event line (ESAMID=1053, CEF only)
   got=$(q "SELECT (SELECT count(*) FROM mailtrace_connections('$mixed', 'year=2021')) || ' ' || (SELECT group_concat(mid) FROM (SELECT mid FROM mailtrace_messages('$mixed', 'year=2021') ORDER BY mid)) || ' ' || (SELECT group_concat(dcid) FROM mailtrace_deliveries('$mixed', 'year=2021'))")
-  check elastic_mixed_entities "$got" "1 6,111 8"
+  check elastic_mixed_entities "$got" "1 6,111,1053 8"
   # the CEF line (no level) and the AMP lines name MIDs 1053 and 5; the status counters name none
   got=$(q "SELECT group_concat(lineno || ':' || event || ':' || coalesce(mid, '-'), ' ') FROM mailtrace_lines('$mixed', 'year=2021') WHERE log_type IN ('consolidated_event', 'status') OR event IN ('amp.query', 'amp.response')")
   check elastic_mixed_ids "$got" "1:amp.query:5 2:amp.response:5 11:cef.message:1053 29:status:-"
