@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** table_antivirus.c — mailtrace_antivirus: the anti-virus log (docs/format.md
 ** §8.4), one row per line that names a MID, checked against mail_logs.
 **
 **   SELECT * FROM mailtrace_antivirus('/var/log/esa/');     -- any sources
 **   SELECT mailtrace_open('/var/log/esa/');
+**   SELECT * FROM mailtrace_antivirus;                      -- the open sources
 **   SELECT mid, engine, virus, part FROM mailtrace_antivirus WHERE kind = 'virus';
 **   SELECT * FROM mailtrace_antivirus WHERE agrees = 0;     -- the two logs disagree
 **
@@ -28,10 +30,10 @@
 **
 ** The rows come from one pass over the lines (anti-virus log lines only:
 ** the log_type rule of logtype.h); the mail_logs side is the cached entity
-** store.  SQLITE_VTAB_DIRECTONLY.  idxNum = the number of arguments (arg1..
-** in order); no idxStr.
+** store.  SQLITE_VTAB_DIRECTONLY.  The walk, the plan (arguments only:
+** idxNum = their number, argv in argument order) and the cursor are
+** tables.c's mt_rowset; this file holds the columns and the row rules.
 */
-#include "tables.h"
 #include "cache.h"
 #include "events.h"
 #include "logtype.h"
@@ -57,56 +59,16 @@ typedef struct av_row {
   char *ml_verdict, *ml_viruses;
   int agrees;               /* 1, 0, -1: unknown */
   char *check;
+  const char *group_av;     /* the verdict of the row's (host, MID) from all its lines (static) */
+  int stopped;              /* and whether its scan stopped somewhere */
 } av_row;
 
-typedef struct av_cursor {
-  sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
-  av_row *rows; int n, cap, i;
-} av_cursor;
+typedef struct av_rows {
+  av_row *rows; int n, cap;
+} av_rows;
 
-static int avConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
-                     sqlite3_vtab **ppVtab, char **pzErr){
-  (void)argc; (void)argv; (void)pzErr;
-  return mt_vtab_connect(db, pAux,
-    "CREATE TABLE x(host TEXT, mid INTEGER, utc TEXT, engine TEXT, rank TEXT, kind TEXT, result TEXT,"
-    " virus TEXT, part TEXT, error TEXT, error_code TEXT, scan_limit TEXT, detail TEXT, flags TEXT,"
-    " mail_logs_verdict TEXT, mail_logs_viruses TEXT, agrees INTEGER, \"check\" TEXT,"
-    " arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN, arg7 HIDDEN,"
-    " arg8 HIDDEN)",
-    1, ppVtab);
-}
-
-static int avBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
-  int at[8], i, n = 0;
-  (void)pVtab;
-  for(i=0; i<8; i++) at[i] = -1;
-  for(i=0; i<p->nConstraint; i++){
-    const struct sqlite3_index_constraint *c = &p->aConstraint[i];
-    if( c->iColumn<AC_ARG1 || c->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
-    if( !c->usable ) return SQLITE_CONSTRAINT;
-    at[c->iColumn - AC_ARG1] = i;
-  }
-  for(i=0; i<8; i++){
-    if( at[i]<0 ) continue;
-    p->aConstraintUsage[at[i]].argvIndex = ++n;
-    p->aConstraintUsage[at[i]].omit = 1;
-  }
-  p->idxNum = n;
-  p->estimatedCost = 1e6;
-  p->estimatedRows = 100;
-  return SQLITE_OK;
-}
-
-static int avOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
-  av_cursor *c = sqlite3_malloc(sizeof(*c));
-  (void)pVtab;
-  if( !c ) return SQLITE_NOMEM;
-  memset(c, 0, sizeof(*c));
-  *ppCursor = &c->base;
-  return SQLITE_OK;
-}
-
-static void rows_free(av_cursor *c){
+static void rows_free(mt_rowset_cursor *rc, int all){
+  av_rows *c = rc->rows;
   int i;
   for(i=0; i<c->n; i++){
     av_row *r = &c->rows[i];
@@ -115,15 +77,8 @@ static void rows_free(av_cursor *c){
     sqlite3_free(r->limit); sqlite3_free(r->detail); sqlite3_free(r->flags); sqlite3_free(r->check);
     sqlite3_free(r->ml_verdict); sqlite3_free(r->ml_viruses);
   }
-  c->n = 0; c->i = 0;
-}
-
-static int avClose(sqlite3_vtab_cursor *cur){
-  av_cursor *c = (av_cursor*)cur;
-  rows_free(c);
-  sqlite3_free(c->rows);
-  sqlite3_free(c);
-  return SQLITE_OK;
+  c->n = 0;
+  if( all ){ sqlite3_free(c->rows); c->rows = 0; c->cap = 0; }
 }
 
 /* A span as a new string (NULL when absent); *pOk = 0 when out of memory. */
@@ -135,16 +90,11 @@ static char *dup(const mt_span *s, int *pOk){
   return z;
 }
 
-static int add_row(av_cursor *c, const mt_scan *s, const mt_av *a){
+static int add_row(av_rows *c, const mt_scan *s, const mt_av *a){
   av_row *r;
   int ok = 1;
   const char *w;
-  if( c->n==c->cap ){
-    int nc = c->cap ? c->cap*2 : 32;
-    av_row *na = sqlite3_realloc64(c->rows, sizeof(av_row)*(size_t)nc);
-    if( !na ) return SQLITE_NOMEM;
-    c->rows = na; c->cap = nc;
-  }
+  if( mt_sqlite_grow(&c->rows, &c->cap, c->n+1, sizeof(av_row)) ) return SQLITE_NOMEM;
   r = &c->rows[c->n++];
   memset(r, 0, sizeof(*r));
   r->mid = a->mid;
@@ -191,7 +141,7 @@ static const char *verdict_of_word(const char *w){
 /* Rows i..j-1 are one (host, MID): the message's verdict from its lines
 ** (positive > encrypted > unscannable > repaired > negative; "" none) and
 ** whether its scan stopped somewhere (a limit, an error, a time-out). */
-static const char *group_verdict(const av_cursor *c, const int *ix, int i, int j, int *pStopped){
+static const char *group_verdict(const av_rows *c, const int *ix, int i, int j, int *pStopped){
   static const char *const rank[] = { "", "negative", "repaired", "unscannable", "encrypted", "positive" };
   int best = 0, k, x;
   *pStopped = 0;
@@ -275,91 +225,51 @@ static int cmp_row(const void *x, const void *y, void *arg){
   return *(const int*)x - *(const int*)y;
 }
 
-static int check_all(av_cursor *c, const mt_store *st){
-  int *ix = sqlite3_malloc64(sizeof(int)*(size_t)c->n), i, j, k, rc = SQLITE_OK;
+/* One line: an anti-virus log line that names a MID is a row. */
+static int av_line(mt_rowset_cursor *rc, const mt_scan *s){
+  mt_event ev;
+  mt_av av;
+  if( s->ln.form==MT_FORM_NONE ) return SQLITE_OK;
+  if( mt_line_event(&s->ln, s->file_type, &ev)!=MT_LOG_AV || ev.mid<0 ) return SQLITE_OK;
+  if( !mt_av_parse(s->ln.body, s->ln.body_len, &av) || av.mid<0 ) return SQLITE_OK;
+  return add_row(rc->rows, s, &av);
+}
+
+/* After the pass: each row against mail_logs' entity store, with the
+** verdict of its (host, MID) from all the message's lines. */
+static int av_check(void *arg, int row, const mt_store *st){
+  av_row *r = &((av_rows*)arg)->rows[row];
+  return cross_check(r, st, r->group_av, r->stopped);
+}
+
+static int av_finish(mt_rowset_cursor *rc, mt_ctx *ctx, const mt_args *use, char **pzErr){
+  av_rows *c = rc->rows;
+  int *ix, i, j, k;
+  if( c->n==0 ) return SQLITE_OK;
+  ix = sqlite3_malloc64(sizeof(int)*(size_t)c->n);
   if( !ix ) return SQLITE_NOMEM;
   for(i=0; i<c->n; i++) ix[i] = i;
   qsort_r(ix, (size_t)c->n, sizeof(int), cmp_row, c->rows);
-  for(i=0; i<c->n && rc==SQLITE_OK; i=j){
+  for(i=0; i<c->n; i=j){
     int stopped;
     const char *av;
     for(j=i+1; j<c->n && c->rows[ix[j]].mid==c->rows[ix[i]].mid
                && strcmp(c->rows[ix[j]].host, c->rows[ix[i]].host)==0; j++){}
     av = group_verdict(c, ix, i, j, &stopped);
-    for(k=i; k<j && rc==SQLITE_OK; k++) rc = cross_check(&c->rows[ix[k]], st, av, stopped);
+    for(k=i; k<j; k++){ c->rows[ix[k]].group_av = av; c->rows[ix[k]].stopped = stopped; }
   }
   sqlite3_free(ix);
-  return rc;
+  return mt_store_check_rows(ctx, use, c->n, av_check, c, pzErr);
 }
 
-static int avFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
-                    int argc, sqlite3_value **argv){
-  av_cursor *c = (av_cursor*)cur;
-  mt_vtab *vt = (mt_vtab*)cur->pVtab;
-  mt_ctx *ctx = vt->ctx;
-  mt_args a, call;
-  const mt_args *use = 0;
-  const mt_store *st = 0;
-  void *entry = 0;
-  char *err = 0;
-  mt_scan s;
-  mt_event ev;
-  mt_av av;
-  int rc = SQLITE_OK, i;
-  (void)idxStr;
-
-  rows_free(c);
-  memset(&a, 0, sizeof(a));
-  memset(&call, 0, sizeof(call));
-  if( idxNum>0 ){
-    rc = mt_args_for_filter(cur->pVtab, "mailtrace_antivirus", "/var/log/esa/", 0, 0, &call,
-                            idxNum<argc ? idxNum : argc, argv, &use);
-    if( rc ) return rc;
-  }else{
-    rc = mt_open_sources(cur->pVtab, ctx, "mailtrace_antivirus", &a, &err);
-    use = &a;
-  }
-  if( rc ) goto done;
-
-  mt_scan_init(&s, &use->files, &use->opts);
-  s.should_stop = mt_interrupted;
-  s.stop_arg = ctx->db;
-  while( (i = mt_scan_next(&s))==1 ){
-    if( s.ln.form==MT_FORM_NONE ) continue;
-    if( mt_line_event(&s.ln, s.file_type, &ev)!=MT_LOG_AV || ev.mid<0 ) continue;
-    if( !mt_av_parse(s.ln.body, s.ln.body_len, &av) || av.mid<0 ) continue;
-    if( (rc = add_row(c, &s, &av))!=SQLITE_OK ) break;
-  }
-  if( rc==SQLITE_OK && i<0 ){
-    if( s.interrupted ) rc = SQLITE_INTERRUPT;
-    else{ err = sqlite3_mprintf("%s", s.err ? s.err : "read error"); rc = SQLITE_ERROR; }
-  }
-  mt_publish(ctx, &s.stats, &s.problems, &s.nproblem);
-  mt_scan_end(&s);
-  if( rc || c->n==0 ) goto done;
-
-  rc = mt_store_acquire(ctx, use, &entry, &st, &err);
-  if( rc==SQLITE_OK ) rc = check_all(c, st);
-
-done:
-  if( entry ) mt_store_release(entry);
-  mt_args_free(&a);
-  mt_args_free(&call);
-  if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
-  sqlite3_free(err);
-  return rc;
-}
-
-static int avNext(sqlite3_vtab_cursor *cur){ ((av_cursor*)cur)->i++; return SQLITE_OK; }
-static int avEof(sqlite3_vtab_cursor *cur){ av_cursor *c = (av_cursor*)cur; return c->i >= c->n; }
+static int av_count(const mt_rowset_cursor *rc){ return ((const av_rows*)rc->rows)->n; }
 
 static void text(sqlite3_context *ctx, const char *z){
   if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
 }
 
-static int avColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
-  av_cursor *c = (av_cursor*)cur;
-  const av_row *r = &c->rows[c->i];
+static int av_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
+  const av_row *r = &((const av_rows*)cur->rows)->rows[cur->i];
   char iso[20];
   switch( col ){
     case AC_HOST: text(ctx, r->host); break;
@@ -384,16 +294,15 @@ static int avColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   return SQLITE_OK;
 }
 
-static int avRowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid){
-  *pRowid = ((av_cursor*)cur)->i + 1;
-  return SQLITE_OK;
-}
-
-static sqlite3_module avModule = {
-  0, 0, avConnect, avBestIndex, mt_vtab_disconnect, 0, avOpen, avClose, avFilter,
-  avNext, avEof, avColumn, avRowid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+static const mt_rowset_def av_def = {
+  "mailtrace_antivirus",
+  "host TEXT, mid INTEGER, utc TEXT, engine TEXT, rank TEXT, kind TEXT, result TEXT,"
+  " virus TEXT, part TEXT, error TEXT, error_code TEXT, scan_limit TEXT, detail TEXT, flags TEXT,"
+  " mail_logs_verdict TEXT, mail_logs_viruses TEXT, agrees INTEGER, \"check\" TEXT",
+  0, AC_ARG1, 100, sizeof(av_rows),
+  av_line, av_finish, rows_free, av_count, av_column
 };
 
 int mt_register_antivirus(sqlite3 *db, mt_ctx *ctx){
-  return sqlite3_create_module_v2(db, "mailtrace_antivirus", &avModule, mt_ctx_ref(ctx), mt_ctx_unref);
+  return mt_rowset_register(db, ctx, &av_def);
 }

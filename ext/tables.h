@@ -93,7 +93,7 @@ int mt_src_disconnect(sqlite3_vtab *pVtab);
 ** back with mt_plan_decode and nothing else (as SQLite's series.c documents
 ** its idxNum bits and argv order above xBestIndex).  The layout, shared by
 ** every table over log sources (lines, smtp, the four entity tables,
-** coverage, health, files, bounces, cef):
+** coverage, health, files, bounces, cef, antivirus):
 **
 **   bits 0-4    MT_PLAN_NARG: the number of table-valued arguments
 **               (arg1.. in argument order): argv[0..n)
@@ -178,9 +178,10 @@ int mt_scan_cursor_eof(sqlite3_vtab_cursor *cur);
 int mt_scan_cursor_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *pRowid);
 
 /* ---- Tables read in one pass over every line ------------------------------
-** mailtrace_coverage, _health, _files, _bounces and _cef are row sets built
-** by one walk over every line of their sources: the table-valued arguments
-** (hidden arg1..arg8), or without any those of the last mailtrace_open().
+** mailtrace_coverage, _health, _files, _bounces, _cef and _antivirus are
+** row sets built by one walk over every line of their sources: the
+** table-valued arguments (hidden arg1..arg8), or without any those of the
+** last mailtrace_open().
 ** The walk, the plan (arguments only: idxNum = their number, idxStr "arg"
 ** per argument), the cursor and the publishing of what was read live in
 ** tables.c; a table gives only its columns and its row-building rules:
