@@ -495,15 +495,18 @@ static void msg_verdict(const mt_store *st, int mi, int rcpt, mt_verdict *v){
   }
   if( status==MT_MS_QUARANTINED ){
     char what[128];
+    char qname[160];
     snprintf(what, sizeof(what), "quarantined in %s", nz(m->quarantine, "a quarantine"));
+    if( m->quarantine ) snprintf(qname, sizeof(qname), "quarantine \"%s\"", m->quarantine);
+    else snprintf(qname, sizeof(qname), "a quarantine whose name the logs do not give");
     if( bad ){
-      say(v, "quarantine", what, "%s is held in quarantine \"%s\" (%s). It carries malware: %s. Do not "
+      say(v, "quarantine", what, "%s is held in %s (%s). It carries malware: %s. Do not "
           "release it: delete it from the quarantine, and if the sender is known, tell them their system "
-          "may be infected.", who, nz(m->quarantine, "?"), nz(m->reason, "no reason logged"), bad);
+          "may be infected.", who, qname, nz(m->reason, "no reason logged"), bad);
       return;
     }
-    say(v, "quarantine", what, "%s is held in quarantine \"%s\" (%s). Release it from the quarantine if it "
-        "is wanted.", who, nz(m->quarantine, "?"), nz(m->reason, "no reason logged"));
+    say(v, "quarantine", what, "%s is held in %s (%s). Release it from the quarantine if it "
+        "is wanted.", who, qname, nz(m->reason, "no reason logged"));
     return;
   }
   if( status==MT_MS_ABORTED ){
