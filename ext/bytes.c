@@ -19,6 +19,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <unistd.h>
 #include <zlib.h>
 
@@ -609,4 +612,25 @@ void mt_reader_close(mt_reader *r){
   free(r->err);
   free(r->path);
   free(r);
+}
+
+/* Newlines in [p, p+n) (bytes.h): 16 bytes a step. */
+int64_t mt_count_nl(const char *p, size_t n){
+  int64_t c = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i cNL = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+  while( i + 16 <= n ){
+    /* up to 255 rounds of byte counters (a match is -1), then sum them */
+    __m128i acc = zero;
+    int r;
+    for(r=0; r<255 && i + 16 <= n; r++, i += 16){
+      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i*)(p + i)), cNL));
+    }
+    acc = _mm_sad_epu8(acc, zero);
+    c += _mm_cvtsi128_si32(acc) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc));
+  }
+#endif
+  for(; i<n; i++) c += p[i]=='\n';
+  return c;
 }

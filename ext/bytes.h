@@ -138,4 +138,8 @@ void mt_reader_close(mt_reader *r);
 
 /* mt_advise_huge (huge pages for a big array) is in grow.h. */
 
+/* The newlines in [p, p+n), counted 16 bytes at a time (line numbers of
+** the lines a walk passes over: index.c, scan.c, partial.c). */
+int64_t mt_count_nl(const char *p, size_t n);
+
 #endif

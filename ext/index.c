@@ -233,31 +233,14 @@ void mt_index_extract2(const char *p, size_t n,
   extract_chunk(p, n, &k);
 }
 
-/* Newlines in [p, p+n). */
-static int64_t count_nl(const char *p, size_t n){
-  int64_t c = 0;
-  size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i cNL = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-  while( i + 16 <= n ){
-    /* up to 255 rounds of byte counters (a match is -1), then sum them */
-    __m128i acc = zero;
-    int r;
-    for(r=0; r<255 && i + 16 <= n; r++, i += 16){
-      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i*)(p + i)), cNL));
-    }
-    acc = _mm_sad_epu8(acc, zero);
-    c += _mm_cvtsi128_si32(acc) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc));
-  }
-#endif
-  for(; i<n; i++) c += p[i]=='\n';
-  return c;
-}
-
 /* ---------------------------------------------------------------- store */
 
 typedef struct ix_slot { uint64_t key; uint32_t newest, count; } ix_slot;   /* newest posting */
-typedef struct ix_post { uint32_t block, prev; } ix_post;   /* block: of the segment's file */
+/* A posting: the key has lines in `block` (of the segment's file), in the
+** 1 KiB units of it whose bits `mask` sets (bit u: lines that start in
+** [block*64K + u*1K, block*64K + (u+1)*1K)); `prev`: the key's posting before. */
+typedef struct ix_post { uint32_t block, prev; uint64_t mask; } ix_post;
+_Static_assert(sizeof(ix_post)==16, "ix_post is written to index files as it is");
 /* A recently posted key: its slot, last block, newest posting and the
 ** postings added since it came in (written back into the slot when the
 ** entry is evicted: the slot itself is only touched on a miss). */
@@ -359,12 +342,12 @@ static int64_t slot_of(const ix_seg *g, uint64_t key){
   }
 }
 
-/* Post `key` in `block` (once). */
-static void post(ix_seg *g, uint64_t key, uint32_t block){
+/* Post `key` in `block`, unit bit `unit` (one posting per block). */
+static void post(ix_seg *g, uint64_t key, uint32_t block, uint64_t unit){
   ix_recent *r = &g->recent[mix(key) & (RECENT-1)];
   uint32_t tail;
   if( r->key==key ){
-    if( r->block==block ) return;
+    if( r->block==block ){ g->posts[r->tail].mask |= unit; return; }
     tail = r->tail;
   }else{
     uint64_t h;
@@ -382,9 +365,9 @@ static void post(ix_seg *g, uint64_t key, uint32_t block){
     r->key = key; r->slot = (uint32_t)h; r->added = 0;
     tail = s->newest;
     r->tail = tail;
-    if( tail!=UINT32_MAX && g->posts[tail].block==block ){ r->block = block; return; }
+    if( tail!=UINT32_MAX && g->posts[tail].block==block ){ r->block = block; g->posts[tail].mask |= unit; return; }
   }
-  r->block = block;
+  r->block = UINT32_MAX;       /* (set once the posting is there: tail may be none) */
   if( g->nposts==g->cposts ){
     uint32_t nc = g->cposts ? g->cposts*2 : 1u<<14;
     ix_post *np;
@@ -396,8 +379,10 @@ static void post(ix_seg *g, uint64_t key, uint32_t block){
   }
   g->posts[g->nposts].block = block;
   g->posts[g->nposts].prev = tail;
+  g->posts[g->nposts].mask = unit;
   r->added++;
   r->tail = g->nposts++;
+  r->block = block;
 }
 
 static void part_free(ix_part *pt){
@@ -433,7 +418,7 @@ static int need_blocks(ix_part *f, uint32_t n){
 ** a CRC-32 of the content and bounds checks on every array come before
 ** any use.  A file that fails any check is ignored (and replaced). */
 
-#define IDX_MAGIC "MTIDX02"            /* 02: the fingerprint (01 files are rebuilt) */
+#define IDX_MAGIC "MTIDX03"            /* 03: unit masks in the postings (02: the fingerprint; older files are rebuilt) */
 
 typedef struct idx_header {
   char magic[8];
@@ -480,7 +465,7 @@ static void part_save(const ix_part *pt, const char *dir){
   memset(&w, 0, sizeof(w));
   memset(&h, 0, sizeof(h));
   memcpy(h.magic, IDX_MAGIC, 8);
-  h.endian = 0x01020304; h.version = 2;
+  h.endian = 0x01020304; h.version = 3;
   h.fp = pt->fp; h.has_fp = (uint32_t)pt->has_fp;
   h.dev = pt->dev; h.ino = pt->ino; h.size = pt->size; h.mtime = pt->mtime;
   h.end = pt->end; h.lines = pt->lines;
@@ -573,7 +558,7 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
   if( fstat(fd, &st)!=0 || !S_ISREG(st.st_mode) || st.st_uid!=geteuid() ) goto out;
   if( st.st_size < (off_t)sizeof(h) || pread(fd, &h, sizeof(h), 0)!=(ssize_t)sizeof(h) ) goto out;
   end = (int64_t)st.st_size;
-  if( memcmp(h.magic, IDX_MAGIC, 8)!=0 || h.endian!=0x01020304 || h.version!=2 ) goto out;
+  if( memcmp(h.magic, IDX_MAGIC, 8)!=0 || h.endian!=0x01020304 || h.version!=3 ) goto out;
   if( h.dev!=f->dev || h.ino!=f->ino || h.tz_default!=tz_default ) goto out;
   /* the same file, or the same file grown from where it was indexed */
   if( !(h.size==f->size && h.mtime==f->mtime) && !(h.size < f->size && !h.gz && h.ends_nl) ) goto out;
@@ -648,7 +633,7 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
       }
       for(k=0; k<g->nposts; k++){
         const ix_post *x = &g->posts[k];
-        if( (x->prev!=UINT32_MAX && x->prev >= k) || x->block >= pt->nblock ) goto out;
+        if( (x->prev!=UINT32_MAX && x->prev >= k) || x->block >= pt->nblock || x->mask==0 ) goto out;
       }
     }
   }
@@ -714,7 +699,8 @@ typedef struct hitctx {
 static void on_hit(void *arg, int kind, uint64_t id, size_t line_start){
   hitctx *h = arg;
   uint64_t key = ((uint64_t)kind << 62) | (id > ID_MASK - 1 ? ID_MASK - 1 : id);
-  post(h->seg, key, (uint32_t)((h->chunk_off + (int64_t)line_start) >> MT_IX_SHIFT));
+  int64_t at = h->chunk_off + (int64_t)line_start;
+  post(h->seg, key, (uint32_t)(at >> MT_IX_SHIFT), (uint64_t)1 << ((at >> MT_IX_USHIFT) & (MT_IX_UNITS - 1)));
 }
 
 /* A "Time offset from UTC" header line: the offset changes from there on. */
@@ -844,7 +830,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
       if( need_blocks(f, (uint32_t)next_blk + 1) ){ g->oom = 1; break; }
       bk = &f->blks[next_blk];
       if( ls < bs + MT_IX_BLOCK ){
-        lines += count_nl(p + at, (size_t)((ls - off) - at));
+        lines += mt_count_nl(p + at, (size_t)((ls - off) - at));
         at = ls - off;
         bk->lineno = lines + 1;                     /* within the piece; fixed later */
         bk->first = (uint32_t)(ls - bs);
@@ -854,7 +840,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
       bk->tz = 0;
       next_blk++;
     }
-    lines += count_nl(p + at, n - (size_t)at);
+    lines += mt_count_nl(p + at, n - (size_t)at);
     hc.chunk_off = off;
     extract_chunk(p, n, &k);
     pc->end = off + (int64_t)n;
@@ -1183,9 +1169,15 @@ void mt_index_free(mt_index *ix){
 }
 
 int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn){
+  return mt_index_lookup_units(ix, key, pa, 0, pn);
+}
+
+int mt_index_lookup_units(const mt_index *ix, uint64_t key, uint32_t **pa, uint64_t **pm, int *pn){
   uint32_t *a = 0;
-  int n = 0, cap = 0, i, s;
+  uint64_t *m = 0;
+  int n = 0, cap = 0, mcap = 0, i, s;
   *pa = 0; *pn = 0;
+  if( pm ) *pm = 0;
   for(i=0; i<ix->nfile; i++){             /* files, then segments, in log order */
     const ix_part *f = ix->parts[i];
     for(s=0; s<f->nseg; s++){
@@ -1194,18 +1186,31 @@ int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn){
       uint32_t p, cnt, j;
       if( sl<0 ) continue;
       cnt = g->slots[sl].count;
-      if( cnt > (uint32_t)(INT_MAX - n) || mt_grow_i(&a, &cap, n + (int)cnt, sizeof(uint32_t)) ){ free(a); return -1; }
+      if( cnt > (uint32_t)(INT_MAX - n) || mt_grow_i(&a, &cap, n + (int)cnt, sizeof(uint32_t))
+       || (pm && mt_grow_i(&m, &mcap, n + (int)cnt, sizeof(uint64_t))) ){ free(a); free(m); return -1; }
       for(j=cnt, p=g->slots[sl].newest; p!=UINT32_MAX && j>0; p=g->posts[p].prev){
         a[n + (int)--j] = ix->first[i] + g->posts[p].block;
+        if( pm ) m[n + (int)j] = g->posts[p].mask;
       }
       if( j>0 ){                            /* a short chain (a damaged count): close the gap */
         memmove(a + n, a + n + j, sizeof(uint32_t)*(cnt - j));
+        if( pm ) memmove(m + n, m + n + j, sizeof(uint64_t)*(cnt - j));
         cnt -= j;
       }
       n += (int)cnt;
     }
   }
+  if( pm && n>1 ){
+    /* a block in two segments (a grown file read on in its last block): one entry */
+    int k, o = 0;
+    for(k=0; k<n; k++){
+      if( o>0 && a[o-1]==a[k] ){ m[o-1] |= m[k]; continue; }
+      a[o] = a[k]; m[o] = m[k]; o++;
+    }
+    n = o;
+  }
   *pa = a; *pn = n;
+  if( pm ) *pm = m; else free(m);
   return 0;
 }
 
@@ -1225,6 +1230,7 @@ void mt_index_block(const mt_index *ix, uint32_t b, mt_ix_block *out){
   bk = &f->blks[j];
   memset(out, 0, sizeof(*out));
   out->file = lo;
+  out->start = (int64_t)j << MT_IX_SHIFT;
   out->off = ((int64_t)j << MT_IX_SHIFT) + bk->first;
   out->end = ((int64_t)(j + 1) << MT_IX_SHIFT);
   if( out->end > f->end ) out->end = f->end;

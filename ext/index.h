@@ -45,6 +45,12 @@
 
 #define MT_IX_SHIFT 16                    /* blocks of 64 KiB */
 #define MT_IX_BLOCK ((int64_t)1 << MT_IX_SHIFT)
+/* Each posting also says which 1 KiB units of its block hold the key's
+** lines (a 64-bit mask: bit u for the lines that start in unit u), so a
+** lookup for a key that is in every block (a busy sender) parses the
+** units, not the blocks (partial.c). */
+#define MT_IX_USHIFT 10
+#define MT_IX_UNITS 64                    /* units a block */
 
 enum { MT_IX_ICID = 0, MT_IX_MID = 1, MT_IX_DCID = 2, MT_IX_IP = 3 };
 
@@ -55,6 +61,7 @@ typedef struct mt_index mt_index;
 ** in force (the scan state there).  empty: no line starts in the block. */
 typedef struct mt_ix_block {
   int file;
+  int64_t start;             /* where the block starts in the file (unit 0) */
   int64_t off, end;
   int64_t lineno;
   int tz;
@@ -90,6 +97,10 @@ uint64_t mt_index_ip_key(const char *ip, size_t n);
 /* The blocks of a key, ascending (*pa malloc'd, NULL when none).  Returns
 ** 0, or -1 when out of memory. */
 int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn);
+
+/* The same with the units of each block (*pm: a mask per block, malloc'd;
+** a block once, its masks or'ed). */
+int mt_index_lookup_units(const mt_index *ix, uint64_t key, uint32_t **pa, uint64_t **pm, int *pn);
 
 void mt_index_block(const mt_index *ix, uint32_t b, mt_ix_block *out);
 

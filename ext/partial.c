@@ -167,6 +167,9 @@ typedef struct went {
   size_t len, cap;
   char *bytes;
   hit *hits; int nhit, chit;
+  size_t hit_base;           /* (while scanning: where the part scanned starts) */
+  uint32_t b0;               /* the index block of its first byte ... */
+  uint64_t *sm; int nsm, csm;   /* ... and, per block from there, the units scanned */
   int with_ip;               /* anchors include client IPs */
   /* the walk's per-file state (scan.h) after the lines of the chunk were read */
   int tz_off, tz_from_header, fallback_year, file_host_len, opt_year, prev_mon;
@@ -179,6 +182,7 @@ typedef struct sweep {
   kset keys;                 /* the filter: index keys (ixk) of the sweep's wants */
   int has_ip;                /* an IP is wanted: parse "New SMTP ICID" lines for it */
   unsigned char *need;       /* blocks to read */
+  uint64_t *umask;           /* per block: the units that hold lines of a want (index.h) */
   uint32_t nblock;
   int64_t cur;               /* block being read, -1 before the first */
   late *late; int nlate, clate;
@@ -206,7 +210,7 @@ static void on_anchor(void *arg, int kind, uint64_t id, size_t line_start){
   if( e->chit<0 ) return;                       /* out of memory already */
   if( mt_grow_i(&e->hits, &e->chit, e->nhit+1, sizeof(hit)) ){ e->chit = -1; return; }
   e->hits[e->nhit].key = ixk(((uint64_t)kind << 62) | id);
-  e->hits[e->nhit].at = (uint32_t)line_start;
+  e->hits[e->nhit].at = (uint32_t)(e->hit_base + line_start);
   e->nhit++;
 }
 
@@ -224,15 +228,79 @@ static void snapshot(sweep *w){
   e->opt_year = s->opt_year; e->prev_mon = s->prev_mon;
 }
 
+/* Hits [0, n0) and [n0, n) of e are each in line order: merge them. */
+static int merge_hits(went *e, int n0){
+  hit *t;
+  int i = 0, j = n0, k = 0;
+  if( n0==0 || n0==e->nhit || e->hits[n0-1].at <= e->hits[n0].at ) return 0;
+  t = malloc(sizeof(hit)*(size_t)e->nhit);
+  if( !t ) return -1;
+  while( i<n0 && j<e->nhit ) t[k++] = e->hits[j].at < e->hits[i].at ? e->hits[j++] : e->hits[i++];
+  while( i<n0 ) t[k++] = e->hits[i++];
+  while( j<e->nhit ) t[k++] = e->hits[j++];
+  free(e->hits);
+  e->hits = t;
+  e->chit = e->nhit;
+  return 0;
+}
+
+/* Find the anchors of the lines of chunk e that start in a unit some want
+** of the sweep has lines in (w->umask) and that were not looked at yet:
+** of a busy sender's blocks only its units are scanned, not the whole
+** block (the other lines name none of its ids: the index is a superset).
+** Hits stay in line order.  0, or -1 when out of memory. */
+static int ensure_units(sweep *w, went *e){
+  int i, n0;
+  if( e->with_ip!=w->has_ip ){                /* client IPs now wanted (or not): again */
+    e->nhit = 0;
+    if( e->nsm ) memset(e->sm, 0, sizeof(uint64_t)*(size_t)e->nsm);
+    e->with_ip = w->has_ip;
+  }
+  n0 = e->nhit;
+  for(i=0; i<e->nsm; i++){
+    uint64_t todo = w->umask[e->b0 + (uint32_t)i] & ~e->sm[i];
+    int64_t bs = ((e->off >> MT_IX_SHIFT) + i) << MT_IX_SHIFT;
+    while( todo ){
+      int u1 = __builtin_ctzll(todo), u2 = u1;
+      int64_t a, z;
+      const char *q;
+      size_t ls, le;
+      while( u2 + 1 < MT_IX_UNITS && (todo >> (u2 + 1) & 1) ) u2++;
+      todo &= u2 + 1 < MT_IX_UNITS ? ~((((uint64_t)1 << (u2 + 1)) - 1)) : 0;
+      a = bs + ((int64_t)u1 << MT_IX_USHIFT) - e->off;            /* chunk-relative */
+      z = bs + ((int64_t)(u2 + 1) << MT_IX_USHIFT) - e->off;
+      if( a < 0 ) a = 0;
+      if( z > (int64_t)e->len ) z = (int64_t)e->len;
+      if( a >= z ) continue;
+      if( a==0 ) ls = 0;                      /* a chunk starts with a line */
+      else{
+        q = memchr(e->bytes + a - 1, '\n', e->len - (size_t)(a - 1));
+        if( !q ) continue;
+        ls = (size_t)(q - e->bytes) + 1;
+      }
+      if( (int64_t)ls >= z ) continue;        /* no line starts in these units */
+      q = memchr(e->bytes + z - 1, '\n', e->len - (size_t)(z - 1));
+      le = q ? (size_t)(q - e->bytes) + 1 : e->len;
+      e->hit_base = ls;
+      mt_index_extract2(e->bytes + ls, le - ls, on_anchor, e, !w->has_ip);
+      if( e->chit<0 ) return -1;
+    }
+    e->sm[i] |= w->umask[e->b0 + (uint32_t)i];
+  }
+  return merge_hits(e, n0);
+}
+
 /* The window entry of the chunk [p, p+n) at `off` of the current file:
-** found, or made (copied, its anchors found).  NULL when out of memory. */
+** found, or made (copied), with the anchors of the units wanted found
+** (ensure_units).  NULL when out of memory. */
 static went *chunk_entry(sweep *w, const char *p, size_t n, int64_t off){
   went *e = newest(w);
   const mt_scan *s = &w->s;
   if( e && e->file==s->ifile && e->off==off && e->len==n ){
-    if( e->with_ip==w->has_ip ) return e;
+    if( ensure_units(w, e)==0 ) return e;
+    e->chit = 0; free(e->hits); e->hits = 0; e->nhit = 0; w->nring--;
+    return 0;
   }else{
-    const char *c;
     int64_t k = 0;
     if( w->nring==MT_PT_WINDOW ){ w->first = (w->first + 1) % MT_PT_WINDOW; w->nring--; }
     e = &w->ring[(w->first + w->nring) % MT_PT_WINDOW];
@@ -244,14 +312,25 @@ static went *chunk_entry(sweep *w, const char *p, size_t n, int64_t off){
     }
     memcpy(e->bytes, p, n);
     e->file = s->ifile; e->off = off; e->len = n;
-    for(c = p; c < s->p && (c = memchr(c, '\n', (size_t)(s->p - c)))!=0; c++) k++;
+    if( s->p > p ) k = mt_count_nl(p, (size_t)(s->p - p));
     e->lineno0 = s->lineno_at_p - k;
     snapshot(w);
   }
   e->nhit = 0;
   e->with_ip = w->has_ip;
-  mt_index_extract2(e->bytes, n, on_anchor, e, !w->has_ip);
-  if( e->chit<0 ){ e->chit = 0; free(e->hits); e->hits = 0; e->nhit = 0; w->nring--; return 0; }
+  {
+    uint32_t b1 = mt_index_block_of(w->pt->ix, e->file, off + (int64_t)(n ? n - 1 : 0));
+    e->b0 = mt_index_block_of(w->pt->ix, e->file, off);
+    e->nsm = (int)(b1 - e->b0 + 1);
+    if( e->b0 + (uint32_t)e->nsm > w->nblock ) e->nsm = e->b0 < w->nblock ? (int)(w->nblock - e->b0) : 0;
+    if( e->nsm > e->csm ){
+      uint64_t *nm = realloc(e->sm, sizeof(uint64_t)*(size_t)e->nsm);
+      if( !nm ){ w->nring--; return 0; }
+      e->sm = nm; e->csm = e->nsm;
+    }
+    if( e->nsm ) memset(e->sm, 0, sizeof(uint64_t)*(size_t)e->nsm);
+  }
+  if( ensure_units(w, e) ){ e->chit = 0; free(e->hits); e->hits = 0; e->nhit = 0; w->nring--; return 0; }
   return e;
 }
 
@@ -315,7 +394,7 @@ static int replay(sweep *w, int64_t from, int others){
   int i, j;
   mt_scan *s = &w->s;
   for(i = 0; i < w->nring - 1; i++){
-    const went *e = &w->ring[(w->first + i) % MT_PT_WINDOW];
+    went *e = &w->ring[(w->first + i) % MT_PT_WINDOW];
     const char *c = e->bytes;
     int64_t lineno = e->lineno0;
     int other = e->file!=s->ifile, rc = 0;
@@ -323,6 +402,7 @@ static int replay(sweep *w, int64_t from, int others){
     int fallback_year = s->fallback_year, file_host_len = s->file_host_len;
     int opt_year = s->opt_year, prev_mon = s->prev_mon;
     if( other ? !others : (from<0 || e->off + (int64_t)e->len <= from) ) continue;
+    if( ensure_units(w, e) ) return -1;      /* the units of the new wants */
     if( other ){
       s->ifile = e->file; s->tz_off = e->tz_off; s->tz_from_header = e->tz_from_header;
       s->fallback_year = e->fallback_year; s->file_host_len = e->file_host_len;
@@ -370,10 +450,13 @@ static int start_wants(sweep *w, int64_t limit){
     for(i=0; i<nq && rc==0; i++){
       uint64_t key = index_key_of(&q[i]);
       uint32_t *a = 0, upto = 0;
+      uint64_t *um = 0;
       int n = 0, is_late = 0;
       if( kset_add(&w->keys, ixk(key))<0 ){ rc = -1; break; }
       if( q[i].what==MT_PW_IP ) w->has_ip = 1;
-      if( mt_index_blocks(pt->ix, &key, 1, &a, &n) ){ rc = -1; break; }
+      if( mt_index_lookup_units(pt->ix, key, &a, &um, &n) ){ rc = -1; break; }
+      for(j=0; j<n; j++) if( a[j] < w->nblock ) w->umask[a[j]] |= um[j];
+      free(um);
       for(j=0; j<n; j++){
         uint32_t b = a[j];
         mt_ix_block bl;
@@ -404,6 +487,7 @@ static int start_wants(sweep *w, int64_t limit){
       went *e = newest(w);
       size_t pos = (size_t)(s->p - s->chunk);
       if( e && e->file==s->ifile && e->off==s->chunk_off ){
+        if( ensure_units(w, e) ) return -1;
         for(i=0; i<e->nhit && e->hits[i].at < pos; i++){
           if( kset_has(&w->fresh, e->hits[i].key) ){
             const char *to = s->chunk + e->hits[i].at, *c;
@@ -576,8 +660,9 @@ mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzE
   w.s.keep_arg = &w;
   if( pt->nq>0 ){
     w.need = calloc(w.nblock ? w.nblock : 1, 1);
+    w.umask = calloc(w.nblock ? w.nblock : 1, sizeof(uint64_t));
     w.ring = calloc(MT_PT_WINDOW, sizeof(went));
-    if( !w.need || !w.ring ) rc = MT_NOMEM;
+    if( !w.need || !w.umask || !w.ring ) rc = MT_NOMEM;
     else if( start_wants(&w, -1) ) rc = MT_NOMEM;
   }
   while( rc==MT_OK && w.need ){
@@ -614,10 +699,10 @@ mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzE
   mt_scan_end(&w.s);
   if( w.ring ){
     int i;
-    for(i=0; i<MT_PT_WINDOW; i++){ free(w.ring[i].bytes); free(w.ring[i].hits); }
+    for(i=0; i<MT_PT_WINDOW; i++){ free(w.ring[i].bytes); free(w.ring[i].hits); free(w.ring[i].sm); }
     free(w.ring);
   }
-  free(w.need); free(w.late); free(w.out);
+  free(w.need); free(w.umask); free(w.late); free(w.out);
   kset_clear(&w.keys); kset_clear(&w.fresh);
   if( rc==MT_OK ){
     /* every want of this resolve is now complete */

@@ -320,9 +320,7 @@ static int file_outside_range(mt_scan *s){
 }
 
 static size_t count_nl(const char *p, const char *e){
-  size_t k = 0;
-  while( p<e && (p = memchr(p, '\n', (size_t)(e-p)))!=0 ){ k++; p++; }
-  return k;
+  return e > p ? (size_t)mt_count_nl(p, (size_t)(e - p)) : 0;
 }
 
 int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno){

@@ -44,6 +44,7 @@ typedef mt_src_vtab ent_vtab;      /* def: the table's ent_def */
 typedef struct ent_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
   mt_args callargs;
+  int listed;                 /* a bound table's files were listed by this cursor */
   void *es;                   /* the store's cache reference (cache.h) */
   const mt_store *st;
   int *rows;                  /* candidate rows (lookups), or NULL for all */
@@ -563,7 +564,7 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   ent_reset(c);
   mt_plan_decode(&pl, idxNum, argc, argv);
   rc = mt_args_for_filter(cur->pVtab, def->name, "/var/log/esa/", &vt->args, vt->bound,
-                          &c->callargs, pl.nArg, argv, &args);
+                          &c->callargs, pl.nArg, argv, &args, &c->listed);
   if( rc ) return rc;
 
   /* The constraint values after the arguments (the plan's value flags). */

@@ -176,7 +176,7 @@ int mt_args_bind(mt_args *a, int argc, const char *const *argv, int *pBound, cha
 
 int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
                        mt_args *bound, int isBound, mt_args *call,
-                       int nArg, sqlite3_value **argv, const mt_args **ppOut){
+                       int nArg, sqlite3_value **argv, const mt_args **ppOut, int *listed){
   const char *zArgs[MT_MAX_ARGS];
   char *err = 0;
   int i, rc;
@@ -191,8 +191,8 @@ int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
     }
     if( rc==SQLITE_OK ) *ppOut = call;
   }else if( isBound ){
-    rc = mt_args_expand(bound, &err);
-    if( rc==SQLITE_OK ) *ppOut = bound;
+    rc = listed && *listed && bound->files.n>0 ? SQLITE_OK : mt_args_expand(bound, &err);
+    if( rc==SQLITE_OK ){ *ppOut = bound; if( listed ) *listed = 1; }
   }else{
     err = sqlite3_mprintf("%s: give a source, e.g. %s('%s')", name, name, example);
     rc = SQLITE_ERROR;
@@ -338,7 +338,7 @@ int mt_scan_cursor_begin(mt_scan_cursor *c, const char *name, const char *exampl
   c->eof = 0;
   c->rowid = 0;
   rc = mt_args_for_filter(&vt->base, name, example, &vt->args, vt->bound,
-                          &c->callargs, nArg, argv, &c->args);
+                          &c->callargs, nArg, argv, &c->args, 0);
   if( rc ) return rc;
   mt_scan_init(&c->scan, &c->args->files, &c->args->opts);
   c->scan.should_stop = mt_interrupted;
@@ -653,7 +653,7 @@ static int rsFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   memset(&call, 0, sizeof(call));
   mt_plan_decode(&pl, idxNum, argc, argv);
   if( pl.nArg>0 ){
-    rc = mt_args_for_filter(cur->pVtab, def->name, "/var/log/esa/", 0, 0, &call, pl.nArg, argv, &use);
+    rc = mt_args_for_filter(cur->pVtab, def->name, "/var/log/esa/", 0, 0, &call, pl.nArg, argv, &use, 0);
     if( rc ) return rc;
   }else{
     rc = mt_open_sources(cur->pVtab, ctx, def->name, &a, &err);

@@ -62,10 +62,16 @@ int mt_args_bind(mt_args *a, int argc, const char *const *argv, int *pBound, cha
 ** table-valued call (the first nArg values of argv, parsed into *call), or
 ** the CREATE arguments of a bound table (re-listed, since rotation adds
 ** files).  `name` and `example` word the error when there are none.  On an
-** error, sets the vtab's message and returns the code. */
+** error, sets the vtab's message and returns the code.
+**
+** `listed` (or NULL): the cursor's own flag.  A bound table is listed at
+** the cursor's first xFilter only: the inner table of a join is filtered
+** once per outer row (a busy sender's 4,000 connections), and one
+** statement sees one listing of the files (a stat per file and call was
+** 13 % of such a query). */
 int mt_args_for_filter(sqlite3_vtab *vt, const char *name, const char *example,
                        mt_args *bound, int isBound, mt_args *call,
-                       int nArg, sqlite3_value **argv, const mt_args **ppOut);
+                       int nArg, sqlite3_value **argv, const mt_args **ppOut, int *listed);
 
 /* A virtual table over log sources (lines, smtp, the entity tables): the
 ** context, its CREATE arguments if it was created with some, and a

@@ -121,7 +121,15 @@ static int contains(const uint32_t *a, int n, uint32_t b){
   return 0;
 }
 
-/* Every line under each of its ids; every block as a full walk sees it. */
+/* Does the posting list (blocks a, masks m) hold block b, unit bit u? */
+static int contains_unit(const uint32_t *a, const uint64_t *m, int n, uint32_t b, int u){
+  int i;
+  for(i=0; i<n; i++) if( a[i]==b ) return (int)(m[i] >> u & 1);
+  return 0;
+}
+
+/* Every line under each of its ids, in the unit it starts in; every block
+** as a full walk sees it. */
 static void test_fixture(const char *src, const char *label){
   mt_filelist fl;
   mt_opts o;
@@ -129,7 +137,7 @@ static void test_fixture(const char *src, const char *label){
   mt_scan s;
   mt_index *ix;
   char *err = 0, name[160];
-  int rc, bad_post = 0, bad_block = 0, nlines = 0;
+  int rc, bad_post = 0, bad_unit = 0, bad_block = 0, nlines = 0;
   uint32_t next_block = 0;
   if( load(&fl, src) ) return;
   memset(&o, 0, sizeof(o));
@@ -165,15 +173,21 @@ static void test_fixture(const char *src, const char *label){
         keys[nk++] = mt_index_ip_key(ev.f[MT_F_REMOTE_IP].p, (size_t)ev.f[MT_F_REMOTE_IP].n);
       }
       for(i=0; i<nk; i++){
-        uint32_t *a; int n;
+        uint32_t *a; uint64_t *m; int n;
+        int u = (int)((s.offset >> MT_IX_USHIFT) & (MT_IX_UNITS - 1));
         if( mt_index_lookup(ix, keys[i], &a, &n) || !contains(a, n, b) ) bad_post++;
         free(a);
+        if( mt_index_lookup_units(ix, keys[i], &a, &m, &n) || !contains_unit(a, m, n, b, u) ) bad_unit++;
+        free(a); free(m);
       }
     }
   }
   snprintf(name, sizeof(name), "index.every_line_posted.%s", label);
   CHECK(name, rc==0 && bad_post==0 && nlines>0);
   if( bad_post ) printf("  %d ids without their line's block\n", bad_post);
+  snprintf(name, sizeof(name), "index.every_line_in_its_unit.%s", label);
+  CHECK(name, rc==0 && bad_unit==0 && nlines>0);
+  if( bad_unit ) printf("  %d ids without their line's unit\n", bad_unit);
   snprintf(name, sizeof(name), "index.blocks_as_walked.%s", label);
   CHECK(name, bad_block==0 && next_block==mt_index_nblock(ix));
   snprintf(name, sizeof(name), "index.stats_lines.%s", label);
@@ -255,12 +269,13 @@ static void test_threads(void){
         memcpy(line, p, len); line[len] = 0;
         h = extract(line);
         for(k=0; k<h.n; k++){
-          uint32_t *x, *y; int nx, ny;
-          mt_index_lookup(a, h.k[k], &x, &nx);
-          mt_index_lookup(b, h.k[k], &y, &ny);
-          if( nx!=ny || nx==0 || memcmp(x, y, sizeof(uint32_t)*(size_t)nx)!=0 ) same_posts = 0;
+          uint32_t *x, *y; uint64_t *mx, *my; int nx, ny;
+          mt_index_lookup_units(a, h.k[k], &x, &mx, &nx);
+          mt_index_lookup_units(b, h.k[k], &y, &my, &ny);
+          if( nx!=ny || nx==0 || memcmp(x, y, sizeof(uint32_t)*(size_t)nx)!=0
+           || memcmp(mx, my, sizeof(uint64_t)*(size_t)nx)!=0 ) same_posts = 0;
           nkeys++;
-          free(x); free(y);
+          free(x); free(y); free(mx); free(my);
         }
         p = nl ? nl + 1 : e;
       }
