@@ -244,7 +244,9 @@ _Static_assert(sizeof(ix_post)==16, "ix_post is written to index files as it is"
 /* A recently posted key: its slot, last block, newest posting and the
 ** postings added since it came in (written back into the slot when the
 ** entry is evicted: the slot itself is only touched on a miss). */
-typedef struct ix_recent { uint64_t key; uint32_t slot, block, tail, added; } ix_recent;
+typedef struct ix_recent { uint64_t key; uint32_t slot, block, tail, added; uint64_t mask; } ix_recent;
+/* (mask: units seen since the entry's posting `tail` was last written; a
+** hit in the same block only sets a bit here, in the cache line it read) */
 
 #define RECENT 8192
 
@@ -299,11 +301,18 @@ struct mt_index {
 
 /* Write the newest postings held by the recent cache back into the slots,
 ** and empty it. */
+/* The units a recent entry holds for its posting: into the posting. */
+static inline void mask_back(ix_seg *g, ix_recent *r){
+  if( r->block!=UINT32_MAX && r->mask ){ g->posts[r->tail].mask |= r->mask; }
+  r->mask = 0;
+}
+
 static void recent_flush(ix_seg *g){
   int i;
   if( !g->recent ) return;
   for(i=0; i<RECENT; i++){
     if( g->recent[i].key!=KEY_EMPTY ){
+      mask_back(g, &g->recent[i]);
       g->slots[g->recent[i].slot].newest = g->recent[i].tail;
       g->slots[g->recent[i].slot].count += g->recent[i].added;
     }
@@ -347,7 +356,8 @@ static void post(ix_seg *g, uint64_t key, uint32_t block, uint64_t unit){
   ix_recent *r = &g->recent[mix(key) & (RECENT-1)];
   uint32_t tail;
   if( r->key==key ){
-    if( r->block==block ){ g->posts[r->tail].mask |= unit; return; }
+    if( r->block==block ){ r->mask |= unit; return; }
+    mask_back(g, r);
     tail = r->tail;
   }else{
     uint64_t h;
@@ -355,6 +365,7 @@ static void post(ix_seg *g, uint64_t key, uint32_t block, uint64_t unit){
     if( (g->n+1)*10 > g->cap*7 && map_grow(g) ){ g->oom = 1; return; }
     r = &g->recent[mix(key) & (RECENT-1)];
     if( r->key!=KEY_EMPTY ){                                        /* evict: write back */
+      mask_back(g, r);
       g->slots[r->slot].newest = r->tail;
       g->slots[r->slot].count += r->added;
     }
@@ -362,10 +373,10 @@ static void post(ix_seg *g, uint64_t key, uint32_t block, uint64_t unit){
     while( g->slots[h].key!=key && g->slots[h].key!=KEY_EMPTY ) h = (h+1) & (g->cap-1);
     s = &g->slots[h];
     if( s->key==KEY_EMPTY ){ s->key = key; s->newest = UINT32_MAX; s->count = 0; g->n++; }
-    r->key = key; r->slot = (uint32_t)h; r->added = 0;
+    r->key = key; r->slot = (uint32_t)h; r->added = 0; r->mask = 0;
     tail = s->newest;
     r->tail = tail;
-    if( tail!=UINT32_MAX && g->posts[tail].block==block ){ r->block = block; g->posts[tail].mask |= unit; return; }
+    if( tail!=UINT32_MAX && g->posts[tail].block==block ){ r->block = block; r->mask = unit; return; }
   }
   r->block = UINT32_MAX;       /* (set once the posting is there: tail may be none) */
   if( g->nposts==g->cposts ){
