@@ -31,8 +31,8 @@
 **   mt_scan_set_runs(&scan, sp, n);               -- the walk reads them (scan.c)
 **
 ** Memory: per piece a hash of ids (16 bytes a slot) and chains of block
-** postings (8 bytes each), about 6.5 % of the log's size (docs/tables.md,
-** bench/RESULTS.md).
+** postings (16 bytes each: block, previous posting, unit mask), about 9 % of
+** the log's size (docs/tables.md, bench/RESULTS.md).
 ** No SQLite types here.
 */
 #ifndef MAILTRACE_INDEX_H
