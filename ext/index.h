@@ -136,6 +136,11 @@ void mt_index_extract2(const char *p, size_t n,
                        void (*hit)(void *arg, int kind, uint64_t id, size_t line_start), void *arg,
                        int no_ip);
 
+/* The vector width of the anchor scan: 1 when the 32-byte AVX2 loop is in
+** use (the CPU has it), 0 for the 16-byte loop.  want >= 0 sets it (0
+** forces the 16-byte loop: tests compare the two), -1 only asks. */
+int mt_index_simd(int want);
+
 /* A line filter for the walk (mt_scan.keep_lines, arg = the filter): only
 ** the lines that name one of `keys` (index keys) are parsed.  A superset,
 ** like the index: the caller checks the ids it wanted. */

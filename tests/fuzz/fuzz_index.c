@@ -2,8 +2,8 @@
 /*
 ** fuzz_index.c — libFuzzer target for the offset index's anchor scan
 ** (ext/index.c, mt_index_extract): on any bytes, it must stay inside the
-** chunk, and every id the real grammar (lines.c, events.c) gives a line —
-** its ICID, MID, second MID, DCID, and the client IP of a "New SMTP ICID"
+** chunk, find the same anchors with its 16-byte and 32-byte (AVX2) loops,
+** and every id the real grammar (lines.c, events.c) gives a line — its ICID, MID, second MID, DCID, and the client IP of a "New SMTP ICID"
 ** line — must be among the ids the scan reports for that line.  That
 ** superset property is what makes an index lookup exact (docs/tables.md,
 ** "The offset index"); a violation aborts.  Injection debug lines
@@ -56,6 +56,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
   if( n > size ) buf[size] = '\n';
   memset(&h, 0, sizeof(h));
   mt_index_extract(buf, n, on_hit, &h);
+  {
+    /* the 16-byte loop and the 32-byte (AVX2) loop find the same anchors,
+    ** in the same order, on any bytes */
+    int lv = mt_index_simd(-1);
+    if( lv==1 ){
+      hits h2;
+      memset(&h2, 0, sizeof(h2));
+      mt_index_simd(0);
+      mt_index_extract(buf, n, on_hit, &h2);
+      mt_index_simd(1);
+      if( h2.n!=h.n || (h.n && (memcmp(h.k, h2.k, sizeof(uint64_t)*h.n)!=0 || memcmp(h.at, h2.at, sizeof(size_t)*h.n)!=0)) ) abort();
+      free(h2.k); free(h2.at);
+    }
+  }
   for(p=buf, e=buf+n; p<e; ){
     const char *nl = memchr(p, '\n', (size_t)(e - p));
     size_t len = (size_t)((nl ? nl : e) - p), at = (size_t)(p - buf);

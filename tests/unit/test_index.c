@@ -121,6 +121,57 @@ static int contains(const uint32_t *a, int n, uint32_t b){
   return 0;
 }
 
+/* The anchors of a buffer, as (key, line start) pairs. */
+typedef struct anc { uint64_t *k; size_t *at; size_t n, cap; int oom; } anc;
+static void on_anc(void *arg, int kind, uint64_t id, size_t ls){
+  anc *a = arg;
+  if( a->n==a->cap ){
+    size_t nc = a->cap ? a->cap*2 : 1024;
+    uint64_t *nk = realloc(a->k, nc*sizeof(uint64_t));
+    size_t *na = nk ? realloc(a->at, nc*sizeof(size_t)) : 0;
+    if( nk ) a->k = nk;
+    if( !na ){ a->oom = 1; return; }
+    a->at = na; a->cap = nc;
+  }
+  a->k[a->n] = ((uint64_t)kind << 62) | id; a->at[a->n] = ls; a->n++;
+}
+
+/* The 32-byte (AVX2) and 16-byte loops of the anchor scan find the same
+** anchors in every plain file of a fixture set, started at each of its
+** first 64 bytes (so the hand-over from one loop to the next falls at
+** every place). */
+static void test_simd_same(const mt_filelist *fl, const char *label){
+  int i, same = 1, tried = 0;
+  char name[160];
+  if( mt_index_simd(-1)!=1 ){
+    snprintf(name, sizeof(name), "index.simd_same.%s", label);
+    printf("SKIP %s: the CPU has no AVX2\n", name);
+    return;
+  }
+  for(i=0; i<fl->n; i++){
+    FILE *f = fopen(fl->a[i].path, "rb");
+    static char buf[1<<21];
+    size_t n, cut;
+    if( !f ) continue;
+    n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    if( n<2 || (unsigned char)buf[0]==0x1f ) continue;          /* gzip: the reader's business */
+    while( n>0 && buf[n-1]!='\n' ) n--;                          /* whole lines */
+    for(cut=0; cut<64 && cut<n; cut++){
+      anc a, b;
+      memset(&a, 0, sizeof(a)); memset(&b, 0, sizeof(b));
+      mt_index_simd(1); mt_index_extract(buf + cut, n - cut, on_anc, &a);
+      mt_index_simd(0); mt_index_extract(buf + cut, n - cut, on_anc, &b);
+      mt_index_simd(1);
+      if( a.oom || b.oom || a.n!=b.n || (a.n && (memcmp(a.k, b.k, a.n*sizeof(uint64_t)) || memcmp(a.at, b.at, a.n*sizeof(size_t)))) ) same = 0;
+      free(a.k); free(a.at); free(b.k); free(b.at);
+      tried++;
+    }
+  }
+  snprintf(name, sizeof(name), "index.simd_same.%s", label);
+  CHECK(name, same && tried>0);
+}
+
 /* Does the posting list (blocks a, masks m) hold block b, unit bit u? */
 static int contains_unit(const uint32_t *a, const uint64_t *m, int n, uint32_t b, int u){
   int i;
@@ -195,6 +246,7 @@ static void test_fixture(const char *src, const char *label){
   CHECK(name, mt_index_lines(ix)==nlines && st.lines_parsed==0 && st.files_opened==fl.n);
   mt_scan_end(&s);
   mt_index_free(ix);
+  test_simd_same(&fl, label);
   mt_files_free(&fl);
 }
 
