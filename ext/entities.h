@@ -76,8 +76,6 @@ typedef struct mt_msg {
   int64_t parent_mid;       /* -1 none */
   int64_t lineno;           /* the line that created it (file: below) */
   int64_t off;              /* byte offset of the line that created it */
-  int64_t dlp_risk;         /* -1 unknown */
-  double url_reputation;
   const char *mail_from, *message_id, *subject;
   const char *policy, *spf, *dkim, *dmarc, *spam, *graymail, *virus, *virus_names,
              *amp, *outbreak, *filters, *quarantine;
@@ -85,12 +83,7 @@ typedef struct mt_msg {
   const char *reason;
   /* verdict columns (docs/tables.md, mailtrace_messages) */
   const char *spam_detail;  /* engine and verdict of the last final anti-spam line: "CASE spam positive" */
-  const char *dlp, *dlp_severity, *dlp_policy;
-  const char *url, *url_category;
-  const char *sdr_threat_level, *sdr_category;
-  const char *scans_skipped, *slbl;
-  const char *filters_evaluated, *custom_log;
-  const char *attachments, *sha256;
+  const char *attachments;
   const char *direction;    /* "inbound"/"outbound": the policy table */
   /* the Consolidated Event Log (cef_store.c) */
   const char *disagreement; /* where mail_logs and CEF disagree, in words; NULL none */
@@ -114,6 +107,7 @@ typedef struct mt_msg {
   int32_t next_in_conn;     /* next message of the same connection, -1 */
   int32_t conn_hint;        /* the newest connection of its ICID when a line linked them, -1 */
   int32_t first_child, next_sibling;  /* children (parent_mid = mid), chained; -1 */
+  int32_t more;             /* its rarer verdicts (index into store->more), -1: none logged */
   unsigned char status;     /* MT_MS_*, computed by mt_store_finish */
   unsigned char origin;     /* MT_ORIGIN_*: where its facts came from */
   /* build state */
@@ -122,8 +116,24 @@ typedef struct mt_msg {
   unsigned linked:1;        /* created by a link line (split, rewritten, generated, bounce) */
   unsigned started_before_logs:1;  /* no Start MID and no link line: began before these logs */
   unsigned av_final:1, graymail_engine:1;
-  unsigned has_url_rep:1;   /* url_reputation is known */
 } mt_msg;
+
+/* The verdicts most messages never get (DLP, URL, SDR, skipped scans, the
+** safelist, filter timing, custom log entries, uploaded files' SHA-256),
+** kept apart so that a message without any costs 4 bytes (mt_msg.more)
+** instead of 120: read them with mt_msg_more(), which answers an empty
+** record (all NULL, dlp_risk -1) for such a message. */
+typedef struct mt_msg_more {
+  int64_t dlp_risk;         /* -1 unknown */
+  double url_reputation;
+  const char *dlp, *dlp_severity, *dlp_policy;
+  const char *url, *url_category;
+  const char *sdr_threat_level, *sdr_category;
+  const char *scans_skipped, *slbl;
+  const char *filters_evaluated, *custom_log;
+  const char *sha256;
+  unsigned has_url_rep:1;   /* url_reputation is known */
+} mt_msg_more;
 
 /* Where a message's or recipient's facts came from (mt_msg.origin,
 ** mt_rcpt.origin): mail_logs alone, the Consolidated Event Log alone, or
@@ -204,6 +214,7 @@ typedef struct mt_store {
   int last_host;            /* the host of the previous line */
   mt_conn *conns; int nconn, cconn;
   mt_msg *msgs; int nmsg, cmsg;
+  mt_msg_more *more; int nmore, cmore;   /* mt_msg.more */
   mt_rcpt *rcpts; int nrcpt, crcpt;
   mt_dconn *dconns; int ndconn, cdconn;
   mt_dlv *dlvs; int ndlv, cdlv;
@@ -267,6 +278,9 @@ mt_rc mt_store_build(const mt_filelist *files, const mt_opts *opts,
 int mt_store_can_extend(const mt_store *st, int ifile);
 mt_rc mt_store_extend(mt_store *st, const mt_filelist *files, const mt_opts *opts, int ifile,
                       mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg);
+
+/* A message's rarer verdicts (mt_msg_more above); never NULL. */
+const mt_msg_more *mt_msg_more_of(const mt_store *st, const mt_msg *m);
 
 /* Lookups: index or -1.  `host` is a host name. */
 int mt_store_host(const mt_store *st, const char *host);
