@@ -217,6 +217,12 @@ static const char *unquote(mt_store *st, const char *p, int n){
   q = p[0];
   z = arena_alloc(st, (size_t)n);
   if( !z ) return 0;
+  if( !memchr(p+1, '\\', (size_t)n-2) ){
+    /* no escape (nearly every Subject and Message-ID): the text between the quotes */
+    memcpy(z, p+1, (size_t)n-2);
+    z[n-2] = 0;
+    return z;
+  }
   for(i=1, j=0; i<n-1; i++){
     if( p[i]=='\\' && i+1<n-1 && p[i+1]==q ){ z[j++] = q; i++; }
     else z[j++] = p[i];
