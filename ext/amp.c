@@ -35,7 +35,7 @@ int mt_amp_kind(const char *body, size_t n){
   size_t i;
   if( p >= e || (*p!='F' && *p!='R' && *p!='S') ) return 0;
   for(i=0; i<sizeof(aLead)/sizeof(aLead[0]); i++){
-    if( e - p >= aLead[i].n && memcmp(p, aLead[i].z, (size_t)aLead[i].n)==0 ){
+    if( *p==aLead[i].z[0] && e - p >= aLead[i].n && memcmp(p, aLead[i].z, (size_t)aLead[i].n)==0 ){
       /* the bare "SHA256: <hex>," upload error: 64 hex digits then ',' */
       if( aLead[i].kind==MT_AMP_UPLOAD_ERROR ){
         const char *h = p + aLead[i].n;

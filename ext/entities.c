@@ -180,7 +180,7 @@ void mt_store_free(mt_store *st){
   free(st->file_lines); free(st->file_known);
   for(i=0; i<st->nfile; i++) free(st->files[i]);
   free(st->hosts); free(st->files);
-  free(st->conns); free(st->msgs); free(st->rcpts); free(st->dconns); free(st->dlvs);
+  free(st->conns); free(st->msgs); free(st->more); free(st->rcpts); free(st->dconns); free(st->dlvs);
   map_free(&st->conn_by_id); map_free(&st->msg_by_id); map_free(&st->dconn_by_id);
   map_free(&st->icid_list);
   free(st->icid_heads);
@@ -217,6 +217,12 @@ static const char *unquote(mt_store *st, const char *p, int n){
   q = p[0];
   z = arena_alloc(st, (size_t)n);
   if( !z ) return 0;
+  if( !memchr(p+1, '\\', (size_t)n-2) ){
+    /* no escape (nearly every Subject and Message-ID): the text between the quotes */
+    memcpy(z, p+1, (size_t)n-2);
+    z[n-2] = 0;
+    return z;
+  }
   for(i=1, j=0; i<n-1; i++){
     if( p[i]=='\\' && i+1<n-1 && p[i+1]==q ){ z[j++] = q; i++; }
     else z[j++] = p[i];
@@ -415,7 +421,7 @@ static int new_msg(ctx *c, int64_t mid){
   m->host = c->host; m->mid = mid; m->icid = -1; m->size = -1; m->parent_mid = -1;
   m->first_rcpt = m->last_rcpt = -1;
   m->first_dlv = m->last_dlv = -1;
-  m->dlp_risk = -1;
+  m->more = -1;
   m->next_icid = -1;
   m->conn = m->first_child = m->next_sibling = m->conn_hint = -1;
   m->file = c->file; m->lineno = c->s->lineno; m->off = c->s->offset;
@@ -423,6 +429,25 @@ static int new_msg(ctx *c, int64_t mid){
   m->prev_same = map_get(&st->msg_by_id, c->host, mid);
   if( map_put(&st->msg_by_id, c->host, mid, st->nmsg) ){ st->oom = 1; return -1; }
   return st->nmsg++;
+}
+
+static const mt_msg_more no_more = { -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+const mt_msg_more *mt_msg_more_of(const mt_store *st, const mt_msg *m){
+  return m->more>=0 && m->more<st->nmore ? &st->more[m->more] : &no_more;
+}
+
+/* The rarer verdicts of message mi, made on first use; NULL when out of
+** memory (st->oom set). */
+static mt_msg_more *more_of(mt_store *st, int mi){
+  if( st->msgs[mi].more<0 ){
+    if( st->nmore >= st->cmore && mt_grow_i(&st->more, &st->cmore, st->nmore+1, sizeof(*st->more)) ){
+      st->oom = 1; return 0;
+    }
+    st->more[st->nmore] = no_more;
+    st->msgs[mi].more = st->nmore++;
+  }
+  return &st->more[st->msgs[mi].more];
 }
 
 static int get_msg(ctx *c, int64_t mid){
@@ -804,7 +829,8 @@ static void mid_spam(ctx *c, int mi){
   mt_msg *m = &st->msgs[mi];
   const char *w;
   if( span_is(ev, MT_F_ENGINE, "SLBL") ){
-    if( ev->kind==MT_EV_MID_SPAM && (w = spam_word(st, ev))!=0 ) m->slbl = w;
+    mt_msg_more *x;
+    if( ev->kind==MT_EV_MID_SPAM && (w = spam_word(st, ev))!=0 && (x = more_of(st, mi))!=0 ) x->slbl = w;
     return;
   }
   if( span_is(ev, MT_F_ENGINE, "SPF Verdict Cache") ) return;
@@ -833,7 +859,8 @@ static void mid_graymail(ctx *c, int mi){
 static void mid_dlp(ctx *c, int mi){
   mt_store *st = c->st;
   const mt_event *ev = c->ev;
-  mt_msg *m = &st->msgs[mi];
+  mt_msg_more *m = more_of(st, mi);
+  if( !m ) return;
   m->dlp = "violation";
   if( mt_has(ev, MT_F_VERDICT) ) m->dlp_severity = span_str(st, ev, MT_F_VERDICT);
   if( mt_has(ev, MT_F_SCORE) ){ const char *z = span_str(st, ev, MT_F_SCORE); if( z ) m->dlp_risk = strtoll(z, 0, 10); }
@@ -845,7 +872,8 @@ static void mid_dlp(ctx *c, int mi){
 static void mid_url(ctx *c, int mi){
   mt_store *st = c->st;
   const mt_event *ev = c->ev;
-  mt_msg *m = &st->msgs[mi];
+  mt_msg_more *m = more_of(st, mi);
+  if( !m ) return;
   if( mt_has(ev, MT_F_SCORE) ){
     const char *z = span_str(st, ev, MT_F_SCORE);
     char *end;
@@ -863,7 +891,8 @@ static void mid_url(ctx *c, int mi){
 
 /* §5.3.9 `MID 26983 SDR: Consolidated Sender Threat Level: Neutral, Threat Category: N/A, …` */
 static void mid_sdr(ctx *c, int mi){
-  mt_msg *m = &c->st->msgs[mi];
+  mt_msg_more *m = more_of(c->st, mi);
+  if( !m ) return;
   if( mt_has(c->ev, MT_F_VERDICT) ) m->sdr_threat_level = span_str(c->st, c->ev, MT_F_VERDICT);
   if( mt_has(c->ev, MT_F_CATEGORY) ) m->sdr_category = span_str(c->st, c->ev, MT_F_CATEGORY);
 }
@@ -872,9 +901,9 @@ static void mid_sdr(ctx *c, int mi){
 static void mid_too_big(ctx *c, int mi){
   mt_store *st = c->st;
   const mt_event *ev = c->ev;
-  mt_msg *m = &st->msgs[mi];
+  mt_msg_more *m;
   const char *eng;
-  if( !mt_has(ev, MT_F_ENGINE) ) return;
+  if( !mt_has(ev, MT_F_ENGINE) || !(m = more_of(st, mi)) ) return;
   eng = span_str(st, ev, MT_F_ENGINE);
   m->scans_skipped = list_add(st, m->scans_skipped, mt_has(ev, MT_F_SIZE)
     ? cat3(st, nz(eng), " (", cat3(st, nz(span_str(st, ev, MT_F_SIZE)), ")", "")) : eng, ", ");
@@ -882,13 +911,15 @@ static void mid_too_big(ctx *c, int mi){
 
 /* §5.3.5 `MID 141251 Custom Log Entry: CVE-2023-23397: Found CLSID in OLE or TNEF.` */
 static void mid_custom_log(ctx *c, int mi){
-  mt_msg *m = &c->st->msgs[mi];
+  mt_msg_more *m = more_of(c->st, mi);
+  if( !m ) return;
   m->custom_log = list_add(c->st, m->custom_log, span_str(c->st, c->ev, MT_F_VALUE), " | ");
 }
 
 /* §5.3.5 `Debug: MID: 80 Message filter Name: OneNoteHunter time: 0.000493288040161` */
 static void mid_filter_timing(ctx *c, int mi){
-  mt_msg *m = &c->st->msgs[mi];
+  mt_msg_more *m = more_of(c->st, mi);
+  if( !m ) return;
   m->filters_evaluated = list_add(c->st, m->filters_evaluated, span_str(c->st, c->ev, MT_F_FILTER), ", ");
 }
 
@@ -901,7 +932,10 @@ static void mid_attachment(ctx *c, int mi){
 /* §5.3.3 `MID <mid> SHA <sha256> filename <raw name> queued for possible file analysis upload` */
 static void mid_file_upload(ctx *c, int mi){
   mt_msg *m = &c->st->msgs[mi];
-  m->sha256 = list_add(c->st, m->sha256, span_str(c->st, c->ev, MT_F_SHA256), ", ");
+  mt_msg_more *x = more_of(c->st, mi);
+  if( !x ) return;
+  m = &c->st->msgs[mi];
+  x->sha256 = list_add(c->st, x->sha256, span_str(c->st, c->ev, MT_F_SHA256), ", ");
   m->attachments = list_add(c->st, m->attachments, span_str(c->st, c->ev, MT_F_VALUE), ", ");
 }
 
@@ -1574,7 +1608,7 @@ int64_t mt_store_footprint(const mt_store *st){
   int64_t n = (int64_t)st->nconn*(int64_t)sizeof(mt_conn) + (int64_t)st->nmsg*(int64_t)sizeof(mt_msg)
             + (int64_t)st->nrcpt*(int64_t)sizeof(mt_rcpt) + (int64_t)st->ndconn*(int64_t)sizeof(mt_dconn)
             + (int64_t)st->ndlv*(int64_t)sizeof(mt_dlv) + (int64_t)st->nhour*(int64_t)sizeof(mt_hour)
-            + (int64_t)st->nicid*(int64_t)sizeof(int[2]);
+            + (int64_t)st->nicid*(int64_t)sizeof(int[2]) + (int64_t)st->nmore*(int64_t)sizeof(mt_msg_more);
   const mt_map *m[] = { &st->conn_by_id, &st->msg_by_id, &st->dconn_by_id, &st->icid_list, &st->hour_map };
   const mt_arena *a;
   size_t i;

@@ -19,39 +19,49 @@
 #include "hashmap.h"
 #include "events.h"
 
+/* The entity rows below are the bulk of a whole-log store (about 0.4 KB
+** per message with its recipients, deliveries and connection), so their
+** fields are laid out widest first, small enumerations are one byte, and the
+** two value types every row carries several times are packed to a 4-byte
+** alignment (12 and 20 bytes instead of 16 and 24).  Take no pointer to a
+** field inside them (`&w.local`): read and write them by value. */
+#define MT_PACK4 __attribute__((packed, aligned(4)))
+
 /* A line of the logs: file index, line number (lineno 0: none) and the
 ** byte offset of its start in the (decompressed) file, so that the line can
 ** be read again without a walk (mailtrace_diagnose's evidence). */
-typedef struct mt_where { int file; int64_t lineno, off; } mt_where;
+typedef struct MT_PACK4 mt_where { int32_t file; int64_t lineno, off; } mt_where;
 
 /* A time: seconds as written (local) and the file's offset east of UTC in
 ** force (utc = local - off); off = MT_NO_TIME when unknown. */
 #define MT_NO_TIME INT32_MIN
-typedef struct mt_when { int64_t local; int32_t off; } mt_when;
+typedef struct MT_PACK4 mt_when { int64_t local; int32_t off; } mt_when;
 #define mt_when_set(w)  ((w).off != MT_NO_TIME)
 #define mt_when_utc(w)  ((w).local - (w).off)
 
 typedef struct mt_conn {
-  int host;                 /* index into store->hosts */
   int64_t icid;
-  mt_when start, end;
-  const char *interface, *interface_ip, *remote_ip, *reverse_dns;
-  int dns_verified;         /* -1 unknown, 0 no, 1 yes */
-  const char *action, *sender_group, *match;
-  double sbrs; int has_sbrs;
-  const char *country;
-  int tls;                  /* 0 NULL, 1 success, 2 failed */
-  const char *tls_protocol, *tls_cipher;
-  int messages;
-  int end_state;            /* 0 NULL, 1 closed, 2 lost */
-  const char *error;
-  int file; int64_t lineno; /* line that opened it */
-  int prev_same;            /* older connection with the same (host, icid): restart, ICID 0; -1 */
-  mt_where why;             /* the line that decided its fate (refusal, error, loss), or none */
-  int generation;           /* 1, or 2, 3 ... for an ICID seen again after a restart */
+  int64_t lineno;           /* line that opened it (file: below) */
   int64_t off;              /* byte offset of the line that opened it */
+  double sbrs;
+  const char *interface, *interface_ip, *remote_ip, *reverse_dns;
+  const char *action, *sender_group, *match;
+  const char *country;
+  const char *tls_protocol, *tls_cipher;
+  const char *error;
+  mt_when start, end;
   mt_when first;            /* time of its first line in these logs */
-  int first_msg;            /* its first message (then mt_msg.next_in_conn), -1 */
+  mt_where why;             /* the line that decided its fate (refusal, error, loss), or none */
+  int32_t host;             /* index into store->hosts */
+  int32_t file;             /* file of the line that opened it */
+  int has_sbrs;
+  int32_t messages;
+  int32_t prev_same;        /* older connection with the same (host, icid): restart, ICID 0; -1 */
+  int32_t generation;       /* 1, or 2, 3 ... for an ICID seen again after a restart */
+  int32_t first_msg;        /* its first message (then mt_msg.next_in_conn), -1 */
+  signed char dns_verified; /* -1 unknown, 0 no, 1 yes */
+  unsigned char tls;        /* 0 NULL, 1 success, 2 failed */
+  unsigned char end_state;  /* 0 NULL, 1 closed, 2 lost */
   unsigned seen_new:1;      /* its "New SMTP ICID" line is in these logs */
   unsigned started_before_logs:1;  /* no "New SMTP ICID" (nor ICID 0 refusal): began earlier */
 } mt_conn;
@@ -61,57 +71,69 @@ enum { MT_MS_NONE = 0, MT_MS_DELIVERED, MT_MS_PARTIAL, MT_MS_BOUNCED, MT_MS_DELA
        MT_MS_INCOMPLETE, MT_MS_SPLIT };
 
 typedef struct mt_msg {
-  int host;
   int64_t mid, icid;
-  mt_when start, end;
-  const char *mail_from, *message_id, *subject;
   int64_t size;             /* -1 unknown */
-  int rcpt_count;
+  int64_t parent_mid;       /* -1 none */
+  int64_t lineno;           /* the line that created it (file: below) */
+  int64_t off;              /* byte offset of the line that created it */
+  const char *mail_from, *message_id, *subject;
   const char *policy, *spf, *dkim, *dmarc, *spam, *graymail, *virus, *virus_names,
              *amp, *outbreak, *filters, *quarantine;
-  int64_t parent_mid;       /* -1 none */
   const char *parent_relation;
-  int status;               /* MT_MS_*, computed by mt_store_finish */
   const char *reason;
-  int file; int64_t lineno;
+  /* verdict columns (docs/tables.md, mailtrace_messages) */
+  const char *spam_detail;  /* engine and verdict of the last final anti-spam line: "CASE spam positive" */
+  const char *attachments;
+  const char *direction;    /* "inbound"/"outbound": the policy table */
+  /* the Consolidated Event Log (cef_store.c) */
+  const char *disagreement; /* where mail_logs and CEF disagree, in words; NULL none */
+  const char *cef_action;   /* CEF's final action and its details: "QUARANTINED (To POLICY)" */
+  const char *dane_host, *dane_status;   /* logged only in CEF */
+  mt_when start, end;
+  mt_when first;            /* time of its first line: a split/rewritten child's creation */
+  mt_where why;             /* the drop / quarantine / abort / rewrite line, or none */
+  mt_where queued_at;       /* its last "queued for delivery" line, or none */
+  mt_where finished_at;     /* its "Message finished" line, or none */
+  int32_t host;
+  int32_t file;             /* file of the line that created it */
+  int32_t rcpt_count;
+  int32_t first_rcpt;       /* index of its first recipient in store->rcpts, -1 */
+  int32_t last_rcpt;
+  int32_t first_dlv, last_dlv;  /* its delivery attempts (chained by mt_dlv.next_mid), -1 */
+  int32_t next_icid;        /* next message of the same connection, -1 */
+  int32_t prev_same;        /* older message with the same (host, mid) (restart), -1 */
+  int32_t generation;       /* 1, or 2, 3 ... for a MID seen again after a restart */
+  int32_t conn;             /* its connection (index into conns) when in these logs, -1 */
+  int32_t next_in_conn;     /* next message of the same connection, -1 */
+  int32_t conn_hint;        /* the newest connection of its ICID when a line linked them, -1 */
+  int32_t first_child, next_sibling;  /* children (parent_mid = mid), chained; -1 */
+  int32_t more;             /* its rarer verdicts (index into store->more), -1: none logged */
+  unsigned char status;     /* MT_MS_*, computed by mt_store_finish */
+  unsigned char origin;     /* MT_ORIGIN_*: where its facts came from */
   /* build state */
   unsigned started:1, in_icid_list:1, queued:1, finished:1, dropped:1, aborted:1, bounced_by_filter:1,
            quarantined:1, released:1, rewritten:1, spam_final:1;
-  int first_rcpt;           /* index of its first recipient in store->rcpts, -1 */
-  int last_rcpt;
-  int first_dlv, last_dlv;  /* its delivery attempts (chained by mt_dlv.next_mid), -1 */
-  int next_icid;            /* next message of the same connection, -1 */
-  int prev_same;            /* older message with the same (host, mid) (restart), -1 */
-  mt_where why;             /* the drop / quarantine / abort / rewrite line, or none */
-  int generation;           /* 1, or 2, 3 ... for a MID seen again after a restart */
-  int64_t off;              /* byte offset of the line that created it */
-  mt_when first;            /* time of its first line: a split/rewritten child's creation */
-  mt_where queued_at;       /* its last "queued for delivery" line, or none */
-  mt_where finished_at;     /* its "Message finished" line, or none */
-  int conn;                 /* its connection (index into conns) when in these logs, -1 */
-  int next_in_conn;         /* next message of the same connection, -1 */
-  int conn_hint;            /* the newest connection of its ICID when a line linked them, -1 */
-  int first_child, next_sibling;  /* children (parent_mid = mid), chained; -1 */
   unsigned linked:1;        /* created by a link line (split, rewritten, generated, bounce) */
   unsigned started_before_logs:1;  /* no Start MID and no link line: began before these logs */
-  /* verdict columns (docs/tables.md, mailtrace_messages) */
-  const char *spam_detail;  /* engine and verdict of the last final anti-spam line: "CASE spam positive" */
-  const char *dlp, *dlp_severity, *dlp_policy;
+  unsigned av_final:1, graymail_engine:1;
+} mt_msg;
+
+/* The verdicts most messages never get (DLP, URL, SDR, skipped scans, the
+** safelist, filter timing, custom log entries, uploaded files' SHA-256),
+** kept apart so that a message without any costs 4 bytes (mt_msg.more)
+** instead of 120: read them with mt_msg_more(), which answers an empty
+** record (all NULL, dlp_risk -1) for such a message. */
+typedef struct mt_msg_more {
   int64_t dlp_risk;         /* -1 unknown */
-  double url_reputation; int has_url_rep;
+  double url_reputation;
+  const char *dlp, *dlp_severity, *dlp_policy;
   const char *url, *url_category;
   const char *sdr_threat_level, *sdr_category;
   const char *scans_skipped, *slbl;
   const char *filters_evaluated, *custom_log;
-  const char *attachments, *sha256;
-  const char *direction;    /* "inbound"/"outbound": the policy table */
-  unsigned av_final:1, graymail_engine:1;
-  /* the Consolidated Event Log (cef_store.c) */
-  unsigned char origin;     /* MT_ORIGIN_*: where its facts came from */
-  const char *disagreement; /* where mail_logs and CEF disagree, in words; NULL none */
-  const char *cef_action;   /* CEF's final action and its details: "QUARANTINED (To POLICY)" */
-  const char *dane_host, *dane_status;   /* logged only in CEF */
-} mt_msg;
+  const char *sha256;
+  unsigned has_url_rep:1;   /* url_reputation is known */
+} mt_msg_more;
 
 /* Where a message's or recipient's facts came from (mt_msg.origin,
 ** mt_rcpt.origin): mail_logs alone, the Consolidated Event Log alone, or
@@ -122,45 +144,45 @@ enum { MT_RS_NONE = 0, MT_RS_DELIVERED, MT_RS_BOUNCED, MT_RS_DELAYED, MT_RS_QUEU
        MT_RS_DROPPED, MT_RS_QUARANTINED, MT_RS_REJECTED, MT_RS_SPLIT, MT_RS_REWRITTEN, MT_RS_ABORTED };
 
 typedef struct mt_rcpt {
-  int msg;                  /* index into store->msgs */
   int64_t rid;              /* -1: refused at RCPT time */
-  const char *rcpt_to;
-  int status;               /* MT_RS_* (final after mt_store_finish) */
-  int outcome;              /* last delivery outcome seen: MT_RS_* or 0 */
   int64_t dcid;             /* -1 */
-  int attempts;
+  const char *rcpt_to;
   const char *dsn, *response;
-  mt_when end;
-  int next;                 /* next recipient of the same message, -1 */
-  int cur_dlv;              /* its current delivery attempt, -1 */
-  mt_where resp_at;         /* its last "Response" line, or none */
-  unsigned char origin;     /* MT_ORIGIN_* */
   const char *disagreement; /* where mail_logs and CEF disagree about it; NULL none */
+  mt_when end;
+  mt_where resp_at;         /* its last "Response" line, or none */
+  int32_t msg;              /* index into store->msgs */
+  int32_t attempts;
+  int32_t next;             /* next recipient of the same message, -1 */
+  int32_t cur_dlv;          /* its current delivery attempt, -1 */
+  unsigned char status;     /* MT_RS_* (final after mt_store_finish) */
+  unsigned char outcome;    /* last delivery outcome seen: MT_RS_* or 0 */
+  unsigned char origin;     /* MT_ORIGIN_* */
 } mt_rcpt;
 
 typedef struct mt_dconn {   /* one outbound SMTP connection (New SMTP DCID) */
-  int host;
   int64_t dcid;
-  mt_when start, end;
   const char *interface_ip, *dest_ip, *dest_port;
-  int tls;
   const char *tls_protocol, *tls_cipher;
-  int first_dlv, last_dlv;  /* attempts on this connection (chained by mt_dlv.next_dcid) */
+  mt_when start, end;
+  int32_t host;
+  int32_t first_dlv, last_dlv;  /* attempts on this connection (chained by mt_dlv.next_dcid) */
+  unsigned char tls;
 } mt_dconn;
 
 enum { MT_DR_NONE = 0, MT_DR_DELIVERED, MT_DR_BOUNCED, MT_DR_DELAYED, MT_DR_ERROR };
 
 typedef struct mt_dlv {     /* one delivery attempt of one recipient */
-  int host;
   int64_t dcid, mid, rid;   /* mid/rid -1 for a connection error */
-  int dconn;                /* index into store->dconns, -1 */
-  mt_when start, end;
   const char *domain, *dest_ip, *dest_port;
-  int result;               /* MT_DR_* */
   const char *dsn, *reason, *smtp_code, *response;
-  int next_dcid, next_mid;  /* chains of the same DCID / MID, -1 */
+  mt_when start, end;
   mt_where why;             /* the line with its result (done, bounced, delayed, error),
                             ** or its "Delivery start" while no result is known */
+  int32_t host;
+  int32_t dconn;            /* index into store->dconns, -1 */
+  int32_t next_dcid, next_mid;  /* chains of the same DCID / MID, -1 */
+  unsigned char result;     /* MT_DR_* */
   unsigned seen_start:1;    /* its "Delivery start" line is in these logs */
   unsigned started_before_logs:1;  /* a result whose Delivery start and New SMTP DCID are not here */
 } mt_dlv;
@@ -192,6 +214,7 @@ typedef struct mt_store {
   int last_host;            /* the host of the previous line */
   mt_conn *conns; int nconn, cconn;
   mt_msg *msgs; int nmsg, cmsg;
+  mt_msg_more *more; int nmore, cmore;   /* mt_msg.more */
   mt_rcpt *rcpts; int nrcpt, crcpt;
   mt_dconn *dconns; int ndconn, cdconn;
   mt_dlv *dlvs; int ndlv, cdlv;
@@ -255,6 +278,9 @@ mt_rc mt_store_build(const mt_filelist *files, const mt_opts *opts,
 int mt_store_can_extend(const mt_store *st, int ifile);
 mt_rc mt_store_extend(mt_store *st, const mt_filelist *files, const mt_opts *opts, int ifile,
                       mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg);
+
+/* A message's rarer verdicts (mt_msg_more above); never NULL. */
+const mt_msg_more *mt_msg_more_of(const mt_store *st, const mt_msg *m);
 
 /* Lookups: index or -1.  `host` is a host name. */
 int mt_store_host(const mt_store *st, const char *host);
