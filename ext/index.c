@@ -41,6 +41,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <pthread.h>
 #include <fcntl.h>
 #if defined(__SSE2__)
@@ -335,6 +336,8 @@ typedef struct ix_blk {
 /* A tz change at a line start: (offset, tz). */
 typedef struct tzchg { int64_t off; int32_t tz; int32_t pad; } tzchg;
 
+typedef struct ix_map ix_map;    /* a mapped index file (persistence) */
+
 /* Everything the index knows about one file: it is built, kept, reused by
 ** the next index of a file set (a rotated file does not change), extended
 ** when the file grew, saved and loaded (index=DIR) on its own. */
@@ -355,6 +358,7 @@ typedef struct ix_part {
   int dirty;                 /* built or extended here: save it */
   uint32_t fp;               /* plain file: mt_fingerprint_fd of its first `end` bytes ... */
   int has_fp;                /* ... when it could be taken (else it is never read on) */
+  ix_map *map;               /* loaded from index=DIR: the file its arrays lie in, or NULL */
 } ix_part;
 
 struct mt_index {
@@ -406,17 +410,6 @@ static int map_grow(ix_seg *g){
   return 0;
 }
 
-static int64_t slot_of(const ix_seg *g, uint64_t key){
-  uint64_t h;
-  if( !g->cap ) return -1;
-  h = mix(key) & (g->cap-1);
-  for(;;){
-    if( g->slots[h].key==key ) return (int64_t)h;
-    if( g->slots[h].key==KEY_EMPTY ) return -1;
-    h = (h+1) & (g->cap-1);
-  }
-}
-
 /* Post `key` in `block`, unit bit `unit` (one posting per block). */
 static void post(ix_seg *g, uint64_t key, uint32_t block, uint64_t unit){
   ix_recent *r = &g->recent[mix(key) & (RECENT-1)];
@@ -462,16 +455,7 @@ static void post(ix_seg *g, uint64_t key, uint32_t block, uint64_t unit){
   r->block = block;
 }
 
-static void part_free(ix_part *pt){
-  int i;
-  if( !pt ) return;
-  for(i=0; i<pt->nseg; i++){ free(pt->segs[i].slots); free(pt->segs[i].posts); free(pt->segs[i].recent); }
-  free(pt->segs);
-  free(pt->blks);
-  free(pt->chg);
-  free(pt->zp);
-  free(pt);
-}
+static void part_free(ix_part *pt);
 
 static int need_blocks(ix_part *f, uint32_t n){
   if( n > f->cblk ){
@@ -489,31 +473,176 @@ static int need_blocks(ix_part *f, uint32_t n){
 /* --------------------------------------------------------- persistence */
 
 /* index=DIR: one file per log file, DIR/mailtrace-<dev>-<ino>.idx, written
-** after a build (to a temporary name, then renamed).  Loaded only when its
-** header names the same device, inode and tz=, and its size and mtime are
-** those of the log now (or the log grew from that size: it is extended);
-** a CRC-32 of the content and bounds checks on every array come before
-** any use.  A file that fails any check is ignored (and replaced). */
+** after a build (to a temporary name, then renamed: a file in use is never
+** rewritten in place).  A new process maps it (read-only, MAP_PRIVATE) and
+** uses its arrays where they lie: opening costs the header, the directory,
+** the page CRCs and the small per-block arrays, not the size of the file.
+**
+** Layout (MTIDX04; index.h, mt_ix_file_header):
+**   header | directory: narray entries (kind, segment, offset, count,
+**   element size) | npage CRC-32s | zeros up to payload_at (4 KiB aligned)
+**   | payload: the arrays, each as its struct array is in memory, each at a
+**   64-byte boundary.
+** The header's CRC covers the header, the directory and the CRC table; the
+** payload is checked a page (2^page_shift bytes) at a time, each page the
+** first time something reads it (a bitmap of the pages verified).  The
+** arrays of IDX_PART_ARRAYS marked eager (the block table, the tz changes,
+** the segment table) are verified, and their contents bounds-checked, when
+** the file is opened; the hash slots, the postings and the gzip restart
+** points when a lookup touches them.  Every value read is bounds-checked
+** where it is used.  A file that fails at open is ignored (and replaced by
+** the build); a page that fails later marks the file damaged: the lookup
+** answers with every block of that log file (the index is a superset, so
+** the answer stays right, only slower), the file is removed so the next
+** process rebuilds it, and the part is never reused or saved again.
+**
+** Adding an array: one line in IDX_PART_ARRAYS or IDX_SEG_ARRAYS (its kind
+** in the enum below); adding a field to a struct changes its size, which
+** the static asserts below catch: bump IDX_VERSION with it. */
 
-#define IDX_MAGIC "MTIDX03"            /* 03: unit masks in the postings (02: the fingerprint; older files are rebuilt) */
+#define IDX_MAGIC "MTIDX04"            /* 04: mapped arrays, page CRCs; 03: unit masks in the postings (older files are rebuilt) */
+#define IDX_VERSION 4
+#define IDX_PAGE_SHIFT 12              /* 4 KiB of payload per CRC */
+#define IDX_ALIGN 64                   /* each array's offset in the payload */
 
-typedef struct idx_header {
-  char magic[8];
-  uint32_t endian;           /* 0x01020304 */
-  uint32_t version;          /* 1 */
-  uint64_t dev, ino;
-  int64_t size, mtime;
-  int64_t end, lines;
-  int32_t tz_default, gz, ends_nl, has_tz0, tz0, nchg;
-  uint32_t nblock, nseg;
-  uint32_t nzp, fp;          /* fp: the fingerprint of the first `end` bytes */
-  uint64_t payload;          /* bytes after the header */
-  uint32_t crc;              /* of the payload */
-  uint32_t has_fp;
-} idx_header;
+_Static_assert(sizeof(mt_ix_file_header)==MT_IX_FILE_HEADER, "index file header size");
+_Static_assert(offsetof(mt_ix_file_header, crc)==MT_IX_FILE_CRC_AT, "index file CRC place");
+_Static_assert(sizeof(mt_ix_file_array)==32, "index file directory entry");
+/* The structs written as they are: a change of size is a change of format. */
+_Static_assert(sizeof(ix_blk)==16, "ix_blk: bump IDX_VERSION");
+_Static_assert(sizeof(tzchg)==16, "tzchg: bump IDX_VERSION");
+_Static_assert(sizeof(ix_slot)==16, "ix_slot: bump IDX_VERSION");
+_Static_assert(sizeof(mt_zpoint)==24 + MT_ZWINDOW, "mt_zpoint: bump IDX_VERSION");
 
-_Static_assert(sizeof(idx_header)==MT_IX_FILE_HEADER, "index file header size");
-_Static_assert(offsetof(idx_header, crc)==MT_IX_FILE_CRC_AT, "index file CRC place");
+/* A segment's counts, as the segment table of a file holds them. */
+typedef struct idx_seginfo { uint64_t cap, n; uint32_t nposts, pad[3]; } idx_seginfo;
+_Static_assert(sizeof(idx_seginfo)==32, "idx_seginfo: bump IDX_VERSION");
+
+enum { A_BLKS = 1, A_CHG, A_ZP, A_SEGS, A_SLOTS, A_POSTS, A_END };
+
+/* X(kind, type, field, count, eager): the arrays of a part (pt) and of
+** each of its segments (g), written and mapped as they are. */
+#define IDX_PART_ARRAYS(X) \
+  X(A_BLKS,  ix_blk,    blks,  pt->nblock, 1) \
+  X(A_CHG,   tzchg,     chg,   pt->nchg,   1) \
+  X(A_ZP,    mt_zpoint, zp,    pt->nzp,    0)
+#define IDX_SEG_ARRAYS(X) \
+  X(A_SLOTS, ix_slot,   slots, g->cap,     0) \
+  X(A_POSTS, ix_post,   posts, g->nposts,  0)
+
+/* A mapped index file, kept with its part. */
+struct ix_map {
+  unsigned char *base; size_t len;     /* the mapping */
+  const unsigned char *payload;        /* base + payload_at */
+  uint64_t npayload;
+  int shift;                           /* page = 2^shift bytes */
+  uint32_t npage;
+  const uint32_t *crc;                 /* npage CRCs, in the mapping */
+  uint64_t *ok;                        /* bit p: page p verified */
+  int bad;                             /* a page failed: not to be trusted */
+  char *path;                          /* to remove it then, if it is still ... */
+  uint64_t fdev, fino;                 /* ... this file */
+};
+
+static int in_map(const ix_part *pt, const void *p){
+  return pt->map && p && (const unsigned char*)p >= pt->map->base
+      && (const unsigned char*)p <= pt->map->base + pt->map->len;
+}
+/* Free an array of a part unless it lies in the part's mapping. */
+static void free_own(const ix_part *pt, void *p){ if( !in_map(pt, p) ) free(p); }
+
+static void map_free(ix_map *m){
+  if( !m ) return;
+  if( m->base ) munmap(m->base, m->len);
+  free(m->ok); free(m->path); free(m);
+}
+
+/* A part and every array it owns (not those in its mapping). */
+static void part_free(ix_part *pt){
+  int i;
+  if( !pt ) return;
+  for(i=0; i<pt->nseg; i++){
+    ix_seg *g = &pt->segs[i];
+#define FREE_SEG(K, T, F, N, E) free_own(pt, g->F);
+    IDX_SEG_ARRAYS(FREE_SEG)
+#undef FREE_SEG
+    free(g->recent);
+  }
+  free(pt->segs);
+#define FREE_PART(K, T, F, N, E) free_own(pt, pt->F);
+  IDX_PART_ARRAYS(FREE_PART)
+#undef FREE_PART
+  map_free(pt->map);
+  free(pt);
+}
+
+static uint32_t crc_of(const unsigned char *p, uint64_t n){
+  uLong c = crc32(0L, Z_NULL, 0);
+  while( n ){ uInt k = n > (1u<<30) ? (1u<<30) : (uInt)n; c = crc32(c, p, k); p += k; n -= k; }
+  return (uint32_t)c;
+}
+
+/* The file turned out damaged: never trust it again, and remove it (if it
+** is still the file mapped) so that the next process rebuilds it. */
+static void map_damaged(ix_map *m){
+  struct stat st;
+  if( m->bad ) return;
+  m->bad = 1;
+  if( m->path && lstat(m->path, &st)==0 && (uint64_t)st.st_dev==m->fdev && (uint64_t)st.st_ino==m->fino ) unlink(m->path);
+}
+
+/* Verify the pages of payload bytes [a, a+n) not verified yet.  1 when all
+** hold, 0 (and the file marked damaged) when one does not. */
+static int map_check(ix_map *m, uint64_t a, uint64_t n){
+  uint64_t p, last;
+  if( m->bad ) return 0;
+  if( n==0 ) return 1;
+  if( a >= m->npayload || n > m->npayload - a ){ map_damaged(m); return 0; }
+  last = (a + n - 1) >> m->shift;
+  for(p = a >> m->shift; p <= last; p++){
+    uint64_t at, len;
+    if( m->ok[p>>6] & (UINT64_C(1) << (p & 63)) ) continue;
+    at = p << m->shift;
+    len = m->npayload - at < ((uint64_t)1 << m->shift) ? m->npayload - at : ((uint64_t)1 << m->shift);
+    if( crc_of(m->payload + at, len)!=m->crc[p] ){ map_damaged(m); return 0; }
+    m->ok[p>>6] |= UINT64_C(1) << (p & 63);
+  }
+  return 1;
+}
+
+/* May n bytes at p of part pt be read: 1 when they are the part's own
+** memory or lie in pages verified now or before. */
+static inline int touch(const ix_part *pt, const void *p, size_t n){
+  const ix_map *m = pt->map;
+  uint64_t a;
+  if( !in_map(pt, p) ) return 1;
+  a = (uint64_t)((const unsigned char*)p - m->payload);
+  if( !m->bad && n && (a >> m->shift)==((a + n - 1) >> m->shift) && a < m->npayload
+   && (m->ok[(a >> m->shift) >> 6] & (UINT64_C(1) << ((a >> m->shift) & 63))) ) return 1;
+  return map_check(pt->map, a, n);
+}
+
+/* Verify every page (before a mapped part is extended and saved again:
+** nothing unverified is ever sealed with a new CRC).  1 when all hold. */
+static int map_check_all(const ix_part *pt){
+  return !pt->map || map_check(pt->map, 0, pt->map->npayload);
+}
+
+/* Copy the arrays of a mapped part into memory of its own (the build is
+** about to extend it).  0, or -1 when out of memory. */
+static int part_own(ix_part *pt){
+  if( !pt->map ) return 0;
+#define OWN(K, T, F, N, E) \
+  if( in_map(pt, pt->F) ){ \
+    T *c = malloc(sizeof(T)*(size_t)((N) ? (N) : 1)); \
+    if( !c ) return -1; \
+    memcpy(c, pt->F, sizeof(T)*(size_t)(N)); pt->F = c; \
+  }
+  IDX_PART_ARRAYS(OWN)
+#undef OWN
+  pt->cblk = pt->nblock;
+  return 0;
+}
 
 static char *idx_path(const char *dir, uint64_t dev, uint64_t ino){
   size_t n = strlen(dir) + 64;
@@ -522,171 +651,331 @@ static char *idx_path(const char *dir, uint64_t dev, uint64_t ino){
   return z;
 }
 
-typedef struct wbuf { unsigned char *p; size_t n, cap; int oom; } wbuf;
+/* One array to write. */
+typedef struct idx_out { int kind, seg; const void *p; size_t elsize; uint64_t count; } idx_out;
 
-static void wput(wbuf *w, const void *p, size_t n){
-  if( w->oom || n==0 ) return;
-  if( n > SIZE_MAX - w->n || mt_grow(&w->p, &w->cap, w->n + n, 1) ){ w->oom = 1; return; }
-  memcpy(w->p + w->n, p, n);
-  w->n += n;
+/* The payload as it is written: page CRCs on the way, through a buffer. */
+typedef struct wout {
+  int fd, ok;
+  int64_t at;                /* file offset of the next byte */
+  uint64_t pos;              /* payload offset of the next byte */
+  uint32_t *crc; uLong cur;  /* the pages' CRCs; the page being written */
+  unsigned char *buf; size_t nbuf, cbuf;
+} wout;
+
+static void wflush(wout *w){
+  size_t at = 0;
+  while( w->ok && at < w->nbuf ){
+    ssize_t k = pwrite(w->fd, w->buf + at, w->nbuf - at, (off_t)w->at);
+    if( k<=0 ){ w->ok = 0; break; }
+    at += (size_t)k; w->at += k;
+  }
+  w->nbuf = 0;
+}
+
+static void wemit(wout *w, const void *src, uint64_t n){
+  static const unsigned char zero[IDX_ALIGN];
+  const unsigned char *p = src ? src : zero;
+  while( n && w->ok ){
+    uint64_t room = ((uint64_t)1 << IDX_PAGE_SHIFT) - (w->pos & (((uint64_t)1 << IDX_PAGE_SHIFT) - 1));
+    size_t k = (size_t)(n < room ? n : room);
+    if( k > w->cbuf - w->nbuf ) k = w->cbuf - w->nbuf;
+    memcpy(w->buf + w->nbuf, p, k);
+    w->cur = crc32(w->cur, p, (uInt)k);
+    w->nbuf += k; w->pos += k; n -= k;
+    if( src ) p += k;
+    if( (w->pos & (((uint64_t)1 << IDX_PAGE_SHIFT) - 1))==0 ){
+      w->crc[(w->pos >> IDX_PAGE_SHIFT) - 1] = (uint32_t)w->cur;
+      w->cur = crc32(0L, Z_NULL, 0);
+    }
+    if( w->nbuf==w->cbuf ) wflush(w);
+  }
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a){ return (v + a - 1) & ~(a - 1); }
+
+/* Put the segments of a part together into one (before it is saved): one
+** hash of every key of the file, the postings of each segment after those
+** of the one before, each key's chain running on from its oldest posting
+** in a segment to its newest in the segments before.  A lookup then probes
+** one table, not one per piece (a new process reads a page or two per key,
+** not one per piece and key).  Nothing changes when memory is short (or
+** the postings would not fit 32-bit numbers): the segments stay. */
+static void part_compact(ix_part *f){
+  ix_seg m;
+  uint64_t keys = 0, np = 0, base = 0;
+  int s;
+  if( f->nseg < 2 ) return;
+  for(s=0; s<f->nseg; s++){ keys += f->segs[s].n; np += f->segs[s].nposts; }
+  if( np > UINT32_MAX - 1 || keys > (UINT64_C(1) << 40) ) return;
+  memset(&m, 0, sizeof(m));
+  m.cap = 256;
+  while( (keys+1)*10 > m.cap*7 ) m.cap *= 2;           /* the load post() keeps */
+  m.slots = malloc(sizeof(ix_slot)*(size_t)m.cap);
+  m.posts = malloc(sizeof(ix_post)*(size_t)(np ? np : 1));
+  if( !m.slots || !m.posts ){ free(m.slots); free(m.posts); return; }
+  mt_advise_huge(m.slots, sizeof(ix_slot)*(size_t)m.cap);
+  for(base=0; base<m.cap; base++){ m.slots[base].key = KEY_EMPTY; m.slots[base].newest = UINT32_MAX; m.slots[base].count = 0; }
+  base = 0;
+  for(s=0; s<f->nseg; s++){
+    ix_seg *g = &f->segs[s];
+    uint64_t k;
+    uint32_t p;
+    if( g->nposts ) memcpy(m.posts + base, g->posts, sizeof(ix_post)*(size_t)g->nposts);
+    for(p=0; p<g->nposts; p++) if( m.posts[base + p].prev!=UINT32_MAX ) m.posts[base + p].prev += (uint32_t)base;
+    for(k=0; k<g->cap; k++){
+      const ix_slot *sl = &g->slots[k];
+      uint64_t h;
+      if( sl->key==KEY_EMPTY || sl->newest==UINT32_MAX ) continue;
+      h = mix(sl->key) & (m.cap-1);
+      while( m.slots[h].key!=sl->key && m.slots[h].key!=KEY_EMPTY ) h = (h+1) & (m.cap-1);
+      if( m.slots[h].key==KEY_EMPTY ){ m.slots[h].key = sl->key; m.n++; }
+      else{
+        /* the oldest posting of this segment's chain goes on to the newest before it */
+        uint32_t q = sl->newest, steps = 0;
+        while( g->posts[q].prev!=UINT32_MAX && steps++ < g->nposts ) q = g->posts[q].prev;
+        m.posts[base + q].prev = m.slots[h].newest;
+      }
+      m.slots[h].newest = sl->newest + (uint32_t)base;
+      m.slots[h].count += sl->count;
+    }
+    base += g->nposts;
+  }
+  m.nposts = m.cposts = (uint32_t)np;
+  for(s=0; s<f->nseg; s++){
+    ix_seg *g = &f->segs[s];
+#define FREE_SEG(K, T, F, N, E) free_own(f, g->F);
+    IDX_SEG_ARRAYS(FREE_SEG)
+#undef FREE_SEG
+    free(g->recent);
+  }
+  f->segs[0] = m;
+  f->nseg = 1;
 }
 
 /* Save a part (best effort: an index that cannot be written is rebuilt next
 ** time, the query does not fail). */
 static void part_save(const ix_part *pt, const char *dir){
-  idx_header h;
-  wbuf w;
-  char *path = idx_path(dir, pt->dev, pt->ino), *tmp;
-  int i, fd;
-  if( !path ) return;
+  mt_ix_file_header h;
+  idx_out *out = 0;
+  mt_ix_file_array *ent = 0;
+  idx_seginfo *si = 0;
+  wout w;
+  char *path = 0, *tmp = 0;
+  int i, nout = 0, fd = -1;
+  uint64_t off = 0;
+  size_t meta;
   memset(&w, 0, sizeof(w));
+  if( pt->map && (pt->map->bad || !map_check_all(pt)) ) return;     /* never seal what was not verified */
+  out = calloc((size_t)(8 + 2*(size_t)pt->nseg), sizeof(idx_out));
+  si = calloc((size_t)pt->nseg + 1, sizeof(idx_seginfo));
+  if( !out || !si ) goto done;
+#define OUT_PART(K, T, F, N, E) out[nout].kind = K; out[nout].seg = 0; out[nout].p = pt->F; \
+  out[nout].elsize = sizeof(T); out[nout].count = (uint64_t)(N); nout++;
+  IDX_PART_ARRAYS(OUT_PART)
+#undef OUT_PART
+  for(i=0; i<pt->nseg; i++){ si[i].cap = pt->segs[i].cap; si[i].n = pt->segs[i].n; si[i].nposts = pt->segs[i].nposts; }
+  out[nout].kind = A_SEGS; out[nout].p = si; out[nout].elsize = sizeof(idx_seginfo); out[nout].count = (uint64_t)pt->nseg; nout++;
+  for(i=0; i<pt->nseg; i++){
+    const ix_seg *g = &pt->segs[i];
+#define OUT_SEG(K, T, F, N, E) out[nout].kind = K; out[nout].seg = i; out[nout].p = g->F; \
+  out[nout].elsize = sizeof(T); out[nout].count = (uint64_t)(N); nout++;
+    IDX_SEG_ARRAYS(OUT_SEG)
+#undef OUT_SEG
+  }
+  ent = calloc((size_t)nout, sizeof(*ent));
+  if( !ent ) goto done;
+  for(i=0; i<nout; i++){
+    off = align_up(off, IDX_ALIGN);
+    ent[i].kind = (uint32_t)out[i].kind; ent[i].seg = (uint32_t)out[i].seg;
+    ent[i].off = off; ent[i].count = out[i].count; ent[i].elsize = (uint32_t)out[i].elsize;
+    off += out[i].count * out[i].elsize;
+  }
   memset(&h, 0, sizeof(h));
   memcpy(h.magic, IDX_MAGIC, 8);
-  h.endian = 0x01020304; h.version = 3;
+  h.endian = 0x01020304; h.version = IDX_VERSION;
   h.fp = pt->fp; h.has_fp = (uint32_t)pt->has_fp;
   h.dev = pt->dev; h.ino = pt->ino; h.size = pt->size; h.mtime = pt->mtime;
   h.end = pt->end; h.lines = pt->lines;
   h.tz_default = pt->tz_default; h.gz = pt->gz; h.ends_nl = pt->ends_nl;
   h.has_tz0 = pt->has_tz0; h.tz0 = pt->tz0; h.nchg = pt->nchg;
   h.nblock = pt->nblock; h.nseg = (uint32_t)pt->nseg; h.nzp = (uint32_t)pt->nzp;
-  wput(&w, pt->blks, sizeof(ix_blk)*pt->nblock);
-  wput(&w, pt->chg, sizeof(tzchg)*(size_t)pt->nchg);
-  wput(&w, pt->zp, sizeof(mt_zpoint)*(size_t)pt->nzp);
-  for(i=0; i<pt->nseg; i++){
-    const ix_seg *g = &pt->segs[i];
-    uint64_t cap = g->cap, n = g->n, np = g->nposts;
-    wput(&w, &cap, 8); wput(&w, &n, 8); wput(&w, &np, 8);
-    wput(&w, g->slots, sizeof(ix_slot)*(size_t)g->cap);
-    wput(&w, g->posts, sizeof(ix_post)*(size_t)g->nposts);
-  }
-  if( w.oom ){ free(w.p); free(path); return; }
-  h.payload = w.n;
-  {
-    /* crc32 takes uInt lengths: feed it in slices */
-    uLong c = crc32(0L, Z_NULL, 0);
-    size_t at = 0;
-    while( at < w.n ){ size_t k = w.n - at > (1u<<30) ? (1u<<30) : w.n - at; c = crc32(c, w.p + at, (uInt)k); at += k; }
-    h.crc = (uint32_t)c;
-  }
+  h.page_shift = IDX_PAGE_SHIFT;
+  h.narray = (uint32_t)nout;
+  h.payload = off;
+  h.npage = (uint32_t)((off + ((uint64_t)1 << IDX_PAGE_SHIFT) - 1) >> IDX_PAGE_SHIFT);
+  meta = sizeof(h) + sizeof(*ent)*(size_t)nout + 4*(size_t)h.npage;
+  h.payload_at = align_up(meta, 4096);
+  w.crc = calloc((size_t)h.npage + 1, 4);
+  w.cbuf = (size_t)1 << 20;
+  w.buf = malloc(w.cbuf);
+  path = idx_path(dir, pt->dev, pt->ino);
+  if( !w.crc || !w.buf || !path ) goto done;
   {
     /* The directory may be shared: never follow a link planted at the
     ** final name, never replace a file someone else owns, and create the
     ** temporary file new (O_EXCL | O_NOFOLLOW, a name nobody can guess
     ** from the pid alone: mkstemp's).  A failure only means no saved index. */
     struct stat st;
-    if( lstat(path, &st)==0 && (!S_ISREG(st.st_mode) || st.st_uid!=geteuid()) ){
-      free(w.p); free(path); return;
-    }
+    if( lstat(path, &st)==0 && (!S_ISREG(st.st_mode) || st.st_uid!=geteuid()) ) goto done;
   }
   tmp = malloc(strlen(path) + 16);
-  if( !tmp ){ free(w.p); free(path); return; }
+  if( !tmp ) goto done;
   snprintf(tmp, strlen(path) + 16, "%s.XXXXXX", path);
   fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);     /* O_CREAT | O_EXCL, mode 0600 */
-  if( fd>=0 ){
-    int ok = write(fd, &h, sizeof(h))==(ssize_t)sizeof(h);
-    size_t at = 0;
-    while( ok && at < w.n ){
-      ssize_t k = write(fd, w.p + at, w.n - at);
-      if( k<=0 ){ ok = 0; break; }
-      at += (size_t)k;
+  if( fd<0 ) goto done;
+  w.fd = fd; w.ok = 1; w.at = (int64_t)h.payload_at; w.cur = crc32(0L, Z_NULL, 0);
+  for(i=0; i<nout && w.ok; i++){
+    wemit(&w, 0, ent[i].off - w.pos);                 /* alignment */
+    wemit(&w, out[i].p, out[i].count * out[i].elsize);
+  }
+  if( w.pos & (((uint64_t)1 << IDX_PAGE_SHIFT) - 1) ) w.crc[w.pos >> IDX_PAGE_SHIFT] = (uint32_t)w.cur;
+  wflush(&w);
+  if( w.ok ){
+    /* header, directory and CRC table, sealed by the header's CRC */
+    unsigned char *m = calloc(1, meta);
+    if( !m ) w.ok = 0;
+    else{
+      memcpy(m + sizeof(h), ent, sizeof(*ent)*(size_t)nout);
+      memcpy(m + sizeof(h) + sizeof(*ent)*(size_t)nout, w.crc, 4*(size_t)h.npage);
+      memcpy(m, &h, sizeof(h));
+      h.crc = crc_of(m, meta);
+      memcpy(m, &h, sizeof(h));
+      if( pwrite(fd, m, meta, 0)!=(ssize_t)meta ) w.ok = 0;
+      free(m);
     }
-    if( ok && fchmod(fd, 0644)!=0 ) ok = 0;
-    if( close(fd)!=0 ) ok = 0;
-    if( !ok || rename(tmp, path)!=0 ) unlink(tmp);
   }
-  free(tmp); free(w.p); free(path);
+  if( w.ok && fchmod(fd, 0644)!=0 ) w.ok = 0;
+  if( close(fd)!=0 ) w.ok = 0;
+  if( !w.ok || rename(tmp, path)!=0 ) unlink(tmp);
+done:
+  free(out); free(si); free(ent); free(w.crc); free(w.buf); free(path); free(tmp);
 }
 
-/* Read n bytes of an index file at *at into dst (straight into the array
-** that keeps them: no second copy), adding them to the running CRC.
-** 0, or -1 when the file is short or unreadable. */
-static int rd(int fd, void *dst, size_t n, int64_t *at, int64_t end, uLong *crc){
-  size_t got = 0;
-  if( (int64_t)n > end - *at ) return -1;
-  while( got < n ){
-    ssize_t k = pread(fd, (char*)dst + got, n - got, (off_t)(*at + (int64_t)got));
-    if( k<=0 ) return -1;
-    got += (size_t)k;
-  }
-  {
-    size_t at2 = 0;
-    while( at2 < n ){ size_t k = n - at2 > (1u<<30) ? (1u<<30) : n - at2; *crc = crc32(*crc, (const Bytef*)dst + at2, (uInt)k); at2 += k; }
-  }
-  *at += (int64_t)n;
-  return 0;
-}
-
-/* Load the part of file f from dir, if it is there and sound; NULL if not. */
+/* Map the part of file f from dir, if it is there and sound; NULL if not. */
 static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
   char *path = idx_path(dir, f->dev, f->ino);
-  idx_header h;
+  mt_ix_file_header h;
+  const mt_ix_file_array *ent;
+  const idx_seginfo *si = 0;
   ix_part *pt = 0;
+  ix_map *m = 0;
   struct stat st;
-  int fd, i, ok = 0;
-  int64_t at = (int64_t)sizeof(h), end;
-  uLong crc = crc32(0L, Z_NULL, 0);
+  int fd, ok = 0;
+  uint32_t i;
+  uint64_t meta;
+  void *base;
   if( !path ) return 0;
   /* not through a symbolic link, not a FIFO (O_NONBLOCK: never wait) */
   fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-  free(path);
-  if( fd<0 ) return 0;
+  if( fd<0 ){ free(path); return 0; }
   /* a regular file this user wrote: a CRC is no signature, and an index
   ** planted by someone else could hide lines from the answers */
   if( fstat(fd, &st)!=0 || !S_ISREG(st.st_mode) || st.st_uid!=geteuid() ) goto out;
-  if( st.st_size < (off_t)sizeof(h) || pread(fd, &h, sizeof(h), 0)!=(ssize_t)sizeof(h) ) goto out;
-  end = (int64_t)st.st_size;
-  if( memcmp(h.magic, IDX_MAGIC, 8)!=0 || h.endian!=0x01020304 || h.version!=3 ) goto out;
+  if( st.st_size < (off_t)sizeof(h) || (uint64_t)st.st_size > (uint64_t)SIZE_MAX ) goto out;
+  if( pread(fd, &h, sizeof(h), 0)!=(ssize_t)sizeof(h) ) goto out;
+  if( memcmp(h.magic, IDX_MAGIC, 8)!=0 || h.endian!=0x01020304 || h.version!=IDX_VERSION ) goto out;
   if( h.dev!=f->dev || h.ino!=f->ino || h.tz_default!=tz_default ) goto out;
   /* the same file, or the same file grown from where it was indexed */
   if( !(h.size==f->size && h.mtime==f->mtime) && !(h.size < f->size && !h.gz && h.ends_nl) ) goto out;
-  if( h.payload != (uint64_t)(end - (int64_t)sizeof(h)) || h.nchg < 0 || h.end < 0 || h.lines < 0 ) goto out;
+  if( h.page_shift < 12 || h.page_shift > 24 || h.narray > 4 + 3*(uint64_t)h.nblock + 16 ) goto out;
+  if( h.payload > (uint64_t)st.st_size || h.npage != ((h.payload + ((uint64_t)1 << h.page_shift) - 1) >> h.page_shift) ) goto out;
+  meta = sizeof(h) + sizeof(mt_ix_file_array)*(uint64_t)h.narray + 4*(uint64_t)h.npage;
+  if( h.payload_at & 4095 || h.payload_at < meta || h.payload_at != (uint64_t)st.st_size - h.payload ) goto out;
+  if( h.nchg < 0 || h.end < 0 || h.lines < 0 ) goto out;
+  if( (uint64_t)h.nblock > ((uint64_t)h.end >> MT_IX_SHIFT) + 1 || h.nseg > h.nblock + 1 ) goto out;
+  if( (h.nzp && !h.gz) || h.nzp > INT_MAX || h.nseg > INT_MAX ) goto out;
+  m = calloc(1, sizeof(*m));
+  if( !m ) goto out;
+  base = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if( base==MAP_FAILED ) goto out;
+  m->base = base; m->len = (size_t)st.st_size;
+  m->payload = m->base + h.payload_at; m->npayload = h.payload;
+  m->shift = (int)h.page_shift; m->npage = h.npage;
+  m->crc = (const uint32_t*)(m->base + sizeof(h) + sizeof(mt_ix_file_array)*(size_t)h.narray);
+  m->fdev = (uint64_t)st.st_dev; m->fino = (uint64_t)st.st_ino;
+  m->path = path; path = 0;
+  m->ok = calloc(((size_t)h.npage + 63) / 64 + 1, 8);
+  if( !m->ok ) goto out;
+  {
+    /* the header (its CRC field zero), the directory, the CRC table */
+    uLong c;
+    mt_ix_file_header z = h;
+    z.crc = 0;
+    c = crc32(crc32(0L, Z_NULL, 0), (const Bytef*)&z, sizeof(z));
+    c = crc32(c, m->base + sizeof(h), (uInt)(meta - sizeof(h)));
+    if( (uint32_t)c!=h.crc ) goto out;
+  }
   pt = calloc(1, sizeof(*pt));
   if( !pt ) goto out;
+  pt->map = m; m = 0;
   pt->dev = h.dev; pt->ino = h.ino; pt->size = h.size; pt->mtime = h.mtime;
   pt->gz = h.gz; pt->tz_default = h.tz_default; pt->end = h.end; pt->lines = h.lines;
   pt->ends_nl = h.ends_nl; pt->has_tz0 = h.has_tz0; pt->tz0 = h.tz0;
   pt->fp = h.fp; pt->has_fp = h.has_fp==1;
-  if( (uint64_t)h.nblock > ((uint64_t)h.end >> MT_IX_SHIFT) + 1 ) goto out;
-  if( (int64_t)h.nblock > (end - at) / (int64_t)sizeof(ix_blk) ) goto out;
-  if( need_blocks(pt, h.nblock ? h.nblock : 1) ) goto out;
-  if( rd(fd, pt->blks, sizeof(ix_blk)*(size_t)h.nblock, &at, end, &crc) ) goto out;
-  pt->nblock = h.nblock;
-  if( h.nchg > 0 ){
-    if( (int64_t)h.nchg > (end - at) / (int64_t)sizeof(tzchg) ) goto out;
-    pt->chg = malloc(sizeof(tzchg)*(size_t)h.nchg);
-    if( !pt->chg || rd(fd, pt->chg, sizeof(tzchg)*(size_t)h.nchg, &at, end, &crc) ) goto out;
-    pt->nchg = h.nchg;
-  }
-  if( h.nzp > 0 ){
-    if( !h.gz || (int64_t)h.nzp > (end - at) / (int64_t)sizeof(mt_zpoint) ) goto out;
-    pt->zp = malloc(sizeof(mt_zpoint)*(size_t)h.nzp);
-    if( !pt->zp || rd(fd, pt->zp, sizeof(mt_zpoint)*(size_t)h.nzp, &at, end, &crc) ) goto out;
-    pt->nzp = (int)h.nzp;
-  }
-  if( h.nseg > (uint32_t)(h.nblock + 1) ) goto out;
+  pt->nblock = pt->cblk = h.nblock; pt->nchg = h.nchg; pt->nzp = (int)h.nzp;
   pt->segs = calloc(h.nseg ? h.nseg : 1, sizeof(ix_seg));
   if( !pt->segs ) goto out;
-  for(i=0; i<(int)h.nseg; i++){
-    ix_seg *g = &pt->segs[i];
-    uint64_t hdr[3], cap, n, np;
-    if( rd(fd, hdr, sizeof(hdr), &at, end, &crc) ) goto out;
-    cap = hdr[0]; n = hdr[1]; np = hdr[2];
-    pt->nseg = i + 1;
-    if( cap==0 || (cap & (cap-1)) || n >= cap || np > UINT32_MAX - 1 ) goto out;
-    if( cap > (uint64_t)(end - at) / sizeof(ix_slot) ) goto out;
-    g->slots = malloc(sizeof(ix_slot)*(size_t)cap);
-    if( !g->slots ) goto out;
-    mt_advise_huge(g->slots, sizeof(ix_slot)*(size_t)cap);
-    if( rd(fd, g->slots, sizeof(ix_slot)*(size_t)cap, &at, end, &crc) ) goto out;
-    g->cap = cap; g->n = n;
-    if( np > (uint64_t)(end - at) / sizeof(ix_post) ) goto out;
-    g->posts = malloc(sizeof(ix_post)*(size_t)(np ? np : 1));
-    if( !g->posts ) goto out;
-    if( rd(fd, g->posts, sizeof(ix_post)*(size_t)np, &at, end, &crc) ) goto out;
-    g->nposts = g->cposts = (uint32_t)np;
+  pt->nseg = (int)h.nseg;
+  /* The directory: every array exactly once, of its size, inside the
+  ** payload, aligned; the part's arrays (and the segment table) first. */
+  ent = (const mt_ix_file_array*)(pt->map->base + sizeof(h));
+  {
+    int pass;
+    uint64_t seen = 0;
+    uint32_t nseen_seg = 0;
+    for(pass=0; pass<2; pass++){
+      for(i=0; i<h.narray; i++){
+        const mt_ix_file_array *e = &ent[i];
+        const void *p = pt->map->payload + e->off;
+        int is_seg = e->kind==A_SLOTS || e->kind==A_POSTS;
+        if( e->kind==0 || e->kind>=A_END || e->elsize==0 ) goto out;
+        if( e->off % IDX_ALIGN || e->off > h.payload || e->count > (h.payload - e->off) / e->elsize ) goto out;
+        if( is_seg != pass ) continue;
+        if( !is_seg ){
+          if( e->seg || (seen & (UINT64_C(1) << e->kind)) ) goto out;
+          seen |= UINT64_C(1) << e->kind;
+#define MAP_PART(K, T, F, N, E) \
+          if( e->kind==K ){ \
+            if( e->elsize!=sizeof(T) || e->count!=(uint64_t)(N) ) goto out; \
+            pt->F = (T*)p; \
+            if( E && !map_check(pt->map, e->off, e->count*e->elsize) ) goto out; \
+          }
+          IDX_PART_ARRAYS(MAP_PART)
+#undef MAP_PART
+          if( e->kind==A_SEGS ){
+            if( e->elsize!=sizeof(idx_seginfo) || e->count!=h.nseg ) goto out;
+            if( !map_check(pt->map, e->off, e->count*e->elsize) ) goto out;
+            si = (const idx_seginfo*)p;
+          }
+        }else{
+          ix_seg *g;
+          if( !si || e->seg >= h.nseg ) goto out;
+          g = &pt->segs[e->seg];
+          if( !g->slots && !g->posts ){
+            /* the segment's counts, from the verified segment table */
+            uint64_t cap = si[e->seg].cap, n = si[e->seg].n, np = si[e->seg].nposts;
+            if( cap==0 ? (n || np) : ((cap & (cap-1)) || n >= cap) || np > UINT32_MAX - 1 ) goto out;
+            g->cap = cap; g->n = n; g->nposts = g->cposts = (uint32_t)np;
+          }
+#define MAP_SEG(K, T, F, N, E) \
+          if( e->kind==K ){ \
+            if( e->elsize!=sizeof(T) || e->count!=(uint64_t)(N) || g->F ) goto out; \
+            g->F = (T*)p; nseen_seg++; \
+          }
+          IDX_SEG_ARRAYS(MAP_SEG)
+#undef MAP_SEG
+        }
+      }
+    }
+#define BIT_OF(K, T, F, N, E) | (UINT64_C(1) << K)
+#define COUNT_ONE(K, T, F, N, E) + 1
+    if( seen != ((UINT64_C(1) << A_SEGS) IDX_PART_ARRAYS(BIT_OF)) ) goto out;
+    if( nseen_seg != h.nseg * (0 IDX_SEG_ARRAYS(COUNT_ONE)) ) goto out;
+#undef BIT_OF
+#undef COUNT_ONE
   }
-  if( at!=end || (uint32_t)crc!=h.crc ) goto out;
-  /* Only now that the CRC holds: every offset and count within bounds. */
+  /* The eager arrays' contents, bounds-checked once. */
   {
     int64_t last = 0;
     uint32_t j;
@@ -695,28 +984,12 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
       if( b->lineno<0 || b->first >= MT_IX_BLOCK || (b->lineno && b->lineno<=last) || b->lineno > h.lines ) goto out;
       if( b->lineno ) last = b->lineno;
     }
-    for(i=0; i<pt->nzp; i++){
-      const mt_zpoint *z = &pt->zp[i];
-      if( (i>0 && z->out <= pt->zp[i-1].out) || z->out > h.end || z->in < 0 || z->in > h.size || z->bits < -1 || z->bits > 7
-       || z->wlen < 0 || z->wlen > MT_ZWINDOW || (z->bits > 0 && z->in < 1) ) goto out;
-    }
-    for(i=0; i<pt->nseg; i++){
-      const ix_seg *g = &pt->segs[i];
-      uint64_t k;
-      for(k=0; k<g->cap; k++){
-        const ix_slot *sl = &g->slots[k];
-        if( sl->key==KEY_EMPTY ) continue;
-        if( (sl->newest!=UINT32_MAX && sl->newest >= g->nposts) || sl->count > g->nposts ) goto out;
-      }
-      for(k=0; k<g->nposts; k++){
-        const ix_post *x = &g->posts[k];
-        if( (x->prev!=UINT32_MAX && x->prev >= k) || x->block >= pt->nblock || x->mask==0 ) goto out;
-      }
-    }
   }
   ok = 1;
 out:
   close(fd);
+  free(path);
+  map_free(m);
   if( !ok ){ part_free(pt); return 0; }
   return pt;
 }
@@ -1061,8 +1334,10 @@ static int add_piece(ix_build *B, int file, ix_part *f, int64_t k1, int64_t k2, 
 /* Can part `old` serve file f: 2 unchanged, 1 grown (read on), 0 no. */
 static int part_fits(const ix_part *old, const mt_file *f, int tz_default){
   if( !old || old->dev!=f->dev || old->ino!=f->ino || old->tz_default!=tz_default ) return 0;
+  if( old->map && old->map->bad ) return 0;            /* a damaged index file: build again */
   if( old->size==f->size && old->mtime==f->mtime ) return 2;
-  if( old->size < f->size && f->mtime >= old->mtime && !old->gz && old->ends_nl && old->end==old->size ){
+  if( old->size < f->size && f->mtime >= old->mtime && !old->gz && old->ends_nl && old->end==old->size
+   && map_check_all(old) ){   /* extended and saved again: every page verified first */
     /* Same inode and more bytes is not proof of growth: logrotate's
     ** copytruncate, or a new file on a reused inode, look the same.  The
     ** bytes indexed must still be there (their first and last 64 KiB). */
@@ -1078,6 +1353,7 @@ static int part_fits(const ix_part *old, const mt_file *f, int tz_default){
 static int plan_file(ix_build *B, int i, ix_part *f, int64_t piece){
   const mt_file *mf = &B->files->a[i];
   int64_t nb, k;
+  if( part_own(f) ) return -1;              /* a mapped part is about to change */
   if( f->gz ) return add_piece(B, i, f, 0, -1, 0);
   nb = (mf->size + MT_IX_BLOCK - 1) >> MT_IX_SHIFT;
   if( need_blocks(f, (uint32_t)(nb ? nb : 1)) ) return -1;
@@ -1235,7 +1511,7 @@ mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *re
       f->has_fp = mt_fingerprint(files->a[i].path, &id, f->end, &f->fp)==0;
       if( !f->has_fp ) continue;
     }
-    if( opts->index_dir && f->dirty ){ part_save(f, opts->index_dir); f->dirty = 0; }
+    if( opts->index_dir && f->dirty ){ part_compact(f); part_save(f, opts->index_dir); f->dirty = 0; }
   }
   *pix = ix;
   return MT_OK;
@@ -1250,6 +1526,46 @@ void mt_index_free(mt_index *ix){
   free(ix);
 }
 
+/* The blocks of `key` in segment g of part f, appended to a[n..], their
+** unit masks to m[n..] when m is wanted (pm not NULL).  0, -1 when out of
+** memory, 1 when a page of a mapped file failed its CRC or a value is out
+** of bounds (the caller answers with every block of the file instead). */
+static int seg_lookup(const ix_part *f, const ix_seg *g, uint32_t first, uint64_t key,
+                      uint32_t **pa, int *pcap, uint64_t **pm, int *pmcap, int *pn){
+  uint64_t h, probes;
+  uint32_t p, cnt, j;
+  const ix_slot *sl = 0;
+  int n = *pn;
+  if( !g->cap ) return 0;
+  h = mix(key) & (g->cap-1);
+  for(probes=0; probes<g->cap; probes++, h = (h+1) & (g->cap-1)){
+    if( !touch(f, &g->slots[h], sizeof(ix_slot)) ) return 1;
+    if( g->slots[h].key==key ){ sl = &g->slots[h]; break; }
+    if( g->slots[h].key==KEY_EMPTY ) return 0;
+  }
+  if( !sl ) return f->map ? 1 : 0;
+  cnt = sl->count;
+  if( f->map && (cnt > g->nposts || (sl->newest==UINT32_MAX)!=(cnt==0)) ) return 1;
+  if( cnt > (uint32_t)(INT_MAX - n) || mt_grow_i(pa, pcap, n + (int)cnt, sizeof(uint32_t))
+   || (pm && mt_grow_i(pm, pmcap, n + (int)cnt, sizeof(uint64_t))) ) return -1;
+  for(j=cnt, p=sl->newest; p!=UINT32_MAX && j>0; ){
+    const ix_post *x = &g->posts[p];
+    if( f->map && (p >= g->nposts || !touch(f, x, sizeof(*x)) || x->block >= f->nblock || x->mask==0
+                   || (x->prev!=UINT32_MAX && x->prev >= p)) ) return 1;
+    (*pa)[n + (int)--j] = first + x->block;
+    if( pm ) (*pm)[n + (int)j] = x->mask;
+    p = x->prev;
+  }
+  if( f->map && (j>0 || p!=UINT32_MAX) ) return 1;   /* the chain and its count disagree */
+  if( j>0 ){                            /* a short chain (a damaged count): close the gap */
+    memmove(*pa + n, *pa + n + j, sizeof(uint32_t)*(cnt - j));
+    if( pm ) memmove(*pm + n, *pm + n + j, sizeof(uint64_t)*(cnt - j));
+    cnt -= j;
+  }
+  *pn = n + (int)cnt;
+  return 0;
+}
+
 int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn){
   return mt_index_lookup_units(ix, key, pa, 0, pn);
 }
@@ -1262,24 +1578,19 @@ int mt_index_lookup_units(const mt_index *ix, uint64_t key, uint32_t **pa, uint6
   if( pm ) *pm = 0;
   for(i=0; i<ix->nfile; i++){             /* files, then segments, in log order */
     const ix_part *f = ix->parts[i];
-    for(s=0; s<f->nseg; s++){
-      const ix_seg *g = &f->segs[s];
-      int64_t sl = slot_of(g, key);
-      uint32_t p, cnt, j;
-      if( sl<0 ) continue;
-      cnt = g->slots[sl].count;
-      if( cnt > (uint32_t)(INT_MAX - n) || mt_grow_i(&a, &cap, n + (int)cnt, sizeof(uint32_t))
-       || (pm && mt_grow_i(&m, &mcap, n + (int)cnt, sizeof(uint64_t))) ){ free(a); free(m); return -1; }
-      for(j=cnt, p=g->slots[sl].newest; p!=UINT32_MAX && j>0; p=g->posts[p].prev){
-        a[n + (int)--j] = ix->first[i] + g->posts[p].block;
-        if( pm ) m[n + (int)j] = g->posts[p].mask;
-      }
-      if( j>0 ){                            /* a short chain (a damaged count): close the gap */
-        memmove(a + n, a + n + j, sizeof(uint32_t)*(cnt - j));
-        if( pm ) memmove(m + n, m + n + j, sizeof(uint64_t)*(cnt - j));
-        cnt -= j;
-      }
-      n += (int)cnt;
+    int n0 = n, r = 0;
+    for(s=0; s<f->nseg && r==0; s++){
+      r = f->map && f->map->bad ? 1 : seg_lookup(f, &f->segs[s], ix->first[i], key, &a, &cap, pm ? &m : 0, &mcap, &n);
+    }
+    if( r<0 ){ free(a); free(m); return -1; }
+    if( r>0 ){
+      /* A damaged index file: every block of its log file, every unit, a
+      ** superset the reader narrows down as it does any block (index.h). */
+      uint32_t b;
+      n = n0;
+      if( f->nblock > (uint32_t)(INT_MAX - n) || mt_grow_i(&a, &cap, n + (int)f->nblock, sizeof(uint32_t))
+       || (pm && mt_grow_i(&m, &mcap, n + (int)f->nblock, sizeof(uint64_t))) ){ free(a); free(m); return -1; }
+      for(b=0; b<f->nblock; b++){ if( pm ) m[n] = UINT64_MAX; a[n++] = ix->first[i] + b; }
     }
   }
   if( pm && n>1 ){
@@ -1328,11 +1639,19 @@ uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off){
 const mt_zpoint *mt_index_zpoint(const mt_index *ix, int file, int64_t off){
   const ix_part *f = ix->parts[file];
   int lo = 0, hi = f->nzp - 1, best = -1;
+  const mt_zpoint *z;
   while( lo<=hi ){
     int m = (lo + hi) / 2;
+    if( !touch(f, &f->zp[m].out, sizeof(f->zp[m].out)) ) return 0;   /* damaged: read from the start */
     if( f->zp[m].out <= off ){ best = m; lo = m + 1; } else hi = m - 1;
   }
-  return best>=0 ? &f->zp[best] : 0;
+  if( best<0 ) return 0;
+  z = &f->zp[best];
+  /* a point from an index file: verified whole and within bounds, or none
+  ** (the gzip file is then read from its start: slower, still right) */
+  if( f->map && (!touch(f, z, sizeof(*z)) || z->out > off || z->out > f->end || z->in < 0 || z->in > f->size
+                 || z->bits < -1 || z->bits > 7 || z->wlen < 0 || z->wlen > MT_ZWINDOW || (z->bits > 0 && z->in < 1)) ) return 0;
+  return z;
 }
 
 uint32_t mt_index_nblock(const mt_index *ix){ return ix->nblk; }
@@ -1356,9 +1675,16 @@ size_t mt_index_memory(const mt_index *ix){
   int i, s;
   for(i=0; i<ix->nfile; i++){
     const ix_part *f = ix->parts[i];
-    n += sizeof(*f) + sizeof(ix_blk)*(size_t)f->cblk + sizeof(tzchg)*(size_t)f->nchg + sizeof(ix_seg)*(size_t)f->nseg
-       + sizeof(mt_zpoint)*(size_t)f->nzp;
-    for(s=0; s<f->nseg; s++) n += sizeof(ix_slot)*(size_t)f->segs[s].cap + sizeof(ix_post)*(size_t)f->segs[s].cposts;
+    /* an index file's arrays are mapped (the page cache's), not held */
+    n += sizeof(*f) + sizeof(ix_seg)*(size_t)f->nseg;
+    if( !in_map(f, f->blks) ) n += sizeof(ix_blk)*(size_t)f->cblk;
+    if( !in_map(f, f->chg) ) n += sizeof(tzchg)*(size_t)f->nchg;
+    if( !in_map(f, f->zp) ) n += sizeof(mt_zpoint)*(size_t)f->nzp;
+    if( f->map ) n += sizeof(*f->map) + ((size_t)f->map->npage + 63) / 64 * 8;
+    for(s=0; s<f->nseg; s++){
+      if( !in_map(f, f->segs[s].slots) ) n += sizeof(ix_slot)*(size_t)f->segs[s].cap;
+      if( !in_map(f, f->segs[s].posts) ) n += sizeof(ix_post)*(size_t)f->segs[s].cposts;
+    }
   }
   return n;
 }

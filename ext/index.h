@@ -85,10 +85,36 @@ mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *re
                      mt_stats *stats, mt_index **pix, char **pzErr, int (*should_stop)(void*), void *stop_arg);
 void mt_index_free(mt_index *ix);
 
-/* An index file (index=DIR) is a 120-byte header, then the payload its
-** CRC-32 (at byte 112) covers; tests damage files with these. */
-#define MT_IX_FILE_HEADER 120
-#define MT_IX_FILE_CRC_AT 112
+/* An index file (index=DIR, format MTIDX04) is this header, a directory
+** of `narray` entries (mt_ix_file_array: where each array lies in the
+** payload), a table of `npage` CRC-32s (one per page of 2^page_shift
+** payload bytes), then at `payload_at` the payload: the arrays as they are
+** in memory.  The header's `crc` (computed with that field 0) covers the
+** header, the directory and the CRC table; a page is checked against its
+** CRC the first time a lookup reads it.  Tests damage files with these. */
+typedef struct mt_ix_file_header {
+  char magic[8];             /* "MTIDX04" */
+  uint32_t endian;           /* 0x01020304 */
+  uint32_t version;          /* 4 */
+  uint64_t dev, ino;         /* the log file ... */
+  int64_t size, mtime;       /* ... when it was indexed */
+  int64_t end, lines;        /* bytes and lines indexed */
+  int32_t tz_default, gz, ends_nl, has_tz0, tz0, nchg;
+  uint32_t nblock, nseg, nzp, fp, has_fp;
+  uint32_t page_shift;       /* a page of the payload: 2^page_shift bytes */
+  uint32_t narray, npage;    /* directory entries; payload pages (CRCs) */
+  uint64_t payload_at;       /* file offset of the payload (4 KiB aligned) */
+  uint64_t payload;          /* its size: the file ends there */
+  uint32_t crc;              /* header (this field 0) + directory + CRC table */
+  uint32_t pad;
+} mt_ix_file_header;
+typedef struct mt_ix_file_array {
+  uint32_t kind, seg;        /* which array (index.c), of which segment */
+  uint64_t off, count;       /* payload offset (64-byte aligned), elements */
+  uint32_t elsize, pad;      /* bytes an element */
+} mt_ix_file_array;
+#define MT_IX_FILE_HEADER 144
+#define MT_IX_FILE_CRC_AT 136
 
 /* The key of an id, and of a client IP as the ICID line writes it. */
 uint64_t mt_index_key(int kind, int64_t id);

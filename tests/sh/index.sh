@@ -80,8 +80,9 @@ want3=$(q "${ask//OPT/$off}" | grep '^R|')
 
 # damaged index files: ignored, rebuilt, same answers
 for f in "$tmp"/ix/*.idx; do
-  # the first bytes after the 120-byte header: the first block's line number
-  ${PYTHON:-python3} -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(120); f.write(bytes([0x11, 0x22, 0x33, 0x44]))' "$f"
+  # the first bytes of the payload (its offset: the header's 8 bytes at 120, index.h):
+  # the first block's line number, in the block table checked when the file is opened
+  ${PYTHON:-python3} -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(120); at = int.from_bytes(f.read(8), "little"); f.seek(at); f.write(bytes([0x11, 0x22, 0x33, 0x44]))' "$f"
 done
 fourth=$(q "${ask1//OPT/$dir}" "$stat_read" "${ask//OPT/$dir}")
 [ "$(printf '%s\n' "$fourth" | grep '^S|')" = "S|$(( $(cat "$tmp"/esa1/* | wc -c) ))" ] && [ "$(printf '%s\n' "$fourth" | grep '^R|')" = "$want3" ] \
