@@ -33,6 +33,25 @@
 
 /* ------------------------------------------------------------ the cache */
 
+/* The stop question of the builds this file runs (the index pass, the store
+** build and its reading on): first the progress callback when it is due
+** (progress.h: the build's own thread, at most every 100 ms or 64 MiB),
+** then sqlite3_interrupt() seen?  The builds count what they read into
+** ctx->progress through their options (mt_opts.progress). */
+static int build_stop(void *arg){
+  mt_ctx *ctx = arg;
+  mt_progress_tick(&ctx->progress);
+  return mt_interrupted(ctx->db);
+}
+
+/* Bytes on disk of the files of a build (progress total). */
+static int64_t files_bytes(const mt_filelist *f){
+  int64_t t = 0;
+  int i;
+  for(i=0; i<f->n; i++) t += f->a[i].size;
+  return t;
+}
+
 #define MT_CACHE_MAX 4
 
 typedef struct ent_store {
@@ -235,7 +254,12 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
     e = find_grown(c, a, &grown);
     if( e==(ent_store*)-1 ){ sqlite3_free(key); return SQLITE_NOMEM; }
     if( e ){
-      mt_rc rc2 = mt_store_extend(e->st, &a->files, &a->opts, grown, &stats, &err, mt_interrupted, ctx->db);
+      mt_opts o = a->opts;
+      mt_rc rc2;
+      o.progress = &ctx->progress;
+      mt_progress_begin(&ctx->progress, "store", a->files.a[grown].size - e->st->file_end_off[grown]);
+      rc2 = mt_store_extend(e->st, &a->files, &o, grown, &stats, &err, build_stop, ctx);
+      mt_progress_end(&ctx->progress, rc2==MT_OK);
       mt_publish(ctx, &stats, 0, 0);
       if( rc2==MT_OK ){
         e->ids[grown].size = a->files.a[grown].size;
@@ -269,8 +293,13 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   if( !e ){ sqlite3_free(key); return SQLITE_NOMEM; }
   memset(e, 0, sizeof(*e));
   e->key = key;
-  brc = mt_store_build(&a->files, &a->opts, &stats, &problems, &nproblem, &e->st, &err,
-                       mt_interrupted, ctx->db);
+  {
+    mt_opts o = a->opts;
+    o.progress = &ctx->progress;
+    mt_progress_begin(&ctx->progress, "store", files_bytes(&a->files));
+    brc = mt_store_build(&a->files, &o, &stats, &problems, &nproblem, &e->st, &err, build_stop, ctx);
+    mt_progress_end(&ctx->progress, brc==MT_OK);
+  }
   e->problems = copy_problems(problems, nproblem);
   e->nproblem = e->problems ? nproblem : 0;
   /* Publish what the build read, and what on_error=skip recorded. */
@@ -450,7 +479,13 @@ static int ix_acquire(mt_ctx *ctx, const mt_args *a, ix_entry **pp, mt_stats *st
    || (a->opts.index_dir && !(x->opts.index_dir = strdup(a->opts.index_dir))) ){
     ix_entry_free(x); mt_index_free(reuse); return SQLITE_NOMEM;
   }
-  brc = mt_index_build(&x->files, &x->opts, reuse, stats, &x->ix, &err, mt_interrupted, ctx->db);
+  /* total: every file's bytes; what an earlier index or index=DIR already
+  ** holds is not read again and counts as done at the end */
+  x->opts.progress = &ctx->progress;
+  mt_progress_begin(&ctx->progress, "index", files_bytes(&x->files));
+  brc = mt_index_build(&x->files, &x->opts, reuse, stats, &x->ix, &err, build_stop, ctx);
+  mt_progress_end(&ctx->progress, brc==MT_OK);
+  x->opts.progress = 0;
   if( brc!=MT_OK ){
     /* no index: the caller reads the whole log, which says any read error itself */
     int rc = mt_rc_to_sqlite(brc, err, 0);

@@ -6,6 +6,7 @@
 **   SELECT mailtrace_open('/var/log/esa/'); -- temp.lines, temp.connections, ...
 **   SELECT * FROM mailtrace_lines('/logs') WHERE text REGEXP 'ICID \d+ (REJECT|TCPREFUSE)';
 **   SELECT mailtrace_stats();              -- JSON: what the last scan read
+**   SELECT mailtrace_progress();           -- JSON: the build in progress or last run
 **
 ** regexp(pattern, text) uses PCRE2 with JIT; the compiled pattern is kept
 ** with sqlite3_set_auxdata, so a statement compiles it once, not per row.
@@ -104,6 +105,41 @@ static void statsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3_result_text(ctx, z, -1, sqlite3_free);
 }
 
+/* mailtrace_progress(): the offset index pass or entity store build in
+** progress or last run on this connection, as JSON (progress.h):
+**   {"phase":"done","build":"store","done":N,"total":N,"seconds":1.234,"builds":2}
+** phase: "none" (no build yet), "index" / "store" (running: seen from the
+** progress callback's thread), "done", "stopped" (interrupted or failed).
+** done and total are bytes on disk (compressed bytes for gzip).
+**
+** mailtrace_progress(P), P a pointer bound by mailtrace_progress_handler()
+** (include/mailtrace.h) with sqlite3_bind_pointer and the type
+** "mailtrace_progress_handler": sets the connection's callback.  From SQL
+** (any other value) it is an error: SQL cannot make such a pointer. */
+static void progressFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  mt_ctx *c = sqlite3_user_data(ctx);
+  char *z;
+  if( argc==1 ){
+    const mt_progress_hook *h = sqlite3_value_pointer(argv[0], MT_PROGRESS_PTR);
+    if( !h ){
+      sqlite3_result_error(ctx, "mailtrace_progress: takes no argument from SQL "
+                                "(the one-argument form is mailtrace_progress_handler's, include/mailtrace.h)", -1);
+      return;
+    }
+    c->progress.fn = h->fn;
+    c->progress.arg = h->fn ? h->arg : 0;
+    sqlite3_result_int(ctx, 1);
+    return;
+  }
+  z = sqlite3_mprintf("{\"phase\":\"%s\",\"build\":\"%s\",\"done\":%lld,\"total\":%lld,"
+                      "\"seconds\":%.3f,\"builds\":%lld}",
+                      c->progress.phase, c->progress.build, (long long)mt_progress_done(&c->progress),
+                      (long long)c->progress.total, mt_progress_seconds(&c->progress),
+                      (long long)c->progress.builds);
+  if( !z ){ sqlite3_result_error_nomem(ctx); return; }
+  sqlite3_result_text(ctx, z, -1, sqlite3_free);
+}
+
 /* --------------------------------------------------------- mailtrace_open */
 
 /* mailtrace_open(source, ...): (re)create temp.lines, temp.connections,
@@ -195,6 +231,13 @@ int mt_register_functions(sqlite3 *db, mt_ctx *ctx){
   /* mailtrace_stats only reports counters of this connection's own scans. */
   if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_stats", 0,
          SQLITE_UTF8 | SQLITE_INNOCUOUS, mt_ctx_ref(ctx), statsFunc, 0, 0, mt_ctx_unref);
+  /* mailtrace_progress() reports this connection's own builds; the form
+  ** with a pointer sets its callback: only the C API can call it, but
+  ** DIRECTONLY keeps a schema from even trying. */
+  if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_progress", 0,
+         SQLITE_UTF8 | SQLITE_INNOCUOUS, mt_ctx_ref(ctx), progressFunc, 0, 0, mt_ctx_unref);
+  if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_progress", 1,
+         SQLITE_UTF8 | SQLITE_DIRECTONLY, mt_ctx_ref(ctx), progressFunc, 0, 0, mt_ctx_unref);
   /* SQLITE_DIRECTONLY: mailtrace_open reads the file system and creates
   ** tables; only top-level SQL may call it, never a view or trigger. */
   if( rc==SQLITE_OK ) rc = sqlite3_create_function_v2(db, "mailtrace_open", -1,

@@ -31,6 +31,7 @@
 #include "lines.h"
 #include "events.h"
 #include "logtype.h"
+#include "progress.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -764,6 +765,7 @@ typedef struct ix_build {
   int (*should_stop)(void*);
   void *stop_arg;
   uint32_t cut_steps;        /* the calling thread's reads looking for a piece's first line */
+  struct mt_progress *progress; /* opts->progress: bytes read are counted into it (progress.h) */
 } ix_build;
 
 typedef struct hitctx {
@@ -830,6 +832,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   const char *p;
   size_t n;
   int rc, first = 1;
+  int64_t seen = 0;                  /* reader bytes counted into B->progress */
   int read_on = pc->start > 0;       /* a grown file: the lines before start are indexed */
   hitctx hc;
   sink k;
@@ -866,6 +869,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
     rd = mt_reader_open_rc(mf->path, &id, start, 0, &pc->err, &pc->rc);
   }
   if( !rd ) return -1;
+  seen = mt_reader_bytes_read(rd);
   mt_reader_set_stop(rd, main_thread ? stop_main : stop_helper, B);
   if( f->gz ) mt_reader_collect_points(rd, MT_IX_ZSPACING);
   hc.seg = g;
@@ -873,6 +877,8 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   k.hit = on_hit; k.tz = on_tz; k.arg = &hc; k.no_ip = 0;
   while( (rc = mt_reader_next(rd, &p, &n, &off))==1 ){
     int64_t at = 0;                 /* chunk position counted to */
+    mt_progress_add(B->progress, mt_reader_bytes_read(rd) - seen);
+    seen = mt_reader_bytes_read(rd);
     /* every chunk (at most 1 MiB): a probe costs microseconds, and an
     ** interrupt must take effect within milliseconds */
     if( main_thread && B->should_stop && B->should_stop(B->stop_arg) ) __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
@@ -1125,7 +1131,7 @@ mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *re
   }
   ix->nfile = files->n;
   memset(&B, 0, sizeof(B));
-  B.files = files; B.should_stop = should_stop; B.stop_arg = stop_arg;
+  B.files = files; B.should_stop = should_stop; B.stop_arg = stop_arg; B.progress = opts->progress;
   /* Each file's part: kept from `reuse`, loaded from index=DIR, read on
   ** (grown), or built. */
   for(i=0; i<files->n && ok; i++){

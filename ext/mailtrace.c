@@ -43,6 +43,34 @@ static void trustFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3_result_int(ctx, c->trust_schema);
 }
 
+/* mailtrace_progress_handler(): the connection's progress callback, set
+** through the SQL function mailtrace_progress(P) (functions.c) with the
+** callback as a pointer SQL cannot forge (sqlite3_bind_pointer).  So no
+** global table maps connections to contexts. */
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int mailtrace_progress_handler(sqlite3 *db,
+                               void (*xProgress)(void *pArg, const char *zPhase,
+                                                 long long nDone, long long nTotal),
+                               void *pArg){
+  mt_progress_hook *h;
+  sqlite3_stmt *st = 0;
+  int rc;
+  if( !db ) return SQLITE_MISUSE;
+  h = sqlite3_malloc(sizeof(*h));
+  if( !h ) return SQLITE_NOMEM;
+  h->fn = xProgress;
+  h->arg = pArg;
+  rc = sqlite3_prepare_v2(db, "SELECT mailtrace_progress(?1)", -1, &st, 0);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_pointer(st, 1, h, MT_PROGRESS_PTR, 0);
+  if( rc==SQLITE_OK ) rc = sqlite3_step(st);
+  if( rc==SQLITE_ROW ) rc = SQLITE_OK;
+  sqlite3_finalize(st);
+  sqlite3_free(h);
+  return rc;
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
@@ -56,6 +84,12 @@ int sqlite3_mailtrace_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routi
   memset(c, 0, sizeof(*c));
   c->db = db;
   c->refs = 1;                       /* ours, until the end of this function */
+  mt_progress_init(&c->progress);
+  /* the command (bin/mailtrace) reads the progress of a build from a file */
+  if( getenv("MAILTRACE_PROGRESS_FILE") && *getenv("MAILTRACE_PROGRESS_FILE") ){
+    c->progress.fn = mt_progress_to_file;
+    c->progress.arg = &c->progress;
+  }
   rc = mt_register_functions(db, c);                        /* functions.c, mailtrace_open too */
   if( rc==SQLITE_OK ) rc = mt_register_lines(db, c);
   if( rc==SQLITE_OK ) rc = mt_register_parse(db, c);

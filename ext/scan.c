@@ -4,6 +4,7 @@
 */
 #include "scan.h"
 #include "logtype.h"
+#include "progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +237,7 @@ static int next_chunk(mt_scan *s){
   int64_t off, before = mt_reader_bytes_read(s->rd);
   int rc = mt_reader_next(s->rd, &p, &n, &off);
   s->stats.bytes_read += mt_reader_bytes_read(s->rd) - before;
+  mt_progress_add(s->opts->progress, mt_reader_bytes_read(s->rd) - before);   /* progress.h */
   if( rc<=0 ){
     if( rc<0 ){
       const char *e = mt_reader_error(s->rd);

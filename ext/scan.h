@@ -39,6 +39,9 @@ typedef struct mt_opts {
   char *index_dir;     /* index=DIR: keep the offset index in DIR (one file per log) */
   int64_t max_memory;  /* max_memory=SIZE: bytes an entity store may hold (0: the default,
                        ** mt_opts_max_memory) */
+  struct mt_progress *progress; /* not an option: the build's progress counter (progress.h),
+                       ** counted into by the walk and the index pass; NULL: none.  Set
+                       ** by cache.c on a copy for the builds it runs; never freed here */
 } mt_opts;
 
 /* The entity-store budget in force: max_memory=, else half the machine's

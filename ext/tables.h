@@ -14,6 +14,16 @@ SQLITE_EXTENSION_INIT3
 
 #include "scan.h"
 #include "grow.h"
+#include "progress.h"
+
+/* The callback of mailtrace_progress_handler() (include/mailtrace.h), handed
+** to the SQL function mailtrace_progress(P) as a pointer of this type
+** (sqlite3_bind_pointer: SQL itself cannot make one). */
+#define MT_PROGRESS_PTR "mailtrace_progress_handler"
+typedef struct mt_progress_hook {
+  mt_progress_fn fn;
+  void *arg;
+} mt_progress_hook;
 
 /* Up to this many arguments in a table-valued call: mailtrace_lines(a1, ...). */
 #define MT_MAX_ARGS 16
@@ -32,6 +42,8 @@ typedef struct mt_ctx {
                           ** frees the cache with the context without calling up */
   int trust_schema;       /* mailtrace_trust_schema(1): tables created with
                           ** sources may live outside TEMP (docs/lines.md#safety) */
+  mt_progress progress;   /* the index pass or store build in progress or last run
+                          ** (mailtrace_progress(); its callback: mailtrace_progress_handler) */
 } mt_ctx;
 
 /* Sources and options of a table, from CREATE arguments or call arguments. */

@@ -39,7 +39,8 @@
 **   sender_ips              a domain's sending IPs from the logs (offline)
 ** Functions: mailtrace_open() (the sources of the tables above without
 ** arguments), mailtrace_version(), mailtrace_stats() (what the last scan
-** read), mailtrace_trust_schema(), reverse_dns(), smtp_probe(), regexp().
+** read), mailtrace_progress() (the build in progress or last run),
+** mailtrace_trust_schema(), reverse_dns(), smtp_probe(), regexp().
 ** Every name with its flags: tests/data/registered.txt.
 */
 #ifndef MAILTRACE_H
@@ -54,6 +55,39 @@ extern "C" {
 /* Register every mailtrace table and function on `db`.  pApi is NULL when
 ** linked statically; SQLite passes it when it loads the shared library. */
 int sqlite3_mailtrace_init(sqlite3 *db, char **pzErrMsg, const struct sqlite3_api_routines *pApi);
+
+/* Progress of the long first step of a question over big logs.  The first
+** question over gigabytes builds the offset index (one pass, "index") or
+** the entity store (one pass, "store") and may take seconds; register a
+** callback to show how far it is:
+**
+**   static void show(void *arg, const char *phase, long long done, long long total){
+**     fprintf(stderr, "\r%s %lld of %lld bytes", phase, done, total);
+**   }
+**   mailtrace_progress_handler(db, show, 0);       -- after sqlite3_mailtrace_init
+**
+** xProgress is called on the thread that steps the statement (never on the
+** index pass's helper threads), at the start of a build (done = 0), then
+** whenever 100 ms or 64 MiB have passed since its last call, and once at
+** the end of a build that finished, with done == total.  A build that is
+** interrupted (sqlite3_interrupt) or fails gets no final call; the
+** statement returns its error.  phase is "index" or "store" (a string
+** constant); done and total are bytes on disk (compressed bytes for gzip);
+** total is the size of the files to read (an index build whose files were
+** already indexed, kept or loaded from index=DIR, jumps to done == total at
+** its end).  Keep the callback short: the build waits for it.  It must not
+** use the connection (no SQL).  xProgress NULL removes it.  One callback
+** per connection: a second call replaces the first.
+**
+** The same from SQL, after the fact: SELECT mailtrace_progress(); (JSON:
+** phase, build, done, total, seconds, builds; docs/functions.md).
+**
+** Returns SQLITE_OK, or the error of running "SELECT mailtrace_progress(?)"
+** on db (SQLITE_ERROR when mailtrace is not registered on it). */
+int mailtrace_progress_handler(sqlite3 *db,
+                               void (*xProgress)(void *pArg, const char *zPhase,
+                                                 long long nDone, long long nTotal),
+                               void *pArg);
 
 #ifdef __cplusplus
 }
