@@ -10,6 +10,12 @@
 #   SIZE   log size in MiB to generate (default 1024)
 #   RUNS   timed runs per command; the median is reported (default 5)
 #   EXT    extension to load (default ./mailtrace, i.e. ./mailtrace.so)
+#   FLEET  also run bench/fleet.sh with SIZE=$FLEET (MiB, GATEWAYS default 4) at the
+#          end and fold its numbers into the goals (issue 15, goal 6); unset: not run
+#
+# It measures every goal of issue 15 in one run (bench/README.md, "Goals"):
+# each mailtrace command alternates with its grep baseline; the results file
+# ends with the goals, each with its numbers and met / not met.
 #
 # See bench/README.md for what each measurement means and its goal.
 set -u
@@ -105,25 +111,60 @@ g_needle()  { grep -c -F "$NEEDLE" "$LOG"; }
 g_mid()     { grep -c MID "$LOG"; }
 g_busy()    { grep -c -F "$BUSY" "$LOG"; }
 g_gz()      { zcat "$GZ" | grep -c -F "$NEEDLE"; }
-m_needle()  { sqlite3 :memory: -cmd ".load $EXT" "SELECT count(*) FROM mailtrace_lines('$LOG') WHERE text LIKE '%$NEEDLE%'"; }
-m_agg()     { sqlite3 :memory: -cmd ".load $EXT" "SELECT status, count(*) FROM mailtrace_messages('$LOG') GROUP BY 1"; }
-m_gz()      { sqlite3 :memory: -cmd ".load $EXT" "SELECT count(*) FROM mailtrace_lines('$GZ') WHERE text LIKE '%$NEEDLE%'"; }
-# why-not-received scripts, fed on stdin: the cold one opens the log and runs the query once;
-# the warm one runs it for NEEDLE (warming the index) and then, timed by the shell's own
-# .timer with the SQL echoed, for NEEDLE2: only that second run is measured.
-printf '%s\n' "SELECT mailtrace_open('$LOG');" ".parameter set :ip '$NEEDLE'" ".read $SQLF" > "$TMP/why_cold.sql"
-printf '%s\n' "SELECT mailtrace_open('$LOG');" ".parameter set :ip '$NEEDLE'" ".read $SQLF" \
-    ".parameter set :ip '$NEEDLE2'" ".print @@mtbench-second-query@@" ".echo on" ".timer on" ".read $SQLF" \
-    ".timer off" ".echo off" ".print @@mtbench-end@@" > "$TMP/why_warm.sql"
-m_why_cold() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_cold.sql"; }
-# 2b: a new process with the index kept on disk (index=DIR) by an earlier one
+g_rcpt()    { grep -c -F ' RID ' "$LOG"; }
+g_icid()    { grep -c -F 'New SMTP ICID' "$LOG"; }
+# Every mailtrace command runs through mt: the sqlite3 shell under GNU time, which
+# writes the process's peak RSS to $TMP/rss (goal 5; about 1 ms more per run).
+mt() {
+    if [ "$HAVE_TIME" = 1 ]; then "$TIMEBIN" -f %M -o "$TMP/rss" sqlite3 "$@"
+    else sqlite3 "$@"; fi
+}
+m_needle()  { mt :memory: -cmd ".load $EXT" "SELECT count(*) FROM mailtrace_lines('$LOG') WHERE text LIKE '%$NEEDLE%'"; }
+m_gz()      { mt :memory: -cmd ".load $EXT" "SELECT count(*) FROM mailtrace_lines('$GZ') WHERE text LIKE '%$NEEDLE%'"; }
+# The three whole-log aggregates of goal 4: messages by status, recipients by domain
+# and status, the slow-banner report (sql/slow-banner.sql); each cold (a new process,
+# nothing on disk) and in a new process with index=DIR already built (mt_agg DIR).
+AGG_MSG="SELECT status, count(*) FROM messages GROUP BY 1;"
+AGG_RCPT="SELECT lower(substr(rcpt_to, instr(rcpt_to, '@') + 1)) AS domain, status, count(*) FROM recipients GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20;"
+AGG_SLOW=".read sql/slow-banner.sql"
+mt_agg() {   # mt_agg OPEN-OPTION SQL: a fresh process, the log opened, one aggregate
+    printf '%s\n' ".output /dev/null" "SELECT mailtrace_open('$LOG'$1);" ".output stdout" "$2" \
+        | mt -bail :memory: -cmd ".load $EXT"
+}
+# why-not-received scripts, fed on stdin: a cold one opens the log and runs the query
+# once; a warm one runs it for one sender (building the index) and then, timed by the
+# shell's own .timer with the SQL echoed, for a sender not asked before: only that
+# second run is measured.
+why_script() {  # why_script FILE IP [OPEN-OPTION]
+    printf '%s\n' "SELECT mailtrace_open('$LOG'${3:-});" ".parameter set :ip '$2'" ".read $SQLF" > "$1"
+}
+warm_script() { # warm_script FILE FIRST-IP SECOND-IP
+    printf '%s\n' "SELECT mailtrace_open('$LOG');" ".parameter set :ip '$2'" ".read $SQLF" \
+        ".parameter set :ip '$3'" ".print @@mtbench-second-query@@" ".echo on" ".timer on" ".read $SQLF" \
+        ".timer off" ".echo off" ".print @@mtbench-end@@" > "$1"
+}
 mkdir -p "$TMP/ixdir"
-printf '%s\n' "SELECT mailtrace_open('$LOG', 'index=$TMP/ixdir');" ".parameter set :ip '$NEEDLE'" ".read $SQLF" > "$TMP/why_dir.sql"
-m_why_dir() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_dir.sql"; }
-m_why_warm() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_warm.sql"; }
+DIROPT=", 'index=$TMP/ixdir'"
+why_script "$TMP/why_cold.sql" "$NEEDLE"
+why_script "$TMP/why_busy.sql" "$BUSY"
+why_script "$TMP/why_dir.sql" "$NEEDLE" "$DIROPT"
+why_script "$TMP/why_dir_busy.sql" "$BUSY2" "$DIROPT"
+warm_script "$TMP/why_warm.sql" "$NEEDLE" "$NEEDLE2"
+warm_script "$TMP/why_warm_busy.sql" "$NEEDLE" "$BUSY2"
+m_why_cold() { mt -bail :memory: -cmd ".load $EXT" < "$TMP/why_cold.sql"; }
 # 2c: the cold question for a busy sender (a connection in most blocks)
-printf '%s\n' "SELECT mailtrace_open('$LOG');" ".parameter set :ip '$BUSY'" ".read $SQLF" > "$TMP/why_busy.sql"
-m_why_busy() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/why_busy.sql"; }
+m_why_busy() { mt -bail :memory: -cmd ".load $EXT" < "$TMP/why_busy.sql"; }
+# 2b, 2d: a new process with the index kept on disk (index=DIR) by an earlier one
+m_why_dir() { mt -bail :memory: -cmd ".load $EXT" < "$TMP/why_dir.sql"; }
+m_why_dir_busy() { mt -bail :memory: -cmd ".load $EXT" < "$TMP/why_dir_busy.sql"; }
+m_why_warm() { mt -bail :memory: -cmd ".load $EXT" < "$TMP/why_warm.sql"; }
+m_why_warm_busy() { mt -bail :memory: -cmd ".load $EXT" < "$TMP/why_warm_busy.sql"; }
+m_agg_msg()  { mt_agg "" "$AGG_MSG"; }
+m_agg_rcpt() { mt_agg "" "$AGG_RCPT"; }
+m_agg_slow() { mt_agg "" "$AGG_SLOW"; }
+m_agg_msg_dir()  { mt_agg "$DIROPT" "$AGG_MSG"; }
+m_agg_rcpt_dir() { mt_agg "$DIROPT" "$AGG_RCPT"; }
+m_agg_slow_dir() { mt_agg "$DIROPT" "$AGG_SLOW"; }
 # What lookups read (deterministic, unlike the times): bytes_read - index_read of
 # the statement that resolves each IP, on one connection: busy cold, busy warm, needle warm.
 lookup_reads() {
@@ -142,10 +183,19 @@ warm_seconds() {
 }
 
 ROWS=()        # name|grep|mailtrace|ratio|goal|met
+declare -A RATIO=() MET=() RSS_KB=()   # per measurement: ratio, met, peak RSS (KiB, max over runs)
+# the peak RSS that mt() wrote for the last run, kept as the maximum for measurement $1
+note_rss() {
+    local kb
+    [ "$HAVE_TIME" = 1 ] && [ -s "$TMP/rss" ] || return 0
+    kb=$(tail -n 1 "$TMP/rss"); case $kb in ''|*[!0-9]*) return 0;; esac
+    if [ -z "${RSS_KB[$1]:-}" ] || [ "$kb" -gt "${RSS_KB[$1]}" ]; then RSS_KB[$1]=$kb; fi
+    rm -f "$TMP/rss"
+}
 # the spread of a set of times: "[min-max]" (this machine is shared and noisy)
 spread() { printf '%s\n' "$@" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END{printf "[%s-%s]", lo, hi}'; }
 WARNINGS=()
-add_row() { ROWS+=("$1|$2|$3|$4|$5|$6"); }
+add_row() { ROWS+=("$1|$2|$3|$4|$5|$6"); RATIO[$1]=$4; MET[$1]=$6; }
 warn() { WARNINGS+=("$*"); note "WARNING: $*"; }
 
 # bench NAME GOAL_RATIO GREPFN MTFN CHECK(0/1) SKIPREASON
@@ -158,7 +208,7 @@ bench_pair() {
     for ((i = 1; i <= RUNS; i++)); do
         timeit "$gfn"; g+=("$ELAPSED"); gout=$(cat "$TMP/out")
         if [ -z "$skip" ] && [ -z "$merr" ]; then
-            timeit "$mfn"
+            timeit "$mfn"; note_rss "$name"
             if [ "$RC" != 0 ] || grep -q '^\(Parse \|Runtime \)\?[Ee]rror' "$TMP/err"; then
                 merr="error (rc=$RC): $(first_err)"; continue
             fi
@@ -188,43 +238,56 @@ MT_SKIP=""
 WHY_SKIP=$MT_SKIP; [ -n "$WHY_SKIP" ] || WHY_SKIP=$SKIP_WHY
 
 # ------------------------------------------------------------------ (c) measurements
+# Goal 1: cold why-not-received, a needle and a busy sender
 bench_pair "1 needle (lines LIKE)"        1.2 g_needle m_needle   1 "$MT_SKIP"
 bench_pair "2 why-not-received cold"      1.5 g_needle m_why_cold 0 "$WHY_SKIP"
-[ -z "$WHY_SKIP" ] && m_why_dir > /dev/null 2>&1       # saves the index for 2b
-bench_pair "2b why-not-received, index=DIR" 0.1 g_needle m_why_dir 0 "$WHY_SKIP"
 GREP_WHY=$GREP_MED
-IX_BYTES=$(cat "$TMP"/ixdir/*.idx 2>/dev/null | wc -c)
 bench_pair "2c why-not-received cold, busy sender" 2.0 g_busy m_why_busy 0 "$WHY_SKIP"
+GREP_BUSY=$GREP_MED
+# Goal 3: a new process with index=DIR already built (one untimed run saves it)
+[ -z "$WHY_SKIP" ] && m_why_dir > /dev/null 2>&1
+rm -f "$TMP/rss"
+bench_pair "2b why-not-received, index=DIR" 0.1 g_needle m_why_dir 0 "$WHY_SKIP"
+bench_pair "2d why-not-received, index=DIR, busy sender" 0.3 g_busy m_why_dir_busy 0 "$WHY_SKIP"
+IX_BYTES=$(cat "$TMP"/ixdir/*.idx 2>/dev/null | wc -c)
 LOOKUP_READS=""
 if [ -z "$WHY_SKIP" ]; then
     LOOKUP_READS=$(lookup_reads 2> "$TMP/err" | awk -F'|' '$1=="R"{printf "%s%s bytes in %s blocks", n++ ? "; " : "", $2, $3}')
     note "[lookup reads] bytes|blocks of busy cold, busy warm, needle warm: $LOOKUP_READS (log: $LOG_BYTES bytes)"
 fi
 
-# 3: warm query inside one process, timed by the shell's .timer
-note "[3 why-not-received warm] $RUNS runs${WHY_SKIP:+ (skipped: $WHY_SKIP)}"
-if [ -n "$WHY_SKIP" ]; then
-    add_row "3 why-not-received warm" "$GREP_WHY" "skipped" "-" "<= 0.05 x grep" "-"
-else
-    w=(); werr=""
+# Goal 2: warm, in one process, a sender not asked before (light, busy), timed by the
+# shell's .timer; the ratio is to the grep for that sender, measured above
+warm_row() {   # warm_row NAME MTFN GREP-MEDIAN
+    local name=$1 fn=$2 gm=$3 w=() werr="" s i wm r met
+    note "[$name] $RUNS runs${WHY_SKIP:+ (skipped: $WHY_SKIP)}"
+    if [ -n "$WHY_SKIP" ]; then add_row "$name" "$gm" "skipped" "-" "<= 0.05 x grep" "-"; return; fi
     for ((i = 1; i <= RUNS; i++)); do
-        timeit m_why_warm
+        timeit "$fn"; note_rss "$name"
         if [ "$RC" != 0 ]; then werr="error (rc=$RC): $(first_err)"; break; fi
         s=$(warm_seconds)
         if [ -z "$s" ]; then werr="no 'Run Time: real' line after the second query (output: $(head -c 200 "$TMP/out" | tr '\n' ' '))"; break; fi
         w+=("$s")
     done
     if [ -n "$werr" ]; then
-        warn "3 why-not-received warm: $werr"
-        add_row "3 why-not-received warm" "$GREP_WHY" "error" "-" "<= 0.05 x grep" "no"
+        warn "$name: $werr"
+        add_row "$name" "$gm" "error" "-" "<= 0.05 x grep" "no"
     else
-        wm=$(median "${w[@]}"); r=$(ratio "$wm" "$GREP_WHY")
+        wm=$(median "${w[@]}"); r=$(ratio "$wm" "$gm")
         met=no; if le "$r" 0.05; then met=yes; fi
-        add_row "3 why-not-received warm" "$GREP_WHY" "$wm" "$r" "<= 0.05 x grep" "$met"
+        add_row "$name" "$gm" "$wm $(spread "${w[@]}")" "$r" "<= 0.05 x grep" "$met"
     fi
-fi
+}
+warm_row "3 why-not-received warm" m_why_warm "$GREP_WHY"
+warm_row "3b why-not-received warm, busy sender" m_why_warm_busy "$GREP_BUSY"
 
-bench_pair "4 aggregate (messages by status)" 2.0 g_mid m_agg 0 "$MT_SKIP"
+# Goal 4: the three whole-log aggregates, cold and in a new process with index=DIR
+bench_pair "4 aggregate: messages by status" 2.0 g_mid m_agg_msg 0 "$MT_SKIP"
+bench_pair "4b aggregate: recipients by domain, status" 2.0 g_rcpt m_agg_rcpt 0 "$MT_SKIP"
+bench_pair "4c aggregate: slow-banner report" 2.0 g_icid m_agg_slow 0 "$MT_SKIP"
+bench_pair "4d messages by status, index=DIR" 0.1 g_mid m_agg_msg_dir 0 "$MT_SKIP"
+bench_pair "4e recipients by domain, index=DIR" 0.1 g_rcpt m_agg_rcpt_dir 0 "$MT_SKIP"
+bench_pair "4f slow-banner report, index=DIR" 0.1 g_icid m_agg_slow_dir 0 "$MT_SKIP"
 bench_pair "5 gzip needle"                 1.0 g_gz m_gz 1 "$MT_SKIP"
 
 # 6: the diagnosis over a built store, against sql/why-not-received.sql over the same store
@@ -239,7 +302,7 @@ printf '%s\n' "SELECT mailtrace_open('$LOG');" "SELECT count(*) FROM connections
     ".timer on" ".print @@why_ip@@" ".read $SQLF" ".print @@diag_ip@@" "SELECT * FROM mailtrace_diagnose WHERE ip = :ip;" \
     ".parameter clear" ".print @@why_all@@" ".read $SQLF" ".print @@diag_all@@" "SELECT * FROM mailtrace_diagnose;" \
     ".print @@end@@" > "$TMP/diag.sql"
-m_diag() { sqlite3 -bail :memory: -cmd ".load $EXT" < "$TMP/diag.sql"; }
+m_diag() { mt -bail :memory: -cmd ".load $EXT" < "$TMP/diag.sql"; }
 note "[6 diagnose, store built] $RUNS runs${WHY_SKIP:+ (skipped: $WHY_SKIP)}"
 if [ -n "$WHY_SKIP" ]; then
     add_row "6 diagnose busiest IP (vs why)" "-" "skipped" "-" "<= 2 x why-not-received" "-"
@@ -247,7 +310,7 @@ if [ -n "$WHY_SKIP" ]; then
 else
     wi=(); di=(); wa=(); da=(); derr=""
     for ((i = 1; i <= RUNS; i++)); do
-        timeit m_diag
+        timeit m_diag; note_rss "6 diagnose (one process: build, why, diagnose)"
         if [ "$RC" != 0 ]; then derr="error (rc=$RC): $(first_err)"; break; fi
         wi+=("$(sum_between why_ip)"); di+=("$(sum_between diag_ip)")
         wa+=("$(sum_between why_all)"); da+=("$(sum_between diag_all)")
@@ -295,22 +358,68 @@ PYEOF
 fi
 
 # ------------------------------------------------------------------ (RSS) peak RSS
+# Goal 5: the peak RSS of every mailtrace command above (max over its runs; a warm
+# measurement's process also asked the first question), as a share of the log size;
+# goal <= 15 % of the log and <= 1 GiB.
 RSS_ROWS=()    # name|MB|share|note
-rss_of() {     # rss_of NAME STDIN-FILE COMMAND...
-    local name=$1 in=$2 kb; shift 2
-    if ! "$TIMEBIN" -f %M -o "$TMP/rss" "$@" < "$in" > /dev/null 2> "$TMP/err"; then RSS_ROWS+=("$name|error|-|see warning"); warn "RSS $name: $(first_err)"; return; fi
-    kb=$(tail -n 1 "$TMP/rss")
-    RSS_ROWS+=("$name|$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}')|$(awk -v k="$kb" -v b="$LOG_BYTES" 'BEGIN{printf "%.1f%%", 100*k*1024/b}')|goal <= 15 %: $(awk -v k="$kb" -v b="$LOG_BYTES" 'BEGIN{print (k*1024 <= 0.15*b) ? "met" : "not met"}')")
+RSS_WORST=""; RSS_WORST_NAME=""; RSS_ALL_MET=yes
+rss_row() {    # rss_row NAME KIB
+    local share met
+    share=$(awk -v k="$2" -v b="$LOG_BYTES" 'BEGIN{printf "%.1f%%", 100*k*1024/b}')
+    met=$(awk -v k="$2" -v b="$LOG_BYTES" 'BEGIN{print (k*1024 <= 0.15*b && k <= 1048576) ? "met" : "not met"}')
+    [ "$met" = met ] || RSS_ALL_MET=no
+    if [ -z "$RSS_WORST" ] || [ "$2" -gt "$RSS_WORST" ]; then RSS_WORST=$2; RSS_WORST_NAME=$1; fi
+    RSS_ROWS+=("$1|$(awk -v k="$2" 'BEGIN{printf "%.1f", k/1024}')|$share|goal <= 15 % and <= 1 GiB: $met")
 }
 note "[RSS peak RSS]"
 if [ "$HAVE_TIME" = 0 ]; then
     RSS_ROWS+=("all|skipped|-|/usr/bin/time missing (Debian: apt-get install time)")
 else
-    rss_of "grep -c -F (reference)" /dev/null grep -c -F "$NEEDLE" "$LOG"
-    if [ -n "$WHY_SKIP" ]; then RSS_ROWS+=("2 why-not-received cold|skipped|-|$WHY_SKIP")
-    else rss_of "2 why-not-received cold" "$TMP/why_cold.sql" sqlite3 -bail :memory: -cmd ".load $EXT"; fi
-    if [ -n "$MT_SKIP" ]; then RSS_ROWS+=("4 aggregate|skipped|-|$MT_SKIP")
-    else rss_of "4 aggregate" /dev/null sqlite3 :memory: -cmd ".load $EXT" "SELECT status, count(*) FROM mailtrace_messages('$LOG') GROUP BY 1"; fi
+    if "$TIMEBIN" -f %M -o "$TMP/rss" grep -c -F "$NEEDLE" "$LOG" > /dev/null 2>&1; then
+        kb=$(tail -n 1 "$TMP/rss")
+        RSS_ROWS+=("grep -c -F (reference)|$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}')|$(awk -v k="$kb" -v b="$LOG_BYTES" 'BEGIN{printf "%.1f%%", 100*k*1024/b}')|")
+    fi
+    for row in "${ROWS[@]}"; do
+        IFS='|' read -r n _ <<< "$row"
+        [ -n "${RSS_KB[$n]:-}" ] && rss_row "$n" "${RSS_KB[$n]}"
+    done
+    n="6 diagnose (one process: build, why, diagnose)"
+    [ -n "${RSS_KB[$n]:-}" ] && rss_row "$n" "${RSS_KB[$n]}"
+fi
+
+# ------------------------------------------------------------------ goal 6: the fleet
+FLEET_LINES=()
+if [ -n "${FLEET:-}" ]; then
+    note "[6 fleet] SIZE=$FLEET GATEWAYS=${GATEWAYS:-4} bench/fleet.sh"
+    if SIZE=$FLEET GATEWAYS=${GATEWAYS:-4} RUNS=$RUNS EXT=$EXT bench/fleet.sh > "$TMP/fleet.out" 2>&1 \
+       && [ -s bench/out/fleet-goals.txt ]; then
+        mapfile -t FLEET_LINES < bench/out/fleet-goals.txt
+    else
+        warn "bench/fleet.sh failed: $(tail -n 3 "$TMP/fleet.out" | tr '\n' ' ')"
+    fi
+fi
+
+# ------------------------------------------------------------------ the goals of issue 15
+GOALS=()       # goal|numbers|target|met
+r_() { printf '%s' "${RATIO[$1]:-n/a}"; }
+all_met() {    # all_met NAME...: yes when every one is met, "-" when one was not measured
+    local n v=yes
+    for n in "$@"; do case "${MET[$n]:-}" in yes) ;; no) v=no ;; *) [ "$v" = yes ] && v="-" ;; esac; done
+    printf '%s' "$v"
+}
+GOALS+=("1 cold why-not-received, any sender|needle $(r_ "2 why-not-received cold") x, busy $BUSY $(r_ "2c why-not-received cold, busy sender") x|<= 1.5 x (needle), <= 2 x (busy)|$(all_met "2 why-not-received cold" "2c why-not-received cold, busy sender")")
+GOALS+=("2 warm, a sender not asked before|light $NEEDLE2 $(r_ "3 why-not-received warm") x, busy $BUSY2 $(r_ "3b why-not-received warm, busy sender") x|<= 0.05 x|$(all_met "3 why-not-received warm" "3b why-not-received warm, busy sender")")
+GOALS+=("3 new process, index=DIR built|light $(r_ "2b why-not-received, index=DIR") x, busy $(r_ "2d why-not-received, index=DIR, busy sender") x|<= 0.1 x (light), <= 0.3 x (busy)|$(all_met "2b why-not-received, index=DIR" "2d why-not-received, index=DIR, busy sender")")
+GOALS+=("4 whole-log aggregates|cold: by status $(r_ "4 aggregate: messages by status") x, recipients $(r_ "4b aggregate: recipients by domain, status") x, slow banner $(r_ "4c aggregate: slow-banner report") x; new process with index=DIR: $(r_ "4d messages by status, index=DIR") x, $(r_ "4e recipients by domain, index=DIR") x, $(r_ "4f slow-banner report, index=DIR") x|<= 2 x cold, <= 0.1 x with index=DIR|$(all_met "4 aggregate: messages by status" "4b aggregate: recipients by domain, status" "4c aggregate: slow-banner report" "4d messages by status, index=DIR" "4e recipients by domain, index=DIR" "4f slow-banner report, index=DIR")")
+if [ -n "$RSS_WORST" ]; then
+    GOALS+=("5 peak RSS of any query|largest: $RSS_WORST_NAME $(awk -v k="$RSS_WORST" -v b="$LOG_BYTES" 'BEGIN{printf "%.1f MB, %.1f%% of the log", k/1024, 100*k*1024/b}')|<= 15 % of the log, <= 1 GiB|$RSS_ALL_MET")
+else
+    GOALS+=("5 peak RSS of any query|not measured (/usr/bin/time missing)|<= 15 % of the log, <= 1 GiB|-")
+fi
+if [ ${#FLEET_LINES[@]} -gt 0 ]; then
+    for l in "${FLEET_LINES[@]}"; do GOALS+=("$l"); done
+else
+    GOALS+=("6 scale: 10 GiB, 4 gateways, half gzip|not run in this run (FLEET=10240 make bench, or SIZE=10240 GATEWAYS=4 bench/fleet.sh)|<= 2 x one zgrep -F pass cold, warm <= 50 ms, aggregates as goal 4|-")
 fi
 
 # ------------------------------------------------------------------ (d) report
@@ -320,19 +429,24 @@ GIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 WHEN=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 {
-    printf '\n%-34s %12s %14s %8s  %-28s %s\n' "measurement" "grep med s" "mailtrace s" "ratio" "goal" "met"
+    printf '\n%-46s %12s %14s %8s  %-28s %s\n' "measurement" "grep med s" "mailtrace s" "ratio" "goal" "met"
     for row in "${ROWS[@]}"; do
         IFS='|' read -r n g m r go me <<< "$row"
-        printf '%-34s %12s %14s %8s  %-28s %s\n' "$n" "$g" "$m" "$r" "$go" "$me"
+        printf '%-46s %12s %14s %8s  %-28s %s\n' "$n" "$g" "$m" "$r" "$go" "$me"
     done
-    printf '\n%-34s %12s %14s  %s\n' "peak RSS" "MB" "of log size" "note"
+    printf '\n%-46s %12s %14s  %s\n' "peak RSS" "MB" "of log size" "note"
     for row in "${RSS_ROWS[@]}"; do
         IFS='|' read -r n mb sh nt <<< "$row"
-        printf '%-34s %12s %14s  %s\n' "$n" "$mb" "$sh" "$nt"
+        printf '%-46s %12s %14s  %s\n' "$n" "$mb" "$sh" "$nt"
     done
     printf '\nlog: %s (%s MiB, %s lines); RUNS=%s; %s; %s; sqlite3 %s; commit %s\n' \
         "$LOG" "$LOG_MB" "$(awk '{for(i=1;i<=NF;i++) if ($i ~ /^lines=/) {sub("lines=","",$i); print $i}}' "$OUT/gen.txt" 2>/dev/null)" \
         "$RUNS" "$HOSTINFO" "$GREPV" "$SQLITE_VER" "$GIT"
+    printf '\n%-40s %s\n' "goal (issue 15)" "met: numbers (target)"
+    for g in "${GOALS[@]}"; do
+        IFS='|' read -r n v t m <<< "$g"
+        printf '%-40s %s: %s (%s)\n' "$n" "$m" "$v" "$t"
+    done
     for w in "${WARNINGS[@]}"; do printf 'WARNING: %s\n' "$w"; done
 }
 
@@ -355,6 +469,12 @@ WHEN=$(date -u '+%Y-%m-%d %H:%M UTC')
         IFS='|' read -r n mb sh nt <<< "$row"
         printf '| %s | %s | %s | %s |\n' "$n" "$mb" "$sh" "$nt"
     done
+    printf '\n## The goals of issue 15\n\n| goal | numbers (ratio to grep, same run) | target | met |\n|---|---|---|---|\n'
+    for g in "${GOALS[@]}"; do
+        IFS='|' read -r n v t m <<< "$g"
+        printf '| %s | %s | %s | %s |\n' "$n" "$v" "$t" "$m"
+    done
+    printf '\n"-": not measured in this run.  A ratio of a warm question is its time (the shell'"'"'s .timer) over the grep for that sender; peak RSS is the whole process'"'"'s (GNU time).\n'
     if [ ${#WARNINGS[@]} -gt 0 ]; then
         printf '\n'
         for w in "${WARNINGS[@]}"; do printf -- '- WARNING: %s\n' "$w"; done
