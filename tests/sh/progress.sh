@@ -19,13 +19,13 @@ size=$(cat data/esa1/* | wc -c)
 
 MAILTRACE_PROGRESS_FILE=$tmp/p sqlite3 -batch :memory: -cmd ".load $EXT" \
   "SELECT count(*) FROM mailtrace_messages('data/esa1')" > "$tmp/out" 2>&1
-read -r ph d t s < "$tmp/p"
+read -r ph d t _ < "$tmp/p"
 [ "$ph $d $t" = "store 32602 32602" ]; ok store_file_line $? "file holds '$(cat "$tmp/p")' ($(cat "$tmp/out"))"
 [ ! -e "$tmp/p.tmp" ]; ok no_leftover $? "$tmp/p.tmp left behind"
 
 MAILTRACE_PROGRESS_FILE=$tmp/q sqlite3 -batch :memory: -cmd ".load $EXT" \
   "SELECT count(*) FROM mailtrace_connections('data/esa1') WHERE icid = 52019" > "$tmp/out" 2>&1
-read -r ph d t s < "$tmp/q"
+read -r ph d t _ < "$tmp/q"
 [ "$ph $d $t" = "index 32602 32602" ]; ok index_file_line $? "file holds '$(cat "$tmp/q")' ($(cat "$tmp/out"))"
 
 # a progress file that cannot be written does not fail the question
@@ -36,7 +36,7 @@ out=$(MAILTRACE_PROGRESS_FILE=$tmp/no/such/dir/p sqlite3 -batch :memory: -cmd ".
 # an interrupted build (Python's interrupt() 20 ms into a 8 MiB store build): "stopped"
 py=/usr/bin/python3; [ -x "$py" ] || py=$(command -v python3 || true)
 if [ -n "$py" ]; then
-  for i in $(seq 1 400); do cat data/esa1/mail.@20261102T080000.s; done > "$tmp/big.log"
+  for _ in $(seq 1 400); do cat data/esa1/mail.@20261102T080000.s; done > "$tmp/big.log"
   out=$("$py" - "$EXT" "$tmp/big.log" <<'PYEOF' 2>&1
 import sqlite3, sys, threading, json
 db = sqlite3.connect(":memory:", check_same_thread=False)
