@@ -88,6 +88,13 @@ struct mt_partial {
   struct rec *rec; int64_t nrec, crec;   /* the selected lines, with their context */
   char *txt; size_t ntxt, ctxt;          /* their bodies and hosts */
   int sorted;                /* rec is in log order */
+  /* The sweep's per-block marks, kept from one resolve to the next and
+  ** cleared over the range a resolve touched: a join asks one id per row
+  ** (a busy sender's 40,000 connections on 10 GiB), and a resolve must
+  ** cost what its blocks cost, not the size of the log. */
+  unsigned char *need;       /* blocks to read */
+  uint64_t *umask;           /* per block: the units that hold lines of a want (index.h) */
+  uint32_t nalloc;           /* blocks both have room for */
 };
 
 mt_partial *mt_partial_new(const mt_filelist *files, const mt_opts *opts, const mt_index *ix){
@@ -103,6 +110,8 @@ void mt_partial_free(mt_partial *pt){
   free(pt->q);
   free(pt->rec);
   free(pt->txt);
+  free(pt->need);
+  free(pt->umask);
   free(pt);
 }
 
@@ -181,8 +190,10 @@ typedef struct sweep {
   mt_scan s;
   kset keys;                 /* the filter: index keys (ixk) of the sweep's wants */
   int has_ip;                /* an IP is wanted: parse "New SMTP ICID" lines for it */
-  unsigned char *need;       /* blocks to read */
-  uint64_t *umask;           /* per block: the units that hold lines of a want (index.h) */
+  unsigned char *need;       /* blocks to read (the partial's) ... */
+  int64_t nlo, nhi;          /* ... all of them within [nlo, nhi] */
+  uint64_t *umask;           /* per block: the units that hold lines of a want (index.h) ... */
+  int64_t ulo, uhi;          /* ... all set within [ulo, uhi] */
   uint32_t nblock;
   int64_t cur;               /* block being read, -1 before the first */
   late *late; int nlate, clate;
@@ -455,13 +466,23 @@ static int start_wants(sweep *w, int64_t limit){
       if( kset_add(&w->keys, ixk(key))<0 ){ rc = -1; break; }
       if( q[i].what==MT_PW_IP ) w->has_ip = 1;
       if( mt_index_lookup_units(pt->ix, key, &a, &um, &n) ){ rc = -1; break; }
-      for(j=0; j<n; j++) if( a[j] < w->nblock ) w->umask[a[j]] |= um[j];
+      for(j=0; j<n; j++){
+        if( a[j] >= w->nblock ) continue;
+        w->umask[a[j]] |= um[j];
+        if( (int64_t)a[j] < w->ulo ) w->ulo = a[j];
+        if( (int64_t)a[j] > w->uhi ) w->uhi = a[j];
+      }
       free(um);
       for(j=0; j<n; j++){
         uint32_t b = a[j];
         mt_ix_block bl;
         if( limit>=0 && (int64_t)b > limit ) break;
-        if( (int64_t)b > w->cur ){ w->need[b] = 1; continue; }
+        if( (int64_t)b > w->cur ){
+          w->need[b] = 1;
+          if( (int64_t)b < w->nlo ) w->nlo = b;
+          if( (int64_t)b > w->nhi ) w->nhi = b;
+          continue;
+        }
         mt_index_block(pt->ix, b, &bl);
         if( bl.empty ) continue;
         if( reading && bl.file==s->ifile && bl.end > s->chunk_off ) back = 1;
@@ -621,7 +642,8 @@ static mt_rc sweep_once(sweep *w, int (*should_stop)(void*), void *stop_arg){
   mt_partial *pt = w->pt;
   int64_t b;
   mt_rc rc = MT_OK;
-  for(b = 0; b < (int64_t)w->nblock && rc==MT_OK; b++){
+  /* (blocks ahead join the sweep as it goes: nhi may grow) */
+  for(b = w->nlo; b <= w->nhi && rc==MT_OK; b++){
     mt_run sp;
     if( !w->need[b] ) continue;
     w->need[b] = 0;
@@ -638,6 +660,7 @@ static mt_rc sweep_once(sweep *w, int (*should_stop)(void*), void *stop_arg){
       else if( pt->nq>0 && start_wants(w, -1) ) rc = MT_NOMEM;
     }
   }
+  if( rc==MT_OK ){ w->nlo = w->nblock; w->nhi = -1; }      /* every mark was taken */
   w->cur = -1;
   return rc;
 }
@@ -653,16 +676,23 @@ mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzE
   w.pt = pt;
   w.cur = -1;
   w.nblock = mt_index_nblock(pt->ix);
+  w.nlo = w.ulo = w.nblock; w.nhi = w.uhi = -1;
   mt_scan_init(&w.s, pt->files, pt->opts);
   w.s.should_stop = should_stop;
   w.s.stop_arg = stop_arg;
   w.s.keep_lines = sweep_lines;
   w.s.keep_arg = &w;
   if( pt->nq>0 ){
-    w.need = calloc(w.nblock ? w.nblock : 1, 1);
-    w.umask = calloc(w.nblock ? w.nblock : 1, sizeof(uint64_t));
+    if( pt->nalloc < w.nblock || !pt->need ){
+      free(pt->need); free(pt->umask);
+      pt->need = calloc(w.nblock ? w.nblock : 1, 1);
+      pt->umask = calloc(w.nblock ? w.nblock : 1, sizeof(uint64_t));
+      pt->nalloc = pt->need && pt->umask ? w.nblock : 0;
+    }
+    w.need = pt->nalloc >= w.nblock ? pt->need : 0;
+    w.umask = pt->nalloc >= w.nblock ? pt->umask : 0;
     w.ring = calloc(MT_PT_WINDOW, sizeof(went));
-    if( !w.need || !w.umask || !w.ring ) rc = MT_NOMEM;
+    if( !w.need || !w.umask || !w.ring ){ rc = MT_NOMEM; w.need = 0; w.umask = 0; }
     else if( start_wants(&w, -1) ) rc = MT_NOMEM;
   }
   while( rc==MT_OK && w.need ){
@@ -702,7 +732,10 @@ mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzE
     for(i=0; i<MT_PT_WINDOW; i++){ free(w.ring[i].bytes); free(w.ring[i].hits); free(w.ring[i].sm); }
     free(w.ring);
   }
-  free(w.need); free(w.umask); free(w.late); free(w.out);
+  /* the marks stay with the partial, cleared for the next resolve */
+  if( w.need && w.nhi >= w.nlo ) memset(w.need + w.nlo, 0, (size_t)(w.nhi - w.nlo + 1));
+  if( w.umask && w.uhi >= w.ulo ) memset(w.umask + w.ulo, 0, sizeof(uint64_t)*(size_t)(w.uhi - w.ulo + 1));
+  free(w.late); free(w.out);
   kset_clear(&w.keys); kset_clear(&w.fresh);
   if( rc==MT_OK ){
     /* every want of this resolve is now complete */
