@@ -270,10 +270,10 @@ int main(void){
       memcpy(b, orig, (size_t)n0);
       for(k=0; k<1 + (int)(seed % 4); k++){
         long at;
-        seed = seed*1103515245u + 12345u;
+        seed = (unsigned)(((uint64_t)seed*1103515245u + 12345u) & 0xffffffffu);   /* (wraps by hand: UBSan checks unsigned overflow) */
         at = (long)(seed % (unsigned)n0);
         if( round % 4==0 ) at = (long)MT_IX_FILE_HEADER + (long)(seed % 256u);   /* the directory */
-        seed = seed*1103515245u + 12345u;
+        seed = (unsigned)(((uint64_t)seed*1103515245u + 12345u) & 0xffffffffu);   /* (wraps by hand: UBSan checks unsigned overflow) */
         if( at < n0 ) b[at] ^= (unsigned char)(1u << (seed % 8));
       }
       reseal(b, n0);
