@@ -182,6 +182,22 @@ static inline int is_anchor(const char *q, const char *e){
   return (q[0]=='e' || q[0]=='o') && q[1]==' ' && q+2 < e && is_digit(q[2]);
 }
 
+/* One step of a vector loop: the anchors at the set bits of `hits` in the
+** bytes from p + i (bit j: byte i + j), each with the start of its line
+** (the last newline of `nl` before it, or ls); returns the start of the
+** line the step ends in.  Shared by the 16- and 32-byte loops. */
+static inline const char *step_anchors(const char *p, size_t i, unsigned hits, unsigned nl, const char *ls,
+                                       const char *e, const sink *k, const char **last_exact){
+  while( hits ){
+    int j = __builtin_ctz(hits);
+    unsigned before = nl & ((1u << j) - 1);
+    const char *lsj = before ? p + i + (31 - __builtin_clz(before)) + 1 : ls;
+    hits &= hits - 1;
+    anchor(p, p + i + j, lsj, e, k, last_exact);
+  }
+  return nl ? p + i + (31 - __builtin_clz(nl)) + 1 : ls;
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 /* The loop of extract_chunk 32 bytes a step, on CPUs with AVX2 (chosen at
@@ -214,14 +230,7 @@ static size_t extract_avx2(const char *p, size_t n, const sink *k, const char **
                                         _mm256_cmpeq_epi8(_mm256_min_epu8(c, c9), c));
       hits |= sps & (unsigned)_mm256_movemask_epi8(digit);
     }
-    while( hits ){
-      int j = __builtin_ctz(hits);
-      unsigned before = nl & ((1u << j) - 1);
-      const char *lsj = before ? p + i + (31 - __builtin_clz(before)) + 1 : ls;
-      hits &= hits - 1;
-      anchor(p, p + i + j, lsj, e, k, last_exact);
-    }
-    if( nl ) ls = p + i + (31 - __builtin_clz(nl)) + 1;
+    ls = step_anchors(p, i, hits, nl, ls, e, k, last_exact);
     i += 32;
   }
   *pls = ls;
@@ -269,15 +278,7 @@ static void extract_chunk(const char *p, size_t n, const sink *k){
                      _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, cd), _mm_cmpeq_epi8(a, cU)), colon)),
         _mm_and_si128(_mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, ce), _mm_cmpeq_epi8(a, co)),
                                     _mm_cmpeq_epi8(b, cS)), digit));
-    unsigned hits = (unsigned)_mm_movemask_epi8(m);
-    while( hits ){
-      int j = __builtin_ctz(hits);
-      unsigned before = nl & ((1u << j) - 1);
-      const char *lsj = before ? p + i + (31 - __builtin_clz(before)) + 1 : ls;
-      hits &= hits - 1;
-      anchor(p, p + i + j, lsj, e, k, &last_exact);
-    }
-    if( nl ) ls = p + i + (31 - __builtin_clz(nl)) + 1;
+    ls = step_anchors(p, i, (unsigned)_mm_movemask_epi8(m), nl, ls, e, k, &last_exact);
     i += 16;
   }
 #endif
