@@ -255,22 +255,7 @@ static void test_fixture(const char *src, const char *label){
 /* A log of many blocks: the esa1 plain files over and over (~2 MB). */
 static char *big_log(void){
   static char path[] = "/tmp/mt_test_index_XXXXXX";
-  int fd = mkstemp(path), i;
-  const char *parts[] = { "tests/data/esa1/mail.@20261102T080000.s", "tests/data/esa1/mail.current" };
-  if( fd<0 ) return 0;
-  for(i=0; i<60; i++){
-    int k;
-    for(k=0; k<2; k++){
-      FILE *f = fopen(parts[k], "rb");
-      char buf[65536];
-      size_t n;
-      if( !f ) continue;
-      while( (n = fread(buf, 1, sizeof(buf), f))>0 ) if( write(fd, buf, n)!=(ssize_t)n ) break;
-      fclose(f);
-    }
-  }
-  close(fd);
-  return path;
+  return unit_repeated_log(path, 60) ? 0 : path;
 }
 
 static void test_threads(void){

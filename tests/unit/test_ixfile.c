@@ -30,24 +30,7 @@
 
 /* A log of many 64 KiB blocks: the esa1 plain files over and over (its
 ** ids recur in every block). */
-static int make_log(char *path){
-  int fd = mkstemp(path), i;
-  const char *parts[] = { "tests/data/esa1/mail.@20261102T080000.s", "tests/data/esa1/mail.current" };
-  if( fd<0 ) return -1;
-  for(i=0; i<100; i++){
-    int k;
-    for(k=0; k<2; k++){
-      FILE *f = fopen(parts[k], "rb");
-      char buf[65536];
-      size_t n;
-      if( !f ) continue;
-      while( (n = fread(buf, 1, sizeof(buf), f))>0 ) if( write(fd, buf, n)!=(ssize_t)n ) break;
-      fclose(f);
-    }
-  }
-  close(fd);
-  return 0;
-}
+static int make_log(char *path){ return unit_repeated_log(path, 100); }
 
 /* Every key the anchor scan finds in the log (once each). */
 typedef struct keyset { uint64_t *k; int n, cap; } keyset;

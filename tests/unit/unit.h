@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int unit_failed;
 static long unit_checks;
@@ -45,5 +46,28 @@ static inline int span_eq(const char *p, long n, const char *want){
   if( span_eq(p, n, want) ) printf("PASS %s\n", name); \
   else { printf("FAIL %s: got '%.*s' want '%s' (%s:%d)\n", name, (int)((p)?(n):0), (p)?(p):"", (want)?(want):"(null)", __FILE__, __LINE__); unit_failed++; } \
 }while(0)
+
+/* A log of many 64 KiB blocks, made at `path` (a mkstemp template): the
+** esa1 fixture's plain files written `times` times over (their ids recur
+** in every block).  0, or -1 when the file cannot be made.  For the index
+** tests (test_index.c, test_ixfile.c); run from the repository root. */
+static inline int unit_repeated_log(char *path, int times){
+  int fd = mkstemp(path), i;
+  const char *parts[] = { "tests/data/esa1/mail.@20261102T080000.s", "tests/data/esa1/mail.current" };
+  if( fd<0 ) return -1;
+  for(i=0; i<times; i++){
+    int k;
+    for(k=0; k<2; k++){
+      FILE *f = fopen(parts[k], "rb");
+      char buf[65536];
+      size_t n;
+      if( !f ) continue;
+      while( (n = fread(buf, 1, sizeof(buf), f))>0 ) if( write(fd, buf, n)!=(ssize_t)n ) break;
+      fclose(f);
+    }
+  }
+  close(fd);
+  return 0;
+}
 
 #endif
