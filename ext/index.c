@@ -93,6 +93,19 @@ static uint64_t clamp_id(int64_t id){
   return (uint64_t)id > ID_MASK - 1 ? ID_MASK - 1 : (uint64_t)id;
 }
 
+/* The ids of one reading of the line at `at`, and the client IP of a
+** "New SMTP ICID" line. */
+static void exact_hits(const mt_event *ev, size_t at, const sink *k){
+  if( ev->icid>=0 ) k->hit(k->arg, MT_IX_ICID, clamp_id(ev->icid), at);
+  if( ev->mid>=0 ) k->hit(k->arg, MT_IX_MID, clamp_id(ev->mid), at);
+  if( ev->mid2>=0 ) k->hit(k->arg, MT_IX_MID, clamp_id(ev->mid2), at);
+  if( ev->dcid>=0 ) k->hit(k->arg, MT_IX_DCID, clamp_id(ev->dcid), at);
+  if( ev->kind==MT_EV_ICID_NEW && mt_has(ev, MT_F_REMOTE_IP) ){
+    k->hit(k->arg, MT_IX_IP,
+           mt_index_ip_key(ev->f[MT_F_REMOTE_IP].p, (size_t)ev->f[MT_F_REMOTE_IP].n) & ID_MASK, at);
+  }
+}
+
 /* A line with an anchor the cheap rule cannot read ("Message 123",
 ** "Bounced: 123:0", "New SMTP ICID ... address <ip>"): run the grammar. */
 static void exact_line(const char *base, const char *ls, const char *e, const sink *k){
@@ -103,15 +116,18 @@ static void exact_line(const char *base, const char *ls, const char *e, const si
   size_t at = (size_t)(ls - base);
   if( n && ls[n-1]=='\r' ) n--;
   mt_line_parse(ls, n, &ln);
-  mt_line_event(&ln, 0, &ev);      /* every log type: its ids are a superset of any file's */
-  if( ev.icid>=0 ) k->hit(k->arg, MT_IX_ICID, clamp_id(ev.icid), at);
-  if( ev.mid>=0 ) k->hit(k->arg, MT_IX_MID, clamp_id(ev.mid), at);
-  if( ev.mid2>=0 ) k->hit(k->arg, MT_IX_MID, clamp_id(ev.mid2), at);
-  if( ev.dcid>=0 ) k->hit(k->arg, MT_IX_DCID, clamp_id(ev.dcid), at);
-  if( ev.kind==MT_EV_ICID_NEW && mt_has(&ev, MT_F_REMOTE_IP) ){
-    k->hit(k->arg, MT_IX_IP,
-           mt_index_ip_key(ev.f[MT_F_REMOTE_IP].p, (size_t)ev.f[MT_F_REMOTE_IP].n) & ID_MASK, at);
+  /* Every reading a table may give this line: the log type's own (with no
+  ** file type: the undecided lines keep the grammar's reading, a superset of
+  ** any file type's), and the mail_logs grammar alone, which the partial
+  ** store applies to the lines it keeps whatever their tag says.  A line
+  ** whose tag names another log ("ftpd_logs: Info: Message 5 ...") has no
+  ** ids in the first reading but has them in the second. */
+  if( mt_line_event(&ln, 0, &ev)!=MT_LOG_MAIL ){
+    exact_hits(&ev, at, k);
+    if( ln.form==MT_FORM_NONE ) return;   /* no prefix: no reader takes ids from it */
+    mt_event_parse(ln.body, ln.body_len, &ev);
   }
+  exact_hits(&ev, at, k);
 }
 
 /* One anchor at q, in the line starting at ls; [base, e) is the chunk.

@@ -77,6 +77,12 @@ static void test_anchors(void){
         superset_ok("Mon Nov  2 09:20:41 2026 Info: MID 80006 received from the SMA sma1.example.com (MID originally 7031) on release from quarantine\n"));
   CHECK("index.fuzz.rewritten_to_digit",
         superset_ok("Mon Nov  2 16:20:12 2026 Info: MID 81018 rewritten to 2ID 81019 by add-footer filter 'Footer'\n"));
+  /* a line whose tag names another log: its own reading has no ids, the
+  ** grammar alone (what the partial store applies) has them */
+  CHECK("index.fuzz.other_log_tag_message_n",
+        superset_ok("Nov 3 10:15:06 0: Info: Message 0\n"));
+  CHECK("index.fuzz.other_log_tag_new_icid",
+        superset_ok("Nov  3 10:15:06 esa1 ftpd_logs: Info: New SMTP ICID 5 interface Data 1 (192.0.2.1) address 198.51.100.7 reverse dns host x.example verified yes\n"));
   h = extract("Mon Nov  2 08:01:12 2026 Info: New SMTP ICID 52001 interface Data 1 (192.0.2.1) address 198.51.100.7 reverse dns host mx.example verified yes\n");
   CHECK("index.anchor.new_icid", has_key(&h, mt_index_key(MT_IX_ICID, 52001)));
   CHECK("index.anchor.client_ip", has_key(&h, mt_index_ip_key("198.51.100.7", 12)));
