@@ -1649,6 +1649,23 @@ void mt_index_block(const mt_index *ix, uint32_t b, mt_ix_block *out){
   out->empty = bk->lineno==0;
 }
 
+int mt_index_tz_at(void *arg, int file, int64_t off, int *tz, int *from_header){
+  const mt_index *ix = arg;
+  const ix_part *f;
+  int lo, hi, best = -1;
+  if( !ix || file < 0 || file >= ix->nfile || !ix->parts[file] ) return 0;
+  f = ix->parts[file];
+  /* (the changes are in file order: the pieces' lists joined in order) */
+  lo = 0; hi = f->nchg - 1;
+  while( lo<=hi ){
+    int m = lo + (hi - lo) / 2;
+    if( f->chg[m].off <= off ){ best = m; lo = m + 1; } else hi = m - 1;
+  }
+  if( best>=0 ){ *tz = f->chg[best].tz; *from_header = 1; }
+  else{ *tz = f->tz_default; *from_header = 0; }
+  return 1;
+}
+
 uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off){
   return ix->first[file] + (uint32_t)(off >> MT_IX_SHIFT);
 }

@@ -682,6 +682,8 @@ mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzE
   w.s.stop_arg = stop_arg;
   w.s.keep_lines = sweep_lines;
   w.s.keep_arg = &w;
+  w.s.tz_at = mt_index_tz_at;                 /* header lines among the skipped ones */
+  w.s.tz_arg = (void*)pt->ix;
   if( pt->nq>0 ){
     if( pt->nalloc < w.nblock || !pt->need ){
       free(pt->need); free(pt->umask);

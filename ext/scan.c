@@ -398,8 +398,11 @@ static void line_context(mt_scan *s){
       s->t_local = s->day_days*86400 + ln->hour*3600 + ln->min*60 + ln->sec;
     }
     {
-      int tz;
+      int tz, from_header;
       if( mt_line_tz(ln, &tz) ){ s->tz_off = tz; s->tz_from_header = 1; }
+      else if( s->tz_at && s->tz_at(s->tz_arg, s->ifile, s->offset, &tz, &from_header) ){
+        s->tz_off = tz; s->tz_from_header = from_header;
+      }
     }
     s->t_utc = s->t_local - s->tz_off;
     s->tz_src = s->tz_from_header ? MT_SRC_LINE : s->opts->tz_set ? MT_SRC_OPTION : MT_SRC_GUESS;

@@ -158,6 +158,15 @@ typedef struct mt_scan {
   const uint32_t *keep; int nkeep, ikeep;
   const char *keep_chunk; int64_t keep_at;
 
+  /* Optional (the offset index's reads, index.h mt_index_tz_at): the UTC
+  ** offset in force at byte `off` of file `file`, from the "Time offset"
+  ** header lines the index recorded there: 1 with *tz and *from_header
+  ** set, or 0 (the walk's own state stands).  A block read passes over the
+  ** lines before the ones it wants unparsed, a header line among them too:
+  ** without this the lines after it would keep the block's first offset. */
+  int (*tz_at)(void *arg, int file, int64_t off, int *tz, int *from_header);
+  void *tz_arg;
+
   int (*should_stop)(void *arg);
   void *stop_arg;
   int interrupted;

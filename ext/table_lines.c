@@ -225,6 +225,8 @@ static int lookup_begin(lines_cursor *c, int col, sqlite3_value *v, int isIn){
   if( !c->filter ) return SQLITE_NOMEM;
   c->sc.scan.keep_lines = mt_ix_filter_lines;
   c->sc.scan.keep_arg = c->filter;
+  c->sc.scan.tz_at = mt_index_tz_at;          /* header lines among the skipped ones */
+  c->sc.scan.tz_arg = (void*)c->ix;
   c->sc.scan.stats.index_hits++;
   return SQLITE_OK;
 }
