@@ -1662,6 +1662,7 @@ int mt_index_tz_at(void *arg, int file, int64_t off, int *tz, int *from_header){
     if( f->chg[m].off <= off ){ best = m; lo = m + 1; } else hi = m - 1;
   }
   if( best>=0 ){ *tz = f->chg[best].tz; *from_header = 1; }
+  else if( f->has_tz0 ){ *tz = f->tz0; *from_header = 1; }   /* the header near the start holds from line 1 */
   else{ *tz = f->tz_default; *from_header = 0; }
   return 1;
 }

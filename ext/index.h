@@ -144,8 +144,10 @@ int mt_index_run(const mt_index *ix, uint32_t b, mt_run *out);
 const mt_zpoint *mt_index_zpoint(const mt_index *ix, int file, int64_t off);
 
 /* The UTC offset in force at byte `off` of file `file` as a walk over the
-** whole file has it: the last "Time offset" header line at or before `off`
-** (*from_header 1), else tz= or 0 (*from_header 0).  Returns 1 (0 for a
+** whole file has it (scan.c): the last "Time offset" header line at or
+** before `off`, else the header found in the file's first 4 KiB (it holds
+** for the lines before it too) (*from_header 1), else tz= or 0
+** (*from_header 0).  Returns 1 (0 for a
 ** file the index does not have).  The signature of mt_scan.tz_at (arg: the
 ** index): block reads skip lines unparsed, header lines among them. */
 int mt_index_tz_at(void *ix, int file, int64_t off, int *tz, int *from_header);

@@ -421,7 +421,8 @@ static int replay(sweep *w, int64_t from, int others){
     }
     for(j=0; j<e->nhit; j++){
       const char *ls = e->bytes + e->hits[j].at, *le;
-      if( e->off + (int64_t)e->hits[j].at < from || !kset_has(&w->fresh, e->hits[j].key) ) continue;
+      /* (`from` is an offset of the current file: another file's chunk is replayed whole) */
+      if( (!other && e->off + (int64_t)e->hits[j].at < from) || !kset_has(&w->fresh, e->hits[j].key) ) continue;
       for(; c < ls && (c = memchr(c, '\n', (size_t)(ls - c)))!=0; c++) lineno++;
       c = ls;
       le = memchr(ls, '\n', e->len - e->hits[j].at);

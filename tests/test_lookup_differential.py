@@ -1,0 +1,228 @@
+# SPDX-License-Identifier: MIT
+"""test_lookup_differential.py — lookups through the offset index answer what
+the whole-log walk (index=off) answers, on logs made hard on purpose.
+
+The fixtures of tests/data are real-shaped but small and tidy.  Here each
+scenario (a fixed seed: the same bytes every run) builds a log set of
+several 64 KiB index blocks from their lines, the way logs in a ticket
+look:
+  - copies of fixture files with their ids renumbered (or, now and then,
+    not: the same numbers again, as after a restart), one after the other
+    in one file (a concatenation) or interleaved line by line;
+  - a different "Time offset from UTC" header in each copy, so the offset
+    changes in the middle of files and of index blocks;
+  - copies cut at the front (an excerpt that starts mid-stream) or the back;
+  - noise: lines longer than an index unit (1 KiB), syslog lines whose tag
+    names another log but whose text has ids, lines without a prefix, blank
+    lines, CRLF endings;
+  - the set split into rotated files, some of them gzip, under two host
+    folders.
+Every client IP, and a sample of ICIDs, MIDs and DCIDs, is then looked up in
+every table that has it, and mailtrace_lines by id, on a connection that
+builds its small store a little at a time; the rows must equal index=off's.
+The answers are not written here: the two paths must agree, whatever they
+say (a test of the lookup path, not of the grammar).
+MT_DIFF_SEEDS=N runs scenarios 1..N (default 1, 2, 3, 37, 38), MT_DIFF_SEED=K only K,
+MT_DIFF_KEEP=1 keeps the logs written (and prints where)."""
+import gzip
+import os
+import random
+import re
+import shutil
+import sqlite3
+import sys
+import tempfile
+
+ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
+DATA = os.path.join(ROOT, "tests", "data")
+SOURCES = ["esa1", "esa2", "restart", "drops", "gap", "verdicts", "syslog", os.path.join("demo", "esa-demo")]
+ok_all = True
+
+
+def check(name, ok, why=""):
+    global ok_all
+    ok_all &= bool(ok)
+    print(("PASS " if ok else "FAIL ") + "python.lookup_diff." + name + ("" if ok else ": " + str(why)[:600]))
+
+
+def connect():
+    db = sqlite3.connect(":memory:")
+    db.enable_load_extension(True)
+    db.load_extension(EXT)
+    db.enable_load_extension(False)
+    return db
+
+
+def fixture_files():
+    out = []
+    for s in SOURCES:
+        d = os.path.join(DATA, s)
+        if not os.path.isdir(d):
+            continue
+        for f in sorted(os.listdir(d)):
+            p = os.path.join(d, f)
+            if os.path.isfile(p) and not f.endswith(".gz"):
+                with open(p, "rb") as fh:
+                    lines = fh.read().split(b"\n")
+                if lines and lines[-1] == b"":
+                    lines.pop()
+                if lines:
+                    out.append(lines)
+    return out
+
+
+ID_RX = re.compile(rb"\b(ICID|MID|DCID|Message|originally) (\d+)")
+TZ_RX = re.compile(rb"Time offset from UTC: -?\d+ seconds")
+
+
+def renumber(lines, add, tz):
+    def sub(m):
+        n = int(m.group(2))
+        return m.group(1) + b" " + str(n + add if n > 0 else n).encode()
+    out = []
+    for ln in lines:
+        ln = ID_RX.sub(sub, ln)
+        ln = TZ_RX.sub(b"Time offset from UTC: %d seconds" % tz, ln)
+        out.append(ln)
+    return out
+
+
+def scenario(rnd, fixtures, root):
+    """Write one log set under root; return its source folders."""
+    copies = []
+    r = rnd.random()
+    ncopy = rnd.randint(14, 22) if r < 0.45 else rnd.randint(60, 120) if r < 0.9 else rnd.randint(600, 900)
+    for k in range(ncopy):
+        lines = list(rnd.choice(fixtures))
+        add = 0 if rnd.random() < 0.15 else (k + 1) * 100000
+        tz = rnd.choice([-18000, 0, 3600, 19800, -25200])
+        lines = renumber(lines, add, tz)
+        r = rnd.random()
+        if r < 0.2:
+            lines = lines[rnd.randint(1, max(1, len(lines) // 3)):]       # starts mid-stream
+        elif r < 0.3:
+            lines = lines[:len(lines) - rnd.randint(1, max(1, len(lines) // 3))]
+        copies.append(lines)
+    # concatenate, or interleave two copies line by line
+    stream = []
+    i = 0
+    while i < len(copies):
+        if i + 1 < len(copies) and rnd.random() < 0.35:
+            a, b = copies[i], copies[i + 1]
+            ia = ib = 0
+            while ia < len(a) or ib < len(b):
+                if ib >= len(b) or (ia < len(a) and rnd.random() < 0.5):
+                    stream.append(a[ia]); ia += 1
+                else:
+                    stream.append(b[ib]); ib += 1
+            i += 2
+        else:
+            stream += copies[i]
+            i += 1
+    # noise
+    noisy = []
+    for ln in stream:
+        r = rnd.random()
+        if r < 0.01 and b" MID " in ln:
+            m = re.search(rb"MID (\d+)", ln)
+            noisy.append(ln[:24] + b" Info: MID " + m.group(1) + b" Subject '" + b"x" * rnd.randint(1100, 3000) + b"'")
+        elif r < 0.02 and b"ICID" in ln and len(ln) > 25:
+            noisy.append(b"<22>Nov  3 10:15:01 esa9.example.net ftpd_logs: Info: " + ln[25:].split(b": ", 1)[-1])
+        elif r < 0.025:
+            noisy.append(b"")
+        elif r < 0.03:
+            noisy.append(b"continuation without a prefix MID 12 ICID 34")
+        if rnd.random() < 0.03:
+            ln = ln + b"\r"
+        noisy.append(ln)
+    # split into rotated files under two hosts; some gzip
+    dirs = [os.path.join(root, "esa1"), os.path.join(root, "esa2")]
+    for d in dirs:
+        os.makedirs(d)
+    nfile = rnd.randint(3, 6)
+    cuts = sorted(rnd.sample(range(1, len(noisy)), nfile - 1))
+    parts = [noisy[a:b] for a, b in zip([0] + cuts, cuts + [len(noisy)])]
+    for j, part in enumerate(parts):
+        d = dirs[j % 2]
+        data = b"\n".join(part) + b"\n"
+        name = "mail.@202611%02dT000000.s" % (j + 1)
+        if rnd.random() < 0.3:
+            with gzip.open(os.path.join(d, name + ".gz"), "wb") as fh:
+                fh.write(data)
+        else:
+            with open(os.path.join(d, name), "wb") as fh:
+                fh.write(data)
+    return dirs, sum(len(x) + 1 for x in noisy)
+
+
+LOOKUPS = [
+    ("connections", "remote_ip", "SELECT DISTINCT remote_ip FROM mailtrace_connections({src}) WHERE remote_ip IS NOT NULL", None),
+    ("connections", "icid", "SELECT DISTINCT icid FROM mailtrace_connections({src})", 40),
+    ("messages", "mid", "SELECT DISTINCT mid FROM mailtrace_messages({src})", 60),
+    ("messages", "icid", "SELECT DISTINCT icid FROM mailtrace_messages({src}) WHERE icid IS NOT NULL", 30),
+    ("recipients", "mid", "SELECT DISTINCT mid FROM mailtrace_recipients({src})", 40),
+    ("deliveries", "dcid", "SELECT DISTINCT dcid FROM mailtrace_deliveries({src})", 30),
+]
+
+
+def run(seed, fixtures):
+    rnd = random.Random(seed)
+    tmp = tempfile.mkdtemp(prefix="mt-diff-")
+    try:
+        dirs, nbytes = scenario(rnd, fixtures, tmp)
+        args = list(dirs)
+        src = ", ".join("?" for _ in dirs)
+        full, ix = connect(), connect()
+        src_off = src + ", 'index=off'"
+        asks = []
+        for table, col, sql, limit in LOOKUPS:
+            vals = [r[0] for r in full.execute(sql.format(src=src_off), args).fetchall()]
+            vals.sort(key=repr)
+            if limit and len(vals) > limit:
+                vals = rnd.sample(vals, limit)
+            asks += [(table, col, v) for v in vals]
+        rnd.shuffle(asks)
+        bad = []
+        for table, col, v in asks:
+            q = "SELECT * FROM mailtrace_%s({}) WHERE %s = ?" % (table, col)
+            want = sorted(full.execute(q.format(src_off), args + [v]).fetchall(), key=repr)
+            got = sorted(ix.execute(q.format(src), args + [v]).fetchall(), key=repr)
+            if got != want:
+                bad.append((table, col, v, [r for r in got if r not in want][:2], [r for r in want if r not in got][:2]))
+        check("seed%d.same_rows_%d_lookups_%dKiB" % (seed, len(asks), nbytes // 1024), not bad and asks, bad[:2])
+        lbad = []
+        for col, tab, n in (("icid", "connections", 15), ("mid", "messages", 25), ("dcid", "deliveries", 15)):
+            vals = sorted(r[0] for r in full.execute(
+                "SELECT DISTINCT %s FROM mailtrace_%s(%s) WHERE %s IS NOT NULL" % (col, tab, src_off, col), args))
+            for v in rnd.sample(vals, min(n, len(vals))):
+                q = "SELECT file, lineno, offset, ts, utc, host, %s, event, text FROM mailtrace_lines({}) WHERE %s = ? ORDER BY file, lineno" % (col, col)
+                want = full.execute(q.format(src_off), args + [v]).fetchall()
+                got = ix.execute(q.format(src), args + [v]).fetchall()
+                if got != want:
+                    lbad.append((col, v, got[:2], want[:2]))
+        check("seed%d.same_lines_by_id" % seed, not lbad, lbad[:2])
+    finally:
+        if os.environ.get("MT_DIFF_KEEP"):
+            print("kept " + tmp)
+        else:
+            shutil.rmtree(tmp)
+
+
+def main():
+    fixtures = fixture_files()
+    if not fixtures:
+        print("SKIP python.lookup_diff: no fixture logs")
+        return 0
+    n = int(os.environ.get("MT_DIFF_SEEDS", "3"))
+    # by default 1-3, and the scenarios that found defects: 37 and 38 (a want's
+    # lines in another file's chunk of the window were skipped when replayed)
+    seeds = ([int(os.environ["MT_DIFF_SEED"])] if os.environ.get("MT_DIFF_SEED")
+             else range(1, n + 1) if "MT_DIFF_SEEDS" in os.environ else [1, 2, 3, 37, 38])
+    for seed in seeds:
+        run(seed, fixtures)
+    return 0 if ok_all else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
