@@ -1772,24 +1772,64 @@ mt_rc mt_store_build(const mt_filelist *files, const mt_opts *opts,
 }
 
 int mt_store_can_extend(const mt_store *st, int ifile){
-  return ifile>=0 && ifile<st->nfile && st->file_end_off && st->file_end_nl[ifile];
+  /* Not a file read before its first 4 KiB were written, without its
+  ** "Time offset" header then: a header there now holds from line 1 (scan.c),
+  ** so the lines read before need it too: build again. */
+  return ifile>=0 && ifile<st->nfile && st->file_end_off && st->file_end_nl[ifile]
+      && (st->file_end_off[ifile] >= 4096 || st->file_tz_src[ifile]==MT_SRC_LINE);
+}
+
+/* Does a host that logged in file `ifile` also log in a file after it?
+** Then the lines appended to `ifile` would meet that host's later
+** connections and messages (the same number again, a restart's or ICID 0's)
+** in another order than a build from scratch, which reads `ifile` first:
+** other generations, lines joined to another entity.  A store is read on
+** only when the answer is no (a gateway's own folder: its mail.current is
+** its last file).  1 yes, 0 no, -1 out of memory. */
+static int host_logs_later(const mt_store *st, int ifile){
+  unsigned char *mine;
+  int64_t i;
+  int yes = 0;
+  if( st->nhost<=0 ) return 0;
+  mine = calloc((size_t)st->nhost, 1);
+  if( !mine ) return -1;
+  for(i=0; i<st->nhour; i++){
+    const mt_hour *h = &st->hours[i];
+    if( h->file==ifile && h->host>=0 && h->host<st->nhost ) mine[h->host] = 1;
+  }
+  for(i=0; i<st->nhour && !yes; i++){
+    const mt_hour *h = &st->hours[i];
+    if( h->file>ifile && h->host>=0 && h->host<st->nhost && mine[h->host] ) yes = 1;
+  }
+  free(mine);
+  return yes;
 }
 
 mt_rc mt_store_extend(mt_store *st, const mt_filelist *files, const mt_opts *opts, int ifile,
                       mt_stats *stats, char **pzErr, int (*should_stop)(void*), void *stop_arg){
   mt_scan s;
   mt_rc rc;
+  int later;
   *pzErr = 0;
   if( !mt_store_can_extend(st, ifile) || files->n!=st->nfile ){ *pzErr = strdup("cannot extend"); return MT_ERROR; }
+  if( (later = host_logs_later(st, ifile))!=0 ){
+    *pzErr = strdup(later<0 ? "out of memory" : "cannot extend: its host logs in a later file too");
+    return later<0 ? MT_NOMEM : MT_CHANGED;
+  }
   mt_scan_init(&s, files, opts);
   s.should_stop = should_stop;
   s.stop_arg = stop_arg;
   scan_ends_into(st, &s);
+  /* only the grown file: the files after it in the list (another gateway's
+  ** folder) are in the store already */
+  s.one_file = 1;
   if( mt_scan_seek(&s, ifile, st->file_end_off[ifile], st->file_end_line[ifile] + 1)==0 ){
     /* the file's own offset, read from its header the first time */
     s.tz_off = st->file_tz[ifile];
     s.tz_from_header = 1;
     rc = feed(st, &s);
+    /* (the new lines may name a host the file had not shown before) */
+    if( rc==MT_OK && (later = host_logs_later(st, ifile))!=0 ) rc = later<0 ? MT_NOMEM : MT_CHANGED;
   }else{
     rc = s.rc!=MT_OK ? s.rc : MT_ERROR;
   }

@@ -1353,8 +1353,11 @@ static int part_fits(const ix_part *old, const mt_file *f, int tz_default){
   if( !old || old->dev!=f->dev || old->ino!=f->ino || old->tz_default!=tz_default ) return 0;
   if( old->map && old->map->bad ) return 0;            /* a damaged index file: build again */
   if( old->size==f->size && old->mtime==f->mtime ) return 2;
+  /* (a file indexed before its first 4 KiB were written, with no header in
+  ** them: a header there now holds from line 1, as a walk over the whole
+  ** file finds it (scan.c): the lines indexed before need its offset too) */
   if( old->size < f->size && f->mtime >= old->mtime && !old->gz && old->ends_nl && old->end==old->size
-   && map_check_all(old) ){   /* extended and saved again: every page verified first */
+   && (old->has_tz0 || old->end >= 4096) && map_check_all(old) ){   /* extended and saved again: every page verified first */
     /* Same inode and more bytes is not proof of growth: logrotate's
     ** copytruncate, or a new file on a reused inode, look the same.  The
     ** bytes indexed must still be there (their first and last 64 KiB). */
@@ -1610,12 +1613,15 @@ int mt_index_lookup_units(const mt_index *ix, uint64_t key, uint32_t **pa, uint6
       for(b=0; b<f->nblock; b++){ if( pm ) m[n] = UINT64_MAX; a[n++] = ix->first[i] + b; }
     }
   }
-  if( pm && n>1 ){
-    /* a block in two segments (a grown file read on in its last block): one entry */
+  if( n>1 ){
+    /* a block in two segments (a grown file read on in its last block): one
+    ** entry, with or without masks (mt_index_blocks trusts a single key's
+    ** list to hold each block once: a twice-listed block read its lines twice) */
     int k, o = 0;
     for(k=0; k<n; k++){
-      if( o>0 && a[o-1]==a[k] ){ m[o-1] |= m[k]; continue; }
-      a[o] = a[k]; m[o] = m[k]; o++;
+      if( o>0 && a[o-1]==a[k] ){ if( pm ) m[o-1] |= m[k]; continue; }
+      a[o] = a[k]; if( pm ) m[o] = m[k];
+      o++;
     }
     n = o;
   }

@@ -469,7 +469,7 @@ static int scan_step(mt_scan *s){
           s->end_nl[s->ifile] = (unsigned char)s->read_nl;
         }
         close_file(s); s->ifile++;
-        if( s->stop_off>0 ) return 0;      /* reading one block: not the next file */
+        if( s->stop_off>0 || s->one_file ) return 0;   /* one block, or one file: not the next file */
         continue;
       }
       if( rc==1 && fresh && s->has_range && !s->run_mode && s->chunk_off==0 && file_outside_range(s) ){

@@ -142,6 +142,9 @@ typedef struct mt_scan {
   /* mt_scan_next returns 0 at a line starting at or after this offset of
   ** the current file (0: no limit); the reading of one index block. */
   int64_t stop_off;
+  /* Non-zero: mt_scan_next returns 0 at the end of the current file instead
+  ** of going on to the next one (a grown file read on: entities.c). */
+  int one_file;
   int64_t run_from;       /* lines starting before this offset are passed over unparsed
                            ** (a run reached by inflating on in a gzip file) */
   const mt_zpoint *zpoint; /* the next file opened starts from this point (mt_scan_seek_tz) */

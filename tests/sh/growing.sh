@@ -34,3 +34,42 @@ s=$(printf '%s\n' "$out" | grep '^S|')
   && echo "PASS sh.growing.same_answer_as_fresh_build" || echo "FAIL sh.growing.same_answer_as_fresh_build: [$b_inc] [$b_fresh] [$m_inc] [$m_fresh] $out"
 [ "$s" = "S|$grow|1" ] && echo "PASS sh.growing.reads_only_the_appended_bytes" \
   || echo "FAIL sh.growing.reads_only_the_appended_bytes: $s (appended $grow bytes)"
+
+# mailtrace_lines by MID through the offset index, asked before and after the
+# file grows in the block where its lines are: each line once (the grown
+# file's last block is in two segments of the index), as a scan gives them.
+# By hand: MID 81016 has lines 6-17 in the first 20 lines of
+# data/esa1/mail.current and 24, 25, 28, 31, 32, 33 in lines 21-40.
+head -n 20 data/esa1/mail.current > "$tmp/esa1/mail.current"
+out=$(sqlite3 -batch :memory: -cmd ".load $EXT" <<SQL 2>&1
+SELECT 'L1', group_concat(lineno) FROM mailtrace_lines('$tmp/esa1/mail.current') WHERE mid = 81016;
+.shell sed -n 21,40p data/esa1/mail.current >> $tmp/esa1/mail.current
+SELECT 'L2', group_concat(lineno) FROM mailtrace_lines('$tmp/esa1/mail.current') WHERE mid = 81016;
+SQL
+)
+want="L1|6,7,8,9,10,11,12,13,14,15,16,17
+L2|6,7,8,9,10,11,12,13,14,15,16,17,24,25,28,31,32,33"
+[ "$out" = "$want" ] && echo "PASS sh.growing.lines_by_mid_once_after_growth" \
+  || echo "FAIL sh.growing.lines_by_mid_once_after_growth: $out"
+
+# Two gateways' folders, the first one's mail.current growing: the store
+# reads on only that file, not the files listed after it (esa2's would be
+# taken twice: a second generation of each of its connections and messages).
+rm -rf "$tmp/g2"; mkdir -p "$tmp/g2/esa1" "$tmp/g2/esa2"
+head -n 80 data/esa1/mail.current > "$tmp/g2/esa1/mail.current"
+cp data/esa2/mail.current "$tmp/g2/esa2/"
+out=$(sqlite3 -batch :memory: -cmd ".load $EXT" <<SQL 2>&1
+SELECT mailtrace_open('$tmp/g2/esa1', '$tmp/g2/esa2');
+SELECT 'A', count(*) FROM messages;
+.shell tail -n +81 data/esa1/mail.current >> $tmp/g2/esa1/mail.current
+SELECT 'B', count(*), sum(generation > 1), sum(host = 'esa2') FROM messages;
+SELECT 'S', json_extract(mailtrace_stats(), '\$.files_opened');
+SQL
+)
+fresh=$(sqlite3 -batch :memory: -cmd ".load $EXT" "SELECT mailtrace_open('$tmp/g2/esa1', '$tmp/g2/esa2');" \
+  "SELECT 'B', count(*), sum(generation > 1), sum(host = 'esa2') FROM messages;")
+b_inc=$(printf '%s\n' "$out" | grep '^B|'); b_fresh=$(printf '%s\n' "$fresh" | grep '^B|')
+s=$(printf '%s\n' "$out" | grep '^S|')
+[ -n "$b_inc" ] && [ "$b_inc" = "$b_fresh" ] && [ "$s" = "S|1" ] \
+  && echo "PASS sh.growing.two_folders_reads_on_only_the_grown_file" \
+  || echo "FAIL sh.growing.two_folders_reads_on_only_the_grown_file: [$b_inc] [$b_fresh] [$s]"
