@@ -21,9 +21,12 @@ Every client IP, and a sample of ICIDs, MIDs and DCIDs, is then looked up in
 every table that has it, and mailtrace_lines by id, on a connection that
 builds its small store a little at a time and that had first seen one of
 the plain files shorter (it grew, as mail.current does); the rows must
-equal index=off's on a fresh connection.  A whole-log store built before
+equal index=off's on a fresh connection, as must those of a connection that
+loads the index from index=DIR files another one saved.  A whole-log store built before
 the file grew and read on after must equal a fresh one.  So must the whole answer of
-sql/why-not-received.sql for a few senders.
+sql/why-not-received.sql for a few senders, and counts over time ranges
+pushed down (files skipped by their first and last times) against the same
+filter applied by SQLite.
 The answers are not written here: the two paths must agree, whatever they
 say (a test of the lookup path, not of the grammar).
 MT_DIFF_SEEDS=N runs scenarios 1..N (default 1, 2, 3, 37, 38), MT_DIFF_SEED=K only K,
@@ -222,6 +225,21 @@ def run(seed, fixtures):
             if got != want:
                 bad.append((table, col, v, [r for r in got if r not in want][:2], [r for r in want if r not in got][:2]))
         check("seed%d.same_rows_%d_lookups_%dKiB" % (seed, len(asks), nbytes // 1024), not bad and asks, bad[:2])
+        # index=DIR: one connection saves the index files, a new one loads them
+        ixdir = os.path.join(tmp, "ix")
+        os.mkdir(ixdir)
+        src_dir = src + ", 'index=%s'" % ixdir
+        connect().execute("SELECT count(*) FROM mailtrace_connections(%s) WHERE icid = 1" % src_dir, args).fetchall()
+        loaded = connect()
+        dbad = []
+        for table, col, v in asks[:60]:
+            q = "SELECT * FROM mailtrace_%s({}) WHERE %s = ?" % (table, col)
+            want = sorted(full.execute(q.format(src_off), args + [v]).fetchall(), key=repr)
+            got = sorted(loaded.execute(q.format(src_dir), args + [v]).fetchall(), key=repr)
+            if got != want:
+                dbad.append((table, col, v))
+        (st,) = loaded.execute("SELECT json_extract(mailtrace_stats(), '$.index_read')").fetchone()
+        check("seed%d.index_dir_loaded_same_rows" % seed, not dbad and os.listdir(ixdir), (dbad[:3], st))
         lbad = []
         for col, tab, n in (("icid", "connections", 15), ("mid", "messages", 25), ("dcid", "deliveries", 15)):
             vals = sorted(r[0] for r in full.execute(
@@ -242,6 +260,22 @@ def run(seed, fixtures):
                 if got != want:
                     sbad.append((t, [r for r in got if r not in want][:1], [r for r in want if r not in got][:1]))
             check("seed%d.whole_log_store_read_on_after_growth" % seed, not sbad, sbad[:1])
+        # time ranges: what is pushed down (whole files skipped by their first
+        # and last times) against the same filter SQLite applies itself (+col);
+        # the copies' lines are out of time order within and across files
+        times = sorted(r[0] for r in full.execute("SELECT DISTINCT utc FROM mailtrace_lines(%s) "
+                                                  "WHERE utc IS NOT NULL" % src_off, args))
+        tbad = []
+        for _ in range(3):
+            a, b = sorted(rnd.sample(times, 2)) if len(times) > 1 else (times[0], times[0])
+            for table, col in (("lines", "utc"), ("lines", "ts"), ("connections", "start_utc"),
+                               ("messages", "start_utc"), ("messages", "start_ts")):
+                q = "SELECT count(*) FROM mailtrace_%s(%s) WHERE {c} >= ? AND {c} < ?" % (table, src)
+                (pushed,) = ix.execute(q.format(c=col), args + [a, b]).fetchone()
+                (kept,) = full.execute(q.format(c="+" + col), args + [a, b]).fetchone()
+                if pushed != kept:
+                    tbad.append((table, col, a, b, pushed, kept))
+        check("seed%d.time_ranges_pushed_down" % seed, not tbad and times, tbad[:2])
         # what the admin runs: sql/why-not-received.sql for a few senders
         why_sql = open(os.path.join(ROOT, "sql", "why-not-received.sql")).read()
         params = {name: None for name in re.findall(r"(?<!:):([A-Za-z_]\w*)", why_sql)}
