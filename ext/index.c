@@ -183,6 +183,15 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
     }
     return;
   }
+  /* "<icid> Sent:" / "<icid> Rcvd:": an injection debug line (its ICID
+  ** before the word, where the cheap rule does not look) */
+  if( q-5 >= ls && (memcmp(q-3, "Sen", 3)==0 || memcmp(q-3, "Rcv", 3)==0) && q[-4]==' ' && is_digit(q[-5])
+   && *last_exact!=ls ){
+    *last_exact = ls;
+    exact_line(base, ls, e, k);
+    return;
+  }
+  if( q[0]=='t' ) return;
   /* "d:" then spaces and a digit: "Bounced: 123:0", "Delayed: 123:0" */
   r = q + 2;
   while( r<e && *r==' ' ) r++;
@@ -194,7 +203,7 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
 
 static inline int is_anchor(const char *q, const char *e){
   if( q+1 >= e ) return 0;
-  if( (q[0]=='I' && q[1]=='D') || (q[0]=='d' && q[1]==':') || (q[0]=='C' && q[1]==':') ) return 1;
+  if( (q[0]=='I' && q[1]=='D') || ((q[0]=='d' || q[0]=='C' || q[0]=='t') && q[1]==':') ) return 1;
   return (q[0]=='e' || q[0]=='o') && q[1]==' ' && q+2 < e && is_digit(q[2]);
 }
 
@@ -227,13 +236,14 @@ static size_t extract_avx2(const char *p, size_t n, const sink *k, const char **
   const __m256i cNL = _mm256_set1_epi8('\n'), cI = _mm256_set1_epi8('I'), cD = _mm256_set1_epi8('D'),
                 ce = _mm256_set1_epi8('e'), co = _mm256_set1_epi8('o'), cd = _mm256_set1_epi8('d'),
                 cU = _mm256_set1_epi8('C'), cC = _mm256_set1_epi8(':'), cS = _mm256_set1_epi8(' '),
-                c0 = _mm256_set1_epi8('0'), c9 = _mm256_set1_epi8('9');
+                ct = _mm256_set1_epi8('t'), c0 = _mm256_set1_epi8('0'), c9 = _mm256_set1_epi8('9');
   while( i + 34 <= n ){
     __m256i a = _mm256_loadu_si256((const __m256i*)(p + i));
     __m256i b = _mm256_loadu_si256((const __m256i*)(p + i + 1));
     unsigned nl = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, cNL));
     __m256i id = _mm256_and_si256(_mm256_cmpeq_epi8(a, cI), _mm256_cmpeq_epi8(b, cD));
-    __m256i colon = _mm256_and_si256(_mm256_or_si256(_mm256_cmpeq_epi8(a, cd), _mm256_cmpeq_epi8(a, cU)),
+    __m256i colon = _mm256_and_si256(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(a, cd), _mm256_cmpeq_epi8(a, cU)),
+                                                     _mm256_cmpeq_epi8(a, ct)),
                                      _mm256_cmpeq_epi8(b, cC));
     __m256i sp = _mm256_and_si256(_mm256_or_si256(_mm256_cmpeq_epi8(a, ce), _mm256_cmpeq_epi8(a, co)),
                                   _mm256_cmpeq_epi8(b, cS));
@@ -280,18 +290,19 @@ static void extract_chunk(const char *p, size_t n, const sink *k){
   const __m128i cNL = _mm_set1_epi8('\n'), cI = _mm_set1_epi8('I'), cD = _mm_set1_epi8('D'),
                 ce = _mm_set1_epi8('e'), co = _mm_set1_epi8('o'), cd = _mm_set1_epi8('d'),
                 cU = _mm_set1_epi8('C'), cC = _mm_set1_epi8(':'), cS = _mm_set1_epi8(' '),
-                c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8('9');
+                ct = _mm_set1_epi8('t'), c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8('9');
   while( i + 18 <= n ){
     __m128i a = _mm_loadu_si128((const __m128i*)(p + i));
     __m128i b = _mm_loadu_si128((const __m128i*)(p + i + 1));
     __m128i c = _mm_loadu_si128((const __m128i*)(p + i + 2));
     unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, cNL));
-    /* "ID", "d:", "C:", and "e <digit>", "o <digit>" */
+    /* "ID", "d:", "C:", "t:", and "e <digit>", "o <digit>" */
     __m128i digit = _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(c, c0), c), _mm_cmpeq_epi8(_mm_min_epu8(c, c9), c));
     __m128i colon = _mm_cmpeq_epi8(b, cC);
     __m128i m = _mm_or_si128(
         _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a, cI), _mm_cmpeq_epi8(b, cD)),
-                     _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, cd), _mm_cmpeq_epi8(a, cU)), colon)),
+                     _mm_and_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, cd), _mm_cmpeq_epi8(a, cU)),
+                                                _mm_cmpeq_epi8(a, ct)), colon)),
         _mm_and_si128(_mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, ce), _mm_cmpeq_epi8(a, co)),
                                     _mm_cmpeq_epi8(b, cS)), digit));
     ls = step_anchors(p, i, (unsigned)_mm_movemask_epi8(m), nl, ls, e, k, &last_exact);
@@ -495,7 +506,7 @@ static int need_blocks(ix_part *f, uint32_t n){
 ** uses its arrays where they lie: opening costs the header, the directory,
 ** the page CRCs and the small per-block arrays, not the size of the file.
 **
-** Layout (MTIDX04; index.h, mt_ix_file_header):
+** Layout (MTIDX05; index.h, mt_ix_file_header):
 **   header | directory: narray entries (kind, segment, offset, count,
 **   element size) | npage CRC-32s | zeros up to payload_at (4 KiB aligned)
 **   | payload: the arrays, each as its struct array is in memory, each at a
@@ -517,8 +528,9 @@ static int need_blocks(ix_part *f, uint32_t n){
 ** in the enum below); adding a field to a struct changes its size, which
 ** the static asserts below catch: bump IDX_VERSION with it. */
 
-#define IDX_MAGIC "MTIDX04"            /* 04: mapped arrays, page CRCs; 03: unit masks in the postings (older files are rebuilt) */
-#define IDX_VERSION 4
+#define IDX_MAGIC "MTIDX05"            /* 05: injection debug lines posted under their ICID; 04: mapped arrays,
+                                       ** page CRCs; 03: unit masks in the postings (older files are rebuilt) */
+#define IDX_VERSION 5
 #define IDX_PAGE_SHIFT 12              /* 4 KiB of payload per CRC */
 #define IDX_ALIGN 64                   /* each array's offset in the payload */
 

@@ -14,7 +14,8 @@
 ** newlines and the anchors "ID" (ICID/MID/DCID, with an optional ':' and
 ** spaces before the number), "e <digit>" ("Message 123"), "o <digit>"
 ** ("rewritten to 123", before AsyncOS 4.5), "d: <digit>" ("Bounced:
-** 123:0") and "UTC:" (the "Time offset" header, which sets the UTC offset
+** 123:0"), "t:"/"d:" after "<digits> Sen"/"<digits> Rcv" (an injection debug
+** line: "52001 Sent: ..."), and "UTC:" (the "Time offset" header, which sets the UTC offset
 ** from there on); the numbers after "ID" are taken as they stand, and a line with
 ** one of the rarer anchors, or a "New SMTP ICID" line, is parsed
 ** with the real grammar (lines.c, events.c).  The index is therefore a
@@ -85,7 +86,7 @@ mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *re
                      mt_stats *stats, mt_index **pix, char **pzErr, int (*should_stop)(void*), void *stop_arg);
 void mt_index_free(mt_index *ix);
 
-/* An index file (index=DIR, format MTIDX04) is this header, a directory
+/* An index file (index=DIR, format MTIDX05) is this header, a directory
 ** of `narray` entries (mt_ix_file_array: where each array lies in the
 ** payload), a table of `npage` CRC-32s (one per page of 2^page_shift
 ** payload bytes), then at `payload_at` the payload: the arrays as they are
@@ -93,9 +94,9 @@ void mt_index_free(mt_index *ix);
 ** header, the directory and the CRC table; a page is checked against its
 ** CRC the first time a lookup reads it.  Tests damage files with these. */
 typedef struct mt_ix_file_header {
-  char magic[8];             /* "MTIDX04" */
+  char magic[8];             /* "MTIDX05" */
   uint32_t endian;           /* 0x01020304 */
-  uint32_t version;          /* 4 */
+  uint32_t version;          /* 5 */
   uint64_t dev, ino;         /* the log file ... */
   int64_t size, mtime;       /* ... when it was indexed */
   int64_t end, lines;        /* bytes and lines indexed */

@@ -43,7 +43,8 @@ import tempfile
 ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
 DATA = os.path.join(ROOT, "tests", "data")
-SOURCES = ["esa1", "esa2", "restart", "drops", "gap", "verdicts", "syslog", os.path.join("demo", "esa-demo")]
+SOURCES = ["esa1", "esa2", "restart", "drops", "gap", "verdicts", "syslog", os.path.join("demo", "esa-demo"),
+           "logtypes", "extracted", os.path.join("cefonly", "esa8")] + [os.path.join("logtypes", "esa%d" % i) for i in (5, 6, 7, 8)]
 ok_all = True
 
 
@@ -131,8 +132,8 @@ def scenario(rnd, fixtures, root):
     noisy = []
     for ln in stream:
         r = rnd.random()
-        if r < 0.01 and b" MID " in ln:
-            m = re.search(rb"MID (\d+)", ln)
+        m = re.search(rb"MID (\d+)", ln)
+        if r < 0.01 and m:
             noisy.append(ln[:24] + b" Info: MID " + m.group(1) + b" Subject '" + b"x" * rnd.randint(1100, 3000) + b"'")
         elif r < 0.02 and b"ICID" in ln and len(ln) > 25:
             noisy.append(b"<22>Nov  3 10:15:01 esa9.example.net ftpd_logs: Info: " + ln[25:].split(b": ", 1)[-1])
@@ -249,7 +250,8 @@ def run(seed, fixtures):
                 want = full.execute(q.format(src_off), args + [v]).fetchall()
                 got = ix.execute(q.format(src), args + [v]).fetchall()
                 if got != want:
-                    lbad.append((col, v, got[:2], want[:2]))
+                    lbad.append((col, v, len(got), len(want), [r for r in got if r not in want][:2],
+                                 [r for r in want if r not in got][:2]))
         check("seed%d.same_lines_by_id" % seed, not lbad, lbad[:2])
         if grown:
             sbad = []

@@ -83,6 +83,12 @@ static void test_anchors(void){
         superset_ok("Nov 3 10:15:06 0: Info: Message 0\n"));
   CHECK("index.fuzz.other_log_tag_new_icid",
         superset_ok("Nov  3 10:15:06 esa1 ftpd_logs: Info: New SMTP ICID 5 interface Data 1 (192.0.2.1) address 198.51.100.7 reverse dns host x.example verified yes\n"));
+  /* injection debug lines: the ICID before "Sent:"/"Rcvd:" (mailtrace_lines gives it) */
+  CHECK("index.anchor.injection_sent_superset", superset_ok("Mon Nov  2 08:01:12 2026 Info: 52001 Sent: '220 mx.example ESMTP'\n"));
+  h = extract("Mon Nov  2 08:01:12 2026 Info: 52001 Sent: '220 mx.example ESMTP'\n");
+  CHECK("index.anchor.injection_sent", has_key(&h, mt_index_key(MT_IX_ICID, 52001)));
+  h = extract("Mon Nov  2 08:01:12 2026 Info: 52001 Rcvd: 'EHLO mail.sender.example\\r\\n'\n");
+  CHECK("index.anchor.injection_rcvd", has_key(&h, mt_index_key(MT_IX_ICID, 52001)));
   h = extract("Mon Nov  2 08:01:12 2026 Info: New SMTP ICID 52001 interface Data 1 (192.0.2.1) address 198.51.100.7 reverse dns host mx.example verified yes\n");
   CHECK("index.anchor.new_icid", has_key(&h, mt_index_key(MT_IX_ICID, 52001)));
   CHECK("index.anchor.client_ip", has_key(&h, mt_index_ip_key("198.51.100.7", 12)));
