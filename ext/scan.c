@@ -7,6 +7,7 @@
 #include "progress.h"
 
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -266,7 +267,7 @@ static int next_chunk(mt_scan *s){
 /* Min and max time of the file-form lines in [p, p+n) (local or UTC with
 ** offset tz).  Returns 0 when a year-less (syslog) line is among them: the
 ** year there depends on state, so such files are never skipped. */
-static int chunk_bounds(const char *p, size_t n, int tz, int utc, int maxlines,
+static int chunk_bounds(const char *p, size_t n, int *tz, int utc, int maxlines,
                         int64_t *pMin, int64_t *pMax){
   const char *e = p + n;
   int k = 0, any = 0;
@@ -274,10 +275,13 @@ static int chunk_bounds(const char *p, size_t n, int tz, int utc, int maxlines,
     const char *nl = memchr(p, '\n', (size_t)(e - p));
     const char *le = nl ? nl : e;
     mt_line ln;
+    int h;
     mt_line_parse(p, (size_t)(le - p), &ln);
     if( ln.form==MT_FORM_SYSLOG ) return 0;
     if( ln.form==MT_FORM_FILE ){
-      int64_t t = mt_time_from_parts(ln.year, ln.mon, ln.day, ln.hour, ln.min, ln.sec) - (utc ? tz : 0);
+      int64_t t;
+      if( mt_line_tz(&ln, &h) ) *tz = h;       /* a header: the offset from here on, as the walk */
+      t = mt_time_from_parts(ln.year, ln.mon, ln.day, ln.hour, ln.min, ln.sec) - (utc ? *tz : 0);
       if( !any || t < *pMin ) *pMin = t;
       if( !any || t > *pMax ) *pMax = t;
       any = 1;
@@ -289,16 +293,25 @@ static int chunk_bounds(const char *p, size_t n, int tz, int utc, int maxlines,
 }
 
 /* The file just opened (its first chunk read): can it hold a line in the
-** range?  Its first lines give the earliest time (the header may be a few
-** seconds later than the lines after it, so the minimum of many lines is
-** used); for plain files the last 64 KiB give the latest. */
+** range?  A file read whole in its first chunk is known exactly.  Else only
+** a plain file can be skipped, and only when its first lines (up to 2,000)
+** and its last 64 KiB both lie on the same side of the range: a file
+** concatenated in the wrong order, or whose offset changes (a second
+** header), shows it at one end or the other.  A gzip file is never
+** skipped: its end is unknown without decompressing all of it.  (What this
+** cannot see: a file that goes back in time, or changes its UTC offset, only
+** between those two ends; docs/lines.md says so, and `+utc` turns the
+** skipping off.) */
 static int file_outside_range(mt_scan *s){
   int64_t lo, hi, lo2, hi2;
   const mt_file *f = &s->files->a[s->ifile];
   int tz = s->tz_off;
-  if( !chunk_bounds(s->chunk, (size_t)(s->end - s->chunk), tz, s->range_utc, 2000, &lo, &hi) ) return 0;
-  if( lo > s->range_hi ) return 1;
-  if( !mt_reader_is_gzip(s->rd) && f->size > (int64_t)(s->end - s->chunk) ){
+  if( !chunk_bounds(s->chunk, (size_t)(s->end - s->chunk), &tz, s->range_utc, INT_MAX, &lo, &hi) ) return 0;
+  if( (int64_t)(s->end - s->chunk) >= f->size && !mt_reader_is_gzip(s->rd) ){
+    return lo > s->range_hi || hi < s->range_lo;                /* the whole file was the chunk */
+  }
+  if( mt_reader_is_gzip(s->rd) ) return 0;
+  {
     char tail[65536];
     ssize_t got;
     mt_ident id = MT_FILE_IDENT(f);
@@ -311,12 +324,12 @@ static int file_outside_range(mt_scan *s){
     close(fd);
     if( got > 0 ){
       const char *q = memchr(tail, '\n', (size_t)got);      /* skip a partial first line */
-      if( q && chunk_bounds(q+1, (size_t)(tail + got - q - 1), tz, s->range_utc, 100000, &lo2, &hi2) ){
-        if( hi2 < s->range_lo ) return 1;
+      /* (the offset at the tail: the head's last, unless the tail has a header) */
+      if( q && chunk_bounds(q+1, (size_t)(tail + got - q - 1), &tz, s->range_utc, INT_MAX, &lo2, &hi2) ){
+        if( lo > s->range_hi && lo2 > s->range_hi ) return 1;   /* both ends after the range */
+        if( hi < s->range_lo && hi2 < s->range_lo ) return 1;   /* both ends before it */
       }
     }
-  }else if( (int64_t)(s->end - s->chunk) >= f->size && !mt_reader_is_gzip(s->rd) ){
-    if( hi < s->range_lo ) return 1;                           /* the whole file was the chunk */
   }
   return 0;
 }

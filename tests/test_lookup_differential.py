@@ -183,8 +183,11 @@ def run(seed, fixtures):
     tmp = tempfile.mkdtemp(prefix="mt-diff-")
     try:
         dirs, nbytes = scenario(rnd, fixtures, tmp)
-        args = list(dirs)
-        src = ", ".join("?" for _ in dirs)
+        # now and then an option both paths take: the offset of files without a
+        # header, a host name for lines without one
+        opts = rnd.choice([[], [], ["tz=-0500"], ["tz=+0530"], ["host=gw9"]])
+        args = list(dirs) + opts
+        src = ", ".join("?" for _ in args)
         src_off = src + ", 'index=off'"
         ix = connect()
         # a growing file: the lookup connection first sees one plain file cut
