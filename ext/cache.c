@@ -147,18 +147,11 @@ static char *opt_key(const mt_args *a){
                          a->opts.year, a->opts.on_error_skip);
 }
 
+/* A copy of the arguments' key (mt_args_key: made once per listing that
+** changed, by tables.c), for an entry to keep; NULL when out of memory. */
 static char *store_key(const mt_args *a){
-  sqlite3_str *s = sqlite3_str_new(0);
-  int i;
-  char *o = opt_key(a);
-  sqlite3_str_appendf(s, "%s", o ? o : "");
-  sqlite3_free(o);
-  for(i=0; i<a->files.n; i++){
-    const mt_file *f = &a->files.a[i];
-    sqlite3_str_appendf(s, "|%s:%llu:%llu:%lld:%lld", f->path, (unsigned long long)f->dev,
-                        (unsigned long long)f->ino, (long long)f->size, (long long)f->mtime);
-  }
-  return sqlite3_str_finish(s);
+  const char *k = mt_args_key(a);
+  return k ? sqlite3_mprintf("%s", k) : 0;
 }
 
 /* The cached store with this key (a reference, its problems published), or NULL. */
@@ -240,13 +233,13 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   mt_rc brc;
   *pp = 0;
   if( !c && !(c = cache_get(ctx)) ) return SQLITE_NOMEM;
-  key = store_key(a);
-  if( !key ) return SQLITE_NOMEM;
-  if( (e = cache_find(ctx, c, key))!=0 ){
-    sqlite3_free(key);
+  if( !mt_args_key(a) ) return SQLITE_NOMEM;
+  if( (e = cache_find(ctx, c, mt_args_key(a)))!=0 ){
     *pp = e;
     return SQLITE_OK;
   }
+  key = store_key(a);                         /* the entry's own copy */
+  if( !key ) return SQLITE_NOMEM;
   /* A file that only grew (a live mail.current): read on from where the
   ** cached store stopped instead of building it again. */
   {
@@ -428,17 +421,16 @@ static int ix_acquire(mt_ctx *ctx, const mt_args *a, ix_entry **pp, mt_stats *st
   int n = 0;
   mt_rc brc;
   *pp = 0;
-  if( !c ) return SQLITE_NOMEM;
-  key = store_key(a);
-  if( !key ) return SQLITE_NOMEM;
+  if( !c || !mt_args_key(a) ) return SQLITE_NOMEM;
   for(x=c->ixhead; x; prev=x, x=x->next){
-    if( strcmp(x->key, key)==0 ){
+    if( strcmp(x->key, mt_args_key(a))==0 ){
       if( prev ){ prev->next = x->next; x->next = c->ixhead; c->ixhead = x; }
-      sqlite3_free(key);
       *pp = x;
       return SQLITE_OK;
     }
   }
+  key = store_key(a);                         /* the entry's own copy */
+  if( !key ) return SQLITE_NOMEM;
   {
     /* An earlier index over some of the same files (before mail.current
     ** grew, or before a rotation): its unchanged files are kept and a grown
@@ -570,15 +562,13 @@ static int partial_store(mt_ctx *ctx, const mt_args *args, int what, sqlite3_val
   ent_cache *c = cache_get(ctx);
   ix_entry *x = 0;
   mt_stats stats;
-  char *key;
+  const char *key;
   int rc;
   *ppOut = 0;
   if( !c ) return SQLITE_NOMEM;
   if( args->opts.no_index || args->opts.year || args->opts.on_error_skip ) return SQLITE_NOTFOUND;
-  key = store_key(args);
-  if( !key ) return SQLITE_NOMEM;
+  if( !(key = mt_args_key(args)) ) return SQLITE_NOMEM;
   *ppOut = cache_find(ctx, c, key);
-  sqlite3_free(key);
   if( *ppOut ) return SQLITE_OK;
   {
     /* a whole-log store that only needs the bytes appended to a live file:

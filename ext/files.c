@@ -131,54 +131,6 @@ static int dedupe_from(mt_filelist *L, int first){
   return 0;
 }
 
-static int push_file(mt_filelist *L, const char *path, const struct stat *st, char **pzErr){
-  mt_file *f;
-  const char *b;
-  struct stat lst;
-  if( L->n >= MT_MAX_FILES ){
-    *pzErr = mprintf2(path, "too many files (limit 100000)");
-    return -1;
-  }
-  if( mt_grow_i(&L->a, &L->cap, L->n+1, sizeof(mt_file)) ){ *pzErr = mprintf2(path, "out of memory"); return -1; }
-  f = &L->a[L->n];
-  memset(f, 0, sizeof(*f));
-  f->path = strdup(path);
-  /* The directory's own name is the default host ("/logs/esa1/mail.current" → esa1). */
-  b = base_name(path);
-  if( b > path ){
-    const char *e = b-1, *s = e;
-    while( s>path && s[-1]!='/' ) s--;
-    f->dirname = strndup(s, (size_t)(e-s));
-  }else{
-    f->dirname = strdup(".");
-  }
-  if( f->dirname && (strcmp(f->dirname, ".")==0 || strcmp(f->dirname, "..")==0 || f->dirname[0]==0) ){
-    /* "mail.current" or "./mail.current": the real name of the folder */
-    char *dir = strndup(path, (size_t)(b - path)), *real;
-    real = dir ? realpath(dir[0] ? dir : ".", 0) : 0;
-    if( real ){
-      const char *nm = strrchr(real, '/');
-      nm = nm && nm[1] ? nm+1 : real;
-      free(f->dirname);
-      f->dirname = strdup(nm);
-      free(real);
-    }
-    free(dir);
-  }
-  if( !f->path || !f->dirname ){
-    free(f->path); free(f->dirname);
-    *pzErr = mprintf2(path, "out of memory");
-    return -1;
-  }
-  f->is_link = lstat(path, &lst)==0 && S_ISLNK(lst.st_mode);
-  f->dev = (uint64_t)st->st_dev;
-  f->ino = (uint64_t)st->st_ino;
-  f->size = (int64_t)st->st_size;
-  f->mtime = (int64_t)st->st_mtime;
-  L->n++;
-  return 0;
-}
-
 /* mailtrace's own files (index=DIR): "mailtrace-<dev>-<ino>.idx" and its
 ** temporary "….idx.XXXXXX".  A directory or glob never lists them as logs
 ** (their gzip restart points hold real log text). */
@@ -188,45 +140,158 @@ int mt_files_is_index_name(const char *name){
   return strstr(b + 10, ".idx")!=0;
 }
 
-static int add_dir(mt_filelist *L, const char *dir, char **pzErr){
+/* ------------------------------------------------------------ the walk */
+
+/* The kinds of snapshot records, in the order the walk meets them. */
+enum {
+  LR_FILE = 1,     /* a source that is a regular file */
+  LR_DIR,          /* a folder (a source, or a glob's path): its names follow */
+  LR_NAME,         /* a name in a folder: path = folder "/" name */
+  LR_DIREND,       /* the folder's names end */
+  LR_GLOB,         /* a glob: its paths follow */
+  LR_GLOBPATH,     /* a path a glob matched that is not a folder */
+  LR_GLOBEND,      /* the glob's paths end */
+  LR_REAL          /* the real name of a folder (the host of "./mail.current") */
+};
+
+static void listing_free(mt_listing *S){
+  free(S->r); free(S->text);
+  memset(S, 0, sizeof(*S));
+}
+
+/* Append a record with its text (n bytes, then a NUL).  0, or -1 when out
+** of memory. */
+static int snap_add(mt_listing *S, int kind, const char *text, size_t n, const struct stat *st, int link){
+  mt_lrec *r;
+  if( mt_grow_i(&S->r, &S->capr, S->nr+1, sizeof(mt_lrec)) ) return -1;
+  if( S->ntext + n + 1 > S->captext ){
+    size_t cap = S->captext ? S->captext : 4096;
+    char *t;
+    while( cap < S->ntext + n + 1 ){ if( cap > ((size_t)-1)/2 ) return -1; cap *= 2; }
+    if( !(t = realloc(S->text, cap)) ) return -1;
+    S->text = t; S->captext = cap;
+  }
+  r = &S->r[S->nr++];
+  memset(r, 0, sizeof(*r));
+  r->kind = (unsigned char)kind;
+  r->link = (unsigned char)(link!=0);
+  r->at = S->ntext;
+  memcpy(S->text + S->ntext, text, n);
+  S->text[S->ntext + n] = 0;
+  S->ntext += n + 1;
+  if( st ){
+    r->dev = (uint64_t)st->st_dev;
+    r->ino = (uint64_t)st->st_ino;
+    r->size = (int64_t)st->st_size;
+    r->mtime = (int64_t)st->st_mtime;
+    r->mode = (unsigned)(st->st_mode & S_IFMT);
+  }
+  return 0;
+}
+
+/* The folder part of a path whose default host is not in the path itself
+** ("mail.current", "./x", "../x", "a/./x"): *pn bytes of path; else 0. */
+static int needs_real(const char *path, size_t *pn){
+  const char *b = base_name(path), *e, *s;
+  size_t n;
+  if( b==path ){ *pn = 0; return 1; }
+  e = b-1; s = e;
+  while( s>path && s[-1]!='/' ) s--;
+  n = (size_t)(e-s);
+  if( n==0 || (n==1 && s[0]=='.') || (n==2 && s[0]=='.' && s[1]=='.') ){ *pn = (size_t)(b-path); return 1; }
+  return 0;
+}
+
+/* What one walk remembers: the folder of the last real name recorded. */
+typedef struct walk_state {
+  char lastdir[4096];
+  int have;
+} walk_state;
+
+/* For a regular file just recorded: when its host comes from the real name
+** of its folder, record that name (realpath once per folder in a row). */
+static int snap_real(mt_listing *S, walk_state *w, const char *path){
+  size_t n;
+  char *real, *dir;
+  const char *nm;
+  int rc;
+  if( !needs_real(path, &n) ) return 0;
+  if( w->have && n<sizeof(w->lastdir) && memcmp(w->lastdir, path, n)==0 && w->lastdir[n]==0 ) return 0;
+  if( !(dir = strndup(path, n)) ) return -1;
+  real = realpath(dir[0] ? dir : ".", 0);
+  nm = 0;
+  if( real ){
+    nm = strrchr(real, '/');
+    nm = nm && nm[1] ? nm+1 : real;
+  }
+  /* "" when it cannot be known: the folder's name as written stays the host */
+  rc = snap_add(S, LR_REAL, nm ? nm : "", nm ? strlen(nm) : 0, 0, 0);
+  free(real);
+  w->have = 0;
+  if( rc==0 && n<sizeof(w->lastdir) ){ memcpy(w->lastdir, dir, n+1); w->have = 1; }
+  free(dir);
+  return rc;
+}
+
+static int walk_dir(mt_listing *S, walk_state *w, const char *dir, const struct stat *dst, char **pzErr){
   DIR *d = opendir(dir);
   struct dirent *e;
-  int first = L->n;
   size_t dl = strlen(dir);
+  int slash = dl && dir[dl-1]=='/';
+  char *p = 0;
+  size_t cap = 0;
   if( !d ){ *pzErr = mprintf2(dir, strerror(errno)); return -1; }
+  if( snap_add(S, LR_DIR, dir, dl, dst, 0) ) goto nomem;
   while( (e = readdir(d))!=0 ){
     struct stat st;
-    char *p;
-    size_t n;
+    size_t nl, n;
+    int link;
     if( e->d_name[0]=='.' && (e->d_name[1]==0 || (e->d_name[1]=='.' && e->d_name[2]==0)) ) continue;
     if( mt_files_is_index_name(e->d_name) ) continue;
-    n = dl + strlen(e->d_name) + 2;
-    p = malloc(n);
-    if( !p ){ closedir(d); *pzErr = mprintf2(dir, "out of memory"); return -1; }
-    snprintf(p, n, (dl && dir[dl-1]=='/') ? "%s%s" : "%s/%s", dir, e->d_name);
-    /* stat follows links; a dangling link or a link loop is not a log file. */
-    if( stat(p, &st)==0 && S_ISREG(st.st_mode) ){
-      if( push_file(L, p, &st, pzErr) ){ free(p); closedir(d); return -1; }
+    nl = strlen(e->d_name);
+    n = dl + (slash ? 0 : 1) + nl;
+    if( n+1 > cap ){
+      char *np = realloc(p, n+1+256);
+      if( !np ) goto nomem;
+      p = np; cap = n+1+256;
     }
-    free(p);
+    memcpy(p, dir, dl);
+    if( !slash ) p[dl] = '/';
+    memcpy(p + dl + (slash ? 0 : 1), e->d_name, nl+1);
+    /* stat follows links; a dangling link or a link loop is not a log file
+    ** (recorded all the same: when it starts to lead somewhere, the listing differs) */
+    if( stat(p, &st)!=0 ) memset(&st, 0, sizeof(st));
+    if( e->d_type==DT_LNK ) link = 1;
+    else if( e->d_type==DT_UNKNOWN ){ struct stat lst; link = lstat(p, &lst)==0 && S_ISLNK(lst.st_mode); }
+    else link = 0;
+    /* the real name of the folder first: the list is built in record order */
+    if( S_ISREG(st.st_mode) && snap_real(S, w, p) ) goto nomem;
+    if( snap_add(S, LR_NAME, p, n, &st, link) ) goto nomem;
   }
   closedir(d);
-  if( L->n - first > 1 ) qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);   /* an empty folder: L->a may be NULL */
-  if( dedupe_from(L, first) ){ *pzErr = mprintf2(dir, "out of memory"); return -1; }
+  free(p);
+  if( snap_add(S, LR_DIREND, "", 0, 0, 0) ){ *pzErr = mprintf2(dir, "out of memory"); return -1; }
   return 0;
+nomem:
+  closedir(d);
+  free(p);
+  *pzErr = mprintf2(dir, "out of memory");
+  return -1;
 }
 
 static int has_glob_chars(const char *s){
   return strpbrk(s, "*?[")!=0;
 }
 
-int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
+/* Record what one source lists now.  0, or -1 with *pzErr: a missing file,
+** a FIFO or device, an unreadable folder, a glob that matches nothing. */
+static int walk_source(mt_listing *S, walk_state *w, const char *source, char **pzErr){
   struct stat st;
   *pzErr = 0;
   if( source==0 || source[0]==0 ){ *pzErr = strdup("empty source path"); return -1; }
   if( stat(source, &st)==0 ){
-    int first = L->n;
-    if( S_ISDIR(st.st_mode) ) return add_dir(L, source, pzErr);
+    struct stat lst;
+    if( S_ISDIR(st.st_mode) ) return walk_dir(S, w, source, &st, pzErr);
     if( !S_ISREG(st.st_mode) ){
       /* a FIFO would block the query, a device never ends (/dev/zero) */
       *pzErr = mprintf2(source, S_ISFIFO(st.st_mode) ? "is a FIFO (named pipe), not a regular file"
@@ -234,8 +299,11 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
                                : "is not a regular file");
       return -1;
     }
-    if( push_file(L, source, &st, pzErr) ) return -1;
-    if( dedupe_from(L, first) ){ *pzErr = mprintf2(source, "out of memory"); return -1; }
+    if( snap_real(S, w, source)
+     || snap_add(S, LR_FILE, source, strlen(source), &st, lstat(source, &lst)==0 && S_ISLNK(lst.st_mode)) ){
+      *pzErr = mprintf2(source, "out of memory");
+      return -1;
+    }
     return 0;
   }
   if( errno!=ENOENT || !has_glob_chars(source) ){
@@ -245,7 +313,7 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
   {
     glob_t g;
     size_t i;
-    int first = L->n, rc;
+    int rc;
     memset(&g, 0, sizeof(g));
     rc = glob(source, GLOB_NOSORT, 0, &g);
     if( rc==GLOB_NOMATCH ){
@@ -258,20 +326,188 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
       *pzErr = mprintf2(source, rc==GLOB_NOSPACE ? "out of memory" : "cannot read directory");
       return -1;
     }
+    if( snap_add(S, LR_GLOB, source, strlen(source), 0, 0) ) goto nomem;
     for(i=0; i<g.gl_pathc; i++){
       const char *p = g.gl_pathv[i];
-      if( stat(p, &st)!=0 || mt_files_is_index_name(p) ) continue;
+      struct stat lst;
+      if( mt_files_is_index_name(p) ) continue;
+      if( stat(p, &st)!=0 ) memset(&st, 0, sizeof(st));
       if( S_ISDIR(st.st_mode) ){
-        if( add_dir(L, p, pzErr) ){ globfree(&g); return -1; }
-      }else if( S_ISREG(st.st_mode) ){
-        if( push_file(L, p, &st, pzErr) ){ globfree(&g); return -1; }
+        if( walk_dir(S, w, p, &st, pzErr) ){ globfree(&g); return -1; }
+        continue;
       }
+      if( S_ISREG(st.st_mode) && snap_real(S, w, p) ) goto nomem;
+      if( snap_add(S, LR_GLOBPATH, p, strlen(p), &st, S_ISREG(st.st_mode) && lstat(p, &lst)==0 && S_ISLNK(lst.st_mode)) ) goto nomem;
     }
     globfree(&g);
-    if( L->n - first > 1 ) qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);
-    if( dedupe_from(L, first) ){ *pzErr = mprintf2(source, "out of memory"); return -1; }
+    if( snap_add(S, LR_GLOBEND, "", 0, 0, 0) ){ *pzErr = mprintf2(source, "out of memory"); return -1; }
+    return 0;
+nomem:
+    globfree(&g);
+    *pzErr = mprintf2(source, "out of memory");
+    return -1;
+  }
+}
+
+/* ------------------------------------------------- the list from a walk */
+
+/* Append the regular file of record ri.  `real`: the real name of its
+** folder when its host comes from it (needs_real), else NULL. */
+static int push_file(mt_filelist *L, const mt_listing *S, int ri, const char *real, char **pzErr){
+  const mt_lrec *r = &S->r[ri];
+  const char *path = S->text + r->at, *b;
+  mt_file *f;
+  if( L->n >= MT_MAX_FILES ){
+    *pzErr = mprintf2(path, "too many files (limit 100000)");
+    return -1;
+  }
+  if( mt_grow_i(&L->a, &L->cap, L->n+1, sizeof(mt_file)) ){ *pzErr = mprintf2(path, "out of memory"); return -1; }
+  f = &L->a[L->n];
+  memset(f, 0, sizeof(*f));
+  f->path = strdup(path);
+  /* The directory's own name is the default host ("/logs/esa1/mail.current" → esa1);
+  ** for "mail.current" or "./mail.current", the real name of the folder. */
+  b = base_name(path);
+  if( b > path ){
+    const char *e = b-1, *s = e;
+    while( s>path && s[-1]!='/' ) s--;
+    f->dirname = strndup(s, (size_t)(e-s));
+  }else{
+    f->dirname = strdup(".");
+  }
+  if( f->dirname && real && real[0] ){
+    free(f->dirname);
+    f->dirname = strdup(real);
+  }
+  if( !f->path || !f->dirname ){
+    free(f->path); free(f->dirname);
+    *pzErr = mprintf2(path, "out of memory");
+    return -1;
+  }
+  f->is_link = r->link;
+  f->dev = r->dev;
+  f->ino = r->ino;
+  f->size = r->size;
+  f->mtime = r->mtime;
+  f->rec = ri;
+  L->n++;
+  return 0;
+}
+
+static void sort_from(mt_filelist *L, int first){
+  if( L->n - first > 1 ) qsort(L->a + first, (size_t)(L->n - first), sizeof(mt_file), cmp_files);
+}
+
+/* Build the list of a snapshot, as the walk met it: each folder sorted in
+** rotation order and its second names dropped, a glob's paths together. */
+static int build_list(mt_filelist *L, const mt_listing *S, char **pzErr){
+  const char *real = 0;
+  int i, dfirst = 0, gfirst = 0;
+  for(i=0; i<S->nr; i++){
+    const mt_lrec *r = &S->r[i];
+    const char *t = S->text + r->at;
+    int first = L->n;
+    size_t n;
+    switch( r->kind ){
+      case LR_REAL: real = t; break;
+      case LR_FILE:
+        if( push_file(L, S, i, needs_real(t, &n) ? real : 0, pzErr) ) return -1;
+        if( dedupe_from(L, first) ){ *pzErr = mprintf2(t, "out of memory"); return -1; }
+        break;
+      case LR_DIR: dfirst = L->n; break;
+      case LR_NAME:
+      case LR_GLOBPATH:
+        if( r->mode==S_IFREG && push_file(L, S, i, needs_real(t, &n) ? real : 0, pzErr) ) return -1;
+        break;
+      case LR_DIREND:
+        sort_from(L, dfirst);
+        if( dedupe_from(L, dfirst) ){ *pzErr = mprintf2("listing", "out of memory"); return -1; }
+        break;
+      case LR_GLOB: gfirst = L->n; break;
+      case LR_GLOBEND:
+        sort_from(L, gfirst);
+        if( dedupe_from(L, gfirst) ){ *pzErr = mprintf2("listing", "out of memory"); return -1; }
+        break;
+    }
   }
   return 0;
+}
+
+/* Two snapshots list the same files: the same records and text, every
+** identity, type and link equal; sizes and mtimes may differ. */
+static int same_listing(const mt_listing *a, const mt_listing *b){
+  int i;
+  if( a->nr!=b->nr || a->ntext!=b->ntext ) return 0;
+  if( a->ntext && memcmp(a->text, b->text, a->ntext)!=0 ) return 0;
+  for(i=0; i<a->nr; i++){
+    const mt_lrec *x = &a->r[i], *y = &b->r[i];
+    if( x->kind!=y->kind || x->at!=y->at || x->mode!=y->mode || x->link!=y->link
+     || x->dev!=y->dev || x->ino!=y->ino ) return 0;
+  }
+  return 1;
+}
+
+static int walk_all(mt_listing *S, const char *const *sources, int n, char **pzErr){
+  walk_state w;
+  int i;
+  w.have = 0;
+  S->nr = 0;
+  S->ntext = 0;
+  for(i=0; i<n; i++){
+    if( walk_source(S, &w, sources[i], pzErr) ) return -1;
+  }
+  return 0;
+}
+
+int mt_files_relist(mt_filelist *L, mt_filememo *m, const char *const *sources, int n,
+                    int *pChanged, char **pzErr){
+  mt_listing t;
+  *pzErr = 0;
+  if( pChanged ) *pChanged = 1;
+  if( walk_all(&m->scratch, sources, n, pzErr) ){
+    m->valid = 0;
+    mt_files_free(L);
+    return -1;
+  }
+  if( m->valid && same_listing(&m->scratch, &m->last) ){
+    /* the same files: only what grew or was touched changes */
+    int i, changed = 0;
+    for(i=0; i<L->n; i++){
+      mt_file *f = &L->a[i];
+      const mt_lrec *r = &m->scratch.r[f->rec];
+      if( f->size!=r->size || f->mtime!=r->mtime ){ f->size = r->size; f->mtime = r->mtime; changed = 1; }
+    }
+    if( pChanged ) *pChanged = changed;
+    m->kept++;
+  }else{
+    mt_files_free(L);
+    m->valid = 0;
+    if( build_list(L, &m->scratch, pzErr) ){ mt_files_free(L); return -1; }
+    m->valid = 1;
+    m->built++;
+  }
+  t = m->last; m->last = m->scratch; m->scratch = t;
+  return 0;
+}
+
+void mt_filememo_free(mt_filememo *m){
+  listing_free(&m->last);
+  listing_free(&m->scratch);
+  m->valid = 0;
+}
+
+int mt_files_add(mt_filelist *L, const char *source, char **pzErr){
+  mt_listing S;
+  int rc;
+  memset(&S, 0, sizeof(S));
+  rc = walk_all(&S, &source, 1, pzErr);
+  if( rc==0 ){
+    int first = L->n, i;
+    rc = build_list(L, &S, pzErr);
+    for(i=first; i<L->n; i++) L->a[i].rec = -1;      /* no snapshot kept */
+  }
+  listing_free(&S);
+  return rc;
 }
 
 void mt_files_free(mt_filelist *L){

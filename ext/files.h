@@ -28,6 +28,7 @@ typedef struct mt_file {
   int64_t size;         /* bytes on disk when listed */
   int64_t mtime;        /* seconds since the epoch */
   int is_link;          /* the name is a symbolic link */
+  int rec;              /* its record in the listing it was built from (mt_files_relist) */
 } mt_file;
 
 typedef struct mt_filelist {
@@ -55,6 +56,55 @@ int mt_files_is_index_name(const char *name);
 
 /* A deep copy (0, or -1 when out of memory; dst is then empty). */
 int mt_files_copy(mt_filelist *dst, const mt_filelist *src);
+
+/* ---- Listing again, cheaply, never stale ------------------------------
+** A table is filtered once per row of a correlated subquery (a new cursor
+** each time), and each filter must see the files as they are now: a grown
+** mail.current, a rotation.  What cannot be skipped is done every time: the
+** source's stat, readdir (or glob) and one stat per name.  What is done
+** again only when one of those differs (a name, a file type, a device or
+** inode, a symbolic link, the real name of a relative folder) is the rest:
+** the path and folder-name strings, the sort, the removal of second names.
+** When nothing but sizes and mtimes differ, the list is kept and only those
+** are refreshed from the fresh stat data.
+**
+** The snapshot of one listing: every record the walk met, in the order met
+** (a source, a folder and its names, a glob and its paths, the real name of
+** a relative folder), and their text. */
+typedef struct mt_lrec {
+  size_t at;            /* its text (a path, or a folder's real name) in mt_listing.text */
+  uint64_t dev, ino;
+  int64_t size, mtime;  /* the only fields a kept list takes from a new snapshot */
+  unsigned mode;        /* st_mode's file type, 0 when stat failed */
+  unsigned char kind, link;
+} mt_lrec;
+
+typedef struct mt_listing {
+  mt_lrec *r;
+  int nr, capr;
+  char *text;
+  size_t ntext, captext;
+} mt_listing;
+
+/* What mt_files_relist keeps between calls: the snapshot the list was built
+** from, a scratch one (its buffers reused: no allocation per file or call
+** once warm), and counts (for tests: what each call did). */
+typedef struct mt_filememo {
+  mt_listing last, scratch;
+  int valid;            /* the list passed to the next call is built from `last` */
+  int64_t built;        /* calls that built the list (first call, or something differed) */
+  int64_t kept;         /* calls that kept it (sizes and mtimes refreshed) */
+} mt_filememo;
+
+/* (Re)list `sources` (n of them, in order) into L.  L must be what the last
+** call with this memo left (or empty, with a zeroed memo).  The new listing
+** is compared with the one L was built from: equal but for sizes and mtimes,
+** L is kept and those refreshed; else L is built again.  *pChanged (or NULL):
+** 1 when any entry of L differs from before (built, or a size or mtime).
+** 0, or -1 with *pzErr (malloc'd, naming the path); L is then empty. */
+int mt_files_relist(mt_filelist *L, mt_filememo *m, const char *const *sources, int n,
+                    int *pChanged, char **pzErr);
+void mt_filememo_free(mt_filememo *m);
 
 /* The rotation stamp of a file name ("20261102T080000"), for ordering and
 ** for skipping files by time; returns 1 and fills out[16], else 0. */

@@ -122,29 +122,89 @@ int mt_args_add(mt_args *a, int argc, const char *const *argv, int dequote_args,
       sqlite3_free(arg);
       return SQLITE_ERROR;
     }
-    if( rc==0 ) a->nsource++;
     nr = sqlite3_realloc64(a->raw, sizeof(char*)*(size_t)(a->nraw+1));
     if( !nr ){ sqlite3_free(arg); return SQLITE_NOMEM; }
     a->raw = nr;
     a->raw[a->nraw++] = arg;
+    if( rc==0 ){
+      const char **ns = sqlite3_realloc64(a->src, sizeof(char*)*(size_t)(a->nsource+1));
+      if( !ns ) return SQLITE_NOMEM;
+      a->src = ns;
+      a->src[a->nsource++] = arg;
+    }
   }
   return SQLITE_OK;
 }
 
+/* Append n bytes; 0, or -1 when out of memory. */
+static int key_put(char **pz, size_t *pn, size_t *pcap, const char *p, size_t n){
+  if( *pn + n + 1 > *pcap ){
+    size_t cap = *pcap ? *pcap : 1024;
+    char *z;
+    while( cap < *pn + n + 1 ) cap *= 2;
+    z = sqlite3_realloc64(*pz, cap);
+    if( !z ) return -1;
+    *pz = z; *pcap = cap;
+  }
+  memcpy(*pz + *pn, p, n);
+  *pn += n;
+  (*pz)[*pn] = 0;
+  return 0;
+}
+
+/* ":<decimal>" (a 64-bit value, the sign of a negative one kept). */
+static int key_num(char **pz, size_t *pn, size_t *pcap, uint64_t v, int neg){
+  char b[24], *e = b + sizeof(b), *p = e;
+  do{ *--p = (char)('0' + v%10); v /= 10; }while( v );
+  if( neg ) *--p = '-';
+  *--p = ':';
+  return key_put(pz, pn, pcap, p, (size_t)(e-p));
+}
+
+static uint64_t abs64(int64_t x, int *neg){ *neg = x<0; return x<0 ? (uint64_t)(-(x+1)) + 1u : (uint64_t)x; }
+
+/* The options that change what is built, then every file: hand-made (no
+** printf per file: this runs at every listing that changed). */
+static char *make_key(const mt_args *a){
+  char *z = 0;
+  size_t n = 0, cap = 0;
+  char *o = sqlite3_mprintf("host=%s|tz=%d:%d|year=%d|skip=%d",
+                            a->opts.host ? a->opts.host : "", a->opts.tz_set, a->opts.tz_off,
+                            a->opts.year, a->opts.on_error_skip);
+  int i, bad;
+  if( !o ) return 0;
+  bad = key_put(&z, &n, &cap, o, strlen(o));
+  sqlite3_free(o);
+  for(i=0; !bad && i<a->files.n; i++){
+    const mt_file *f = &a->files.a[i];
+    int ns, nm;
+    uint64_t sz = abs64(f->size, &ns), mt = abs64(f->mtime, &nm);
+    bad = key_put(&z, &n, &cap, "|", 1) || key_put(&z, &n, &cap, f->path, strlen(f->path))
+       || key_num(&z, &n, &cap, f->dev, 0) || key_num(&z, &n, &cap, f->ino, 0)
+       || key_num(&z, &n, &cap, sz, ns) || key_num(&z, &n, &cap, mt, nm);
+  }
+  if( bad ){ sqlite3_free(z); return 0; }
+  return z;
+}
+
+const char *mt_args_key(const mt_args *a){ return a->key; }
+
 int mt_args_expand(mt_args *a, char **pzErr){
-  int i;
+  char *err = 0;
+  int changed = 1;
   *pzErr = 0;
-  mt_files_free(&a->files);
-  for(i=0; i<a->nraw; i++){
-    char *err = 0;
-    mt_opts scratch;
-    memset(&scratch, 0, sizeof(scratch));
-    if( mt_opts_parse(&scratch, a->raw[i], &err) ){ mt_opts_free(&scratch); free(err); continue; }
-    if( mt_files_add(&a->files, a->raw[i], &err) ){
-      *pzErr = sqlite3_mprintf("%s", err ? err : "out of memory");
-      free(err);
-      return err ? SQLITE_ERROR : SQLITE_NOMEM;
-    }
+  /* every source's stat, readdir or glob, and a stat per name, every time;
+  ** the list itself and its key only when one of those differs */
+  if( mt_files_relist(&a->files, &a->memo, a->src, a->nsource, &changed, &err) ){
+    sqlite3_free(a->key);
+    a->key = 0;
+    *pzErr = sqlite3_mprintf("%s", err ? err : "out of memory");
+    free(err);
+    return err ? SQLITE_ERROR : SQLITE_NOMEM;
+  }
+  if( changed || !a->key ){
+    sqlite3_free(a->key);
+    if( !(a->key = make_key(a)) ) return SQLITE_NOMEM;
   }
   return SQLITE_OK;
 }
@@ -154,7 +214,12 @@ void mt_args_free(mt_args *a){
   for(i=0; i<a->nraw; i++) sqlite3_free(a->raw[i]);
   sqlite3_free(a->raw);
   a->raw = 0; a->nraw = 0;
+  sqlite3_free(a->src);
+  a->src = 0;
   mt_files_free(&a->files);
+  mt_filememo_free(&a->memo);
+  sqlite3_free(a->key);
+  a->key = 0;
   mt_opts_free(&a->opts);
   a->nsource = 0;
 }

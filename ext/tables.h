@@ -53,6 +53,11 @@ typedef struct mt_args {
   mt_filelist files;      /* sources expanded by mt_args_expand() */
   mt_opts opts;
   int nsource;
+  const char **src;       /* the raw arguments that are sources, in order (nsource) */
+  mt_filememo memo;       /* what files was listed from: the next listing keeps it
+                          ** when only sizes and mtimes differ (files.h) */
+  char *key;              /* the cache key of options and files (mt_args_key), made
+                          ** again only when the listing changed; sqlite3_malloc'd */
 } mt_args;
 
 /* Take argv (each a source or name=value; SQL quotes removed when `dequote`):
@@ -63,6 +68,12 @@ int mt_args_add(mt_args *a, int argc, const char *const *argv, int dequote, char
 /* (Re)list the files of every source: a table created once sees the files
 ** that rotation added since.  *pzErr is sqlite3_malloc'd. */
 int mt_args_expand(mt_args *a, char **pzErr);
+
+/* The key of the options and every file's path, device, inode, size and
+** mtime: what the caches of cache.c are found by.  Made by mt_args_expand
+** when the listing changed (fresh stat data, never a statement's identity or
+** the time); NULL when the arguments were never expanded. */
+const char *mt_args_key(const mt_args *a);
 void mt_args_free(mt_args *a);
 
 /* xCreate/xConnect of a source table: the CREATE VIRTUAL TABLE arguments
