@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,7 +241,9 @@ static int walk_dir(mt_listing *S, walk_state *w, const char *dir, const struct 
   int slash = dl && dir[dl-1]=='/';
   char *p = 0;
   size_t cap = 0;
+  int dfd;
   if( !d ){ *pzErr = mprintf2(dir, strerror(errno)); return -1; }
+  dfd = dirfd(d);
   if( snap_add(S, LR_DIR, dir, dl, dst, 0) ) goto nomem;
   while( (e = readdir(d))!=0 ){
     struct stat st;
@@ -259,10 +262,14 @@ static int walk_dir(mt_listing *S, walk_state *w, const char *dir, const struct 
     if( !slash ) p[dl] = '/';
     memcpy(p + dl + (slash ? 0 : 1), e->d_name, nl+1);
     /* stat follows links; a dangling link or a link loop is not a log file
-    ** (recorded all the same: when it starts to lead somewhere, the listing differs) */
-    if( stat(p, &st)!=0 ) memset(&st, 0, sizeof(st));
+    ** (recorded all the same: when it starts to lead somewhere, the listing differs).
+    ** Relative to the open folder: the kernel walks one name, not the path. */
+    if( fstatat(dfd, e->d_name, &st, 0)!=0 ) memset(&st, 0, sizeof(st));
     if( e->d_type==DT_LNK ) link = 1;
-    else if( e->d_type==DT_UNKNOWN ){ struct stat lst; link = lstat(p, &lst)==0 && S_ISLNK(lst.st_mode); }
+    else if( e->d_type==DT_UNKNOWN ){
+      struct stat lst;
+      link = fstatat(dfd, e->d_name, &lst, AT_SYMLINK_NOFOLLOW)==0 && S_ISLNK(lst.st_mode);
+    }
     else link = 0;
     /* the real name of the folder first: the list is built in record order */
     if( S_ISREG(st.st_mode) && snap_real(S, w, p) ) goto nomem;
