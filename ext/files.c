@@ -206,6 +206,7 @@ static int needs_real(const char *path, size_t *pn){
 /* What one walk remembers: the folder of the last real name recorded. */
 typedef struct walk_state {
   char lastdir[4096];
+  size_t lastlen;
   int have;
 } walk_state;
 
@@ -217,7 +218,7 @@ static int snap_real(mt_listing *S, walk_state *w, const char *path){
   const char *nm;
   int rc;
   if( !needs_real(path, &n) ) return 0;
-  if( w->have && n<sizeof(w->lastdir) && memcmp(w->lastdir, path, n)==0 && w->lastdir[n]==0 ) return 0;
+  if( w->have && n==w->lastlen && memcmp(w->lastdir, path, n)==0 ) return 0;
   if( !(dir = strndup(path, n)) ) return -1;
   real = realpath(dir[0] ? dir : ".", 0);
   nm = 0;
@@ -229,7 +230,7 @@ static int snap_real(mt_listing *S, walk_state *w, const char *path){
   rc = snap_add(S, LR_REAL, nm ? nm : "", nm ? strlen(nm) : 0, 0, 0);
   free(real);
   w->have = 0;
-  if( rc==0 && n<sizeof(w->lastdir) ){ memcpy(w->lastdir, dir, n+1); w->have = 1; }
+  if( rc==0 && n<sizeof(w->lastdir) ){ memcpy(w->lastdir, dir, n+1); w->lastlen = n; w->have = 1; }
   free(dir);
   return rc;
 }
@@ -408,7 +409,7 @@ static void sort_from(mt_filelist *L, int first){
 /* Build the list of a snapshot, as the walk met it: each folder sorted in
 ** rotation order and its second names dropped, a glob's paths together. */
 static int build_list(mt_filelist *L, const mt_listing *S, char **pzErr){
-  const char *real = 0;
+  const char *real = 0, *dname = "", *gname = "";
   int i, dfirst = 0, gfirst = 0;
   for(i=0; i<S->nr; i++){
     const mt_lrec *r = &S->r[i];
@@ -421,19 +422,19 @@ static int build_list(mt_filelist *L, const mt_listing *S, char **pzErr){
         if( push_file(L, S, i, needs_real(t, &n) ? real : 0, pzErr) ) return -1;
         if( dedupe_from(L, first) ){ *pzErr = mprintf2(t, "out of memory"); return -1; }
         break;
-      case LR_DIR: dfirst = L->n; break;
+      case LR_DIR: dfirst = L->n; dname = t; break;
       case LR_NAME:
       case LR_GLOBPATH:
         if( r->mode==S_IFREG && push_file(L, S, i, needs_real(t, &n) ? real : 0, pzErr) ) return -1;
         break;
       case LR_DIREND:
         sort_from(L, dfirst);
-        if( dedupe_from(L, dfirst) ){ *pzErr = mprintf2("listing", "out of memory"); return -1; }
+        if( dedupe_from(L, dfirst) ){ *pzErr = mprintf2(dname, "out of memory"); return -1; }
         break;
-      case LR_GLOB: gfirst = L->n; break;
+      case LR_GLOB: gfirst = L->n; gname = t; break;
       case LR_GLOBEND:
         sort_from(L, gfirst);
-        if( dedupe_from(L, gfirst) ){ *pzErr = mprintf2("listing", "out of memory"); return -1; }
+        if( dedupe_from(L, gfirst) ){ *pzErr = mprintf2(gname, "out of memory"); return -1; }
         break;
     }
   }
