@@ -405,7 +405,9 @@ int mt_scan_cursor_begin(mt_scan_cursor *c, const char *name, const char *exampl
   rc = mt_args_for_filter(&vt->base, name, example, &vt->args, vt->bound,
                           &c->callargs, nArg, argv, &c->args, 0);
   if( rc ) return rc;
-  mt_scan_init(&c->scan, &c->args->files, &c->args->opts);
+  mt_files_free(&c->files);
+  if( mt_files_copy(&c->files, &c->args->files) ) return SQLITE_NOMEM;
+  mt_scan_init(&c->scan, &c->files, &c->args->opts);
   c->scan.should_stop = mt_interrupted;
   c->scan.stop_arg = vt->ctx->db;
   c->scanning = 1;
@@ -427,6 +429,7 @@ void mt_scan_cursor_end(mt_scan_cursor *c){
     mt_scan_end(&c->scan);
     c->scanning = 0;
   }
+  mt_files_free(&c->files);
   mt_args_free(&c->callargs);
 }
 

@@ -181,6 +181,9 @@ typedef struct mt_scan_cursor {
   sqlite3_vtab_cursor base; /* first: SQLite sees a sqlite3_vtab_cursor */
   mt_args callargs;         /* arguments of a table-valued call */
   const mt_args *args;      /* the ones in force */
+  mt_filelist files;        /* this scan's own copy of their files: another cursor of
+                            ** the same table lists them again (a correlated subquery),
+                            ** and a rotation rebuilds that list while this one reads */
   mt_scan scan;
   int scanning;
   int published;            /* stats and problems handed to the context */

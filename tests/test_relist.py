@@ -9,6 +9,8 @@ answers from a stale listing.
 - a rotation (mail.current renamed to its stamp, a new mail.current made)
   between two statements: both files are read, in order;
 - a file removed from the folder: its lines are gone from the next answer;
+- a scan of `lines` keeps its own files while a correlated subquery over the
+  same table lists them again after a rotation (no file read twice);
 - sql/why-not-received.sql over the esa1 fixture split into 40 rotated files
   (half of them gzip, each with the gateway's three header lines) gives, for
   every client IP, the rows of the three original files, on the same
@@ -121,6 +123,39 @@ def rotation(tmp):
     db.close()
 
 
+def outer_scan(tmp):
+    """A scan of `lines` keeps the files it started with while a correlated
+    subquery over the same table lists them again after a rotation added a
+    file that sorts first: no file read twice, none skipped."""
+    d = copy_fixture(tmp)
+    db = connect()
+    db.execute("SELECT mailtrace_open(?)", (d,))
+    want = db.execute("SELECT file, count(*) FROM lines GROUP BY file ORDER BY min(rowid)").fetchall()
+    made = []
+
+    def rot(rowid):
+        if rowid == 5 and not made:
+            p = os.path.join(d, "mail.@20261102T000000.s")
+            with open(p, "w") as f:
+                f.write("Mon Nov  2 00:00:00 2026 Info: Begin Logfile\n")
+            made.append(p)
+        return 1
+
+    db.create_function("rot", 1, rot)
+    rows = db.execute("SELECT l1.file, (SELECT count(*) FROM lines l2 WHERE l2.text LIKE 'no line has this text%' "
+                      "AND l2.rowid > l1.rowid - l1.rowid - 1) FROM lines l1 WHERE rot(l1.rowid)").fetchall()
+    got = []
+    for f, _ in rows:
+        if got and got[-1][0] == f:
+            got[-1] = (f, got[-1][1] + 1)
+        else:
+            got.append((f, 1))
+    check("outer_scan_keeps_its_files", got == want and len(want) == 3 and made, (got, want))
+    (n,) = db.execute("SELECT count(DISTINCT file) FROM lines").fetchone()
+    check("outer_scan_next_statement_sees_new_file", n == 4, n)
+    db.close()
+
+
 def fixture_lines():
     """The esa1 fixture's lines in log order, without each file's header."""
     out = []
@@ -194,6 +229,7 @@ def main():
     try:
         growth(os.path.join(tmp))
         rotation(os.path.join(tmp, "r"))
+        outer_scan(os.path.join(tmp, "o"))
         why_same(tmp)
     finally:
         shutil.rmtree(tmp)
