@@ -1774,13 +1774,13 @@ mt_rc mt_store_build(const mt_filelist *files, const mt_opts *opts,
 int mt_store_can_extend(const mt_store *st, int ifile){
   /* Not a file read before its first 4 KiB were written, without its
   ** "Time offset" header then: a header there now holds from line 1 (scan.c),
-  ** so the lines read before need it too: build again. */
-  /* Nor a store that has joined Consolidated Event Log lines: a join went to
+  ** so the lines read before need it too: build again.  Nor a store that
+  ** has joined Consolidated Event Log lines: a join went to
   ** the newest message of its MID then, and a CEF-only message was made for
   ** a MID mail_logs had not shown yet; the lines read on could change both
   ** (cef_store.c joins once, at the end of a build). */
   return ifile>=0 && ifile<st->nfile && st->file_end_off && st->file_end_nl[ifile]
-      && (st->file_end_off[ifile] >= 4096 || st->file_tz_src[ifile]==MT_SRC_LINE)
+      && (st->file_end_off[ifile] >= MT_TZ_HEADER_SPAN || st->file_tz_src[ifile]==MT_SRC_LINE)
       && !st->cef;
 }
 

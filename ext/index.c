@@ -586,17 +586,19 @@ static void map_free(ix_map *m){
   free(m->ok); free(m->path); free(m);
 }
 
+/* The arrays segment g of part pt owns (not those in its mapping). */
+static void seg_free(ix_part *pt, ix_seg *g){
+#define FREE_SEG(K, T, F, N, E) free_own(pt, g->F);
+  IDX_SEG_ARRAYS(FREE_SEG)
+#undef FREE_SEG
+  free(g->recent);
+}
+
 /* A part and every array it owns (not those in its mapping). */
 static void part_free(ix_part *pt){
   int i;
   if( !pt ) return;
-  for(i=0; i<pt->nseg; i++){
-    ix_seg *g = &pt->segs[i];
-#define FREE_SEG(K, T, F, N, E) free_own(pt, g->F);
-    IDX_SEG_ARRAYS(FREE_SEG)
-#undef FREE_SEG
-    free(g->recent);
-  }
+  for(i=0; i<pt->nseg; i++) seg_free(pt, &pt->segs[i]);
   free(pt->segs);
 #define FREE_PART(K, T, F, N, E) free_own(pt, pt->F);
   IDX_PART_ARRAYS(FREE_PART)
@@ -771,13 +773,7 @@ static void part_compact(ix_part *f){
     base += g->nposts;
   }
   m.nposts = m.cposts = (uint32_t)np;
-  for(s=0; s<f->nseg; s++){
-    ix_seg *g = &f->segs[s];
-#define FREE_SEG(K, T, F, N, E) free_own(f, g->F);
-    IDX_SEG_ARRAYS(FREE_SEG)
-#undef FREE_SEG
-    free(g->recent);
-  }
+  for(s=0; s<f->nseg; s++) seg_free(f, &f->segs[s]);
   f->segs[0] = m;
   f->nseg = 1;
 }
@@ -1187,7 +1183,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
     if( __atomic_load_n(&B->stop, __ATOMIC_RELAXED) ){ mt_reader_close(rd); return piece_fail(pc, MT_INTERRUPTED, mt_rc_name(MT_INTERRUPTED)); }
     if( first && start==0 ){
       int tz;
-      if( mt_tz_header(p, n < 4096 ? n : 4096, &tz) ){ pc->has_tz0 = 1; pc->tz0 = tz; }
+      if( mt_tz_header(p, n < MT_TZ_HEADER_SPAN ? n : MT_TZ_HEADER_SPAN, &tz) ){ pc->has_tz0 = 1; pc->tz0 = tz; }
     }
     first = 0;
     /* The piece ends at the first line that starts in block k2. */
@@ -1369,7 +1365,7 @@ static int part_fits(const ix_part *old, const mt_file *f, int tz_default){
   ** them: a header there now holds from line 1, as a walk over the whole
   ** file finds it (scan.c): the lines indexed before need its offset too) */
   if( old->size < f->size && f->mtime >= old->mtime && !old->gz && old->ends_nl && old->end==old->size
-   && (old->has_tz0 || old->end >= 4096) && map_check_all(old) ){   /* extended and saved again: every page verified first */
+   && (old->has_tz0 || old->end >= MT_TZ_HEADER_SPAN) && map_check_all(old) ){   /* extended and saved again: every page verified first */
     /* Same inode and more bytes is not proof of growth: logrotate's
     ** copytruncate, or a new file on a reused inode, look the same.  The
     ** bytes indexed must still be there (their first and last 64 KiB). */

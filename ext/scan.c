@@ -7,7 +7,6 @@
 #include "progress.h"
 
 #include <stdio.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -254,7 +253,7 @@ static int next_chunk(mt_scan *s){
     /* The header is the file's third line; its offset holds for the lines
     ** before it too.  Look for it only near the start. */
     int tz;
-    if( mt_tz_header(p, n < 4096 ? n : 4096, &tz) ){ s->tz_off = tz; s->tz_from_header = 1; }
+    if( mt_tz_header(p, n < MT_TZ_HEADER_SPAN ? n : MT_TZ_HEADER_SPAN, &tz) ){ s->tz_off = tz; s->tz_from_header = 1; }
   }
   s->chunk = s->p = p;
   s->end = p + n;
@@ -264,14 +263,14 @@ static int next_chunk(mt_scan *s){
   return 1;
 }
 
-/* Min and max time of the file-form lines in [p, p+n) (local or UTC with
-** offset tz).  Returns 0 when a year-less (syslog) line is among them: the
+/* Min and max time of the file-form lines in [p, p+n) (local, or UTC with
+** the offset *tz, which a header line among them changes from there on and
+** leaves as the last one in force).  Returns 0 when a year-less (syslog) line is among them: the
 ** year there depends on state, so such files are never skipped. */
-static int chunk_bounds(const char *p, size_t n, int *tz, int utc, int maxlines,
-                        int64_t *pMin, int64_t *pMax){
+static int chunk_bounds(const char *p, size_t n, int *tz, int utc, int64_t *pMin, int64_t *pMax){
   const char *e = p + n;
-  int k = 0, any = 0;
-  while( p < e && k < maxlines ){
+  int any = 0;
+  while( p < e ){
     const char *nl = memchr(p, '\n', (size_t)(e - p));
     const char *le = nl ? nl : e;
     mt_line ln;
@@ -286,7 +285,6 @@ static int chunk_bounds(const char *p, size_t n, int *tz, int utc, int maxlines,
       if( !any || t > *pMax ) *pMax = t;
       any = 1;
     }
-    k++;
     p = nl ? nl + 1 : e;
   }
   return any;
@@ -294,8 +292,8 @@ static int chunk_bounds(const char *p, size_t n, int *tz, int utc, int maxlines,
 
 /* The file just opened (its first chunk read): can it hold a line in the
 ** range?  A file read whole in its first chunk is known exactly.  Else only
-** a plain file can be skipped, and only when its first lines (up to 2,000)
-** and its last 64 KiB both lie on the same side of the range: a file
+** a plain file can be skipped, and only when the lines of its first chunk
+** and of its last 64 KiB both lie on the same side of the range: a file
 ** concatenated in the wrong order, or whose offset changes (a second
 ** header), shows it at one end or the other.  A gzip file is never
 ** skipped: its end is unknown without decompressing all of it.  (What this
@@ -306,7 +304,7 @@ static int file_outside_range(mt_scan *s){
   int64_t lo, hi, lo2, hi2;
   const mt_file *f = &s->files->a[s->ifile];
   int tz = s->tz_off;
-  if( !chunk_bounds(s->chunk, (size_t)(s->end - s->chunk), &tz, s->range_utc, INT_MAX, &lo, &hi) ) return 0;
+  if( !chunk_bounds(s->chunk, (size_t)(s->end - s->chunk), &tz, s->range_utc, &lo, &hi) ) return 0;
   if( (int64_t)(s->end - s->chunk) >= f->size && !mt_reader_is_gzip(s->rd) ){
     return lo > s->range_hi || hi < s->range_lo;                /* the whole file was the chunk */
   }
@@ -325,7 +323,7 @@ static int file_outside_range(mt_scan *s){
     if( got > 0 ){
       const char *q = memchr(tail, '\n', (size_t)got);      /* skip a partial first line */
       /* (the offset at the tail: the head's last, unless the tail has a header) */
-      if( q && chunk_bounds(q+1, (size_t)(tail + got - q - 1), &tz, s->range_utc, INT_MAX, &lo2, &hi2) ){
+      if( q && chunk_bounds(q+1, (size_t)(tail + got - q - 1), &tz, s->range_utc, &lo2, &hi2) ){
         if( lo > s->range_hi && lo2 > s->range_hi ) return 1;   /* both ends after the range */
         if( hi < s->range_lo && hi2 < s->range_lo ) return 1;   /* both ends before it */
       }

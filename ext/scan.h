@@ -237,6 +237,11 @@ int mt_scan_fetch(const char *path, const mt_ident *id, const int64_t *off, int 
 ** file is open. */
 int64_t mt_scan_pos(const mt_scan *s);
 
+/* How far from a file's start its "Time offset from UTC" header is looked
+** for; one found there holds from line 1 (the walk, the offset index, and
+** whether a grown file can be read on all use this span). */
+#define MT_TZ_HEADER_SPAN 4096
+
 /* "Time offset from UTC: N seconds" in [p, p+n): 1 and *pOff (seconds east
 ** of UTC).  mt_line_tz: the same for a line whose body is that header (the
 ** rule the walk applies to every line). */
