@@ -4,6 +4,7 @@
 */
 #include "grow.h"
 #include "files.h"
+#include "watch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -467,11 +468,149 @@ static int walk_all(mt_listing *S, const char *const *sources, int n, char **pzE
   return 0;
 }
 
+/* ------------------------------------------- watches instead of walks */
+
+/* One watched thing of the snapshot `last`: a folder, or the regular file
+** of record `rec`, with the generation seen (watch.h). */
+typedef struct mt_wref { int wd; int rec; int dir; uint32_t gen; } mt_wref;
+/* A source's identity when the watches were armed: stat'ed at every call (a
+** source replaced, a symbolic link to it turned, a relative one after a
+** change of the working folder). */
+typedef struct mt_wsrc { uint64_t dev, ino; unsigned mode; } mt_wsrc;
+
+static void disarm(mt_filememo *m){ m->armed = 0; m->nw = 0; }
+
+static int wref_add(mt_filememo *m, const char *path, int dir, int rec){
+  int wd = mt_watch_add(m->watch, path, dir);
+  if( wd<0 || mt_grow_i(&m->w, &m->cw, m->nw+1, sizeof(mt_wref)) ) return -1;
+  m->w[m->nw].wd = wd; m->w[m->nw].rec = rec; m->w[m->nw].dir = dir; m->w[m->nw].gen = 0;
+  m->nw++;
+  return 0;
+}
+
+/* Watch the folder holding `path` (a name made or removed there). */
+static int watch_parent(mt_filememo *m, const char *path){
+  const char *b = base_name(path);
+  char *d;
+  int rc;
+  if( b==path ) return wref_add(m, ".", 1, -1);
+  if( b-1==path ) return wref_add(m, "/", 1, -1);
+  if( !(d = strndup(path, (size_t)(b - 1 - path))) ) return -1;
+  rc = wref_add(m, d, 1, -1);
+  free(d);
+  return rc;
+}
+
+static int same_sizes(const mt_listing *a, const mt_listing *b){
+  int i;
+  for(i=0; i<a->nr; i++){
+    if( a->r[i].size!=b->r[i].size || a->r[i].mtime!=b->r[i].mtime ) return 0;
+  }
+  return 1;
+}
+
+static int source_id(const char *source, mt_wsrc *out){
+  struct stat st;
+  if( stat(source, &st)!=0 ) return -1;
+  out->dev = (uint64_t)st.st_dev; out->ino = (uint64_t)st.st_ino;
+  out->mode = (unsigned)(st.st_mode & S_IFMT);
+  return 0;
+}
+
+/* Arm the watches of the list just built or kept from m->last.  Never
+** armed (every call walks, as without a watch): a list under
+** MT_WATCH_MIN_FILES files; a glob (its pattern may match in folders it has
+** not listed); a file whose host is the real name of a relative folder
+** ("mail.current", "./x": renaming a folder above is not an event of it); a
+** symbolic link that does not lead to a regular file; a name that vanished
+** while listed; a file system that is not local (watch.h).  The last step
+** is a walk made after every watch was in place: it must find exactly what
+** the list holds, so no change can fall between the list and the watches. */
+static void watch_arm(mt_filememo *m, const mt_filelist *L, const char *const *sources, int n){
+  const mt_listing *S = &m->last;
+  char *err = 0;
+  int i;
+  disarm(m);
+  if( !m->watch || L->n < MT_WATCH_MIN_FILES ) return;
+  for(i=0; i<S->nr; i++){
+    const mt_lrec *r = &S->r[i];
+    const char *t = S->text + r->at;
+    switch( r->kind ){
+      case LR_GLOB: case LR_GLOBPATH: case LR_GLOBEND: case LR_REAL:
+        disarm(m); return;
+      case LR_DIR:
+        if( wref_add(m, t, 1, -1) ){ disarm(m); return; }
+        break;
+      case LR_FILE:
+        if( watch_parent(m, t) || wref_add(m, t, 0, i) ){ disarm(m); return; }
+        break;
+      case LR_NAME:
+        if( r->mode==0 || (r->link && r->mode!=S_IFREG) ){ disarm(m); return; }
+        if( r->mode==S_IFREG && wref_add(m, t, 0, i) ){ disarm(m); return; }
+        break;
+    }
+  }
+  if( n > m->nsrc ){
+    mt_wsrc *ns = realloc(m->src, sizeof(mt_wsrc)*(size_t)n);
+    if( !ns ){ disarm(m); return; }
+    m->src = ns; m->nsrc = n;
+  }
+  for(i=0; i<n; i++){
+    if( source_id(sources[i], &m->src[i]) ){ disarm(m); return; }
+  }
+  if( mt_watch_poll(m->watch) ){ disarm(m); return; }
+  for(i=0; i<m->nw; i++) m->w[i].gen = mt_watch_gen(m->watch, m->w[i].wd);
+  m->epoch = mt_watch_epoch(m->watch);
+  if( walk_all(&m->scratch, sources, n, &err) ){ free(err); disarm(m); return; }
+  if( !same_listing(&m->scratch, &m->last) || !same_sizes(&m->scratch, &m->last) ){ disarm(m); return; }
+  m->armed = 1;
+}
+
+/* An armed list, asked again: 0 when the watches say it is still true (a
+** file written since is stat'ed alone and its size and mtime refreshed),
+** 1 when it must be walked (a name made, removed or renamed, a source
+** replaced, events lost, a file replaced). */
+static int watch_check(mt_filememo *m, mt_filelist *L, const char *const *sources, int n, int *pChanged){
+  int i, j, changed = 0;
+  if( mt_watch_poll(m->watch) || mt_watch_epoch(m->watch)!=m->epoch ) return 1;
+  for(i=0; i<n; i++){
+    mt_wsrc now;
+    if( source_id(sources[i], &now) || now.dev!=m->src[i].dev || now.ino!=m->src[i].ino
+     || now.mode!=m->src[i].mode ) return 1;
+  }
+  for(i=0; i<m->nw; i++){
+    mt_wref *x = &m->w[i];
+    uint32_t g = mt_watch_gen(m->watch, x->wd);
+    mt_lrec *r;
+    struct stat st;
+    if( g==x->gen ) continue;
+    if( x->dir ) return 1;
+    r = &m->last.r[x->rec];
+    /* (events after the poll change the generation again: seen next time) */
+    if( stat(m->last.text + r->at, &st)!=0 || (uint64_t)st.st_dev!=r->dev || (uint64_t)st.st_ino!=r->ino
+     || (unsigned)(st.st_mode & S_IFMT)!=r->mode ) return 1;
+    x->gen = g;
+    m->restat++;
+    if( (int64_t)st.st_size==r->size && (int64_t)st.st_mtime==r->mtime ) continue;
+    r->size = (int64_t)st.st_size; r->mtime = (int64_t)st.st_mtime;
+    for(j=0; j<L->n; j++){
+      if( L->a[j].rec==x->rec ){ L->a[j].size = r->size; L->a[j].mtime = r->mtime; changed = 1; }
+    }
+  }
+  if( pChanged ) *pChanged = changed;
+  return 0;
+}
+
 int mt_files_relist(mt_filelist *L, mt_filememo *m, const char *const *sources, int n,
                     int *pChanged, char **pzErr){
   mt_listing t;
   *pzErr = 0;
   if( pChanged ) *pChanged = 1;
+  if( m->valid && m->armed ){
+    if( watch_check(m, L, sources, n, pChanged)==0 ){ m->kept++; m->watched++; return 0; }
+    disarm(m);
+    if( pChanged ) *pChanged = 1;
+  }
   if( walk_all(&m->scratch, sources, n, pzErr) ){
     m->valid = 0;
     mt_files_free(L);
@@ -495,12 +634,16 @@ int mt_files_relist(mt_filelist *L, mt_filememo *m, const char *const *sources, 
     m->built++;
   }
   t = m->last; m->last = m->scratch; m->scratch = t;
+  if( m->watch ) watch_arm(m, L, sources, n);
   return 0;
 }
 
 void mt_filememo_free(mt_filememo *m){
   listing_free(&m->last);
   listing_free(&m->scratch);
+  free(m->w); m->w = 0; m->nw = m->cw = 0;
+  free(m->src); m->src = 0; m->nsrc = 0;
+  m->armed = 0;
   m->valid = 0;
 }
 

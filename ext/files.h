@@ -94,9 +94,29 @@ typedef struct mt_filememo {
   int valid;            /* the list passed to the next call is built from `last` */
   int64_t built;        /* calls that built the list (first call, or something differed) */
   int64_t kept;         /* calls that kept it (sizes and mtimes refreshed) */
+  /* With a watch (watch.h; set by the caller, owned by it, or NULL): once
+  ** armed, a call whose watches are quiet keeps the list without a walk,
+  ** and a call after a file was written stats that file alone. */
+  struct mt_watch *watch;
+  struct mt_wref *w;    /* what is watched: a folder or a file of `last` */
+  int nw, cw;
+  struct mt_wsrc *src;  /* each source's identity when armed */
+  int nsrc;
+  uint64_t epoch;       /* mt_watch_epoch when armed */
+  int armed;
+  int64_t watched;      /* calls answered by the watches alone (no walk) */
+  int64_t restat;       /* files stat'ed again because their watch fired */
 } mt_filememo;
 
-/* (Re)list `sources` (n of them, in order) into L.  L must be what the last
+/* Sources and lists this small are walked every time (a stat or two): a
+** watch costs an inotify instance, and those are few per user. */
+#define MT_WATCH_MIN_FILES 8
+
+/* (Re)list `sources` (n of them, in order) into L.  With m->watch, a list
+** of at least MT_WATCH_MIN_FILES files is armed after it is built: its
+** folders and files are watched and the sources' identities kept, and a
+** walk made after the watches were in place must find the same; a later
+** call then trusts quiet watches (see files.c for what is never armed).  L must be what the last
 ** call with this memo left (or empty, with a zeroed memo).  The new listing
 ** is compared with the one L was built from: equal but for sizes and mtimes,
 ** L is kept and those refreshed; else L is built again.  *pChanged (or NULL):

@@ -3,6 +3,7 @@
 ** tables.c — helpers shared by the virtual tables (see tables.h).
 */
 #include "tables.h"
+#include "watch.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -298,6 +299,14 @@ int mt_src_connect(sqlite3 *db, void *pAux, const char *schema, const void *def,
   vt->def = def;
   rc = mt_args_bind(&vt->args, argc, argv, &vt->bound, pzErr);
   if( rc ){ sqlite3_free(vt); return rc; }
+  /* A bound table lists the same sources at every cursor: watched, a
+  ** listing whose files did not change is not walked again (files.h).
+  ** (Tables given sources per call list afresh each time: nothing kept.) */
+  if( vt->bound ){
+    mt_ctx *c = vt->ctx;
+    if( !c->watch ) c->watch = mt_watch_new();
+    vt->args.memo.watch = c->watch;
+  }
   *ppVtab = &vt->base;
   return SQLITE_OK;
 }
@@ -553,6 +562,7 @@ void mt_ctx_unref(void *p){
   int i;
   if( !c || --c->refs > 0 ) return;
   if( c->entities && c->free_entities ) c->free_entities(c->entities);
+  mt_watch_free(c->watch);
   for(i=0; i<c->nproblem; i++){ free(c->problems[i].file); free(c->problems[i].message); }
   free(c->problems);
   for(i=0; i<c->nopen_args; i++) sqlite3_free(c->open_args[i]);

@@ -44,6 +44,8 @@ typedef struct mt_ctx {
                           ** sources may live outside TEMP (docs/lines.md#safety) */
   mt_progress progress;   /* the index pass or store build in progress or last run
                           ** (mailtrace_progress(); its callback: mailtrace_progress_handler) */
+  struct mt_watch *watch; /* the connection's file watches (watch.h), shared by the
+                          ** listings of its bound tables (files.h), or NULL */
 } mt_ctx;
 
 /* Sources and options of a table, from CREATE arguments or call arguments. */
