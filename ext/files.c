@@ -501,12 +501,17 @@ static int watch_parent(mt_filememo *m, const char *path){
   return rc;
 }
 
-static int same_sizes(const mt_listing *a, const mt_listing *b){
-  int i;
-  for(i=0; i<a->nr; i++){
-    if( a->r[i].size!=b->r[i].size || a->r[i].mtime!=b->r[i].mtime ) return 0;
+/* Take the sizes and mtimes of snapshot S (the same listing as m->last)
+** into m->last and L.  1 when one differed. */
+static int take_sizes(mt_filememo *m, mt_filelist *L, const mt_listing *S){
+  int i, changed = 0;
+  for(i=0; i<S->nr; i++){ m->last.r[i].size = S->r[i].size; m->last.r[i].mtime = S->r[i].mtime; }
+  for(i=0; i<L->n; i++){
+    mt_file *f = &L->a[i];
+    const mt_lrec *r = &S->r[f->rec];
+    if( f->size!=r->size || f->mtime!=r->mtime ){ f->size = r->size; f->mtime = r->mtime; changed = 1; }
   }
-  return 1;
+  return changed;
 }
 
 static int source_id(const char *source, mt_wsrc *out){
@@ -524,9 +529,11 @@ static int source_id(const char *source, mt_wsrc *out){
 ** ("mail.current", "./x": renaming a folder above is not an event of it); a
 ** symbolic link that does not lead to a regular file; a name that vanished
 ** while listed; a file system that is not local (watch.h).  The last step
-** is a walk made after every watch was in place: it must find exactly what
-** the list holds, so no change can fall between the list and the watches. */
-static void watch_arm(mt_filememo *m, const mt_filelist *L, const char *const *sources, int n){
+** is a walk made after every watch was in place: it must find the same
+** names, folders, files and links as the list, so no change can fall between
+** the list and the watches; the sizes and mtimes it finds are taken (a file
+** written meanwhile: *pChanged set), since any later write is an event. */
+static void watch_arm(mt_filememo *m, mt_filelist *L, const char *const *sources, int n, int *pChanged){
   const mt_listing *S = &m->last;
   char *err = 0;
   int i;
@@ -562,7 +569,8 @@ static void watch_arm(mt_filememo *m, const mt_filelist *L, const char *const *s
   for(i=0; i<m->nw; i++) m->w[i].gen = mt_watch_gen(m->watch, m->w[i].wd);
   m->epoch = mt_watch_epoch(m->watch);
   if( walk_all(&m->scratch, sources, n, &err) ){ free(err); disarm(m); return; }
-  if( !same_listing(&m->scratch, &m->last) || !same_sizes(&m->scratch, &m->last) ){ disarm(m); return; }
+  if( !same_listing(&m->scratch, &m->last) ){ disarm(m); return; }
+  if( take_sizes(m, L, &m->scratch) && pChanged ) *pChanged = 1;
   m->armed = 1;
 }
 
@@ -634,7 +642,7 @@ int mt_files_relist(mt_filelist *L, mt_filememo *m, const char *const *sources, 
     m->built++;
   }
   t = m->last; m->last = m->scratch; m->scratch = t;
-  if( m->watch ) watch_arm(m, L, sources, n);
+  if( m->watch ) watch_arm(m, L, sources, n, pChanged);
   return 0;
 }
 

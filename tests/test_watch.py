@@ -14,6 +14,8 @@ and reads from nothing):
 - a rotation (mail.current renamed to its stamp, a new mail.current);
 - a rotated file removed;
 - a file's contents replaced by a rename over it (same name, new inode);
+- a writer thread appending while correlated subqueries run: counts never
+  go back, and after it stops the answer is a fresh connection's;
 - sql/why-not-received.sql for an IP asked before and after all of it.
 
 The appended lines are shaped as the fixture's own (tests/data/esa1)."""
@@ -23,6 +25,8 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_relist import connect, icid_line, split_fixture  # noqa: E402
@@ -130,6 +134,36 @@ def run(tmp):
     (k2,) = db.execute("SELECT count(*) FROM connections WHERE remote_ip = '192.0.2.110'").fetchone()
     (m3,) = db.execute(count).fetchone()
     check("replaced_file_seen", k == 0 and k2 == 1 and [(m3,)] == fresh_answer(d, count), (k, k2, m3))
+
+    # a writer appending while correlated subqueries run (the list armed and
+    # re-armed under writes): counts never go back, and once it stops the
+    # next answer is a fresh connection's
+    stop = threading.Event()
+    wrote = [0]
+
+    def writer():
+        i = 0
+        while not stop.is_set() and i < 400:
+            with open(live, "a") as f:
+                f.write(icid_line(i % 60, f"192.0.2.{(i % 100) + 150}"))
+            i += 1
+            time.sleep(0.001)
+        wrote[0] = i
+
+    t = threading.Thread(target=writer)
+    t.start()
+    seen = []
+    try:
+        for _ in range(20):
+            rows = db.execute("WITH r(i) AS (VALUES (1), (2), (3), (4)) "
+                              "SELECT (SELECT count(*) FROM connections c WHERE c.icid + 0 >= r.i - r.i) FROM r").fetchall()
+            seen.extend(n for (n,) in rows)
+    finally:
+        stop.set()
+        t.join()
+    (m4,) = db.execute(count).fetchone()
+    check("writer_counts_never_go_back", all(a <= b for a, b in zip(seen, seen[1:])) and wrote[0] > 0, seen[:8])
+    check("writer_stopped_same_as_fresh", [(m4,)] == fresh_answer(d, count) and m4 == m3 + wrote[0], (m4, m3, wrote[0]))
 
     why_after = db.execute(why_sql, dict(params, ip="192.0.2.10")).fetchall()
     check("why_after_same_as_fresh", why_after == fresh_answer(d, why_sql, dict(params, ip="192.0.2.10")),
