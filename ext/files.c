@@ -204,6 +204,14 @@ static int needs_real(const char *path, size_t *pn){
   return 0;
 }
 
+/* The host a real folder name gives: its last part (NULL for NULL). */
+static const char *real_name(const char *real){
+  const char *nm;
+  if( !real ) return 0;
+  nm = strrchr(real, '/');
+  return nm && nm[1] ? nm+1 : real;
+}
+
 /* What one walk remembers: the folder of the last real name recorded. */
 typedef struct walk_state {
   char lastdir[4096];
@@ -222,11 +230,7 @@ static int snap_real(mt_listing *S, walk_state *w, const char *path){
   if( w->have && n==w->lastlen && memcmp(w->lastdir, path, n)==0 ) return 0;
   if( !(dir = strndup(path, n)) ) return -1;
   real = realpath(dir[0] ? dir : ".", 0);
-  nm = 0;
-  if( real ){
-    nm = strrchr(real, '/');
-    nm = nm && nm[1] ? nm+1 : real;
-  }
+  nm = real_name(real);
   /* "" when it cannot be known: the folder's name as written stays the host */
   rc = snap_add(S, LR_REAL, nm ? nm : "", nm ? strlen(nm) : 0, 0, 0);
   free(real);
@@ -478,7 +482,53 @@ typedef struct mt_wref { int wd; int rec; int dir; uint32_t gen; } mt_wref;
 ** change of the working folder). */
 typedef struct mt_wsrc { uint64_t dev, ino; unsigned mode; } mt_wsrc;
 
-static void disarm(mt_filememo *m){ m->armed = 0; m->nw = 0; }
+/* A real folder name of the snapshot (record `rec`), and the folder as the
+** paths write it ("", "./", "../"): asked again at every call.  (The folder
+** is watched too, and a rename of it is an event; this also covers a folder
+** reached through a symbolic link turned elsewhere.) */
+typedef struct mt_wreal { int rec; char *dir; } mt_wreal;
+
+static void disarm(mt_filememo *m){
+  int i;
+  m->armed = 0; m->nw = 0;
+  for(i=0; i<m->nreal; i++) free(m->real[i].dir);
+  m->nreal = 0;
+}
+
+/* Remember the folder of the LR_REAL record i: the one of the next file's path. */
+static int wreal_add(mt_filememo *m, int i){
+  const mt_listing *S = &m->last;
+  int j;
+  for(j=i+1; j<S->nr; j++){
+    const mt_lrec *r = &S->r[j];
+    const char *t = S->text + r->at;
+    size_t n;
+    char *d;
+    if( r->kind!=LR_FILE && r->kind!=LR_NAME && r->kind!=LR_GLOBPATH ) continue;
+    if( !needs_real(t, &n) ) continue;
+    if( !(d = strndup(t, n)) ) return -1;
+    if( mt_grow_i(&m->real, &m->creal, m->nreal+1, sizeof(mt_wreal)) ){ free(d); return -1; }
+    m->real[m->nreal].rec = i;
+    m->real[m->nreal].dir = d;
+    m->nreal++;
+    return 0;
+  }
+  return -1;
+}
+
+/* Does every real folder name still hold?  1 yes. */
+static int reals_hold(const mt_filememo *m){
+  int i;
+  for(i=0; i<m->nreal; i++){
+    const mt_wreal *x = &m->real[i];
+    char *real = realpath(x->dir[0] ? x->dir : ".", 0);
+    const char *nm = real_name(real);
+    int same = nm && strcmp(nm, m->last.text + m->last.r[x->rec].at)==0;
+    free(real);
+    if( !same ) return 0;
+  }
+  return 1;
+}
 
 static int wref_add(mt_filememo *m, const char *path, int dir, int rec){
   int wd = mt_watch_add(m->watch, path, dir);
@@ -525,9 +575,7 @@ static int source_id(const char *source, mt_wsrc *out){
 /* Arm the watches of the list just built or kept from m->last.  Never
 ** armed (every call walks, as without a watch): a list under
 ** MT_WATCH_MIN_FILES files; a glob (its pattern may match in folders it has
-** not listed); a file whose host is the real name of a relative folder
-** ("mail.current", "./x": renaming a folder above is not an event of it); a
-** symbolic link that does not lead to a regular file; a name that vanished
+** not listed); a symbolic link that does not lead to a regular file; a name that vanished
 ** while listed; a file system that is not local (watch.h).  The last step
 ** is a walk made after every watch was in place: it must find the same
 ** names, folders, files and links as the list, so no change can fall between
@@ -543,8 +591,13 @@ static void watch_arm(mt_filememo *m, mt_filelist *L, const char *const *sources
     const mt_lrec *r = &S->r[i];
     const char *t = S->text + r->at;
     switch( r->kind ){
-      case LR_GLOB: case LR_GLOBPATH: case LR_GLOBEND: case LR_REAL:
+      case LR_GLOB: case LR_GLOBPATH: case LR_GLOBEND:
         disarm(m); return;
+      case LR_REAL:
+        /* the host of "mail.current" or "./x": the folder's real name, asked
+        ** again at every call */
+        if( wreal_add(m, i) ){ disarm(m); return; }
+        break;
       case LR_DIR:
         if( wref_add(m, t, 1, -1) ){ disarm(m); return; }
         break;
@@ -580,7 +633,7 @@ static void watch_arm(mt_filememo *m, mt_filelist *L, const char *const *sources
 ** replaced, events lost, a file replaced). */
 static int watch_check(mt_filememo *m, mt_filelist *L, const char *const *sources, int n, int *pChanged){
   int i, j, changed = 0;
-  if( mt_watch_poll(m->watch) || mt_watch_epoch(m->watch)!=m->epoch ) return 1;
+  if( mt_watch_poll(m->watch) || mt_watch_epoch(m->watch)!=m->epoch || !reals_hold(m) ) return 1;
   for(i=0; i<n; i++){
     mt_wsrc now;
     if( source_id(sources[i], &now) || now.dev!=m->src[i].dev || now.ino!=m->src[i].ino
@@ -651,7 +704,8 @@ void mt_filememo_free(mt_filememo *m){
   listing_free(&m->scratch);
   free(m->w); m->w = 0; m->nw = m->cw = 0;
   free(m->src); m->src = 0; m->nsrc = 0;
-  m->armed = 0;
+  disarm(m);
+  free(m->real); m->real = 0; m->creal = 0;
   m->valid = 0;
 }
 

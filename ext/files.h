@@ -102,6 +102,8 @@ typedef struct mt_filememo {
   int nw, cw;
   struct mt_wsrc *src;  /* each source's identity when armed */
   int nsrc;
+  struct mt_wreal *real;   /* the real folder names the list holds, asked again */
+  int nreal, creal;
   uint64_t epoch;       /* mt_watch_epoch when armed */
   int armed;
   int64_t watched;      /* calls answered by the watches alone (no walk) */

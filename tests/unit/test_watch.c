@@ -7,8 +7,9 @@
 ** through the symbolic link that names it, the link turned elsewhere, the
 ** source folder replaced, and a forked child (which must not use the
 ** parent's watches).  After every step the list equals a fresh listing
-** (mt_files_add).  Lists that are never armed: a glob, fewer than
-** MT_WATCH_MIN_FILES files, a relative "mail.current".  The memo's counts
+** (mt_files_add), and "." keeps the working folder's real name as host
+** when that folder is renamed.  Lists that are never armed: a glob, fewer
+** than MT_WATCH_MIN_FILES files.  The memo's counts
 ** (watched, built, kept, restat) say what each call did.
 */
 #include "unit.h"
@@ -278,13 +279,31 @@ int main(void){
     mt_files_free(&L);
     mt_filememo_free(&M);
     M.watch = w;
-    if( getcwd(cwd, sizeof(cwd)) && chdir(dir)==0 ){
-      src[0] = ".";
-      step("relative_walks", src, 1, WALKED, 1);
-      step("relative_walks_again", src, 1, WALKED, 0);
-      CHECK("watch.relative_not_armed", !M.armed);
-      if( chdir(cwd)!=0 ) printf("FAIL watch.chdir_back\n");
+    mt_files_free(&L);
+    mt_filememo_free(&M);
+    mt_watch_free(w);
+  }
+
+  /* "." in the working folder: the host is the folder's real name; renaming
+  ** the folder is seen (the folder's own watch, and its real name asked
+  ** again at every call) */
+  if( getcwd(cwd, sizeof(cwd)) && chdir(dir)==0 ){
+    char dir2[300];
+    mt_watch *w = mt_watch_new();
+    M.watch = w;
+    src[0] = ".";
+    step("relative_walks", src, 1, WALKED, 1);
+    CHECK("watch.relative_host", L.n > 0 && strcmp(L.a[0].dirname, "esa1")==0);
+    step("relative_quiet", src, 1, WATCHED, 0);
+    snprintf(dir2, sizeof(dir2), "%s/esa9", base);
+    if( rename(dir, dir2)==0 ){
+      step("relative_folder_renamed_walks", src, 1, WALKED, 1);
+      CHECK("watch.relative_renamed_host", L.n > 0 && strcmp(L.a[0].dirname, "esa9")==0);
+      step("relative_renamed_quiet", src, 1, WATCHED, 0);
+      rename(dir2, dir);
+      step("relative_renamed_back_walks", src, 1, WALKED, 1);
     }
+    if( chdir(cwd)!=0 ) printf("FAIL watch.chdir_back\n");
     mt_files_free(&L);
     mt_filememo_free(&M);
     mt_watch_free(w);
