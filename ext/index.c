@@ -353,6 +353,18 @@ typedef struct ix_seg {
   uint32_t nposts, cposts;
   ix_recent *recent;         /* while building */
   int oom;
+  /* What lets a lookup pass the segment by (seg_may_hold): the least and
+  ** greatest id of each kind posted (ICID, MID and DCID numbers grow with
+  ** time, so the segments of rotated files cover disjoint ranges; lo > hi:
+  ** none), and the client IP keys in a bloom filter of nbloom 64-bit words
+  ** (a power of 2; 0: no IP key).  Taken from the slots once the segment's
+  ** postings are complete (seg_summarize: a segment never changes after its
+  ** piece is built) and saved with it; summed 0: not known, every key is
+  ** looked up. */
+  uint64_t lo[3], hi[3];
+  uint64_t *bloom;
+  uint64_t nbloom;
+  int summed;
 } ix_seg;
 
 typedef struct ix_blk {
@@ -389,11 +401,16 @@ typedef struct ix_part {
   ix_map *map;               /* loaded from index=DIR: the file its arrays lie in, or NULL */
 } ix_part;
 
+/* What the lookups did (mt_index_probes): segments whose hash was probed,
+** and those passed by on their ranges or bloom filter. */
+typedef struct ix_count { uint64_t probed, skipped; } ix_count;
+
 struct mt_index {
   ix_part **parts;           /* one per file */
   uint32_t *first;           /* global number of each file's block 0 */
   int nfile;
   uint32_t nblk;
+  ix_count *count;           /* (a lookup takes the index const) */
 };
 
 
@@ -506,7 +523,7 @@ static int need_blocks(ix_part *f, uint32_t n){
 ** uses its arrays where they lie: opening costs the header, the directory,
 ** the page CRCs and the small per-block arrays, not the size of the file.
 **
-** Layout (MTIDX05; index.h, mt_ix_file_header):
+** Layout (MTIDX06; index.h, mt_ix_file_header):
 **   header | directory: narray entries (kind, segment, offset, count,
 **   element size) | npage CRC-32s | zeros up to payload_at (4 KiB aligned)
 **   | payload: the arrays, each as its struct array is in memory, each at a
@@ -528,9 +545,10 @@ static int need_blocks(ix_part *f, uint32_t n){
 ** in the enum below); adding a field to a struct changes its size, which
 ** the static asserts below catch: bump IDX_VERSION with it. */
 
-#define IDX_MAGIC "MTIDX05"            /* 05: injection debug lines posted under their ICID; 04: mapped arrays,
-                                       ** page CRCs; 03: unit masks in the postings (older files are rebuilt) */
-#define IDX_VERSION 5
+#define IDX_MAGIC "MTIDX06"            /* 06: each segment's id ranges and IP bloom filter; 05: injection debug
+                                       ** lines posted under their ICID; 04: mapped arrays, page CRCs;
+                                       ** 03: unit masks in the postings (older files are rebuilt) */
+#define IDX_VERSION 6
 #define IDX_PAGE_SHIFT 12              /* 4 KiB of payload per CRC */
 #define IDX_ALIGN 64                   /* each array's offset in the payload */
 
@@ -543,11 +561,20 @@ _Static_assert(sizeof(tzchg)==16, "tzchg: bump IDX_VERSION");
 _Static_assert(sizeof(ix_slot)==16, "ix_slot: bump IDX_VERSION");
 _Static_assert(sizeof(mt_zpoint)==24 + MT_ZWINDOW, "mt_zpoint: bump IDX_VERSION");
 
-/* A segment's counts, as the segment table of a file holds them. */
-typedef struct idx_seginfo { uint64_t cap, n; uint32_t nposts, pad[3]; } idx_seginfo;
-_Static_assert(sizeof(idx_seginfo)==32, "idx_seginfo: bump IDX_VERSION");
+/* A segment's counts and id ranges, as the segment table of a file holds
+** them (verified when the file is opened: a lookup reads the ranges of
+** every file before it probes one). */
+typedef struct idx_seginfo {
+  uint64_t cap, n;
+  uint32_t nposts, summed;
+  uint64_t nbloom;
+  uint64_t lo[3], hi[3];
+} idx_seginfo;
+_Static_assert(sizeof(idx_seginfo)==80, "idx_seginfo: bump IDX_VERSION");
 
-enum { A_BLKS = 1, A_CHG, A_ZP, A_SEGS, A_SLOTS, A_POSTS, A_END };
+enum { A_BLKS = 1, A_CHG, A_ZP, A_SEGS, A_SLOTS, A_POSTS, A_BLOOM, A_END };
+#define IS_SEG_ARRAY(k) ((k)==A_SLOTS || (k)==A_POSTS || (k)==A_BLOOM)
+#define IDX_MAX_BLOOM (UINT64_C(1) << 26)     /* words of a segment's bloom filter, at most */
 
 /* X(kind, type, field, count, eager): the arrays of a part (pt) and of
 ** each of its segments (g), written and mapped as they are. */
@@ -557,7 +584,8 @@ enum { A_BLKS = 1, A_CHG, A_ZP, A_SEGS, A_SLOTS, A_POSTS, A_END };
   X(A_ZP,    mt_zpoint, zp,    pt->nzp,    0)
 #define IDX_SEG_ARRAYS(X) \
   X(A_SLOTS, ix_slot,   slots, g->cap,     0) \
-  X(A_POSTS, ix_post,   posts, g->nposts,  0)
+  X(A_POSTS, ix_post,   posts, g->nposts,  0) \
+  X(A_BLOOM, uint64_t,  bloom, g->nbloom,  0)
 
 /* A mapped index file, kept with its part. */
 struct ix_map {
@@ -792,14 +820,19 @@ static void part_save(const ix_part *pt, const char *dir){
   size_t meta;
   memset(&w, 0, sizeof(w));
   if( pt->map && (pt->map->bad || !map_check_all(pt)) ) return;     /* never seal what was not verified */
-  out = calloc((size_t)(8 + 2*(size_t)pt->nseg), sizeof(idx_out));
+  out = calloc((size_t)(8 + 3*(size_t)pt->nseg), sizeof(idx_out));
   si = calloc((size_t)pt->nseg + 1, sizeof(idx_seginfo));
   if( !out || !si ) goto done;
 #define OUT_PART(K, T, F, N, E) out[nout].kind = K; out[nout].seg = 0; out[nout].p = pt->F; \
   out[nout].elsize = sizeof(T); out[nout].count = (uint64_t)(N); nout++;
   IDX_PART_ARRAYS(OUT_PART)
 #undef OUT_PART
-  for(i=0; i<pt->nseg; i++){ si[i].cap = pt->segs[i].cap; si[i].n = pt->segs[i].n; si[i].nposts = pt->segs[i].nposts; }
+  for(i=0; i<pt->nseg; i++){
+    const ix_seg *g = &pt->segs[i];
+    si[i].cap = g->cap; si[i].n = g->n; si[i].nposts = g->nposts;
+    si[i].summed = g->summed ? 1 : 0; si[i].nbloom = g->summed ? g->nbloom : 0;
+    memcpy(si[i].lo, g->lo, sizeof(si[i].lo)); memcpy(si[i].hi, g->hi, sizeof(si[i].hi));
+  }
   out[nout].kind = A_SEGS; out[nout].p = si; out[nout].elsize = sizeof(idx_seginfo); out[nout].count = (uint64_t)pt->nseg; nout++;
   for(i=0; i<pt->nseg; i++){
     const ix_seg *g = &pt->segs[i];
@@ -903,7 +936,7 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
   if( h.dev!=f->dev || h.ino!=f->ino || h.tz_default!=tz_default ) goto out;
   /* the same file, or the same file grown from where it was indexed */
   if( !(h.size==f->size && h.mtime==f->mtime) && !(h.size < f->size && !h.gz && h.ends_nl) ) goto out;
-  if( h.page_shift < 12 || h.page_shift > 24 || h.narray > 4 + 3*(uint64_t)h.nblock + 16 ) goto out;
+  if( h.page_shift < 12 || h.page_shift > 24 || h.narray > 4 + 4*(uint64_t)h.nblock + 16 ) goto out;
   if( h.payload > (uint64_t)st.st_size || h.npage != ((h.payload + ((uint64_t)1 << h.page_shift) - 1) >> h.page_shift) ) goto out;
   meta = sizeof(h) + sizeof(mt_ix_file_array)*(uint64_t)h.narray + 4*(uint64_t)h.npage;
   if( h.payload_at & 4095 || h.payload_at < meta || h.payload_at != (uint64_t)st.st_size - h.payload ) goto out;
@@ -953,7 +986,7 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
       for(i=0; i<h.narray; i++){
         const mt_ix_file_array *e = &ent[i];
         const void *p = pt->map->payload + e->off;
-        int is_seg = e->kind==A_SLOTS || e->kind==A_POSTS;
+        int is_seg = IS_SEG_ARRAY(e->kind);
         if( e->kind==0 || e->kind>=A_END || e->elsize==0 ) goto out;
         if( e->off % IDX_ALIGN || e->off > h.payload || e->count > (h.payload - e->off) / e->elsize ) goto out;
         if( is_seg != pass ) continue;
@@ -977,11 +1010,15 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
           ix_seg *g;
           if( !si || e->seg >= h.nseg ) goto out;
           g = &pt->segs[e->seg];
-          if( !g->slots && !g->posts ){
-            /* the segment's counts, from the verified segment table */
-            uint64_t cap = si[e->seg].cap, n = si[e->seg].n, np = si[e->seg].nposts;
+          if( !g->slots && !g->posts && !g->bloom ){
+            /* the segment's counts and ranges, from the verified segment table */
+            const idx_seginfo *q = &si[e->seg];
+            uint64_t cap = q->cap, n = q->n, np = q->nposts, nb = q->nbloom;
             if( cap==0 ? (n || np) : ((cap & (cap-1)) || n >= cap) || np > UINT32_MAX - 1 ) goto out;
+            if( q->summed > 1 || (nb && ((nb & (nb-1)) || nb > IDX_MAX_BLOOM || !q->summed)) ) goto out;
             g->cap = cap; g->n = n; g->nposts = g->cposts = (uint32_t)np;
+            g->summed = (int)q->summed; g->nbloom = nb;
+            memcpy(g->lo, q->lo, sizeof(g->lo)); memcpy(g->hi, q->hi, sizeof(g->hi));
           }
 #define MAP_SEG(K, T, F, N, E) \
           if( e->kind==K ){ \
@@ -1017,6 +1054,63 @@ out:
   map_free(m);
   if( !ok ){ part_free(pt); return 0; }
   return pt;
+}
+
+/* ------------------------------------------------------------ summary */
+
+/* Where a key's bloom bits are: a word of the filter, two bits of it (one
+** word: one page of a mapped file read per segment and IP key). */
+MT_WRAPS static inline uint64_t bloom_hash(uint64_t key){ return mix(key ^ UINT64_C(0x5851F42D4C957F2D)); }
+static inline uint64_t bloom_bits(uint64_t x){
+  return (UINT64_C(1) << ((x >> 52) & 63)) | (UINT64_C(1) << ((x >> 58) & 63));
+}
+
+/* Take segment g's ranges and bloom filter from its slots (its postings
+** complete).  Nothing when memory is short: the segment stays unsummed
+** and is probed for every key. */
+static void seg_summarize(ix_seg *g){
+  uint64_t k, nip = 0, nb = 1;
+  int i;
+  if( g->summed ) return;
+  for(i=0; i<3; i++){ g->lo[i] = UINT64_MAX; g->hi[i] = 0; }
+  for(k=0; k<g->cap; k++){
+    uint64_t key = g->slots[k].key;
+    int kind = (int)(key >> 62);
+    if( key==KEY_EMPTY || g->slots[k].newest==UINT32_MAX ) continue;
+    if( kind==MT_IX_IP ){ nip++; continue; }
+    if( (key & ID_MASK) < g->lo[kind] ) g->lo[kind] = key & ID_MASK;
+    if( (key & ID_MASK) > g->hi[kind] ) g->hi[kind] = key & ID_MASK;
+  }
+  free(g->bloom); g->bloom = 0; g->nbloom = 0;
+  if( nip ){
+    /* 16 bits a key, two of them set: about 1.5 % of absent keys pass */
+    while( nb*4 < nip && nb < IDX_MAX_BLOOM ) nb *= 2;
+    g->bloom = calloc((size_t)nb, sizeof(uint64_t));
+    if( !g->bloom ) return;
+    g->nbloom = nb;
+    for(k=0; k<g->cap; k++){
+      uint64_t key = g->slots[k].key, x;
+      if( key==KEY_EMPTY || g->slots[k].newest==UINT32_MAX || (key >> 62)!=MT_IX_IP ) continue;
+      x = bloom_hash(key);
+      g->bloom[x & (nb-1)] |= bloom_bits(x);
+    }
+  }
+  g->summed = 1;
+}
+
+/* Can segment g of part f hold `key`: 0 only when its ranges or its bloom
+** filter prove it cannot (never a posting lost: the index stays a
+** superset); 1 when it may, or nothing is known. */
+static int seg_may_hold(const ix_part *f, const ix_seg *g, uint64_t key){
+  int kind = (int)(key >> 62);
+  uint64_t x, w;
+  if( !g->summed ) return 1;
+  if( kind!=MT_IX_IP ) return (key & ID_MASK) >= g->lo[kind] && (key & ID_MASK) <= g->hi[kind];
+  if( !g->nbloom ) return 0;                   /* no client IP posted here */
+  x = bloom_hash(key);
+  if( !touch(f, &g->bloom[x & (g->nbloom-1)], sizeof(uint64_t)) ) return 1;   /* damaged: seg_lookup says so */
+  w = g->bloom[x & (g->nbloom-1)];
+  return (w & bloom_bits(x))==bloom_bits(x);
 }
 
 /* ---------------------------------------------------------------- build */
@@ -1426,9 +1520,10 @@ mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *re
   if( ix ){
     ix->parts = calloc((size_t)(files->n ? files->n : 1), sizeof(ix_part*));
     ix->first = calloc((size_t)(files->n ? files->n : 1), sizeof(uint32_t));
+    ix->count = calloc(1, sizeof(ix_count));
   }
-  if( !ix || !ix->parts || !ix->first ){
-    if( ix ){ free(ix->parts); free(ix->first); free(ix); }
+  if( !ix || !ix->parts || !ix->first || !ix->count ){
+    if( ix ){ free(ix->parts); free(ix->first); free(ix->count); free(ix); }
     mt_index_free(reuse);
     *pzErr = strdup(mt_rc_name(MT_NOMEM));
     return MT_NOMEM;
@@ -1539,15 +1634,27 @@ mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *re
       f->has_fp = mt_fingerprint(files->a[i].path, &id, f->end, &f->fp)==0;
       if( !f->has_fp ) continue;
     }
-    if( opts->index_dir && f->dirty ){ part_compact(f); part_save(f, opts->index_dir); f->dirty = 0; }
+    if( opts->index_dir && f->dirty ) part_compact(f);
+    if( f->dirty ){
+      /* (segments built here; one kept, loaded or read on keeps its summary) */
+      int s;
+      for(s=0; s<f->nseg; s++) if( !in_map(f, f->segs[s].slots) ) seg_summarize(&f->segs[s]);
+    }
+    if( opts->index_dir && f->dirty ){ part_save(f, opts->index_dir); f->dirty = 0; }
   }
   *pix = ix;
   return MT_OK;
 }
 
+void mt_index_probes(const mt_index *ix, uint64_t *probed, uint64_t *skipped){
+  *probed = ix->count ? ix->count->probed : 0;
+  *skipped = ix->count ? ix->count->skipped : 0;
+}
+
 void mt_index_free(mt_index *ix){
   int i;
   if( !ix ) return;
+  free(ix->count);
   for(i=0; i<ix->nfile; i++) part_free(ix->parts ? ix->parts[i] : 0);
   free(ix->parts);
   free(ix->first);
@@ -1608,7 +1715,10 @@ int mt_index_lookup_units(const mt_index *ix, uint64_t key, uint32_t **pa, uint6
     const ix_part *f = ix->parts[i];
     int n0 = n, r = 0;
     for(s=0; s<f->nseg && r==0; s++){
-      r = f->map && f->map->bad ? 1 : seg_lookup(f, &f->segs[s], ix->first[i], key, &a, &cap, pm ? &m : 0, &mcap, &n);
+      if( f->map && f->map->bad ){ r = 1; break; }
+      if( !seg_may_hold(f, &f->segs[s], key) ){ if( ix->count ) ix->count->skipped++; continue; }
+      if( ix->count ) ix->count->probed++;
+      r = seg_lookup(f, &f->segs[s], ix->first[i], key, &a, &cap, pm ? &m : 0, &mcap, &n);
     }
     if( r<0 ){ free(a); free(m); return -1; }
     if( r>0 ){
@@ -1733,6 +1843,7 @@ size_t mt_index_memory(const mt_index *ix){
     for(s=0; s<f->nseg; s++){
       if( !in_map(f, f->segs[s].slots) ) n += sizeof(ix_slot)*(size_t)f->segs[s].cap;
       if( !in_map(f, f->segs[s].posts) ) n += sizeof(ix_post)*(size_t)f->segs[s].cposts;
+      if( !in_map(f, f->segs[s].bloom) ) n += sizeof(uint64_t)*(size_t)f->segs[s].nbloom;
     }
   }
   return n;

@@ -86,7 +86,7 @@ mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *re
                      mt_stats *stats, mt_index **pix, char **pzErr, int (*should_stop)(void*), void *stop_arg);
 void mt_index_free(mt_index *ix);
 
-/* An index file (index=DIR, format MTIDX05) is this header, a directory
+/* An index file (index=DIR, format MTIDX06) is this header, a directory
 ** of `narray` entries (mt_ix_file_array: where each array lies in the
 ** payload), a table of `npage` CRC-32s (one per page of 2^page_shift
 ** payload bytes), then at `payload_at` the payload: the arrays as they are
@@ -94,9 +94,9 @@ void mt_index_free(mt_index *ix);
 ** header, the directory and the CRC table; a page is checked against its
 ** CRC the first time a lookup reads it.  Tests damage files with these. */
 typedef struct mt_ix_file_header {
-  char magic[8];             /* "MTIDX05" */
+  char magic[8];             /* "MTIDX06" */
   uint32_t endian;           /* 0x01020304 */
-  uint32_t version;          /* 5 */
+  uint32_t version;          /* 6 */
   uint64_t dev, ino;         /* the log file ... */
   int64_t size, mtime;       /* ... when it was indexed */
   int64_t end, lines;        /* bytes and lines indexed */
@@ -130,6 +130,14 @@ int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn);
 int mt_index_lookup_units(const mt_index *ix, uint64_t key, uint32_t **pa, uint64_t **pm, int *pn);
 
 void mt_index_block(const mt_index *ix, uint32_t b, mt_ix_block *out);
+
+/* A lookup probes the hash of a file (of a piece of it) only when the
+** piece may hold the key: every piece keeps the least and greatest ICID,
+** MID and DCID it posted and a bloom filter of its client IP keys, which
+** say "not here" exactly (never a posting lost).  What the lookups of this
+** index did so far: pieces probed, pieces passed by (tests prove the skip
+** with them). */
+void mt_index_probes(const mt_index *ix, uint64_t *probed, uint64_t *skipped);
 
 /* The one answer of this room to a lookup: the blocks of these keys,
 ** ascending, each once (*pa malloc'd, NULL when none).  0, or -1 when out
