@@ -523,7 +523,13 @@ void mt_index_release(void *pHandle){
 static int ix_serve(mt_ctx *ctx, ix_entry *x, mt_stats *stats, ent_store **ppOut, char **pzErr){
   char *err = 0;
   int grew = 0;
-  mt_rc rc = mt_partial_resolve(x->pt, stats, &grew, &err, mt_interrupted, ctx->db);
+  uint64_t probed0, passed0, probed1, passed1;
+  mt_rc rc;
+  mt_index_probes(x->ix, &probed0, &passed0);
+  rc = mt_partial_resolve(x->pt, stats, &grew, &err, mt_interrupted, ctx->db);
+  mt_index_probes(x->ix, &probed1, &passed1);
+  stats->index_probes += (int64_t)(probed1 - probed0);       /* what this question's lookups did */
+  stats->index_passed += (int64_t)(passed1 - passed0);
   *ppOut = 0;
   if( rc!=MT_OK ){
     int code = mt_rc_to_sqlite(rc, err, pzErr);

@@ -345,6 +345,8 @@ typedef struct ix_recent { uint64_t key; uint32_t slot, block, tail, added; uint
 
 #define RECENT 8192
 
+#define IX_NRANGE 8               /* id intervals of a kind, per segment */
+
 /* The postings of one piece of a file. */
 typedef struct ix_seg {
   ix_slot *slots;
@@ -353,15 +355,16 @@ typedef struct ix_seg {
   uint32_t nposts, cposts;
   ix_recent *recent;         /* while building */
   int oom;
-  /* What lets a lookup pass the segment by (seg_may_hold): the least and
-  ** greatest id of each kind posted (ICID, MID and DCID numbers grow with
-  ** time, so the segments of rotated files cover disjoint ranges; lo > hi:
-  ** none), and the client IP keys in a bloom filter of nbloom 64-bit words
-  ** (a power of 2; 0: no IP key).  Taken from the slots once the segment's
-  ** postings are complete (seg_summarize: a segment never changes after its
-  ** piece is built) and saved with it; summed 0: not known, every key is
-  ** looked up. */
-  uint64_t lo[3], hi[3];
+  /* What lets a lookup pass the segment by (seg_may_hold): for each kind
+  ** of id, at most IX_NRANGE intervals [lo, hi] that hold every id of that
+  ** kind posted (ICID, MID and DCID numbers grow with time, so the segments
+  ** of rotated files cover disjoint ranges; an interval more for a restart
+  ** or a stray old id; lo > hi: unused), and the client IP keys in a bloom
+  ** filter of nbloom 64-bit words (a power of 2; 0: no IP key).  Taken from
+  ** the slots once the segment's postings are complete (seg_summarize: a
+  ** segment never changes after its piece is built) and saved with it;
+  ** summed 0: not known, every key is looked up. */
+  uint64_t lo[3][IX_NRANGE], hi[3][IX_NRANGE];
   uint64_t *bloom;
   uint64_t nbloom;
   int summed;
@@ -568,9 +571,9 @@ typedef struct idx_seginfo {
   uint64_t cap, n;
   uint32_t nposts, summed;
   uint64_t nbloom;
-  uint64_t lo[3], hi[3];
+  uint64_t lo[3][IX_NRANGE], hi[3][IX_NRANGE];
 } idx_seginfo;
-_Static_assert(sizeof(idx_seginfo)==80, "idx_seginfo: bump IDX_VERSION");
+_Static_assert(sizeof(idx_seginfo)==32 + 48*IX_NRANGE, "idx_seginfo: bump IDX_VERSION");
 
 enum { A_BLKS = 1, A_CHG, A_ZP, A_SEGS, A_SLOTS, A_POSTS, A_BLOOM, A_END };
 #define IS_SEG_ARRAY(k) ((k)==A_SLOTS || (k)==A_POSTS || (k)==A_BLOOM)
@@ -1065,36 +1068,78 @@ static inline uint64_t bloom_bits(uint64_t x){
   return (UINT64_C(1) << ((x >> 52) & 63)) | (UINT64_C(1) << ((x >> 58) & 63));
 }
 
-/* Take segment g's ranges and bloom filter from its slots (its postings
-** complete).  Nothing when memory is short: the segment stays unsummed
-** and is probed for every key. */
+/* Take segment g's intervals and bloom filter from its slots (its postings
+** complete).  The ids of a kind fall into IX_BUCKETS buckets between their
+** least and greatest; each run of buckets that hold ids is an interval,
+** from the least id of its first bucket to the greatest of its last (an
+** outlier, DCID 0 or an id from before a restart, is an interval of its
+** own), and while there are more than IX_NRANGE the two nearest are
+** joined.  Every id lies in an interval: a key outside all of them is not
+** in the segment.  Nothing when memory is short: the segment stays
+** unsummed and is probed for every key. */
+#define IX_BUCKETS 4096
 static void seg_summarize(ix_seg *g){
-  uint64_t k, nip = 0, nb = 1;
-  int i;
+  uint64_t k, nip = 0, nb = 1, lo[3], hi[3];
+  uint64_t *bmin = 0, *bmax = 0;
+  int kind, r;
   if( g->summed ) return;
-  for(i=0; i<3; i++){ g->lo[i] = UINT64_MAX; g->hi[i] = 0; }
+  for(kind=0; kind<3; kind++){
+    lo[kind] = UINT64_MAX; hi[kind] = 0;
+    for(r=0; r<IX_NRANGE; r++){ g->lo[kind][r] = UINT64_MAX; g->hi[kind][r] = 0; }
+  }
   for(k=0; k<g->cap; k++){
     uint64_t key = g->slots[k].key;
-    int kind = (int)(key >> 62);
+    kind = (int)(key >> 62);
     if( key==KEY_EMPTY || g->slots[k].newest==UINT32_MAX ) continue;
     if( kind==MT_IX_IP ){ nip++; continue; }
-    if( (key & ID_MASK) < g->lo[kind] ) g->lo[kind] = key & ID_MASK;
-    if( (key & ID_MASK) > g->hi[kind] ) g->hi[kind] = key & ID_MASK;
+    if( (key & ID_MASK) < lo[kind] ) lo[kind] = key & ID_MASK;
+    if( (key & ID_MASK) > hi[kind] ) hi[kind] = key & ID_MASK;
   }
+  bmin = malloc(sizeof(uint64_t)*3*IX_BUCKETS);
+  bmax = malloc(sizeof(uint64_t)*3*IX_BUCKETS);
   free(g->bloom); g->bloom = 0; g->nbloom = 0;
   if( nip ){
     /* 16 bits a key, two of them set: about 1.5 % of absent keys pass */
     while( nb*4 < nip && nb < IDX_MAX_BLOOM ) nb *= 2;
     g->bloom = calloc((size_t)nb, sizeof(uint64_t));
-    if( !g->bloom ) return;
-    g->nbloom = nb;
-    for(k=0; k<g->cap; k++){
-      uint64_t key = g->slots[k].key, x;
-      if( key==KEY_EMPTY || g->slots[k].newest==UINT32_MAX || (key >> 62)!=MT_IX_IP ) continue;
+  }
+  if( !bmin || !bmax || (nip && !g->bloom) ){ free(bmin); free(bmax); free(g->bloom); g->bloom = 0; return; }
+  g->nbloom = nip ? nb : 0;
+  for(k=0; k<3*IX_BUCKETS; k++){ bmin[k] = UINT64_MAX; bmax[k] = 0; }
+  for(k=0; k<g->cap; k++){
+    uint64_t key = g->slots[k].key, id = key & ID_MASK, x, b;
+    kind = (int)(key >> 62);
+    if( key==KEY_EMPTY || g->slots[k].newest==UINT32_MAX ) continue;
+    if( kind==MT_IX_IP ){
       x = bloom_hash(key);
       g->bloom[x & (nb-1)] |= bloom_bits(x);
+      continue;
     }
+    /* (the bucket: (id - lo) * IX_BUCKETS / span, without overflow) */
+    b = hi[kind]==lo[kind] ? 0 : (id - lo[kind]) / ((hi[kind] - lo[kind]) / IX_BUCKETS + 1);
+    b += (uint64_t)kind*IX_BUCKETS;
+    if( id < bmin[b] ) bmin[b] = id;
+    if( id > bmax[b] ) bmax[b] = id;
   }
+  for(kind=0; kind<3; kind++){
+    uint64_t *mn = bmin + kind*IX_BUCKETS, *mx = bmax + kind*IX_BUCKETS;
+    uint64_t ilo[IX_NRANGE+1], ihi[IX_NRANGE+1];
+    int n = 0, j, best;
+    for(k=0; k<IX_BUCKETS; k++){
+      if( mn[k]==UINT64_MAX ) continue;
+      if( n>0 && k>0 && mn[k-1]!=UINT64_MAX ){ ihi[n-1] = mx[k]; continue; }   /* the run goes on */
+      ilo[n] = mn[k]; ihi[n] = mx[k]; n++;
+      if( n > IX_NRANGE ){
+        /* one too many: join the two nearest */
+        for(best=0, j=1; j<n-1; j++) if( ilo[j+1] - ihi[j] < ilo[best+1] - ihi[best] ) best = j;
+        ihi[best] = ihi[best+1];
+        for(j=best+1; j<n-1; j++){ ilo[j] = ilo[j+1]; ihi[j] = ihi[j+1]; }
+        n--;
+      }
+    }
+    for(j=0; j<n; j++){ g->lo[kind][j] = ilo[j]; g->hi[kind][j] = ihi[j]; }
+  }
+  free(bmin); free(bmax);
   g->summed = 1;
 }
 
@@ -1105,7 +1150,11 @@ static int seg_may_hold(const ix_part *f, const ix_seg *g, uint64_t key){
   int kind = (int)(key >> 62);
   uint64_t x, w;
   if( !g->summed ) return 1;
-  if( kind!=MT_IX_IP ) return (key & ID_MASK) >= g->lo[kind] && (key & ID_MASK) <= g->hi[kind];
+  if( kind!=MT_IX_IP ){
+    int r;
+    for(r=0; r<IX_NRANGE; r++) if( (key & ID_MASK) >= g->lo[kind][r] && (key & ID_MASK) <= g->hi[kind][r] ) return 1;
+    return 0;
+  }
   if( !g->nbloom ) return 0;                   /* no client IP posted here */
   x = bloom_hash(key);
   if( !touch(f, &g->bloom[x & (g->nbloom-1)], sizeof(uint64_t)) ) return 1;   /* damaged: seg_lookup says so */

@@ -73,6 +73,8 @@ typedef struct mt_stats {
   int64_t index_hits;      /* lookups answered from an index instead of a scan */
   int64_t index_blocks;    /* 64 KiB blocks read for lookups through the offset index */
   int64_t index_read;      /* bytes read to build or extend the offset index */
+  int64_t index_probes;    /* index pieces whose hash a lookup probed (index.h, mt_index_probes) */
+  int64_t index_passed;    /* index pieces a lookup passed by on their id ranges or IP filter */
 } mt_stats;
 
 /* A run of lines to read: those that start in [off, end) of file `file`,
