@@ -1061,11 +1061,11 @@ out:
 
 /* ------------------------------------------------------------ summary */
 
-/* Where a key's bloom bits are: a word of the filter, two bits of it (one
+/* Where a key's bloom bits are: a word of the filter, three bits of it (one
 ** word: one page of a mapped file read per segment and IP key). */
 MT_WRAPS static inline uint64_t bloom_hash(uint64_t key){ return mix(key ^ UINT64_C(0x5851F42D4C957F2D)); }
 static inline uint64_t bloom_bits(uint64_t x){
-  return (UINT64_C(1) << ((x >> 52) & 63)) | (UINT64_C(1) << ((x >> 58) & 63));
+  return (UINT64_C(1) << ((x >> 46) & 63)) | (UINT64_C(1) << ((x >> 52) & 63)) | (UINT64_C(1) << ((x >> 58) & 63));
 }
 
 /* Take segment g's intervals and bloom filter from its slots (its postings
@@ -1099,8 +1099,9 @@ static void seg_summarize(ix_seg *g){
   bmax = malloc(sizeof(uint64_t)*3*IX_BUCKETS);
   free(g->bloom); g->bloom = 0; g->nbloom = 0;
   if( nip ){
-    /* 16 bits a key, two of them set: about 1.5 % of absent keys pass */
-    while( nb*4 < nip && nb < IDX_MAX_BLOOM ) nb *= 2;
+    /* 32 to 64 bits a key, three of them set in one word: about one
+    ** absent key in 1,000 passes */
+    while( nb*2 < nip && nb < IDX_MAX_BLOOM ) nb *= 2;
     g->bloom = calloc((size_t)nb, sizeof(uint64_t));
   }
   if( !bmin || !bmax || (nip && !g->bloom) ){ free(bmin); free(bmax); free(g->bloom); g->bloom = 0; return; }
