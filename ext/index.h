@@ -88,9 +88,9 @@ void mt_index_free(mt_index *ix);
 
 /* An index file (index=DIR, format MTIDX06) is this header, a directory
 ** of `narray` entries (mt_ix_file_array: where each array lies in the
-** payload), a table of `npage` CRC-32s (one per page of 2^page_shift
+** payload), a table of `npage` CRC-32Cs (one per page of 2^page_shift
 ** payload bytes), then at `payload_at` the payload: the arrays as they are
-** in memory.  The header's `crc` (computed with that field 0) covers the
+** in memory.  The header's `crc` (CRC-32C, computed with that field 0) covers the
 ** header, the directory and the CRC table; a page is checked against its
 ** CRC the first time a lookup reads it.  Tests damage files with these. */
 typedef struct mt_ix_file_header {
@@ -114,6 +114,9 @@ typedef struct mt_ix_file_array {
   uint64_t off, count;       /* payload offset (64-byte aligned), elements */
   uint32_t elsize, pad;      /* bytes an element */
 } mt_ix_file_array;
+/* The checksum of index files (the header's and each page's): CRC-32C,
+** going on from c (0 to start).  Tests seal damaged files again with it. */
+uint32_t mt_index_file_sum(uint32_t c, const void *p, size_t n);
 #define MT_IX_FILE_HEADER 144
 #define MT_IX_FILE_CRC_AT 136
 

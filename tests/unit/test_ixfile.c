@@ -107,7 +107,7 @@ static int spill(const char *path, const unsigned char *b, long n){
 static void reseal(unsigned char *b, long n){
   mt_ix_file_header h;
   uint32_t *crc, p;
-  uLong c;
+  uint32_t c;
   if( n < (long)sizeof(h) ) return;
   memcpy(&h, b, sizeof(h));
   if( h.npage > (uint64_t)n || h.payload_at > (uint64_t)n || h.page_shift < 12 || h.page_shift > 24 ) return;
@@ -117,11 +117,11 @@ static void reseal(unsigned char *b, long n){
     uint64_t at = h.payload_at + ((uint64_t)p << h.page_shift), len = (uint64_t)1 << h.page_shift;
     if( at > (uint64_t)n ) break;
     if( at + len > (uint64_t)n ) len = (uint64_t)n - at;
-    crc[p] = (uint32_t)crc32(crc32(0L, Z_NULL, 0), b + at, (uInt)len);
+    crc[p] = mt_index_file_sum(0, b + at, (size_t)len);
   }
   h.crc = 0;
   memcpy(b, &h, sizeof(h));
-  c = crc32(crc32(0L, Z_NULL, 0), b, (uInt)((unsigned char*)(crc + h.npage) - b));
+  c = mt_index_file_sum(0, b, (size_t)((unsigned char*)(crc + h.npage) - b));
   h.crc = (uint32_t)c;
   memcpy(b, &h, sizeof(h));
 }
