@@ -404,16 +404,35 @@ typedef struct ix_part {
   ix_map *map;               /* loaded from index=DIR: the file its arrays lie in, or NULL */
 } ix_part;
 
-/* What the lookups did (mt_index_probes): segments whose hash was probed,
-** and those passed by on their ranges or bloom filter. */
-typedef struct ix_count { uint64_t probed, skipped; } ix_count;
+/* One id interval of a segment, in the lookups' directory. */
+typedef struct ix_ival { uint64_t lo, hi, maxhi; int file, seg; } ix_ival;
+
+/* The lookups' directory, made once the index is complete (look_build):
+** per kind of id, the intervals of every summed segment by `lo`, each with
+** the greatest `hi` up to it (so a key's intervals are found by a binary
+** search and a short walk back, not by a test of every segment); the
+** segments without a summary, probed for every key; and what the lookups
+** did (mt_index_probes): segments probed, segments passed by.  iv NULL
+** (memory was short): every segment is tested on its own. */
+typedef struct ix_look {
+  ix_ival *iv[3]; int niv[3];
+  int *loose; int nloose;    /* (file, segment) pairs */
+  uint64_t nseg;             /* segments of the index */
+  uint64_t probed, skipped;
+} ix_look;
+
+static void look_build(mt_index *ix);
+
+/* Some mapped index file of this process turned out damaged: lookups look
+** for such files (whose every block answers every key). */
+static int any_damaged;
 
 struct mt_index {
   ix_part **parts;           /* one per file */
   uint32_t *first;           /* global number of each file's block 0 */
   int nfile;
   uint32_t nblk;
-  ix_count *count;           /* (a lookup takes the index const) */
+  ix_look *look;             /* (a lookup takes the index const) */
 };
 
 
@@ -689,6 +708,7 @@ static void map_damaged(ix_map *m){
   struct stat st;
   if( m->bad ) return;
   m->bad = 1;
+  __atomic_store_n(&any_damaged, 1, __ATOMIC_RELAXED);
   if( m->path && lstat(m->path, &st)==0 && (uint64_t)st.st_dev==m->fdev && (uint64_t)st.st_ino==m->fino ) unlink(m->path);
 }
 
@@ -1609,10 +1629,10 @@ mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *re
   if( ix ){
     ix->parts = calloc((size_t)(files->n ? files->n : 1), sizeof(ix_part*));
     ix->first = calloc((size_t)(files->n ? files->n : 1), sizeof(uint32_t));
-    ix->count = calloc(1, sizeof(ix_count));
+    ix->look = calloc(1, sizeof(ix_look));
   }
-  if( !ix || !ix->parts || !ix->first || !ix->count ){
-    if( ix ){ free(ix->parts); free(ix->first); free(ix->count); free(ix); }
+  if( !ix || !ix->parts || !ix->first || !ix->look ){
+    if( ix ){ free(ix->parts); free(ix->first); free(ix->look); free(ix); }
     mt_index_free(reuse);
     *pzErr = strdup(mt_rc_name(MT_NOMEM));
     return MT_NOMEM;
@@ -1731,19 +1751,25 @@ mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *re
     }
     if( opts->index_dir && f->dirty ){ part_save(f, opts->index_dir); f->dirty = 0; }
   }
+  look_build(ix);
   *pix = ix;
   return MT_OK;
 }
 
 void mt_index_probes(const mt_index *ix, uint64_t *probed, uint64_t *skipped){
-  *probed = ix->count ? ix->count->probed : 0;
-  *skipped = ix->count ? ix->count->skipped : 0;
+  *probed = ix->look->probed;
+  *skipped = ix->look->skipped;
 }
 
 void mt_index_free(mt_index *ix){
   int i;
   if( !ix ) return;
-  free(ix->count);
+  if( ix->look ){
+    int k;
+    for(k=0; k<3; k++) free(ix->look->iv[k]);
+    free(ix->look->loose);
+    free(ix->look);
+  }
   for(i=0; i<ix->nfile; i++) part_free(ix->parts ? ix->parts[i] : 0);
   free(ix->parts);
   free(ix->first);
@@ -1794,32 +1820,141 @@ int mt_index_lookup(const mt_index *ix, uint64_t key, uint32_t **pa, int *pn){
   return mt_index_lookup_units(ix, key, pa, 0, pn);
 }
 
+/* A segment a lookup probes: (file, segment), segment -1 for every block of
+** the file (a damaged index file). */
+typedef struct ix_cand { int file, seg; } ix_cand;
+
+static int cmp_cand(const void *a, const void *b){
+  const ix_cand *x = a, *y = b;
+  return x->file!=y->file ? (x->file < y->file ? -1 : 1) : (x->seg < y->seg ? -1 : x->seg > y->seg);
+}
+
+static int cmp_ival(const void *a, const void *b){
+  const ix_ival *x = a, *y = b;
+  return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Make the lookups' directory (best effort: without it every segment is
+** tested on its own). */
+static void look_build(mt_index *ix){
+  ix_look *L = ix->look;
+  int i, s, k, r;
+  int n[3] = {0, 0, 0}, nl = 0;
+  for(i=0; i<ix->nfile; i++){
+    for(s=0; s<ix->parts[i]->nseg; s++){
+      const ix_seg *g = &ix->parts[i]->segs[s];
+      L->nseg++;
+      if( !g->summed ){ nl++; continue; }
+      for(k=0; k<3; k++) for(r=0; r<IX_NRANGE; r++) if( g->lo[k][r] <= g->hi[k][r] ) n[k]++;
+    }
+  }
+  for(k=0; k<3; k++){
+    L->iv[k] = malloc(sizeof(ix_ival)*(size_t)(n[k] ? n[k] : 1));
+    if( !L->iv[k] ) goto fail;
+  }
+  L->loose = malloc(sizeof(int)*2*(size_t)(nl ? nl : 1));
+  if( !L->loose ) goto fail;
+  for(i=0; i<ix->nfile; i++){
+    for(s=0; s<ix->parts[i]->nseg; s++){
+      const ix_seg *g = &ix->parts[i]->segs[s];
+      if( !g->summed ){ L->loose[2*L->nloose] = i; L->loose[2*L->nloose+1] = s; L->nloose++; continue; }
+      for(k=0; k<3; k++) for(r=0; r<IX_NRANGE; r++){
+        if( g->lo[k][r] > g->hi[k][r] ) continue;
+        L->iv[k][L->niv[k]].lo = g->lo[k][r]; L->iv[k][L->niv[k]].hi = g->hi[k][r];
+        L->iv[k][L->niv[k]].file = i; L->iv[k][L->niv[k]].seg = s;
+        L->niv[k]++;
+      }
+    }
+  }
+  for(k=0; k<3; k++){
+    uint64_t mx = 0;
+    qsort(L->iv[k], (size_t)L->niv[k], sizeof(ix_ival), cmp_ival);
+    for(r=0; r<L->niv[k]; r++){ if( L->iv[k][r].hi > mx ) mx = L->iv[k][r].hi; L->iv[k][r].maxhi = mx; }
+  }
+  return;
+fail:
+  for(k=0; k<3; k++){ free(L->iv[k]); L->iv[k] = 0; L->niv[k] = 0; }
+  free(L->loose); L->loose = 0; L->nloose = 0;
+}
+
+/* Add (file, seg) to the candidates (*pc, *pn, *pcap; `stack` the first
+** buffer).  0, or -1 when out of memory. */
+static int cand_add(ix_cand **pc, int *pn, int *pcap, ix_cand *stack, int file, int seg){
+  if( *pn==*pcap ){
+    int nc = *pcap*2;
+    ix_cand *x = *pc==stack ? malloc(sizeof(ix_cand)*(size_t)nc) : realloc(*pc, sizeof(ix_cand)*(size_t)nc);
+    if( !x || nc < *pcap ){ if( x && x!=*pc ) free(x); return -1; }
+    if( *pc==stack ) memcpy(x, stack, sizeof(ix_cand)*(size_t)*pn);
+    *pc = x; *pcap = nc;
+  }
+  (*pc)[*pn].file = file; (*pc)[*pn].seg = seg; (*pn)++;
+  return 0;
+}
+
 int mt_index_lookup_units(const mt_index *ix, uint64_t key, uint32_t **pa, uint64_t **pm, int *pn){
   uint32_t *a = 0;
   uint64_t *m = 0;
-  int n = 0, cap = 0, mcap = 0, i, s;
+  int n = 0, cap = 0, mcap = 0, i, s, c, kind = (int)(key >> 62);
+  ix_cand stack[32], *cd = stack;
+  int ncd = 0, ccd = 32, oom = 0;
+  ix_look *L = ix->look;
   *pa = 0; *pn = 0;
   if( pm ) *pm = 0;
-  for(i=0; i<ix->nfile; i++){             /* files, then segments, in log order */
-    const ix_part *f = ix->parts[i];
-    int n0 = n, r = 0;
-    for(s=0; s<f->nseg && r==0; s++){
-      if( f->map && f->map->bad ){ r = 1; break; }
-      if( !seg_may_hold(f, &f->segs[s], key) ){ if( ix->count ) ix->count->skipped++; continue; }
-      if( ix->count ) ix->count->probed++;
-      r = seg_lookup(f, &f->segs[s], ix->first[i], key, &a, &cap, pm ? &m : 0, &mcap, &n);
+  /* The segments that may hold the key, in log order (files, then
+  ** segments): found in the directory by the id, or each tested on its own
+  ** (a client IP: its bloom filters). */
+  if( kind!=MT_IX_IP && L->iv[kind] ){
+    const ix_ival *iv = L->iv[kind];
+    uint64_t id = key & ID_MASK;
+    int lo = 0, hi = L->niv[kind] - 1, j = -1;
+    while( lo<=hi ){                      /* the last interval with lo <= id */
+      int mid = lo + (hi - lo) / 2;
+      if( iv[mid].lo <= id ){ j = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    if( r<0 ){ free(a); free(m); return -1; }
+    for(; j>=0 && iv[j].maxhi >= id && !oom; j--){
+      if( iv[j].hi >= id ) oom = cand_add(&cd, &ncd, &ccd, stack, iv[j].file, iv[j].seg);
+    }
+    for(c=0; c<L->nloose && !oom; c++) oom = cand_add(&cd, &ncd, &ccd, stack, L->loose[2*c], L->loose[2*c+1]);
+    if( __atomic_load_n(&any_damaged, __ATOMIC_RELAXED) ){
+      for(i=0; i<ix->nfile && !oom; i++){
+        if( ix->parts[i]->map && ix->parts[i]->map->bad ) oom = cand_add(&cd, &ncd, &ccd, stack, i, -1);
+      }
+    }
+    if( ncd > 1 ) qsort(cd, (size_t)ncd, sizeof(ix_cand), cmp_cand);
+  }else{
+    for(i=0; i<ix->nfile && !oom; i++){
+      const ix_part *f = ix->parts[i];
+      for(s=0; s<f->nseg && !oom; s++){
+        if( f->map && f->map->bad ){ oom = cand_add(&cd, &ncd, &ccd, stack, i, -1); break; }
+        if( seg_may_hold(f, &f->segs[s], key) ) oom = cand_add(&cd, &ncd, &ccd, stack, i, s);
+      }
+    }
+  }
+  if( oom ){ if( cd!=stack ) free(cd); return -1; }
+  L->probed += (uint64_t)ncd;
+  L->skipped += L->nseg > (uint64_t)ncd ? L->nseg - (uint64_t)ncd : 0;
+  for(c=0; c<ncd; ){
+    const ix_part *f;
+    int n0 = n, r = 0;
+    i = cd[c].file;
+    f = ix->parts[i];
+    for(; c<ncd && cd[c].file==i; c++){
+      if( r ) continue;
+      if( cd[c].seg < 0 || (f->map && f->map->bad) ){ r = 1; continue; }
+      r = seg_lookup(f, &f->segs[cd[c].seg], ix->first[i], key, &a, &cap, pm ? &m : 0, &mcap, &n);
+    }
+    if( r<0 ){ free(a); free(m); if( cd!=stack ) free(cd); return -1; }
     if( r>0 ){
       /* A damaged index file: every block of its log file, every unit, a
       ** superset the reader narrows down as it does any block (index.h). */
       uint32_t b;
       n = n0;
       if( f->nblock > (uint32_t)(INT_MAX - n) || mt_grow_i(&a, &cap, n + (int)f->nblock, sizeof(uint32_t))
-       || (pm && mt_grow_i(&m, &mcap, n + (int)f->nblock, sizeof(uint64_t))) ){ free(a); free(m); return -1; }
+       || (pm && mt_grow_i(&m, &mcap, n + (int)f->nblock, sizeof(uint64_t))) ){ free(a); free(m); if( cd!=stack ) free(cd); return -1; }
       for(b=0; b<f->nblock; b++){ if( pm ) m[n] = UINT64_MAX; a[n++] = ix->first[i] + b; }
     }
   }
+  if( cd!=stack ) free(cd);
   if( n>1 ){
     /* a block in two segments (a grown file read on in its last block): one
     ** entry, with or without masks (mt_index_blocks trusts a single key's
