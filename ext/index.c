@@ -130,6 +130,46 @@ static void exact_line(const char *base, const char *ls, const char *e, const si
   exact_hits(&ev, at, k);
 }
 
+/* The number at r (r < e, *r a digit), clamped to ID_MASK - 1 as
+** mt_index_key clamps.  Its first 18 digits cannot reach the clamp
+** (10^18 < 2^62 - 1): only a longer number pays for the check.  Eight
+** bytes at a time where they are there (little-endian): the digits that
+** lead them found with masks, converted with three multiplications (the
+** well-known SWAR conversion of eight digits), no branch per digit. */
+MT_WRAPS static inline uint64_t read_id(const char *r, const char *e){
+  uint64_t v = 0;
+  int nd = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__==__ORDER_LITTLE_ENDIAN__
+  static const uint64_t p10[9] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
+  const uint64_t ones = UINT64_C(0x0101010101010101);
+  while( e - r >= 8 && nd <= 10 ){
+    uint64_t x, m;
+    int n;
+    memcpy(&x, r, 8);
+    /* a byte is a digit when its high nibble is 3 before and after adding
+    ** 6 (a carry out of a byte >= 0xFA only reaches bytes after the first
+    ** non-digit, which are not used) */
+    m = ((x & ones*0xF0) ^ ones*0x30) | (((x + ones*0x06) & ones*0xF0) ^ ones*0x30);
+    n = m ? __builtin_ctzll(m) >> 3 : 8;            /* leading digits */
+    if( n==0 ) return v;
+    x = ((x - ones*0x30) & (~UINT64_C(0) >> (8*(8 - n)))) << (8*(8 - n));   /* the n digits, last at the top */
+    x = x*10 + (x >> 8);
+    x = (((x & UINT64_C(0x000000FF000000FF)) * (100 + (UINT64_C(1000000) << 32)))
+       + (((x >> 16) & UINT64_C(0x000000FF000000FF)) * (1 + (UINT64_C(10000) << 32)))) >> 32;
+    v = v*p10[n] + x;
+    nd += n; r += n;
+    if( n < 8 ) return v;
+  }
+#endif
+  while( r<e && nd<18 && is_digit(*r) ){ v = v*10 + (uint64_t)(*r - '0'); r++; nd++; }
+  while( r<e && is_digit(*r) ){
+    uint64_t d = (uint64_t)(*r - '0');
+    v = v > (ID_MASK - 1 - d)/10 ? ID_MASK - 1 : v*10 + d;
+    r++;
+  }
+  return v;
+}
+
 /* One anchor at q, in the line starting at ls; [base, e) is the chunk.
 ** *last_exact: the last line given to exact_line (once per line). */
 static void anchor(const char *base, const char *q, const char *ls, const char *e,
@@ -156,11 +196,7 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
     /* "(MID originally n)": a message released from a central quarantine */
     if( kind==MT_IX_MID && e - r > 11 && memcmp(r, "originally ", 11)==0 ) r += 11;
     if( r>=e || !is_digit(*r) ) return;
-    while( r<e && is_digit(*r) ){
-      int d = *r - '0';
-      v = v > (ID_MASK - 1 - (uint64_t)d)/10 ? ID_MASK - 1 : v*10 + (uint64_t)d;
-      r++;
-    }
+    v = read_id(r, e);
     k->hit(k->arg, kind, v, (size_t)(ls - base));
     return;
   }
