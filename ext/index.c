@@ -1381,6 +1381,17 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
     uint64_t want = 256, bytes = pc->k2 < 0 ? (uint64_t)mf->size * 8 : (uint64_t)((pc->k2 - pc->k1) << MT_IX_SHIFT);
     while( want < bytes/700 ) want *= 2;
     while( g->cap < want ) if( map_grow(g) ) return piece_fail(pc, MT_NOMEM, mt_rc_name(MT_NOMEM));
+    /* postings: room for one per 128 bytes read (logs of mail traffic have
+    ** about one per 240), so that the array is seldom copied while it
+    ** grows; pages not written to cost nothing, and the slack is given
+    ** back at the end */
+    if( !g->posts ){
+      uint64_t np = bytes/128 < (1u<<14) ? (1u<<14) : bytes/128 > (1u<<22) ? (1u<<22) : bytes/128;
+      g->posts = malloc(sizeof(ix_post)*(size_t)np);
+      if( !g->posts ) return piece_fail(pc, MT_NOMEM, mt_rc_name(MT_NOMEM));
+      mt_advise_huge(g->posts, sizeof(ix_post)*(size_t)np);
+      g->cposts = (uint32_t)np;
+    }
   }
   if( start<0 ){
     start = 0;
