@@ -243,6 +243,31 @@ static inline int is_anchor(const char *q, const char *e){
   return (q[0]=='e' || q[0]=='o') && q[1]==' ' && q+2 < e && is_digit(q[2]);
 }
 
+/* Newlines counted on the way (the index pass numbers each block's first
+** line with them, without a second pass over the chunk): mark[0..nmark),
+** ascending offsets in the chunk; before[j] is set to the newlines in
+** [0, mark[j]), total to those of the whole chunk.  `next`: mark[imark],
+** or SIZE_MAX when every mark is done. */
+typedef struct nlcount {
+  const size_t *mark;
+  int64_t *before;
+  int nmark, imark;
+  size_t next;
+  int64_t total;
+} nlcount;
+
+/* The newlines `nl` (bit j: byte i + j) of a step of w <= 32 bytes from i. */
+static inline void count_nl(nlcount *c, size_t i, unsigned nl, size_t w, int pop(unsigned)){
+  while( c->next < i + w ){
+    unsigned below = (unsigned)((UINT64_C(1) << (c->next - i)) - 1);
+    c->before[c->imark++] = c->total + pop(nl & below);
+    c->next = c->imark < c->nmark ? c->mark[c->imark] : SIZE_MAX;
+  }
+  c->total += pop(nl);
+}
+
+static inline int pop_any(unsigned v){ return __builtin_popcount(v); }
+
 /* One step of a vector loop: the anchors at the set bits of `hits` in the
 ** bytes from p + i (bit j: byte i + j), each with the start of its line
 ** (the last newline of `nl` before it, or ls); returns the start of the
@@ -265,8 +290,12 @@ static inline const char *step_anchors(const char *p, size_t i, unsigned hits, u
 ** run time: the extension stays loadable on any x86-64).  It stops where
 ** fewer than 34 bytes are left and returns the position; *pls is the start
 ** of the line there.  Same anchors, same order as the 16-byte loop. */
-__attribute__((target("avx2")))
-static size_t extract_avx2(const char *p, size_t n, const sink *k, const char **pls, const char **last_exact){
+__attribute__((target("avx2,popcnt")))
+static inline int pop_hw(unsigned v){ return __builtin_popcount(v); }
+
+__attribute__((target("avx2,popcnt")))
+static size_t extract_avx2(const char *p, size_t n, const sink *k, const char **pls, const char **last_exact,
+                           nlcount *cnt){
   const char *e = p + n, *ls = *pls;
   size_t i = 0;
   const __m256i cNL = _mm256_set1_epi8('\n'), cI = _mm256_set1_epi8('I'), cD = _mm256_set1_epi8('D'),
@@ -292,6 +321,7 @@ static size_t extract_avx2(const char *p, size_t n, const sink *k, const char **
                                         _mm256_cmpeq_epi8(_mm256_min_epu8(c, c9), c));
       hits |= sps & (unsigned)_mm256_movemask_epi8(digit);
     }
+    count_nl(cnt, i, nl, 32, pop_hw);
     ls = step_anchors(p, i, hits, nl, ls, e, k, last_exact);
     i += 32;
   }
@@ -313,14 +343,18 @@ int mt_index_simd(int want){
   return __atomic_load_n(&simd_level, __ATOMIC_RELAXED);
 }
 
-/* Every anchor of the whole lines [p, p+n), in order. */
-static void extract_chunk(const char *p, size_t n, const sink *k){
+/* Every anchor of the whole lines [p, p+n), in order, and its newlines
+** counted into cnt (cnt->before for its marks, cnt->total). */
+static void extract_chunk(const char *p, size_t n, const sink *k, nlcount *cnt){
   const char *e = p + n, *ls = p, *last_exact = 0;
   size_t i = 0;
+  cnt->imark = 0;
+  cnt->next = cnt->nmark ? cnt->mark[0] : SIZE_MAX;
+  cnt->total = 0;
 #if defined(MT_HAVE_AVX2_PATH)
   int lv = __atomic_load_n(&simd_level, __ATOMIC_RELAXED);
   if( lv<0 ) lv = mt_index_simd(-1);
-  if( lv>0 ) i = extract_avx2(p, n, k, &ls, &last_exact);
+  if( lv>0 ) i = extract_avx2(p, n, k, &ls, &last_exact, cnt);
 #endif
 #if defined(__SSE2__)
   const __m128i cNL = _mm_set1_epi8('\n'), cI = _mm_set1_epi8('I'), cD = _mm_set1_epi8('D'),
@@ -341,14 +375,17 @@ static void extract_chunk(const char *p, size_t n, const sink *k){
                                                 _mm_cmpeq_epi8(a, ct)), colon)),
         _mm_and_si128(_mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, ce), _mm_cmpeq_epi8(a, co)),
                                     _mm_cmpeq_epi8(b, cS)), digit));
+    count_nl(cnt, i, nl, 16, pop_any);
     ls = step_anchors(p, i, (unsigned)_mm_movemask_epi8(m), nl, ls, e, k, &last_exact);
     i += 16;
   }
 #endif
   for(; i<n; i++){
+    count_nl(cnt, i, p[i]=='\n', 1, pop_any);
     if( p[i]=='\n' ){ ls = p + i + 1; continue; }
     if( is_anchor(p + i, e) ) anchor(p, p + i, ls, e, k, &last_exact);
   }
+  while( cnt->imark < cnt->nmark ) cnt->before[cnt->imark++] = cnt->total;   /* marks at n (none are) */
 }
 
 void mt_index_extract(const char *p, size_t n,
@@ -360,8 +397,10 @@ void mt_index_extract2(const char *p, size_t n,
                        void (*hit)(void *arg, int kind, uint64_t id, size_t line_start), void *arg,
                        int no_ip){
   sink k;
+  nlcount c;
   k.hit = hit; k.tz = 0; k.arg = arg; k.no_ip = no_ip;
-  extract_chunk(p, n, &k);
+  memset(&c, 0, sizeof(c));
+  extract_chunk(p, n, &k, &c);
 }
 
 /* ---------------------------------------------------------------- store */
@@ -1372,6 +1411,8 @@ static int piece_fail(ix_piece *pc, mt_rc rc, const char *msg){
   return -1;
 }
 
+#define MARKS 32     /* blocks a chunk (1 MiB: 17 at most) numbered by the anchor scan */
+
 /* Index one piece into its segment.  0, or -1 with pc->rc and pc->err. */
 static int index_piece(ix_build *B, int ipiece, int main_thread){
   ix_piece *pc = &B->pieces[ipiece];
@@ -1390,7 +1431,13 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   int read_on = pc->start > 0;       /* a grown file: the lines before start are indexed */
   hitctx hc;
   sink k;
+  nlcount nc;
+  size_t mark[MARKS];                /* the first line of each block that starts in a chunk */
+  int64_t markblk[MARKS], before[MARKS];
+  int bulk;
 
+  memset(&nc, 0, sizeof(nc));
+  nc.mark = mark; nc.before = before;
   g->recent = malloc(sizeof(ix_recent)*RECENT);
   if( !g->recent ) return piece_fail(pc, MT_NOMEM, mt_rc_name(MT_NOMEM));
   memset(g->recent, 0xff, sizeof(ix_recent)*RECENT);
@@ -1463,7 +1510,11 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
       }
     }
     if( n==0 ) break;
-    /* Blocks whose first line starts in this chunk. */
+    /* Blocks whose first line starts in this chunk: its offset marked, its
+    ** number counted by the anchor scan (a chunk of more than MARKS blocks,
+    ** a long line's, is counted here instead) */
+    nc.nmark = 0;
+    bulk = ((off + (int64_t)n) >> MT_IX_SHIFT) - next_blk + 1 > MARKS;
     for(;;){
       int64_t bs = next_blk << MT_IX_SHIFT, ls;
       ix_blk *bk;
@@ -1477,9 +1528,14 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
       if( need_blocks(f, (uint32_t)next_blk + 1) ){ g->oom = 1; break; }
       bk = &f->blks[next_blk];
       if( ls < bs + MT_IX_BLOCK ){
-        lines += mt_count_nl(p + at, (size_t)((ls - off) - at));
-        at = ls - off;
-        bk->lineno = lines + 1;                     /* within the piece; fixed later */
+        if( bulk ){
+          lines += mt_count_nl(p + at, (size_t)((ls - off) - at));
+          at = ls - off;
+          bk->lineno = lines + 1;                   /* within the piece; fixed later */
+        }else{
+          mark[nc.nmark] = (size_t)(ls - off);
+          markblk[nc.nmark++] = next_blk;
+        }
         bk->first = (uint32_t)(ls - bs);
       }else{
         bk->lineno = 0; bk->first = 0;
@@ -1487,9 +1543,14 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
       bk->tz = 0;
       next_blk++;
     }
-    lines += mt_count_nl(p + at, n - (size_t)at);
     hc.chunk_off = off;
-    extract_chunk(p, n, &k);
+    extract_chunk(p, n, &k, &nc);
+    if( bulk ) lines += mt_count_nl(p + at, n - (size_t)at);
+    else{
+      int j;
+      for(j=0; j<nc.nmark; j++) f->blks[markblk[j]].lineno = lines + nc.before[j] + 1;   /* within the piece; fixed later */
+      lines += nc.total;
+    }
     pc->end = off + (int64_t)n;
     pc->ends_nl = p[n-1]=='\n';
     if( g->oom ) break;
