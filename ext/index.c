@@ -1483,6 +1483,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   if( !rd ) return -1;
   seen = mt_reader_bytes_read(rd);
   mt_reader_set_stop(rd, main_thread ? stop_main : stop_helper, B);
+  mt_reader_prefault(rd);
   if( f->gz ) mt_reader_collect_points(rd, MT_IX_ZSPACING);
   hc.seg = g;
   hc.pc = pc;
