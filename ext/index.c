@@ -533,8 +533,9 @@ static void recent_flush(ix_seg *g){
   memset(g->recent, 0xff, sizeof(ix_recent)*RECENT);
 }
 
-static int map_grow(ix_seg *g){
-  uint64_t ncap = g->cap ? g->cap*2 : 256, i;
+/* The slots made `ncap` (a power of 2 above cap) and the keys put in again. */
+static int map_resize(ix_seg *g, uint64_t ncap){
+  uint64_t i;
   ix_slot *ns = malloc(sizeof(ix_slot)*(size_t)ncap);
   if( !ns ) return -1;
   mt_advise_huge(ns, sizeof(ix_slot)*(size_t)ncap);
@@ -552,6 +553,8 @@ static int map_grow(ix_seg *g){
   g->cap = ncap;
   return 0;
 }
+
+static int map_grow(ix_seg *g){ return map_resize(g, g->cap ? g->cap*2 : 256); }
 
 /* Page in the next 256 KiB of the postings array with one call, not one
 ** page fault per 4 KiB (a fault costs microseconds, more in a VM); where
@@ -1444,7 +1447,7 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   {
     uint64_t want = 256, bytes = pc->k2 < 0 ? (uint64_t)mf->size * 8 : (uint64_t)((pc->k2 - pc->k1) << MT_IX_SHIFT);
     while( want < bytes/700 ) want *= 2;
-    while( g->cap < want ) if( map_grow(g) ) return piece_fail(pc, MT_NOMEM, mt_rc_name(MT_NOMEM));
+    if( g->cap < want && map_resize(g, want) ) return piece_fail(pc, MT_NOMEM, mt_rc_name(MT_NOMEM));
     /* postings: room for one per 128 bytes read (logs of mail traffic have
     ** about one per 240), so that the array is seldom copied while it
     ** grows; pages not written to cost nothing, and the slack is given
