@@ -170,36 +170,20 @@ MT_WRAPS static inline uint64_t read_id(const char *r, const char *e){
   return v;
 }
 
-/* One anchor at q, in the line starting at ls; [base, e) is the chunk.
-** *last_exact: the last line given to exact_line (once per line). */
-static void anchor(const char *base, const char *q, const char *ls, const char *e,
-                   const sink *k, const char **last_exact){
+static void on_hit(void *arg, int kind, uint64_t id, size_t line_start);
+
+/* A hit to the sink: the index pass's own callback called directly (so
+** that it can be inlined), any other through its pointer. */
+static inline void emit(const sink *k, int kind, uint64_t id, size_t line_start){
+  if( k->hit==on_hit ) on_hit(k->arg, kind, id, line_start);
+  else k->hit(k->arg, kind, id, line_start);
+}
+
+/* An anchor other than "ID" (rare: a line in a few hundred): see anchor. */
+__attribute__((noinline))
+static void anchor_rare(const char *base, const char *q, const char *ls, const char *e,
+                        const sink *k, const char **last_exact){
   const char *r;
-  if( q[0]=='I' ){                                   /* "ID" */
-    int kind;
-    uint64_t v = 0;
-    char p1 = q-1 >= ls ? q[-1] : 0, p2 = q-2 >= ls ? q[-2] : 0;
-    if( p1=='M' ) kind = MT_IX_MID;
-    else if( p1=='C' && p2=='I' ) kind = MT_IX_ICID;
-    else if( p1=='C' && p2=='D' ) kind = MT_IX_DCID;
-    else return;
-    /* "New SMTP ICID n ... address <ip>": the client IP, read by the grammar. */
-    if( kind==MT_IX_ICID && !k->no_ip && q-11 >= ls && (memcmp(q-11, "New SMTP ", 9)==0 || memcmp(q-11, "New smtp ", 9)==0)
-     && *last_exact!=ls ){
-      *last_exact = ls;
-      exact_line(base, ls, e, k);
-    }
-    r = q + 2;
-    if( r<e && *r==':' ) r++;
-    while( r<e && *r==' ' ) r++;
-    if( r<e && *r=='=' ){ r++; while( r<e && *r==' ' ) r++; }   /* AMP "MID = 5", CEF "ESAMID=5" */
-    /* "(MID originally n)": a message released from a central quarantine */
-    if( kind==MT_IX_MID && e - r > 11 && memcmp(r, "originally ", 11)==0 ) r += 11;
-    if( r>=e || !is_digit(*r) ) return;
-    v = read_id(r, e);
-    k->hit(k->arg, kind, v, (size_t)(ls - base));
-    return;
-  }
   if( q[0]=='e' || q[0]=='o' ){    /* "Message 123", "rewritten to 123" (before 4.5) */
     if( q+2 < e && q[1]==' ' && is_digit(q[2]) && *last_exact!=ls ){
       *last_exact = ls;
@@ -234,6 +218,39 @@ static void anchor(const char *base, const char *q, const char *ls, const char *
   if( r<e && is_digit(*r) && *last_exact!=ls ){
     *last_exact = ls;
     exact_line(base, ls, e, k);
+  }
+}
+
+
+/* One anchor at q, in the line starting at ls; [base, e) is the chunk.
+** *last_exact: the last line given to exact_line (once per line). */
+static inline void anchor(const char *base, const char *q, const char *ls, const char *e,
+                   const sink *k, const char **last_exact){
+  const char *r;
+  if( q[0]!='I' ){ anchor_rare(base, q, ls, e, k, last_exact); return; }
+  {                                                  /* "ID" */
+    int kind;
+    uint64_t v = 0;
+    char p1 = q-1 >= ls ? q[-1] : 0, p2 = q-2 >= ls ? q[-2] : 0;
+    if( p1=='M' ) kind = MT_IX_MID;
+    else if( p1=='C' && p2=='I' ) kind = MT_IX_ICID;
+    else if( p1=='C' && p2=='D' ) kind = MT_IX_DCID;
+    else return;
+    /* "New SMTP ICID n ... address <ip>": the client IP, read by the grammar. */
+    if( kind==MT_IX_ICID && !k->no_ip && q-11 >= ls && (memcmp(q-11, "New SMTP ", 9)==0 || memcmp(q-11, "New smtp ", 9)==0)
+     && *last_exact!=ls ){
+      *last_exact = ls;
+      exact_line(base, ls, e, k);
+    }
+    r = q + 2;
+    if( r<e && *r==':' ) r++;
+    while( r<e && *r==' ' ) r++;
+    if( r<e && *r=='=' ){ r++; while( r<e && *r==' ' ) r++; }   /* AMP "MID = 5", CEF "ESAMID=5" */
+    /* "(MID originally n)": a message released from a central quarantine */
+    if( kind==MT_IX_MID && e - r > 11 && memcmp(r, "originally ", 11)==0 ) r += 11;
+    if( r>=e || !is_digit(*r) ) return;
+    v = read_id(r, e);
+    emit(k, kind, v, (size_t)(ls - base));
   }
 }
 
