@@ -514,13 +514,13 @@ static int fill_plain(mt_reader *r){
 
 void mt_reader_set_readahead(mt_reader *r, size_t n){ r->readahead = n; }
 
-void mt_reader_prefault(mt_reader *r){
+void mt_reader_prefault(mt_reader *r, size_t n){
 #if defined(MADV_POPULATE_WRITE)
   uintptr_t a = ((uintptr_t)r->buf + 4095) & ~(uintptr_t)4095;
-  uintptr_t e = ((uintptr_t)r->buf + r->cap) & ~(uintptr_t)4095;
+  uintptr_t e = ((uintptr_t)r->buf + (n < r->cap ? n : r->cap)) & ~(uintptr_t)4095;
   if( e > a ) (void)madvise((void*)a, e - a, MADV_POPULATE_WRITE);
 #else
-  (void)r;
+  (void)r; (void)n;
 #endif
 }
 

@@ -94,9 +94,10 @@ int64_t mt_reader_bytes_read(const mt_reader *r);
 ** for reading a 64 KiB block of the offset index without reading 1 MiB. */
 void mt_reader_set_readahead(mt_reader *r, size_t n);
 /* Page the chunk buffer in now with one call (Linux >= 5.14), not a fault
-** per 4 KiB page as the first reads fill it: for a reader that will fill
-** all of it (the index pass).  Nothing changes where the kernel cannot. */
-void mt_reader_prefault(mt_reader *r);
+** per 4 KiB page as the first reads fill it: its first `n` bytes (at most
+** all of it), for a reader that will read that much (the index pass).
+** Nothing changes where the kernel cannot. */
+void mt_reader_prefault(mt_reader *r, size_t n);
 
 /* A plain file: go to offset `start` (a line start) without reopening it.
 ** 0, or -1 (gzip, or after an error: open it again). */

@@ -573,11 +573,13 @@ static int map_resize(ix_seg *g, uint64_t ncap){
 
 static int map_grow(ix_seg *g){ return map_resize(g, g->cap ? g->cap*2 : 256); }
 
-/* Page in the next 256 KiB of the postings array with one call, not one
-** page fault per 4 KiB (a fault costs microseconds, more in a VM); where
-** the kernel cannot (before Linux 5.14), the pages fault in as before. */
+/* Page in the next postings with one call, not one page fault per 4 KiB
+** (a fault costs microseconds, more in a VM): as many as there are (a small
+** file pages in little), from 4 KiB up to 256 KiB at a time; where the
+** kernel cannot (before Linux 5.14), the pages fault in as before. */
 static void posts_ready(ix_seg *g){
-  uint32_t want = g->cposts - g->nposts > 16384 ? g->nposts + 16384 : g->cposts;
+  uint32_t step = g->nposts < 256 ? 256 : g->nposts > 16384 ? 16384 : g->nposts;
+  uint32_t want = g->cposts - g->nposts > step ? g->nposts + step : g->cposts;
 #if defined(MADV_POPULATE_WRITE)
   uintptr_t a = ((uintptr_t)(g->posts + g->nposts) + 4095) & ~(uintptr_t)4095;
   uintptr_t e = (uintptr_t)(g->posts + want) & ~(uintptr_t)4095;
@@ -1503,7 +1505,8 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   if( !rd ) return -1;
   seen = mt_reader_bytes_read(rd);
   mt_reader_set_stop(rd, main_thread ? stop_main : stop_helper, B);
-  mt_reader_prefault(rd);
+  /* what the piece will read (a gzip file: at least its compressed size) */
+  mt_reader_prefault(rd, (size_t)(pc->k2 < 0 ? mf->size : limit - start));
   if( f->gz ) mt_reader_collect_points(rd, MT_IX_ZSPACING);
   hc.seg = g;
   hc.pc = pc;
