@@ -103,7 +103,7 @@ $(LIB): $(A_OBJ)
 # ---- tests
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/t/%,$(UNIT_SRC))
-$(B)/t/%: tests/unit/%.c $(CORE_OBJ) tests/unit/unit.h | $(B)/t
+$(B)/t/%: tests/unit/%.c $(CORE_OBJ) tests/unit/unit.h tests/unit/listing.h | $(B)/t
 	$(CC) $(ALL_CFLAGS) -Iext $< $(CORE_OBJ) -o $@ $(PKG_LIBS) $(ALL_LDFLAGS)
 $(B)/t/embed: tests/embed.c $(LIB) | $(B)/t
 	$(CC) $(ALL_CFLAGS) -Iinclude $< $(LIB) -o $@ $(SQLITE_LIBS) $(PKG_LIBS) $(ALL_LDFLAGS)

@@ -504,7 +504,7 @@ static int wreal_add(mt_filememo *m, int i){
     const char *t = S->text + r->at;
     size_t n;
     char *d;
-    if( r->kind!=LR_FILE && r->kind!=LR_NAME && r->kind!=LR_GLOBPATH ) continue;
+    if( r->kind!=LR_FILE && r->kind!=LR_NAME ) continue;      /* (a glob is never armed) */
     if( !needs_real(t, &n) ) continue;
     if( !(d = strndup(t, n)) ) return -1;
     if( mt_grow_i(&m->real, &m->creal, m->nreal+1, sizeof(mt_wreal)) ){ free(d); return -1; }
@@ -551,8 +551,8 @@ static int watch_parent(mt_filememo *m, const char *path){
   return rc;
 }
 
-/* Take the sizes and mtimes of snapshot S (the same listing as m->last)
-** into m->last and L.  1 when one differed. */
+/* Take the sizes and mtimes of snapshot S (the same listing as m->last:
+** same_listing) into m->last and L.  1 when one of L's differed. */
 static int take_sizes(mt_filememo *m, mt_filelist *L, const mt_listing *S){
   int i, changed = 0;
   for(i=0; i<S->nr; i++){ m->last.r[i].size = S->r[i].size; m->last.r[i].mtime = S->r[i].mtime; }
@@ -665,12 +665,15 @@ static int watch_check(mt_filememo *m, mt_filelist *L, const char *const *source
 int mt_files_relist(mt_filelist *L, mt_filememo *m, const char *const *sources, int n,
                     int *pChanged, char **pzErr){
   mt_listing t;
+  int checked = 0;
   *pzErr = 0;
   if( pChanged ) *pChanged = 1;
   if( m->valid && m->armed ){
     if( watch_check(m, L, sources, n, pChanged)==0 ){ m->kept++; m->watched++; return 0; }
+    /* something changed; the check may have refreshed a file of L before
+    ** it saw that, so the walk below cannot tell "changed" from L alone */
     disarm(m);
-    if( pChanged ) *pChanged = 1;
+    checked = 1;
   }
   if( walk_all(&m->scratch, sources, n, pzErr) ){
     m->valid = 0;
@@ -679,13 +682,8 @@ int mt_files_relist(mt_filelist *L, mt_filememo *m, const char *const *sources, 
   }
   if( m->valid && same_listing(&m->scratch, &m->last) ){
     /* the same files: only what grew or was touched changes */
-    int i, changed = 0;
-    for(i=0; i<L->n; i++){
-      mt_file *f = &L->a[i];
-      const mt_lrec *r = &m->scratch.r[f->rec];
-      if( f->size!=r->size || f->mtime!=r->mtime ){ f->size = r->size; f->mtime = r->mtime; changed = 1; }
-    }
-    if( pChanged ) *pChanged = changed;
+    int changed = take_sizes(m, L, &m->scratch);
+    if( pChanged ) *pChanged = changed || checked;
     m->kept++;
   }else{
     mt_files_free(L);

@@ -11,41 +11,13 @@
 ** each call did.
 */
 #include "unit.h"
-#include "../../ext/files.h"
+#include "listing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static void put(const char *path, const char *mode, const char *text){
-  FILE *f = fopen(path, mode);
-  if( f ){ fputs(text, f); fclose(f); }
-}
-
-/* The relisted L equals a fresh listing of the same sources. */
-static int same_as_fresh(const mt_filelist *L, const char *const *src, int n, char *why, size_t nwhy){
-  mt_filelist F;
-  char *err = 0;
-  int i, ok = 1;
-  memset(&F, 0, sizeof(F));
-  for(i=0; i<n; i++){
-    if( mt_files_add(&F, src[i], &err) ){ snprintf(why, nwhy, "fresh: %s", err ? err : "?"); free(err); mt_files_free(&F); return 0; }
-  }
-  if( F.n!=L->n ){ snprintf(why, nwhy, "%d files, fresh %d", L->n, F.n); ok = 0; }
-  for(i=0; ok && i<F.n; i++){
-    const mt_file *a = &L->a[i], *b = &F.a[i];
-    if( strcmp(a->path, b->path) || strcmp(a->dirname, b->dirname) || a->dev!=b->dev || a->ino!=b->ino
-     || a->size!=b->size || a->mtime!=b->mtime || a->is_link!=b->is_link ){
-      snprintf(why, nwhy, "file %d: %s %s %lld, fresh %s %s %lld", i, a->path, a->dirname, (long long)a->size,
-               b->path, b->dirname, (long long)b->size);
-      ok = 0;
-    }
-  }
-  mt_files_free(&F);
-  return ok;
-}
 
 static mt_filelist L;
 static mt_filememo M;
