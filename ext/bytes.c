@@ -524,6 +524,21 @@ void mt_reader_prefault(mt_reader *r, size_t n){
 #endif
 }
 
+int mt_reader_swap_buf(mt_reader *r, const char *chunk, char **pbuf, size_t *pcap){
+  char *nb = *pbuf;
+  if( chunk!=r->buf || r->cut==0 || nb==r->buf ) return -1;   /* not its chunk (any more) */
+  if( !nb || *pcap < r->cap ){
+    if( !(nb = malloc(r->cap)) ) return -1;
+    free(*pbuf);
+  }
+  /* the unfinished line (and what was read past it) stays where it was */
+  if( r->len > r->cut ) memcpy(nb + r->cut, r->buf + r->cut, r->len - r->cut);
+  *pbuf = r->buf;
+  *pcap = r->cap;              /* (the reader's own size: never more than the buffer holds) */
+  r->buf = nb;
+  return 0;
+}
+
 int mt_reader_seek(mt_reader *r, int64_t start){
   if( r->gz || r->failed || r->err ) return -1;
   if( lseek(r->fd, (off_t)start, SEEK_SET)<0 ) return -1;

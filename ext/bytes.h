@@ -99,6 +99,16 @@ void mt_reader_set_readahead(mt_reader *r, size_t n);
 ** Nothing changes where the kernel cannot. */
 void mt_reader_prefault(mt_reader *r, size_t n);
 
+/* Give the caller the chunk the last mt_reader_next returned (`chunk`,
+** checked: -1 when the reader's buffer holds another), buffer and all,
+** instead of copying it: the reader reads on into *pbuf (capacity
+** *pcap; NULL or smaller than the reader's buffer: one is allocated, the
+** old freed), and *pbuf and *pcap become the reader's former buffer, whose
+** first bytes are that chunk (the caller frees it).  For the offset index's
+** sweep, which keeps the chunks it read last (partial.c).  0, or -1 when out
+** of memory (nothing changed). */
+int mt_reader_swap_buf(mt_reader *r, const char *chunk, char **pbuf, size_t *pcap);
+
 /* A plain file: go to offset `start` (a line start) without reopening it.
 ** 0, or -1 (gzip, or after an error: open it again). */
 int mt_reader_seek(mt_reader *r, int64_t start);

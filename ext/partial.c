@@ -71,11 +71,17 @@ static inline uint64_t sel_pack(int file, int64_t off){ return ((uint64_t)file <
 ** walk's file, line number, times, host and body). */
 typedef struct rec {
   int64_t off, lineno, t_local, t_utc;
-  size_t body_at, host_at;   /* in txt */
+  const char *body, *host;   /* kept in the partial's text blocks */
   uint32_t body_len;
   int32_t file, host_len;
   int32_t has_time;
 } rec;
+
+/* The kept text: blocks that never move (a busy sender's lines are tens of
+** MB: growing one array would copy them again at each doubling and leave
+** the old copies in the heap). */
+typedef struct tblk { struct tblk *next; size_t used, cap; char data[]; } tblk;
+#define MT_PT_TEXT_BLOCK ((size_t)4 << 20)
 
 struct mt_partial {
   const mt_filelist *files;
@@ -86,7 +92,8 @@ struct mt_partial {
   want *q; int nq, cq;
   kset selset;               /* selected lines: sel_pack(file, offset) + 1 */
   struct rec *rec; int64_t nrec, crec;   /* the selected lines, with their context */
-  char *txt; size_t ntxt, ctxt;          /* their bodies and hosts */
+  struct tblk *tb;           /* their bodies and hosts, newest block first */
+  const char *host; int32_t host_len;    /* the host kept last (lines share it) */
   int sorted;                /* rec is in log order */
   /* The sweep's per-block marks, kept from one resolve to the next and
   ** cleared over the range a resolve touched: a join asks one id per row
@@ -95,7 +102,11 @@ struct mt_partial {
   unsigned char *need;       /* blocks to read */
   uint64_t *umask;           /* per block: the units that hold lines of a want (index.h) */
   uint32_t nalloc;           /* blocks both have room for */
+  struct went *ring;         /* the sweep's window, its buffers kept from one resolve
+                             ** to the next (MT_PT_WINDOW entries, or NULL) */
 };
+
+static void ring_free(struct went *ring);
 
 mt_partial *mt_partial_new(const mt_filelist *files, const mt_opts *opts, const mt_index *ix){
   mt_partial *pt = calloc(1, sizeof(*pt));
@@ -109,9 +120,10 @@ void mt_partial_free(mt_partial *pt){
   kset_clear(&pt->done); kset_clear(&pt->queued); kset_clear(&pt->selset);
   free(pt->q);
   free(pt->rec);
-  free(pt->txt);
+  while( pt->tb ){ struct tblk *n = pt->tb->next; free(pt->tb); pt->tb = n; }
   free(pt->need);
   free(pt->umask);
+  ring_free(pt->ring);
   free(pt);
 }
 
@@ -184,6 +196,13 @@ typedef struct went {
   int tz_off, tz_from_header, fallback_year, file_host_len, opt_year, prev_mon;
 } went;
 #define MT_PT_WINDOW 64       /* chunks kept (about 68 KiB each when reading blocks) */
+
+static void ring_free(went *ring){
+  int i;
+  if( !ring ) return;
+  for(i=0; i<MT_PT_WINDOW; i++){ free(ring[i].bytes); free(ring[i].hits); free(ring[i].sm); }
+  free(ring);
+}
 
 typedef struct sweep {
   mt_partial *pt;
@@ -316,12 +335,16 @@ static went *chunk_entry(sweep *w, const char *p, size_t n, int64_t off){
     if( w->nring==MT_PT_WINDOW ){ w->first = (w->first + 1) % MT_PT_WINDOW; w->nring--; }
     e = &w->ring[(w->first + w->nring) % MT_PT_WINDOW];
     w->nring++;
-    if( e->cap < n ){
-      char *nb = realloc(e->bytes, n);
-      if( !nb ){ w->nring--; return 0; }
-      e->bytes = nb; e->cap = n;
+    if( p==s->chunk && mt_scan_take_chunk(&w->s, &e->bytes, &e->cap)==0 ){
+      /* the reader's buffer, taken whole: e->bytes is p (no copy) */
+    }else if( e->bytes!=p ){      /* (a slot given up after an error may hold it already) */
+      if( e->cap < n ){
+        char *nb = realloc(e->bytes, n);
+        if( !nb ){ w->nring--; return 0; }
+        e->bytes = nb; e->cap = n;
+      }
+      memcpy(e->bytes, p, n);
     }
-    memcpy(e->bytes, p, n);
     e->file = s->ifile; e->off = off; e->len = n;
     if( s->p > p ) k = mt_count_nl(p, (size_t)(s->p - p));
     e->lineno0 = s->lineno_at_p - k;
@@ -521,6 +544,13 @@ static int start_wants(sweep *w, int64_t limit){
             break;
           }
         }
+      }else if( s->p > s->chunk ){
+        /* the chunk is not in the window (its filter ran out of memory and
+        ** every line was parsed): walk it again from its first line; a
+        ** line taken twice is kept once (selset) */
+        s->lineno_at_p -= mt_count_nl(s->chunk, (size_t)(s->p - s->chunk));
+        s->p = s->chunk;
+        s->run_from = 0;
       }
     }
   }
@@ -574,11 +604,18 @@ static int take(mt_partial *pt, const pline *l){
   return rc ? -1 : sel;
 }
 
-static size_t txt_add(mt_partial *pt, const char *p, size_t n, int *oom){
-  size_t at = pt->ntxt;
-  if( n > SIZE_MAX - pt->ntxt || mt_grow(&pt->txt, &pt->ctxt, pt->ntxt + n, 1) ){ *oom = 1; return 0; }
-  if( n ) memcpy(pt->txt + pt->ntxt, p, n);
-  pt->ntxt += n;
+static const char *txt_add(mt_partial *pt, const char *p, size_t n, int *oom){
+  tblk *b = pt->tb;
+  char *at;
+  if( !b || b->cap - b->used < n ){
+    size_t cap = n > MT_PT_TEXT_BLOCK ? n : MT_PT_TEXT_BLOCK;
+    if( cap > SIZE_MAX - sizeof(tblk) || !(b = malloc(sizeof(tblk) + cap)) ){ *oom = 1; return 0; }
+    b->next = pt->tb; b->used = 0; b->cap = cap;
+    pt->tb = b;
+  }
+  at = b->data + b->used;
+  if( n ) memcpy(at, p, n);
+  b->used += n;
   return at;
 }
 
@@ -604,9 +641,13 @@ static int select_line(mt_partial *pt, const mt_scan *s){
   r->t_utc = s->t_utc;
   r->has_time = s->has_time;
   r->body_len = (uint32_t)s->ln.body_len;
-  r->body_at = txt_add(pt, s->ln.body, s->ln.body_len, &oom);
+  r->body = txt_add(pt, s->ln.body, s->ln.body_len, &oom);
   r->host_len = s->host_len;
-  r->host_at = txt_add(pt, s->host, (size_t)s->host_len, &oom);
+  if( !pt->host || pt->host_len!=s->host_len || memcmp(pt->host, s->host, (size_t)s->host_len) ){
+    const char *h = txt_add(pt, s->host, (size_t)s->host_len, &oom);
+    if( !oom ){ pt->host = h; pt->host_len = s->host_len; }
+  }
+  r->host = pt->host;
   if( oom ) return -1;
   if( pt->nrec>0 && (pt->rec[pt->nrec-1].file > r->file
                      || (pt->rec[pt->nrec-1].file==r->file && pt->rec[pt->nrec-1].off > r->off)) ) pt->sorted = 0;
@@ -694,7 +735,8 @@ mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzE
     }
     w.need = pt->nalloc >= w.nblock ? pt->need : 0;
     w.umask = pt->nalloc >= w.nblock ? pt->umask : 0;
-    w.ring = calloc(MT_PT_WINDOW, sizeof(went));
+    if( !pt->ring ) pt->ring = calloc(MT_PT_WINDOW, sizeof(went));
+    w.ring = pt->ring;             /* (its entries are made again as chunks are read) */
     if( !w.need || !w.umask || !w.ring ){ rc = MT_NOMEM; w.need = 0; w.umask = 0; }
     else if( start_wants(&w, -1) ) rc = MT_NOMEM;
   }
@@ -730,11 +772,7 @@ mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzE
     *pzErr = strdup(walk ? w.s.err : mt_rc_name(rc));
   }
   mt_scan_end(&w.s);
-  if( w.ring ){
-    int i;
-    for(i=0; i<MT_PT_WINDOW; i++){ free(w.ring[i].bytes); free(w.ring[i].hits); free(w.ring[i].sm); }
-    free(w.ring);
-  }
+  /* (the window's buffers stay with the partial: mt_partial_free frees them) */
   /* the marks stay with the partial, cleared for the next resolve */
   if( w.need && w.nhi >= w.nlo ) memset(w.need + w.nlo, 0, (size_t)(w.nhi - w.nlo + 1));
   if( w.umask && w.uhi >= w.ulo ) memset(w.umask + w.ulo, 0, sizeof(uint64_t)*(size_t)(w.uhi - w.ulo + 1));
@@ -786,9 +824,9 @@ mt_rc mt_partial_store(mt_partial *pt, mt_stats *stats, mt_store **pst, char **p
     s.t_local = r->t_local;
     s.t_utc = r->t_utc;
     s.has_time = r->has_time;
-    s.host = pt->txt + r->host_at;
+    s.host = r->host;
     s.host_len = r->host_len;
-    s.ln.body = pt->txt + r->body_at;
+    s.ln.body = r->body;
     s.ln.body_len = r->body_len;
     s.line = s.ln.body;
     s.len = s.ln.body_len;

@@ -577,6 +577,11 @@ int mt_scan_goto(mt_scan *s, const mt_run *sp){
   return 0;
 }
 
+int mt_scan_take_chunk(mt_scan *s, char **pbuf, size_t *pcap){
+  if( !s->rd || !s->chunk ) return -1;
+  return mt_reader_swap_buf(s->rd, s->chunk, pbuf, pcap);
+}
+
 void mt_scan_set_runs(mt_scan *s, const mt_run *a, int n){
   s->runs = a;
   s->nrun = n;

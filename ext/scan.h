@@ -218,6 +218,13 @@ int mt_scan_seek_tz(mt_scan *s, int ifile, int64_t offset, int64_t lineno, int t
 ** read (stats.index_blocks).  0, or -1 on a read error (s->err). */
 int mt_scan_goto(mt_scan *s, const mt_run *sp);
 
+/* Take the chunk being walked (s->chunk, as the line filter saw it) with
+** its buffer instead of copying it (mt_reader_swap_buf): *pbuf and *pcap give
+** the reader a buffer to read on into and receive the one holding the
+** chunk, which stays where s->chunk points.  0, or -1 (out of memory, or
+** the reader's buffer does not hold s->chunk: nothing changed). */
+int mt_scan_take_chunk(mt_scan *s, char **pbuf, size_t *pcap);
+
 /* Read only these runs (ascending, not overlapping; the caller keeps the
 ** array): mt_scan_next returns their lines one run after the other and 0
 ** after the last (n = 0: at once).  With a line filter (keep_lines) only

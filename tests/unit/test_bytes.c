@@ -136,6 +136,39 @@ int main(void){
     CHECK("bytes.seek", r && mt_reader_next(r, &p, &n, &off)==1 && off==3 && n==6 && memcmp(p, "bb\ncc\n", 6)==0);
     mt_reader_close(r);
   }
+  /* a chunk taken with its buffer (mt_reader_swap_buf, the offset index's
+  ** window): it stays as read while the reader reads on into the buffers
+  ** given back, and the chunks still make the file, an unfinished line
+  ** carried over each time (reads of 64 KiB + 100 bytes, lines of 50) */
+  snprintf(path2, sizeof(path2), "%s/swap.log", dir);
+  write_file(path2, big, N);
+  {
+    char *e = 0, *held[3] = {0, 0, 0};
+    size_t hcap[3] = {0, 0, 0}, hlen[3] = {0, 0, 0};
+    int64_t hoff[3] = {0, 0, 0};
+    mt_reader *r = mt_reader_open(path2, 0, &e);
+    const char *p; size_t n; int64_t off, expect = 0;
+    int k = 0, same = 1, refused = 0, swaps = 0;
+    if( r ) mt_reader_set_readahead(r, 65536 + 100);
+    while( r && mt_reader_next(r, &p, &n, &off)==1 ){
+      int j = k % 3;
+      same &= off==expect && (n % 50 == 0 || off + (int64_t)n==(int64_t)N) && memcmp(p, big + off, n)==0;
+      expect += (int64_t)n;
+      if( k==1 ) refused = mt_reader_swap_buf(r, p + 1, &held[j], &hcap[j])==-1;
+      if( mt_reader_swap_buf(r, p, &held[j], &hcap[j])==0 ){
+        swaps++;
+        same &= held[j]==p;
+        hlen[j] = n; hoff[j] = off;
+      }
+      /* the chunks taken before are still as they were read */
+      for(j=0; j<3 && k>0; j++) if( held[j] && hlen[j] ) same &= memcmp(held[j], big + hoff[j], hlen[j])==0;
+      k++;
+    }
+    CHECK("bytes.swap_buf.chunks_kept_and_whole", r && same && expect==(int64_t)N && swaps==k && k > 40);
+    CHECK("bytes.swap_buf.refuses_another_chunk", refused);
+    mt_reader_close(r);
+    free(held[0]); free(held[1]); free(held[2]);
+  }
   free(big);
   {
     char cmd[128];
