@@ -81,7 +81,7 @@ typedef struct rec {
 ** MB: growing one array would copy them again at each doubling and leave
 ** the old copies in the heap). */
 typedef struct tblk { struct tblk *next; size_t used, cap; char data[]; } tblk;
-#define MT_PT_TEXT_BLOCK ((size_t)4 << 20)
+#define MT_PT_TEXT_BLOCK ((size_t)8 << 20)   /* (huge pages where the kernel gives them) */
 
 struct mt_partial {
   const mt_filelist *files;
@@ -610,6 +610,7 @@ static const char *txt_add(mt_partial *pt, const char *p, size_t n, int *oom){
   if( !b || b->cap - b->used < n ){
     size_t cap = n > MT_PT_TEXT_BLOCK ? n : MT_PT_TEXT_BLOCK;
     if( cap > SIZE_MAX - sizeof(tblk) || !(b = malloc(sizeof(tblk) + cap)) ){ *oom = 1; return 0; }
+    mt_advise_huge(b, sizeof(tblk) + cap);
     b->next = pt->tb; b->used = 0; b->cap = cap;
     pt->tb = b;
   }
