@@ -512,7 +512,16 @@ static int fill_plain(mt_reader *r){
   return 0;
 }
 
-void mt_reader_set_readahead(mt_reader *r, size_t n){ r->readahead = n; }
+void mt_reader_set_readahead(mt_reader *r, size_t n){
+  r->readahead = n;
+  /* nothing read yet: a buffer for that much (and an unfinished line),
+  ** taken from the heap, not a 1 MiB mapping each reader maps and unmaps
+  ** (the sweep's window keeps 64 of them: partial.c) */
+  if( n>0 && !r->gz && r->len==0 && r->cap==MT_BUF_INIT && n + n/2 < MT_BUF_INIT ){
+    char *nb = malloc(n + n/2);
+    if( nb ){ free(r->buf); r->buf = nb; r->cap = n + n/2; }
+  }
+}
 
 void mt_reader_prefault(mt_reader *r, size_t n){
 #if defined(MADV_POPULATE_WRITE)
@@ -527,10 +536,7 @@ void mt_reader_prefault(mt_reader *r, size_t n){
 int mt_reader_swap_buf(mt_reader *r, const char *chunk, char **pbuf, size_t *pcap){
   char *nb = *pbuf;
   if( chunk!=r->buf || r->cut==0 || nb==r->buf ) return -1;   /* not its chunk (any more) */
-  if( !nb || *pcap < r->cap ){
-    if( !(nb = malloc(r->cap)) ) return -1;
-    free(*pbuf);
-  }
+  if( !nb || *pcap < r->cap ) return -1;                      /* too small to read on into */
   /* the unfinished line (and what was read past it) stays where it was */
   if( r->len > r->cut ) memcpy(nb + r->cut, r->buf + r->cut, r->len - r->cut);
   *pbuf = r->buf;

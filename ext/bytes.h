@@ -91,7 +91,9 @@ int mt_reader_is_gzip(const mt_reader *r);
 int64_t mt_reader_bytes_read(const mt_reader *r);
 
 /* Read plain files at most n bytes at a time (0: fill the whole buffer):
-** for reading a 64 KiB block of the offset index without reading 1 MiB. */
+** for reading a 64 KiB block of the offset index without reading 1 MiB.
+** A plain reader that has read nothing yet also takes a buffer of 1.5 n
+** (it still grows for a longer line). */
 void mt_reader_set_readahead(mt_reader *r, size_t n);
 /* Page the chunk buffer in now with one call (Linux >= 5.14), not a fault
 ** per 4 KiB page as the first reads fill it: its first `n` bytes (at most
@@ -99,14 +101,13 @@ void mt_reader_set_readahead(mt_reader *r, size_t n);
 ** Nothing changes where the kernel cannot. */
 void mt_reader_prefault(mt_reader *r, size_t n);
 
-/* Give the caller the chunk the last mt_reader_next returned (`chunk`,
-** checked: -1 when the reader's buffer holds another), buffer and all,
-** instead of copying it: the reader reads on into *pbuf (capacity
-** *pcap; NULL or smaller than the reader's buffer: one is allocated, the
-** old freed), and *pbuf and *pcap become the reader's former buffer, whose
-** first bytes are that chunk (the caller frees it).  For the offset index's
-** sweep, which keeps the chunks it read last (partial.c).  0, or -1 when out
-** of memory (nothing changed). */
+/* Give the caller the chunk the last mt_reader_next returned (`chunk`),
+** buffer and all, instead of copying it: the reader reads on into *pbuf
+** (capacity *pcap), and *pbuf and *pcap become the reader's former buffer,
+** whose first bytes are that chunk (the caller frees it).  For the offset
+** index's sweep, which keeps the chunks it read last (partial.c).  0, or -1
+** with nothing changed: `chunk` is not in the reader's buffer (any more), or
+** *pbuf is NULL or smaller than the reader's buffer (the caller copies). */
 int mt_reader_swap_buf(mt_reader *r, const char *chunk, char **pbuf, size_t *pcap);
 
 /* A plain file: go to offset `start` (a line start) without reopening it.

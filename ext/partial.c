@@ -196,6 +196,7 @@ typedef struct went {
   int tz_off, tz_from_header, fallback_year, file_host_len, opt_year, prev_mon;
 } went;
 #define MT_PT_WINDOW 64       /* chunks kept (about 68 KiB each when reading blocks) */
+#define MT_PT_SLOT (120*1024) /* a slot's buffer at least (partial.c chunk_entry) */
 
 static void ring_free(went *ring){
   int i;
@@ -336,12 +337,16 @@ static went *chunk_entry(sweep *w, const char *p, size_t n, int64_t off){
     e = &w->ring[(w->first + w->nring) % MT_PT_WINDOW];
     w->nring++;
     if( p==s->chunk && mt_scan_take_chunk(&w->s, &e->bytes, &e->cap)==0 ){
-      /* the reader's buffer, taken whole: e->bytes is p (no copy) */
+      /* the reader's buffer, taken whole: e->bytes is p, and the slot's
+      ** old buffer is the reader's now (no copy) */
     }else if( e->bytes!=p ){      /* (a slot given up after an error may hold it already) */
       if( e->cap < n ){
-        char *nb = realloc(e->bytes, n);
+        /* room for a block read (the reader's buffer: 1.5 x 68 KiB) so
+        ** that the slot can be swapped later; below malloc's mapping size */
+        size_t c = n < MT_PT_SLOT ? MT_PT_SLOT : n;
+        char *nb = realloc(e->bytes, c);
         if( !nb ){ w->nring--; return 0; }
-        e->bytes = nb; e->cap = n;
+        e->bytes = nb; e->cap = c;
       }
       memcpy(e->bytes, p, n);
     }

@@ -221,8 +221,8 @@ int mt_scan_goto(mt_scan *s, const mt_run *sp);
 /* Take the chunk being walked (s->chunk, as the line filter saw it) with
 ** its buffer instead of copying it (mt_reader_swap_buf): *pbuf and *pcap give
 ** the reader a buffer to read on into and receive the one holding the
-** chunk, which stays where s->chunk points.  0, or -1 (out of memory, or
-** the reader's buffer does not hold s->chunk: nothing changed). */
+** chunk, which stays where s->chunk points.  0, or -1 with nothing
+** changed (*pbuf too small, or the reader's buffer does not hold s->chunk). */
 int mt_scan_take_chunk(mt_scan *s, char **pbuf, size_t *pcap);
 
 /* Read only these runs (ascending, not overlapping; the caller keeps the

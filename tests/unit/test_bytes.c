@@ -143,8 +143,8 @@ int main(void){
   snprintf(path2, sizeof(path2), "%s/swap.log", dir);
   write_file(path2, big, N);
   {
-    char *e = 0, *held[3] = {0, 0, 0};
-    size_t hcap[3] = {0, 0, 0}, hlen[3] = {0, 0, 0};
+    char *e = 0, *held[3] = {malloc(1 << 17), malloc(1 << 17), malloc(1 << 17)}, *small = malloc(1024);
+    size_t hcap[3] = {1 << 17, 1 << 17, 1 << 17}, hlen[3] = {0, 0, 0}, scap = 1024;
     int64_t hoff[3] = {0, 0, 0};
     mt_reader *r = mt_reader_open(path2, 0, &e);
     const char *p; size_t n; int64_t off, expect = 0;
@@ -154,7 +154,8 @@ int main(void){
       int j = k % 3;
       same &= off==expect && (n % 50 == 0 || off + (int64_t)n==(int64_t)N) && memcmp(p, big + off, n)==0;
       expect += (int64_t)n;
-      if( k==1 ) refused = mt_reader_swap_buf(r, p + 1, &held[j], &hcap[j])==-1;
+      if( k==1 ) refused = mt_reader_swap_buf(r, p + 1, &held[j], &hcap[j])==-1
+                           && mt_reader_swap_buf(r, p, &small, &scap)==-1 && scap==1024;
       if( mt_reader_swap_buf(r, p, &held[j], &hcap[j])==0 ){
         swaps++;
         same &= held[j]==p;
@@ -165,9 +166,9 @@ int main(void){
       k++;
     }
     CHECK("bytes.swap_buf.chunks_kept_and_whole", r && same && expect==(int64_t)N && swaps==k && k > 40);
-    CHECK("bytes.swap_buf.refuses_another_chunk", refused);
+    CHECK("bytes.swap_buf.refuses_another_chunk_or_a_small_buffer", refused);
     mt_reader_close(r);
-    free(held[0]); free(held[1]); free(held[2]);
+    free(held[0]); free(held[1]); free(held[2]); free(small);
   }
   free(big);
   {
