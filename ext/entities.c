@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
+#include <unistd.h>
 
 static const mt_when no_time = { 0, MT_NO_TIME };
 
@@ -1630,65 +1632,415 @@ static int feed_files(mt_store *st, const mt_scan *s, int t, const mt_event *ev)
   return mt_attach_line(st->attach, s->host, s->host_len, s->has_time, s->t_utc, t, &s->ln, ev);
 }
 
-/* Feed every line of a scan to the store, then derive the statuses.
-** MT_OK, or what stopped it (s->err says more, for the scan's codes). */
+/* What the walk decided of a line, for the store's part (feed_line). */
+enum { LN_CHECK = 1,      /* the store's size is checked against max_memory= before it */
+       LN_NOFORM = 2,     /* a line without a prefix */
+       LN_OVERFLOW = 4 }; /* ids past 64 bits: recorded as a problem (or the walk stops
+                          ** after it), never made into entities */
+
+/* The walk's part of one line (s the current line): its log type *t and
+** event, and the flags above.  0, or -1 when the walk stops after this line
+** (an id overflow without on_error=skip: s->rc, s->err). */
+static int walk_line(mt_scan *s, uint32_t *turns, mt_event *ev, int *t, int *flags){
+  *flags = (++*turns & 0x3fff)==0 ? LN_CHECK : 0;
+  *t = 0;
+  if( s->ln.form==MT_FORM_NONE ){ *flags |= LN_NOFORM; return 0; }
+  *t = mt_line_event(&s->ln, s->file_type, ev);
+  if( !mt_logtype_is_mail(*t) && (*t!=MT_LOG_CEF || ev->kind!=MT_EV_CEF_MESSAGE) ) return 0;
+  if( mt_event_overflow(ev) ){
+    /* ids that do not fit 64 bits would all become one: never merge them */
+    char why[160];
+    snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
+             "not used (on_error=skip goes on without it)", mt_event_overflow(ev));
+    *flags |= LN_OVERFLOW;
+    if( mt_scan_line_error(s, why) ) return -1;
+  }
+  return 0;
+}
+
+/* The error of a store past its budget at line `lineno` of file `ifile`:
+** MT_LIMIT and *pErr (malloc'd), or MT_NOMEM. */
+static mt_rc over_cap(const mt_filelist *files, const mt_opts *opts, int ifile, int64_t lineno,
+                      int64_t cap, char **pErr){
+  /* a gzip bomb, or logs larger than this machine should hold at once */
+  char why[200];
+  const char *path = files->a[ifile].path;
+  size_t n;
+  snprintf(why, sizeof(why), "the entity store would exceed max_memory=%lldM (%s): narrow the "
+           "sources, look ids up (the offset index), or raise max_memory=",
+           (long long)(cap >> 20), opts->max_memory > 0 ? "as set" : "half of this machine's memory");
+  n = strlen(path) + strlen(why) + 48;
+  *pErr = malloc(n);
+  if( *pErr ) snprintf(*pErr, n, "%s: line %lld: %s", path, (long long)lineno, why);
+  return *pErr ? MT_LIMIT : MT_NOMEM;
+}
+
+/* The store's part of one line (s its context, t and ev what walk_line
+** made of it), the budget checked first.  MT_OK, MT_NOMEM, or MT_LIMIT
+** (*pErr). */
+static mt_rc feed_line(mt_store *st, const mt_scan *s, int t, const mt_event *ev, int flags,
+                       int64_t cap, char **pErr){
+  if( (flags & LN_CHECK) && mt_store_footprint(st) > cap ){
+    return over_cap(s->files, s->opts, s->ifile, s->lineno, cap, pErr);
+  }
+  if( st->file_lines && s->ifile < st->nfile ) st->file_lines[s->ifile]++;
+  if( flags & LN_NOFORM ){
+    /* a line without a prefix in a file whose name gives another log
+    ** (antivirus.current's engine details): part of that log */
+    if( s->file_type>MT_LOG_NONE && s->file_type<MT_LOG_COUNT && !mt_logtype_is_mail(s->file_type) ){
+      st->other_log_lines++; st->other_log_types |= 1u<<s->file_type;
+    }
+    return MT_OK;
+  }
+  if( st->file_tz ) st->file_tz[s->ifile] = s->tz_off;
+  /* only mail_logs lines make entities (logtype.h: the bounce log's
+  ** "Bounced: 123:0" is not a delivery), and the Consolidated Event
+  ** Log's, a source of its own (cef_store.c) */
+  if( !mt_logtype_is_mail(t) ){
+    if( t>MT_LOG_NONE && t<MT_LOG_COUNT ){ st->other_log_lines++; st->other_log_types |= 1u<<t; }
+    if( feed_files(st, s, t, ev) ) return MT_NOMEM;
+    if( t!=MT_LOG_CEF || ev->kind!=MT_EV_CEF_MESSAGE ) return MT_OK;
+  }else if( feed_files(st, s, t, ev) ) return MT_NOMEM;
+  if( flags & LN_OVERFLOW ) return MT_OK;
+  if( ev->kind!=MT_EV_NONE && st->file_known && s->ifile < st->nfile ) st->file_known[s->ifile]++;
+  if( mt_store_add(st, s, ev) ) return MT_NOMEM;
+  return MT_OK;
+}
+
+/* Drop the problems s recorded after its first n. */
+static void keep_problems(mt_scan *s, int n){
+  int i;
+  for(i=n; i<s->nproblem; i++){ free(s->problems[i].file); free(s->problems[i].message); }
+  if( n < s->nproblem ) s->nproblem = n;
+}
+
+/* Feed every line of a scan to the store, then derive the statuses, on
+** this thread alone.  MT_OK, or what stopped it (s->err says more, for the
+** scan's codes). */
 static mt_rc feed(mt_store *st, mt_scan *s){
   mt_event ev;
-  int rc;
+  int rc, t, flags;
   int64_t cap = mt_opts_max_memory(s->opts);
   uint32_t turns = 0;
   while( (rc = mt_scan_next(s))==1 ){
-    if( (++turns & 0x3fff)==0 && mt_store_footprint(st) > cap ){
-      /* a gzip bomb, or logs larger than this machine should hold at once */
-      char why[200];
-      snprintf(why, sizeof(why), "the entity store would exceed max_memory=%lldM (%s): narrow the "
-               "sources, look ids up (the offset index), or raise max_memory=",
-               (long long)(cap >> 20), s->opts->max_memory > 0 ? "as set" : "half of this machine's memory");
-      free(s->err);
-      s->err = 0;
-      {
-        const char *path = s->files->a[s->ifile].path;
-        size_t n = strlen(path) + strlen(why) + 48;
-        s->err = malloc(n);
-        if( s->err ) snprintf(s->err, n, "%s: line %lld: %s", path, (long long)s->lineno, why);
-      }
-      return s->err ? MT_LIMIT : MT_NOMEM;
+    int nprob = s->nproblem;
+    int stop = walk_line(s, &turns, &ev, &t, &flags);
+    char *err = 0;
+    mt_rc r = feed_line(st, s, t, &ev, flags, cap, &err);
+    if( r!=MT_OK ){
+      /* (the budget is checked before the line's own problem) */
+      if( r==MT_LIMIT ) keep_problems(s, nprob);
+      if( err ){ free(s->err); s->err = err; }
+      return r;
     }
-    if( st->file_lines && s->ifile < st->nfile ) st->file_lines[s->ifile]++;
-    if( s->ln.form==MT_FORM_NONE ){
-      /* a line without a prefix in a file whose name gives another log
-      ** (antivirus.current's engine details): part of that log */
-      if( s->file_type>MT_LOG_NONE && s->file_type<MT_LOG_COUNT && !mt_logtype_is_mail(s->file_type) ){
-        st->other_log_lines++; st->other_log_types |= 1u<<s->file_type;
-      }
-      continue;
-    }
-    if( st->file_tz ) st->file_tz[s->ifile] = s->tz_off;
-    /* only mail_logs lines make entities (logtype.h: the bounce log's
-    ** "Bounced: 123:0" is not a delivery), and the Consolidated Event
-    ** Log's, a source of its own (cef_store.c) */
-    {
-      int t = mt_line_event(&s->ln, s->file_type, &ev);
-      if( !mt_logtype_is_mail(t) ){
-        if( t>MT_LOG_NONE && t<MT_LOG_COUNT ){ st->other_log_lines++; st->other_log_types |= 1u<<t; }
-        if( feed_files(st, s, t, &ev) ) return MT_NOMEM;
-        if( t!=MT_LOG_CEF || ev.kind!=MT_EV_CEF_MESSAGE ) continue;
-      }else if( feed_files(st, s, t, &ev) ) return MT_NOMEM;
-    }
-    if( mt_event_overflow(&ev) ){
-      /* ids that do not fit 64 bits would all become one: never merge them */
-      char why[160];
-      snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
-               "not used (on_error=skip goes on without it)", mt_event_overflow(&ev));
-      if( mt_scan_line_error(s, why) ) return s->rc;
-      continue;
-    }
-    if( ev.kind!=MT_EV_NONE && st->file_known && s->ifile < st->nfile ) st->file_known[s->ifile]++;
-    if( mt_store_add(st, s, &ev) ) return MT_NOMEM;
+    if( stop ) return s->rc;
   }
   if( rc<0 ) return s->rc!=MT_OK ? s->rc : MT_ERROR;
   if( mt_store_finish(st) ) return MT_NOMEM;
   return MT_OK;
+}
+
+/* ------------------------------------------------------------ the pipeline */
+
+/* The build on two threads: this one walks the files and parses each line
+** (mt_scan_next, the line's context, mt_line_event: walk_line), and hands
+** the lines over in batches, in log order, to a helper thread that feeds
+** them to the store (feed_line, then mt_store_finish).  A batch holds a
+** copy of each line and what the walk made of it, every pointer kept as an
+** offset into that copy; PL_NBATCH batches at most are in flight.
+**
+** Everything the single-thread build says, this one says the same: the
+** walk's thread keeps the scan (its stop question, progress, problems,
+** errors naming the file and line); the store's errors (max_memory=, out
+** of memory) stop the walk, and the scan's statistics and problems are
+** then put back as they were at that line.  Whichever stop comes first in
+** log order is the answer, as when one thread reads line after line. */
+
+#define PL_NBATCH 4
+#define PL_LINES 512
+#define PL_TEXT (192*1024)
+
+typedef struct pl_span { uint32_t off; int32_t n; } pl_span;
+
+typedef struct pl_rec {
+  int64_t offset, lineno, t_local, t_utc;
+  int64_t files_opened, bytes_read, lines_parsed;   /* the scan's statistics after the line */
+  int64_t icid, mid, dcid, rid, mid2;               /* the event */
+  uint64_t have;
+  mt_line ln;                  /* its pointers replaced by the offsets below */
+  uint32_t text, len;          /* the line's copy in the batch's text */
+  int32_t host, ln_host, ln_tag, ln_body;   /* offsets in the text, -1 for NULL */
+  uint32_t span;               /* its first span (one per bit of `have`) */
+  int host_len, ifile, file_type, tz_off, t, flags, kind, nrid;
+  int nprob_scan, nprob_line;  /* problems recorded before it, and with it */
+  unsigned char has_time, year_src, tz_src;
+} pl_rec;
+
+typedef struct pl_batch {
+  pl_rec rec[PL_LINES];
+  int nrec;
+  pl_span *sp; uint32_t nsp, csp;
+  char *text; size_t ntext, ctext;
+  int end;                     /* the walk's last batch: then end_rc */
+  mt_rc end_rc;
+} pl_batch;
+
+typedef struct pl_pipe {
+  pthread_mutex_t mu;
+  pthread_cond_t filled, emptied;
+  pl_batch *b[PL_NBATCH];
+  uint64_t nput, ntake;        /* batches handed over, taken back */
+  int stop;                    /* the store stopped: the walk ends */
+  /* the store's side */
+  mt_store *st;
+  const mt_filelist *files;
+  const mt_opts *opts;
+  int64_t cap;
+  mt_rc rc;                    /* the store's own stop (MT_OK: none) ... */
+  char *err;
+  pl_rec at;                   /* ... at this line */
+  mt_rc end_rc;                /* the walk's end, as the store saw it */
+  int finish_nomem;            /* mt_store_finish ran out of memory */
+} pl_pipe;
+
+/* How many threads the build may use (MAILTRACE_THREADS, else the CPUs). */
+static int pl_threads(void){
+  const char *e = getenv("MAILTRACE_THREADS");
+  long n = e && *e ? strtol(e, 0, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Room for n more bytes of text and k more spans in batch b.  0 or -1. */
+static int pl_room(pl_batch *b, size_t n, uint32_t k){
+  if( b->ntext + n > b->ctext ){
+    size_t c = b->ctext ? b->ctext : PL_TEXT + 4096;
+    char *z;
+    while( c < b->ntext + n ) c *= 2;
+    if( !(z = realloc(b->text, c)) ) return -1;
+    b->text = z; b->ctext = c;
+  }
+  if( b->nsp + k > b->csp ){
+    uint32_t c = b->csp ? b->csp : PL_LINES*8;
+    pl_span *z;
+    while( c < b->nsp + k ) c *= 2;
+    if( !(z = realloc(b->sp, sizeof(pl_span)*c)) ) return -1;
+    b->sp = z; b->csp = c;
+  }
+  return 0;
+}
+
+/* The offset in b's text of p[0..n) (NULL: -1): inside the line copied at
+** `at` (line: where it was), else copied after it.  -2: out of memory. */
+static int64_t pl_ptr(pl_batch *b, const char *line, size_t len, uint32_t at, const char *p, size_t n){
+  if( !p ) return -1;
+  if( p >= line && p + n <= line + len ) return (int64_t)at + (p - line);
+  if( pl_room(b, n, 0) ) return -2;
+  memcpy(b->text + b->ntext, p, n);
+  b->ntext += n;
+  return (int64_t)(b->ntext - n);
+}
+
+/* Put the current line of s, with what walk_line made of it, into b.
+** 0, or -1 (out of memory). */
+static int pl_put(pl_batch *b, const mt_scan *s, const mt_event *ev, int t, int flags, int nprob_scan){
+  pl_rec *r = &b->rec[b->nrec];
+  uint32_t k = 0, at;
+  int64_t o[4];
+  int f;
+  if( !(flags & LN_NOFORM) ){ uint64_t h; for(h=ev->have; h; h&=h-1) k++; }
+  if( pl_room(b, s->len + 1, k) ) return -1;
+  at = (uint32_t)b->ntext;
+  memcpy(b->text + at, s->line, s->len);
+  b->text[at + s->len] = 0;
+  b->ntext += s->len + 1;
+  r->text = at; r->len = (uint32_t)s->len;
+  o[0] = pl_ptr(b, s->line, s->len, at, s->host, (size_t)s->host_len);
+  o[1] = pl_ptr(b, s->line, s->len, at, s->ln.host, (size_t)s->ln.host_len);
+  o[2] = pl_ptr(b, s->line, s->len, at, s->ln.tag, (size_t)s->ln.tag_len);
+  o[3] = pl_ptr(b, s->line, s->len, at, s->ln.body, s->ln.body_len);
+  if( o[0]==-2 || o[1]==-2 || o[2]==-2 || o[3]==-2 ) return -1;
+  r->host = (int32_t)o[0]; r->ln_host = (int32_t)o[1]; r->ln_tag = (int32_t)o[2]; r->ln_body = (int32_t)o[3];
+  r->ln = s->ln;
+  r->offset = s->offset; r->lineno = s->lineno; r->t_local = s->t_local; r->t_utc = s->t_utc;
+  r->files_opened = s->stats.files_opened; r->bytes_read = s->stats.bytes_read;
+  r->lines_parsed = s->stats.lines_parsed;
+  r->host_len = s->host_len; r->ifile = s->ifile; r->file_type = s->file_type; r->tz_off = s->tz_off;
+  r->has_time = (unsigned char)s->has_time; r->year_src = s->year_src; r->tz_src = s->tz_src;
+  r->t = t; r->flags = flags;
+  r->nprob_scan = nprob_scan; r->nprob_line = s->nproblem;
+  r->span = b->nsp;
+  if( flags & LN_NOFORM ){
+    r->kind = MT_EV_NONE; r->have = 0;
+    r->icid = r->mid = r->dcid = r->rid = r->mid2 = -1; r->nrid = 0;
+  }else{
+    uint64_t h = ev->have;
+    r->kind = ev->kind; r->have = ev->have; r->nrid = ev->nrid;
+    r->icid = ev->icid; r->mid = ev->mid; r->dcid = ev->dcid; r->rid = ev->rid; r->mid2 = ev->mid2;
+    while( h ){
+      int64_t off;
+      f = __builtin_ctzll(h);
+      h &= h - 1;
+      off = pl_ptr(b, s->line, s->len, at, ev->f[f].p, (size_t)ev->f[f].n);
+      if( off==-2 ) return -1;
+      b->sp[b->nsp].off = (uint32_t)off; b->sp[b->nsp].n = ev->f[f].n;
+      b->nsp++;
+    }
+  }
+  b->nrec++;
+  return 0;
+}
+
+/* Record r of b as the line of scan v (a view: only what the store reads)
+** and event ev. */
+static void pl_get(const pl_batch *b, const pl_rec *r, mt_scan *v, mt_event *ev){
+  const char *base = b->text;
+  uint64_t h = r->have;
+  uint32_t i = r->span;
+  v->line = base + r->text; v->len = r->len;
+  v->ln = r->ln;
+  v->ln.host = r->ln_host>=0 ? base + r->ln_host : 0;
+  v->ln.tag = r->ln_tag>=0 ? base + r->ln_tag : 0;
+  v->ln.body = r->ln_body>=0 ? base + r->ln_body : 0;
+  v->host = r->host>=0 ? base + r->host : 0; v->host_len = r->host_len;
+  v->offset = r->offset; v->lineno = r->lineno; v->t_local = r->t_local; v->t_utc = r->t_utc;
+  v->ifile = r->ifile; v->file_type = r->file_type; v->tz_off = r->tz_off;
+  v->has_time = r->has_time; v->year_src = r->year_src; v->tz_src = r->tz_src;
+  ev->kind = r->kind; ev->have = r->have; ev->nrid = r->nrid;
+  ev->icid = r->icid; ev->mid = r->mid; ev->dcid = r->dcid; ev->rid = r->rid; ev->mid2 = r->mid2;
+  while( h ){
+    int f = __builtin_ctzll(h);
+    h &= h - 1;
+    ev->f[f].p = base + b->sp[i].off; ev->f[f].n = b->sp[i].n;
+    i++;
+  }
+}
+
+/* The store's thread: every batch in order, then mt_store_finish. */
+static void *pl_store(void *arg){
+  pl_pipe *P = arg;
+  mt_scan v;
+  mt_event ev;
+  memset(&v, 0, sizeof(v));
+  v.files = P->files;
+  v.opts = P->opts;
+  for(;;){
+    pl_batch *b;
+    int i, end;
+    pthread_mutex_lock(&P->mu);
+    while( P->ntake==P->nput )pthread_cond_wait(&P->filled, &P->mu);
+    b = P->b[P->ntake % PL_NBATCH];
+    pthread_mutex_unlock(&P->mu);
+    for(i=0; i<b->nrec; i++){
+      mt_rc r;
+      char *err = 0;
+      pl_get(b, &b->rec[i], &v, &ev);
+      r = feed_line(P->st, &v, b->rec[i].t, &ev, b->rec[i].flags, P->cap, &err);
+      if( r!=MT_OK ){
+        P->err = err;
+        P->at = b->rec[i];
+        pthread_mutex_lock(&P->mu);
+        P->rc = r;
+        P->stop = 1;
+        pthread_cond_signal(&P->emptied);
+        pthread_mutex_unlock(&P->mu);
+        return 0;
+      }
+    }
+    end = b->end;
+    if( end ){
+      P->end_rc = b->end_rc;
+      if( b->end_rc==MT_OK && mt_store_finish(P->st) ) P->finish_nomem = 1;
+    }
+    pthread_mutex_lock(&P->mu);
+    P->ntake++;
+    pthread_cond_signal(&P->emptied);
+    pthread_mutex_unlock(&P->mu);
+    if( end ) return 0;
+  }
+}
+
+/* Hand batch b over to the store's thread; the next empty one, or NULL
+** when the store stopped. */
+static pl_batch *pl_hand(pl_pipe *P, pl_batch *b){
+  pl_batch *n = 0;
+  pthread_mutex_lock(&P->mu);
+  (void)b;
+  P->nput++;
+  pthread_cond_signal(&P->filled);
+  while( !P->stop && P->nput - P->ntake >= PL_NBATCH )pthread_cond_wait(&P->emptied, &P->mu);
+  if( !P->stop ){
+    n = P->b[P->nput % PL_NBATCH];
+    n->nrec = 0; n->nsp = 0; n->ntext = 0; n->end = 0;
+  }
+  pthread_mutex_unlock(&P->mu);
+  return n;
+}
+
+/* feed() on two threads (see above).  -1 when the pipeline cannot start
+** (no memory for its batches, no thread): then nothing was read. */
+static int feed_pipelined(mt_store *st, mt_scan *s, mt_rc *prc){
+  pl_pipe P;
+  pthread_t th;
+  pl_batch *b;
+  mt_event ev;
+  int i, rc, t, flags, walk_stop = 0;
+  uint32_t turns = 0;
+  memset(&P, 0, sizeof(P));
+  for(i=0; i<PL_NBATCH; i++){
+    if( !(P.b[i] = calloc(1, sizeof(pl_batch))) || pl_room(P.b[i], PL_TEXT, PL_LINES*4) ) break;
+  }
+  if( i<PL_NBATCH
+   || pthread_mutex_init(&P.mu, 0) ){
+    for(i=0; i<PL_NBATCH; i++) if( P.b[i] ){ free(P.b[i]->text); free(P.b[i]->sp); free(P.b[i]); }
+    return -1;
+  }
+  pthread_cond_init(&P.filled, 0);
+  pthread_cond_init(&P.emptied, 0);
+  P.st = st; P.files = s->files; P.opts = s->opts; P.cap = mt_opts_max_memory(s->opts);
+  if( pthread_create(&th, 0, pl_store, &P) ){
+    pthread_cond_destroy(&P.filled); pthread_cond_destroy(&P.emptied); pthread_mutex_destroy(&P.mu);
+    for(i=0; i<PL_NBATCH; i++){ free(P.b[i]->text); free(P.b[i]->sp); free(P.b[i]); }
+    return -1;
+  }
+  b = P.b[0];
+  rc = 1;
+  while( b ){
+    mt_rc end = MT_OK;
+    int nprob;
+    if( walk_stop || (rc = mt_scan_next(s))!=1 ){
+      /* the walk's end: its own stop after a line, an error, or the last line */
+      end = walk_stop ? s->rc : rc<0 ? (s->rc!=MT_OK ? s->rc : MT_ERROR) : MT_OK;
+      b->end = 1; b->end_rc = end;
+      pl_hand(&P, b);
+      break;
+    }
+    nprob = s->nproblem;
+    walk_stop = walk_line(s, &turns, &ev, &t, &flags);
+    if( pl_put(b, s, &ev, t, flags, nprob) ){
+      /* the walk ran out of memory: the store's part of the lines before
+      ** it still goes first (one of them may stop it earlier) */
+      b->end = 1; b->end_rc = MT_NOMEM;
+      pl_hand(&P, b);
+      break;
+    }
+    if( b->nrec==PL_LINES || b->ntext >= PL_TEXT ) b = pl_hand(&P, b);
+  }
+  pthread_join(th, 0);
+  if( P.rc!=MT_OK ){
+    /* the store stopped at line P.at: the walk as it was then */
+    if( P.err ){ free(s->err); s->err = P.err; P.err = 0; }
+    s->rc = P.rc;
+    s->stats.files_opened = P.at.files_opened;
+    s->stats.bytes_read = P.at.bytes_read;
+    s->stats.lines_parsed = P.at.lines_parsed;
+    keep_problems(s, P.rc==MT_LIMIT ? P.at.nprob_scan : P.at.nprob_line);
+    *prc = P.rc;
+  }else{
+    *prc = P.end_rc!=MT_OK ? P.end_rc : P.finish_nomem ? MT_NOMEM : MT_OK;
+  }
+  pthread_cond_destroy(&P.filled); pthread_cond_destroy(&P.emptied); pthread_mutex_destroy(&P.mu);
+  for(i=0; i<PL_NBATCH; i++){ free(P.b[i]->text); free(P.b[i]->sp); free(P.b[i]); }
+  return 0;
 }
 
 static void scan_ends_into(mt_store *st, mt_scan *s){
@@ -1757,7 +2109,7 @@ mt_rc mt_store_build(const mt_filelist *files, const mt_opts *opts,
   s.should_stop = should_stop;
   s.stop_arg = stop_arg;
   scan_ends_into(st, &s);
-  rc = feed(st, &s);
+  if( pl_threads() < 2 || feed_pipelined(st, &s, &rc) ) rc = feed(st, &s);
   if( stats ) *stats = s.stats;
   if( problems ){ *problems = s.problems; *nproblem = s.nproblem; s.problems = 0; s.nproblem = 0; }
   if( rc!=MT_OK ){
