@@ -1638,29 +1638,42 @@ enum { LN_CHECK = 1,      /* the store's size is checked against max_memory= bef
        LN_OVERFLOW = 4 }; /* ids past 64 bits: recorded as a problem (or the walk stops
                           ** after it), never made into entities */
 
+#if defined(__GNUC__)
+# define PL_COLD __attribute__((noinline, cold))
+# define PL_HOT __attribute__((always_inline))
+#else
+# define PL_COLD
+# define PL_HOT
+#endif
+
+/* ids that do not fit 64 bits would all become one: never merge them.
+** The problem of such a line: 0 (recorded, on_error=skip) or -1 (stop). */
+PL_COLD static int line_overflow(mt_scan *s, const mt_event *ev){
+  char why[160];
+  snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
+           "not used (on_error=skip goes on without it)", mt_event_overflow(ev));
+  return mt_scan_line_error(s, why);
+}
+
 /* The walk's part of one line (s the current line): its log type *t and
 ** event, and the flags above.  0, or -1 when the walk stops after this line
 ** (an id overflow without on_error=skip: s->rc, s->err). */
-static int walk_line(mt_scan *s, uint32_t *turns, mt_event *ev, int *t, int *flags){
+static inline int walk_line(mt_scan *s, uint32_t *turns, mt_event *ev, int *t, int *flags){
   *flags = (++*turns & 0x3fff)==0 ? LN_CHECK : 0;
   *t = 0;
   if( s->ln.form==MT_FORM_NONE ){ *flags |= LN_NOFORM; return 0; }
   *t = mt_line_event(&s->ln, s->file_type, ev);
   if( !mt_logtype_is_mail(*t) && (*t!=MT_LOG_CEF || ev->kind!=MT_EV_CEF_MESSAGE) ) return 0;
   if( mt_event_overflow(ev) ){
-    /* ids that do not fit 64 bits would all become one: never merge them */
-    char why[160];
-    snprintf(why, sizeof(why), "a %s with more digits than a 64-bit id holds (a damaged line?): "
-             "not used (on_error=skip goes on without it)", mt_event_overflow(ev));
     *flags |= LN_OVERFLOW;
-    if( mt_scan_line_error(s, why) ) return -1;
+    if( line_overflow(s, ev) ) return -1;
   }
   return 0;
 }
 
 /* The error of a store past its budget at line `lineno` of file `ifile`:
 ** MT_LIMIT and *pErr (malloc'd), or MT_NOMEM. */
-static mt_rc over_cap(const mt_filelist *files, const mt_opts *opts, int ifile, int64_t lineno,
+PL_COLD static mt_rc over_cap(const mt_filelist *files, const mt_opts *opts, int ifile, int64_t lineno,
                       int64_t cap, char **pErr){
   /* a gzip bomb, or logs larger than this machine should hold at once */
   char why[200];
@@ -1678,7 +1691,7 @@ static mt_rc over_cap(const mt_filelist *files, const mt_opts *opts, int ifile, 
 /* The store's part of one line (s its context, t and ev what walk_line
 ** made of it), the budget checked first.  MT_OK, MT_NOMEM, or MT_LIMIT
 ** (*pErr). */
-static mt_rc feed_line(mt_store *st, const mt_scan *s, int t, const mt_event *ev, int flags,
+PL_HOT static inline mt_rc feed_line(mt_store *st, const mt_scan *s, int t, const mt_event *ev, int flags,
                        int64_t cap, char **pErr){
   if( (flags & LN_CHECK) && mt_store_footprint(st) > cap ){
     return over_cap(s->files, s->opts, s->ifile, s->lineno, cap, pErr);
