@@ -1641,9 +1641,11 @@ enum { LN_CHECK = 1,      /* the store's size is checked against max_memory= bef
 #if defined(__GNUC__)
 # define PL_COLD __attribute__((noinline, cold))
 # define PL_HOT __attribute__((always_inline))
+# define PL_NOINLINE __attribute__((noinline))
 #else
 # define PL_COLD
 # define PL_HOT
+# define PL_NOINLINE
 #endif
 
 /* ids that do not fit 64 bits would all become one: never merge them.
@@ -1794,6 +1796,7 @@ typedef struct pl_batch {
   int nrec;
   pl_span *sp; uint32_t nsp, csp;
   char *text; size_t ntext, ctext;
+  const char *host_p; int host_n; int64_t host_o;   /* a host copied into text */
   int end;                     /* the walk's last batch: then end_rc */
   mt_rc end_rc;
 } pl_batch;
@@ -1824,7 +1827,7 @@ static int pl_threads(void){
 }
 
 /* Room for n more bytes of text and k more spans in batch b.  0 or -1. */
-static int pl_room(pl_batch *b, size_t n, uint32_t k){
+PL_NOINLINE static int pl_grow(pl_batch *b, size_t n, uint32_t k){
   if( b->ntext + n > b->ctext ){
     size_t c = b->ctext ? b->ctext : PL_TEXT + 4096;
     char *z;
@@ -1841,38 +1844,53 @@ static int pl_room(pl_batch *b, size_t n, uint32_t k){
   }
   return 0;
 }
+static inline int pl_room(pl_batch *b, size_t n, uint32_t k){
+  return (b->ntext + n > b->ctext || b->nsp + k > b->csp) ? pl_grow(b, n, k) : 0;
+}
 
-/* The offset in b's text of p[0..n) (NULL: -1): inside the line copied at
-** `at` (line: where it was), else copied after it.  -2: out of memory. */
-static int64_t pl_ptr(pl_batch *b, const char *line, size_t len, uint32_t at, const char *p, size_t n){
-  if( !p ) return -1;
-  if( p >= line && p + n <= line + len ) return (int64_t)at + (p - line);
+/* p[0..n), not inside the line: copied after it.  Its offset, or -2 (out
+** of memory). */
+PL_NOINLINE static int64_t pl_copy(pl_batch *b, const char *p, size_t n){
   if( pl_room(b, n, 0) ) return -2;
   memcpy(b->text + b->ntext, p, n);
   b->ntext += n;
   return (int64_t)(b->ntext - n);
 }
 
+/* The offset in b's text of p[0..n) (NULL: -1): inside the line copied at
+** `at` (line: where it was), else copied after it.  -2: out of memory. */
+static inline int64_t pl_ptr(pl_batch *b, const char *line, size_t len, uint32_t at, const char *p, size_t n){
+  if( p >= line && p + n <= line + len ) return (int64_t)at + (p - line);
+  return p ? pl_copy(b, p, n) : -1;
+}
+
 /* Put the current line of s, with what walk_line made of it, into b.
 ** 0, or -1 (out of memory). */
 static int pl_put(pl_batch *b, const mt_scan *s, const mt_event *ev, int t, int flags, int nprob_scan){
   pl_rec *r = &b->rec[b->nrec];
-  uint32_t k = 0, at;
-  int64_t o[4];
-  int f;
-  if( !(flags & LN_NOFORM) ){ uint64_t h; for(h=ev->have; h; h&=h-1) k++; }
-  if( pl_room(b, s->len + 1, k) ) return -1;
+  const char *line = s->line;
+  size_t len = s->len;
+  uint32_t at;
+  int64_t o0, o1, o2, o3;
+  if( pl_room(b, len + 1, MT_F_COUNT) ) return -1;
   at = (uint32_t)b->ntext;
-  memcpy(b->text + at, s->line, s->len);
-  b->text[at + s->len] = 0;
-  b->ntext += s->len + 1;
-  r->text = at; r->len = (uint32_t)s->len;
-  o[0] = pl_ptr(b, s->line, s->len, at, s->host, (size_t)s->host_len);
-  o[1] = pl_ptr(b, s->line, s->len, at, s->ln.host, (size_t)s->ln.host_len);
-  o[2] = pl_ptr(b, s->line, s->len, at, s->ln.tag, (size_t)s->ln.tag_len);
-  o[3] = pl_ptr(b, s->line, s->len, at, s->ln.body, s->ln.body_len);
-  if( o[0]==-2 || o[1]==-2 || o[2]==-2 || o[3]==-2 ) return -1;
-  r->host = (int32_t)o[0]; r->ln_host = (int32_t)o[1]; r->ln_tag = (int32_t)o[2]; r->ln_body = (int32_t)o[3];
+  memcpy(b->text + at, line, len);
+  b->text[at + len] = 0;
+  b->ntext += len + 1;
+  r->text = at; r->len = (uint32_t)len;
+  if( s->host==b->host_p && s->host_len==b->host_n && s->host ){
+    o0 = b->host_o;       /* the file's host (its folder's name): copied once a batch */
+  }else{
+    o0 = pl_ptr(b, line, len, at, s->host, (size_t)s->host_len);
+    if( o0>=0 && !(s->host >= line && s->host < line + len) ){
+      b->host_p = s->host; b->host_n = s->host_len; b->host_o = o0;
+    }
+  }
+  o1 = pl_ptr(b, line, len, at, s->ln.host, (size_t)s->ln.host_len);
+  o2 = pl_ptr(b, line, len, at, s->ln.tag, (size_t)s->ln.tag_len);
+  o3 = pl_ptr(b, line, len, at, s->ln.body, s->ln.body_len);
+  if( o0==-2 || o1==-2 || o2==-2 || o3==-2 ) return -1;
+  r->host = (int32_t)o0; r->ln_host = (int32_t)o1; r->ln_tag = (int32_t)o2; r->ln_body = (int32_t)o3;
   r->ln = s->ln;
   r->offset = s->offset; r->lineno = s->lineno; r->t_local = s->t_local; r->t_utc = s->t_utc;
   r->files_opened = s->stats.files_opened; r->bytes_read = s->stats.bytes_read;
@@ -1887,17 +1905,18 @@ static int pl_put(pl_batch *b, const mt_scan *s, const mt_event *ev, int t, int 
     r->icid = r->mid = r->dcid = r->rid = r->mid2 = -1; r->nrid = 0;
   }else{
     uint64_t h = ev->have;
+    pl_span *sp = b->sp + b->nsp;
     r->kind = ev->kind; r->have = ev->have; r->nrid = ev->nrid;
     r->icid = ev->icid; r->mid = ev->mid; r->dcid = ev->dcid; r->rid = ev->rid; r->mid2 = ev->mid2;
     while( h ){
-      int64_t off;
-      f = __builtin_ctzll(h);
-      h &= h - 1;
-      off = pl_ptr(b, s->line, s->len, at, ev->f[f].p, (size_t)ev->f[f].n);
+      const mt_span *f = &ev->f[__builtin_ctzll(h)];
+      int64_t off = pl_ptr(b, line, len, at, f->p, (size_t)f->n);
       if( off==-2 ) return -1;
-      b->sp[b->nsp].off = (uint32_t)off; b->sp[b->nsp].n = ev->f[f].n;
-      b->nsp++;
+      sp->off = (uint32_t)off; sp->n = f->n;
+      sp++;
+      h &= h - 1;
     }
+    b->nsp = (uint32_t)(sp - b->sp);
   }
   b->nrec++;
   return 0;
@@ -1983,7 +2002,7 @@ static pl_batch *pl_hand(pl_pipe *P, pl_batch *b){
   while( !P->stop && P->nput - P->ntake >= PL_NBATCH )pthread_cond_wait(&P->emptied, &P->mu);
   if( !P->stop ){
     n = P->b[P->nput % PL_NBATCH];
-    n->nrec = 0; n->nsp = 0; n->ntext = 0; n->end = 0;
+    n->nrec = 0; n->nsp = 0; n->ntext = 0; n->end = 0; n->host_p = 0;
   }
   pthread_mutex_unlock(&P->mu);
   return n;
@@ -2000,7 +2019,7 @@ static int feed_pipelined(mt_store *st, mt_scan *s, mt_rc *prc){
   uint32_t turns = 0;
   memset(&P, 0, sizeof(P));
   for(i=0; i<PL_NBATCH; i++){
-    if( !(P.b[i] = calloc(1, sizeof(pl_batch))) || pl_room(P.b[i], PL_TEXT, PL_LINES*4) ) break;
+    if( !(P.b[i] = calloc(1, sizeof(pl_batch))) || pl_grow(P.b[i], PL_TEXT + 4096, PL_LINES*8) ) break;
   }
   if( i<PL_NBATCH
    || pthread_mutex_init(&P.mu, 0) ){
