@@ -1782,9 +1782,9 @@ typedef struct pl_rec {
   int64_t files_opened, bytes_read, lines_parsed;   /* the scan's statistics after the line */
   int64_t icid, mid, dcid, rid, mid2;               /* the event */
   uint64_t have;
-  mt_line ln;                  /* its pointers replaced by the offsets below */
+  mt_line ln;                  /* its pointers replaced by the offsets below (host, tag: NULL) */
   uint32_t text, len;          /* the line's copy in the batch's text */
-  int32_t host, ln_host, ln_tag, ln_body;   /* offsets in the text, -1 for NULL */
+  int32_t host, ln_body;       /* offsets in the text of s->host and ln.body, -1 for NULL */
   uint32_t span;               /* its first span (one per bit of `have`) */
   int host_len, ifile, file_type, tz_off, t, flags, kind, nrid;
   int nprob_scan, nprob_line;  /* problems recorded before it, and with it */
@@ -1871,7 +1871,7 @@ static int pl_put(pl_batch *b, const mt_scan *s, const mt_event *ev, int t, int 
   const char *line = s->line;
   size_t len = s->len;
   uint32_t at;
-  int64_t o0, o1, o2, o3;
+  int64_t o0, o3;
   if( pl_room(b, len + 1, MT_F_COUNT) ) return -1;
   at = (uint32_t)b->ntext;
   memcpy(b->text + at, line, len);
@@ -1886,11 +1886,9 @@ static int pl_put(pl_batch *b, const mt_scan *s, const mt_event *ev, int t, int 
       b->host_p = s->host; b->host_n = s->host_len; b->host_o = o0;
     }
   }
-  o1 = pl_ptr(b, line, len, at, s->ln.host, (size_t)s->ln.host_len);
-  o2 = pl_ptr(b, line, len, at, s->ln.tag, (size_t)s->ln.tag_len);
   o3 = pl_ptr(b, line, len, at, s->ln.body, s->ln.body_len);
-  if( o0==-2 || o1==-2 || o2==-2 || o3==-2 ) return -1;
-  r->host = (int32_t)o0; r->ln_host = (int32_t)o1; r->ln_tag = (int32_t)o2; r->ln_body = (int32_t)o3;
+  if( o0==-2 || o3==-2 ) return -1;
+  r->host = (int32_t)o0; r->ln_body = (int32_t)o3;
   r->ln = s->ln;
   r->offset = s->offset; r->lineno = s->lineno; r->t_local = s->t_local; r->t_utc = s->t_utc;
   r->files_opened = s->stats.files_opened; r->bytes_read = s->stats.bytes_read;
@@ -1930,8 +1928,10 @@ static void pl_get(const pl_batch *b, const pl_rec *r, mt_scan *v, mt_event *ev)
   uint32_t i = r->span;
   v->line = base + r->text; v->len = r->len;
   v->ln = r->ln;
-  v->ln.host = r->ln_host>=0 ? base + r->ln_host : 0;
-  v->ln.tag = r->ln_tag>=0 ? base + r->ln_tag : 0;
+  /* the store reads the line's body (entities.c, attach.c, cef_store.c);
+  ** its syslog host and tag are in s->host and the log type */
+  v->ln.host = 0; v->ln.host_len = 0;
+  v->ln.tag = 0; v->ln.tag_len = 0;
   v->ln.body = r->ln_body>=0 ? base + r->ln_body : 0;
   v->host = r->host>=0 ? base + r->host : 0; v->host_len = r->host_len;
   v->offset = r->offset; v->lineno = r->lineno; v->t_local = r->t_local; v->t_utc = r->t_utc;
