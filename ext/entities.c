@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 #include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 static const mt_when no_time = { 0, MT_NO_TIME };
@@ -1959,7 +1960,7 @@ static void *pl_store(void *arg){
     pl_batch *b;
     int i, end;
     pthread_mutex_lock(&P->mu);
-    while( P->ntake==P->nput )pthread_cond_wait(&P->filled, &P->mu);
+    while( P->ntake==P->nput ) pthread_cond_wait(&P->filled, &P->mu);
     b = P->b[P->ntake % PL_NBATCH];
     pthread_mutex_unlock(&P->mu);
     for(i=0; i<b->nrec; i++){
@@ -1999,7 +2000,7 @@ static pl_batch *pl_hand(pl_pipe *P, pl_batch *b){
   (void)b;
   P->nput++;
   pthread_cond_signal(&P->filled);
-  while( !P->stop && P->nput - P->ntake >= PL_NBATCH )pthread_cond_wait(&P->emptied, &P->mu);
+  while( !P->stop && P->nput - P->ntake >= PL_NBATCH ) pthread_cond_wait(&P->emptied, &P->mu);
   if( !P->stop ){
     n = P->b[P->nput % PL_NBATCH];
     n->nrec = 0; n->nsp = 0; n->ntext = 0; n->end = 0; n->host_p = 0;
@@ -2015,8 +2016,9 @@ static int feed_pipelined(mt_store *st, mt_scan *s, mt_rc *prc){
   pthread_t th;
   pl_batch *b;
   mt_event ev;
-  int i, rc, t, flags, walk_stop = 0;
+  int i, rc, t, flags, walk_stop = 0, started;
   uint32_t turns = 0;
+  sigset_t all, old;
   memset(&P, 0, sizeof(P));
   for(i=0; i<PL_NBATCH; i++){
     if( !(P.b[i] = calloc(1, sizeof(pl_batch))) || pl_grow(P.b[i], PL_TEXT + 4096, PL_LINES*8) ) break;
@@ -2029,7 +2031,12 @@ static int feed_pipelined(mt_store *st, mt_scan *s, mt_rc *prc){
   pthread_cond_init(&P.filled, 0);
   pthread_cond_init(&P.emptied, 0);
   P.st = st; P.files = s->files; P.opts = s->opts; P.cap = mt_opts_max_memory(s->opts);
-  if( pthread_create(&th, 0, pl_store, &P) ){
+  /* signals (the shell's Ctrl-C) stay the calling thread's, as on one thread */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  started = pthread_create(&th, 0, pl_store, &P)==0;
+  pthread_sigmask(SIG_SETMASK, &old, 0);
+  if( !started ){
     pthread_cond_destroy(&P.filled); pthread_cond_destroy(&P.emptied); pthread_mutex_destroy(&P.mu);
     for(i=0; i<PL_NBATCH; i++){ free(P.b[i]->text); free(P.b[i]->sp); free(P.b[i]); }
     return -1;
