@@ -1329,13 +1329,15 @@ static int note_hour(mt_store *st, const mt_scan *s, int host){
   return 0;
 }
 
-int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev){
+/* mt_store_add; same_host: the line's host is the one host_id gave the
+** line before (the walk knows: the same file's host, feed_line). */
+static inline int store_add(mt_store *st, const mt_scan *s, const mt_event *ev, int same_host){
   ctx c;
   if( st->oom ) return -1;
   if( ev->kind==MT_EV_NONE && ev->mid<0 && !st->file_year_src ) return 0;
   c.st = st; c.s = s; c.ev = ev;
   c.file = s->ifile;
-  c.host = host_id(st, s->host, s->host_len);
+  c.host = same_host && st->nhost>0 && st->file_year_src ? st->last_host : host_id(st, s->host, s->host_len);
   if( c.host<0 ) return -1;
   if( s->has_time && st->file_year_src && s->ifile < st->nfile ){
     /* every timed line (known or not) tells that the host was logging */
@@ -1377,6 +1379,10 @@ int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev){
       break;
   }
   return st->oom ? -1 : 0;
+}
+
+int mt_store_add(mt_store *st, const mt_scan *s, const mt_event *ev){
+  return store_add(st, s, ev, 0);
 }
 
 /* ------------------------------------------------------------------ finish */
@@ -1623,9 +1629,12 @@ int64_t mt_store_footprint(const mt_store *st){
 /* What the AMP engine log, the anti-virus log and mail_logs' attachment
 ** lines say of a message's files, kept with the store (attach.h) for the
 ** diagnosis.  0, or -1 when out of memory. */
+static inline int is_file_line(int t, const mt_event *ev){
+  return t==MT_LOG_AMP || t==MT_LOG_AV
+      || (t==MT_LOG_MAIL && (ev->kind==MT_EV_MID_ATTACHMENT || ev->kind==MT_EV_MID_FILE_UPLOAD));
+}
 static int feed_files(mt_store *st, const mt_scan *s, int t, const mt_event *ev){
-  if( t!=MT_LOG_AMP && t!=MT_LOG_AV
-   && !(t==MT_LOG_MAIL && (ev->kind==MT_EV_MID_ATTACHMENT || ev->kind==MT_EV_MID_FILE_UPLOAD)) ) return 0;
+  if( !is_file_line(t, ev) ) return 0;
   if( !st->attach && !(st->attach = calloc(1, sizeof(mt_attach))) ) return -1;
   st->attach->at_file = s->ifile;
   st->attach->at_lineno = s->lineno;
@@ -1636,8 +1645,9 @@ static int feed_files(mt_store *st, const mt_scan *s, int t, const mt_event *ev)
 /* What the walk decided of a line, for the store's part (feed_line). */
 enum { LN_CHECK = 1,      /* the store's size is checked against max_memory= before it */
        LN_NOFORM = 2,     /* a line without a prefix */
-       LN_OVERFLOW = 4 }; /* ids past 64 bits: recorded as a problem (or the walk stops
+       LN_OVERFLOW = 4,   /* ids past 64 bits: recorded as a problem (or the walk stops
                           ** after it), never made into entities */
+       LN_SAMEHOST = 8 }; /* its host is the file's, as for the last line the store took */
 
 #if defined(__GNUC__)
 # define PL_COLD __attribute__((noinline, cold))
@@ -1661,7 +1671,8 @@ PL_COLD static int line_overflow(mt_scan *s, const mt_event *ev){
 /* The walk's part of one line (s the current line): its log type *t and
 ** event, and the flags above.  0, or -1 when the walk stops after this line
 ** (an id overflow without on_error=skip: s->rc, s->err). */
-static inline int walk_line(mt_scan *s, uint32_t *turns, mt_event *ev, int *t, int *flags){
+static inline int walk_line(mt_scan *s, uint32_t *turns, const char **last_host, mt_event *ev,
+                            int *t, int *flags){
   *flags = (++*turns & 0x3fff)==0 ? LN_CHECK : 0;
   *t = 0;
   if( s->ln.form==MT_FORM_NONE ){ *flags |= LN_NOFORM; return 0; }
@@ -1670,6 +1681,16 @@ static inline int walk_line(mt_scan *s, uint32_t *turns, mt_event *ev, int *t, i
   if( mt_event_overflow(ev) ){
     *flags |= LN_OVERFLOW;
     if( line_overflow(s, ev) ) return -1;
+    return 0;
+  }
+  /* the store takes this line: is its host the last one's?  Only a host
+  ** that is not in the line (the file's: host= or its folder's name) is
+  ** a string that stays where it is */
+  if( s->ln.host ){
+    *last_host = 0;
+  }else{
+    if( s->host==*last_host ) *flags |= LN_SAMEHOST;
+    *last_host = s->host;
   }
   return 0;
 }
@@ -1714,12 +1735,12 @@ PL_HOT static inline mt_rc feed_line(mt_store *st, const mt_scan *s, int t, cons
   ** Log's, a source of its own (cef_store.c) */
   if( !mt_logtype_is_mail(t) ){
     if( t>MT_LOG_NONE && t<MT_LOG_COUNT ){ st->other_log_lines++; st->other_log_types |= 1u<<t; }
-    if( feed_files(st, s, t, ev) ) return MT_NOMEM;
+    if( is_file_line(t, ev) && feed_files(st, s, t, ev) ) return MT_NOMEM;
     if( t!=MT_LOG_CEF || ev->kind!=MT_EV_CEF_MESSAGE ) return MT_OK;
-  }else if( feed_files(st, s, t, ev) ) return MT_NOMEM;
+  }else if( is_file_line(t, ev) && feed_files(st, s, t, ev) ) return MT_NOMEM;
   if( flags & LN_OVERFLOW ) return MT_OK;
   if( ev->kind!=MT_EV_NONE && st->file_known && s->ifile < st->nfile ) st->file_known[s->ifile]++;
-  if( mt_store_add(st, s, ev) ) return MT_NOMEM;
+  if( store_add(st, s, ev, flags & LN_SAMEHOST) ) return MT_NOMEM;
   return MT_OK;
 }
 
@@ -1738,9 +1759,10 @@ static mt_rc feed(mt_store *st, mt_scan *s){
   int rc, t, flags;
   int64_t cap = mt_opts_max_memory(s->opts);
   uint32_t turns = 0;
+  const char *last_host = 0;
   while( (rc = mt_scan_next(s))==1 ){
     int nprob = s->nproblem;
-    int stop = walk_line(s, &turns, &ev, &t, &flags);
+    int stop = walk_line(s, &turns, &last_host, &ev, &t, &flags);
     char *err = 0;
     mt_rc r = feed_line(st, s, t, &ev, flags, cap, &err);
     if( r!=MT_OK ){
@@ -2018,6 +2040,7 @@ static int feed_pipelined(mt_store *st, mt_scan *s, mt_rc *prc){
   mt_event ev;
   int i, rc, t, flags, walk_stop = 0, started;
   uint32_t turns = 0;
+  const char *last_host = 0;
   sigset_t all, old;
   memset(&P, 0, sizeof(P));
   for(i=0; i<PL_NBATCH; i++){
@@ -2054,7 +2077,7 @@ static int feed_pipelined(mt_store *st, mt_scan *s, mt_rc *prc){
       break;
     }
     nprob = s->nproblem;
-    walk_stop = walk_line(s, &turns, &ev, &t, &flags);
+    walk_stop = walk_line(s, &turns, &last_host, &ev, &t, &flags);
     if( pl_put(b, s, &ev, t, flags, nprob) ){
       /* the walk ran out of memory: the store's part of the lines before
       ** it still goes first (one of them may stop it earlier) */
