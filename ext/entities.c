@@ -1805,9 +1805,10 @@ typedef struct pl_rec {
   int64_t files_opened, bytes_read, lines_parsed;   /* the scan's statistics after the line */
   int64_t icid, mid, dcid, rid, mid2;               /* the event */
   uint64_t have;
-  mt_line ln;                  /* its pointers replaced by the offsets below (host, tag: NULL) */
   uint32_t text, len;          /* the line's copy in the batch's text */
   int32_t host, ln_body;       /* offsets in the text of s->host and ln.body, -1 for NULL */
+  uint32_t body_len;           /* of the line only its form and body: what the store reads */
+  int form;
   uint32_t span;               /* its first span (one per bit of `have`) */
   int host_len, ifile, file_type, tz_off, t, flags, kind, nrid;
   int nprob_scan, nprob_line;  /* problems recorded before it, and with it */
@@ -1912,7 +1913,7 @@ static int pl_put(pl_batch *b, const mt_scan *s, const mt_event *ev, int t, int 
   o3 = pl_ptr(b, line, len, at, s->ln.body, s->ln.body_len);
   if( o0==-2 || o3==-2 ) return -1;
   r->host = (int32_t)o0; r->ln_body = (int32_t)o3;
-  r->ln = s->ln;
+  r->form = s->ln.form; r->body_len = (uint32_t)s->ln.body_len;
   r->offset = s->offset; r->lineno = s->lineno; r->t_local = s->t_local; r->t_utc = s->t_utc;
   r->files_opened = s->stats.files_opened; r->bytes_read = s->stats.bytes_read;
   r->lines_parsed = s->stats.lines_parsed;
@@ -1950,12 +1951,12 @@ static void pl_get(const pl_batch *b, const pl_rec *r, mt_scan *v, mt_event *ev)
   uint64_t h = r->have;
   uint32_t i = r->span;
   v->line = base + r->text; v->len = r->len;
-  v->ln = r->ln;
   /* the store reads the line's body (entities.c, attach.c, cef_store.c);
-  ** its syslog host and tag are in s->host and the log type */
-  v->ln.host = 0; v->ln.host_len = 0;
-  v->ln.tag = 0; v->ln.tag_len = 0;
+  ** its syslog host and tag are in s->host and the log type, its time in
+  ** t_local and t_utc (v->ln's other fields stay 0) */
+  v->ln.form = r->form;
   v->ln.body = r->ln_body>=0 ? base + r->ln_body : 0;
+  v->ln.body_len = r->body_len;
   v->host = r->host>=0 ? base + r->host : 0; v->host_len = r->host_len;
   v->offset = r->offset; v->lineno = r->lineno; v->t_local = r->t_local; v->t_utc = r->t_utc;
   v->ifile = r->ifile; v->file_type = r->file_type; v->tz_off = r->tz_off;
