@@ -63,6 +63,7 @@ typedef struct ent_store {
   uint32_t *fp;           /* per file: mt_fingerprint of what was read (bytes.h) ... */
   unsigned char *has_fp;  /* ... when taken: only such a file is ever read on */
   mt_store *st;
+  struct mt_sf_map *image;  /* st's arrays in place in its mapped image (storefile.h), or NULL */
   mt_problem *problems;   /* what on_error=skip recorded while building it */
   int nproblem;
   int refs;               /* cursors using it */
@@ -121,7 +122,7 @@ static void store_release(ent_store *e){
   if( --e->refs > 0 || e->cached ) return;
   free_problems(e->problems, e->nproblem);
   free_ids(e);
-  mt_store_free(e->st);
+  mt_storefile_free(e->st, e->image);
   sqlite3_free(e->key);
   sqlite3_free(e);
 }
@@ -269,27 +270,29 @@ static void image_save(mt_ctx *ctx, const mt_args *a, const ent_store *e){
 ** the same files before one of them grew (each proven by its fingerprint)
 ** goes into the cache as the entry of that older state, for the read-on
 ** path of store_acquire (find_grown) to take. */
-static int image_load(ent_cache *c, const mt_args *a, mt_store **pst){
+static int image_load(ent_cache *c, const mt_args *a, mt_store **pst, mt_sf_map **pmap){
   mt_store *st = 0;
+  mt_sf_map *map = 0;
   mt_sf_file *was = 0;
   char *ok = opt_key(a);
   int lr, i;
   *pst = 0;
   if( !ok ) return 0;
-  lr = mt_storefile_load(a->opts.index_dir, &a->files, ok, mt_opts_max_memory(&a->opts), &st, &was);
+  lr = mt_storefile_load(a->opts.index_dir, &a->files, ok, mt_opts_max_memory(&a->opts), &st, &was, &map);
   sqlite3_free(ok);
-  if( lr==MT_SF_LOADED ){ *pst = st; return 1; }
+  if( lr==MT_SF_LOADED ){ *pst = st; *pmap = map; return 1; }
   if( lr==MT_SF_GROWN ){
     ent_store *g = sqlite3_malloc(sizeof(*g));
     if( g ){
       memset(g, 0, sizeof(*g));
       g->key = sqlite3_mprintf("image:");      /* matches no listing's key */
       g->st = st;
+      g->image = map;
       keep_ids(g, a);
     }
     if( !g || !g->key || g->nids!=a->files.n || !g->fp ){
       if( g ){ free_ids(g); sqlite3_free(g->key); sqlite3_free(g); }
-      mt_store_free(st);
+      mt_storefile_free(st, map);
     }else{
       for(i=0; i<g->nids; i++){
         g->ids[i].size = was[i].size;
@@ -327,12 +330,14 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   /* index=DIR: the image a process saved of this store */
   if( image_wanted(a) && !find_grown(c, a, &n) ){
     mt_store *ld = 0;
-    if( image_load(c, a, &ld) ){
+    mt_sf_map *map = 0;
+    if( image_load(c, a, &ld, &map) ){
       e = sqlite3_malloc(sizeof(*e));
-      if( !e ){ mt_store_free(ld); sqlite3_free(key); return SQLITE_NOMEM; }
+      if( !e ){ mt_storefile_free(ld, map); sqlite3_free(key); return SQLITE_NOMEM; }
       memset(e, 0, sizeof(*e));
       e->key = key;
       e->st = ld;
+      e->image = map;
       memset(&stats, 0, sizeof(stats));
       stats.store_loaded = 1;
       mt_publish(ctx, &stats, 0, 0);
@@ -353,7 +358,10 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
       mt_rc rc2;
       o.progress = &ctx->progress;
       mt_progress_begin(&ctx->progress, "store", a->files.a[grown].size - e->st->file_end_off[grown]);
-      rc2 = mt_store_extend(e->st, &a->files, &o, grown, &stats, &err, build_stop, ctx);
+      memset(&stats, 0, sizeof(stats));
+      /* a store read from its image: its arrays of its own before they grow */
+      rc2 = mt_storefile_own(e->st, e->image) ? MT_NOMEM
+          : mt_store_extend(e->st, &a->files, &o, grown, &stats, &err, build_stop, ctx);
       mt_progress_end(&ctx->progress, rc2==MT_OK);
       mt_publish(ctx, &stats, 0, 0);
       if( rc2==MT_OK ){

@@ -16,15 +16,22 @@
 **   payload: the sections of SF_SECTIONS in that order, each at a 64-byte
 **   boundary, each an array as it is in memory.
 ** The header's meta_crc (CRC-32C, index.h's mt_index_file_sum) covers
-** everything before the payload, payload_crc the whole payload.  Loading
-** reads every section into memory of its own (the store owns and may grow
-** every array: mt_store_extend) and checks the payload's CRC on the way.
+** everything before the payload; after the payload, the CRC-32C of each of
+** its 1 MiB blocks, that table's CRC in the header (payload_crc).
 **
 ** Strings: the arena's chunks are written one after the other as the
 ** section SF_STRINGS, then any string a row points to outside the arena
-** (a literal); a pointer is written as 1 + its offset there (0: NULL), and
-** turned back into a pointer on load, the whole blob adopted as one arena
-** chunk (mt_store_arena_adopt).  Every pointer field of every row is in
+** (a literal).  A pointer is written as the address it will have when the
+** file is mapped at the header's `base` (one of 1,024 places from 16 TiB
+** up, chosen by the file's name), 0 for NULL.  Loading maps the file there
+** (read-only, MAP_FIXED_NOREPLACE), verifies every block (four at a time),
+** checks that every pointer lies in the blob, and uses the big arrays (rows,
+** id maps, hours, gaps) and the strings where they lie: no copy, nothing
+** moved; a store so loaded is freed with mt_storefile_free and copied out
+** (mt_storefile_own) before it may grow.  When the place is taken, the file
+** is read into memory of the store's own, the CRCs taken on the way, and
+** every pointer moved to the blob, adopted as one arena chunk
+** (mt_store_arena_adopt).  Every pointer field of every row is in
 ** SF_TABLES below, one run of consecutive `const char *` per struct: the
 ** static asserts check the run and the struct's size, so a field added to
 ** a row (or to mt_store) stops the build here until this file knows it.
@@ -39,10 +46,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -171,8 +180,13 @@ typedef struct sf_header {
   uint64_t payload_at, payload_len;
   uint32_t payload_crc, meta_crc;
   uint64_t footprint;          /* bytes the loaded store holds (max_memory=) */
+  uint64_t base;               /* the address the file is meant to be mapped at: every
+                               ** string pointer in it is base + payload_at + strings_at + offset */
+  uint64_t strings_at;         /* the payload offset of SF_STRINGS */
+  uint64_t nblock;             /* CRC-32Cs of the payload's 1 MiB blocks, after the payload
+                               ** (payload_crc: the CRC-32C of that table) */
 } sf_header;
-_Static_assert(sizeof(sf_header)==112, "sf_header");
+_Static_assert(sizeof(sf_header)==136, "sf_header");
 
 typedef struct sf_filerec {
   uint64_t dev, ino;
@@ -185,6 +199,131 @@ typedef struct sf_sect { uint32_t kind, elsize; uint64_t count, off; } sf_sect;
 _Static_assert(sizeof(sf_sect)==24, "sf_sect");
 
 static uint64_t align_up(uint64_t v, uint64_t a){ return (v + a - 1) & ~(a - 1); }
+
+/* ------------------------------------------------------------ checksums */
+
+/* The payload is checked in blocks of 1 MiB, each with its CRC-32C (index.h,
+** mt_index_file_sum), the table of them after the payload: a whole payload
+** is verified four blocks at a time, their CRCs interleaved (the CPU's
+** CRC32 instruction takes three cycles but starts one every cycle), which
+** is about three times as fast as one CRC over it all. */
+#define SF_BLOCK_SHIFT 20
+#define SF_BLOCK ((uint64_t)1 << SF_BLOCK_SHIFT)
+
+/* The CRCs of a payload as it goes by. */
+typedef struct sf_sum { uint32_t *crc; uint64_t n, cap, pos; uint32_t cur; int oom; } sf_sum;
+
+static void sum_put(sf_sum *S, const unsigned char *p, uint64_t n){
+  while( n ){
+    uint64_t room = SF_BLOCK - (S->pos & (SF_BLOCK - 1));
+    size_t k = (size_t)(n < room ? n : room);
+    S->cur = mt_index_file_sum(S->cur, p, k);
+    S->pos += k; p += k; n -= k;
+    if( (S->pos & (SF_BLOCK - 1))==0 ){
+      if( S->n==S->cap ){
+        uint64_t nc = S->cap ? S->cap*2 : 256;
+        uint32_t *x = realloc(S->crc, sizeof(uint32_t)*(size_t)nc);
+        if( !x ){ S->oom = 1; return; }
+        S->crc = x; S->cap = nc;
+      }
+      S->crc[S->n++] = S->cur;
+      S->cur = 0;
+    }
+  }
+}
+
+/* After the last byte: the partial block's CRC too.  0, or -1 (out of memory). */
+static int sum_end(sf_sum *S){
+  if( (S->pos & (SF_BLOCK - 1)) && !S->oom ){
+    uint32_t *x = realloc(S->crc, sizeof(uint32_t)*(size_t)(S->n + 1));
+    if( !x ){ S->oom = 1; return -1; }
+    S->crc = x; S->cap = S->n + 1;
+    S->crc[S->n++] = S->cur;
+    S->cur = 0;
+  }
+  return S->oom ? -1 : 0;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SF_HW_CRC 1
+/* Four blocks of n bytes at once (n a multiple of 8); the same values as
+** mt_index_file_sum (checked once before use). */
+__attribute__((target("sse4.2")))
+static void crc4_sse42(const unsigned char *p[4], size_t n, uint32_t out[4]){
+  uint64_t c0 = 0xffffffffu, c1 = 0xffffffffu, c2 = 0xffffffffu, c3 = 0xffffffffu;
+  size_t i;
+  for(i=0; i<n; i+=8){
+    uint64_t v0, v1, v2, v3;
+    memcpy(&v0, p[0]+i, 8); memcpy(&v1, p[1]+i, 8); memcpy(&v2, p[2]+i, 8); memcpy(&v3, p[3]+i, 8);
+    c0 = __builtin_ia32_crc32di(c0, v0); c1 = __builtin_ia32_crc32di(c1, v1);
+    c2 = __builtin_ia32_crc32di(c2, v2); c3 = __builtin_ia32_crc32di(c3, v3);
+  }
+  out[0] = ~(uint32_t)c0; out[1] = ~(uint32_t)c1; out[2] = ~(uint32_t)c2; out[3] = ~(uint32_t)c3;
+}
+static int crc4_ok(void){
+  static int ok = -1;
+  if( ok<0 ){
+    int yes = __builtin_cpu_supports("sse4.2");
+    if( yes ){
+      unsigned char b[4][64];
+      const unsigned char *q[4] = { b[0], b[1], b[2], b[3] };
+      uint32_t got[4];
+      int i, j;
+      for(i=0; i<4; i++) for(j=0; j<64; j++) b[i][j] = (unsigned char)(i*64 + j*7 + 1);
+      crc4_sse42(q, 64, got);
+      for(i=0; i<4; i++) if( got[i]!=mt_index_file_sum(0, b[i], 64) ) yes = 0;
+    }
+    ok = yes;
+  }
+  return ok;
+}
+#endif
+
+/* Verify blocks [b0, b1) of payload p[0..n) against want[]. */
+static int sum_range(const unsigned char *p, uint64_t n, const uint32_t *want, uint64_t b0, uint64_t b1){
+  uint64_t b = b0, full = n >> SF_BLOCK_SHIFT;
+#ifdef SF_HW_CRC
+  if( crc4_ok() ){
+    for(; b + 4 <= b1 && b + 4 <= full; b += 4){
+      const unsigned char *q[4] = { p + (b << SF_BLOCK_SHIFT), p + ((b+1) << SF_BLOCK_SHIFT),
+                                    p + ((b+2) << SF_BLOCK_SHIFT), p + ((b+3) << SF_BLOCK_SHIFT) };
+      uint32_t got[4];
+      crc4_sse42(q, (size_t)SF_BLOCK, got);
+      if( got[0]!=want[b] || got[1]!=want[b+1] || got[2]!=want[b+2] || got[3]!=want[b+3] ) return 0;
+    }
+  }
+#endif
+  for(; b < b1; b++){
+    uint64_t at = b << SF_BLOCK_SHIFT, len = n - at < SF_BLOCK ? n - at : SF_BLOCK;
+    if( mt_index_file_sum(0, p + at, (size_t)len)!=want[b] ) return 0;
+  }
+  return 1;
+}
+
+typedef struct sf_half { const unsigned char *p; uint64_t n; const uint32_t *want; uint64_t b0, b1; int ok; } sf_half;
+static void *sum_half(void *arg){
+  sf_half *x = arg;
+  x->ok = sum_range(x->p, x->n, x->want, x->b0, x->b1);
+  return 0;
+}
+
+/* Verify the whole payload p[0..n) against the table of its blocks' CRCs:
+** a big one in two halves, the second on a thread of its own (reading a
+** mapped file is bound by one core's memory bandwidth). */
+static int sum_check(const unsigned char *p, uint64_t n, const uint32_t *want, uint64_t nblock){
+  sf_half x;
+  pthread_t t;
+  int ok;
+  if( nblock!=(n + SF_BLOCK - 1) >> SF_BLOCK_SHIFT ) return 0;
+  if( nblock < 64 || (getenv("MAILTRACE_THREADS") && atoi(getenv("MAILTRACE_THREADS"))==1) ){
+    return sum_range(p, n, want, 0, nblock);
+  }
+  x.p = p; x.n = n; x.want = want; x.b0 = (nblock/2) & ~(uint64_t)3; x.b1 = nblock; x.ok = 0;
+  if( pthread_create(&t, 0, sum_half, &x)!=0 ) return sum_range(p, n, want, 0, nblock);
+  ok = sum_range(p, n, want, 0, x.b0);
+  pthread_join(t, 0);
+  return ok && x.ok;
+}
 
 int mt_storefile_savable(const mt_store *st){
   return st && !st->oom && !st->cef;
@@ -219,12 +358,22 @@ char *mt_storefile_path(const char *dir, const mt_filelist *files, const char *o
   return z;
 }
 
+/* The address an image is meant to be mapped at: one of 1,024 places 16
+** GiB apart from 16 TiB up (far from where the heap, the libraries and the
+** stacks go), chosen by its name so that the images of different sources
+** seldom want the same place.  A place taken (MAP_FIXED_NOREPLACE fails)
+** only means the image is read and its pointers moved instead. */
+static uint64_t sf_base(const char *path){
+  uint64_t h = fnv(0xcbf29ce484222325ULL, path, strlen(path));
+  return ((uint64_t)1 << 44) + ((h % 1024) << 34);
+}
+
 /* ------------------------------------------------------------- writing */
 
 typedef struct sf_out {
   int fd, ok;
   uint64_t pos;                /* payload bytes written */
-  uint32_t crc;
+  sf_sum sum;                  /* their blocks' CRCs */
   unsigned char *buf; size_t nbuf, cbuf;
 } sf_out;
 
@@ -247,7 +396,7 @@ static void out_put(sf_out *w, const void *src, uint64_t n){
     if( k > n ) k = (size_t)n;
     if( !src && k > sizeof(zero) ) k = sizeof(zero);
     memcpy(w->buf + w->nbuf, src ? p : zero, k);
-    w->crc = mt_index_file_sum(w->crc, src ? p : zero, k);
+    sum_put(&w->sum, src ? p : zero, k);
     w->nbuf += k; w->pos += k; n -= k;
     if( src ) p += k;
     if( w->nbuf==w->cbuf ) out_flush(w);
@@ -262,6 +411,7 @@ typedef struct sf_ptrs {
   uint64_t arena_len;          /* the chunks' bytes in the blob */
   char *extra; size_t nextra, cextra;
   mt_hmap seen;                /* pointer → offset in extra */
+  uint64_t blob_at;            /* the address the blob will have when the file is mapped */
   int oom;
 } sf_ptrs;
 
@@ -291,25 +441,26 @@ static int ptrs_init(sf_ptrs *P, const mt_store *st){
 
 static void ptrs_free(sf_ptrs *P){ free(P->c); free(P->extra); mt_hmap_free(&P->seen); }
 
-/* The blob slot of p: 0 for NULL, else 1 + its offset. */
+/* What p is written as: 0 for NULL, else its address in the blob once the
+** file is mapped where its header says (blob_at + its offset). */
 static uint64_t ptr_slot(sf_ptrs *P, const char *p){
   int lo, hi;
   if( !p ) return 0;
   if( P->last>=0 && p >= P->c[P->last].base && p < P->c[P->last].base + P->c[P->last].len ){
-    return 1 + P->c[P->last].off + (uint64_t)(p - P->c[P->last].base);
+    return P->blob_at + P->c[P->last].off + (uint64_t)(p - P->c[P->last].base);
   }
   lo = 0; hi = P->n - 1;
   while( lo<=hi ){
     int mid = lo + (hi - lo)/2;
     if( p < P->c[mid].base ) hi = mid - 1;
     else if( p >= P->c[mid].base + P->c[mid].len ) lo = mid + 1;
-    else{ P->last = mid; return 1 + P->c[mid].off + (uint64_t)(p - P->c[mid].base); }
+    else{ P->last = mid; return P->blob_at + P->c[mid].off + (uint64_t)(p - P->c[mid].base); }
   }
   {
     /* a string outside the arena (a literal): copied once after the chunks */
     uint32_t v = mt_hmap_get(&P->seen, (uint64_t)(uintptr_t)p, 0);
     size_t n;
-    if( v!=MT_HMAP_NONE ) return 1 + P->arena_len + v;
+    if( v!=MT_HMAP_NONE ) return P->blob_at + P->arena_len + v;
     n = strlen(p) + 1;
     if( P->nextra + n >= UINT32_MAX ){ P->oom = 1; return 0; }
     if( P->nextra + n > P->cextra ){
@@ -323,7 +474,7 @@ static uint64_t ptr_slot(sf_ptrs *P, const char *p){
     memcpy(P->extra + P->nextra, p, n);
     if( mt_hmap_put(&P->seen, (uint64_t)(uintptr_t)p, 0, (uint32_t)P->nextra) ){ P->oom = 1; return 0; }
     P->nextra += n;
-    return 1 + P->arena_len + (P->nextra - n);
+    return P->blob_at + P->arena_len + (P->nextra - n);
   }
 }
 
@@ -420,7 +571,7 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
   sf_out w;
   sf_filerec *rec = 0;
   unsigned char *hostnames = 0, *meta = 0;
-  uint64_t nhostnames = 0, text_len, off, strings_at = 0, foot = 0;
+  uint64_t nhostnames = 0, text_len, off, strings_at = 0, foot = 0, base, payload_len = 0;
   char *path = 0, *tmp = 0;
   int i, nsect, fd = -1, ok = 0;
   size_t metalen;
@@ -492,13 +643,22 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
   if( fd<0 ) goto done;
   w.fd = fd; w.ok = 1;
   if( lseek(fd, (off_t)align_up(metalen, SF_META_ALIGN), SEEK_SET)<0 ) w.ok = 0;
+  /* where each section goes (the strings last), so that every pointer can
+  ** be written as the address it will have in a mapping at `base` */
+  for(off=0, i=0; i<nsect; i++){
+    off = align_up(off, SF_ALIGN);
+    if( src[i].kind==SF_STRINGS ) strings_at = off;
+    else off += src[i].count * src[i].elsize;
+  }
+  base = sf_base(path);
+  P.blob_at = base + align_up(metalen, SF_META_ALIGN) + strings_at;
   for(i=0; i<nsect && w.ok; i++){
     out_put(&w, 0, align_up(w.pos, SF_ALIGN) - w.pos);
     dir_[i].kind = (uint32_t)src[i].kind; dir_[i].elsize = (uint32_t)src[i].elsize;
     dir_[i].off = w.pos;
     if( src[i].kind==SF_STRINGS ){
       int c;
-      strings_at = w.pos;
+      if( w.pos!=strings_at ) w.ok = 0;
       for(c=0; c<P.n; c++) out_put(&w, P.c[c].base, P.c[c].len);
       out_put(&w, P.extra, P.nextra);
       dir_[i].count = P.arena_len + P.nextra;
@@ -511,7 +671,9 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
     }
     foot += dir_[i].count * dir_[i].elsize;
   }
-  (void)strings_at;
+  if( sum_end(&w.sum) ) w.ok = 0;
+  payload_len = w.pos;
+  out_put(&w, w.sum.crc, 4*w.sum.n);             /* the blocks' CRCs, after the payload */
   out_flush(&w);
   if( !w.ok ) goto done;
   memset(&h, 0, sizeof(h));
@@ -522,9 +684,12 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
   h.nfile = (uint32_t)files->n; h.nsect = (uint32_t)nsect;
   h.text_len = text_len;
   h.payload_at = align_up(metalen, SF_META_ALIGN);
-  h.payload_len = w.pos;
-  h.payload_crc = w.crc;
+  h.payload_len = payload_len;
+  h.nblock = w.sum.n;
+  h.payload_crc = mt_index_file_sum(0, w.sum.crc, 4*(size_t)w.sum.n);
   h.footprint = foot;
+  h.base = base;
+  h.strings_at = strings_at;
   memcpy(meta, &h, sizeof(h));
   h.meta_crc = mt_index_file_sum(0, meta, (size_t)h.payload_at);
   memcpy(meta, &h, sizeof(h));
@@ -537,25 +702,38 @@ done:
     if( !ok || rename(tmp, path)!=0 ){ unlink(tmp); ok = 0; }
   }
   ptrs_free(&P);
-  free(hostnames); free(meta); free(w.buf); free(path); free(tmp);
+  free(hostnames); free(meta); free(w.buf); free(path); free(tmp); free(w.sum.crc);
   return ok ? 0 : -1;
 }
 
 /* ------------------------------------------------------------- reading */
 
+/* A mapped image (storefile.h): the file mapped read-only where its
+** header asked, the store's big arrays and its strings used in place. */
+struct mt_sf_map { unsigned char *base; size_t len; };
+
+/* The payload, read from the file (map NULL: into memory of the store's
+** own) or from the mapping (the arrays used where they lie), checksummed. */
 typedef struct sf_in {
   int fd, ok;
+  const unsigned char *map;    /* the mapping of the whole file, or NULL */
   uint64_t at;                 /* file offset of the next byte */
   uint64_t pos, len;           /* payload offset, payload length */
-  uint32_t crc;
+  sf_sum sum;                  /* read from the file: the blocks' CRCs as they go by */
 } sf_in;
 
-/* Read n payload bytes into dst (NULL: skip them), checksumming. */
+/* Take n payload bytes (into dst when not NULL), checksumming. */
 static void in_get(sf_in *r, void *dst, uint64_t n){
   unsigned char skip[SF_ALIGN];
   unsigned char *p = dst;
   if( !r->ok ) return;
   if( n > r->len - r->pos ){ r->ok = 0; return; }
+  if( r->map ){
+    /* verified whole before (sum_check) */
+    if( dst && n ) memcpy(dst, r->map + r->at, (size_t)n);
+    r->at += n; r->pos += n;
+    return;
+  }
   while( n && r->ok ){
     size_t k = n > ((uint64_t)8 << 20) ? (size_t)8 << 20 : (size_t)n;
     ssize_t got;
@@ -563,21 +741,27 @@ static void in_get(sf_in *r, void *dst, uint64_t n){
     got = pread(r->fd, dst ? (void*)p : (void*)skip, k, (off_t)r->at);
     if( got<0 && errno==EINTR ) continue;
     if( got<=0 ){ r->ok = 0; break; }
-    r->crc = mt_index_file_sum(r->crc, dst ? (void*)p : (void*)skip, (size_t)got);
+    sum_put(&r->sum, dst ? (const unsigned char*)p : skip, (uint64_t)got);
     r->at += (uint64_t)got; r->pos += (uint64_t)got; n -= (uint64_t)got;
     if( dst ) p += got;
   }
 }
 
-/* A section's array of memory of its own (NULL for none). */
-static void *in_array(sf_in *r, const sf_sect *s, size_t elsize, int *oom){
+/* A section's array (NULL for none): where it lies in the mapping, or
+** (no mapping, or `own`) in memory of its own. */
+static void *in_array(sf_in *r, const sf_sect *s, size_t elsize, int own, int *oom){
   void *p;
   size_t n;
   if( !r->ok ) return 0;
-  if( s->elsize!=elsize || s->off < r->pos || s->count > (r->len - s->off)/elsize ){ r->ok = 0; return 0; }
+  if( s->elsize!=elsize || s->off < r->pos || s->off > r->len || s->count > (r->len - s->off)/elsize ){ r->ok = 0; return 0; }
   in_get(r, 0, s->off - r->pos);
   if( s->count==0 ) return 0;
   n = (size_t)s->count * elsize;
+  if( r->map && !own ){
+    p = (void*)(r->map + r->at);
+    in_get(r, 0, n);
+    return p;
+  }
   p = malloc(n);
   if( !p ){ *oom = 1; r->ok = 0; return 0; }
   mt_advise_huge(p, n);
@@ -593,8 +777,10 @@ static void in_into(sf_in *r, const sf_sect *s, size_t elsize, uint64_t count, v
   if( count ) in_get(r, dst, count * elsize);
 }
 
-/* Slots back into pointers into the blob; 0 when one lies outside it. */
-static int fix_rows(void *rows, size_t sz, uint64_t n, size_t at, int np, const char *blob, uint64_t nblob){
+/* Pointers written for a blob at `was` into pointers into `blob` (write:
+** moved; else only checked); 0 when one lies outside the blob. */
+static int fix_rows(void *rows, size_t sz, uint64_t n, size_t at, int np, uint64_t was,
+                    const char *blob, uint64_t nblob, int write){
   uint64_t i;
   for(i=0; i<n; i++){
     unsigned char *row = (unsigned char*)rows + i*sz + at;
@@ -603,10 +789,12 @@ static int fix_rows(void *rows, size_t sz, uint64_t n, size_t at, int np, const 
       uint64_t v;
       const char *p;
       memcpy(&v, row + j*sizeof(char*), sizeof(v));
-      if( v==0 ) p = 0;
-      else if( v - 1 < nblob ) p = blob + (v - 1);
-      else return 0;
-      memcpy(row + j*sizeof(char*), &p, sizeof(p));
+      if( v==0 ) continue;
+      if( v < was || v - was >= nblob ) return 0;
+      if( write ){
+        p = blob + (v - was);
+        memcpy(row + j*sizeof(char*), &p, sizeof(p));
+      }
     }
   }
   return 1;
@@ -623,7 +811,9 @@ static unsigned char *read_meta(int fd, const struct stat *sb, sf_header *h, int
     *why = MT_SF_STALE; return 0;
   }
   if( h->payload_at < sizeof(*h) || h->payload_at > ((uint64_t)1 << 32) || h->nsect > 256
-   || h->payload_at > (uint64_t)sb->st_size || h->payload_len!=(uint64_t)sb->st_size - h->payload_at ) return 0;
+   || h->payload_at > (uint64_t)sb->st_size || h->nblock > ((uint64_t)1 << 40)
+   || h->payload_len > (uint64_t)sb->st_size - h->payload_at
+   || h->nblock*4!=(uint64_t)sb->st_size - h->payload_at - h->payload_len ) return 0;
   if( (uint64_t)sizeof(*h) + (uint64_t)h->nfile*sizeof(sf_filerec) + (uint64_t)h->nsect*sizeof(sf_sect)
       + h->text_len > h->payload_at ) return 0;
   meta = malloc((size_t)h->payload_at);
@@ -676,10 +866,36 @@ static int same_sources(const sf_header *h, const unsigned char *meta, const mt_
 }
 
 static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const mt_filelist *files,
-                        mt_store **pst);
+                        const unsigned char *map, mt_store **pst);
+
+/* Map the whole file where its header asks (read-only, private): NULL when
+** that place is taken (or mapping fails): then the file is read instead. */
+static mt_sf_map *sf_map(int fd, const sf_header *h, uint64_t size){
+  mt_sf_map *m;
+  void *p;
+  int flags = MAP_PRIVATE | MAP_POPULATE;
+#ifdef MAP_FIXED_NOREPLACE
+  flags |= MAP_FIXED_NOREPLACE;
+#endif
+  if( getenv("MAILTRACE_STORE_NOMAP") ) return 0;     /* tests: the other path */
+  if( h->base==0 || h->base % 4096 || size > SIZE_MAX || h->base + size < h->base ) return 0;
+  p = mmap((void*)(uintptr_t)h->base, (size_t)size, PROT_READ, flags, fd, 0);
+  if( p==MAP_FAILED ) return 0;
+  if( (uint64_t)(uintptr_t)p!=h->base ){ munmap(p, (size_t)size); return 0; }   /* a kernel that took it as a hint */
+  m = malloc(sizeof(*m));
+  if( !m ){ munmap(p, (size_t)size); return 0; }
+  m->base = p; m->len = (size_t)size;
+  return m;
+}
+
+static void sf_unmap(mt_sf_map *m){
+  if( !m ) return;
+  munmap(m->base, m->len);
+  free(m);
+}
 
 int mt_storefile_load(const char *dir, const mt_filelist *files, const char *optkey,
-                      int64_t max_memory, mt_store **pst, mt_sf_file **pwas){
+                      int64_t max_memory, mt_store **pst, mt_sf_file **pwas, mt_sf_map **pmap){
   char *path;
   struct stat sb;
   sf_header h;
@@ -687,6 +903,7 @@ int mt_storefile_load(const char *dir, const mt_filelist *files, const char *opt
   int fd, why = MT_SF_NONE;
   *pst = 0;
   if( pwas ) *pwas = 0;
+  if( pmap ) *pmap = 0;
   if( !MT_BUILD_FP[0] || !dir ) return MT_SF_NONE;
   path = mt_storefile_path(dir, files, optkey);
   if( !path ) return MT_SF_NOMEM;
@@ -703,14 +920,16 @@ int mt_storefile_load(const char *dir, const mt_filelist *files, const char *opt
   if( max_memory > 0 && h.footprint > (uint64_t)max_memory ){ why = MT_SF_TOO_BIG; goto out; }
   {
     const sf_sect *sect = (const sf_sect*)(meta + sizeof(h) + sizeof(sf_filerec)*h.nfile);
-    int rc = load_payload(fd, &h, sect, files, pst);
-    if( rc!=MT_SF_LOADED ){ why = rc; goto out; }
+    mt_sf_map *m = pmap ? sf_map(fd, &h, (uint64_t)sb.st_size) : 0;
+    int rc = load_payload(fd, &h, sect, files, m ? m->base : 0, pst);
+    if( rc!=MT_SF_LOADED ){ sf_unmap(m); why = rc; goto out; }
+    if( pmap ) *pmap = m;
   }
   if( why==MT_SF_GROWN && pwas ){
     const sf_filerec *rec = (const sf_filerec*)(meta + sizeof(h));
     mt_sf_file *was = calloc((size_t)(files->n ? files->n : 1), sizeof(*was));
     int i;
-    if( !was ){ mt_store_free(*pst); *pst = 0; why = MT_SF_NOMEM; goto out; }
+    if( !was ){ mt_storefile_free(*pst, pmap ? *pmap : 0); *pst = 0; if( pmap ) *pmap = 0; why = MT_SF_NOMEM; goto out; }
     for(i=0; i<files->n; i++){
       was[i].size = rec[i].size; was[i].mtime = rec[i].mtime; was[i].end_off = rec[i].end_off;
       was[i].fp = rec[i].fp; was[i].has_fp = (int)rec[i].has_fp;
@@ -727,7 +946,7 @@ out:
 ** attach.c makes them).  Every field ends NULL or malloc'd, whatever
 ** happens (so mt_attach_free may free them); 0 when one lies outside the
 ** blob or memory ran out (*oom). */
-static int fix_owned(void *rows, size_t sz, uint64_t n, const size_t *offs, int np,
+static int fix_owned(void *rows, size_t sz, uint64_t n, const size_t *offs, int np, uint64_t was,
                      const char *blob, uint64_t nblob, int ok, int *oom){
   uint64_t i;
   for(i=0; i<n; i++){
@@ -738,8 +957,8 @@ static int fix_owned(void *rows, size_t sz, uint64_t n, const size_t *offs, int 
       char *p = 0;
       memcpy(&v, row + offs[j], sizeof(v));
       if( ok && v ){
-        if( v - 1 >= nblob ) ok = 0;
-        else if( !(p = strdup(blob + (v - 1))) ){ ok = 0; *oom = 1; }
+        if( v < was || v - was >= nblob ) ok = 0;
+        else if( !(p = strdup(blob + (v - was))) ){ ok = 0; *oom = 1; }
       }
       memcpy(row + offs[j], &p, sizeof(p));
     }
@@ -761,8 +980,49 @@ static const sf_sect *sect_of(const sf_header *h, const sf_sect *sect, int k){
   return 0;
 }
 
+/* The arrays of a loaded store that lie in its mapping: X(field). */
+#define SF_MAPPED(X) \
+  X(conns) X(msgs) X(more) X(rcpts) X(dconns) X(dlvs) \
+  X(conn_by_id.h.slot) X(msg_by_id.h.slot) X(dconn_by_id.h.slot) X(icid_list.h.slot) X(hour_map.h.slot) \
+  X(icid_heads) X(hours) X(gaps)
+
+/* Forget every array of st that lies in the mapping [base, base+len), so
+** that freeing the store does not free them. */
+static void sf_detach(mt_store *st, const unsigned char *base, size_t len){
+#define IN_MAP(F) if( st->F && (const unsigned char*)(const void*)st->F >= base \
+                    && (const unsigned char*)(const void*)st->F < base + len ) st->F = 0;
+  SF_MAPPED(IN_MAP)
+#undef IN_MAP
+}
+
+void mt_storefile_free(mt_store *st, mt_sf_map *m){
+  if( st && m ) sf_detach(st, m->base, m->len);
+  mt_store_free(st);
+  sf_unmap(m);
+}
+
+int mt_storefile_own(mt_store *st, mt_sf_map *m){
+  if( !st || !m ) return 0;
+#define OWN(F, N) \
+  if( st->F && (unsigned char*)(void*)st->F >= m->base && (unsigned char*)(void*)st->F < m->base + m->len ){ \
+    size_t n_ = sizeof(*st->F)*(size_t)(N); \
+    void *c_ = malloc(n_ ? n_ : 1); \
+    if( !c_ ) return -1; \
+    memcpy(c_, st->F, n_); \
+    st->F = c_; \
+  }
+  OWN(conns, st->nconn) OWN(msgs, st->nmsg) OWN(more, st->nmore) OWN(rcpts, st->nrcpt)
+  OWN(dconns, st->ndconn) OWN(dlvs, st->ndlv)
+  OWN(conn_by_id.h.slot, st->conn_by_id.h.cap) OWN(msg_by_id.h.slot, st->msg_by_id.h.cap)
+  OWN(dconn_by_id.h.slot, st->dconn_by_id.h.cap) OWN(icid_list.h.slot, st->icid_list.h.cap)
+  OWN(hour_map.h.slot, st->hour_map.h.cap)
+  OWN(icid_heads, st->nicid) OWN(hours, st->nhour) OWN(gaps, st->ngap)
+#undef OWN
+  return 0;
+}
+
 static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const mt_filelist *files,
-                        mt_store **pst){
+                        const unsigned char *map, mt_store **pst){
   mt_store *st = mt_store_open(files, 0);
   sf_in r;
   sf_scalars sc;
@@ -772,19 +1032,30 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   int oom = 0, i, k;
   char *blob = 0;
   unsigned char *names = 0;
-  uint64_t nblob = 0;
+  uint64_t nblob = 0, was = h->base + h->payload_at + h->strings_at;
+  uint32_t *table = 0;
   mt_map *maps[5];
   if( !st ) return MT_SF_NOMEM;
   maps[0] = &st->conn_by_id; maps[1] = &st->msg_by_id; maps[2] = &st->dconn_by_id;
   maps[3] = &st->icid_list; maps[4] = &st->hour_map;
   memset(&r, 0, sizeof(r));
-  r.fd = fd; r.ok = 1; r.at = h->payload_at; r.len = h->payload_len;
+  r.fd = fd; r.ok = 1; r.at = h->payload_at; r.len = h->payload_len; r.map = map;
+  /* the table of the payload's block CRCs, itself checked */
+  table = malloc(4*(size_t)(h->nblock ? h->nblock : 1));
+  if( !table ){ mt_store_free(st); return MT_SF_NOMEM; }
+  if( h->nblock && pread(fd, table, 4*(size_t)h->nblock, (off_t)(h->payload_at + h->payload_len))!=(ssize_t)(4*h->nblock) ){
+    free(table); mt_store_free(st); return MT_SF_DAMAGED;
+  }
+  if( mt_index_file_sum(0, table, 4*(size_t)h->nblock)!=h->payload_crc
+   || (map && !sum_check(map + h->payload_at, h->payload_len, table, h->nblock)) ){
+    free(table); mt_store_free(st); return MT_SF_DAMAGED;
+  }
   /* every kind once, in payload order */
   for(k=SF_SCALARS; k<SF_NKIND; k++){
-    if( !sect_of(h, sect, k) ){ mt_store_free(st); return MT_SF_DAMAGED; }
+    if( !sect_of(h, sect, k) ){ free(table); mt_store_free(st); return MT_SF_DAMAGED; }
   }
   for(i=0; i+1<(int)h->nsect; i++){
-    if( sect[i+1].off < sect[i].off ){ mt_store_free(st); return MT_SF_DAMAGED; }
+    if( sect[i+1].off < sect[i].off ){ free(table); mt_store_free(st); return MT_SF_DAMAGED; }
   }
   memset(&sc, 0, sizeof(sc));
   memset(&sa, 0, sizeof(sa));
@@ -800,7 +1071,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
 #define IN_TAB(K, T, A, N, F0, F1, NP, SZ) \
       case K: \
         if( s->count > INT32_MAX ){ r.ok = 0; break; } \
-        st->A = in_array(&r, s, sizeof(T), &oom); \
+        st->A = in_array(&r, s, sizeof(T), 0, &oom); \
         st->N = st->A ? (int)s->count : 0; \
         break;
       SF_TABLES(IN_TAB)
@@ -809,7 +1080,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
       case K: { \
         int m_ = K - SF_MAP_CONN; \
         if( s->count & (s->count - 1) ){ r.ok = 0; break; } \
-        maps[m_]->h.slot = in_array(&r, s, sizeof(mt_hslot), &oom); \
+        maps[m_]->h.slot = in_array(&r, s, sizeof(mt_hslot), 0, &oom); \
         maps[m_]->h.cap = maps[m_]->h.slot ? (size_t)s->count : 0; \
         break; }
       SF_MAPS(IN_MAP)
@@ -820,33 +1091,33 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
 #undef IN_FILE
       case SF_ICID_HEADS:
         if( (int64_t)s->count!=sc.nicid ){ r.ok = 0; break; }
-        st->icid_heads = in_array(&r, s, sizeof(int[2]), &oom);
+        st->icid_heads = in_array(&r, s, sizeof(int[2]), 0, &oom);
         st->nicid = st->cicid = st->icid_heads ? (int)s->count : 0;
         break;
       case SF_HOURS:
         if( (int64_t)s->count!=sc.nhour ){ r.ok = 0; break; }
-        st->hours = in_array(&r, s, sizeof(mt_hour), &oom);
+        st->hours = in_array(&r, s, sizeof(mt_hour), 0, &oom);
         st->nhour = st->chour = st->hours ? (int)s->count : 0;
         break;
       case SF_GAPS:
         if( (int64_t)s->count!=sc.ngap ){ r.ok = 0; break; }
-        st->gaps = in_array(&r, s, sizeof(mt_gap), &oom);
+        st->gaps = in_array(&r, s, sizeof(mt_gap), 0, &oom);
         st->ngap = st->gaps ? (int)s->count : 0;
         break;
       case SF_HOST_LEN:
         if( (int64_t)s->count!=sc.nhost ){ r.ok = 0; break; }
-        st->host_len = in_array(&r, s, sizeof(int), &oom);
+        st->host_len = in_array(&r, s, sizeof(int), 1, &oom);
         break;
       case SF_HOST_FIRST:
         if( (int64_t)s->count!=sc.nhost ){ r.ok = 0; break; }
-        st->host_first = in_array(&r, s, sizeof(int64_t), &oom);
+        st->host_first = in_array(&r, s, sizeof(int64_t), 1, &oom);
         break;
       case SF_HOST_LAST:
         if( (int64_t)s->count!=sc.nhost ){ r.ok = 0; break; }
-        st->host_last = in_array(&r, s, sizeof(int64_t), &oom);
+        st->host_last = in_array(&r, s, sizeof(int64_t), 1, &oom);
         break;
       case SF_HOST_NAMES:
-        names = in_array(&r, s, 1, &oom);
+        names = in_array(&r, s, 1, 1, &oom);
         if( r.ok && sc.nhost > 0 ){
           /* each host: host_len[i] bytes (any byte), then a NUL */
           uint64_t at = 0;
@@ -874,31 +1145,35 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
         break;
       case SF_AFILES:
         if( (int64_t)s->count!=sa.n ){ r.ok = 0; break; }
-        if( A ){ A->a = in_array(&r, s, sizeof(mt_afile), &oom); A->n = A->cap = A->a ? (int)s->count : 0; }
+        if( A ){ A->a = in_array(&r, s, sizeof(mt_afile), 1, &oom); A->n = A->cap = A->a ? (int)s->count : 0; }
         break;
       case SF_ASHAS:
         if( (int64_t)s->count!=sa.ns ){ r.ok = 0; break; }
-        if( A ){ A->s = in_array(&r, s, sizeof(mt_asha), &oom); A->ns = A->cs = A->s ? (int)s->count : 0; }
+        if( A ){ A->s = in_array(&r, s, sizeof(mt_asha), 1, &oom); A->ns = A->cs = A->s ? (int)s->count : 0; }
         break;
       case SF_AVHITS:
         if( (int64_t)s->count!=sa.nv ){ r.ok = 0; break; }
-        if( A ){ A->v = in_array(&r, s, sizeof(mt_avhit), &oom); A->nv = A->cv = A->v ? (int)s->count : 0; }
+        if( A ){ A->v = in_array(&r, s, sizeof(mt_avhit), 1, &oom); A->nv = A->cv = A->v ? (int)s->count : 0; }
         break;
       case SF_ABYID: case SF_ABYAV: {
         mt_hmap *m = !A ? 0 : s->kind==SF_ABYID ? &A->byid : &A->byav;
         if( (s->count & (s->count - 1)) || (!A && s->count) ){ r.ok = 0; break; }
-        if( m ){ m->slot = in_array(&r, s, sizeof(mt_hslot), &oom); m->cap = m->slot ? (size_t)s->count : 0; }
+        if( m ){ m->slot = in_array(&r, s, sizeof(mt_hslot), 1, &oom); m->cap = m->slot ? (size_t)s->count : 0; }
         break; }
       case SF_STRINGS:
-        if( s->elsize!=1 || s->off < r.pos || s->count > r.len - s->off ){ r.ok = 0; break; }
+        if( s->elsize!=1 || s->off!=h->strings_at || s->off < r.pos || s->off > r.len
+         || s->count > r.len - s->off ){ r.ok = 0; break; }
         in_get(&r, 0, s->off - r.pos);
         nblob = s->count;
-        if( nblob ){
+        if( nblob && map ){
+          blob = (char*)(map + r.at);                 /* used where it lies */
+          in_get(&r, 0, nblob);
+        }else if( nblob ){
           blob = mt_store_arena_adopt(st, (size_t)nblob);
           if( !blob ){ oom = 1; r.ok = 0; break; }
           in_get(&r, blob, nblob);
-          if( r.ok && blob[nblob-1]!=0 ) r.ok = 0;      /* every string ends inside */
         }
+        if( r.ok && nblob && blob[nblob-1]!=0 ) r.ok = 0;      /* every string ends inside */
         break;
       default:
         r.ok = 0;
@@ -907,7 +1182,13 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   }
   free(names);
   if( r.ok && r.pos!=r.len ) r.ok = 0;
-  if( r.ok && r.crc!=h->payload_crc ) r.ok = 0;
+  if( r.ok && !map ){
+    /* read from the file: the blocks' CRCs taken on the way */
+    if( sum_end(&r.sum) ){ oom = 1; r.ok = 0; }
+    else if( r.sum.n!=h->nblock || (r.sum.n && memcmp(r.sum.crc, table, 4*(size_t)r.sum.n)!=0) ) r.ok = 0;
+  }
+  free(r.sum.crc);
+  free(table);
   if( r.ok && sc.nhost==0 && (st->host_len || st->host_first || st->host_last) ) r.ok = 0;
   /* the maps: their counts, and the lookup caches they need */
   for(i=0; i<5 && r.ok; i++){
@@ -919,7 +1200,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   /* the pointers */
   if( r.ok ){
 #define FIX(K, T, A, N, F0, F1, NP, SZ) \
-    if( r.ok && !fix_rows(st->A, sizeof(T), (uint64_t)st->N, offsetof(T, F0), NP, blob, nblob) ) r.ok = 0;
+    if( r.ok && !fix_rows(st->A, sizeof(T), (uint64_t)st->N, offsetof(T, F0), NP, was, blob, nblob, !map) ) r.ok = 0;
     SF_TABLES(FIX)
 #undef FIX
   }
@@ -933,17 +1214,18 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
       r.ok = 0;
     }else{
       int fine = fix_owned(A->a, sizeof(mt_afile), (uint64_t)A->n, afile_ptrs,
-                           (int)(sizeof(afile_ptrs)/sizeof(size_t)), blob, nblob, 1, &oom);
+                           (int)(sizeof(afile_ptrs)/sizeof(size_t)), was, blob, nblob, 1, &oom);
       fine = fix_owned(A->s, sizeof(mt_asha), (uint64_t)A->ns, asha_ptrs,
-                       (int)(sizeof(asha_ptrs)/sizeof(size_t)), blob, nblob, fine, &oom);
+                       (int)(sizeof(asha_ptrs)/sizeof(size_t)), was, blob, nblob, fine, &oom);
       fine = fix_owned(A->v, sizeof(mt_avhit), (uint64_t)A->nv, avhit_ptrs,
-                       (int)(sizeof(avhit_ptrs)/sizeof(size_t)), blob, nblob, fine, &oom);
+                       (int)(sizeof(avhit_ptrs)/sizeof(size_t)), was, blob, nblob, fine, &oom);
       st->attach = A;                     /* every string NULL or its own: freed with the store */
       if( !fine ) r.ok = 0;
     }
     A = 0;
   }
   if( !r.ok ){
+    if( map ) sf_detach(st, map, (size_t)(h->payload_at + h->payload_len));
     mt_store_free(st);
     return oom ? MT_SF_NOMEM : MT_SF_DAMAGED;
   }

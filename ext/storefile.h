@@ -67,11 +67,29 @@ char *mt_storefile_path(const char *dir, const mt_filelist *files, const char *o
 int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *files,
                       const char *optkey, const uint32_t *fp, const unsigned char *has_fp);
 
+/* A loaded image mapped where it was written for: the store's big arrays
+** (rows, id maps, hours, gaps) and its strings are used in place (no copy,
+** no pointer to move), read-only. */
+typedef struct mt_sf_map mt_sf_map;
+
 /* Load the image of these sources, if there is a sound one (MT_SF_*).
 ** max_memory: bytes the store may hold (mt_opts_max_memory).  On
-** MT_SF_GROWN, *pwas (malloc'd, files->n entries) says what it was built from. */
+** MT_SF_GROWN, *pwas (malloc'd, files->n entries) says what it was built
+** from.  pmap (may be NULL: never mapped): when the file could be mapped at
+** its place, *pmap is that mapping, and the store must be freed with
+** mt_storefile_free and owned (mt_storefile_own) before it is changed
+** (mt_store_extend); else *pmap is NULL and the store is an ordinary one,
+** its arrays read into memory of its own and its pointers moved. */
 int mt_storefile_load(const char *dir, const mt_filelist *files, const char *optkey,
-                      int64_t max_memory, mt_store **pst, mt_sf_file **pwas);
+                      int64_t max_memory, mt_store **pst, mt_sf_file **pwas, mt_sf_map **pmap);
+
+/* Free a loaded store and its mapping (m may be NULL: mt_store_free). */
+void mt_storefile_free(mt_store *st, mt_sf_map *m);
+
+/* Copy the arrays of st that lie in mapping m into memory of its own (the
+** strings stay in the mapping: m lives as long as st).  0, or -1 when out
+** of memory (st unchanged but for what was copied: still whole). */
+int mt_storefile_own(mt_store *st, mt_sf_map *m);
 
 /* The build fingerprint this code reads and writes ("" when the build gave
 ** none: then nothing is saved or loaded). */

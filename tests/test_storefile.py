@@ -10,7 +10,8 @@ the logs.  Checked here:
     mailtrace_diagnose and mailtrace_coverage is the same from a fresh build
     (no index=DIR), from the build that saved the image, and from a new
     connection that read it (mailtrace_stats(): store_saved 1, then
-    store_loaded 1);
+    store_loaded 1), both when the image is mapped in place and when it is
+    read into memory (MAILTRACE_STORE_NOMAP);
   * an image that no longer fits is never used: a file appended to (read
     on from the image: only the new line parsed, the answer of a fresh
     build), a file rewritten with the same size, a file replaced, other
@@ -128,6 +129,15 @@ def same_three(name, srcs):
         check(name + ".loaded", s2.get("store_loaded") == 1 and s2.get("lines_parsed") == 0, s2)
         check(name + ".saving_build_same", diff(want, saved) is None, diff(want, saved))
         check(name + ".image_same", diff(want, loaded) is None, diff(want, loaded))
+        # the other way of loading: read into memory and the pointers moved (what happens
+        # when the image's place in the address space is taken)
+        os.environ["MAILTRACE_STORE_NOMAP"] = "1"
+        try:
+            read, s3 = answers(srcs, "index=" + ix)
+        finally:
+            del os.environ["MAILTRACE_STORE_NOMAP"]
+        check(name + ".image_read_same", s3.get("store_loaded") == 1 and diff(want, read) is None,
+              (s3, diff(want, read)))
         check(name + ".has_rows", sum(len(v) for v in want.values()) > 0, "no rows at all")
     finally:
         shutil.rmtree(ix, ignore_errors=True)

@@ -5,8 +5,8 @@
 ** For each fixture folder (esa1, esa2, restart, verdicts, drops, and
 ** logtypes/esa8 with its AMP and anti-virus logs, so that the store's
 ** attachment join is saved and compared too): build
-** the store, save it, load it back and compare the two stores field by
-** field: every row's bytes outside its string pointers, every string by
+** the store, save it, load it back (read into memory, and mapped where it
+** was written for) and compare the two stores field by field: every row's bytes outside its string pointers, every string by
 ** value, every map, per-file and per-host array, the hours and gaps, the
 ** attachment join.  Then the image damaged: every single-byte change at 300
 ** random places, and 100 random lengths cut off, must load as "damaged" or
@@ -181,7 +181,7 @@ static void one_folder(const char *name, const char *folder, int damage){
   }
   snprintf(nm, sizeof(nm), "storefile.%s.saved", name);
   CHECK(nm, mt_storefile_save(st, dir, &fl, OPT, 0, 0)==0);
-  rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was);
+  rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, 0);
   snprintf(nm, sizeof(nm), "storefile.%s.loaded", name);
   CHECK(nm, rc==MT_SF_LOADED && ld);
   if( ld ){
@@ -193,14 +193,30 @@ static void one_folder(const char *name, const char *folder, int damage){
     CHECK(nm, streq(mt_store_str(ld, "abc", 3), "abc"));
     mt_store_free(ld); ld = 0;
   }
+  {
+    /* mapped where it was written for: the arrays in place, the same store;
+    ** owned (as before a read on), still the same, and freed with its mapping */
+    mt_sf_map *map = 0;
+    rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, &map);
+    snprintf(nm, sizeof(nm), "storefile.%s.mapped", name);
+    CHECK(nm, rc==MT_SF_LOADED && ld && map);
+    if( ld ){
+      int at = stores_differ(st, ld);
+      snprintf(nm, sizeof(nm), "storefile.%s.mapped_same_store (differs at test line %d)", name, at);
+      CHECK(nm, at==0);
+      snprintf(nm, sizeof(nm), "storefile.%s.owned_same_store", name);
+      CHECK(nm, mt_storefile_own(ld, map)==0 && stores_differ(st, ld)==0);
+      mt_storefile_free(ld, map); ld = 0;
+    }
+  }
   snprintf(nm, sizeof(nm), "storefile.%s.other_options_not_loaded", name);
-  CHECK(nm, mt_storefile_load(dir, &fl, "host=x|tz=0:0|year=0|skip=0", 0, &ld, &was)==MT_SF_NONE && !ld);
+  CHECK(nm, mt_storefile_load(dir, &fl, "host=x|tz=0:0|year=0|skip=0", 0, &ld, &was, 0)==MT_SF_NONE && !ld);
   snprintf(nm, sizeof(nm), "storefile.%s.too_big_not_loaded", name);
-  CHECK(nm, mt_storefile_load(dir, &fl, OPT, 1, &ld, &was)==MT_SF_TOO_BIG && !ld);
+  CHECK(nm, mt_storefile_load(dir, &fl, OPT, 1, &ld, &was, 0)==MT_SF_TOO_BIG && !ld);
   if( fl.n > 0 ){
     /* a file that seems to have changed (another mtime): stale */
     fl.a[0].mtime += 7;
-    rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was);
+    rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, 0);
     snprintf(nm, sizeof(nm), "storefile.%s.changed_file_not_loaded", name);
     CHECK(nm, rc==MT_SF_STALE && !ld);
     fl.a[0].mtime -= 7;
@@ -215,8 +231,11 @@ static void one_folder(const char *name, const char *folder, int damage){
       size_t at = (size_t)rand() % n;
       orig[at] ^= (unsigned char)(1 + rand() % 255);
       spit(img, orig, n);
-      rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was);
-      if( ld || (rc!=MT_SF_DAMAGED && rc!=MT_SF_STALE) ){ bad++; mt_store_free(ld); ld = 0; }
+      {
+        mt_sf_map *map = 0;
+        rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, (i & 1) ? &map : 0);   /* read, and mapped */
+        if( ld || map || (rc!=MT_SF_DAMAGED && rc!=MT_SF_STALE) ){ bad++; mt_storefile_free(ld, map); ld = 0; }
+      }
       orig[at] = 0;                              /* restored below from a fresh read */
       free(orig); orig = 0;
       spit(img, 0, 0);
@@ -228,13 +247,16 @@ static void one_folder(const char *name, const char *folder, int damage){
     for(i=0; orig && i<100; i++){
       size_t cut = (size_t)rand() % n;
       spit(img, orig, cut);
-      rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was);
-      if( ld || (rc!=MT_SF_DAMAGED && rc!=MT_SF_STALE) ){ trunc_bad++; mt_store_free(ld); ld = 0; }
+      {
+        mt_sf_map *map = 0;
+        rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, (i & 1) ? &map : 0);
+        if( ld || map || (rc!=MT_SF_DAMAGED && rc!=MT_SF_STALE) ){ trunc_bad++; mt_storefile_free(ld, map); ld = 0; }
+      }
     }
     snprintf(nm, sizeof(nm), "storefile.%s.truncated_never_loaded", name);
     CHECK(nm, trunc_bad==0);
     spit(img, orig, n);
-    rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was);
+    rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, 0);
     snprintf(nm, sizeof(nm), "storefile.%s.whole_again_loaded", name);
     CHECK(nm, rc==MT_SF_LOADED && ld && stores_differ(st, ld)==0);
     mt_store_free(ld); ld = 0;
@@ -242,9 +264,66 @@ static void one_folder(const char *name, const char *folder, int damage){
   }
   if( img ){ unlink(img); free(img); }
   snprintf(nm, sizeof(nm), "storefile.%s.no_image_none", name);
-  CHECK(nm, mt_storefile_load(dir, &fl, OPT, 0, &ld, &was)==MT_SF_NONE && !ld);
+  CHECK(nm, mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, 0)==MT_SF_NONE && !ld);
   rmdir(dir);
   free(was);
+  mt_store_free(st);
+  mt_files_free(&fl);
+}
+
+/* A store larger than four CRC blocks (a repeated esa1 log, about 12 MB):
+** mapped and read, the same store; a byte changed in a block the four-way
+** check reads, and one in the last block, each found. */
+static void big_store(void){
+  char path[] = "/tmp/mt-sf-big-XXXXXX", dir[] = "/tmp/mt-sf-unit-XXXXXX", *err = 0, *img;
+  mt_filelist fl;
+  mt_opts o;
+  mt_store *st = 0, *ld = 0;
+  mt_sf_map *map = 0;
+  mt_sf_file *was = 0;
+  memset(&fl, 0, sizeof(fl));
+  memset(&o, 0, sizeof(o));
+  if( unit_repeated_log(path, 400) || !mkdtemp(dir) || mt_files_add(&fl, path, &err)
+   || mt_store_build(&fl, &o, 0, 0, 0, &st, &err, 0, 0)!=MT_OK ){
+    CHECK("storefile.big.built", 0); free(err); unlink(path); return;
+  }
+  CHECK("storefile.big.saved", mt_storefile_save(st, dir, &fl, OPT, 0, 0)==0);
+  img = image_in(dir);
+  {
+    struct stat sb;
+    CHECK("storefile.big.over_four_blocks", img && stat(img, &sb)==0 && sb.st_size > 5*1024*1024);
+  }
+  CHECK("storefile.big.mapped_same", mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, &map)==MT_SF_LOADED
+        && map && stores_differ(st, ld)==0);
+  mt_storefile_free(ld, map); ld = 0; map = 0;
+  CHECK("storefile.big.read_same", mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, 0)==MT_SF_LOADED
+        && stores_differ(st, ld)==0);
+  mt_store_free(ld); ld = 0;
+  if( img ){
+    size_t n;
+    unsigned char *b = slurp(img, &n);
+    size_t at[2];
+    int k;
+    at[0] = 4096 + 2*1024*1024 + 12345;         /* the third block: the four-way loop's */
+    at[1] = n - 4*((n - 4096) / (1024*1024) + 1) - 3;   /* the last payload block */
+    for(k=0; b && k<2; k++){
+      int rc, rc2;
+      b[at[k]] ^= 0x5a;
+      spit(img, b, n);
+      rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, &map);
+      if( ld ){ mt_storefile_free(ld, map); ld = 0; map = 0; }
+      rc2 = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, 0);
+      if( ld ){ mt_store_free(ld); ld = 0; }
+      CHECK(k==0 ? "storefile.big.block_damage_found" : "storefile.big.last_block_damage_found",
+            rc==MT_SF_DAMAGED && rc2==MT_SF_DAMAGED);
+      b[at[k]] ^= 0x5a;
+    }
+    free(b);
+    unlink(img);
+    free(img);
+  }
+  rmdir(dir);
+  unlink(path);
   mt_store_free(st);
   mt_files_free(&fl);
 }
@@ -259,6 +338,7 @@ int main(void){
   one_folder("restart", "tests/data/restart", 0);
   one_folder("verdicts", "tests/data/verdicts", 0);
   one_folder("drops", "tests/data/drops", 0);
+  big_store();
   one_folder("esa8", "tests/data/logtypes/esa8", 1);     /* AMP and anti-virus logs: the attachment join */
   {
     /* a store with the Consolidated Event Log's join is not saved */
