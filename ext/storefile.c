@@ -22,7 +22,7 @@
 ** Strings: the arena's chunks are written one after the other as the
 ** section SF_STRINGS, then any string a row points to outside the arena
 ** (a literal).  A pointer is written as the address it will have when the
-** file is mapped at the header's `base` (one of 1,024 places from 16 TiB
+** file is mapped at the header's `base` (one of 1,024 places from 32 TiB
 ** up, chosen by the file's name), 0 for NULL.  Loading maps the file there
 ** (read-only, MAP_FIXED_NOREPLACE), verifies every block (four at a time),
 ** checks that every pointer lies in the blob, and uses the big arrays (rows,
@@ -359,13 +359,14 @@ char *mt_storefile_path(const char *dir, const mt_filelist *files, const char *o
 }
 
 /* The address an image is meant to be mapped at: one of 1,024 places 16
-** GiB apart from 16 TiB up (far from where the heap, the libraries and the
-** stacks go), chosen by its name so that the images of different sources
-** seldom want the same place.  A place taken (MAP_FIXED_NOREPLACE fails)
-** only means the image is read and its pointers moved instead. */
+** GiB apart from 32 TiB up (far from where the heap, the libraries and the
+** stacks go, and above AddressSanitizer's shadow), chosen by its name so
+** that the images of different sources seldom want the same place.  A
+** place taken (MAP_FIXED_NOREPLACE fails) only means the image is read and
+** its pointers moved instead. */
 static uint64_t sf_base(const char *path){
   uint64_t h = fnv(0xcbf29ce484222325ULL, path, strlen(path));
-  return ((uint64_t)1 << 44) + ((h % 1024) << 34);
+  return ((uint64_t)1 << 45) + ((h % 1024) << 34);
 }
 
 /* ------------------------------------------------------------- writing */
@@ -779,12 +780,24 @@ static void in_into(sf_in *r, const sf_sect *s, size_t elsize, uint64_t count, v
 
 /* Pointers written for a blob at `was` into pointers into `blob` (write:
 ** moved; else only checked); 0 when one lies outside the blob. */
+/* A row's link to another row (or host, or file): an int32_t at `off` that
+** is -1 or below `n`.  Checked on load, so that no table ever follows a
+** link out of its array, whatever the file held (its CRCs are no
+** signature). */
+typedef struct sf_link { size_t off; int64_t n; } sf_link;
+
 static int fix_rows(void *rows, size_t sz, uint64_t n, size_t at, int np, uint64_t was,
-                    const char *blob, uint64_t nblob, int write){
+                    const char *blob, uint64_t nblob, int write, const sf_link *lk, int nlk){
   uint64_t i;
   for(i=0; i<n; i++){
-    unsigned char *row = (unsigned char*)rows + i*sz + at;
+    unsigned char *row = (unsigned char*)rows + i*sz;
     int j;
+    for(j=0; j<nlk; j++){
+      int32_t v;
+      memcpy(&v, row + lk[j].off, sizeof(v));
+      if( v < -1 || v >= lk[j].n ) return 0;
+    }
+    row += at;
     for(j=0; j<np; j++){
       uint64_t v;
       const char *p;
@@ -795,6 +808,25 @@ static int fix_rows(void *rows, size_t sz, uint64_t n, size_t at, int np, uint64
         p = blob + (v - was);
         memcpy(row + j*sizeof(char*), &p, sizeof(p));
       }
+    }
+  }
+  return 1;
+}
+
+/* Every value of an int32_t array (n of them, `stride` apart) -1 or below
+** bound (MT_HMAP_NONE also allowed for map slots: skip says where). */
+static int links_ok(const void *a, uint64_t n, size_t stride, size_t off, int64_t bound, int slots){
+  uint64_t i;
+  for(i=0; i<n; i++){
+    const unsigned char *q = (const unsigned char*)a + i*stride + off;
+    if( slots ){
+      uint32_t v;
+      memcpy(&v, q, sizeof(v));
+      if( v!=MT_HMAP_NONE && (int64_t)v >= bound ) return 0;
+    }else{
+      int32_t v;
+      memcpy(&v, q, sizeof(v));
+      if( v < -1 || v >= bound ) return 0;
     }
   }
   return 1;
@@ -1199,10 +1231,46 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   }
   /* the pointers */
   if( r.ok ){
-#define FIX(K, T, A, N, F0, F1, NP, SZ) \
-    if( r.ok && !fix_rows(st->A, sizeof(T), (uint64_t)st->N, offsetof(T, F0), NP, was, blob, nblob, !map) ) r.ok = 0;
-    SF_TABLES(FIX)
-#undef FIX
+    /* the rows' links, checked while their pointers are */
+#define L(T, F, N) { offsetof(T, F), (int64_t)(N) }
+    const sf_link conn_lk[] = { L(mt_conn, host, st->nhost), L(mt_conn, file, st->nfile),
+      L(mt_conn, prev_same, st->nconn), L(mt_conn, first_msg, st->nmsg) };
+    const sf_link msg_lk[] = { L(mt_msg, host, st->nhost), L(mt_msg, file, st->nfile),
+      L(mt_msg, first_rcpt, st->nrcpt), L(mt_msg, last_rcpt, st->nrcpt), L(mt_msg, first_dlv, st->ndlv),
+      L(mt_msg, last_dlv, st->ndlv), L(mt_msg, next_icid, st->nmsg), L(mt_msg, prev_same, st->nmsg),
+      L(mt_msg, conn, st->nconn), L(mt_msg, next_in_conn, st->nmsg), L(mt_msg, conn_hint, st->nconn),
+      L(mt_msg, first_child, st->nmsg), L(mt_msg, next_sibling, st->nmsg), L(mt_msg, more, st->nmore) };
+    const sf_link rcpt_lk[] = { L(mt_rcpt, msg, st->nmsg), L(mt_rcpt, next, st->nrcpt), L(mt_rcpt, cur_dlv, st->ndlv) };
+    const sf_link dconn_lk[] = { L(mt_dconn, host, st->nhost), L(mt_dconn, first_dlv, st->ndlv),
+      L(mt_dconn, last_dlv, st->ndlv) };
+    const sf_link dlv_lk[] = { L(mt_dlv, host, st->nhost), L(mt_dlv, dconn, st->ndconn),
+      L(mt_dlv, next_dcid, st->ndlv), L(mt_dlv, next_mid, st->ndlv) };
+#undef L
+#define NL(a) (int)(sizeof(a)/sizeof(a[0]))
+    if( !fix_rows(st->conns, sizeof(mt_conn), (uint64_t)st->nconn, offsetof(mt_conn, interface), 11,
+                  was, blob, nblob, !map, conn_lk, NL(conn_lk))
+     || !fix_rows(st->msgs, sizeof(mt_msg), (uint64_t)st->nmsg, offsetof(mt_msg, mail_from), 24,
+                  was, blob, nblob, !map, msg_lk, NL(msg_lk))
+     || !fix_rows(st->more, sizeof(mt_msg_more), (uint64_t)st->nmore, offsetof(mt_msg_more, dlp), 12,
+                  was, blob, nblob, !map, 0, 0)
+     || !fix_rows(st->rcpts, sizeof(mt_rcpt), (uint64_t)st->nrcpt, offsetof(mt_rcpt, rcpt_to), 4,
+                  was, blob, nblob, !map, rcpt_lk, NL(rcpt_lk))
+     || !fix_rows(st->dconns, sizeof(mt_dconn), (uint64_t)st->ndconn, offsetof(mt_dconn, interface_ip), 5,
+                  was, blob, nblob, !map, dconn_lk, NL(dconn_lk))
+     || !fix_rows(st->dlvs, sizeof(mt_dlv), (uint64_t)st->ndlv, offsetof(mt_dlv, domain), 7,
+                  was, blob, nblob, !map, dlv_lk, NL(dlv_lk)) ) r.ok = 0;
+#undef NL
+    /* the maps' values, the ICID lists, the hours and gaps */
+    if( r.ok && (!links_ok(st->conn_by_id.h.slot, st->conn_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nconn, 1)
+              || !links_ok(st->msg_by_id.h.slot, st->msg_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nmsg, 1)
+              || !links_ok(st->dconn_by_id.h.slot, st->dconn_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->ndconn, 1)
+              || !links_ok(st->icid_list.h.slot, st->icid_list.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nicid, 1)
+              || !links_ok(st->hour_map.h.slot, st->hour_map.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nhour, 1)
+              || !links_ok(st->icid_heads, (uint64_t)st->nicid*2, sizeof(int), 0, st->nmsg, 0)
+              || !links_ok(st->hours, (uint64_t)st->nhour, sizeof(mt_hour), offsetof(mt_hour, file), st->nfile, 0)
+              || !links_ok(st->hours, (uint64_t)st->nhour, sizeof(mt_hour), offsetof(mt_hour, host), st->nhost, 0)
+              || !links_ok(st->gaps, (uint64_t)st->ngap, sizeof(mt_gap), offsetof(mt_gap, file), st->nfile, 0)
+              || !links_ok(st->gaps, (uint64_t)st->ngap, sizeof(mt_gap), offsetof(mt_gap, host), st->nhost, 0)) ) r.ok = 0;
   }
   if( A ){
     /* the attachment join: its counts, then its strings out of the blob */

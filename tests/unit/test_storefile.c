@@ -18,6 +18,7 @@
 #include "entities.h"
 #include "files.h"
 #include "scan.h"
+#include "index.h"
 #include "storefile.h"
 #include "unit.h"
 
@@ -271,6 +272,114 @@ static void one_folder(const char *name, const char *folder, int damage){
   mt_files_free(&fl);
 }
 
+/* Seal a damaged image again (as if it had been written so): the block
+** CRCs, their table's CRC and the header's CRC made to match.  The header's
+** layout (storefile.c, sf_header): payload_at at 80, payload_len at 88,
+** payload_crc at 96, meta_crc at 100, nblock at 128. */
+static void reseal(unsigned char *b, size_t n){
+  uint64_t at, len, nb, k;
+  uint32_t c;
+  if( n < 136 ) return;
+  memcpy(&at, b + 80, 8); memcpy(&len, b + 88, 8); memcpy(&nb, b + 128, 8);
+  if( at > n || len > n - at || nb*4 > n - at - len ) return;
+  for(k=0; k<nb; k++){
+    uint64_t o = k << 20, l = len - o < ((uint64_t)1 << 20) ? len - o : ((uint64_t)1 << 20);
+    c = mt_index_file_sum(0, b + at + o, (size_t)l);
+    memcpy(b + at + len + 4*k, &c, 4);
+  }
+  c = mt_index_file_sum(0, b + at + len, (size_t)(4*nb));
+  memcpy(b + 96, &c, 4);
+  memset(b + 100, 0, 4);
+  c = mt_index_file_sum(0, b, (size_t)at);
+  memcpy(b + 100, &c, 4);
+}
+
+/* Walk every link and string of a store, as the tables do: under
+** AddressSanitizer, a link out of its array or a string out of its block
+** is a crash.  Returns a sum, so that nothing is optimised away. */
+static uint64_t walk(const mt_store *st){
+  uint64_t sum = 0;
+  int i, j, k;
+  for(i=0; i<st->nmsg; i++){
+    const mt_msg *m = &st->msgs[i];
+    const char *const *p = &m->mail_from;
+    for(j=0; j<24; j++) if( p[j] ) sum += strlen(p[j]);
+    if( m->conn>=0 ) sum += (uint64_t)st->conns[m->conn].icid;
+    if( m->more>=0 ) sum += (uint64_t)st->more[m->more].dlp_risk;
+    for(k=m->first_rcpt, j=0; k>=0 && j<1000; k=st->rcpts[k].next, j++){
+      if( st->rcpts[k].rcpt_to ) sum += strlen(st->rcpts[k].rcpt_to);
+      if( st->rcpts[k].cur_dlv>=0 ) sum += (uint64_t)st->dlvs[st->rcpts[k].cur_dlv].dcid;
+    }
+    for(k=m->first_dlv, j=0; k>=0 && j<1000; k=st->dlvs[k].next_mid, j++){
+      if( st->dlvs[k].dconn>=0 ) sum += (uint64_t)st->dconns[st->dlvs[k].dconn].dcid;
+    }
+    sum += (uint64_t)st->host_len[m->host];
+  }
+  for(i=0; i<st->nconn; i++){
+    const char *const *p = &st->conns[i].interface;
+    for(j=0; j<11; j++) if( p[j] ) sum += strlen(p[j]);
+    if( st->conns[i].first_msg>=0 ) sum += (uint64_t)st->msgs[st->conns[i].first_msg].mid;
+  }
+  for(i=0; i<st->nicid; i++) if( st->icid_heads[i][0]>=0 ) sum += (uint64_t)st->msgs[st->icid_heads[i][0]].mid;
+  for(i=0; i<st->nhour; i++) sum += (uint64_t)strlen(st->files[st->hours[i].file]);
+  {
+    int64_t id = st->nmsg ? st->msgs[0].mid : 0;
+    int h = st->nmsg ? st->msgs[0].host : 0;
+    int mi = mt_store_msg(st, h, id);
+    if( mi>=0 ) sum += (uint64_t)st->msgs[mi].mid;
+  }
+  return sum;
+}
+
+/* Damaged where only the payload is, then sealed again: every load either
+** refuses it or gives a store whose every link and string is inside it. */
+static void sealed_damage(const char *folder){
+  mt_filelist fl;
+  mt_opts o;
+  mt_store *st = 0, *ld = 0;
+  mt_sf_map *map = 0;
+  mt_sf_file *was = 0;
+  char *err = 0, dir[] = "/tmp/mt-sf-unit-XXXXXX", *img;
+  int i, loaded = 0, refused = 0;
+  memset(&fl, 0, sizeof(fl));
+  memset(&o, 0, sizeof(o));
+  if( !mkdtemp(dir) || mt_files_add(&fl, folder, &err) || mt_store_build(&fl, &o, 0, 0, 0, &st, &err, 0, 0)!=MT_OK
+   || mt_storefile_save(st, dir, &fl, OPT, 0, 0) || !(img = image_in(dir)) ){
+    CHECK("storefile.sealed_damage.setup", 0); free(err); return;
+  }
+  srand(11);
+  for(i=0; i<200; i++){
+    size_t n;
+    unsigned char *b = slurp(img, &n);
+    uint64_t at, len;
+    int k;
+    if( !b ) break;
+    memcpy(&at, b + 80, 8); memcpy(&len, b + 88, 8);
+    for(k=0; k<1 + i%4; k++){
+      size_t x = (size_t)(at + (uint64_t)rand() % len);
+      b[x] = (i & 1) ? (unsigned char)rand() : (unsigned char)(b[x] ^ (1u << (rand() % 8)));
+    }
+    reseal(b, n);
+    spit(img, b, n);
+    free(b);
+    if( mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, (i & 2) ? &map : 0)==MT_SF_LOADED && ld ){
+      loaded++;
+      (void)walk(ld);
+    }else refused++;
+    mt_storefile_free(ld, map); ld = 0; map = 0;
+    free(was); was = 0;
+    spit(img, 0, 0);
+    mt_storefile_save(st, dir, &fl, OPT, 0, 0);
+  }
+  CHECK("storefile.sealed_damage_never_unsafe", loaded + refused==200);
+  printf("# sealed damage: %d loaded (a value a row may hold), %d refused\n", loaded, refused);
+  unlink(img);
+  free(img);
+  rmdir(dir);
+  mt_store_free(st);
+  mt_files_free(&fl);
+}
+
 /* A store larger than four CRC blocks (a repeated esa1 log, about 12 MB):
 ** mapped and read, the same store; a byte changed in a block the four-way
 ** check reads, and one in the last block, each found. */
@@ -339,6 +448,7 @@ int main(void){
   one_folder("verdicts", "tests/data/verdicts", 0);
   one_folder("drops", "tests/data/drops", 0);
   big_store();
+  sealed_damage("tests/data/esa1");
   one_folder("esa8", "tests/data/logtypes/esa8", 1);     /* AMP and anti-virus logs: the attachment join */
   {
     /* a store with the Consolidated Event Log's join is not saved */
