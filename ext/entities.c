@@ -44,7 +44,7 @@ static char *arena_alloc(mt_store *st, size_t n){
     mt_arena *b;
     if( want > 16*1024*1024 ) want = 16*1024*1024;
     cap = n > want/2 ? n : want - sizeof(mt_arena);
-    b = malloc(sizeof(mt_arena) + cap);
+    b = calloc(1, sizeof(mt_arena) + cap);   /* zeros: a saved image (storefile.c) writes a chunk whole, gaps too */
     if( !b ){ st->oom = 1; return 0; }
     mt_advise_huge(b, sizeof(mt_arena) + cap);
     b->next = a; b->used = 0; b->cap = cap;

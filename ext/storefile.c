@@ -508,6 +508,23 @@ static void put_rows(sf_out *w, sf_ptrs *P, const void *rows, size_t sz, uint64_
   free(tmp);
 }
 
+/* Write n hash slots: an empty one (val MT_HMAP_NONE) has no key or tag
+** set (hashmap.c leaves them as malloc gave them): written as zeros. */
+static void put_slots(sf_out *w, const mt_hslot *slots, uint64_t n){
+  enum { BATCH = 4096 };
+  mt_hslot tmp[BATCH];
+  uint64_t i = 0;
+  while( i < n && w->ok ){
+    size_t k = (size_t)(n - i < BATCH ? n - i : BATCH), j;
+    for(j=0; j<k; j++){
+      if( slots[i+j].val==MT_HMAP_NONE ){ tmp[j].key = 0; tmp[j].tag = 0; tmp[j].val = MT_HMAP_NONE; }
+      else tmp[j] = slots[i+j];
+    }
+    out_put(w, tmp, (uint64_t)k*sizeof(mt_hslot));
+    i += k;
+  }
+}
+
 /* The offsets of a run of n pointers from `at`. */
 static void run_offs(size_t *offs, size_t at, int n){
   int j;
@@ -665,6 +682,10 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
       dir_[i].count = P.arena_len + P.nextra;
     }else if( src[i].nptr ){
       put_rows(&w, &P, src[i].p, src[i].elsize, src[i].count, src[i].offs, src[i].nptr);
+      dir_[i].count = src[i].count;
+    }else if( src[i].elsize==sizeof(mt_hslot) && (src[i].kind==SF_ABYID || src[i].kind==SF_ABYAV
+              || (src[i].kind>=SF_MAP_CONN && src[i].kind<=SF_MAP_HOUR)) ){
+      put_slots(&w, src[i].p, src[i].count);
       dir_[i].count = src[i].count;
     }else{
       if( src[i].count ) out_put(&w, src[i].p, src[i].count * src[i].elsize);

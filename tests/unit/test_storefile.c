@@ -56,10 +56,18 @@ static int rows_same(const void *x, const void *y, size_t sz, int n, const size_
 
 static void run_offs(size_t *o, size_t at, int n){ int j; for(j=0; j<n; j++) o[j] = at + (size_t)j*sizeof(char*); }
 
-static int maps_same(const mt_map *a, const mt_map *b){
-  return a->h.cap==b->h.cap && a->h.n==b->h.n
-      && (a->h.cap==0 || memcmp(a->h.slot, b->h.slot, sizeof(mt_hslot)*a->h.cap)==0);
+/* Two hash maps alike, slot by slot (an empty slot's key and tag are
+** whatever malloc gave: not compared). */
+static int hmaps_same(const mt_hmap *a, const mt_hmap *b){
+  size_t i;
+  if( a->cap!=b->cap || a->n!=b->n ) return 0;
+  for(i=0; i<a->cap; i++){
+    if( a->slot[i].val!=b->slot[i].val ) return 0;
+    if( a->slot[i].val!=MT_HMAP_NONE && (a->slot[i].key!=b->slot[i].key || a->slot[i].tag!=b->slot[i].tag) ) return 0;
+  }
+  return 1;
 }
+static int maps_same(const mt_map *a, const mt_map *b){ return hmaps_same(&a->h, &b->h); }
 
 #define ARR_SAME(a, b, n) ((n)==0 || memcmp((a), (b), sizeof(*(a))*(size_t)(n))==0)
 
@@ -77,10 +85,7 @@ static int attach_same(const mt_attach *a, const mt_attach *b){
       && rows_same(a->a, b->a, sizeof(mt_afile), a->n, fo, 10)
       && rows_same(a->s, b->s, sizeof(mt_asha), a->ns, so, 6)
       && rows_same(a->v, b->v, sizeof(mt_avhit), a->nv, vo, 5)
-      && a->byid.n==b->byid.n && a->byid.cap==b->byid.cap
-      && (a->byid.cap==0 || memcmp(a->byid.slot, b->byid.slot, sizeof(mt_hslot)*a->byid.cap)==0)
-      && a->byav.n==b->byav.n && a->byav.cap==b->byav.cap
-      && (a->byav.cap==0 || memcmp(a->byav.slot, b->byav.slot, sizeof(mt_hslot)*a->byav.cap)==0);
+      && hmaps_same(&a->byid, &b->byid) && hmaps_same(&a->byav, &b->byav);
 }
 
 /* Are two stores the same, field by field?  0, or the line of the first difference. */
