@@ -339,7 +339,7 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
       e->st = ld;
       e->image = map;
       memset(&stats, 0, sizeof(stats));
-      stats.store_loaded = 1;
+      stats.store_loaded = map ? 1 : 2;          /* mapped in place, or read into memory */
       mt_publish(ctx, &stats, 0, 0);
       keep_ids(e, a);
       goto cache_it;
@@ -378,7 +378,7 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
         e->refs++;
         ctx->last.index_hits++;
         if( loaded_grown ){
-          ctx->last.store_loaded = 1;
+          ctx->last.store_loaded = e->image ? 1 : 2;
           image_save(ctx, a, e);                 /* the image of what it holds now */
         }
         *pp = e;

@@ -732,7 +732,18 @@ done:
 
 /* A mapped image (storefile.h): the file mapped read-only where its
 ** header asked, the store's big arrays and its strings used in place. */
-struct mt_sf_map { unsigned char *base; size_t len; };
+struct mt_sf_map {
+  unsigned char *base; size_t len;
+  uint64_t dev, ino;           /* the image file mapped (replaced only by a rename: a new inode) */
+  int refs;                    /* stores of this process using it */
+  int verified;                /* every block passed its CRC */
+  struct mt_sf_map *next;
+};
+
+/* The images this process has mapped: a second store of the same image (another
+** connection) shares the mapping, whose place the first one holds. */
+static mt_sf_map *sf_maps;
+static pthread_mutex_t sf_maps_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* The payload, read from the file (map NULL: into memory of the store's
 ** own) or from the mapping (the arrays used where they lie), checksummed. */
@@ -919,30 +930,55 @@ static int same_sources(const sf_header *h, const unsigned char *meta, const mt_
 }
 
 static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const mt_filelist *files,
-                        const unsigned char *map, mt_store **pst);
+                        mt_sf_map *m, mt_store **pst);
 
 /* Map the whole file where its header asks (read-only, private): NULL when
 ** that place is taken (or mapping fails): then the file is read instead. */
-static mt_sf_map *sf_map(int fd, const sf_header *h, uint64_t size){
+static mt_sf_map *sf_map(int fd, const struct stat *sb, const sf_header *h){
   mt_sf_map *m;
   void *p;
+  uint64_t size = (uint64_t)sb->st_size;
   int flags = MAP_PRIVATE | MAP_POPULATE;
 #ifdef MAP_FIXED_NOREPLACE
   flags |= MAP_FIXED_NOREPLACE;
 #endif
   if( getenv("MAILTRACE_STORE_NOMAP") ) return 0;     /* tests: the other path */
   if( h->base==0 || h->base % 4096 || size > SIZE_MAX || h->base + size < h->base ) return 0;
+  pthread_mutex_lock(&sf_maps_mu);
+  for(m=sf_maps; m; m=m->next){
+    if( m->dev==(uint64_t)sb->st_dev && m->ino==(uint64_t)sb->st_ino && m->len==(size_t)size
+     && (uint64_t)(uintptr_t)m->base==h->base ){
+      m->refs++;
+      pthread_mutex_unlock(&sf_maps_mu);
+      return m;
+    }
+  }
   p = mmap((void*)(uintptr_t)h->base, (size_t)size, PROT_READ, flags, fd, 0);
-  if( p==MAP_FAILED ) return 0;
-  if( (uint64_t)(uintptr_t)p!=h->base ){ munmap(p, (size_t)size); return 0; }   /* a kernel that took it as a hint */
-  m = malloc(sizeof(*m));
-  if( !m ){ munmap(p, (size_t)size); return 0; }
+  if( p==MAP_FAILED ){ pthread_mutex_unlock(&sf_maps_mu); return 0; }
+  if( (uint64_t)(uintptr_t)p!=h->base ){          /* a kernel that took it as a hint */
+    munmap(p, (size_t)size);
+    pthread_mutex_unlock(&sf_maps_mu);
+    return 0;
+  }
+  m = calloc(1, sizeof(*m));
+  if( !m ){ munmap(p, (size_t)size); pthread_mutex_unlock(&sf_maps_mu); return 0; }
   m->base = p; m->len = (size_t)size;
+  m->dev = (uint64_t)sb->st_dev; m->ino = (uint64_t)sb->st_ino;
+  m->refs = 1;
+  m->next = sf_maps;
+  sf_maps = m;
+  pthread_mutex_unlock(&sf_maps_mu);
   return m;
 }
 
 static void sf_unmap(mt_sf_map *m){
+  mt_sf_map **pm;
   if( !m ) return;
+  pthread_mutex_lock(&sf_maps_mu);
+  if( --m->refs > 0 ){ pthread_mutex_unlock(&sf_maps_mu); return; }
+  for(pm=&sf_maps; *pm && *pm!=m; pm=&(*pm)->next){}
+  if( *pm ) *pm = m->next;
+  pthread_mutex_unlock(&sf_maps_mu);
   munmap(m->base, m->len);
   free(m);
 }
@@ -973,8 +1009,8 @@ int mt_storefile_load(const char *dir, const mt_filelist *files, const char *opt
   if( max_memory > 0 && h.footprint > (uint64_t)max_memory ){ why = MT_SF_TOO_BIG; goto out; }
   {
     const sf_sect *sect = (const sf_sect*)(meta + sizeof(h) + sizeof(sf_filerec)*h.nfile);
-    mt_sf_map *m = pmap ? sf_map(fd, &h, (uint64_t)sb.st_size) : 0;
-    int rc = load_payload(fd, &h, sect, files, m ? m->base : 0, pst);
+    mt_sf_map *m = pmap ? sf_map(fd, &sb, &h) : 0;
+    int rc = load_payload(fd, &h, sect, files, m, pst);
     if( rc!=MT_SF_LOADED ){ sf_unmap(m); why = rc; goto out; }
     if( pmap ) *pmap = m;
   }
@@ -1075,7 +1111,8 @@ int mt_storefile_own(mt_store *st, mt_sf_map *m){
 }
 
 static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const mt_filelist *files,
-                        const unsigned char *map, mt_store **pst){
+                        mt_sf_map *m, mt_store **pst){
+  const unsigned char *map = m ? m->base : 0;
   mt_store *st = mt_store_open(files, 0);
   sf_in r;
   sf_scalars sc;
@@ -1100,9 +1137,11 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
     free(table); mt_store_free(st); return MT_SF_DAMAGED;
   }
   if( mt_index_file_sum(0, table, 4*(size_t)h->nblock)!=h->payload_crc
-   || (map && !sum_check(map + h->payload_at, h->payload_len, table, h->nblock)) ){
+   || (map && !__atomic_load_n(&m->verified, __ATOMIC_ACQUIRE)
+           && !sum_check(map + h->payload_at, h->payload_len, table, h->nblock)) ){
     free(table); mt_store_free(st); return MT_SF_DAMAGED;
   }
+  if( map ) __atomic_store_n(&m->verified, 1, __ATOMIC_RELEASE);   /* a second store of it checks no CRC again */
   /* every kind once, in payload order */
   for(k=SF_SCALARS; k<SF_NKIND; k++){
     if( !sect_of(h, sect, k) ){ free(table); mt_store_free(st); return MT_SF_DAMAGED; }
@@ -1209,9 +1248,9 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
         if( A ){ A->v = in_array(&r, s, sizeof(mt_avhit), 1, &oom); A->nv = A->cv = A->v ? (int)s->count : 0; }
         break;
       case SF_ABYID: case SF_ABYAV: {
-        mt_hmap *m = !A ? 0 : s->kind==SF_ABYID ? &A->byid : &A->byav;
+        mt_hmap *hm = !A ? 0 : s->kind==SF_ABYID ? &A->byid : &A->byav;
         if( (s->count & (s->count - 1)) || (!A && s->count) ){ r.ok = 0; break; }
-        if( m ){ m->slot = in_array(&r, s, sizeof(mt_hslot), 1, &oom); m->cap = m->slot ? (size_t)s->count : 0; }
+        if( hm ){ hm->slot = in_array(&r, s, sizeof(mt_hslot), 1, &oom); hm->cap = hm->slot ? (size_t)s->count : 0; }
         break; }
       case SF_STRINGS:
         if( s->elsize!=1 || s->off!=h->strings_at || s->off < r.pos || s->off > r.len

@@ -136,7 +136,7 @@ def same_three(name, srcs):
             read, s3 = answers(srcs, "index=" + ix)
         finally:
             del os.environ["MAILTRACE_STORE_NOMAP"]
-        check(name + ".image_read_same", s3.get("store_loaded") == 1 and diff(want, read) is None,
+        check(name + ".image_read_same", s3.get("store_loaded") == 2 and diff(want, read) is None,
               (s3, diff(want, read)))
         check(name + ".has_rows", sum(len(v) for v in want.values()) > 0, "no rows at all")
     finally:
@@ -335,6 +335,30 @@ def dir_is_log_folder():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def shared_mapping():
+    """Two connections of one process load the same image: both mapped (store_loaded 1),
+    the second sharing the first's mapping; the same rows; either closes first."""
+    tmp, logs, ix = copy_set()
+    try:
+        want, _ = answers(logs)
+        answers(logs, "index=" + ix)
+        a, b = connect(), connect()
+        for db in (a, b):
+            db.execute("SELECT mailtrace_open(?, ?)", (logs, "index=" + ix))
+        ra = a.execute("SELECT * FROM messages").fetchall()
+        sa = stats(a)
+        rb = b.execute("SELECT * FROM messages").fetchall()
+        sb = stats(b)
+        check("shared.both_mapped", sa.get("store_loaded") == 1 and sb.get("store_loaded") == 1, (sa, sb))
+        check("shared.same_rows", ra == want["messages"] and rb == want["messages"], "rows differ")
+        a.close()
+        rb2 = b.execute("SELECT * FROM recipients").fetchall()
+        check("shared.after_first_closed", rb2 == want["recipients"], "rows differ")
+        b.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     if not os.path.exists(EXT + ".so"):
         print("FAIL python.storefile: no " + EXT + ".so")
@@ -345,6 +369,7 @@ def main():
     damage_cases()
     unwritable_cases()
     dir_is_log_folder()
+    shared_mapping()
     return 0 if ok_all else 1
 
 

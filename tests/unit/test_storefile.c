@@ -210,9 +210,20 @@ static void one_folder(const char *name, const char *folder, int damage){
       int at = stores_differ(st, ld);
       snprintf(nm, sizeof(nm), "storefile.%s.mapped_same_store (differs at test line %d)", name, at);
       CHECK(nm, at==0);
-      snprintf(nm, sizeof(nm), "storefile.%s.owned_same_store", name);
-      CHECK(nm, mt_storefile_own(ld, map)==0 && stores_differ(st, ld)==0);
-      mt_storefile_free(ld, map); ld = 0;
+      {
+        /* a second store of the same image (another connection) shares the mapping */
+        mt_store *ld2 = 0;
+        mt_sf_map *map2 = 0;
+        rc = mt_storefile_load(dir, &fl, OPT, 0, &ld2, &was, &map2);
+        snprintf(nm, sizeof(nm), "storefile.%s.second_load_shares_mapping", name);
+        CHECK(nm, rc==MT_SF_LOADED && ld2 && map2==map && stores_differ(st, ld2)==0);
+        snprintf(nm, sizeof(nm), "storefile.%s.owned_same_store", name);
+        CHECK(nm, mt_storefile_own(ld, map)==0 && stores_differ(st, ld)==0);
+        mt_storefile_free(ld, map); ld = 0;          /* the first freed first: the second still reads */
+        snprintf(nm, sizeof(nm), "storefile.%s.second_outlives_first", name);
+        CHECK(nm, ld2 && stores_differ(st, ld2)==0);
+        mt_storefile_free(ld2, map2);
+      }
     }
   }
   snprintf(nm, sizeof(nm), "storefile.%s.other_options_not_loaded", name);
