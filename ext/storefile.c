@@ -943,7 +943,7 @@ static mt_sf_map *sf_map(int fd, const struct stat *sb, const sf_header *h){
   flags |= MAP_FIXED_NOREPLACE;
 #endif
   if( getenv("MAILTRACE_STORE_NOMAP") ) return 0;     /* tests: the other path */
-  if( h->base==0 || h->base % 4096 || size > SIZE_MAX || h->base + size < h->base ) return 0;
+  if( h->base==0 || h->base % 4096 || size > SIZE_MAX || size > UINT64_MAX - h->base ) return 0;
   pthread_mutex_lock(&sf_maps_mu);
   for(m=sf_maps; m; m=m->next){
     if( m->dev==(uint64_t)sb->st_dev && m->ino==(uint64_t)sb->st_ino && m->len==(size_t)size
@@ -1171,7 +1171,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
 #define IN_MAP(K, M) \
       case K: { \
         int m_ = K - SF_MAP_CONN; \
-        if( s->count & (s->count - 1) ){ r.ok = 0; break; } \
+        if( s->count && (s->count & (s->count - 1)) ){ r.ok = 0; break; }   /* a power of two */ \
         maps[m_]->h.slot = in_array(&r, s, sizeof(mt_hslot), 0, &oom); \
         maps[m_]->h.cap = maps[m_]->h.slot ? (size_t)s->count : 0; \
         break; }
@@ -1249,7 +1249,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
         break;
       case SF_ABYID: case SF_ABYAV: {
         mt_hmap *hm = !A ? 0 : s->kind==SF_ABYID ? &A->byid : &A->byav;
-        if( (s->count & (s->count - 1)) || (!A && s->count) ){ r.ok = 0; break; }
+        if( (s->count && (s->count & (s->count - 1))) || (!A && s->count) ){ r.ok = 0; break; }
         if( hm ){ hm->slot = in_array(&r, s, sizeof(mt_hslot), 1, &oom); hm->cap = hm->slot ? (size_t)s->count : 0; }
         break; }
       case SF_STRINGS:

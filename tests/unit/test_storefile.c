@@ -312,37 +312,37 @@ static void reseal(unsigned char *b, size_t n){
 
 /* Walk every link and string of a store, as the tables do: under
 ** AddressSanitizer, a link out of its array or a string out of its block
-** is a crash.  Returns a sum, so that nothing is optimised away. */
+** is a crash.  Returns an XOR of what it read, so that nothing is optimised away. */
 static uint64_t walk(const mt_store *st){
   uint64_t sum = 0;
   int i, j, k;
   for(i=0; i<st->nmsg; i++){
     const mt_msg *m = &st->msgs[i];
     const char *const *p = &m->mail_from;
-    for(j=0; j<24; j++) if( p[j] ) sum += strlen(p[j]);
-    if( m->conn>=0 ) sum += (uint64_t)st->conns[m->conn].icid;
-    if( m->more>=0 ) sum += (uint64_t)st->more[m->more].dlp_risk;
+    for(j=0; j<24; j++) if( p[j] ) sum ^= strlen(p[j]);
+    if( m->conn>=0 ) sum ^= (uint64_t)st->conns[m->conn].icid;
+    if( m->more>=0 ) sum ^= (uint64_t)st->more[m->more].dlp_risk;
     for(k=m->first_rcpt, j=0; k>=0 && j<1000; k=st->rcpts[k].next, j++){
-      if( st->rcpts[k].rcpt_to ) sum += strlen(st->rcpts[k].rcpt_to);
-      if( st->rcpts[k].cur_dlv>=0 ) sum += (uint64_t)st->dlvs[st->rcpts[k].cur_dlv].dcid;
+      if( st->rcpts[k].rcpt_to ) sum ^= strlen(st->rcpts[k].rcpt_to);
+      if( st->rcpts[k].cur_dlv>=0 ) sum ^= (uint64_t)st->dlvs[st->rcpts[k].cur_dlv].dcid;
     }
     for(k=m->first_dlv, j=0; k>=0 && j<1000; k=st->dlvs[k].next_mid, j++){
-      if( st->dlvs[k].dconn>=0 ) sum += (uint64_t)st->dconns[st->dlvs[k].dconn].dcid;
+      if( st->dlvs[k].dconn>=0 ) sum ^= (uint64_t)st->dconns[st->dlvs[k].dconn].dcid;
     }
-    sum += (uint64_t)st->host_len[m->host];
+    sum ^= (uint64_t)st->host_len[m->host];
   }
   for(i=0; i<st->nconn; i++){
     const char *const *p = &st->conns[i].interface;
-    for(j=0; j<11; j++) if( p[j] ) sum += strlen(p[j]);
-    if( st->conns[i].first_msg>=0 ) sum += (uint64_t)st->msgs[st->conns[i].first_msg].mid;
+    for(j=0; j<11; j++) if( p[j] ) sum ^= strlen(p[j]);
+    if( st->conns[i].first_msg>=0 ) sum ^= (uint64_t)st->msgs[st->conns[i].first_msg].mid;
   }
-  for(i=0; i<st->nicid; i++) if( st->icid_heads[i][0]>=0 ) sum += (uint64_t)st->msgs[st->icid_heads[i][0]].mid;
-  for(i=0; i<st->nhour; i++) sum += (uint64_t)strlen(st->files[st->hours[i].file]);
+  for(i=0; i<st->nicid; i++) if( st->icid_heads[i][0]>=0 ) sum ^= (uint64_t)st->msgs[st->icid_heads[i][0]].mid;
+  for(i=0; i<st->nhour; i++) sum ^= (uint64_t)strlen(st->files[st->hours[i].file]);
   {
     int64_t id = st->nmsg ? st->msgs[0].mid : 0;
     int h = st->nmsg ? st->msgs[0].host : 0;
     int mi = mt_store_msg(st, h, id);
-    if( mi>=0 ) sum += (uint64_t)st->msgs[mi].mid;
+    if( mi>=0 ) sum ^= (uint64_t)st->msgs[mi].mid;
   }
   return sum;
 }
