@@ -290,11 +290,21 @@ def unwritable_cases():
     try:
         want, _ = answers(logs)
         if os.geteuid() != 0:
+            # index= wants a writable directory when it is given; one that becomes read-only
+            # before the store is saved (or a full disk) leaves the answer as it is
+            db = connect()
+            db.execute("SELECT mailtrace_open(?, ?)", (logs, "index=" + ix))
             os.chmod(ix, 0o555)
-            got, s = answers(logs, "index=" + ix)
-            os.chmod(ix, 0o755)
-            check("unwritable.read_only_dir_answers", diff(want, got) is None and s.get("store_saved") == -1
-                  and images(ix) == [], (s, diff(want, got)))
+            try:
+                got = db.execute("SELECT * FROM messages").fetchall()
+                s = stats(db)
+                check("unwritable.read_only_dir_answers", got == want["messages"] and s.get("store_saved") == -1
+                      and images(ix) == [], s)
+            except sqlite3.Error as e:
+                check("unwritable.read_only_dir_answers", False, e)
+            finally:
+                os.chmod(ix, 0o755)
+                db.close()
         else:
             print("SKIP python.storefile.unwritable.read_only_dir_answers: running as root (permissions do not apply)")
         # the image's name taken by another user's file (root) or a symbolic link: left alone
