@@ -64,7 +64,17 @@
 # define MT_BUILD_FP ""         /* none: never save or load */
 #endif
 
-const char *mt_storefile_build(void){ return MT_BUILD_FP; }
+/* The row sizes below are those of a 64-bit build; elsewhere (no image
+** of such a layout was ever checked) nothing is saved or loaded. */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+# define SF_FP MT_BUILD_FP
+# define SF_LAYOUT_KNOWN 1
+#else
+# define SF_FP ""
+# define SF_LAYOUT_KNOWN 0
+#endif
+
+const char *mt_storefile_build(void){ return SF_FP; }
 
 #define SF_MAGIC "MTSTORE1"
 #define SF_VERSION 1
@@ -85,12 +95,14 @@ const char *mt_storefile_build(void){ return MT_BUILD_FP; }
 /* A struct that changes size, or whose pointers are no longer one run of
 ** `n` (a pointer added, removed or moved), stops the build: teach SF_TABLES
 ** the new field, and bump SF_VERSION when the layout changes. */
+#if SF_LAYOUT_KNOWN
 #define SF_ASSERT(K, T, A, N, F0, F1, NP, SZ) \
   _Static_assert(sizeof(T)==(SZ), #T " changed size: update SF_TABLES in storefile.c"); \
   _Static_assert((offsetof(T, F1) - offsetof(T, F0))/sizeof(char*) + 1==(NP), \
                  #T ": its string pointers are not the run SF_TABLES names");
 SF_TABLES(SF_ASSERT)
 #undef SF_ASSERT
+#endif
 /* The attachment join kept with the store (attach.h, mt_store.attach): its
 ** rows' strings are malloc'd one by one (mt_attach_free frees them so), so
 ** they are written into the blob and copied out again on load.
@@ -107,18 +119,22 @@ SF_TABLES(SF_ASSERT)
 static const size_t afile_ptrs[] = { SF_AFILE_PTRS(SF_OFF) };
 static const size_t asha_ptrs[] = { SF_ASHA_PTRS(SF_OFF) };
 static const size_t avhit_ptrs[] = { SF_AVHIT_PTRS(SF_OFF) };
+#if SF_LAYOUT_KNOWN
 _Static_assert(sizeof(mt_afile)==120 && 0 SF_AFILE_PTRS(SF_ONE)==10, "mt_afile changed: update storefile.c");
 _Static_assert(sizeof(mt_asha)==88 && 0 SF_ASHA_PTRS(SF_ONE)==6, "mt_asha changed: update storefile.c");
 _Static_assert(sizeof(mt_avhit)==64 && 0 SF_AVHIT_PTRS(SF_ONE)==5, "mt_avhit changed: update storefile.c");
 _Static_assert(sizeof(mt_attach)==144, "mt_attach changed: update storefile.c");
+#endif
 #undef SF_OFF
 #undef SF_ONE
 
 /* The store itself: a field added to it must be saved (or declared not
 ** saved) here. */
+#if SF_LAYOUT_KNOWN
 _Static_assert(sizeof(mt_store)==552, "mt_store changed: update storefile.c");
 _Static_assert(sizeof(mt_hslot)==16 && sizeof(mt_hour)==32 && sizeof(mt_gap)==24,
                "a saved array changed: bump SF_VERSION");
+#endif
 
 /* The maps, saved as their slots (rebuilding them would need the build's
 ** order of insertion; reading the slots is exact and cheaper). */
@@ -596,7 +612,7 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
   const mt_map *maps[5] = { &st->conn_by_id, &st->msg_by_id, &st->dconn_by_id, &st->icid_list, &st->hour_map };
   memset(&w, 0, sizeof(w));
   memset(&P, 0, sizeof(P));
-  if( !mt_storefile_savable(st) || !MT_BUILD_FP[0] || !dir || st->nfile!=files->n ) return -1;
+  if( !mt_storefile_savable(st) || !SF_FP[0] || !dir || st->nfile!=files->n ) return -1;
   memset(&sc, 0, sizeof(sc));
   sc.nhost = st->nhost; sc.last_host = st->last_host; sc.other_log_lines = st->other_log_lines;
   sc.nicid = st->nicid; sc.nhour = st->nhour; sc.ngap = st->ngap;
@@ -701,7 +717,7 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
   memset(&h, 0, sizeof(h));
   memcpy(h.magic, SF_MAGIC, 8);
   h.endian = 0x01020304; h.version = SF_VERSION;
-  snprintf(h.build, sizeof(h.build), "%s", MT_BUILD_FP);
+  snprintf(h.build, sizeof(h.build), "%s", SF_FP);
   h.ptr_size = (uint32_t)sizeof(char*);
   h.nfile = (uint32_t)files->n; h.nsect = (uint32_t)nsect;
   h.text_len = text_len;
@@ -871,7 +887,7 @@ static unsigned char *read_meta(int fd, const struct stat *sb, sf_header *h, int
   if( sb->st_size < (off_t)sizeof(*h) || pread(fd, h, sizeof(*h), 0)!=(ssize_t)sizeof(*h) ) return 0;
   if( memcmp(h->magic, SF_MAGIC, 8)!=0 ){ *why = MT_SF_STALE; return 0; }
   if( h->endian!=0x01020304 || h->version!=SF_VERSION || h->ptr_size!=sizeof(char*)
-   || memchr(h->build, 0, sizeof(h->build))==0 || strcmp(h->build, MT_BUILD_FP)!=0 ){
+   || memchr(h->build, 0, sizeof(h->build))==0 || strcmp(h->build, SF_FP)!=0 ){
     *why = MT_SF_STALE; return 0;
   }
   if( h->payload_at < sizeof(*h) || h->payload_at > ((uint64_t)1 << 32) || h->nsect > 256
@@ -993,7 +1009,7 @@ int mt_storefile_load(const char *dir, const mt_filelist *files, const char *opt
   *pst = 0;
   if( pwas ) *pwas = 0;
   if( pmap ) *pmap = 0;
-  if( !MT_BUILD_FP[0] || !dir ) return MT_SF_NONE;
+  if( !SF_FP[0] || !dir ) return MT_SF_NONE;
   path = mt_storefile_path(dir, files, optkey);
   if( !path ) return MT_SF_NOMEM;
   /* as index files: not through a link, not a FIFO, a regular file this
