@@ -69,7 +69,7 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 
 # The parsing rooms (no SQLite types) and the SQL-facing files.
-CORE_SRC := ext/files.c ext/watch.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/filters.c ext/logtype.c ext/amp.c ext/av.c ext/attach.c ext/cef.c ext/cef_store.c ext/dns.c ext/probe.c ext/senders.c ext/grow.c ext/hashmap.c ext/progress.c
+CORE_SRC := ext/files.c ext/watch.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/filters.c ext/logtype.c ext/amp.c ext/av.c ext/attach.c ext/cef.c ext/cef_store.c ext/dns.c ext/probe.c ext/senders.c ext/grow.c ext/hashmap.c ext/progress.c ext/storefile.c
 SQL_SRC  := ext/tables.c ext/cache.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_diagnose.c ext/table_coverage.c ext/table_parse.c ext/table_errors.c ext/table_smtp.c ext/table_health.c ext/table_files.c ext/table_bounces.c ext/table_cef.c ext/table_antivirus.c ext/table_check.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 
@@ -94,6 +94,11 @@ $(B) $(B)/so $(B)/a $(B)/t $(B)/fuzz:
 $(B)/version.h: FORCE | $(B)
 	@printf '#define MT_VERSION "%s"\n#define MT_GIT "%s"\n' '$(VERSION)' '$(GIT)' > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 $(B)/so/functions.o $(B)/a/functions.o: $(B)/version.h
+# The build fingerprint of a saved store image (storefile.c): a checksum of every source
+# of ext/, so that a mailtrace built from other code never reads an image this one wrote.
+$(B)/buildfp.h: FORCE | $(B)
+	@printf '#define MT_BUILD_FP "%s"\n' "$$(cat $(sort $(wildcard ext/*.c ext/*.h)) | sha256sum | cut -c1-32)" > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+$(B)/so/storefile.o $(B)/a/storefile.o: $(B)/buildfp.h
 
 $(SO): $(SO_OBJ)
 	$(CC) -shared -o $@ $^ $(PKG_LIBS) $(ALL_LDFLAGS)

@@ -26,6 +26,7 @@
 #include "entities.h"
 #include "index.h"
 #include "partial.h"
+#include "storefile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,7 @@ typedef struct ent_store {
   uint32_t *fp;           /* per file: mt_fingerprint of what was read (bytes.h) ... */
   unsigned char *has_fp;  /* ... when taken: only such a file is ever read on */
   mt_store *st;
+  struct mt_sf_map *image;  /* st's arrays in place in its mapped image (storefile.h), or NULL */
   mt_problem *problems;   /* what on_error=skip recorded while building it */
   int nproblem;
   int refs;               /* cursors using it */
@@ -120,7 +122,7 @@ static void store_release(ent_store *e){
   if( --e->refs > 0 || e->cached ) return;
   free_problems(e->problems, e->nproblem);
   free_ids(e);
-  mt_store_free(e->st);
+  mt_storefile_free(e->st, e->image);
   sqlite3_free(e->key);
   sqlite3_free(e);
 }
@@ -222,6 +224,91 @@ static ent_store *find_grown(ent_cache *c, const mt_args *a, int *pGrown){
   return e;
 }
 
+/* Keep the identity of the files a store was built from (and their
+** fingerprints where its reading ended) with its entry, so that a file
+** that only grows can be read on.  Out of memory: just not extendable. */
+static void keep_ids(ent_store *e, const mt_args *a){
+  int i;
+  e->optkey = opt_key(a);
+  e->ids = calloc((size_t)(a->files.n ? a->files.n : 1), sizeof(mt_file));
+  if( !e->ids || !e->optkey ){ free_ids(e); return; }
+  e->nids = a->files.n;
+  for(i=0; i<a->files.n; i++){
+    e->ids[i] = a->files.a[i];
+    e->ids[i].path = strdup(a->files.a[i].path);
+    e->ids[i].dirname = 0;
+    if( !e->ids[i].path ){ e->nids = i; break; }
+  }
+  if( e->nids!=a->files.n ){ free_ids(e); return; }
+  e->fp = calloc((size_t)(e->nids ? e->nids : 1), sizeof(uint32_t));
+  e->has_fp = calloc((size_t)(e->nids ? e->nids : 1), 1);
+  if( !e->fp || !e->has_fp ){ free(e->fp); free(e->has_fp); e->fp = 0; e->has_fp = 0; }
+  for(i=0; i<e->nids; i++) take_fp(e, a, i);
+}
+
+/* index=DIR keeps an image of each whole-log store (storefile.h): only
+** without on_error=skip (whose problems the image does not hold). */
+static int image_wanted(const mt_args *a){
+  return a->opts.index_dir && !a->opts.no_index && !a->opts.on_error_skip;
+}
+
+/* Save the store of entry e as its image, best effort: the answer does not
+** depend on it; mailtrace_stats() says store_saved 1, or -1 when it failed. */
+static void image_save(mt_ctx *ctx, const mt_args *a, const ent_store *e){
+  char *ok;
+  if( !image_wanted(a) || !mt_storefile_savable(e->st) || e->nproblem ) return;
+  ok = opt_key(a);
+  if( !ok ) return;
+  ctx->last.store_saved = mt_storefile_save(e->st, a->opts.index_dir, &a->files, ok,
+                                            e->nids==a->files.n ? e->fp : 0,
+                                            e->nids==a->files.n ? e->has_fp : 0)==0 ? 1 : -1;
+  sqlite3_free(ok);
+}
+
+/* Look for the image of this store in index=DIR.  1: *pst is the store of
+** exactly these files.  0: none (or not sound: built again).  An image of
+** the same files before one of them grew (each proven by its fingerprint)
+** goes into the cache as the entry of that older state, for the read-on
+** path of store_acquire (find_grown) to take. */
+static int image_load(ent_cache *c, const mt_args *a, mt_store **pst, mt_sf_map **pmap){
+  mt_store *st = 0;
+  mt_sf_map *map = 0;
+  mt_sf_file *was = 0;
+  char *ok = opt_key(a);
+  int lr, i;
+  *pst = 0;
+  if( !ok ) return 0;
+  lr = mt_storefile_load(a->opts.index_dir, &a->files, ok, mt_opts_max_memory(&a->opts), &st, &was, &map);
+  sqlite3_free(ok);
+  if( lr==MT_SF_LOADED ){ *pst = st; *pmap = map; return 1; }
+  if( lr==MT_SF_GROWN ){
+    ent_store *g = sqlite3_malloc(sizeof(*g));
+    if( g ){
+      memset(g, 0, sizeof(*g));
+      g->key = sqlite3_mprintf("image:");      /* matches no listing's key */
+      g->st = st;
+      g->image = map;
+      keep_ids(g, a);
+    }
+    if( !g || !g->key || g->nids!=a->files.n || !g->fp ){
+      if( g ){ free_ids(g); sqlite3_free(g->key); sqlite3_free(g); }
+      mt_storefile_free(st, map);
+    }else{
+      for(i=0; i<g->nids; i++){
+        g->ids[i].size = was[i].size;
+        g->ids[i].mtime = was[i].mtime;
+        g->fp[i] = was[i].fp;
+        g->has_fp[i] = was[i].has_fp && was[i].end_off==st->file_end_off[i];
+      }
+      g->cached = 1;
+      g->next = c->head;
+      c->head = g;
+    }
+  }
+  free(was);
+  return 0;
+}
+
 /* Find or build the store for these arguments; the caller releases it. */
 static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **pzErr){
   ent_cache *c = ctx->entities;
@@ -229,7 +316,7 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   char *key, *err = 0;
   mt_stats stats;
   mt_problem *problems = 0;
-  int nproblem = 0, n = 0;
+  int nproblem = 0, n = 0, loaded_grown = 0;
   mt_rc brc;
   *pp = 0;
   if( !c && !(c = cache_get(ctx)) ) return SQLITE_NOMEM;
@@ -240,6 +327,26 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   }
   key = store_key(a);                         /* the entry's own copy */
   if( !key ) return SQLITE_NOMEM;
+  /* index=DIR: the image a process saved of this store */
+  if( image_wanted(a) && !find_grown(c, a, &n) ){
+    mt_store *ld = 0;
+    mt_sf_map *map = 0;
+    if( image_load(c, a, &ld, &map) ){
+      e = sqlite3_malloc(sizeof(*e));
+      if( !e ){ mt_storefile_free(ld, map); sqlite3_free(key); return SQLITE_NOMEM; }
+      memset(e, 0, sizeof(*e));
+      e->key = key;
+      e->st = ld;
+      e->image = map;
+      memset(&stats, 0, sizeof(stats));
+      stats.store_loaded = map ? 1 : 2;          /* mapped in place, or read into memory */
+      mt_publish(ctx, &stats, 0, 0);
+      keep_ids(e, a);
+      goto cache_it;
+    }
+    loaded_grown = c->head && strcmp(c->head->key, "image:")==0;
+  }
+  n = 0;
   /* A file that only grew (a live mail.current): read on from where the
   ** cached store stopped instead of building it again. */
   {
@@ -251,7 +358,10 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
       mt_rc rc2;
       o.progress = &ctx->progress;
       mt_progress_begin(&ctx->progress, "store", a->files.a[grown].size - e->st->file_end_off[grown]);
-      rc2 = mt_store_extend(e->st, &a->files, &o, grown, &stats, &err, build_stop, ctx);
+      memset(&stats, 0, sizeof(stats));
+      /* a store read from its image: its arrays of its own before they grow */
+      rc2 = mt_storefile_own(e->st, e->image) ? MT_NOMEM
+          : mt_store_extend(e->st, &a->files, &o, grown, &stats, &err, build_stop, ctx);
       mt_progress_end(&ctx->progress, rc2==MT_OK);
       mt_publish(ctx, &stats, 0, 0);
       if( rc2==MT_OK ){
@@ -267,6 +377,10 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
         }
         e->refs++;
         ctx->last.index_hits++;
+        if( loaded_grown ){
+          ctx->last.store_loaded = e->image ? 1 : 2;
+          image_save(ctx, a, e);                 /* the image of what it holds now */
+        }
         *pp = e;
         return SQLITE_OK;
       }
@@ -280,6 +394,18 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
         e->refs++;
         store_release(e);
       }
+    }
+  }
+  if( loaded_grown ){
+    /* an image that could not be read on after all: not kept */
+    ent_store **pe = &c->head;
+    while( *pe && strcmp((*pe)->key, "image:")!=0 ) pe = &(*pe)->next;
+    if( *pe ){
+      ent_store *g = *pe;
+      *pe = g->next;
+      g->cached = 0;
+      g->refs++;
+      store_release(g);
     }
   }
   e = sqlite3_malloc(sizeof(*e));
@@ -306,27 +432,9 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
     sqlite3_free(e);
     return rc;
   }
-  e->optkey = opt_key(a);
-  e->ids = calloc((size_t)(a->files.n ? a->files.n : 1), sizeof(mt_file));
-  if( e->ids && e->optkey ){
-    int i;
-    e->nids = a->files.n;
-    for(i=0; i<a->files.n; i++){
-      e->ids[i] = a->files.a[i];
-      e->ids[i].path = strdup(a->files.a[i].path);
-      e->ids[i].dirname = 0;
-      if( !e->ids[i].path ){ e->nids = i; break; }
-    }
-    if( e->nids!=a->files.n ) free_ids(e);     /* out of memory: just not extendable */
-    else{
-      e->fp = calloc((size_t)(e->nids ? e->nids : 1), sizeof(uint32_t));
-      e->has_fp = calloc((size_t)(e->nids ? e->nids : 1), 1);
-      if( !e->fp || !e->has_fp ){ free(e->fp); free(e->has_fp); e->fp = 0; e->has_fp = 0; }
-      for(i=0; i<e->nids; i++) take_fp(e, a, i);
-    }
-  }else{
-    free_ids(e);
-  }
+  keep_ids(e, a);
+  image_save(ctx, a, e);
+cache_it:
   e->refs = 1;
   e->cached = 1;
   e->next = c->head;

@@ -47,7 +47,7 @@ static char *arena_alloc(mt_store *st, size_t n){
     mt_arena *b;
     if( want > 16*1024*1024 ) want = 16*1024*1024;
     cap = n > want/2 ? n : want - sizeof(mt_arena);
-    b = malloc(sizeof(mt_arena) + cap);
+    b = calloc(1, sizeof(mt_arena) + cap);   /* zeros: a saved image (storefile.c) writes a chunk whole, gaps too */
     if( !b ){ st->oom = 1; return 0; }
     mt_advise_huge(b, sizeof(mt_arena) + cap);
     b->next = a; b->used = 0; b->cap = cap;
@@ -2321,4 +2321,37 @@ const char *mt_rcpt_status_name(int s){
 const char *mt_dlv_result_name(int r){
   static const char *const az[] = { 0, "delivered", "bounced", "delayed", "error" };
   return (r>0 && r<=MT_DR_ERROR) ? az[r] : 0;
+}
+
+/* ------------------------------------------------ for the saved image */
+
+/* What storefile.c needs of the store's private parts (the arena, the
+** maps' lookup caches), and nothing more. */
+
+const char *mt_store_arena_next(const mt_store *st, const void **pIter, size_t *pLen){
+  const mt_arena *a = *pIter ? ((const mt_arena*)*pIter)->next : st->arena;
+  *pIter = a;
+  if( !a ){ *pLen = 0; return 0; }
+  *pLen = a->used;
+  return a->data;
+}
+
+char *mt_store_arena_adopt(mt_store *st, size_t n){
+  mt_arena *b = malloc(sizeof(mt_arena) + (n ? n : 1));
+  if( !b ) return 0;
+  mt_advise_huge(b, sizeof(mt_arena) + n);
+  b->used = b->cap = n;           /* full: the next string starts a chunk of its own */
+  b->next = st->arena;
+  st->arena = b;
+  return b->data;
+}
+
+int mt_store_map_ready(mt_map *m){
+  int i;
+  if( m->recent || m->h.cap==0 ) return 0;
+  m->recent = malloc(sizeof(struct mt_slot)*MT_RECENT);
+  if( !m->recent ) return -1;
+  for(i=0; i<MT_RECENT; i++) m->recent[i].v = -1;
+  if( !m->h.first ) m->h.first = MT_MAP_FIRST;
+  return 0;
 }

@@ -319,6 +319,15 @@ int mt_cef_prepare(mt_store *st);
 int mt_cef_merge(mt_store *st);
 void mt_cef_set_free(struct mt_cef_set *set);
 
+/* For the saved image (storefile.c): the arena's chunks in turn (*pIter
+** NULL to start; NULL after the last), one chunk of n bytes added to the
+** arena (full: later strings go to a new chunk; NULL when out of memory),
+** and a map whose slots were filled from a file made ready for lookups
+** (0, or -1 when out of memory). */
+const char *mt_store_arena_next(const mt_store *st, const void **pIter, size_t *pLen);
+char *mt_store_arena_adopt(mt_store *st, size_t n);
+int mt_store_map_ready(mt_map *m);
+
 const char *mt_msg_status_name(int s);
 const char *mt_rcpt_status_name(int s);
 const char *mt_dlv_result_name(int r);

@@ -139,7 +139,7 @@ static int dedupe_from(mt_filelist *L, int first){
 int mt_files_is_index_name(const char *name){
   const char *b = base_name(name);
   if( strncmp(b, "mailtrace-", 10)!=0 ) return 0;
-  return strstr(b + 10, ".idx")!=0;
+  return strstr(b + 10, ".idx")!=0 || strstr(b + 10, ".store")!=0;     /* storefile.c's images too */
 }
 
 /* ------------------------------------------------------------ the walk */

@@ -47,8 +47,8 @@ int mt_files_add(mt_filelist *L, const char *source, char **pzErr);
 void mt_files_free(mt_filelist *L);
 
 /* 1 if `name` (a path or a base name) is one of mailtrace's own index files
-** ("mailtrace-<dev>-<ino>.idx", or its temporary name): directories and
-** globs never list those as logs. */
+** ("mailtrace-<dev>-<ino>.idx", a store image "mailtrace-<hash>.store", or
+** their temporary names): directories and globs never list those as logs. */
 int mt_files_is_index_name(const char *name);
 
 /* The identity the reader checks when it opens f (bytes.h, mt_ident). */

@@ -75,6 +75,9 @@ typedef struct mt_stats {
   int64_t index_read;      /* bytes read to build or extend the offset index */
   int64_t index_probes;    /* index pieces whose hash a lookup probed (index.h, mt_index_probes) */
   int64_t index_passed;    /* index pieces a lookup passed by on their id ranges or IP filter */
+  int64_t store_loaded;    /* the whole-log store came from its image in index=DIR (storefile.h):
+                           ** 1 mapped in place, 2 read into memory; 0 not */
+  int64_t store_saved;     /* 1: the store just built was saved there; -1: saving it failed */
 } mt_stats;
 
 /* A run of lines to read: those that start in [off, end) of file `file`,

@@ -236,9 +236,9 @@ static int cov_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
         if( r->types & (1u<<t) ) sqlite3_str_appendf(z, "%s%s", sqlite3_str_length(z) ? ", " : "", mt_logtype_name(t));
       }
       t = sqlite3_str_length(z);
-      out = sqlite3_str_finish(z);
+      if( sqlite3_str_errcode(z) ){ sqlite3_free(sqlite3_str_finish(z)); return SQLITE_NOMEM; }
+      out = sqlite3_str_finish(z);          /* NULL when empty: no log type, NULL */
       if( t && out ) sqlite3_result_text(ctx, out, -1, sqlite3_free);
-      else if( !out ) return SQLITE_NOMEM;
       else sqlite3_free(out);
       break;
     }

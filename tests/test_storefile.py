@@ -1,0 +1,387 @@
+# SPDX-License-Identifier: MIT
+"""test_storefile.py — the saved store image of index=DIR (ext/storefile.c).
+
+A whole-log store built with index=DIR is saved to DIR; a new connection
+(nothing cached: what a new process sees) reads it back instead of parsing
+the logs.  Checked here:
+
+  * every fixture folder of tests/data and a small bench/gen log: the full
+    output of connections, messages, recipients, deliveries,
+    mailtrace_diagnose and mailtrace_coverage is the same from a fresh build
+    (no index=DIR), from the build that saved the image, and from a new
+    connection that read it (mailtrace_stats(): store_saved 1, then
+    store_loaded 1), both when the image is mapped in place and when it is
+    read into memory (MAILTRACE_STORE_NOMAP);
+  * an image that no longer fits is never used: a file appended to (read
+    on from the image: only the new line parsed, the answer of a fresh
+    build), a file rewritten with the same size, a file replaced, other
+    options;
+  * a damaged image (a byte flipped in the payload, in the header, cut
+    short, a foreign file under its name) is ignored and replaced;
+  * a directory the image cannot be written to still answers (store_saved
+    -1).
+"""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
+DATA = os.path.join(ROOT, "tests", "data")
+ok_all = True
+
+QUERIES = [
+    ("connections", "SELECT * FROM connections"),
+    ("messages", "SELECT * FROM messages"),
+    ("recipients", "SELECT * FROM recipients"),
+    ("deliveries", "SELECT * FROM deliveries"),
+    ("diagnose", "SELECT * FROM mailtrace_diagnose"),
+    ("coverage", "SELECT * FROM mailtrace_coverage"),
+]
+
+
+def check(name, ok, why=""):
+    global ok_all
+    ok_all &= bool(ok)
+    print(("PASS " if ok else "FAIL ") + "python.storefile." + name + ("" if ok else ": " + str(why)))
+
+
+def connect():
+    db = sqlite3.connect(":memory:")
+    db.enable_load_extension(True)
+    db.load_extension(EXT)
+    db.enable_load_extension(False)
+    return db
+
+
+def stats(db):
+    (s,) = db.execute("SELECT mailtrace_stats()").fetchone()
+    return json.loads(s)
+
+
+def answers(srcs, *opts):
+    """Every query's rows on a new connection, and the stats of the first
+    (the one that found, built or read the store).  An error is an answer too."""
+    db = connect()
+    out, first = {}, None
+    args = tuple([srcs] if isinstance(srcs, str) else srcs) + opts
+    try:
+        db.execute("SELECT mailtrace_open(" + ", ".join("?" for _ in args) + ")", args)
+    except sqlite3.Error as e:
+        db.close()
+        return {"open": "error: " + str(e)}, {}
+    for name, sql in QUERIES:
+        try:
+            out[name] = db.execute(sql).fetchall()
+        except sqlite3.Error as e:
+            out[name] = "error: " + str(e)
+        if first is None:
+            first = stats(db)
+    db.close()
+    return out, first or {}
+
+
+def images(ix):
+    return sorted(f for f in os.listdir(ix) if f.endswith(".store"))
+
+
+def diff(a, b):
+    for k in a:
+        if a[k] != b.get(k):
+            return k
+    return None
+
+
+def has_cef(srcs):
+    for src in srcs:
+        for base, _, names in os.walk(src):
+            for n in names:
+                with open(os.path.join(base, n), "rb") as f:
+                    if b"CEF:0|" in f.read():
+                        return True
+    return False
+
+
+def same_three(name, srcs):
+    """Fresh build vs the saving build vs a new connection reading it."""
+    ix = tempfile.mkdtemp(prefix="mt-sf-")
+    try:
+        want, _ = answers(srcs)
+        saved, s1 = answers(srcs, "index=" + ix)
+        loaded, s2 = answers(srcs, "index=" + ix)
+        errors = [k for k, v in want.items() if isinstance(v, str)]
+        if errors:
+            # a build that fails saves nothing, and fails the same way every time
+            check(name + ".error_alike", want == saved == loaded and images(ix) == [], (errors, images(ix)))
+            return
+        if has_cef(srcs):
+            # the Consolidated Event Log's join is not in the image: such a store is not saved
+            check(name + ".cef_not_saved", images(ix) == [] and s1.get("store_saved") == 0
+                  and s2.get("store_loaded") == 0, (s1, s2, images(ix)))
+            check(name + ".cef_same", diff(want, saved) is None and diff(want, loaded) is None,
+                  (diff(want, saved), diff(want, loaded)))
+            return
+        check(name + ".saved", s1.get("store_saved") == 1 and len(images(ix)) == 1, (s1, images(ix)))
+        check(name + ".loaded", s2.get("store_loaded") == 1 and s2.get("lines_parsed") == 0, s2)
+        check(name + ".saving_build_same", diff(want, saved) is None, diff(want, saved))
+        check(name + ".image_same", diff(want, loaded) is None, diff(want, loaded))
+        # the other way of loading: read into memory and the pointers moved (what happens
+        # when the image's place in the address space is taken)
+        os.environ["MAILTRACE_STORE_NOMAP"] = "1"
+        try:
+            read, s3 = answers(srcs, "index=" + ix)
+        finally:
+            del os.environ["MAILTRACE_STORE_NOMAP"]
+        check(name + ".image_read_same", s3.get("store_loaded") == 2 and diff(want, read) is None,
+              (s3, diff(want, read)))
+        check(name + ".has_rows", sum(len(v) for v in want.values()) > 0, "no rows at all")
+    finally:
+        shutil.rmtree(ix, ignore_errors=True)
+
+
+def fixtures():
+    """Every fixture folder of log files (a folder of gateway folders: those)."""
+    for d in sorted(os.listdir(DATA)):
+        p = os.path.join(DATA, d)
+        if not os.path.isdir(p) or d in ("fuzz", "dns"):     # crashers, DNS packets: not logs
+            continue
+        subs = sorted(os.path.join(p, x) for x in os.listdir(p) if os.path.isdir(os.path.join(p, x)))
+        srcs = subs[:4] if subs and not any(os.path.isfile(os.path.join(p, x)) for x in os.listdir(p)) else [p]
+        same_three("fixture_" + d, srcs)
+    # the gateways of logtypes/ without its CEF files: AMP, anti-virus and bounce logs (the
+    # attachment join is saved with the store)
+    lt = os.path.join(DATA, "logtypes")
+    gws = sorted(os.path.join(lt, x) for x in os.listdir(lt) if os.path.isdir(os.path.join(lt, x)))
+    if gws:
+        same_three("fixture_logtypes_gateways", gws[:4])
+
+
+def bench_log():
+    """A small bench/gen log (2 MiB): many connections, one file."""
+    gen_c = os.path.join(ROOT, "bench", "gen.c")
+    if not os.path.exists(gen_c):
+        print("SKIP python.storefile.bench_gen: no bench/gen.c")
+        return
+    tmp = tempfile.mkdtemp(prefix="mt-sf-gen-")
+    try:
+        exe = os.path.join(tmp, "gen")
+        cc = os.environ.get("CC", "cc")
+        r = subprocess.run([cc, "-std=c11", "-O1", gen_c, "-lz", "-o", exe], capture_output=True)
+        if r.returncode != 0:
+            print("SKIP python.storefile.bench_gen: cannot build bench/gen: " + r.stderr.decode()[:200])
+            return
+        out = os.path.join(tmp, "out")
+        os.mkdir(out)
+        r = subprocess.run([exe, out, "2", "7"], capture_output=True)
+        log = os.path.join(out, "all.log")
+        if r.returncode != 0 or not os.path.exists(log):
+            check("bench_gen.generated", False, r.stderr.decode()[:200])
+            return
+        d = os.path.join(tmp, "esa1")
+        os.mkdir(d)
+        shutil.move(log, os.path.join(d, "mail.current"))
+        same_three("bench_gen", [d])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def copy_set():
+    tmp = tempfile.mkdtemp(prefix="mt-sf-set-")
+    logs = os.path.join(tmp, "esa2")
+    shutil.copytree(os.path.join(DATA, "esa2"), logs)
+    ix = os.path.join(tmp, "ix")
+    os.mkdir(ix)
+    return tmp, logs, ix
+
+
+def stale_cases():
+    tmp, logs, ix = copy_set()
+    try:
+        files = sorted(os.listdir(logs))
+        first = os.path.join(logs, files[0])
+        last = os.path.join(logs, files[-1])
+        _, s = answers(logs, "index=" + ix)
+        check("stale.saved", s.get("store_saved") == 1, s)
+        # options changed: another image, never this one
+        want, _ = answers(logs, "tz=+0300")
+        got, s = answers(logs, "tz=+0300", "index=" + ix)
+        check("stale.options_not_used", s.get("store_loaded") == 0 and diff(want, got) is None, (s, diff(want, got)))
+        # a file appended to: read on from the image, or built again; the answer is a fresh build's
+        with open(last, "rb") as f:
+            body = f.read()
+        line = [l for l in body.split(b"\n") if b"New SMTP ICID" in l][-1]
+        with open(last, "ab") as f:
+            f.write(line.replace(b"New SMTP ICID", b"New SMTP ICID").replace(b"ICID ", b"ICID 9", 1) + b"\n")
+        want, _ = answers(logs)
+        got, s = answers(logs, "index=" + ix)
+        check("stale.appended_same_as_fresh", diff(want, got) is None, diff(want, got))
+        # esa2's one file ends on a newline and its host logs nowhere else: the image is read
+        # and only the appended line parsed (cache.c, find_grown), then saved again
+        check("stale.appended_read_on", s.get("store_loaded") == 1 and s.get("lines_parsed") == 1, s)
+        got, s = answers(logs, "index=" + ix)
+        check("stale.appended_then_loaded", s.get("store_loaded") == 1 and diff(want, got) is None, (s, diff(want, got)))
+        # a file rewritten in place, same size, another mtime: not used
+        with open(first, "rb") as f:
+            body = f.read()
+        changed = body.replace(b"delivered", b"Delivered", 1) if b"delivered" in body else body[:-2] + b"x\n"
+        st = os.stat(first)
+        with open(first, "r+b") as f:
+            f.write(changed)
+        os.utime(first, (st.st_atime, st.st_mtime + 5))
+        want, _ = answers(logs)
+        got, s = answers(logs, "index=" + ix)
+        check("stale.rewritten_not_used", s.get("store_loaded") == 0 and diff(want, got) is None, (s, diff(want, got)))
+        # a file replaced (new inode): another image, never this one
+        os.rename(first, first + ".old")
+        shutil.copy(first + ".old", first)
+        os.remove(first + ".old")
+        with open(first, "ab") as f:
+            f.write(b"\n")
+        want, _ = answers(logs)
+        got, s = answers(logs, "index=" + ix)
+        check("stale.replaced_not_used", s.get("store_loaded") == 0 and diff(want, got) is None, (s, diff(want, got)))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def damage_cases():
+    tmp, logs, ix = copy_set()
+    try:
+        want, _ = answers(logs)
+        _, s = answers(logs, "index=" + ix)
+        (img,) = images(ix)
+        path = os.path.join(ix, img)
+        size = os.path.getsize(path)
+
+        def damaged(name, edit):
+            with open(path, "rb") as f:
+                data = bytearray(f.read())
+            edit(data)
+            with open(path, "wb") as f:
+                f.write(data)
+            got, s = answers(logs, "index=" + ix)
+            check("damaged." + name + "_not_used", s.get("store_loaded") == 0 and s.get("store_saved") == 1
+                  and diff(want, got) is None, (s, diff(want, got)))
+            got, s = answers(logs, "index=" + ix)
+            check("damaged." + name + "_rebuilt", s.get("store_loaded") == 1 and diff(want, got) is None,
+                  (s, diff(want, got)))
+
+        def flip(at):
+            def f(d):
+                d[at] ^= 0x20
+            return f
+
+        damaged("payload_byte", flip(size - 100))
+        damaged("payload_middle", flip(4096 + (size - 4096) // 2))
+        damaged("header_byte", flip(20))
+        damaged("truncated", lambda d: d.__delitem__(slice(len(d) // 2, None)))
+        damaged("empty", lambda d: d.__delitem__(slice(0, None)))
+        damaged("foreign", lambda d: d.__setitem__(slice(0, None), b"MTSTORE1" + bytes(500)))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def unwritable_cases():
+    tmp, logs, ix = copy_set()
+    try:
+        want, _ = answers(logs)
+        if os.geteuid() != 0:
+            # index= wants a writable directory when it is given; one that becomes read-only
+            # before the store is saved (or a full disk) leaves the answer as it is
+            db = connect()
+            db.execute("SELECT mailtrace_open(?, ?)", (logs, "index=" + ix))
+            os.chmod(ix, 0o555)
+            try:
+                got = db.execute("SELECT * FROM messages").fetchall()
+                s = stats(db)
+                check("unwritable.read_only_dir_answers", got == want["messages"] and s.get("store_saved") == -1
+                      and images(ix) == [], s)
+            except sqlite3.Error as e:
+                check("unwritable.read_only_dir_answers", False, e)
+            finally:
+                os.chmod(ix, 0o755)
+                db.close()
+        else:
+            print("SKIP python.storefile.unwritable.read_only_dir_answers: running as root (permissions do not apply)")
+        # the image's name taken by another user's file (root) or a symbolic link: left alone
+        _, s = answers(logs, "index=" + ix)
+        (img,) = images(ix)
+        path = os.path.join(ix, img)
+        os.remove(path)
+        os.symlink("/dev/null", path)
+        got, s = answers(logs, "index=" + ix)
+        check("unwritable.link_at_name_left_alone", diff(want, got) is None and s.get("store_saved") == -1
+              and os.path.islink(path) and s.get("store_loaded") == 0, s)
+        os.remove(path)
+        if os.geteuid() == 0:
+            with open(path, "wb") as f:
+                f.write(b"x")
+            os.chown(path, 65534, 65534)
+            got, s = answers(logs, "index=" + ix)
+            check("unwritable.other_users_file_left_alone", diff(want, got) is None and s.get("store_saved") == -1
+                  and os.path.getsize(path) == 1, s)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def dir_is_log_folder():
+    """index=DIR may be the log folder itself: the image is never listed as a log."""
+    tmp, logs, ix = copy_set()
+    try:
+        want, _ = answers(logs)
+        _, s1 = answers(logs, "index=" + logs)
+        got, s2 = answers(logs, "index=" + logs)
+        check("log_folder.saved_then_loaded", s1.get("store_saved") == 1 and s2.get("store_loaded") == 1
+              and len(images(logs)) == 1, (s1, s2))
+        check("log_folder.same", diff(want, got) is None, diff(want, got))
+        db = connect()
+        (n,) = db.execute("SELECT count(DISTINCT file) FROM mailtrace_coverage(?)", (logs,)).fetchone()
+        check("log_folder.image_not_a_log", n == len([f for f in os.listdir(logs) if not f.startswith("mailtrace-")]), n)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def shared_mapping():
+    """Two connections of one process load the same image: both mapped (store_loaded 1),
+    the second sharing the first's mapping; the same rows; either closes first."""
+    tmp, logs, ix = copy_set()
+    try:
+        want, _ = answers(logs)
+        answers(logs, "index=" + ix)
+        a, b = connect(), connect()
+        for db in (a, b):
+            db.execute("SELECT mailtrace_open(?, ?)", (logs, "index=" + ix))
+        ra = a.execute("SELECT * FROM messages").fetchall()
+        sa = stats(a)
+        rb = b.execute("SELECT * FROM messages").fetchall()
+        sb = stats(b)
+        check("shared.both_mapped", sa.get("store_loaded") == 1 and sb.get("store_loaded") == 1, (sa, sb))
+        check("shared.same_rows", ra == want["messages"] and rb == want["messages"], "rows differ")
+        a.close()
+        rb2 = b.execute("SELECT * FROM recipients").fetchall()
+        check("shared.after_first_closed", rb2 == want["recipients"], "rows differ")
+        b.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    if not os.path.exists(EXT + ".so"):
+        print("FAIL python.storefile: no " + EXT + ".so")
+        return 1
+    fixtures()
+    bench_log()
+    stale_cases()
+    damage_cases()
+    unwritable_cases()
+    dir_is_log_folder()
+    shared_mapping()
+    return 0 if ok_all else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
