@@ -44,6 +44,7 @@
 #include "index.h"
 #include "wraps.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -594,6 +595,55 @@ static int store_sections(const mt_store *st, const sf_scalars *sc, const unsign
   return n;
 }
 
+/* DIR keeps the newest MT_SF_KEEP images.  A live folder whose files
+** rotate is a new source set, and so a new image of about 0.6 x the logs,
+** at every rotation: unbounded, they would fill the disk.  Only this user's
+** regular files named exactly mailtrace-<16 hex digits>.store are looked at
+** (never through a link), and never the one just written (`keep`, a name in
+** dir).  Removing an image only makes a later process build that store
+** again; a process that has it mapped keeps its mapping.  Best effort. */
+#define MT_SF_KEEP 4
+
+static int sf_image_name(const char *z){
+  int i;
+  if( strlen(z)!=32 || memcmp(z, "mailtrace-", 10)!=0 || memcmp(z + 26, ".store", 6)!=0 ) return 0;
+  for(i=10; i<26; i++) if( !((z[i]>='0' && z[i]<='9') || (z[i]>='a' && z[i]<='f')) ) return 0;
+  return 1;
+}
+
+typedef struct sf_old { int64_t t; char name[33]; } sf_old;
+
+static int sf_newer_first(const void *a, const void *b){
+  const sf_old *x = a, *y = b;
+  return x->t > y->t ? -1 : x->t < y->t;
+}
+
+static void sf_prune(const char *dir, const char *keep){
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d;
+  struct dirent *de;
+  sf_old *a = 0;
+  int n = 0, cap = 0, i;
+  if( dfd<0 ) return;
+  d = fdopendir(dfd);
+  if( !d ){ close(dfd); return; }
+  while( (de = readdir(d))!=0 ){
+    struct stat sb;
+    if( !sf_image_name(de->d_name) || strcmp(de->d_name, keep)==0 ) continue;
+    if( fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW)!=0 || !S_ISREG(sb.st_mode) || sb.st_uid!=geteuid() ) continue;
+    if( mt_grow_i(&a, &cap, n + 1, sizeof(sf_old)) ){ n = 0; break; }     /* out of memory: none removed */
+    a[n].t = (int64_t)sb.st_mtim.tv_sec * 1000000000 + (int64_t)sb.st_mtim.tv_nsec;
+    memcpy(a[n].name, de->d_name, 33);
+    n++;
+  }
+  if( n > MT_SF_KEEP - 1 ){
+    qsort(a, (size_t)n, sizeof(sf_old), sf_newer_first);
+    for(i = MT_SF_KEEP - 1; i < n; i++) (void)unlinkat(dfd, a[i].name, 0);
+  }
+  free(a);
+  closedir(d);                  /* (closes dfd) */
+}
+
 int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *files,
                       const char *optkey, const uint32_t *fp, const unsigned char *has_fp){
   sf_src src[SF_NKIND + 4];
@@ -739,6 +789,7 @@ done:
     if( close(fd)!=0 ) ok = 0;
     if( !ok || rename(tmp, path)!=0 ){ unlink(tmp); ok = 0; }
   }
+  if( ok ) sf_prune(dir, strrchr(path, '/') + 1);
   ptrs_free(&P);
   free(hostnames); free(meta); free(w.buf); free(path); free(tmp); free(w.sum.crc);
   return ok ? 0 : -1;

@@ -63,7 +63,9 @@ char *mt_storefile_path(const char *dir, const mt_filelist *files, const char *o
 /* Save a finished store built from `files` with options `optkey`; fp and
 ** has_fp (may be NULL): each file's fingerprint where its reading ended.
 ** Best effort: 0 saved, -1 not (not savable, no fingerprint of the build,
-** the directory unwritable or full, out of memory); nothing else changes. */
+** the directory unwritable or full, out of memory); nothing else changes.
+** Once saved, dir keeps the 4 newest images: this user's older ones are
+** removed (a rotating folder makes a new source set at every rotation). */
 int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *files,
                       const char *optkey, const uint32_t *fp, const unsigned char *has_fp);
 

@@ -19,7 +19,9 @@ the logs.  Checked here:
   * a damaged image (a byte flipped in the payload, in the header, cut
     short, a foreign file under its name) is ignored and replaced;
   * a directory the image cannot be written to still answers (store_saved
-    -1).
+    -1);
+  * DIR keeps the 4 newest images: older ones are removed when one is
+    saved, other files are left alone.
 """
 import json
 import os
@@ -345,6 +347,39 @@ def dir_is_log_folder():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def keep_newest():
+    """DIR keeps the 4 newest images: six sets of options save six images, the
+    older two are removed, the newest answers from its image, a removed one is
+    built and saved again; other files in DIR are left alone."""
+    tmp, logs, ix = copy_set()
+    try:
+        others = ["mailtrace-notes.txt", "mailtrace-0123456789abcdef.store.old", "keep.store"]
+        for f in others:
+            with open(os.path.join(ix, f), "w") as fh:
+                fh.write("x")
+        counts, saved = [], []
+
+        def mine():
+            return [f for f in images(ix) if f.startswith("mailtrace-")]
+        for k in range(6):
+            _, s = answers(logs, "index=" + ix, "tz=+0%d00" % k)
+            saved.append(s.get("store_saved"))
+            counts.append(len(mine()))
+        check("keep.saved_each", saved == [1] * 6, saved)
+        check("keep.at_most_four", counts == [1, 2, 3, 4, 4, 4], counts)
+        check("keep.others_left_alone", all(os.path.exists(os.path.join(ix, f)) for f in others),
+              sorted(os.listdir(ix)))
+        want, _ = answers(logs, "tz=+0500")
+        got, s = answers(logs, "index=" + ix, "tz=+0500")
+        check("keep.newest_loaded", s.get("store_loaded") == 1 and diff(want, got) is None, (s, diff(want, got)))
+        want, _ = answers(logs, "tz=+0000")
+        got, s = answers(logs, "index=" + ix, "tz=+0000")
+        check("keep.oldest_removed_then_built", s.get("store_loaded") == 0 and s.get("store_saved") == 1
+              and diff(want, got) is None and len(mine()) == 4, (s, diff(want, got), images(ix)))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def shared_mapping():
     """Two connections of one process load the same image: both mapped (store_loaded 1),
     the second sharing the first's mapping; the same rows; either closes first."""
@@ -380,6 +415,7 @@ def main():
     unwritable_cases()
     dir_is_log_folder()
     shared_mapping()
+    keep_newest()
     return 0 if ok_all else 1
 
 
