@@ -127,8 +127,10 @@ m_warm_busy()  { warm "$BUSY2"; }
 
 ROWS=()
 declare -A MED=() GMED=() RSS=()
-note_rss() {   # the peak RSS of the last mt run, the maximum kept for $1
+ERRORS=0       # mailtrace runs that failed: no goal is met while one did
+note_rss() {   # the peak RSS of the last mt run, the maximum kept for $1 (a failed run's is not a measurement)
     local kb
+    [ "$RC" = 0 ] || { ERRORS=$((ERRORS + 1)); rm -f "$TMP/rss"; return 0; }
     [ "$HAVE_TIME" = 1 ] && [ -s "$TMP/rss" ] || return 0
     kb=$(tail -n 1 "$TMP/rss"); case $kb in ''|*[!0-9]*) return 0;; esac
     if [ -z "${RSS[$1]:-}" ] || [ "$kb" -gt "${RSS[$1]}" ]; then RSS[$1]=$kb; fi
@@ -188,7 +190,7 @@ yn() { if "$@"; then echo yes; else echo no; fi; }
 GIB=$(awk -v b="$TEXT_BYTES" 'BEGIN{printf "%.2f", b/1073741824}')
 rss_worst=0; rss_name=""
 for k in "${!RSS[@]}"; do if [ "${RSS[$k]}" -gt "$rss_worst" ]; then rss_worst=${RSS[$k]}; rss_name=$k; fi; done
-rss_met=$(awk -v k="$rss_worst" -v b="$TEXT_BYTES" 'BEGIN{print (k > 0 && k*1024 <= 0.15*b && k <= 1048576) ? "yes" : "no"}')
+rss_met=$(awk -v k="$rss_worst" -v b="$TEXT_BYTES" -v e="$ERRORS" 'BEGIN{print (e == 0 && k > 0 && k*1024 <= 0.15*b && k <= 1048576) ? "yes" : "no"}')
 wl=${MED[$Q_WL]:-}; wb=${MED[$Q_WB]:-}
 GOALS=(
 "6 scale ($GIB GiB, $GATEWAYS gateways): cold one sender|needle $(r_ "$Q_NEEDLE") x, busy $(r_ "$Q_BUSY") x one zgrep -F pass|<= 2 x|$( [ "$(yn le "$(r_ "$Q_NEEDLE")" 2)" = yes ] && [ "$(yn le "$(r_ "$Q_BUSY")" 2)" = yes ] && echo yes || echo no)"
