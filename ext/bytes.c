@@ -517,7 +517,7 @@ void mt_reader_set_readahead(mt_reader *r, size_t n){
   /* nothing read yet: a buffer for that much (and an unfinished line),
   ** taken from the heap, not a 1 MiB mapping each reader maps and unmaps
   ** (the sweep's window keeps 64 of them: partial.c) */
-  if( n>0 && !r->gz && r->len==0 && r->cap==MT_BUF_INIT && n + n/2 < MT_BUF_INIT ){
+  if( n>0 && r->len==0 && r->cut==0 && r->cap==MT_BUF_INIT && n + n/2 < MT_BUF_INIT ){
     char *nb = malloc(n + n/2);
     if( nb ){ free(r->buf); r->buf = nb; r->cap = n + n/2; }
   }
@@ -554,6 +554,28 @@ int mt_reader_seek(mt_reader *r, int64_t start){
   r->nonl = 0;
   r->skip = 0;
   r->eof = 0;
+  return 0;
+}
+
+int mt_reader_restart(mt_reader *r, int64_t start, const mt_zpoint *zp){
+  if( !r->gz || !r->zinit || r->spacing || r->failed || r->err || start<0 ) return -1;
+  if( inflateReset2(&r->zs, 15+16)!=Z_OK ) return -1;
+  r->zs.next_in = r->in;
+  r->zs.avail_in = 0;
+  r->rawmode = 0;
+  r->zend = 0;
+  r->eof = 0;
+  r->len = r->cut = 0;
+  r->nonl = 0;
+  r->buf_off = 0;
+  r->skip = start;
+  if( zp && zp->out <= start && zp->in >= 0 && zp->bits >= -1 && zp->bits <= 7 ){
+    if( start_at_point(r, zp) ) return -1;   /* (the caller opens it again: that reports it) */
+    r->skip = start - zp->out;
+    return 0;
+  }
+  if( lseek(r->fd, 0, SEEK_SET)<0 ) return -1;
+  r->raw_pos = 0;
   return 0;
 }
 

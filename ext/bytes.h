@@ -90,10 +90,10 @@ int mt_reader_is_gzip(const mt_reader *r);
 /* Bytes read from the disk so far (compressed bytes for gzip). */
 int64_t mt_reader_bytes_read(const mt_reader *r);
 
-/* Read plain files at most n bytes at a time (0: fill the whole buffer):
-** for reading a 64 KiB block of the offset index without reading 1 MiB.
-** A plain reader that has read nothing yet also takes a buffer of 1.5 n
-** (it still grows for a longer line). */
+/* Read at most n bytes at a time (0: fill the whole buffer; gzip: inflate
+** about n bytes at a time): for reading a 64 KiB block of the offset index
+** without reading 1 MiB.  A reader that holds nothing yet also takes a
+** buffer of 1.5 n (it still grows for a longer line). */
 void mt_reader_set_readahead(mt_reader *r, size_t n);
 /* Page the chunk buffer in now with one call (Linux >= 5.14), not a fault
 ** per 4 KiB page as the first reads fill it: its first `n` bytes (at most
@@ -132,6 +132,15 @@ void mt_reader_collect_points(mt_reader *r, int64_t spacing);
 /* The points recorded (malloc'd array, *pn entries; the caller frees it).
 ** 0, or -1 when out of memory (nothing is returned then). */
 int mt_reader_take_points(mt_reader *r, mt_zpoint **pa, int *pn);
+
+/* A gzip file: start again at decompressed offset `start` (a line start),
+** from restart point zp at or before it (NULL: from the file's start), with
+** the open file, its buffers and its zlib state, as mt_reader_open_at would
+** start a new reader.  A lookup reads many blocks of one gzip file; opening
+** a reader for each one mapped and paged in a new 1 MiB buffer and zlib's
+** window every time.  0, or -1 (a plain file, a reader collecting points,
+** after an error, or a point it cannot start at: open it again). */
+int mt_reader_restart(mt_reader *r, int64_t start, const mt_zpoint *zp);
 
 /* mt_reader_open, starting a gzip file from a restart point at or before
 ** `start` (zp NULL: from the beginning). */

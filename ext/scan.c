@@ -346,8 +346,9 @@ int mt_scan_seek(mt_scan *s, int ifile, int64_t offset, int64_t lineno){
 int mt_scan_seek_tz(mt_scan *s, int ifile, int64_t offset, int64_t lineno, int tz_off, int readahead,
                     const mt_zpoint *zp){
   int rc;
-  if( s->rd && s->ifile==ifile && !mt_reader_is_gzip(s->rd) && mt_reader_seek(s->rd, offset)==0 ){
-    /* the same plain file: move, do not reopen */
+  if( s->rd && s->ifile==ifile
+   && (mt_reader_is_gzip(s->rd) ? mt_reader_restart(s->rd, offset, zp) : mt_reader_seek(s->rd, offset))==0 ){
+    /* the same file: move (gzip: start again at the restart point), do not reopen */
     s->p = s->end = s->chunk = 0;
     s->keep_chunk = 0;
     s->lineno_at_p = lineno > 0 ? lineno-1 : 0;

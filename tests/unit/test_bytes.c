@@ -170,6 +170,50 @@ int main(void){
     mt_reader_close(r);
     free(held[0]); free(held[1]); free(held[2]); free(small);
   }
+  /* a gzip reader started again in place (mt_reader_restart, the offset
+  ** index's lookups): from a restart point or from the file's start, at
+  ** line starts before and after where it is, each time the file's bytes
+  ** from there; a plain reader, or one collecting points, refuses */
+  snprintf(path2, sizeof(path2), "%s/restart.gz", dir);
+  {
+    uint32_t x = 12345;           /* text that does not compress to a few blocks */
+    for(i=0; i<N; i++){ x = x*1103515245u + 12345u; big[i] = (i % 50 == 49) ? '\n' : (char)('a' + (x >> 16) % 26); }
+  }
+  write_gz(path2, big, N, "wb6");
+  {
+    char *e = 0;
+    mt_reader *r = mt_reader_open(path2, 0, &e);
+    mt_zpoint *pts = 0; int npts = 0, ok = 1, k, refused;
+    const char *p; size_t n; int64_t off;
+    static const int64_t at[] = { 2000000, 50, 1048600, 3100000, 0, 2600000, 700000 };
+    if( r ){
+      mt_reader_collect_points(r, 256*1024);
+      refused = mt_reader_restart(r, 50, 0)==-1;
+      while( mt_reader_next(r, &p, &n, &off)==1 ){}
+      ok &= mt_reader_take_points(r, &pts, &npts)==0 && npts >= 8;
+      mt_reader_close(r);
+    }else{ ok = 0; refused = 0; }
+    CHECK("bytes.restart.refused_while_collecting_points", refused);
+    r = mt_reader_open_at(path2, 0, 0, &e);
+    for(k=0; r && ok && k < (int)(sizeof(at)/sizeof(at[0])); k++){
+      const mt_zpoint *zp = 0;
+      int j, got = 0;
+      for(j=0; j<npts && (k & 1); j++) if( pts[j].out <= at[k] ) zp = &pts[j];   /* every other: from the start */
+      if( mt_reader_restart(r, at[k], zp) ){ ok = 0; break; }
+      mt_reader_set_readahead(r, 65536 + 4096);
+      while( got < 3 && mt_reader_next(r, &p, &n, &off)==1 ){
+        ok &= off==(got ? off : at[k]) && off + (int64_t)n <= (int64_t)N && memcmp(p, big + off, n)==0 && n > 0;
+        got++;
+      }
+      ok &= got > 0;
+    }
+    CHECK("bytes.restart.gzip_same_bytes_from_points_and_start", r && ok);
+    mt_reader_close(r);
+    free(pts);
+    r = mt_reader_open(path, 0, &e);
+    CHECK("bytes.restart.plain_refused", r && mt_reader_restart(r, 0, 0)==-1);
+    mt_reader_close(r);
+  }
   free(big);
   {
     char cmd[128];
