@@ -54,6 +54,11 @@ struct mt_reader {
   unsigned char *ring;   /* the last MT_ZWINDOW bytes of output */
   int64_t ring_total;    /* bytes ever put in the ring */
   mt_zpoint *pts; int npts, cpts;
+  uint64_t *zat;         /* per point: where its deflated window starts in zw */
+  unsigned char *zw; size_t nzw, czw;   /* the points' windows, deflated */
+  unsigned char *wbuf;   /* a window inflated (start_at_point), or assembled */
+  z_stream ds;           /* deflates the windows (one state for all of them) */
+  int dsinit;
   int pts_oom;
   char *err;
   int (*stop)(void*);    /* mt_reader_set_stop */
@@ -120,7 +125,11 @@ static int start_at_point(mt_reader *r, const mt_zpoint *zp){
     if( ret!=Z_OK ) return -1;
   }
   if( zp->bits >= 0 && zp->wlen > 0 ){
-    if( inflateSetDictionary(&r->zs, zp->window, (uInt)zp->wlen)!=Z_OK ) return -1;
+    uLongf got = MT_ZWINDOW;
+    if( !zp->zwin ) return -1;
+    if( !r->wbuf && !(r->wbuf = malloc(MT_ZWINDOW)) ) return -1;
+    if( uncompress(r->wbuf, &got, zp->zwin, zp->zlen)!=Z_OK || got!=(uLongf)zp->wlen ) return -1;
+    if( inflateSetDictionary(&r->zs, r->wbuf, (uInt)zp->wlen)!=Z_OK ) return -1;
   }
   r->buf_off = zp->out;
   return 0;
@@ -360,8 +369,45 @@ static void ring_put(mt_reader *r, const unsigned char *p, size_t n){
 }
 
 static mt_zpoint *new_point(mt_reader *r){
+  int c = r->cpts;
   if( mt_grow_i(&r->pts, &r->cpts, r->npts+1, sizeof(mt_zpoint)) ){ r->pts_oom = 1; return 0; }
+  if( r->cpts!=c ){
+    uint64_t *nz = realloc(r->zat, sizeof(uint64_t)*(size_t)r->cpts);
+    if( !nz ){ r->pts_oom = 1; return 0; }
+    r->zat = nz;
+  }
+  memset(&r->pts[r->npts], 0, sizeof(mt_zpoint));
+  r->zat[r->npts] = 0;
   return &r->pts[r->npts++];
+}
+
+/* Keep the point's window p[0..n) deflated in r->zw (zlib's format, as
+** uncompress() reads it back; one deflate state for every window: a state
+** of its own each time, as compress2() makes, costs more than the window). */
+static void keep_window(mt_reader *r, mt_zpoint *pt, const unsigned char *p, size_t n){
+  uLong room;
+  if( !r->dsinit ){
+    memset(&r->ds, 0, sizeof(r->ds));
+    if( deflateInit(&r->ds, 1)!=Z_OK ){ r->pts_oom = 1; return; }
+    r->dsinit = 1;
+  }else if( deflateReset(&r->ds)!=Z_OK ){ r->pts_oom = 1; return; }
+  room = deflateBound(&r->ds, (uLong)n);
+  if( r->nzw + room > r->czw ){
+    size_t nc = r->czw ? r->czw : 256*1024;
+    unsigned char *nb;
+    while( nc < r->nzw + room ) nc *= 2;
+    nb = realloc(r->zw, nc);
+    if( !nb ){ r->pts_oom = 1; return; }
+    r->zw = nb; r->czw = nc;
+  }
+  r->ds.next_in = (Bytef*)p;
+  r->ds.avail_in = (uInt)n;
+  r->ds.next_out = r->zw + r->nzw;
+  r->ds.avail_out = (uInt)room;
+  if( deflate(&r->ds, Z_FINISH)!=Z_STREAM_END ){ r->pts_oom = 1; return; }
+  r->zat[pt - r->pts] = r->nzw;
+  pt->zlen = (uint32_t)r->ds.total_out;
+  r->nzw += r->ds.total_out;
 }
 
 static void maybe_point(mt_reader *r, int member_start){
@@ -376,17 +422,19 @@ static void maybe_point(mt_reader *r, int member_start){
   pt->in = r->raw_pos - (int64_t)r->zs.avail_in;
   if( member_start ){
     pt->bits = -1; pt->wlen = 0;
-    memset(pt->window, 0, MT_ZWINDOW);         /* saved with the index: no stray bytes */
   }else{
     size_t w = r->ring_total < MT_ZWINDOW ? (size_t)r->ring_total : MT_ZWINDOW;
     size_t at = (size_t)(r->ring_total % MT_ZWINDOW);
     pt->bits = r->zs.data_type & 7;
     pt->wlen = (int32_t)w;
-    if( w < MT_ZWINDOW ){ memcpy(pt->window, r->ring, w); memset(pt->window + w, 0, MT_ZWINDOW - w); }
+    if( w==0 ) return;
+    if( !r->wbuf && !(r->wbuf = malloc(MT_ZWINDOW)) ){ r->pts_oom = 1; return; }
+    if( w < MT_ZWINDOW ) memcpy(r->wbuf, r->ring, w);
     else{
-      memcpy(pt->window, r->ring + at, MT_ZWINDOW - at);
-      memcpy(pt->window + (MT_ZWINDOW - at), r->ring, at);
+      memcpy(r->wbuf, r->ring + at, MT_ZWINDOW - at);
+      memcpy(r->wbuf + (MT_ZWINDOW - at), r->ring, at);
     }
+    keep_window(r, pt, r->wbuf, w);
   }
 }
 
@@ -486,11 +534,21 @@ void mt_reader_collect_points(mt_reader *r, int64_t spacing){
   maybe_point(r, 1);                 /* the start of the file */
 }
 
-int mt_reader_take_points(mt_reader *r, mt_zpoint **pa, int *pn){
-  *pa = 0; *pn = 0;
-  if( r->pts_oom ){ free(r->pts); r->pts = 0; r->npts = r->cpts = 0; return -1; }
+int mt_reader_take_points(mt_reader *r, mt_zpoint **pa, int *pn, unsigned char **pwin, size_t *pnwin){
+  int i;
+  *pa = 0; *pn = 0; *pwin = 0; *pnwin = 0;
+  if( r->pts_oom ){
+    free(r->pts); r->pts = 0; r->npts = r->cpts = 0;
+    free(r->zat); r->zat = 0;
+    free(r->zw); r->zw = 0; r->nzw = r->czw = 0;
+    return -1;
+  }
+  for(i=0; i<r->npts; i++) r->pts[i].zwin = r->pts[i].wlen > 0 ? r->zw + r->zat[i] : 0;
   *pa = r->pts; *pn = r->npts;
+  *pwin = r->zw; *pnwin = r->nzw;
   r->pts = 0; r->npts = r->cpts = 0;
+  free(r->zat); r->zat = 0;
+  r->zw = 0; r->nzw = r->czw = 0;
   return 0;
 }
 
@@ -662,6 +720,10 @@ void mt_reader_close(mt_reader *r){
   free(r->buf);
   free(r->ring);
   free(r->pts);
+  free(r->zat);
+  free(r->zw);
+  free(r->wbuf);
+  if( r->dsinit ) deflateEnd(&r->ds);
   free(r->err);
   free(r->path);
   free(r);

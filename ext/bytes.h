@@ -118,20 +118,26 @@ int mt_reader_seek(mt_reader *r, int64_t start);
 ** at decompressed offset `out` is the compressed position there and the
 ** 32 KiB of output before it, from which inflate can start again.  bits:
 ** -1 a member start (a gzip header at `in`), else 0..7 bits of the byte
-** before `in` still to be read. */
+** before `in` still to be read.  The window is kept deflated (zlib's
+** format, zlen bytes at zwin: about a fifth of 32 KiB for log text), so that
+** points can be close together (a block read inflates from the point
+** before it: the distance between points is the cost of a lookup). */
 #define MT_ZWINDOW 32768
 typedef struct mt_zpoint {
   int64_t out, in;
-  int32_t bits, wlen;
-  unsigned char window[MT_ZWINDOW];
+  int32_t bits, wlen;        /* wlen: the window's bytes, at most MT_ZWINDOW */
+  const unsigned char *zwin; /* the window, deflated (NULL when wlen is 0) */
+  uint32_t zlen;             /* its bytes there */
 } mt_zpoint;
 
 /* While reading a gzip file from its start: record a restart point about
 ** every `spacing` decompressed bytes (at a deflate block boundary). */
 void mt_reader_collect_points(mt_reader *r, int64_t spacing);
-/* The points recorded (malloc'd array, *pn entries; the caller frees it).
-** 0, or -1 when out of memory (nothing is returned then). */
-int mt_reader_take_points(mt_reader *r, mt_zpoint **pa, int *pn);
+/* The points recorded (malloc'd array, *pn entries) and the bytes their
+** windows point into (*pwin, *pnwin bytes); the caller frees both, the
+** array's zwin pointing into the bytes.  0, or -1 when out of memory
+** (nothing is returned then). */
+int mt_reader_take_points(mt_reader *r, mt_zpoint **pa, int *pn, unsigned char **pwin, size_t *pnwin);
 
 /* A gzip file: start again at decompressed offset `start` (a line start),
 ** from restart point zp at or before it (NULL: from the file's start), with

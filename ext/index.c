@@ -477,6 +477,16 @@ typedef struct ix_map ix_map;    /* a mapped index file (persistence) */
 /* Everything the index knows about one file: it is built, kept, reused by
 ** the next index of a file set (a rotated file does not change), extended
 ** when the file grew, saved and loaded (index=DIR) on its own. */
+/* A gzip restart point as the index keeps it (mt_zpoint, bytes.h, with its
+** window's place in the part's window bytes instead of a pointer: index
+** files hold it as it is). */
+typedef struct ix_zpt {
+  int64_t out, in;
+  int32_t bits, wlen;
+  uint64_t zat;              /* its window: zlen bytes at zw + zat */
+  uint32_t zlen, pad;
+} ix_zpt;
+
 typedef struct ix_part {
   uint64_t dev, ino;         /* the file it describes ... */
   int64_t size, mtime;       /* ... when it was indexed */
@@ -490,7 +500,9 @@ typedef struct ix_part {
   int has_tz0, tz0;          /* the header in the file's first 4 KiB */
   tzchg *chg; int nchg;      /* later header lines */
   ix_seg *segs; int nseg;    /* in file order */
-  mt_zpoint *zp; int nzp;    /* gzip: restart points, by output offset */
+  ix_zpt *zp; int nzp;       /* gzip: restart points, by output offset ... */
+  unsigned char *zw;         /* ... their windows, deflated (ix_zpt.zat) */
+  uint64_t nzw;
   int dirty;                 /* built or extended here: save it */
   uint32_t fp;               /* plain file: mt_fingerprint_fd of its first `end` bytes ... */
   int has_fp;                /* ... when it could be taken (else it is never read on) */
@@ -659,7 +671,7 @@ static int need_blocks(ix_part *f, uint32_t n){
 ** uses its arrays where they lie: opening costs the header, the directory,
 ** the page CRCs and the small per-block arrays, not the size of the file.
 **
-** Layout (MTIDX06; index.h, mt_ix_file_header):
+** Layout (MTIDX07; index.h, mt_ix_file_header):
 **   header | directory: narray entries (kind, segment, offset, count,
 **   element size) | npage CRC-32s | zeros up to payload_at (4 KiB aligned)
 **   | payload: the arrays, each as its struct array is in memory, each at a
@@ -681,10 +693,10 @@ static int need_blocks(ix_part *f, uint32_t n){
 ** in the enum below); adding a field to a struct changes its size, which
 ** the static asserts below catch: bump IDX_VERSION with it. */
 
-#define IDX_MAGIC "MTIDX06"            /* 06: each segment's id ranges and IP bloom filter, CRC-32C; 05: injection debug
+#define IDX_MAGIC "MTIDX07"            /* 07: gzip restart points 512 KiB apart, windows deflated; 06: each segment's id ranges and IP bloom filter, CRC-32C; 05: injection debug
                                        ** lines posted under their ICID; 04: mapped arrays, page CRCs;
                                        ** 03: unit masks in the postings (older files are rebuilt) */
-#define IDX_VERSION 6
+#define IDX_VERSION 7
 #define IDX_PAGE_SHIFT 12              /* 4 KiB of payload per CRC */
 #define IDX_ALIGN 64                   /* each array's offset in the payload */
 
@@ -695,7 +707,7 @@ _Static_assert(sizeof(mt_ix_file_array)==32, "index file directory entry");
 _Static_assert(sizeof(ix_blk)==16, "ix_blk: bump IDX_VERSION");
 _Static_assert(sizeof(tzchg)==16, "tzchg: bump IDX_VERSION");
 _Static_assert(sizeof(ix_slot)==16, "ix_slot: bump IDX_VERSION");
-_Static_assert(sizeof(mt_zpoint)==24 + MT_ZWINDOW, "mt_zpoint: bump IDX_VERSION");
+_Static_assert(sizeof(ix_zpt)==40, "ix_zpt: bump IDX_VERSION");
 
 /* A segment's counts and id ranges, as the segment table of a file holds
 ** them (verified when the file is opened: a lookup reads the ranges of
@@ -708,7 +720,7 @@ typedef struct idx_seginfo {
 } idx_seginfo;
 _Static_assert(sizeof(idx_seginfo)==32 + 48*IX_NRANGE, "idx_seginfo: bump IDX_VERSION");
 
-enum { A_BLKS = 1, A_CHG, A_ZP, A_SEGS, A_SLOTS, A_POSTS, A_BLOOM, A_END };
+enum { A_BLKS = 1, A_CHG, A_ZP, A_SEGS, A_SLOTS, A_POSTS, A_BLOOM, A_ZW, A_END };
 #define IS_SEG_ARRAY(k) ((k)==A_SLOTS || (k)==A_POSTS || (k)==A_BLOOM)
 #define IDX_MAX_BLOOM (UINT64_C(1) << 26)     /* words of a segment's bloom filter, at most */
 
@@ -717,7 +729,8 @@ enum { A_BLKS = 1, A_CHG, A_ZP, A_SEGS, A_SLOTS, A_POSTS, A_BLOOM, A_END };
 #define IDX_PART_ARRAYS(X) \
   X(A_BLKS,  ix_blk,    blks,  pt->nblock, 1) \
   X(A_CHG,   tzchg,     chg,   pt->nchg,   1) \
-  X(A_ZP,    mt_zpoint, zp,    pt->nzp,    0)
+  X(A_ZP,    ix_zpt,    zp,    pt->nzp,    0) \
+  X(A_ZW,    unsigned char, zw, pt->nzw,   0)
 #define IDX_SEG_ARRAYS(X) \
   X(A_SLOTS, ix_slot,   slots, g->cap,     0) \
   X(A_POSTS, ix_post,   posts, g->nposts,  0) \
@@ -998,7 +1011,7 @@ static void part_save(const ix_part *pt, const char *dir){
   if( pt->map && (pt->map->bad || !map_check_all(pt)) ) return;     /* never seal what was not verified */
   out = calloc((size_t)(8 + 3*(size_t)pt->nseg), sizeof(idx_out));
   si = calloc((size_t)pt->nseg + 1, sizeof(idx_seginfo));
-  if( !out || !si ) goto done;
+  if( !out || !si || pt->nzw > UINT32_MAX ) goto done;   /* (the header counts window bytes in 32 bits) */
 #define OUT_PART(K, T, F, N, E) out[nout].kind = K; out[nout].seg = 0; out[nout].p = pt->F; \
   out[nout].elsize = sizeof(T); out[nout].count = (uint64_t)(N); nout++;
   IDX_PART_ARRAYS(OUT_PART)
@@ -1034,6 +1047,7 @@ static void part_save(const ix_part *pt, const char *dir){
   h.tz_default = pt->tz_default; h.gz = pt->gz; h.ends_nl = pt->ends_nl;
   h.has_tz0 = pt->has_tz0; h.tz0 = pt->tz0; h.nchg = pt->nchg;
   h.nblock = pt->nblock; h.nseg = (uint32_t)pt->nseg; h.nzp = (uint32_t)pt->nzp;
+  h.nzw = (uint32_t)pt->nzw;
   h.page_shift = IDX_PAGE_SHIFT;
   h.narray = (uint32_t)nout;
   h.payload = off;
@@ -1118,7 +1132,7 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
   if( h.payload_at & 4095 || h.payload_at < meta || h.payload_at != (uint64_t)st.st_size - h.payload ) goto out;
   if( h.nchg < 0 || h.end < 0 || h.lines < 0 ) goto out;
   if( (uint64_t)h.nblock > ((uint64_t)h.end >> MT_IX_SHIFT) + 1 || h.nseg > h.nblock + 1 ) goto out;
-  if( (h.nzp && !h.gz) || h.nzp > INT_MAX || h.nseg > INT_MAX ) goto out;
+  if( (h.nzp && !h.gz) || (h.nzw && !h.nzp) || h.nzp > INT_MAX || h.nseg > INT_MAX ) goto out;
   m = calloc(1, sizeof(*m));
   if( !m ) goto out;
   base = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -1147,7 +1161,7 @@ static ix_part *part_load(const char *dir, const mt_file *f, int tz_default){
   pt->gz = h.gz; pt->tz_default = h.tz_default; pt->end = h.end; pt->lines = h.lines;
   pt->ends_nl = h.ends_nl; pt->has_tz0 = h.has_tz0; pt->tz0 = h.tz0;
   pt->fp = h.fp; pt->has_fp = h.has_fp==1;
-  pt->nblock = pt->cblk = h.nblock; pt->nchg = h.nchg; pt->nzp = (int)h.nzp;
+  pt->nblock = pt->cblk = h.nblock; pt->nchg = h.nchg; pt->nzp = (int)h.nzp; pt->nzw = h.nzw;
   pt->segs = calloc(h.nseg ? h.nseg : 1, sizeof(ix_seg));
   if( !pt->segs ) goto out;
   pt->nseg = (int)h.nseg;
@@ -1340,7 +1354,8 @@ static int seg_may_hold(const ix_part *f, const ix_seg *g, uint64_t key){
 
 #define MT_IX_PIECE ((int64_t)32 << 20)    /* bytes of a plain file per piece */
 #define MT_IX_THREADS 8
-#define MT_IX_ZSPACING ((int64_t)2 << 20)  /* gzip: a restart point per 2 MiB of output */
+#define MT_IX_ZSPACING ((int64_t)512 << 10)  /* gzip: a restart point per 512 KiB of output (a block
+                                             ** read inflates from the point before it) */
 
 /* Bytes per piece: MT_IX_PIECE, or MAILTRACE_INDEX_PIECE (tests: many
 ** small pieces; rounded up to whole blocks). */
@@ -1587,8 +1602,25 @@ static int index_piece(ix_build *B, int ipiece, int main_thread){
   }
   pc->bytes_read = mt_reader_bytes_read(rd) - (mt_reader_is_gzip(rd) ? 0 : start);
   if( rc>=0 && f->gz ){
-    free(f->zp); f->zp = 0; f->nzp = 0;
-    if( mt_reader_take_points(rd, &f->zp, &f->nzp) ) g->oom = 1;
+    mt_zpoint *zp = 0;
+    size_t w_n = 0;
+    int nzp = 0, zk;
+    free_own(f, f->zp); f->zp = 0; f->nzp = 0;
+    free_own(f, f->zw); f->zw = 0; f->nzw = 0;
+    if( mt_reader_take_points(rd, &zp, &nzp, &f->zw, &w_n) ) g->oom = 1;
+    else if( nzp && !(f->zp = malloc(sizeof(ix_zpt)*(size_t)nzp)) ) g->oom = 1;
+    else{
+      for(zk=0; zk<nzp; zk++){
+        ix_zpt *z = &f->zp[zk];
+        memset(z, 0, sizeof(*z));
+        z->out = zp[zk].out; z->in = zp[zk].in; z->bits = zp[zk].bits; z->wlen = zp[zk].wlen;
+        z->zat = zp[zk].zwin ? (uint64_t)(zp[zk].zwin - f->zw) : 0;
+        z->zlen = zp[zk].zlen;
+      }
+      f->nzp = nzp;
+      f->nzw = (uint64_t)w_n;
+    }
+    free(zp);
   }
   if( rc<0 ){
     const char *e = mt_reader_error(rd);
@@ -2168,10 +2200,10 @@ uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off){
   return ix->first[file] + (uint32_t)(off >> MT_IX_SHIFT);
 }
 
-const mt_zpoint *mt_index_zpoint(const mt_index *ix, int file, int64_t off){
+int mt_index_zpoint(const mt_index *ix, int file, int64_t off, mt_zpoint *out){
   const ix_part *f = ix->parts[file];
   int lo = 0, hi = f->nzp - 1, best = -1;
-  const mt_zpoint *z;
+  const ix_zpt *z;
   while( lo<=hi ){
     int m = (lo + hi) / 2;
     if( !touch(f, &f->zp[m].out, sizeof(f->zp[m].out)) ) return 0;   /* damaged: read from the start */
@@ -2179,11 +2211,17 @@ const mt_zpoint *mt_index_zpoint(const mt_index *ix, int file, int64_t off){
   }
   if( best<0 ) return 0;
   z = &f->zp[best];
-  /* a point from an index file: verified whole and within bounds, or none
-  ** (the gzip file is then read from its start: slower, still right) */
+  /* a point from an index file: verified whole and within bounds, its
+  ** window too, or none (the gzip file is then read from its start:
+  ** slower, still right) */
   if( f->map && (!touch(f, z, sizeof(*z)) || z->out > off || z->out > f->end || z->in < 0 || z->in > f->size
                  || z->bits < -1 || z->bits > 7 || z->wlen < 0 || z->wlen > MT_ZWINDOW || (z->bits > 0 && z->in < 1)) ) return 0;
-  return z;
+  if( z->wlen > 0 && (z->zlen==0 || z->zat > f->nzw || z->zlen > f->nzw - z->zat || !touch(f, f->zw + z->zat, z->zlen)) ) return 0;
+  memset(out, 0, sizeof(*out));
+  out->out = z->out; out->in = z->in; out->bits = z->bits; out->wlen = z->wlen;
+  out->zwin = z->wlen > 0 ? f->zw + z->zat : 0;
+  out->zlen = z->wlen > 0 ? z->zlen : 0;
+  return 1;
 }
 
 uint32_t mt_index_nblock(const mt_index *ix){ return ix->nblk; }
@@ -2211,7 +2249,8 @@ size_t mt_index_memory(const mt_index *ix){
     n += sizeof(*f) + sizeof(ix_seg)*(size_t)f->nseg;
     if( !in_map(f, f->blks) ) n += sizeof(ix_blk)*(size_t)f->cblk;
     if( !in_map(f, f->chg) ) n += sizeof(tzchg)*(size_t)f->nchg;
-    if( !in_map(f, f->zp) ) n += sizeof(mt_zpoint)*(size_t)f->nzp;
+    if( !in_map(f, f->zp) ) n += sizeof(ix_zpt)*(size_t)f->nzp;
+    if( !in_map(f, f->zw) ) n += (size_t)f->nzw;
     if( f->map ) n += sizeof(*f->map) + ((size_t)f->map->npage + 63) / 64 * 8;
     for(s=0; s<f->nseg; s++){
       if( !in_map(f, f->segs[s].slots) ) n += sizeof(ix_slot)*(size_t)f->segs[s].cap;
@@ -2307,7 +2346,7 @@ int mt_index_run(const mt_index *ix, uint32_t b, mt_run *out){
   out->end = bl.end;
   out->lineno = bl.lineno;
   out->tz = bl.tz;
-  out->zp = mt_index_zpoint(ix, bl.file, bl.off);
+  out->has_zp = mt_index_zpoint(ix, bl.file, bl.off, &out->zp);
   return 0;
 }
 

@@ -86,7 +86,7 @@ mt_rc mt_index_build(const mt_filelist *files, const mt_opts *opts, mt_index *re
                      mt_stats *stats, mt_index **pix, char **pzErr, int (*should_stop)(void*), void *stop_arg);
 void mt_index_free(mt_index *ix);
 
-/* An index file (index=DIR, format MTIDX06) is this header, a directory
+/* An index file (index=DIR, format MTIDX07) is this header, a directory
 ** of `narray` entries (mt_ix_file_array: where each array lies in the
 ** payload), a table of `npage` CRC-32Cs (one per page of 2^page_shift
 ** payload bytes), then at `payload_at` the payload: the arrays as they are
@@ -94,9 +94,9 @@ void mt_index_free(mt_index *ix);
 ** header, the directory and the CRC table; a page is checked against its
 ** CRC the first time a lookup reads it.  Tests damage files with these. */
 typedef struct mt_ix_file_header {
-  char magic[8];             /* "MTIDX06" */
+  char magic[8];             /* "MTIDX07" */
   uint32_t endian;           /* 0x01020304 */
-  uint32_t version;          /* 6 */
+  uint32_t version;          /* 7 */
   uint64_t dev, ino;         /* the log file ... */
   int64_t size, mtime;       /* ... when it was indexed */
   int64_t end, lines;        /* bytes and lines indexed */
@@ -107,7 +107,7 @@ typedef struct mt_ix_file_header {
   uint64_t payload_at;       /* file offset of the payload (4 KiB aligned) */
   uint64_t payload;          /* its size: the file ends there */
   uint32_t crc;              /* header (this field 0) + directory + CRC table */
-  uint32_t pad;
+  uint32_t nzw;              /* bytes of the gzip restart points' deflated windows */
 } mt_ix_file_header;
 typedef struct mt_ix_file_array {
   uint32_t kind, seg;        /* which array (index.c), of which segment */
@@ -152,8 +152,10 @@ int mt_index_runs(const mt_index *ix, const uint64_t *keys, int nkeys, mt_run **
 /* Block b as a run of the walk: 0, or 1 when no line starts in it. */
 int mt_index_run(const mt_index *ix, uint32_t b, mt_run *out);
 /* A gzip file's restart point at or before decompressed offset `off`
-** (bytes.h; one about every 2 MiB, taken during the pass), or NULL. */
-const mt_zpoint *mt_index_zpoint(const mt_index *ix, int file, int64_t off);
+** (bytes.h; one about every 512 KiB, taken during the pass) into *out, its
+** window pointing into the index: 1, or 0 when there is none (read the
+** file from its start). */
+int mt_index_zpoint(const mt_index *ix, int file, int64_t off, mt_zpoint *out);
 
 /* The UTC offset in force at byte `off` of file `file` as a walk over the
 ** whole file has it (scan.c): the last "Time offset" header line at or

@@ -559,7 +559,7 @@ int mt_scan_goto(mt_scan *s, const mt_run *sp){
     int64_t pos = mt_scan_pos(s);
     /* read on: the next block, or a gzip block ahead with no restart point
     ** between (inflating on is then the shortest way) */
-    if( pos==sp->off || (pos>=0 && pos < sp->off && mt_reader_is_gzip(s->rd) && (!sp->zp || sp->zp->out <= pos)) ){
+    if( pos==sp->off || (pos>=0 && pos < sp->off && mt_reader_is_gzip(s->rd) && (!sp->has_zp || sp->zp.out <= pos)) ){
       s->stop_off = sp->end;
       s->run_from = sp->off;
       s->stats.index_blocks++;
@@ -570,7 +570,7 @@ int mt_scan_goto(mt_scan *s, const mt_run *sp){
   {
     int64_t len = sp->end - sp->off;
     int ra = (int)((len > 65536 && len < (1<<20) ? len : 65536) + 4096);
-    if( mt_scan_seek_tz(s, sp->file, sp->off, sp->lineno, sp->tz, ra, sp->zp) ) return -1;
+    if( mt_scan_seek_tz(s, sp->file, sp->off, sp->lineno, sp->tz, ra, sp->has_zp ? &sp->zp : 0) ) return -1;
   }
   s->stop_off = sp->end;
   s->run_from = sp->off;

@@ -82,13 +82,15 @@ typedef struct mt_stats {
 
 /* A run of lines to read: those that start in [off, end) of file `file`,
 ** the first of them numbered `lineno`, read with UTC offset `tz` in force,
-** a gzip file inflated from restart point `zp` (NULL: from its start).  The
-** offset index describes each of its blocks so (index.h, mt_index_runs). */
+** a gzip file inflated from restart point `zp` (when has_zp; else from its
+** start).  The offset index describes each of its blocks so (index.h,
+** mt_index_runs). */
 typedef struct mt_run {
   int file;
   int64_t off, end, lineno;
   int tz;
-  const mt_zpoint *zp;
+  int has_zp;
+  mt_zpoint zp;
 } mt_run;
 
 typedef struct mt_scan {

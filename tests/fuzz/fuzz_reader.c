@@ -20,14 +20,15 @@
 #include "partial.h"
 
 /* The bytes a read from the start gives, restart points every 4 KiB. */
-static char *read_all(const char *path, size_t *pn, mt_zpoint **pts, int *npts){
+static char *read_all(const char *path, size_t *pn, mt_zpoint **pts, int *npts, unsigned char **win){
   char *err = 0, *out = 0;
   size_t n = 0, cap = 0;
   const char *p;
   size_t cn;
   int64_t off;
   mt_reader *rd = mt_reader_open(path, 0, &err);
-  *pn = 0; *pts = 0; *npts = 0;
+  size_t nwin = 0;
+  *pn = 0; *pts = 0; *npts = 0; *win = 0;
   if( !rd ){ free(err); return 0; }
   mt_reader_collect_points(rd, 4096);
   while( mt_reader_next(rd, &p, &cn, &off)==1 ){
@@ -35,7 +36,7 @@ static char *read_all(const char *path, size_t *pn, mt_zpoint **pts, int *npts){
     if( n + cn > cap ){ cap = (n + cn)*2; out = realloc(out, cap); if( !out ) abort(); }
     memcpy(out + n, p, cn); n += cn;
   }
-  mt_reader_take_points(rd, pts, npts);
+  mt_reader_take_points(rd, pts, npts, win, &nwin);
   mt_reader_close(rd);
   *pn = n;
   return out;
@@ -44,8 +45,9 @@ static char *read_all(const char *path, size_t *pn, mt_zpoint **pts, int *npts){
 static void check_points(const char *path){
   size_t n;
   mt_zpoint *pts;
+  unsigned char *win;
   int npts, i;
-  char *all = read_all(path, &n, &pts, &npts);
+  char *all = read_all(path, &n, &pts, &npts, &win);
   for(i=0; i<npts && i<6; i++){
     char *err = 0;
     const char *p;
@@ -61,6 +63,7 @@ static void check_points(const char *path){
     mt_reader_close(rd);
   }
   free(pts);
+  free(win);
   free(all);
 }
 

@@ -184,13 +184,14 @@ int main(void){
     char *e = 0;
     mt_reader *r = mt_reader_open(path2, 0, &e);
     mt_zpoint *pts = 0; int npts = 0, ok = 1, k, refused;
+    unsigned char *win = 0; size_t nwin = 0;
     const char *p; size_t n; int64_t off;
     static const int64_t at[] = { 2000000, 50, 1048600, 3100000, 0, 2600000, 700000 };
     if( r ){
       mt_reader_collect_points(r, 256*1024);
       refused = mt_reader_restart(r, 50, 0)==-1;
       while( mt_reader_next(r, &p, &n, &off)==1 ){}
-      ok &= mt_reader_take_points(r, &pts, &npts)==0 && npts >= 8;
+      ok &= mt_reader_take_points(r, &pts, &npts, &win, &nwin)==0 && npts >= 8 && nwin > 0;
       mt_reader_close(r);
     }else{ ok = 0; refused = 0; }
     CHECK("bytes.restart.refused_while_collecting_points", refused);
@@ -210,6 +211,7 @@ int main(void){
     CHECK("bytes.restart.gzip_same_bytes_from_points_and_start", r && ok);
     mt_reader_close(r);
     free(pts);
+    free(win);
     r = mt_reader_open(path, 0, &e);
     CHECK("bytes.restart.plain_refused", r && mt_reader_restart(r, 0, 0)==-1);
     mt_reader_close(r);

@@ -521,6 +521,8 @@ static void test_zran(void){
   int i, fd, ok = 1, tried = 0;
   mt_reader *rd;
   mt_zpoint *pts = 0;
+  unsigned char *win = 0;
+  size_t nwin = 0;
   int npts = 0;
   char *err = 0;
   const char *p;
@@ -550,7 +552,7 @@ static void test_zran(void){
   if( rd ){
     mt_reader_collect_points(rd, 512*1024);
     while( mt_reader_next(rd, &p, &cn, &off)==1 ){}
-    mt_reader_take_points(rd, &pts, &npts);
+    mt_reader_take_points(rd, &pts, &npts, &win, &nwin);
     mt_reader_close(rd);
   }
   CHECK("index.zran.points_recorded", npts > 6);
@@ -593,6 +595,7 @@ static void test_zran(void){
   }
   CHECK("index.zran.restart_gives_the_same_bytes", ok && tried > 15);
   free(pts);
+  free(win);
   free(data);
   unlink(plain); unlink(gzp);
 }
