@@ -594,6 +594,35 @@ static void test_zran(void){
     }
   }
   CHECK("index.zran.restart_gives_the_same_bytes", ok && tried > 15);
+  {
+    /* the index's own points (its pass over the gzip file): one 512 KiB
+    ** apart, taken at the next deflate block's start, so never more than
+    ** 1 MiB before any offset here (2 MiB apart, they were), each window
+    ** kept deflated */
+    mt_filelist fl;
+    mt_opts o;
+    mt_index *ix = 0;
+    char *e2 = 0;
+    int near = 1, deflated = 1, npoint = 0, built = 0;
+    int64_t x;
+    memset(&o, 0, sizeof(o));
+    if( load(&fl, gzp)==0 ){
+      mt_index_build(&fl, &o, 0, 0, &ix, &e2, 0, 0);
+      built = ix!=0;
+      for(x = 600*1024; ix && x < (int64_t)n; x += 333*1024){
+        mt_zpoint zp;
+        if( !mt_index_zpoint(ix, 0, x, &zp) ){ near = 0; break; }
+        npoint++;
+        if( zp.out > x || x - zp.out > 1024*1024 ) near = 0;
+        if( zp.bits >= 0 && zp.wlen > 0 && (!zp.zwin || zp.zlen==0 || zp.zlen >= (uint32_t)zp.wlen/2) ) deflated = 0;
+      }
+      mt_index_free(ix);
+      mt_files_free(&fl);
+    }
+    free(e2);
+    CHECK("index.zran.points_every_512k_of_the_index", built && near && npoint > 10);
+    CHECK("index.zran.windows_deflated", built && deflated);
+  }
   free(pts);
   free(win);
   free(data);
