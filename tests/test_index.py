@@ -12,33 +12,12 @@ shows which path answered: the index pass reads every byte once, a later
 lookup reads only a few blocks."""
 import os
 import random
-import sqlite3
 import sys
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-DATA = os.path.join(ROOT, "tests", "data")
-ok_all = True
+import mtlib
+from mtlib import DATA, connect, stats
 
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.index." + name + ("" if ok else ": " + str(why)))
-
-
-def connect():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    db.enable_load_extension(False)
-    return db
-
-
-def stats(db):
-    import json
-    (s,) = db.execute("SELECT mailtrace_stats()").fetchone()
-    return json.loads(s)
+check = mtlib.Checks("python.index")
 
 
 # (table, column) lookups through the index, and where their values come from
@@ -212,7 +191,7 @@ def main():
     check("lines_by_mid_through_the_index",
           len(rows) == 19 and s["index_blocks"] > 0 and s["lines_parsed"] <= 25 and "mid IN (?) via index" in plan[-1][-1],
           (len(rows), s, plan))
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":
