@@ -49,7 +49,7 @@ import time
 ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
 DATA = os.path.join(ROOT, "tests", "data")
-CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus", "external"))
+CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "external")
 
 
 class Checks:
