@@ -15,7 +15,7 @@ import random
 import sys
 
 import mtlib
-from mtlib import DATA, connect, stats
+from mtlib import DATA, FIXTURE_SETS, connect, stats
 
 check = mtlib.Checks("python.index")
 
@@ -153,16 +153,7 @@ def main():
     finally:
         shutil.rmtree(tmp)
 
-    sets = {
-        "esa1": [os.path.join(DATA, "esa1")],
-        "two_gateways": [os.path.join(DATA, "esa1"), os.path.join(DATA, "esa2")],
-        "restart": [os.path.join(DATA, "restart")],
-        "drops": [os.path.join(DATA, "drops")],
-        "demo": [os.path.join(DATA, "demo", "esa-demo")],
-        "syslog": [os.path.join(DATA, "syslog")],
-        "gap": [os.path.join(DATA, "gap")],
-    }
-    for name, sources in sets.items():
+    for name, sources in FIXTURE_SETS.items():
         compare(name, sources)
 
     # a warm lookup reads blocks, not the log; a cached whole-log store wins

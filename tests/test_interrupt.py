@@ -8,7 +8,7 @@ import sys
 import tempfile
 
 import mtlib
-from mtlib import ROOT, interrupted
+from mtlib import DATA, ROOT, interrupted, write_copies
 
 check = mtlib.Checks("python.interrupt")
 
@@ -20,14 +20,8 @@ def main():
         # ~300 MB: the esa1 logs many times over, each copy on its own "gateway"
         # (host=) would merge ids; the same ids in one file are fine for timing.
         big = os.path.join(tmp, "big.log")
-        parts = []
-        for name in ("mail.@20261102T080000.s", "mail.current"):
-            with open(os.path.join(ROOT, "tests", "data", "esa1", name), "rb") as f:
-                parts.append(f.read())
-        chunk = b"".join(parts)
-        with open(big, "wb") as f:
-            for _ in range(max(1, 300_000_000 // len(chunk))):
-                f.write(chunk)
+        write_copies(big, [os.path.join(DATA, "esa1", name) for name in ("mail.@20261102T080000.s", "mail.current")],
+                     300_000_000)
         db = mtlib.connect(check_same_thread=False)
         # the offset index build first (one thread: the calling one checks),
         # before a whole-log store of the same files is cached

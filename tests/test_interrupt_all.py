@@ -16,7 +16,7 @@ import sys
 import tempfile
 
 import mtlib
-from mtlib import ROOT, interrupted
+from mtlib import DATA, ROOT, interrupted, write_copies
 
 LIMIT = 0.050
 # Under a sanitizer (make asan / make ubsan preload its runtime) freeing a
@@ -49,23 +49,13 @@ def main():
         # ~200 MB of real-shaped lines: the esa1 and injection logs many times over
         logs = os.path.join(tmp, "esa1")
         os.mkdir(logs)
-        parts = []
-        for rel in ("esa1/mail.@20261102T080000.s", "esa1/mail.current"):
-            with open(os.path.join(ROOT, "tests", "data", rel), "rb") as f:
-                parts.append(f.read())
-        chunk = b"".join(parts)
-        with open(os.path.join(logs, "mail.current"), "wb") as f:
-            for _ in range(200_000_000 // len(chunk)):
-                f.write(chunk)
+        write_copies(os.path.join(logs, "mail.current"),
+                     [os.path.join(DATA, "esa1", name) for name in ("mail.@20261102T080000.s", "mail.current")], 200_000_000)
         inj = os.path.join(tmp, "inj")
         os.mkdir(inj)
-        src = os.path.join(ROOT, "tests", "data", "injection")
+        src = os.path.join(DATA, "injection")
         name = sorted(os.listdir(src))[0]
-        with open(os.path.join(src, name), "rb") as f:
-            ichunk = f.read()
-        with open(os.path.join(inj, name), "wb") as f:
-            for _ in range(100_000_000 // len(ichunk)):
-                f.write(ichunk)
+        write_copies(os.path.join(inj, name), [os.path.join(src, name)], 100_000_000)
         sparse = os.path.join(tmp, "sparse", "mail.current")
         os.mkdir(os.path.dirname(sparse))
         with open(sparse, "wb") as f:

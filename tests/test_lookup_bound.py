@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 
 import mtlib
-from mtlib import DATA, ROOT, connect, stats, why_not_received
+from mtlib import FIXTURE_SETS, ROOT, connect, stats, why_not_received
 
 check = mtlib.Checks("python.lookup_bound")
 
@@ -58,16 +58,7 @@ def lookup_read(db, src, args, ip):
 
 
 def fixtures():
-    sets = {
-        "esa1": [os.path.join(DATA, "esa1")],
-        "two_gateways": [os.path.join(DATA, "esa1"), os.path.join(DATA, "esa2")],
-        "restart": [os.path.join(DATA, "restart")],
-        "drops": [os.path.join(DATA, "drops")],
-        "demo": [os.path.join(DATA, "demo", "esa-demo")],
-        "syslog": [os.path.join(DATA, "syslog")],
-        "gap": [os.path.join(DATA, "gap")],
-    }
-    for name, sources in sets.items():
+    for name, sources in FIXTURE_SETS.items():
         src = ", ".join("?" * len(sources))
         total = sum(os.path.getsize(f) for f in files_of(sources))
         full = connect()

@@ -66,12 +66,18 @@ def copy_fixture(tmp):
     return d
 
 
-def growth(tmp):
+def opened_copy(tmp):
+    """A copy of esa1 opened on a new connection: (folder, its mail.current,
+    the connection, its number of connections)."""
     d = copy_fixture(tmp)
-    live = os.path.join(d, "mail.current")
     db = connect()
     db.execute("SELECT mailtrace_open(?)", (d,))
     (base,) = db.execute("SELECT count(*) FROM connections").fetchone()
+    return d, os.path.join(d, "mail.current"), db, base
+
+
+def growth(tmp):
+    d, live, db, base = opened_copy(tmp)
     check("fixture_connections", base == 24, base)
 
     grow = grower(db, live)
@@ -96,11 +102,7 @@ def growth(tmp):
 
 
 def rotation(tmp):
-    d = copy_fixture(tmp)
-    live = os.path.join(d, "mail.current")
-    db = connect()
-    db.execute("SELECT mailtrace_open(?)", (d,))
-    (base,) = db.execute("SELECT count(*) FROM connections").fetchone()
+    d, live, db, base = opened_copy(tmp)
     db.execute("SELECT count(*) FROM connections WHERE remote_ip = '192.0.2.10'").fetchone()
     # rotate: the live file gets its stamp, a new live file starts
     os.rename(live, os.path.join(d, "mail.@20261102T165000.s"))

@@ -29,7 +29,9 @@ and then:
   * `mtlib.stats(db)` (mailtrace_stats() as a dict), `mtlib.error_of(db, sql,
     *args)` (the error text of a statement, or None),
     `mtlib.why_not_received()` (sql/why-not-received.sql and its parameters,
-    each None), and
+    each None), `mtlib.FIXTURE_SETS` (the fixture log sets the offset index's
+    tests compare answers over), `mtlib.write_copies(path, parts, size)` (a
+    big log: files put together again and again), and
     `mtlib.interrupted(db, sql, after)` (a statement interrupted `after`
     seconds in: its error, and the seconds from its start and from the
     interrupt to its return).
@@ -50,6 +52,18 @@ ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.dirname
 EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
 DATA = os.path.join(ROOT, "tests", "data")
 CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "external")
+
+# name -> the sources of one log set of tests/data: what test_index.py and
+# test_lookup_bound.py ask through the offset index and without it
+FIXTURE_SETS = {
+    "esa1": [os.path.join(DATA, "esa1")],
+    "two_gateways": [os.path.join(DATA, "esa1"), os.path.join(DATA, "esa2")],
+    "restart": [os.path.join(DATA, "restart")],
+    "drops": [os.path.join(DATA, "drops")],
+    "demo": [os.path.join(DATA, "demo", "esa-demo")],
+    "syslog": [os.path.join(DATA, "syslog")],
+    "gap": [os.path.join(DATA, "gap")],
+}
 
 
 class Checks:
@@ -108,6 +122,21 @@ def corpus(check, name="corpus"):
 def stats(db):
     (s,) = db.execute("SELECT mailtrace_stats()").fetchone()
     return json.loads(s)
+
+
+def write_copies(path, parts, size):
+    """Write the files `parts` put together to path, again and again, to
+    about `size` bytes (once at least): a big log of real-shaped lines.
+    Returns the number of copies."""
+    chunk = b""
+    for p in parts:
+        with open(p, "rb") as f:
+            chunk += f.read()
+    copies = max(1, size // len(chunk))
+    with open(path, "wb") as f:
+        for _ in range(copies):
+            f.write(chunk)
+    return copies
 
 
 def why_not_received():
