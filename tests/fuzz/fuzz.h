@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
-** fuzz.h — what the libFuzzer targets over lines share (fuzz_line.c,
-** fuzz_logtype.c): the input split into lines as the reader splits them, an
-** exact-size copy of each, and the check that an event's spans lie inside
-** its body.  Header only: static inline functions.
+** fuzz.h — what the libFuzzer targets share: an exact-size copy of the
+** input (fuzz_line.c, fuzz_logtype.c, fuzz_amp.c, fuzz_av.c), the input split
+** into lines as the reader splits them, and the check that an event's spans
+** lie inside its body (fuzz_line.c, fuzz_logtype.c).  Header only: static
+** inline functions.
 */
 #ifndef MT_FUZZ_H
 #define MT_FUZZ_H
