@@ -159,7 +159,7 @@ valgrind: all unit
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) $(DEFS) -Iext
-$(B)/fuzz/fuzz_line: tests/fuzz/fuzz_line.c ext/lines.c ext/events.c ext/smtp.c ext/hashmap.c ext/grow.c $(HDRS) | $(B)/fuzz
+$(B)/fuzz/fuzz_line: tests/fuzz/fuzz_line.c tests/fuzz/fuzz.h ext/lines.c ext/events.c ext/smtp.c ext/hashmap.c ext/grow.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_line.c ext/lines.c ext/events.c ext/smtp.c ext/hashmap.c ext/grow.c -o $@
 $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(CORE_SRC) $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_reader.c $(CORE_SRC) -o $@ -lz -pthread
@@ -167,11 +167,11 @@ $(B)/fuzz/fuzz_mime: tests/fuzz/fuzz_mime.c ext/mime.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_mime.c ext/mime.c -o $@
 $(B)/fuzz/fuzz_index: tests/fuzz/fuzz_index.c $(CORE_SRC) $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_index.c $(CORE_SRC) -o $@ -lz -pthread
-$(B)/fuzz/fuzz_logtype: tests/fuzz/fuzz_logtype.c ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/av.c ext/attach.c ext/hashmap.c ext/grow.c $(HDRS) | $(B)/fuzz
+$(B)/fuzz/fuzz_logtype: tests/fuzz/fuzz_logtype.c tests/fuzz/fuzz.h ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/av.c ext/attach.c ext/hashmap.c ext/grow.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_logtype.c ext/lines.c ext/events.c ext/logtype.c ext/amp.c ext/av.c ext/attach.c ext/hashmap.c ext/grow.c -o $@
-$(B)/fuzz/fuzz_amp: tests/fuzz/fuzz_amp.c ext/amp.c $(HDRS) | $(B)/fuzz
+$(B)/fuzz/fuzz_amp: tests/fuzz/fuzz_amp.c tests/fuzz/fuzz.h ext/amp.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_amp.c ext/amp.c -o $@
-$(B)/fuzz/fuzz_av: tests/fuzz/fuzz_av.c ext/av.c $(HDRS) | $(B)/fuzz
+$(B)/fuzz/fuzz_av: tests/fuzz/fuzz_av.c tests/fuzz/fuzz.h ext/av.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_av.c ext/av.c -o $@
 $(B)/fuzz/fuzz_cef: tests/fuzz/fuzz_cef.c ext/cef.c $(HDRS) | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_cef.c ext/cef.c -o $@

@@ -69,6 +69,22 @@ static const char *find(const char *p, const char *e, const char *lit, size_t n)
 }
 #define FIND(p, e, lit) find(p, e, lit, sizeof(lit)-1)
 
+/* An id at c, if there is one, into *id (else *id stays as it was: -1, absent). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void eat_id(cur *c, int64_t *id){
+  int64_t v;
+  if( eat_num(c, &v) ) *id = v;
+}
+
+/* The id right after the first lit in the rest of c, if any, into *id; c does not move. */
+static void id_after(const cur *c, const char *lit, size_t n, int64_t *id){
+  const char *m = find(c->p, c->e, lit, n);
+  if( m ){ cur t = { m+n, c->e }; eat_id(&t, id); }
+}
+#define ID_AFTER(c, lit, id) id_after(c, lit, sizeof(lit)-1, id)
+
 /* Last occurrence of lit in [p, e), or NULL. */
 static const char *rfind(const char *p, const char *e, const char *lit, size_t n){
   const char *r = 0, *q = p;
@@ -336,8 +352,7 @@ static void parse_tls(mt_event *ev, cur *c, int kSuccess, int kFailed, int kRequ
 
 /* §5.1.7 `ICID 493771866 MID 340448731 Invalid recipient address:  'RCPT TO:<>'` (ICID before MID) */
 static void icid_mid(mt_event *ev, cur *c){
-  int64_t v;
-  if( eat_num(c, &v) ) ev->mid = v;
+  eat_id(c, &ev->mid);
   if( EAT(c, " Invalid recipient address:") ){
     ev->kind = MT_EV_MID_INVALID_RCPT;
     eat_spaces(c);
@@ -432,8 +447,7 @@ static void parse_icid(mt_event *ev, cur *c){
 /* "<mid2> by <agent>[ filter '<name>']": the tail of rewritten and
 ** generated lines (§5.4). */
 static void link_tail(mt_event *ev, cur *c){
-  int64_t v;
-  if( eat_num(c, &v) ) ev->mid2 = v;
+  eat_id(c, &ev->mid2);
   if( EAT(c, " by ") ){
     const char *f = FIND(c->p, c->e, " filter ");
     set(ev, MT_F_RELATION, c->p, f ? f : rtrim(c->p, c->e));
@@ -492,8 +506,7 @@ static const rule mid_icid_rules[] = {
 };
 RULES(mid_icid_table, mid_icid_rules);
 static void mid_icid(mt_event *ev, cur *c){
-  int64_t v;
-  if( eat_num(c, &v) ) ev->icid = v;
+  eat_id(c, &ev->icid);
   if( EAT(c, " ") ) dispatch(&mid_icid_table, ev, c);
 }
 
@@ -724,8 +737,7 @@ static void mid_sdr(mt_event *ev, cur *c){
 /* §5.4 `MID 24611507 was split creating MID 24611529 due to a SL/BL configuration …` */
 static void mid_split(mt_event *ev, cur *c){
   const char *due;
-  int64_t v;
-  if( eat_num(c, &v) ) ev->mid2 = v;
+  eat_id(c, &ev->mid2);
   due = FIND(c->p, c->e, "due to ");
   if( due ) set(ev, MT_F_REASON, due+7, rtrim(due+7, c->e));
 }
@@ -738,15 +750,12 @@ static void mid_rewritten(mt_event *ev, cur *c){
 
 /* §5.4 `MID 515 was generated for bounce of MID 511` */
 static void mid_bounce_of(mt_event *ev, cur *c){
-  int64_t v;
-  if( eat_num(c, &v) ) ev->mid2 = v;
+  eat_id(c, &ev->mid2);
 }
 
 /* §5.4 `MID <new> received from the SMA <ip> (MID originally <old>) on release …` */
 static void mid_from_sma(mt_event *ev, cur *c){
-  const char *o = FIND(c->p, c->e, "MID originally ");
-  int64_t v;
-  if( o ){ cur t = { o+15, c->e }; if( eat_num(&t, &v) ) ev->mid2 = v; }
+  ID_AFTER(c, "MID originally ", &ev->mid2);
   set_rest(ev, MT_F_REASON, c);
 }
 
@@ -900,7 +909,7 @@ static void dcid_mid_rids(mt_event *ev, cur *c, int kw){
   int64_t v;
   if( kw ){
     EAT(c, ":"); eat_spaces(c);
-    if( eat_num(c, &v) ) ev->dcid = v;
+    eat_id(c, &ev->dcid);
   }
   eat_spaces(c);
   if( EAT(c, "MID ") && eat_num(c, &v) ) ev->mid = v;
@@ -915,13 +924,13 @@ static void bounce_ids(mt_event *ev, cur *c){
   eat_spaces(c);
   if( EAT(c, "DCID") ){
     EAT(c, ":"); eat_spaces(c);
-    if( eat_num(c, &v) ) ev->dcid = v;
+    eat_id(c, &ev->dcid);
     eat_spaces(c);
     if( EAT(c, "MID ") || EAT(c, "Message ") ){
-      if( eat_num(c, &v) ) ev->mid = v;
+      eat_id(c, &ev->mid);
     }
   }else if( is_digit(c->p < c->e ? *c->p : 0) ){
-    if( eat_num(c, &v) ) ev->mid = v;
+    eat_id(c, &ev->mid);
     if( EAT(c, ":") && eat_num(c, &v) ){ ev->rid = v; ev->nrid = 1; }
   }
   eat_spaces(c);
@@ -1010,10 +1019,9 @@ static void parse_conn_error(mt_event *ev, cur *c){
 
 /* "New SMTP ICID n interface X (ip) address A reverse dns host H verified V" */
 static void parse_new_icid(mt_event *ev, cur *c){
-  int64_t v;
   const char *e = c->e, *addr, *rdns, *ver;
   ev->kind = MT_EV_ICID_NEW;
-  if( eat_num(c, &v) ) ev->icid = v;
+  eat_id(c, &ev->icid);
   if( !EAT(c, " interface ") ) return;
   addr = FIND(c->p, e, " address ");
   if( !addr ) return;
@@ -1039,9 +1047,8 @@ static void parse_new_icid(mt_event *ev, cur *c){
 }
 
 static void parse_new_dcid(mt_event *ev, cur *c){
-  int64_t v;
   ev->kind = MT_EV_DCID_NEW;
-  if( eat_num(c, &v) ) ev->dcid = v;
+  eat_id(c, &ev->dcid);
   if( EAT(c, " interface ") ) set_token(ev, MT_F_IFACE_IP, c);
   if( EAT(c, " address ") ) set_token(ev, MT_F_REMOTE_IP, c);
   if( EAT(c, " port ") ) set_token(ev, MT_F_PORT, c);
@@ -1074,22 +1081,19 @@ static void body_icid(mt_event *ev, cur *c){
 
 /* §5.1.6 `SMTP server connection killed ICID: 629531` */
 static void body_icid_killed(mt_event *ev, cur *c){
-  int64_t v;
-  if( eat_num(c, &v) ) ev->icid = v;
+  eat_id(c, &ev->icid);
 }
 
 /* §5.1.8 `SMTP Auth: (ICID 30) succeeded for user: cisco using AUTH mechanism: LOGIN with profile: ldap_smpt` */
 static void body_auth(mt_event *ev, cur *c){
-  const char *i = FIND(c->p, c->e, "(ICID ");
-  int64_t v;
-  if( i ){ cur t = { i+6, c->e }; if( eat_num(&t, &v) ) ev->icid = v; }
+  ID_AFTER(c, "(ICID ", &ev->icid);
   set_rest(ev, MT_F_REASON, c);
 }
 
 /* §5.2.1 `Start MID 24611465 ICID 60140120`, `Start MID 9 ICID 0 (ISQ Notification)` */
 static void body_start_mid(mt_event *ev, cur *c){
   int64_t v;
-  if( eat_num(c, &v) ) ev->mid = v;
+  eat_id(c, &ev->mid);
   if( EAT(c, " ICID ") && eat_num(c, &v) ) ev->icid = v;
   eat_spaces(c);
   if( c->p < c->e ) paren_reason(ev, c);
@@ -1105,8 +1109,7 @@ static void body_mid(mt_event *ev, cur *c){
 
 /* §5.7.7 `Mail delivery client with DCID <dcid> exited due to the maximum concurrency configuration.` */
 static void body_dcid_killed(mt_event *ev, cur *c){
-  int64_t v;
-  if( eat_num(c, &v) ) ev->dcid = v;
+  eat_id(c, &ev->dcid);
   ev->kind = MT_EV_DCID_KILLED;
   eat_spaces(c);
   set_rest(ev, MT_F_REASON, c);
@@ -1126,8 +1129,7 @@ static void body_message_n(mt_event *ev, cur *c){
 
 /* §5.6.2 `Message finished MID 24611465 done`; §5.6.3 `Message aborted MID 24611411 Dropped by CASE` */
 static void body_mid_end(mt_event *ev, cur *c){
-  int64_t v;
-  if( eat_num(c, &v) ) ev->mid = v;
+  eat_id(c, &ev->mid);
   eat_spaces(c);
   set_rest(ev, ev->kind==MT_EV_MID_FINISHED ? MT_F_VERDICT : MT_F_REASON, c);
 }
@@ -1161,21 +1163,18 @@ static void body_double_bounce(mt_event *ev, cur *c){
 
 /* §5.7.6 `Deleted: MID <mid> to [<rids>]` */
 static void body_deleted(mt_event *ev, cur *c){
-  int64_t v;
-  if( eat_num(c, &v) ) ev->mid = v;
+  eat_id(c, &ev->mid);
   if( EAT(c, " to ") ) eat_rids(ev, c);
 }
 
 /* §5.7.7 `SMTP client connection killed DCID: <dcid>` */
 static void body_dcid_client_killed(mt_event *ev, cur *c){
-  int64_t v;
-  if( eat_num(c, &v) ) ev->dcid = v;
+  eat_id(c, &ev->dcid);
 }
 
 /* §5.3.5 `Debug: MID: 80 Message filter Name: OneNoteHunter time: 0.000493288040161` */
 static void body_filter_timing(mt_event *ev, cur *c){
-  int64_t v;
-  if( eat_num(c, &v) ) ev->mid = v;
+  eat_id(c, &ev->mid);
   eat_spaces(c);
   if( EAT(c, "Message filter Name: ") ){
     const char *t = FIND(c->p, c->e, " time: ");
@@ -1201,7 +1200,7 @@ static void body_euq(mt_event *ev, cur *c){
   int64_t v;
   if( EAT(c, "Reinjected MID ") ){
     ev->kind = MT_EV_MID_REINJECTED;
-    if( eat_num(c, &v) ) ev->mid2 = v;
+    eat_id(c, &ev->mid2);
     if( EAT(c, " as MID ") && eat_num(c, &v) ) ev->mid = v;
   }else{
     ev->kind = MT_EV_MID_ISQ;

@@ -270,11 +270,10 @@ static void text(sqlite3_context *ctx, const char *z){
 
 static int av_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
   const av_row *r = &((const av_rows*)cur->rows)->rows[cur->i];
-  char iso[20];
   switch( col ){
     case AC_HOST: text(ctx, r->host); break;
     case AC_MID: sqlite3_result_int64(ctx, r->mid); break;
-    case AC_UTC: if( r->has_time ){ mt_time_iso(r->utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case AC_UTC: mt_result_time(ctx, r->has_time, r->utc); break;
     case AC_ENGINE: text(ctx, r->engine); break;
     case AC_RANK: text(ctx, r->rank); break;
     case AC_KIND: text(ctx, r->kind>0 && r->kind<=MT_AV_OTHER ? azKind[r->kind] : 0); break;

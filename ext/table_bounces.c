@@ -169,13 +169,12 @@ static void text(sqlite3_context *ctx, const char *z){
 
 static int bounces_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
   const bounce_row *r = &((const bounce_rows*)cur->rows)->rows[cur->i];
-  char iso[20];
   switch( col ){
     case BC_HOST: text(ctx, r->host); break;
     case BC_MID: if( r->mid>=0 ) sqlite3_result_int64(ctx, r->mid); break;
     case BC_RID: if( r->rid>=0 ) sqlite3_result_int64(ctx, r->rid); break;
     case BC_KIND: text(ctx, r->delayed ? "delayed" : "bounced"); break;
-    case BC_UTC: if( r->has_time ){ mt_time_iso(r->utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case BC_UTC: mt_result_time(ctx, r->has_time, r->utc); break;
     case BC_FROM: text(ctx, r->from); break;
     case BC_TO: text(ctx, r->to); break;
     case BC_DSN: text(ctx, r->dsn); break;

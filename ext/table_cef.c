@@ -208,7 +208,6 @@ static int cef_count(const mt_rowset_cursor *rc){ return ((const cef_rows*)rc->r
 
 static int cef_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
   const cef_row *r = &((const cef_rows*)cur->rows)->rows[cur->i];
-  char iso[20];
   if( col>=CC_KEY0 && col<CC_KEY0+NKEY ){
     const char *z = r->val[col-CC_KEY0];
     if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
@@ -219,7 +218,7 @@ static int cef_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
     case CC_MID: if( r->mid>=0 ) sqlite3_result_int64(ctx, r->mid); break;
     case CC_ICID: if( r->icid>=0 ) sqlite3_result_int64(ctx, r->icid); break;
     case CC_DCID: if( r->dcid>=0 ) sqlite3_result_int64(ctx, r->dcid); break;
-    case CC_UTC: if( r->has_time ){ mt_time_iso(r->utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case CC_UTC: mt_result_time(ctx, r->has_time, r->utc); break;
     case CC_LINES: sqlite3_result_int(ctx, r->lines); break;
     case CC_ML_STATUS: if( r->ml_status ) sqlite3_result_text(ctx, r->ml_status, -1, SQLITE_STATIC); break;
     case CC_AGREES: if( r->agrees>=0 ) sqlite3_result_int(ctx, r->agrees); break;

@@ -193,12 +193,11 @@ static void kinds_text(sqlite3_context *ctx, unsigned kinds, int want){
 static int cov_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
   const cov_rows *c = cur->rows;
   const cov_row *r = &c->rows[cur->i];
-  char iso[20];
   switch( col ){
     case KC_HOST: sqlite3_result_text(ctx, r->host, -1, SQLITE_TRANSIENT); break;
     case KC_FILE: if( r->file < cur->nfiles ) sqlite3_result_text(ctx, cur->files[r->file], -1, SQLITE_TRANSIENT); break;
-    case KC_FIRST_UTC: if( r->has_time ){ mt_time_iso(r->first, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
-    case KC_LAST_UTC: if( r->has_time ){ mt_time_iso(r->last, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case KC_FIRST_UTC: mt_result_time(ctx, r->has_time, r->first); break;
+    case KC_LAST_UTC: mt_result_time(ctx, r->has_time, r->last); break;
     case KC_LINES: sqlite3_result_int64(ctx, r->lines); break;
     case KC_UNKNOWN: sqlite3_result_int64(ctx, r->unknown); break;
     case KC_GAP: {

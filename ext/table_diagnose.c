@@ -733,10 +733,9 @@ static void r_text(sqlite3_context *ctx, const char *z){
 static int dgColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   dg_cursor *c = (dg_cursor*)cur;
   const dg_row *r = &c->rows[c->i];
-  char iso[20];
   switch( col ){
-    case DG_UTC: if( r->has_time ){ mt_time_iso(r->t_utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
-    case DG_TS:  if( r->has_time ){ mt_time_iso(r->t_local, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case DG_UTC: mt_result_time(ctx, r->has_time, r->t_utc); break;
+    case DG_TS:  mt_result_time(ctx, r->has_time, r->t_local); break;
     case DG_HOST: r_text(ctx, r->host); break;
     case DG_REMOTE_IP: r_text(ctx, r->remote_ip); break;
     case DG_ICID: if( r->icid>=0 ) sqlite3_result_int64(ctx, r->icid); break;

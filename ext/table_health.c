@@ -197,10 +197,9 @@ static int health_count(const mt_rowset_cursor *rc){ return ((const health_rows*
 
 static int health_column(mt_rowset_cursor *cur, sqlite3_context *ctx, int col){
   const health_row *r = &((const health_rows*)cur->rows)->rows[cur->i];
-  char iso[20];
   switch( col ){
-    case HL_UTC: if( r->has_time ){ mt_time_iso(r->t_utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
-    case HL_TS: if( r->has_time ){ mt_time_iso(r->t_local, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case HL_UTC: mt_result_time(ctx, r->has_time, r->t_utc); break;
+    case HL_TS: mt_result_time(ctx, r->has_time, r->t_local); break;
     case HL_HOST: sqlite3_result_text(ctx, r->host, -1, SQLITE_TRANSIENT); break;
     case HL_LEVEL: if( r->level ) sqlite3_result_text(ctx, r->level, -1, SQLITE_TRANSIENT); break;
     case HL_KIND: sqlite3_result_text(ctx, r->kind, -1, SQLITE_STATIC); break;

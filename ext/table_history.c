@@ -326,10 +326,9 @@ static int histEof(sqlite3_vtab_cursor *cur){ hist_cursor *c = (hist_cursor*)cur
 static int histColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   hist_cursor *c = (hist_cursor*)cur;
   const hist_row *r = &c->rows[c->i];
-  char iso[20];
   switch( col ){
-    case HC_UTC: if( r->has_time ){ mt_time_iso(r->t_utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
-    case HC_TS:  if( r->has_time ){ mt_time_iso(r->t_local, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case HC_UTC: mt_result_time(ctx, r->has_time, r->t_utc); break;
+    case HC_TS:  mt_result_time(ctx, r->has_time, r->t_local); break;
     case HC_HOST: sqlite3_result_text(ctx, r->host, -1, SQLITE_TRANSIENT); break;
     case HC_ICID: if( r->icid>=0 ) sqlite3_result_int64(ctx, r->icid); break;
     case HC_MID:  if( r->mid>=0 ) sqlite3_result_int64(ctx, r->mid); break;

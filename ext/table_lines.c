@@ -289,18 +289,13 @@ static void result_id(sqlite3_context *ctx, int64_t v){
 static int linesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   lines_cursor *c = (lines_cursor*)cur;
   mt_scan *s = &c->sc.scan;
-  char iso[20];
   switch( i ){
     case LC_HOST: sqlite3_result_text(ctx, s->host, s->host_len, SQLITE_TRANSIENT); break;
     case LC_FILE: sqlite3_result_text(ctx, s->files->a[s->ifile].path, -1, SQLITE_TRANSIENT); break;
     case LC_LINENO: sqlite3_result_int64(ctx, s->lineno); break;
     case LC_OFFSET: sqlite3_result_int64(ctx, s->offset); break;
-    case LC_TS:
-      if( s->has_time ){ mt_time_iso(s->t_local, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); }
-      break;
-    case LC_UTC:
-      if( s->has_time ){ mt_time_iso(s->t_utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); }
-      break;
+    case LC_TS:  mt_result_time(ctx, s->has_time, s->t_local); break;
+    case LC_UTC: mt_result_time(ctx, s->has_time, s->t_utc); break;
     case LC_LEVEL: {
       const char *z = mt_level_name(s->ln.level);
       if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);

@@ -181,11 +181,10 @@ static int parseEof(sqlite3_vtab_cursor *cur){ return ((parse_cursor*)cur)->eof;
 
 static int parseColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   parse_cursor *c = (parse_cursor*)cur;
-  char iso[20];
   switch( col ){
     case PC_LINENO: sqlite3_result_int64(ctx, c->lineno); break;
-    case PC_TS:  if( c->has_time ){ mt_time_iso(c->t_local, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
-    case PC_UTC: if( c->has_time ){ mt_time_iso(c->t_local - c->tz, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); } break;
+    case PC_TS:  mt_result_time(ctx, c->has_time, c->t_local); break;
+    case PC_UTC: mt_result_time(ctx, c->has_time, c->t_local - c->tz); break;
     case PC_LEVEL: { const char *z = mt_level_name(c->ln.level); if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC); break; }
     case PC_ICID: if( c->ev.icid>=0 ) sqlite3_result_int64(ctx, c->ev.icid); break;
     case PC_MID:  if( c->ev.mid>=0 ) sqlite3_result_int64(ctx, c->ev.mid); break;

@@ -187,17 +187,12 @@ static void result_data(sqlite3_context *ctx, const mt_smtp_line *sl){
 static int smtpColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   smtp_cursor *c = (smtp_cursor*)cur;
   mt_scan *s = &c->sc.scan;
-  char iso[20];
   switch( i ){
     case SC_HOST: sqlite3_result_text(ctx, s->host, s->host_len, SQLITE_TRANSIENT); break;
     case SC_ICID: sqlite3_result_int64(ctx, c->sl.icid); break;
     case SC_SEQ:  sqlite3_result_int64(ctx, c->seq); break;
-    case SC_TS:
-      if( s->has_time ){ mt_time_iso(s->t_local, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); }
-      break;
-    case SC_UTC:
-      if( s->has_time ){ mt_time_iso(s->t_utc, iso); sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT); }
-      break;
+    case SC_TS:  mt_result_time(ctx, s->has_time, s->t_local); break;
+    case SC_UTC: mt_result_time(ctx, s->has_time, s->t_utc); break;
     case SC_DIRECTION:
       sqlite3_result_text(ctx, c->sl.direction==MT_SMTP_SENT ? "Sent" : "Rcvd", 4, SQLITE_STATIC);
       break;

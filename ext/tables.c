@@ -639,6 +639,13 @@ int mt_id_value(sqlite3_value *v, int64_t *pId){
   return 0;
 }
 
+void mt_result_time(sqlite3_context *ctx, int has_time, int64_t t){
+  char iso[20];
+  if( !has_time ) return;
+  mt_time_iso(t, iso);
+  sqlite3_result_text(ctx, iso, 19, SQLITE_TRANSIENT);
+}
+
 /* ------------------------------------------------ tables read in one pass */
 
 typedef struct rowset_aux { mt_ctx *ctx; const mt_rowset_def *def; } rowset_aux;

@@ -295,6 +295,10 @@ int mt_sources_for(sqlite3_vtab *vt, mt_ctx *ctx, const char *name, sqlite3_valu
 ** mid = 20506.0 looks up 20506): 1 and *pId, or 0 when no row can match. */
 int mt_id_value(sqlite3_value *v, int64_t *pId);
 
+/* xColumn: the time t (seconds) as `YYYY-MM-DD HH:MM:SS`, or NULL (no
+** result set) when has_time is 0: the ts and utc columns of the tables. */
+void mt_result_time(sqlite3_context *ctx, int has_time, int64_t t);
+
 /* The cached entity stores and offset indexes: cache.h.
 **
 ** Module and function registration, one per SQL-facing file, each called

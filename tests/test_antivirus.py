@@ -5,30 +5,17 @@ table refused inside a view of a database file (SQLITE_VTAB_DIRECTONLY),
 and the store shared with the diagnosis (one cached store answers both)."""
 import os
 import sqlite3
-import sys
 import tempfile
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-ESA6 = os.path.join(ROOT, "tests", "data", "logtypes", "esa6")
-ESA5 = os.path.join(ROOT, "tests", "data", "logtypes", "esa5")
-ok_all = True
+import mtlib
+from mtlib import DATA, connect
+
+ESA6 = os.path.join(DATA, "logtypes", "esa6")
+ESA5 = os.path.join(DATA, "logtypes", "esa5")
+check = mtlib.Checks("python.antivirus")
 
 
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.antivirus." + name + ("" if ok else ": " + str(why)))
-
-
-def connect(path=":memory:"):
-    db = sqlite3.connect(path, isolation_level=None)
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    return db
-
-
-db = connect()
+db = connect(isolation_level=None)
 rows = db.execute("SELECT mid, kind, result, virus, part, agrees FROM mailtrace_antivirus(?)", (ESA6,)).fetchall()
 check("rows", len(rows) == 10, rows)
 check("virus_in_member", (6102, "virus", "VIRAL", "CXmail/MalPE-Q", "body.scan/quote 7781.zip/quote.exe", 1) in rows, rows)
@@ -46,7 +33,7 @@ check("retro_taken_back", v == [("delivered",)], v)
 
 with tempfile.TemporaryDirectory() as d:
     path = os.path.join(d, "x.db")
-    w = connect(path)
+    w = connect(path, isolation_level=None)
     try:
         w.execute("CREATE VIEW v AS SELECT * FROM mailtrace_antivirus")
         made = True
@@ -55,7 +42,7 @@ with tempfile.TemporaryDirectory() as d:
     w.close()
     err = None
     if made:
-        r = connect(path)
+        r = connect(path, isolation_level=None)
         r.execute("SELECT mailtrace_open(?)", (ESA6,))
         try:
             r.execute("SELECT count(*) FROM v").fetchall()
@@ -64,4 +51,4 @@ with tempfile.TemporaryDirectory() as d:
         r.close()
     check("directonly_view", made and err is not None and "unsafe use" in err, (made, err))
 
-sys.exit(0 if ok_all else 1)
+check.exit()

@@ -22,32 +22,16 @@ printed before):
 import json
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
+import mtlib
+from mtlib import ROOT
+
 sys.path.insert(0, os.path.join(ROOT, "tests", "gen"))
 import gen_cef  # noqa: E402
 
-failed = 0
-
-
-def check(name, ok, why=""):
-    global failed
-    if ok:
-        print(f"PASS {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}")
-
-
-def connect():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    return db
+check = mtlib.Checks()
 
 
 def main():
@@ -56,7 +40,7 @@ def main():
     truth = {int(k): v for k, v in gen_cef.generate(tmp, 300, 16).items()}
     src = os.path.join(tmp, "esa1").replace("'", "''")
     S = f"'{src}', 'year=2026'"
-    db = connect()
+    db = mtlib.connect()
     cols = "mid, source, status, mail_from, subject, size, spam, virus, amp, graymail, outbreak, disagreement, rcpt_count"
     msgs = {r[0]: r for r in db.execute(f"SELECT {cols} FROM mailtrace_messages({S})")}
     rcpts = {}
@@ -150,7 +134,7 @@ def main():
     check("cef_agree.mail_logs_only", not bad, f"{bad[:5]}")
 
     # the offset index (a fresh connection, no year= so the index path is taken) gives the same rows
-    db2 = connect()
+    db2 = mtlib.connect()
     S2 = f"'{src}'"
     bad = []
     sample = sorted(truth)[::9]
@@ -169,7 +153,7 @@ def main():
     check("cef_agree.diagnose_cef_only", rows and all("Consolidated Event Log only" in e and "No connection-level facts" in e
                                                       for _, e in rows), f"{rows}")
     shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+    return check.status()
 
 
 if __name__ == "__main__":

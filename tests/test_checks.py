@@ -8,58 +8,25 @@ is replaced by a resolv.conf naming 127.0.0.1 (MAILTRACE_RESOLV_CONF)."""
 import json
 import os
 import socket
-import sqlite3
 import sys
 import tempfile
-import threading
 import time
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
+import mtlib
+from mtlib import ROOT, error_of, interrupted
+
 sys.path.insert(0, os.path.join(ROOT, "tests", "net"))
 import fakenet  # noqa: E402
 
-ok_all = True
-
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.checks." + name + ("" if ok else ": " + str(why)))
+check = mtlib.Checks("python.checks")
 
 
 def connect():
-    db = sqlite3.connect(":memory:", check_same_thread=False)
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    return db
+    return mtlib.connect(check_same_thread=False)
 
 
 def one(db, sql, *args):
     return db.execute(sql, args).fetchone()[0]
-
-
-def error_of(db, sql, *args):
-    try:
-        db.execute(sql, args).fetchall()
-    except sqlite3.Error as e:
-        return str(e)
-    return None
-
-
-def interrupted_after(db, sql, delay):
-    """Run sql, interrupt it after `delay` s: (error, seconds from the interrupt to the return)."""
-    mark = {}
-
-    def fire():
-        mark["t"] = time.monotonic()
-        db.interrupt()
-    timer = threading.Timer(delay, fire)
-    timer.start()
-    err = error_of(db, sql)
-    end = time.monotonic()
-    timer.cancel()
-    return err, (end - mark["t"]) if "t" in mark else None
 
 
 def free_port():
@@ -236,7 +203,7 @@ def test_smtp_probe(db, dns):
             port = never.port if name == "smtp_probe" else SILENT.port
             best, errs = None, []
             for delay in (0.211, 0.227, 0.239):     # not on the 20 ms grid of the waits
-                err, lag = interrupted_after(db, sql % port, delay)
+                err, _, lag = interrupted(db, sql % port, delay)
                 errs.append((err, lag))
                 if err == "interrupted" and lag is not None:
                     best = lag if best is None else min(best, lag)
@@ -280,17 +247,13 @@ def test_schema_cannot_call(dns):
     tmp = tempfile.mkdtemp()
     try:
         path = os.path.join(tmp, "evil.db")
-        raw = sqlite3.connect(path)           # the attacker's own connection, mailtrace loaded
-        raw.enable_load_extension(True)
-        raw.load_extension(EXT)
+        raw = mtlib.connect(path)           # the attacker's own connection, mailtrace loaded
         raw.executescript(f"""
             CREATE TABLE c(x, CHECK (reverse_dns('192.0.2.10', 'resolver=127.0.0.1:{dns.port}') IS NOT NULL));
             CREATE TABLE p(x, CHECK (smtp_probe('127.0.0.1', {smtp.port}, 2) IS NOT NULL));
         """)
         raw.close()
-        db = sqlite3.connect(path)
-        db.enable_load_extension(True)
-        db.load_extension(EXT)
+        db = mtlib.connect(path)
         n0 = len(dns.queries)
         e1 = error_of(db, "INSERT INTO c VALUES(1)")
         e2 = error_of(db, "INSERT INTO p VALUES(1)")
@@ -334,7 +297,7 @@ def main():
             s.close()
         os.remove(conf)
         os.rmdir(tmp)
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

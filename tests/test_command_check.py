@@ -7,19 +7,14 @@ import os
 import subprocess
 import sys
 
-ROOT = os.environ.get("ROOT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+import mtlib
+from mtlib import ROOT
+
 sys.path.insert(0, os.path.join(ROOT, "tests", "net"))
 import fakenet  # noqa: E402
 
 MT = os.path.join(ROOT, "bin", "mailtrace")
-failed = 0
-
-
-def check(name, ok, why=""):
-    global failed
-    print(("PASS " if ok else "FAIL ") + "command_check." + name + ("" if ok else f": {why}"))
-    if not ok:
-        failed += 1
+check = mtlib.Checks("command_check")
 
 
 def run(*args):
@@ -47,4 +42,4 @@ finally:
     dns.close()
     smtp.close()
 
-sys.exit(1 if failed else 0)
+check.exit()

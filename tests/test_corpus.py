@@ -8,12 +8,10 @@ Skips cleanly when ../shared/corpus/external is absent.
 """
 import os
 import re
-import sqlite3
 import sys
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "external")
+import mtlib
+from mtlib import CORPUS
 
 MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
 FILE_RE = re.compile(r"^\w{3} (\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4}) (Info|Warning|Critical|Debug|Trace): (.*)$")
@@ -42,12 +40,7 @@ NO_ID_RULES = [re.compile(p) for p in (
     r"^Status: ", r"^CASE cache status", r"^Begin Logfile", r"^Version: ", r"^Time offset",
 )]
 
-results = []
-
-
-def check(name, ok, why=""):
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + str(why)))
+check = mtlib.Checks()
 
 
 def physical_lines(path):
@@ -60,12 +53,9 @@ def physical_lines(path):
 
 
 def main():
-    if not os.path.isdir(CORPUS):
-        print("SKIP corpus: ../shared/corpus/external is absent")
+    if mtlib.corpus(check) is None:
         return 0
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
+    db = mtlib.connect()
     files = sorted(f for f in os.listdir(CORPUS) if f.endswith(".log"))
     for name in files:
         path = os.path.join(CORPUS, name)
@@ -113,7 +103,7 @@ def main():
         check(f"corpus.{name}.ts_level", bad_ts == 0, f"{bad_ts} bad: {first_bad}")
         check(f"corpus.{name}.ids", bad_ids == 0, f"{bad_ids} bad: {first_bad}")
     entity_checks(db)
-    return 0 if all(results) else 1
+    return check.status()
 
 
 def entity_checks(db):
@@ -121,7 +111,7 @@ def entity_checks(db):
     every `New SMTP ICID` a connection, and the table sizes stay as they are."""
     path = os.path.join(CORPUS, "cribl_cisco_esa_mailtext_clean_sample.log")
     if not os.path.exists(path):
-        print("SKIP corpus.entities: cribl sample absent")
+        check.skip("corpus.entities", "cribl sample absent")
         return
     text = "\n".join(physical_lines(path))
     started = {int(m) for m in re.findall(r"Info: Start MID (\d+) ", text)}

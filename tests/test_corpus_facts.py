@@ -10,22 +10,16 @@ import os
 import sqlite3
 import sys
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-CORPUS = os.path.join(os.path.dirname(ROOT), "shared", "corpus", "external")
+import mtlib
+from mtlib import ROOT
+
 FACTS = os.path.join(ROOT, "tests", "corpus_facts", "external.tsv")
-ok_all = True
-
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.corpus_facts." + name + ("" if ok else ": " + str(why)[:400]))
+check = mtlib.Checks("python.corpus_facts", why_max=400)
 
 
 def main():
-    if not os.path.isdir(CORPUS):
-        print("SKIP python.corpus_facts: ../shared/corpus/external is absent")
+    corpus = mtlib.corpus(check, "")
+    if corpus is None:
         return 0
     facts = {}
     with open(FACTS, encoding="utf-8") as f:
@@ -33,14 +27,12 @@ def main():
             if line.startswith("#") or not line.strip():
                 continue
             facts.setdefault(line.split("\t", 1)[0], []).append(line.rstrip("\n").split("\t"))
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
+    db = mtlib.connect()
     db.row_factory = sqlite3.Row
     for fname, rows in facts.items():
-        path = os.path.join(CORPUS, fname)
+        path = os.path.join(corpus, fname)
         if not os.path.exists(path):
-            print(f"SKIP python.corpus_facts.{fname}: not in the corpus any more")
+            check.skip(fname, "not in the corpus any more")
             continue
         db.execute("SELECT mailtrace_open(?)", (path,))
         diag = [dict(r) for r in db.execute("SELECT * FROM mailtrace_diagnose")]
@@ -69,7 +61,7 @@ def main():
             if fam != "-" and fam not in (r["family"] or ""):
                 why.append(f"family {r['family']!r} lacks {fam!r}")
             check(name, not why, "; ".join(why))
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

@@ -14,9 +14,8 @@ import os
 import sqlite3
 import sys
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "external")
+import mtlib
+from mtlib import DATA
 
 # kind -> SQL giving the hosts that have the value
 COLUMNS = {
@@ -33,20 +32,11 @@ COLUMNS = {
            " UNION SELECT host FROM mailtrace_deliveries({s}) WHERE tls IS NOT NULL",
 }
 
-failed = 0
-
-
-def check(name, ok, why=""):
-    global failed
-    if ok:
-        print(f"PASS {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}")
+check = mtlib.Checks()
 
 
 def sources():
-    data = os.path.join(ROOT, "tests", "data")
+    data = DATA
     for d in sorted(os.listdir(data)):
         p = os.path.join(data, d)
         if not os.path.isdir(p) or d in ("bad", "fuzz"):
@@ -57,17 +47,14 @@ def sources():
             for sub in sorted(os.listdir(p)):
                 if os.path.isdir(os.path.join(p, sub)):
                     yield "data/" + d + "/" + sub, os.path.join(p, sub)
-    if os.path.isdir(CORPUS):
-        for f in sorted(glob.glob(os.path.join(CORPUS, "*.log"))):
+    corpus = mtlib.corpus(check, "coverage_extracted.corpus")
+    if corpus is not None:
+        for f in sorted(glob.glob(os.path.join(corpus, "*.log"))):
             yield "corpus/" + os.path.basename(f), f
-    else:
-        print("SKIP coverage_extracted.corpus: ../shared/corpus/external is absent")
 
 
 def main():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
+    db = mtlib.connect()
     for name, path in sources():
         # on_error=skip: fixtures of damaged lines (overflow/) are read like the rest
         src = "'" + path.replace("'", "''") + "', 'on_error=skip'"
@@ -84,7 +71,7 @@ def main():
             check(f"coverage_extracted.{name}", not wrong, "; ".join(wrong))
         except sqlite3.Error as e:
             check(f"coverage_extracted.{name}", False, str(e))
-    return 1 if failed else 0
+    return check.status()
 
 
 if __name__ == "__main__":

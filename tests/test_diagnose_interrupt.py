@@ -7,21 +7,14 @@ connection stays usable.  The evidence of a big log is checked against the
 file too (the byte offsets point at the line numbers they claim)."""
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
-import threading
 import time
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-ok_all = True
+import mtlib
+from mtlib import DATA, interrupted
 
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.diagnose_interrupt." + name + ("" if ok else ": " + str(why)))
+check = mtlib.Checks("python.diagnose_interrupt")
 
 
 def main():
@@ -29,7 +22,7 @@ def main():
     try:
         # ~60 MB: esa1's first file again and again; every copy restarts its ids,
         # so each copy's connections and messages are new entities (generations)
-        src = os.path.join(ROOT, "tests", "data", "esa1", "mail.@20261102T080000.s")
+        src = os.path.join(DATA, "esa1", "mail.@20261102T080000.s")
         with open(src, "rb") as f:
             chunk = f.read()
         big = os.path.join(tmp, "big.log")
@@ -37,9 +30,7 @@ def main():
         with open(big, "wb") as f:
             for _ in range(copies):
                 f.write(chunk)
-        db = sqlite3.connect(":memory:", check_same_thread=False)
-        db.enable_load_extension(True)
-        db.load_extension(EXT)
+        db = mtlib.connect(check_same_thread=False)
         db.execute("SELECT mailtrace_open(?)", (big,))
         db.execute("SELECT count(*) FROM connections").fetchone()       # the store, built once
         t0 = time.monotonic()
@@ -57,18 +48,9 @@ def main():
                 bad += 1
         check("evidence_lines_right", bad == 0, f"{bad} wrong")
         if full < 0.15:
-            print(f"SKIP python.diagnose_interrupt.stops_quickly: the full diagnosis takes {full:.2f} s, too short to interrupt")
+            check.skip("stops_quickly", f"the full diagnosis takes {full:.2f} s, too short to interrupt")
         else:
-            timer = threading.Timer(0.05, db.interrupt)
-            timer.start()
-            t0 = time.monotonic()
-            err = None
-            try:
-                db.execute("SELECT count(*), count(evidence) FROM mailtrace_diagnose").fetchall()
-            except sqlite3.OperationalError as e:
-                err = str(e)
-            t = time.monotonic() - t0
-            timer.cancel()
+            err, t, _ = interrupted(db, "SELECT count(*), count(evidence) FROM mailtrace_diagnose", 0.05)
             print(f"# unfiltered diagnosis {full:.3f} s, interrupted after {t:.3f} s")
             check("stops_quickly", err == "interrupted" and t < 0.05 + min(0.3, full / 2),
                   f"took {t:.2f} s of {full:.2f} s, error {err!r}")
@@ -76,7 +58,7 @@ def main():
         check("usable_after", n == 3 * copies, (n, 3 * copies))   # ICID 52001 (2 messages), 52012 (1) per copy
     finally:
         shutil.rmtree(tmp)
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

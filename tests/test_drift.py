@@ -16,15 +16,10 @@ import os
 import re
 import sys
 
+import mtlib
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-fails = 0
-
-
-def check(name, ok, why=""):
-    global fails
-    if not ok:
-        fails += 1
-    print(("PASS " if ok else "FAIL ") + "drift." + name + ("" if ok else ": " + str(why)), flush=True)
+check = mtlib.Checks("drift")
 
 
 def table_after(text, heading_re):
@@ -110,7 +105,7 @@ def main():
     check("tests_every_file_listed", not unlisted,
           "test files not named in docs/architecture.md's Tests table: " + ", ".join(unlisted))
     print("PLAN 6")
-    return 1 if fails else 0
+    return check.status()
 
 
 if __name__ == "__main__":

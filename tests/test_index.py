@@ -12,33 +12,12 @@ shows which path answered: the index pass reads every byte once, a later
 lookup reads only a few blocks."""
 import os
 import random
-import sqlite3
 import sys
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-DATA = os.path.join(ROOT, "tests", "data")
-ok_all = True
+import mtlib
+from mtlib import DATA, FIXTURE_SETS, connect, stats
 
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.index." + name + ("" if ok else ": " + str(why)))
-
-
-def connect():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    db.enable_load_extension(False)
-    return db
-
-
-def stats(db):
-    import json
-    (s,) = db.execute("SELECT mailtrace_stats()").fetchone()
-    return json.loads(s)
+check = mtlib.Checks("python.index")
 
 
 # (table, column) lookups through the index, and where their values come from
@@ -174,16 +153,7 @@ def main():
     finally:
         shutil.rmtree(tmp)
 
-    sets = {
-        "esa1": [os.path.join(DATA, "esa1")],
-        "two_gateways": [os.path.join(DATA, "esa1"), os.path.join(DATA, "esa2")],
-        "restart": [os.path.join(DATA, "restart")],
-        "drops": [os.path.join(DATA, "drops")],
-        "demo": [os.path.join(DATA, "demo", "esa-demo")],
-        "syslog": [os.path.join(DATA, "syslog")],
-        "gap": [os.path.join(DATA, "gap")],
-    }
-    for name, sources in sets.items():
+    for name, sources in FIXTURE_SETS.items():
         compare(name, sources)
 
     # a warm lookup reads blocks, not the log; a cached whole-log store wins
@@ -212,7 +182,7 @@ def main():
     check("lines_by_mid_through_the_index",
           len(rows) == 19 and s["index_blocks"] > 0 and s["lines_parsed"] <= 25 and "mid IN (?) via index" in plan[-1][-1],
           (len(rows), s, plan))
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

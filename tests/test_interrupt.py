@@ -4,37 +4,13 @@ of a second of sqlite3_interrupt() (Connection.interrupt() here, Ctrl-C in
 the shell), and the connection is usable afterwards."""
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
-import threading
-import time
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-ok_all = True
+import mtlib
+from mtlib import DATA, ROOT, interrupted, write_copies
 
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.interrupt." + name + ("" if ok else ": " + str(why)))
-
-
-def timed(db, sql, interrupt_after=None):
-    timer = None
-    if interrupt_after is not None:
-        timer = threading.Timer(interrupt_after, db.interrupt)
-        timer.start()
-    t0 = time.monotonic()
-    err = None
-    try:
-        db.execute(sql).fetchall()
-    except sqlite3.OperationalError as e:
-        err = str(e)
-    if timer:
-        timer.cancel()
-    return time.monotonic() - t0, err
+check = mtlib.Checks("python.interrupt")
 
 
 def main():
@@ -44,28 +20,20 @@ def main():
         # ~300 MB: the esa1 logs many times over, each copy on its own "gateway"
         # (host=) would merge ids; the same ids in one file are fine for timing.
         big = os.path.join(tmp, "big.log")
-        parts = []
-        for name in ("mail.@20261102T080000.s", "mail.current"):
-            with open(os.path.join(ROOT, "tests", "data", "esa1", name), "rb") as f:
-                parts.append(f.read())
-        chunk = b"".join(parts)
-        with open(big, "wb") as f:
-            for _ in range(max(1, 300_000_000 // len(chunk))):
-                f.write(chunk)
-        db = sqlite3.connect(":memory:", check_same_thread=False)
-        db.enable_load_extension(True)
-        db.load_extension(EXT)
+        write_copies(big, [os.path.join(DATA, "esa1", name) for name in ("mail.@20261102T080000.s", "mail.current")],
+                     300_000_000)
+        db = mtlib.connect(check_same_thread=False)
         # the offset index build first (one thread: the calling one checks),
         # before a whole-log store of the same files is cached
         for what, sql in (("index", f"SELECT count(*) FROM mailtrace_connections('{big}') WHERE remote_ip = '192.0.2.1'"),
                           ("lines", f"SELECT count(*), count(mid) FROM mailtrace_lines('{big}')"),
                           ("messages", f"SELECT status, count(*) FROM mailtrace_messages('{big}') GROUP BY 1")):
-            full, err = timed(db, sql)
+            err, full, _ = interrupted(db, sql, None)
             if err:
                 check(f"{what}_full_query", False, f"the query without an interrupt failed: {err}")
                 continue
             if full < 0.2:
-                print(f"SKIP python.interrupt.{what}: the full query takes {full:.2f} s, too short to interrupt")
+                check.skip(what, f"the full query takes {full:.2f} s, too short to interrupt")
                 continue
             # the same bytes under another name: a new file set, so no cached store
             # (a copy for the index: it keeps what it knows by device and inode)
@@ -74,7 +42,7 @@ def main():
                 shutil.copyfile(big, other)
             else:
                 os.link(big, other)
-            t, err = timed(db, sql.replace(big, other), interrupt_after=0.05)
+            err, t, _ = interrupted(db, sql.replace(big, other), 0.05)
             # stopped by the interrupt, in well under the time of the whole
             # query (no absolute time: the machine may be loaded; speed is
             # for the benchmarks)
@@ -84,7 +52,7 @@ def main():
         check("connection_usable_after", n == 36, n)
     finally:
         shutil.rmtree(tmp)
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

@@ -12,34 +12,23 @@ so a slow stop (or a query that ended before the interrupt) is tried again
 with an earlier interrupt before it counts; every time is printed."""
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
-import threading
-import time
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
+import mtlib
+from mtlib import DATA, ROOT, interrupted, write_copies
+
 LIMIT = 0.050
 # Under a sanitizer (make asan / make ubsan preload its runtime) freeing a
 # large store alone takes hundreds of ms: the bound is then only "it stops".
 SANITIZED = "san" in os.environ.get("LD_PRELOAD", "")
 if SANITIZED:
     LIMIT = 2.0
-ok_all = True
-
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.interrupt_all." + name + ("" if ok else ": " + str(why)))
+check = mtlib.Checks("python.interrupt_all")
 
 
 def connect():
-    db = sqlite3.connect(":memory:", check_same_thread=False)
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    return db
+    return mtlib.connect(check_same_thread=False)
 
 
 def run_interrupted(setup, sql, after):
@@ -48,22 +37,9 @@ def run_interrupted(setup, sql, after):
     db = connect()
     for s in setup:
         db.execute(s).fetchall()
-    fired = []
-
-    def fire():
-        fired.append(time.monotonic())
-        db.interrupt()
-    timer = threading.Timer(after, fire)
-    err = None
-    timer.start()
-    try:
-        db.execute(sql).fetchall()
-    except sqlite3.Error as e:
-        err = str(e)
-    end = time.monotonic()
-    timer.cancel()
+    err, _, lat = interrupted(db, sql, after)
     db.close()
-    return (end - fired[0] if fired else None), err
+    return lat, err
 
 
 def main():
@@ -73,23 +49,13 @@ def main():
         # ~200 MB of real-shaped lines: the esa1 and injection logs many times over
         logs = os.path.join(tmp, "esa1")
         os.mkdir(logs)
-        parts = []
-        for rel in ("esa1/mail.@20261102T080000.s", "esa1/mail.current"):
-            with open(os.path.join(ROOT, "tests", "data", rel), "rb") as f:
-                parts.append(f.read())
-        chunk = b"".join(parts)
-        with open(os.path.join(logs, "mail.current"), "wb") as f:
-            for _ in range(200_000_000 // len(chunk)):
-                f.write(chunk)
+        write_copies(os.path.join(logs, "mail.current"),
+                     [os.path.join(DATA, "esa1", name) for name in ("mail.@20261102T080000.s", "mail.current")], 200_000_000)
         inj = os.path.join(tmp, "inj")
         os.mkdir(inj)
-        src = os.path.join(ROOT, "tests", "data", "injection")
+        src = os.path.join(DATA, "injection")
         name = sorted(os.listdir(src))[0]
-        with open(os.path.join(src, name), "rb") as f:
-            ichunk = f.read()
-        with open(os.path.join(inj, name), "wb") as f:
-            for _ in range(100_000_000 // len(ichunk)):
-                f.write(ichunk)
+        write_copies(os.path.join(inj, name), [os.path.join(src, name)], 100_000_000)
         sparse = os.path.join(tmp, "sparse", "mail.current")
         os.mkdir(os.path.dirname(sparse))
         with open(sparse, "wb") as f:
@@ -124,7 +90,7 @@ def main():
                     break
             lat, err = tries[-1]
             if lat is None:
-                print(f"SKIP python.interrupt_all.{what}: finished before the interrupt ({err!r}): the log is too small for this machine")
+                check.skip(what, f"finished before the interrupt ({err!r}): the log is too small for this machine")
                 continue
             shown = ", ".join(f"{t[0] * 1000:.0f} ms" for t in tries if t[0] is not None)
             check(f"{what}_stops_within_{'2s_sanitized' if SANITIZED else '50ms'}", err == "interrupted" and lat <= LIMIT,
@@ -134,7 +100,7 @@ def main():
         check("connection_usable_after", n == 36, n)
     finally:
         shutil.rmtree(tmp)
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

@@ -19,19 +19,12 @@ import os
 import sqlite3
 import sys
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-DATA = os.path.join(ROOT, "tests", "data")
-CORPUS = os.path.join(os.path.dirname(ROOT), "shared", "corpus", "external")
+import mtlib
+from mtlib import DATA, ROOT
+
 SKIP_DIRS = {"bad", "fuzz", "overflow"}   # damaged gzip, fuzz crashers, ids beyond 64 bits (an error by design)
 SAMPLE = 40                           # rows per source whose filters are replayed
-ok_all = True
-
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.invariants." + name + ("" if ok else ": " + str(why)[:600]))
+check = mtlib.Checks("python.invariants", why_max=600)
 
 
 def sources():
@@ -45,12 +38,11 @@ def sources():
         for sub in sorted(os.listdir(p)):        # a gateway's folder inside (demo/esa-demo)
             if os.path.isdir(os.path.join(p, sub)):
                 out.append((f"data/{d}/{sub}", os.path.join(p, sub)))
-    if os.path.isdir(CORPUS):
-        for f in sorted(os.listdir(CORPUS)):
+    corpus = mtlib.corpus(check)
+    if corpus is not None:
+        for f in sorted(os.listdir(corpus)):
             if f.endswith(".log"):
-                out.append(("corpus/" + f, os.path.join(CORPUS, f)))
-    else:
-        print("SKIP python.invariants.corpus: ../shared/corpus/external is absent")
+                out.append(("corpus/" + f, os.path.join(corpus, f)))
     return out
 
 
@@ -139,9 +131,7 @@ def one_source(db, name, path):
 
 
 def main():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
+    db = mtlib.connect()
     db.row_factory = sqlite3.Row
     os.chdir(os.path.join(ROOT, "tests"))
     for name, path in sources():
@@ -149,7 +139,7 @@ def main():
             one_source(db, name, path)
         except sqlite3.Error as e:
             check(f"{name}.diagnose_runs", False, e)
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

@@ -14,37 +14,15 @@ them, and a rare one; the rows of connections, messages, recipients and
 deliveries for each are compared with the index=off answer, and so is the
 whole answer of sql/why-not-received.sql for each busy sender.  Before the sweep (partial.c), a busy
 sender's lookup read the log 3-4 times over, round after round."""
-import json
 import os
-import re
 import shutil
-import sqlite3
 import subprocess
 import tempfile
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-DATA = os.path.join(ROOT, "tests", "data")
-ok_all = True
+import mtlib
+from mtlib import FIXTURE_SETS, ROOT, connect, stats, why_not_received
 
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.lookup_bound." + name + ("" if ok else ": " + str(why)))
-
-
-def connect():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    db.enable_load_extension(False)
-    return db
-
-
-def stats(db):
-    (s,) = db.execute("SELECT mailtrace_stats()").fetchone()
-    return json.loads(s)
+check = mtlib.Checks("python.lookup_bound")
 
 
 def files_of(sources):
@@ -80,16 +58,7 @@ def lookup_read(db, src, args, ip):
 
 
 def fixtures():
-    sets = {
-        "esa1": [os.path.join(DATA, "esa1")],
-        "two_gateways": [os.path.join(DATA, "esa1"), os.path.join(DATA, "esa2")],
-        "restart": [os.path.join(DATA, "restart")],
-        "drops": [os.path.join(DATA, "drops")],
-        "demo": [os.path.join(DATA, "demo", "esa-demo")],
-        "syslog": [os.path.join(DATA, "syslog")],
-        "gap": [os.path.join(DATA, "gap")],
-    }
-    for name, sources in sets.items():
+    for name, sources in FIXTURE_SETS.items():
         src = ", ".join("?" * len(sources))
         total = sum(os.path.getsize(f) for f in files_of(sources))
         full = connect()
@@ -161,8 +130,7 @@ def generated():
         got = question(ix, src, sources, busy3)
         want = question(full, src + ", 'index=off'", sources, busy3)
         check("generated.busy_third_same_rows_as_index_off", got == want and len(got) > 25, (len(got), len(want)))
-        why_sql = open(os.path.join(ROOT, "sql", "why-not-received.sql")).read()
-        params = {name: None for name in re.findall(r"(?<!:):([A-Za-z_]\w*)", why_sql)}
+        why_sql, params = why_not_received()
 
         def why(index_off):
             db = connect()
@@ -194,7 +162,7 @@ def generated():
 def main():
     fixtures()
     generated()
-    raise SystemExit(0 if ok_all else 1)
+    check.exit()
 
 
 if __name__ == "__main__":

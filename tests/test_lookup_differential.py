@@ -36,30 +36,15 @@ import os
 import random
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-DATA = os.path.join(ROOT, "tests", "data")
+import mtlib
+from mtlib import DATA, connect, why_not_received
+
 SOURCES = ["esa1", "esa2", "restart", "drops", "gap", "verdicts", "syslog", os.path.join("demo", "esa-demo"),
            "logtypes", "extracted", os.path.join("cefonly", "esa8")] + [os.path.join("logtypes", "esa%d" % i) for i in (5, 6, 7, 8)]
-ok_all = True
-
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.lookup_diff." + name + ("" if ok else ": " + str(why)[:600]))
-
-
-def connect():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    db.enable_load_extension(False)
-    return db
+check = mtlib.Checks("python.lookup_diff", why_max=600)
 
 
 def fixture_files():
@@ -286,8 +271,7 @@ def run(seed, fixtures, many=0):
                     tbad.append((table, col, a, b, pushed, kept))
         check("%s.time_ranges_pushed_down" % label, not tbad and times, tbad[:2])
         # what the admin runs: sql/why-not-received.sql for a few senders
-        why_sql = open(os.path.join(ROOT, "sql", "why-not-received.sql")).read()
-        params = {name: None for name in re.findall(r"(?<!:):([A-Za-z_]\w*)", why_sql)}
+        why_sql, params = why_not_received()
         ips = sorted(r[0] for r in full.execute("SELECT DISTINCT remote_ip FROM mailtrace_connections(%s) "
                                                 "WHERE remote_ip IS NOT NULL" % src_off, args))
         ips = rnd.sample(ips, min(4, len(ips)))
@@ -326,7 +310,7 @@ def main():
     if not os.environ.get("MT_DIFF_SEED"):
         for seed in ([5, 15] if "MT_DIFF_SEEDS" not in os.environ else range(101, 101 + max(1, n // 10))):
             run(seed, fixtures, many=48)
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

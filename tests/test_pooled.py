@@ -4,28 +4,14 @@ sqlite-utils, a web app) that never called mailtrace_open asks mailtrace_diagnos
 mailtrace_history and mailtrace_coverage with the logs as arguments, with bound
 parameters; a second question over the same logs is served from the same store cache
 as the tables (mailtrace_stats: nothing read again).  Facts: tests/data/FACTS.md §7."""
-import json
 import os
 import sqlite3
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-DEMO = os.path.join(ROOT, "tests", "data", "demo", "esa-demo")
-ok_all = True
+import mtlib
+from mtlib import DATA, connect, stats
 
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "pooled." + name + ("" if ok else ": " + str(why)))
-
-
-def connect():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    db.enable_load_extension(False)
-    return db
+DEMO = os.path.join(DATA, "demo", "esa-demo")
+check = mtlib.Checks("pooled")
 
 
 def main():
@@ -36,12 +22,12 @@ def main():
     rows = a.execute("SELECT mid, verdict FROM mailtrace_diagnose WHERE sender = ? AND source = ?",
                      ("<hr@example.com>", DEMO)).fetchall()
     check("diagnose_again_same_connection", rows == [(20506, "bounced by the destination")], rows)
-    stats = json.loads(a.execute("SELECT mailtrace_stats()").fetchone()[0])
-    check("second_question_from_cache", stats["files_opened"] == 0 and stats["index_hits"] >= 1, stats)
+    s = stats(a)
+    check("second_question_from_cache", s["files_opened"] == 0 and s["index_hits"] >= 1, s)
     # the tables use the same store: no file read again
     (n,) = a.execute("SELECT count(*) FROM mailtrace_messages(?)", (DEMO,)).fetchone()
-    stats = json.loads(a.execute("SELECT mailtrace_stats()").fetchone()[0])
-    check("tables_share_the_store", n == 9 and stats["files_opened"] == 0, (n, stats))
+    s = stats(a)
+    check("tables_share_the_store", n == 9 and s["files_opened"] == 0, (n, s))
 
     (n, first) = b.execute("SELECT count(*), min(utc) FROM mailtrace_history(?, NULL, ?)", (20506, DEMO)).fetchone()
     check("history_with_source", n == 28 and first == "2026-11-05 13:35:02", (n, first))
@@ -58,7 +44,7 @@ def main():
             check("error." + name, False, "no error")
         except sqlite3.OperationalError as e:
             check("error." + name, want in str(e), e)
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

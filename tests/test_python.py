@@ -6,23 +6,14 @@ import os
 import sqlite3
 import sys
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-DATA = os.path.join(ROOT, "tests", "data")
-ok_all = True
+import mtlib
+from mtlib import DATA, ROOT
 
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python." + name + ("" if ok else ": " + str(why)))
+check = mtlib.Checks("python")
 
 
 def main():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    db.enable_load_extension(False)
+    db = mtlib.connect()
 
     (v,) = db.execute("SELECT mailtrace_version()").fetchone()
     check("version", v.startswith("mailtrace "), v)
@@ -71,7 +62,7 @@ def main():
     (hits,) = db.execute("SELECT count(*) FROM messages WHERE subject REGEXP ?", (r"^Order \d+",)).fetchone()
     check("regexp", hits == 2, hits)
     db.close()
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

@@ -22,19 +22,13 @@ import re
 import sqlite3
 import sys
 
+import mtlib
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
 SNAP = os.path.join(ROOT, "tests", "data", "registered.txt")
 FLAGS = [(0x000000800, "DETERMINISTIC"), (0x000080000, "DIRECTONLY"),
          (0x000100000, "SUBTYPE"), (0x000200000, "INNOCUOUS")]
-fails = 0
-
-
-def check(name, ok, why=""):
-    global fails
-    if not ok:
-        fails += 1
-    print(("PASS " if ok else "FAIL ") + "registered." + name + ("" if ok else ": " + str(why)), flush=True)
+check = mtlib.Checks("registered")
 
 
 def functions(db):
@@ -68,10 +62,7 @@ def flag_words(flags):
 
 def main():
     base = sqlite3.connect(":memory:")
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    db.enable_load_extension(False)
+    db = mtlib.connect()
     f0, f1 = functions(base), functions(db)
     m0, m1 = modules(base), modules(db)
     lines = []
@@ -94,7 +85,7 @@ def main():
         with open(SNAP, "w") as f:
             f.write("# what the extension registers (tests/test_registered.py writes it with\n"
                     "# REGISTERED_UPDATE=1): function NAME NARG TYPE FLAGS, module NAME FLAGS\n" + got)
-        print("SKIP registered.snapshot: written to tests/data/registered.txt (review the diff)")
+        check.skip("snapshot", "written to tests/data/registered.txt (review the diff)")
         return 0
     try:
         with open(SNAP) as f:
@@ -120,7 +111,7 @@ def main():
     check("every_name_documented", not undocumented,
           "registered but never named as `name` or `name(` in docs/*.md: " + ", ".join(undocumented))
     print("PLAN 3")
-    return 1 if fails else 0
+    return check.status()
 
 
 if __name__ == "__main__":

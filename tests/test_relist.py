@@ -23,32 +23,41 @@ import gzip
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-ESA1 = os.path.join(ROOT, "tests", "data", "esa1")
-ok_all = True
+import mtlib
+from mtlib import DATA, connect, why_not_received
 
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.relist." + name + ("" if ok else ": " + str(why)))
-
-
-def connect():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    db.enable_load_extension(False)
-    return db
+ESA1 = os.path.join(DATA, "esa1")
+check = mtlib.Checks("python.relist")
 
 
 def icid_line(i, ip):
     return (f"Mon Nov  2 16:50:{i:02d} 2026 Info: New SMTP ICID {90000 + i} interface Data 1 (198.51.100.25) "
             f"address {ip} reverse dns host relay{i}.partner.example verified yes\n")
+
+
+def grower(db, live):
+    """grow(i), also an SQL function of db: appends connection i's line
+    (client 192.0.2.(100 + i)) to the live file; returns 1."""
+    def grow(i):
+        with open(live, "a") as f:
+            f.write(icid_line(i, f"192.0.2.{100 + i}"))
+        return 1
+
+    db.create_function("grow", 1, grow)
+    return grow
+
+
+# each row's subquery is a new cursor, which lists the files again: the row
+# of connection i (grown just before it) counts the connections, or looks up
+# its client IP
+GROW_COUNT = ("WITH r(i) AS (VALUES (1), (2), (3)) "
+              "SELECT i, (SELECT count(*) FROM connections c WHERE c.icid + 0 >= r.i - r.i) "
+              "FROM r WHERE grow(r.i)")
+GROW_LOOKUP = ("WITH r(i) AS (VALUES (4), (5), (6)) "
+               "SELECT i, (SELECT count(*) FROM connections c WHERE c.remote_ip = '192.0.2.' || (100 + r.i)) "
+               "FROM r WHERE grow(r.i)")
 
 
 def copy_fixture(tmp):
@@ -57,35 +66,32 @@ def copy_fixture(tmp):
     return d
 
 
-def growth(tmp):
+def opened_copy(tmp):
+    """A copy of esa1 opened on a new connection: (folder, its mail.current,
+    the connection, its number of connections)."""
     d = copy_fixture(tmp)
-    live = os.path.join(d, "mail.current")
     db = connect()
     db.execute("SELECT mailtrace_open(?)", (d,))
     (base,) = db.execute("SELECT count(*) FROM connections").fetchone()
+    return d, os.path.join(d, "mail.current"), db, base
+
+
+def growth(tmp):
+    d, live, db, base = opened_copy(tmp)
     check("fixture_connections", base == 24, base)
 
-    def grow(i):
-        with open(live, "a") as f:
-            f.write(icid_line(i, f"192.0.2.{100 + i}"))
-        return 1
-
-    db.create_function("grow", 1, grow)
+    grow = grower(db, live)
     # between two rows of a correlated subquery: each row's subquery is a
     # new cursor, which lists the files again; the whole-log store is read
     # on from where it stopped (count) and the offset index sees the new
     # connection (remote_ip lookup)
-    rows = db.execute("WITH r(i) AS (VALUES (1), (2), (3)) "
-                      "SELECT i, (SELECT count(*) FROM connections c WHERE c.icid + 0 >= r.i - r.i) "
-                      "FROM r WHERE grow(r.i)").fetchall()
+    rows = db.execute(GROW_COUNT).fetchall()
     counts = [n for _, n in rows]
     check("correlated_rows_see_growth", len(counts) == 3 and counts[1] == counts[0] + 1 and counts[2] == counts[1] + 1,
           counts)
     (after,) = db.execute("SELECT count(*) FROM connections").fetchone()
     check("statement_after_rows_sees_all", after == base + 3, (after, base))
-    rows = db.execute("WITH r(i) AS (VALUES (4), (5), (6)) "
-                      "SELECT i, (SELECT count(*) FROM connections c WHERE c.remote_ip = '192.0.2.' || (100 + r.i)) "
-                      "FROM r WHERE grow(r.i)").fetchall()
+    rows = db.execute(GROW_LOOKUP).fetchall()
     check("correlated_lookup_sees_its_line", [n for _, n in rows] == [1, 1, 1], rows)
     # between two statements, through the offset index and the store
     grow(7)
@@ -96,11 +102,7 @@ def growth(tmp):
 
 
 def rotation(tmp):
-    d = copy_fixture(tmp)
-    live = os.path.join(d, "mail.current")
-    db = connect()
-    db.execute("SELECT mailtrace_open(?)", (d,))
-    (base,) = db.execute("SELECT count(*) FROM connections").fetchone()
+    d, live, db, base = opened_copy(tmp)
     db.execute("SELECT count(*) FROM connections WHERE remote_ip = '192.0.2.10'").fetchone()
     # rotate: the live file gets its stamp, a new live file starts
     os.rename(live, os.path.join(d, "mail.@20261102T165000.s"))
@@ -200,8 +202,7 @@ def split_fixture(tmp, pieces=40):
 def why_same(tmp):
     d, nfiles = split_fixture(tmp)
     check("split_made", nfiles >= 30, nfiles)
-    why_sql = open(os.path.join(ROOT, "sql", "why-not-received.sql")).read()
-    params = {name: None for name in re.findall(r"(?<!:):([A-Za-z_]\w*)", why_sql)}
+    why_sql, params = why_not_received()
     ref = connect()
     ref.execute("SELECT mailtrace_open(?)", (ESA1,))
     ips = [r[0] for r in ref.execute("SELECT DISTINCT remote_ip FROM connections WHERE remote_ip IS NOT NULL ORDER BY 1")]
@@ -233,7 +234,7 @@ def main():
         why_same(tmp)
     finally:
         shutil.rmtree(tmp)
-    raise SystemExit(0 if ok_all else 1)
+    check.exit()
 
 
 if __name__ == "__main__":

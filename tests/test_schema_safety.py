@@ -11,31 +11,15 @@ import sqlite3
 import sys
 import tempfile
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-LOGS = os.path.join(ROOT, "tests", "data", "esa2")
-ok_all = True
+import mtlib
+from mtlib import DATA, error_of
 
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.schema." + name + ("" if ok else ": " + str(why)))
+LOGS = os.path.join(DATA, "esa2")
+check = mtlib.Checks("python.schema")
 
 
 def connect(path):
-    db = sqlite3.connect(path, isolation_level=None)
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    return db
-
-
-def error_of(db, sql):
-    try:
-        db.execute(sql).fetchall()
-    except sqlite3.Error as e:
-        return str(e)
-    return None
+    return mtlib.connect(path, isolation_level=None)
 
 
 def opened(db):
@@ -144,7 +128,7 @@ def main():
         db.close()
     finally:
         shutil.rmtree(tmp)
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

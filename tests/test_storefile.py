@@ -23,7 +23,6 @@ the logs.  Checked here:
   * DIR keeps the 4 newest images: older ones are removed when one is
     saved, other files are left alone.
 """
-import json
 import os
 import shutil
 import sqlite3
@@ -31,10 +30,10 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-DATA = os.path.join(ROOT, "tests", "data")
-ok_all = True
+import mtlib
+from mtlib import DATA, EXT, ROOT, connect, stats
+
+check = mtlib.Checks("python.storefile")
 
 QUERIES = [
     ("connections", "SELECT * FROM connections"),
@@ -44,25 +43,6 @@ QUERIES = [
     ("diagnose", "SELECT * FROM mailtrace_diagnose"),
     ("coverage", "SELECT * FROM mailtrace_coverage"),
 ]
-
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.storefile." + name + ("" if ok else ": " + str(why)))
-
-
-def connect():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
-    db.enable_load_extension(False)
-    return db
-
-
-def stats(db):
-    (s,) = db.execute("SELECT mailtrace_stats()").fetchone()
-    return json.loads(s)
 
 
 def answers(srcs, *opts):
@@ -166,7 +146,7 @@ def bench_log():
     """A small bench/gen log (2 MiB): many connections, one file."""
     gen_c = os.path.join(ROOT, "bench", "gen.c")
     if not os.path.exists(gen_c):
-        print("SKIP python.storefile.bench_gen: no bench/gen.c")
+        check.skip("bench_gen", "no bench/gen.c")
         return
     tmp = tempfile.mkdtemp(prefix="mt-sf-gen-")
     try:
@@ -174,7 +154,7 @@ def bench_log():
         cc = os.environ.get("CC", "cc")
         r = subprocess.run([cc, "-std=c11", "-O1", gen_c, "-lz", "-o", exe], capture_output=True)
         if r.returncode != 0:
-            print("SKIP python.storefile.bench_gen: cannot build bench/gen: " + r.stderr.decode()[:200])
+            check.skip("bench_gen", "cannot build bench/gen: " + r.stderr.decode()[:200])
             return
         out = os.path.join(tmp, "out")
         os.mkdir(out)
@@ -308,7 +288,7 @@ def unwritable_cases():
                 os.chmod(ix, 0o755)
                 db.close()
         else:
-            print("SKIP python.storefile.unwritable.read_only_dir_answers: running as root (permissions do not apply)")
+            check.skip("unwritable.read_only_dir_answers", "running as root (permissions do not apply)")
         # the image's name taken by another user's file (root) or a symbolic link: left alone
         _, s = answers(logs, "index=" + ix)
         (img,) = images(ix)
@@ -406,8 +386,8 @@ def shared_mapping():
 
 def main():
     if not os.path.exists(EXT + ".so"):
-        print("FAIL python.storefile: no " + EXT + ".so")
-        return 1
+        check("", False, "no " + EXT + ".so")
+        return check.status()
     fixtures()
     bench_log()
     stale_cases()
@@ -416,7 +396,7 @@ def main():
     dir_is_log_folder()
     shared_mapping()
     keep_newest()
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

@@ -7,22 +7,15 @@ import os
 import sqlite3
 import sys
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXT = os.environ.get("MAILTRACE_EXT") or os.path.join(ROOT, "mailtrace")
-TRUST = os.path.join(ROOT, "tests", "data", "trust")
-ok_all = True
+import mtlib
+from mtlib import DATA
 
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.trust." + name + ("" if ok else ": " + str(why)))
+TRUST = os.path.join(DATA, "trust")
+check = mtlib.Checks("python.trust")
 
 
 def connect():
-    db = sqlite3.connect(":memory:")
-    db.enable_load_extension(True)
-    db.load_extension(EXT)
+    db = mtlib.connect()
     db.row_factory = sqlite3.Row
     return db
 
@@ -183,7 +176,7 @@ def main():
           and "2.0.0 OK" in r.get("explain", ""), r)
     (st,) = db.execute("SELECT status FROM messages WHERE mid = 73005").fetchone()
     check("2xx_response_status", st == "delivered", st)
-    return 0 if ok_all else 1
+    return check.status()
 
 
 if __name__ == "__main__":

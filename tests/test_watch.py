@@ -20,25 +20,16 @@ and reads from nothing):
 
 The appended lines are shaped as the fixture's own (tests/data/esa1)."""
 import os
-import re
 import shutil
-import sqlite3
-import sys
 import tempfile
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_relist import connect, icid_line, split_fixture  # noqa: E402
+import mtlib
+from mtlib import connect, why_not_received
+from test_relist import GROW_COUNT, GROW_LOOKUP, grower, icid_line, split_fixture
 
-ROOT = os.environ.get("ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ok_all = True
-
-
-def check(name, ok, why=""):
-    global ok_all
-    ok_all &= bool(ok)
-    print(("PASS " if ok else "FAIL ") + "python.watch." + name + ("" if ok else ": " + str(why)))
+check = mtlib.Checks("python.watch")
 
 
 def fresh_answer(d, sql, params=()):
@@ -55,15 +46,14 @@ def main():
         run(tmp)
     finally:
         shutil.rmtree(tmp)
-    raise SystemExit(0 if ok_all else 1)
+    check.exit()
 
 
 def run(tmp):
     d, nfiles = split_fixture(tmp)
     live = os.path.join(d, "mail.current")
     check("split_made", nfiles >= 30, nfiles)
-    why_sql = open(os.path.join(ROOT, "sql", "why-not-received.sql")).read()
-    params = {name: None for name in re.findall(r"(?<!:):([A-Za-z_]\w*)", why_sql)}
+    why_sql, params = why_not_received()
     count = "SELECT count(*) FROM connections"
     db = connect()
     db.execute("SELECT mailtrace_open(?)", (d,))
@@ -73,20 +63,11 @@ def run(tmp):
     check("why_before_same_as_fresh", why_before and why_before == fresh_answer(d, why_sql, dict(params, ip="192.0.2.10")),
           len(why_before))
 
-    def grow(i):
-        with open(live, "a") as f:
-            f.write(icid_line(i, f"192.0.2.{100 + i}"))
-        return 1
-
-    db.create_function("grow", 1, grow)
-    rows = db.execute("WITH r(i) AS (VALUES (1), (2), (3)) "
-                      "SELECT i, (SELECT count(*) FROM connections c WHERE c.icid + 0 >= r.i - r.i) "
-                      "FROM r WHERE grow(r.i)").fetchall()
+    grow = grower(db, live)
+    rows = db.execute(GROW_COUNT).fetchall()
     counts = [n for _, n in rows]
     check("correlated_rows_see_growth", counts == [base + 1, base + 2, base + 3], counts)
-    rows = db.execute("WITH r(i) AS (VALUES (4), (5), (6)) "
-                      "SELECT i, (SELECT count(*) FROM connections c WHERE c.remote_ip = '192.0.2.' || (100 + r.i)) "
-                      "FROM r WHERE grow(r.i)").fetchall()
+    rows = db.execute(GROW_LOOKUP).fetchall()
     check("correlated_lookup_sees_its_line", [n for _, n in rows] == [1, 1, 1], rows)
     grow(7)
     (n,) = db.execute("SELECT count(*) FROM connections WHERE remote_ip = '192.0.2.107'").fetchone()

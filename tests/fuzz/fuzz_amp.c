@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "amp.h"
+#include "fuzz.h"
 
 static void in(const mt_span *s, const char *b, size_t n){
   if( s->p && (s->n < 0 || s->p < b || s->p + s->n > b + n) ) abort();
@@ -19,10 +20,9 @@ static void in(const mt_span *s, const char *b, size_t n){
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
   mt_amp a;
-  char *b = malloc(size ? size : 1);    /* exact size: ASan sees a read past the end */
+  char *b = fuzz_copy(data, size);
   int k;
   if( !b ) return 0;
-  memcpy(b, data, size);
   k = mt_amp_parse(b, size, &a);
   if( k!=mt_amp_kind(b, size) ) abort();
   in(&a.name, b, size); in(&a.size, b, size); in(&a.type, b, size); in(&a.source, b, size);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "av.h"
+#include "fuzz.h"
 
 static void in(const mt_span *s, const char *b, size_t n){
   if( s->p && (s->n <= 0 || s->p < b || s->p + s->n > b + n) ) abort();
@@ -19,10 +20,9 @@ static void in(const mt_span *s, const char *b, size_t n){
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
   mt_av a;
-  char *b = malloc(size ? size : 1);    /* exact size: ASan sees a read past the end */
+  char *b = fuzz_copy(data, size);
   int k;
   if( !b ) return 0;
-  memcpy(b, data, size);
   k = mt_av_parse(b, size, &a);
   if( k<MT_AV_NONE || k>MT_AV_OTHER ) abort();
   in(&a.engine, b, size); in(&a.rank, b, size); in(&a.result, b, size); in(&a.names, b, size);

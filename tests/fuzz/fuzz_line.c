@@ -15,22 +15,17 @@
 #include "lines.h"
 #include "events.h"
 #include "smtp.h"
+#include "fuzz.h"
 
 static void check_line(const char *p, size_t n){
   mt_line ln;
   mt_event ev;
-  int f;
-  /* an exact-size copy, so that ASan sees any read past the end */
-  char *copy = malloc(n ? n : 1);
+  char *copy = fuzz_copy(p, n);
   if( !copy ) return;
-  memcpy(copy, p, n);
   mt_line_parse(copy, n, &ln);
   if( ln.body < copy || ln.body + ln.body_len > copy + n ) abort();
   mt_event_parse(ln.body, ln.body_len, &ev);
-  for(f=0; f<MT_F_COUNT; f++){
-    if( !mt_has(&ev, f) ) continue;
-    if( ev.f[f].n < 0 || ev.f[f].p < ln.body || ev.f[f].p + ev.f[f].n > ln.body + ln.body_len ) abort();
-  }
+  fuzz_fields_inside(&ev, ln.body, ln.body_len);
   if( mt_has(&ev, MT_F_RIDS) ){
     mt_span s = ev.f[MT_F_RIDS];
     int64_t rid;
@@ -48,12 +43,6 @@ static void check_line(const char *p, size_t n){
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
-  const char *p = (const char*)data, *e = p + size;
-  while( p < e ){
-    const char *nl = memchr(p, '\n', (size_t)(e - p));
-    const char *le = nl ? nl : e;
-    check_line(p, (size_t)(le - p));
-    p = nl ? nl + 1 : e;
-  }
+  fuzz_each_line(data, size, check_line);
   return 0;
 }

@@ -18,16 +18,16 @@
 #include "events.h"
 #include "logtype.h"
 #include "attach.h"
+#include "fuzz.h"
 
 static mt_attach A;   /* the files of every line of one input (attach.c) */
 
 static void check_line(const char *p, size_t n){
   mt_line ln;
   mt_event ev;
-  int f, ft, t;
-  char *copy = malloc(n ? n : 1);   /* exact size: ASan sees a read past the end */
+  int ft, t;
+  char *copy = fuzz_copy(p, n);
   if( !copy ) return;
-  memcpy(copy, p, n);
   mt_line_parse(copy, n, &ln);
   if( ln.tag && (ln.tag < copy || ln.tag + ln.tag_len > copy + n) ) abort();
   for(ft=0; ft<MT_LOG_COUNT; ft++){
@@ -37,10 +37,7 @@ static void check_line(const char *p, size_t n){
     /* outside mail_logs, no mail_logs event but the file header lines every log writes */
     if( !mt_logtype_is_mail(t) && t!=MT_LOG_STATUS && ev.kind!=MT_EV_NONE && ev.kind < MT_EV_BOUNCES_BOUNCED
      && !(ev.kind>=MT_EV_LOG_BEGIN && ev.kind<=MT_EV_SYSTEM_UP) ) abort();
-    for(f=0; f<MT_F_COUNT; f++){
-      if( !mt_has(&ev, f) ) continue;
-      if( ev.f[f].n < 0 || ev.f[f].p < ln.body || ev.f[f].p + ev.f[f].n > ln.body + ln.body_len ) abort();
-    }
+    fuzz_fields_inside(&ev, ln.body, ln.body_len);
   }
   t = mt_line_event(&ln, MT_LOG_NONE, &ev);
   (void)mt_attach_line(&A, "h", 1, 1, 0, t, &ln, &ev);
@@ -50,13 +47,7 @@ static void check_line(const char *p, size_t n){
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size){
-  const char *p = (const char*)data, *e = p + size;
-  while( p < e ){
-    const char *nl = memchr(p, '\n', (size_t)(e - p));
-    const char *le = nl ? nl : e;
-    check_line(p, (size_t)(le - p));
-    p = nl ? nl + 1 : e;
-  }
+  fuzz_each_line(data, size, check_line);
   mt_attach_finish(&A);
   for(int i=0; i<A.n; i++){
     if( A.a[i].mid<0 ) abort();
