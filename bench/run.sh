@@ -540,7 +540,7 @@ floor_row() {   # floor_row NAME READ-BYTES MAPPABLE-BYTES NEW-PROCESS(0/1)
         if (rb > 0) { rs = rb / M * rd / 1000; t += rs; parts = parts (parts == "" ? "" : " + ") sprintf("read %.3f (%.0f MiB)", rs, rb / M) }
         if (ag != "") { t += ag; parts = parts (parts == "" ? "" : " + ") sprintf("again %.3f", ag) }
         fx = t / g
-        rd_ = (goal == "") ? "-" : (fx > goal ? "floor above the goal" : "floor below the goal")
+        rd_ = (goal == "") ? "-" : (fx > goal ? "floor above the goal: out of this design's reach here" : "floor below the goal: the gap is the design's")
         if (m < t) rd_ = rd_ "; WARNING: measured below the floor"
         printf "%s|%.4f|%.4f|%s|%.3f|%.2f|%s|%.1f|%s\n", n, g, m, parts, t, fx, (goal == "" ? "-" : "<= " goal " x"), m / t, rd_
     }')
