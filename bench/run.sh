@@ -58,6 +58,14 @@ fi
 gensum=$(cksum < bench/gen.c | cut -d' ' -f1)
 if [ "$(cat $OUT/.size 2>/dev/null)" != "$SIZE" ] || [ "$(cat $OUT/.gen 2>/dev/null)" != "$gensum" ] \
    || [ ! -s "$LOG" ] || [ ! -s "$GZ" ]; then
+    # bench/out may be a folder of links to another tree's generated set (bench/README.md):
+    # never write through them
+    for f in "$OUT" "$LOG" "$OUT/gz" "$GZ"; do
+        if [ -L "$f" ]; then
+            echo "run.sh: $f is a symbolic link and the data does not match SIZE=$SIZE or bench/gen.c: not regenerating through it" >&2
+            exit 1
+        fi
+    done
     note "generating ${SIZE} MiB of mail log into $OUT/ (about 15 s per GiB, mostly the gzip copy)"
     mkdir -p "$OUT"
     rm -f "$OUT/.size" "$OUT/.gen"
