@@ -78,7 +78,7 @@ if [ "$(cat $OUT/.size 2>/dev/null)" != "$SIZE" ] || [ "$(cat $OUT/.gen 2>/dev/n
 else
     note "reusing $OUT/ (SIZE=$SIZE): $(cat "$OUT/gen.txt" 2>/dev/null)"
 fi
-LOG_BYTES=$(stat -c %s "$LOG")
+LOG_BYTES=$(stat -L -c %s "$LOG")
 LOG_MB=$(awk -v b="$LOG_BYTES" 'BEGIN{printf "%.1f", b/1048576}')
 
 # ------------------------------------------------------------------ what can run
@@ -403,7 +403,7 @@ if [ "$FLOOR_OK" = 1 ]; then
             warn "bench/floor -f ${f##*/} failed ($(head -c 200 "$TMP/floor.err" | tr '\n' ' ')): its mapped pages are priced at 0"
             MAP_MS=0; continue
         fi
-        DIR_PRICES+=("${f##*/}|$(stat -c %s "$f")|$ft|$fp")
+        DIR_PRICES+=("${f##*/}|$(stat -L -c %s "$f")|$ft|$fp")
         MAP_MS=$(awk -v a="${MAP_MS:-1e9}" -v b="$ft" -v c="$fp" 'BEGIN{m = a; if (b < m) m = b; if (c < m) m = c; print m}')
         note "[floor] ${f##*/}: first touch $ft ms/MiB, with MAP_POPULATE $fp ms/MiB"
     done
@@ -562,7 +562,7 @@ floor_row() {   # floor_row NAME READ-BYTES MAPPABLE-BYTES NEW-PROCESS(0/1) [PAR
     case $out in *"WARNING: measured below the floor"*) warn "$n: measured ${fm} s, below its floor: the floor model does not hold there";; esac
 }
 if [ "$FLOOR_OK" = 1 ]; then
-    GZ_BYTES=$(stat -c %s "$GZ")
+    GZ_BYTES=$(stat -L -c %s "$GZ")
     floor_row "1 needle (lines LIKE)" "$LOG_BYTES" 0 1
     # 2, 2c: the offset index pass reads the log on every CPU (ext/index.c), then the lookup
     floor_row "2 why-not-received cold" 0 0 1 "$LOG_BYTES"
