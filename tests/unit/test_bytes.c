@@ -177,7 +177,7 @@ int main(void){
   snprintf(path2, sizeof(path2), "%s/restart.gz", dir);
   {
     uint32_t x = 12345;           /* text that does not compress to a few blocks */
-    for(i=0; i<N; i++){ x = x*1103515245u + 12345u; big[i] = (i % 50 == 49) ? '\n' : (char)('a' + (x >> 16) % 26); }
+    for(i=0; i<N; i++){ x = (uint32_t)(((uint64_t)x*1103515245u + 12345u) & 0xffffffffu); big[i] = (i % 50 == 49) ? '\n' : (char)('a' + (x >> 16) % 26); }
   }
   write_gz(path2, big, N, "wb6");
   {
