@@ -574,7 +574,7 @@ void mt_reader_set_readahead(mt_reader *r, size_t n){
   r->readahead = n;
   /* nothing read yet: a buffer for that much (and an unfinished line),
   ** taken from the heap, not a 1 MiB mapping each reader maps and unmaps
-  ** (the sweep's window keeps 64 of them: partial.c) */
+  ** (the sweep's window keeps 16 of them: partial.c) */
   if( n>0 && r->len==0 && r->cut==0 && r->cap==MT_BUF_INIT && n + n/2 < MT_BUF_INIT ){
     char *nb = malloc(n + n/2);
     if( nb ){ free(r->buf); r->buf = nb; r->cap = n + n/2; }
