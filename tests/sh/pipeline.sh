@@ -38,10 +38,8 @@ run() {     # run THREADS SCRIPT-FUNCTION SOURCE OPTIONS
   local th=$1; shift
   "$@" | MAILTRACE_THREADS=$th sqlite3 -batch :memory: -cmd ".load $EXT" -cmd ".mode quote" 2>&1
 }
-same() {    # same NAME SCRIPT-FUNCTION SOURCE OPTIONS
-  local name=$1; shift
-  local a b
-  a=$(run 1 "$@"); b=$(run 2 "$@")
+verdict() { # verdict NAME ONE-THREAD-OUTPUT TWO-THREAD-OUTPUT
+  local name=$1 a=$2 b=$3
   n=$((n+1))
   if [ -z "$a" ]; then
     echo "FAIL sh.pipeline.$name: no output"; fails=$((fails+1))
@@ -52,6 +50,10 @@ same() {    # same NAME SCRIPT-FUNCTION SOURCE OPTIONS
     diff <(printf '%s\n' "$a") <(printf '%s\n' "$b") | head -6
     fails=$((fails+1))
   fi
+}
+same() {    # same NAME SCRIPT-FUNCTION SOURCE OPTIONS
+  local name=$1; shift
+  verdict "$name" "$(run 1 "$@")" "$(run 2 "$@")"
 }
 
 # every fixture folder (with files of its own), on_error=skip: one process a
@@ -66,16 +68,7 @@ run 1 fixtures > "$tmp/one"; run 2 fixtures > "$tmp/two"
 while IFS= read -r d; do
   a=$(awk -v m="'== $d'" '$0==m{on=1; next} /^'"'"'== /{on=0} on' "$tmp/one")
   b=$(awk -v m="'== $d'" '$0==m{on=1; next} /^'"'"'== /{on=0} on' "$tmp/two")
-  n=$((n+1))
-  if [ -z "$a" ]; then
-    echo "FAIL sh.pipeline.${d#data/}: no output"; fails=$((fails+1))
-  elif [ "$a" = "$b" ]; then
-    echo "PASS sh.pipeline.${d#data/} ($(printf '%s\n' "$a" | wc -l) lines)"
-  else
-    echo "FAIL sh.pipeline.${d#data/}: one thread and two differ:"
-    diff <(printf '%s\n' "$a") <(printf '%s\n' "$b") | head -6
-    fails=$((fails+1))
-  fi
+  verdict "${d#data/}" "$a" "$b"
 done < "$tmp/folders"
 # stops: a damaged id without on_error=skip; a line the walk cannot use
 same overflow_stops failing data/overflow/esa9 ""
