@@ -746,9 +746,14 @@ struct ix_map {
   const uint32_t *crc;                 /* npage CRCs, in the mapping */
   uint64_t *ok;                        /* bit p: page p verified */
   int bad;                             /* a page failed: not to be trusted */
+  /* (lookups may run on two threads at once, partial.c's split sweep: `ok`
+  ** and `bad` are read and set with __atomic; a bit set twice, or a page
+  ** verified twice by two threads, is harmless) */
   char *path;                          /* to remove it then, if it is still ... */
   uint64_t fdev, fino;                 /* ... this file */
 };
+
+static int map_bad(const ix_map *m){ return __atomic_load_n(&m->bad, __ATOMIC_RELAXED); }
 
 static int in_map(const ix_part *pt, const void *p){
   return pt->map && p && (const unsigned char*)p >= pt->map->base
@@ -833,8 +838,7 @@ uint32_t mt_index_file_sum(uint32_t c, const void *p, size_t n){ return sum_more
 ** is still the file mapped) so that the next process rebuilds it. */
 static void map_damaged(ix_map *m){
   struct stat st;
-  if( m->bad ) return;
-  m->bad = 1;
+  if( __atomic_exchange_n(&m->bad, 1, __ATOMIC_RELAXED) ) return;
   __atomic_store_n(&any_damaged, 1, __ATOMIC_RELAXED);
   if( m->path && lstat(m->path, &st)==0 && (uint64_t)st.st_dev==m->fdev && (uint64_t)st.st_ino==m->fino ) unlink(m->path);
 }
@@ -843,17 +847,17 @@ static void map_damaged(ix_map *m){
 ** hold, 0 (and the file marked damaged) when one does not. */
 static int map_check(ix_map *m, uint64_t a, uint64_t n){
   uint64_t p, last;
-  if( m->bad ) return 0;
+  if( map_bad(m) ) return 0;
   if( n==0 ) return 1;
   if( a >= m->npayload || n > m->npayload - a ){ map_damaged(m); return 0; }
   last = (a + n - 1) >> m->shift;
   for(p = a >> m->shift; p <= last; p++){
     uint64_t at, len;
-    if( m->ok[p>>6] & (UINT64_C(1) << (p & 63)) ) continue;
+    if( __atomic_load_n(&m->ok[p>>6], __ATOMIC_RELAXED) & (UINT64_C(1) << (p & 63)) ) continue;
     at = p << m->shift;
     len = m->npayload - at < ((uint64_t)1 << m->shift) ? m->npayload - at : ((uint64_t)1 << m->shift);
     if( crc_of(m->payload + at, len)!=m->crc[p] ){ map_damaged(m); return 0; }
-    m->ok[p>>6] |= UINT64_C(1) << (p & 63);
+    __atomic_fetch_or(&m->ok[p>>6], UINT64_C(1) << (p & 63), __ATOMIC_RELAXED);
   }
   return 1;
 }
@@ -865,8 +869,8 @@ static inline int touch(const ix_part *pt, const void *p, size_t n){
   uint64_t a;
   if( !in_map(pt, p) ) return 1;
   a = (uint64_t)((const unsigned char*)p - m->payload);
-  if( !m->bad && n && (a >> m->shift)==((a + n - 1) >> m->shift) && a < m->npayload
-   && (m->ok[(a >> m->shift) >> 6] & (UINT64_C(1) << ((a >> m->shift) & 63))) ) return 1;
+  if( !map_bad(m) && n && (a >> m->shift)==((a + n - 1) >> m->shift) && a < m->npayload
+   && (__atomic_load_n(&m->ok[(a >> m->shift) >> 6], __ATOMIC_RELAXED) & (UINT64_C(1) << ((a >> m->shift) & 63))) ) return 1;
   return map_check(pt->map, a, n);
 }
 
@@ -1008,7 +1012,7 @@ static void part_save(const ix_part *pt, const char *dir){
   uint64_t off = 0;
   size_t meta;
   memset(&w, 0, sizeof(w));
-  if( pt->map && (pt->map->bad || !map_check_all(pt)) ) return;     /* never seal what was not verified */
+  if( pt->map && (map_bad(pt->map) || !map_check_all(pt)) ) return;     /* never seal what was not verified */
   out = calloc((size_t)(8 + 3*(size_t)pt->nseg), sizeof(idx_out));
   si = calloc((size_t)pt->nseg + 1, sizeof(idx_seginfo));
   if( !out || !si || pt->nzw > UINT32_MAX ) goto done;   /* (the header counts window bytes in 32 bits) */
@@ -1743,7 +1747,7 @@ static int add_piece(ix_build *B, int file, ix_part *f, int64_t k1, int64_t k2, 
 /* Can part `old` serve file f: 2 unchanged, 1 grown (read on), 0 no. */
 static int part_fits(const ix_part *old, const mt_file *f, int tz_default){
   if( !old || old->dev!=f->dev || old->ino!=f->ino || old->tz_default!=tz_default ) return 0;
-  if( old->map && old->map->bad ) return 0;            /* a damaged index file: build again */
+  if( old->map && map_bad(old->map) ) return 0;            /* a damaged index file: build again */
   if( old->size==f->size && old->mtime==f->mtime ) return 2;
   /* (a file indexed before its first 4 KiB were written, with no header in
   ** them: a header there now holds from line 1, as a walk over the whole
@@ -2098,7 +2102,7 @@ int mt_index_lookup_units(const mt_index *ix, uint64_t key, uint32_t **pa, uint6
     for(c=0; c<L->nloose && !oom; c++) oom = cand_add(&cd, &ncd, &ccd, stack, L->loose[2*c], L->loose[2*c+1]);
     if( __atomic_load_n(&any_damaged, __ATOMIC_RELAXED) ){
       for(i=0; i<ix->nfile && !oom; i++){
-        if( ix->parts[i]->map && ix->parts[i]->map->bad ) oom = cand_add(&cd, &ncd, &ccd, stack, i, -1);
+        if( ix->parts[i]->map && map_bad(ix->parts[i]->map) ) oom = cand_add(&cd, &ncd, &ccd, stack, i, -1);
       }
     }
     if( ncd > 1 ) qsort(cd, (size_t)ncd, sizeof(ix_cand), cmp_cand);
@@ -2106,14 +2110,14 @@ int mt_index_lookup_units(const mt_index *ix, uint64_t key, uint32_t **pa, uint6
     for(i=0; i<ix->nfile && !oom; i++){
       const ix_part *f = ix->parts[i];
       for(s=0; s<f->nseg && !oom; s++){
-        if( f->map && f->map->bad ){ oom = cand_add(&cd, &ncd, &ccd, stack, i, -1); break; }
+        if( f->map && map_bad(f->map) ){ oom = cand_add(&cd, &ncd, &ccd, stack, i, -1); break; }
         if( seg_may_hold(f, &f->segs[s], key) ) oom = cand_add(&cd, &ncd, &ccd, stack, i, s);
       }
     }
   }
   if( oom ){ if( cd!=stack ) free(cd); return -1; }
-  L->probed += (uint64_t)ncd;
-  L->skipped += L->nseg > (uint64_t)ncd ? L->nseg - (uint64_t)ncd : 0;
+  __atomic_add_fetch(&L->probed, (uint64_t)ncd, __ATOMIC_RELAXED);     /* (two sweeps may look up at once) */
+  __atomic_add_fetch(&L->skipped, L->nseg > (uint64_t)ncd ? L->nseg - (uint64_t)ncd : 0, __ATOMIC_RELAXED);
   for(c=0; c<ncd; ){
     const ix_part *f;
     int n0 = n, r = 0;
@@ -2121,7 +2125,7 @@ int mt_index_lookup_units(const mt_index *ix, uint64_t key, uint32_t **pa, uint6
     f = ix->parts[i];
     for(; c<ncd && cd[c].file==i; c++){
       if( r ) continue;
-      if( cd[c].seg < 0 || (f->map && f->map->bad) ){ r = 1; continue; }
+      if( cd[c].seg < 0 || (f->map && map_bad(f->map)) ){ r = 1; continue; }
       r = seg_lookup(f, &f->segs[cd[c].seg], ix->first[i], key, &a, &cap, pm ? &m : 0, &mcap, &n);
     }
     if( r<0 ){ free(a); free(m); if( cd!=stack ) free(cd); return -1; }
