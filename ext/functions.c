@@ -97,13 +97,14 @@ static void statsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   z = sqlite3_mprintf("{\"files_opened\":%lld,\"files_skipped\":%lld,\"bytes_read\":%lld,"
                       "\"lines_parsed\":%lld,\"lines_skipped\":%lld,\"index_hits\":%lld,"
                       "\"index_blocks\":%lld,\"index_read\":%lld,\"index_probes\":%lld,\"index_passed\":%lld,"
-                      "\"store_loaded\":%lld,\"store_saved\":%lld}",
+                      "\"store_loaded\":%lld,\"store_saved\":%lld,\"index_split\":%lld}",
                       (long long)c->last.files_opened, (long long)c->last.files_skipped,
                       (long long)c->last.bytes_read, (long long)c->last.lines_parsed,
                       (long long)c->last.lines_skipped, (long long)c->last.index_hits,
                       (long long)c->last.index_blocks, (long long)c->last.index_read,
                       (long long)c->last.index_probes, (long long)c->last.index_passed,
-                      (long long)c->last.store_loaded, (long long)c->last.store_saved);
+                      (long long)c->last.store_loaded, (long long)c->last.store_saved,
+                      (long long)c->last.index_split);
   if( !z ){ sqlite3_result_error_nomem(ctx); return; }
   sqlite3_result_text(ctx, z, -1, sqlite3_free);
 }

@@ -19,6 +19,18 @@
 ** Each selected line is kept with what the store needs of its context (file,
 ** line number, times, host, body), so the store is built from memory, in log
 ** order, without reading the log again.
+**
+** A busy sender's sweep is split in two (split_point: at least
+** MT_PT_SPLIT_MIN blocks to read, and a second CPU): the partial's "twin"
+** sweeps the blocks from the middle on, on a thread of its own, for the
+** wants asked (and what it finds there), while the calling thread sweeps the
+** blocks before the middle.  The two share nothing they write (the index is
+** read by both: index.c's lookups are safe for that).  Then the twin's
+** lines and wants join the partial's, and the wants the first half found
+** with lines past the middle that the twin did not know (`carry`: a
+** connection open across the middle, a message delivered later) are read
+** there by one more sweep of the calling thread.  What is selected is the
+** same as by one sweep: the closure of the wants under the same links.
 */
 #include "grow.h"
 #include "partial.h"
@@ -26,9 +38,12 @@
 #include "wraps.h"
 #include "logtype.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* What a selected candidate line says, enough to follow links. */
 typedef struct pline {
@@ -104,6 +119,12 @@ struct mt_partial {
   uint32_t nalloc;           /* blocks both have room for */
   struct went *ring;         /* the sweep's window, its buffers kept from one resolve
                              ** to the next (MT_PT_WINDOW entries, or NULL) */
+  /* A split sweep (the head comment): */
+  struct mt_partial *twin;   /* the second half's state, kept from one resolve to
+                             ** the next (its buffers), empty between them; or NULL */
+  const kset *done_also;     /* (the twin: its partial's `done`, read only while both sweep) */
+  kset carry;                /* wants of the first half with blocks past the middle ... */
+  want *cw; int ncw, ccw;    /* ... in the order they came */
 };
 
 static void ring_free(struct went *ring);
@@ -124,6 +145,8 @@ void mt_partial_free(mt_partial *pt){
   free(pt->need);
   free(pt->umask);
   ring_free(pt->ring);
+  kset_clear(&pt->carry); free(pt->cw);
+  mt_partial_free(pt->twin);
   free(pt);
 }
 
@@ -133,12 +156,17 @@ static uint64_t ip_id(const char *ip){
   return mt_index_ip_key(ip, strlen(ip)) & ((UINT64_C(1)<<62)-1);
 }
 
+/* Resolved by an earlier resolve (a twin: its partial's). */
+static int is_done(const mt_partial *pt, uint64_t k){
+  return kset_has(&pt->done, k) || (pt->done_also && kset_has(pt->done_also, k));
+}
+
 static int push(mt_partial *pt, int what, uint64_t id){
   uint64_t k = want_key(what, id);
   int rc;
-  if( kset_has(&pt->done, k) ) return 0;
+  if( is_done(pt, k) ) return 0;
   /* a full DCID covers its lines */
-  if( what==MT_PW_DCID_LINES && (kset_has(&pt->done, want_key(MT_PW_DCID, id))
+  if( what==MT_PW_DCID_LINES && (is_done(pt, want_key(MT_PW_DCID, id))
                                  || kset_has(&pt->queued, want_key(MT_PW_DCID, id))) ) return 0;
   rc = kset_add(&pt->queued, k);
   if( rc<=0 ) return rc;
@@ -223,6 +251,10 @@ typedef struct sweep {
   int64_t ulo, uhi;          /* ... all set within [ulo, uhi] */
   uint32_t nblock;
   int64_t cur;               /* block being read, -1 before the first */
+  int64_t floor;             /* (a split) wants being started: their blocks before it are
+                             ** another sweep's; -1 none */
+  int64_t ceil;              /* (a split) blocks from it on are the twin's: a want with
+                             ** lines there is carried (mt_partial.carry); INT64_MAX none */
   late *late; int nlate, clate;
   struct went *ring;         /* the chunks read last, oldest first from `first` */
   int first, nring;
@@ -413,6 +445,15 @@ static int add_late(sweep *w, const want *x, uint32_t upto){
 
 static int take_current(sweep *w);
 
+/* A want of the first half of a split with lines past the middle (once). */
+static int carry(mt_partial *pt, const want *x){
+  int rc = kset_add(&pt->carry, want_key(x->what, x->id));
+  if( rc<=0 ) return rc;
+  if( mt_grow_i(&pt->cw, &pt->ccw, pt->ncw+1, sizeof(want)) ) return -1;
+  pt->cw[pt->ncw++] = *x;
+  return 0;
+}
+
 /* Do the window's chunks cover [from, to) of file `file`? */
 static int window_covers(sweep *w, int file, int64_t from, int64_t to){
   int i, k;
@@ -513,6 +554,11 @@ static int start_wants(sweep *w, int64_t limit){
         uint32_t b = a[j];
         mt_ix_block bl;
         if( limit>=0 && (int64_t)b > limit ) break;
+        if( (int64_t)b < w->floor ) continue;
+        if( (int64_t)b >= w->ceil ){                 /* (ascending: the rest too) */
+          if( carry(pt, &q[i]) ) rc = -1;
+          break;
+        }
         if( (int64_t)b > w->cur ){
           w->need[b] = 1;
           if( (int64_t)b < w->nlo ) w->nlo = b;
@@ -720,77 +766,287 @@ static mt_rc sweep_once(sweep *w, int (*should_stop)(void*), void *stop_arg){
   return rc;
 }
 
-mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzErr,
-                         int (*should_stop)(void*), void *stop_arg){
-  sweep w;
-  int64_t before = pt->nrec;
-  mt_rc rc = MT_OK;
-  *pzErr = 0;
-  if( pGrew ) *pGrew = 0;
-  memset(&w, 0, sizeof(w));
-  w.pt = pt;
-  w.cur = -1;
-  w.nblock = mt_index_nblock(pt->ix);
-  w.nlo = w.ulo = w.nblock; w.nhi = w.uhi = -1;
-  mt_scan_init(&w.s, pt->files, pt->opts);
-  w.s.should_stop = should_stop;
-  w.s.stop_arg = stop_arg;
-  w.s.keep_lines = sweep_lines;
-  w.s.keep_arg = &w;
-  w.s.tz_at = mt_index_tz_at;                 /* header lines among the skipped ones */
-  w.s.tz_arg = (void*)pt->ix;
-  if( pt->nq>0 ){
-    if( pt->nalloc < w.nblock || !pt->need ){
-      free(pt->need); free(pt->umask);
-      pt->need = calloc(w.nblock ? w.nblock : 1, 1);
-      pt->umask = calloc(w.nblock ? w.nblock : 1, sizeof(uint64_t));
-      pt->nalloc = pt->need && pt->umask ? w.nblock : 0;
-    }
-    w.need = pt->nalloc >= w.nblock ? pt->need : 0;
-    w.umask = pt->nalloc >= w.nblock ? pt->umask : 0;
-    if( !pt->ring ) pt->ring = calloc(MT_PT_WINDOW, sizeof(went));
-    w.ring = pt->ring;             /* (its entries are made again as chunks are read) */
-    if( !w.need || !w.umask || !w.ring ){ rc = MT_NOMEM; w.need = 0; w.umask = 0; }
-    else if( start_wants(&w, -1) ) rc = MT_NOMEM;
+/* Make ready a sweep of pt's queued wants: the walk, and the partial's marks
+** and window (kept from one resolve to the next).  0, or -1 when out of
+** memory (w->need NULL then). */
+static int sweep_open(sweep *w, mt_partial *pt, int (*should_stop)(void*), void *stop_arg){
+  memset(w, 0, sizeof(*w));
+  w->pt = pt;
+  w->cur = -1;
+  w->floor = -1;
+  w->ceil = INT64_MAX;
+  w->nblock = mt_index_nblock(pt->ix);
+  w->nlo = w->ulo = w->nblock; w->nhi = w->uhi = -1;
+  mt_scan_init(&w->s, pt->files, pt->opts);
+  w->s.should_stop = should_stop;
+  w->s.stop_arg = stop_arg;
+  w->s.keep_lines = sweep_lines;
+  w->s.keep_arg = w;
+  w->s.tz_at = mt_index_tz_at;                /* header lines among the skipped ones */
+  w->s.tz_arg = (void*)pt->ix;
+  if( pt->nalloc < w->nblock || !pt->need ){
+    free(pt->need); free(pt->umask);
+    pt->need = calloc(w->nblock ? w->nblock : 1, 1);
+    pt->umask = calloc(w->nblock ? w->nblock : 1, sizeof(uint64_t));
+    pt->nalloc = pt->need && pt->umask ? w->nblock : 0;
   }
-  while( rc==MT_OK && w.need ){
-    rc = sweep_once(&w, should_stop, stop_arg);
-    if( rc!=MT_OK || w.nlate==0 ) break;
+  if( !pt->ring ) pt->ring = calloc(MT_PT_WINDOW, sizeof(went));
+  w->ring = pt->ring;              /* (its entries are made again as chunks are read) */
+  if( pt->nalloc < w->nblock || !w->ring ) return -1;
+  w->need = pt->need;
+  w->umask = pt->umask;
+  return 0;
+}
+
+/* Sweep the marked blocks, then the blocks behind of the wants that came
+** too late, until none is left.  MT_OK or what stopped it. */
+static mt_rc sweep_rounds(sweep *w, int (*should_stop)(void*), void *stop_arg){
+  mt_partial *pt = w->pt;
+  mt_rc rc = MT_OK;
+  while( rc==MT_OK ){
+    rc = sweep_once(w, should_stop, stop_arg);
+    if( rc!=MT_OK || w->nlate==0 ) break;
     {
       /* the next sweep: the wants that came too late, over their blocks behind */
-      late *lt = w.late;
-      int nl = w.nlate, i;
-      w.late = 0; w.nlate = w.clate = 0;
-      kset_clear(&w.keys);
-      w.has_ip = 0;
-      w.nring = 0;
-      w.s.keep_chunk = 0;
+      late *lt = w->late;
+      int nl = w->nlate, i;
+      w->late = 0; w->nlate = w->clate = 0;
+      kset_clear(&w->keys);
+      w->has_ip = 0;
+      w->nring = 0;
+      w->s.keep_chunk = 0;
       for(i=0; i<nl && rc==MT_OK; i++){
-        if( push_again(pt, &lt[i].w) || start_wants(&w, lt[i].upto) ) rc = MT_NOMEM;
+        if( push_again(pt, &lt[i].w) || start_wants(w, lt[i].upto) ) rc = MT_NOMEM;
       }
       free(lt);
     }
   }
+  return rc;
+}
+
+/* What was read into *stats; the marks cleared for the next resolve; the
+** walk closed. */
+static void sweep_close(sweep *w, mt_stats *stats){
   if( stats ){
-    stats->files_opened += w.s.stats.files_opened;
-    stats->bytes_read += w.s.stats.bytes_read;
-    stats->lines_parsed += w.s.stats.lines_parsed;
-    stats->lines_skipped += w.s.stats.lines_skipped;
-    stats->index_blocks += w.s.stats.index_blocks;
-    stats->index_hits += 1;
+    stats->files_opened += w->s.stats.files_opened;
+    stats->bytes_read += w->s.stats.bytes_read;
+    stats->lines_parsed += w->s.stats.lines_parsed;
+    stats->lines_skipped += w->s.stats.lines_skipped;
+    stats->index_blocks += w->s.stats.index_blocks;
   }
+  mt_scan_end(&w->s);
+  if( w->need && w->nhi >= w->nlo ) memset(w->need + w->nlo, 0, (size_t)(w->nhi - w->nlo + 1));
+  if( w->umask && w->uhi >= w->ulo ) memset(w->umask + w->ulo, 0, sizeof(uint64_t)*(size_t)(w->uhi - w->ulo + 1));
+  free(w->late); free(w->out);
+  w->late = 0; w->out = 0;
+  kset_clear(&w->keys); kset_clear(&w->fresh);
+}
+
+/* ---------------------------------------------------------------- split */
+
+/* Marked blocks from which a sweep is split in two (4 MiB of reading:
+** below, a thread costs more than it saves); MAILTRACE_SWEEP_SPLIT=N
+** (blocks) changes it, 0 never splits. */
+#define MT_PT_SPLIT_MIN 64
+
+/* The first block of the second half, or -1: do not split (too few blocks
+** to read, one CPU, MAILTRACE_THREADS=1).  The halves have as many marked
+** blocks each. */
+static int64_t split_point(const sweep *w){
+  const char *e = getenv("MAILTRACE_SWEEP_SPLIT");
+  const char *t = getenv("MAILTRACE_THREADS");
+  long min = e && *e ? strtol(e, 0, 10) : MT_PT_SPLIT_MIN;
+  long cpus = t && *t ? strtol(t, 0, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+  int64_t b, n = 0, k = 0;
+  if( min <= 0 || cpus < 2 || !w->need ) return -1;
+  for(b = w->nlo; b <= w->nhi; b++) n += w->need[b];
+  if( n < 2 || n < min ) return -1;
+  for(b = w->nlo; b <= w->nhi; b++){
+    k += w->need[b];
+    if( 2*k >= n ) break;
+  }
+  /* the second half starts after the middle mark */
+  for(b++; b <= w->nhi && !w->need[b]; b++){}
+  return b <= w->nhi ? b : -1;
+}
+
+/* The twin's sweep, on its own thread. */
+typedef struct twin_job {
+  sweep w;
+  int64_t mid;
+  mt_rc rc;
+  int stop;                  /* the calling thread says stop (__atomic) */
+  int finished;              /* the twin is done (__atomic) */
+  int (*should_stop)(void*); /* the calling thread's question ... */
+  void *stop_arg;            /* ... which only it asks (it may call SQLite) */
+} twin_job;
+
+static int twin_stop(void *arg){ return __atomic_load_n(&((twin_job*)arg)->stop, __ATOMIC_RELAXED); }
+
+/* The calling thread's stop question while the twin runs: it tells the twin. */
+static int main_stop(void *arg){
+  twin_job *j = arg;
+  if( j->should_stop && j->should_stop(j->stop_arg) ) __atomic_store_n(&j->stop, 1, __ATOMIC_RELAXED);
+  return __atomic_load_n(&j->stop, __ATOMIC_RELAXED);
+}
+
+static void *twin_main(void *arg){
+  twin_job *j = arg;
+  /* the wants asked, from the middle on (the first half reads them before
+  ** it); what they lead to, everywhere */
+  j->w.floor = j->mid;
+  j->rc = start_wants(&j->w, -1) ? MT_NOMEM : MT_OK;
+  j->w.floor = -1;
+  if( j->rc==MT_OK ) j->rc = sweep_rounds(&j->w, twin_stop, j);
+  __atomic_store_n(&j->finished, 1, __ATOMIC_RELEASE);
+  return 0;
+}
+
+/* Start the twin on the wants of this resolve (`init`, as they were asked)
+** from block `mid` on.  0 started, -1 not (out of memory, no thread: the
+** calling thread then sweeps alone). */
+static int twin_start(mt_partial *pt, const want *init, int ninit, int64_t mid, twin_job *j, pthread_t *th){
+  mt_partial *tw = pt->twin;
+  int i;
+  if( !tw && !(tw = pt->twin = mt_partial_new(pt->files, pt->opts, pt->ix)) ) return -1;
+  tw->done_also = &pt->done;
+  for(i=0; i<ninit; i++){
+    if( push(tw, init[i].what, init[i].id) ) goto fail;
+  }
+  memset(j, 0, sizeof(*j));
+  if( sweep_open(&j->w, tw, twin_stop, j) ){ sweep_close(&j->w, 0); goto fail; }
+  j->mid = mid;
+  if( pthread_create(th, 0, twin_main, j) ){ sweep_close(&j->w, 0); goto fail; }
+  return 0;
+fail:
+  free(tw->q); tw->q = 0; tw->nq = tw->cq = 0;
+  kset_clear(&tw->queued);
+  return -1;
+}
+
+/* Wait for the twin, asking the calling thread's stop question meanwhile. */
+static void twin_wait(twin_job *j, pthread_t th){
+  while( !__atomic_load_n(&j->finished, __ATOMIC_ACQUIRE) ){
+    struct timespec ts = { 0, 1000000 };
+    main_stop(j);
+    nanosleep(&ts, 0);
+  }
+  pthread_join(th, 0);
+}
+
+/* The twin's lines and wants join the partial's; the twin is emptied (its
+** buffers kept).  The carried wants it did not resolve are queued again
+** for the blocks past the middle.  0, or -1 when out of memory. */
+static int twin_merge(mt_partial *pt){
+  mt_partial *tw = pt->twin;
+  int64_t i;
+  int rc = 0;
+  size_t k;
+  for(i=0; i<tw->nrec && rc==0; i++){
+    const rec *r = &tw->rec[i];
+    int added = kset_add(&pt->selset, sel_pack(r->file, r->off) + 1);
+    if( added<0 ) rc = -1;
+    else if( added ){
+      if( pt->nrec==pt->crec ){
+        size_t cap = (size_t)pt->crec;
+        if( mt_grow(&pt->rec, &cap, (size_t)pt->nrec + 1, sizeof(rec)) ){ rc = -1; break; }
+        pt->crec = (int64_t)cap;
+      }
+      pt->rec[pt->nrec++] = *r;
+      pt->sorted = 0;
+    }
+  }
+  if( tw->tb ){
+    /* the twin's text blocks hold what its records point to: the partial's now */
+    tblk *last = tw->tb;
+    while( last->next ) last = last->next;
+    last->next = pt->tb;
+    pt->tb = tw->tb;
+    tw->tb = 0;
+    pt->host = 0;            /* (the block being filled is the twin's last) */
+  }
+  for(i=0; i<pt->ncw && rc==0; i++){
+    if( !kset_has(&tw->queued, want_key(pt->cw[i].what, pt->cw[i].id)) && push_again(pt, &pt->cw[i]) ) rc = -1;
+  }
+  for(k=0; k<tw->queued.cap && rc==0; k++){
+    if( tw->queued.slot[k].val!=MT_HMAP_NONE && kset_add(&pt->queued, tw->queued.slot[k].key)<0 ) rc = -1;
+  }
+  tw->nrec = 0; tw->host = 0; tw->sorted = 0;
+  kset_clear(&tw->selset); kset_clear(&tw->queued);
+  free(tw->q); tw->q = 0; tw->nq = tw->cq = 0;
+  tw->done_also = 0;
+  return rc;
+}
+
+/* -------------------------------------------------------------- resolve */
+
+mt_rc mt_partial_resolve(mt_partial *pt, mt_stats *stats, int *pGrew, char **pzErr,
+                         int (*should_stop)(void*), void *stop_arg){
+  sweep w;
+  twin_job tj;
+  pthread_t th;
+  int split = 0;
+  int64_t before = pt->nrec, mid = -1;
+  want *init = 0;
+  int ninit = pt->nq;
+  mt_rc rc = MT_OK;
+  char *werr = 0;            /* the walk's message when the walk stopped it */
+  *pzErr = 0;
+  if( pGrew ) *pGrew = 0;
+  if( pt->nq==0 ){                /* nothing asked that is not resolved */
+    if( stats ) stats->index_hits += 1;
+    return MT_OK;
+  }
+  if( sweep_open(&w, pt, should_stop, stop_arg) ) rc = MT_NOMEM;
+  else{
+    /* (the wants as asked, for a twin: starting them empties the queue) */
+    if( !(init = malloc(sizeof(want)*(size_t)pt->nq)) ) rc = MT_NOMEM;
+    else memcpy(init, pt->q, sizeof(want)*(size_t)pt->nq);
+    if( rc==MT_OK && start_wants(&w, -1) ) rc = MT_NOMEM;
+    if( rc==MT_OK && (mid = split_point(&w)) > 0 && twin_start(pt, init, ninit, mid, &tj, &th)==0 ){
+      int64_t b;
+      split = 1;
+      for(b = mid; b <= w.nhi; b++) w.need[b] = 0;
+      if( w.nhi >= mid ) w.nhi = mid - 1;
+      w.ceil = mid;
+      tj.should_stop = should_stop; tj.stop_arg = stop_arg;
+      w.s.should_stop = main_stop; w.s.stop_arg = &tj;
+    }
+  }
+  if( rc==MT_OK ) rc = split ? sweep_rounds(&w, main_stop, &tj) : sweep_rounds(&w, should_stop, stop_arg);
+  if( rc!=MT_OK && rc!=MT_NOMEM && rc!=MT_INTERRUPTED && w.s.err ) werr = strdup(w.s.err);
+  if( split ){
+    if( rc!=MT_OK ) __atomic_store_n(&tj.stop, 1, __ATOMIC_RELAXED);
+    twin_wait(&tj, th);
+    if( rc==MT_OK && tj.rc!=MT_OK ){
+      rc = tj.rc;
+      if( rc!=MT_NOMEM && rc!=MT_INTERRUPTED && tj.w.s.err ) werr = strdup(tj.w.s.err);
+    }
+    sweep_close(&tj.w, stats);
+    /* the first half's wants past the middle that the twin did not resolve */
+    if( rc==MT_OK && twin_merge(pt) ) rc = MT_NOMEM;
+    if( rc!=MT_OK ) twin_merge(pt);           /* (emptied all the same; nothing kept of it) */
+    kset_clear(&pt->carry); pt->ncw = 0;
+    w.ceil = INT64_MAX;
+    w.s.should_stop = should_stop; w.s.stop_arg = stop_arg;
+    if( rc==MT_OK && pt->nq>0 ){
+      w.floor = mid;
+      if( start_wants(&w, -1) ) rc = MT_NOMEM;
+      w.floor = -1;
+      if( rc==MT_OK ) rc = sweep_rounds(&w, should_stop, stop_arg);
+      if( rc!=MT_OK && rc!=MT_NOMEM && rc!=MT_INTERRUPTED && w.s.err && !werr ) werr = strdup(w.s.err);
+    }
+  }
+  free(init);
+  if( stats ){ stats->index_hits += 1; stats->index_split += split; }
   if( rc!=MT_OK ){
     /* the walk's message names the file and line or byte; the others are the code's */
-    int walk = rc!=MT_NOMEM && rc!=MT_INTERRUPTED && w.s.err;
-    *pzErr = strdup(walk ? w.s.err : mt_rc_name(rc));
+    *pzErr = werr ? werr : strdup(mt_rc_name(rc));
+    werr = 0;
   }
-  mt_scan_end(&w.s);
-  /* (the window's buffers stay with the partial: mt_partial_free frees them) */
-  /* the marks stay with the partial, cleared for the next resolve */
-  if( w.need && w.nhi >= w.nlo ) memset(w.need + w.nlo, 0, (size_t)(w.nhi - w.nlo + 1));
-  if( w.umask && w.uhi >= w.ulo ) memset(w.umask + w.ulo, 0, sizeof(uint64_t)*(size_t)(w.uhi - w.ulo + 1));
-  free(w.late); free(w.out);
-  kset_clear(&w.keys); kset_clear(&w.fresh);
+  free(werr);
+  sweep_close(&w, stats);
+  /* (the window's buffers and the marks stay with the partial, cleared for the next resolve) */
   if( rc==MT_OK ){
     /* every want of this resolve is now complete */
     size_t i;

@@ -78,6 +78,7 @@ typedef struct mt_stats {
   int64_t store_loaded;    /* the whole-log store came from its image in index=DIR (storefile.h):
                            ** 1 mapped in place, 2 read into memory; 0 not */
   int64_t store_saved;     /* 1: the store just built was saved there; -1: saving it failed */
+  int64_t index_split;     /* lookup sweeps split in two, half on a second thread (partial.c) */
 } mt_stats;
 
 /* A run of lines to read: those that start in [off, end) of file `file`,

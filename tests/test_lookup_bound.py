@@ -50,6 +50,12 @@ def question(db, src, args, ip):
     return sorted(out, key=repr)
 
 
+def split_possible():
+    """May a lookup's sweep run on two threads here (docs/tables.md)?"""
+    t = os.environ.get("MAILTRACE_THREADS", "")
+    return (os.cpu_count() or 1) >= 2 and (not t or int(t) >= 2) and os.environ.get("MAILTRACE_SWEEP_SPLIT", "") != "0"
+
+
 def lookup_read(db, src, args, ip):
     """Bytes the lookup of one IP read (the index pass not counted)."""
     db.execute(f"SELECT count(*) FROM mailtrace_connections({src}) WHERE remote_ip = ?", args + [ip]).fetchall()
@@ -113,6 +119,9 @@ def generated():
         for ip, label in (("198.51.100.10", "busy_cold"), ("198.51.100.20", "busy_warm"), ("192.0.2.77", "needle_warm")):
             n, s = lookup_read(ix, src, sources, ip)
             check(f"generated.{label}_reads_at_most_one_pass", n <= total and s["index_blocks"] > 0, (n, total, s))
+            if label != "needle_warm" and split_possible():
+                # a busy sender's blocks (most of the 192) are swept in two halves at once
+                check(f"generated.{label}_sweep_split_in_two", s["index_split"] == 1, s)
             if label == "needle_warm":
                 # its delivery connections are reused for hours: a third of the blocks
                 check("generated.needle_reads_less_than_half", n < total // 2, (n, total))

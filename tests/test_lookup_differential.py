@@ -27,6 +27,10 @@ the file grew and read on after must equal a fresh one.  So must the whole answe
 sql/why-not-received.sql for a few senders, and counts over time ranges
 pushed down (files skipped by their first and last times) against the same
 filter applied by SQLite.
+The plain scenarios are run again with every lookup's sweep split in two
+halves on two threads (MAILTRACE_SWEEP_SPLIT=1: the split of a busy sender's
+sweep, partial.c, made to happen on these small sets), which must find the
+same rows and must have split (mailtrace_stats' index_split).
 The answers are not written here: the two paths must agree, whatever they
 say (a test of the lookup path, not of the grammar).
 MT_DIFF_SEEDS=N runs scenarios 1..N (default 1, 2, 3, 37, 38), MT_DIFF_SEED=K only K,
@@ -40,7 +44,7 @@ import sys
 import tempfile
 
 import mtlib
-from mtlib import DATA, connect, why_not_received
+from mtlib import DATA, connect, stats, why_not_received
 
 SOURCES = ["esa1", "esa2", "restart", "drops", "gap", "verdicts", "syslog", os.path.join("demo", "esa-demo"),
            "logtypes", "extracted", os.path.join("cefonly", "esa8")] + [os.path.join("logtypes", "esa%d" % i) for i in (5, 6, 7, 8)]
@@ -166,10 +170,15 @@ LOOKUPS = [
 ]
 
 
-def run(seed, fixtures, many=0):
+def run(seed, fixtures, many=0, split=False):
     rnd = random.Random(seed)
     tmp = tempfile.mkdtemp(prefix="mt-diff-")
     label = ("many%d_seed%%d" % many if many else "seed%d") % seed
+    if split:
+        # every lookup's sweep of two blocks or more split in two halves read
+        # on two threads (partial.c, docs/tables.md): the same rows
+        label = "split_" + label
+        os.environ["MAILTRACE_SWEEP_SPLIT"] = "1"
     try:
         dirs, nbytes = scenario(rnd, fixtures, tmp, many)
         # now and then an option both paths take: the offset of files without a
@@ -211,13 +220,17 @@ def run(seed, fixtures, many=0):
             asks += [(table, col, v) for v in vals]
         rnd.shuffle(asks)
         bad = []
+        splits = 0
         for table, col, v in asks:
             q = "SELECT * FROM mailtrace_%s({}) WHERE %s = ?" % (table, col)
             want = sorted(full.execute(q.format(src_off), args + [v]).fetchall(), key=repr)
             got = sorted(ix.execute(q.format(src), args + [v]).fetchall(), key=repr)
+            splits += stats(ix)["index_split"]
             if got != want:
                 bad.append((table, col, v, [r for r in got if r not in want][:2], [r for r in want if r not in got][:2]))
         check("%s.same_rows_%d_lookups_%dKiB" % (label, len(asks), nbytes // 1024), not bad and asks, bad[:2])
+        if split:
+            check("%s.sweeps_were_split" % label, splits > 0, splits)
         # index=DIR: one connection saves the index files, a new one loads them
         ixdir = os.path.join(tmp, "ix")
         os.mkdir(ixdir)
@@ -286,6 +299,7 @@ def run(seed, fixtures, many=0):
                 wbad.append((ip, len(got), len(want), [r for r in got if r not in want][:1], [r for r in want if r not in got][:1]))
         check("%s.why_not_received_%d_senders" % (label, len(ips)), not wbad and ips, wbad[:1])
     finally:
+        os.environ.pop("MAILTRACE_SWEEP_SPLIT", None)
         if os.environ.get("MT_DIFF_KEEP"):
             print("kept " + tmp)
         else:
@@ -304,6 +318,10 @@ def main():
              else range(1, n + 1) if "MT_DIFF_SEEDS" in os.environ else [1, 2, 3, 37, 38])
     for seed in seeds:
         run(seed, fixtures)
+    threads = os.environ.get("MAILTRACE_THREADS", "")
+    if (os.cpu_count() or 1) >= 2 and (not threads or int(threads) >= 2):
+        for seed in seeds:
+            run(seed, fixtures, split=True)
     # many rotated files (a gateway's week): each file's ids in their own
     # ranges, which the offset index's pieces keep to pass each other by;
     # the restarts of the scenario (the same numbers again) cross them
