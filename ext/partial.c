@@ -942,16 +942,18 @@ static int twin_merge(mt_partial *pt){
   int64_t i;
   int rc = 0;
   size_t k;
+  if( tw->nrec > 0 && pt->nrec + tw->nrec > pt->crec ){
+    /* room for all of them at once (not a doubling: the records of a busy
+    ** sender are megabytes) */
+    rec *nr = realloc(pt->rec, sizeof(rec)*(size_t)(pt->nrec + tw->nrec));
+    if( !nr ) rc = -1;
+    else{ pt->rec = nr; pt->crec = pt->nrec + tw->nrec; }
+  }
   for(i=0; i<tw->nrec && rc==0; i++){
     const rec *r = &tw->rec[i];
     int added = kset_add(&pt->selset, sel_pack(r->file, r->off) + 1);
     if( added<0 ) rc = -1;
     else if( added ){
-      if( pt->nrec==pt->crec ){
-        size_t cap = (size_t)pt->crec;
-        if( mt_grow(&pt->rec, &cap, (size_t)pt->nrec + 1, sizeof(rec)) ){ rc = -1; break; }
-        pt->crec = (int64_t)cap;
-      }
       pt->rec[pt->nrec++] = *r;
       pt->sorted = 0;
     }
@@ -971,7 +973,9 @@ static int twin_merge(mt_partial *pt){
   for(k=0; k<tw->queued.cap && rc==0; k++){
     if( tw->queued.slot[k].val!=MT_HMAP_NONE && kset_add(&pt->queued, tw->queued.slot[k].key)<0 ) rc = -1;
   }
-  tw->nrec = 0; tw->host = 0; tw->sorted = 0;
+  /* (the twin keeps its window and marks, not its records: they are the partial's now) */
+  free(tw->rec); tw->rec = 0; tw->nrec = tw->crec = 0;
+  tw->host = 0; tw->sorted = 0;
   kset_clear(&tw->selset); kset_clear(&tw->queued);
   free(tw->q); tw->q = 0; tw->nq = tw->cq = 0;
   tw->done_also = 0;
