@@ -296,14 +296,27 @@ static int has_glob_chars(const char *s){
   return strpbrk(s, "*?[")!=0;
 }
 
+/* stat(2) of a name, and whether the name is a symbolic link.  lstat first:
+** for a name that is not a link (nearly always) it is also what stat says,
+** and every cursor asks (one system call, not two); a link is followed (a
+** dangling one fails as stat would, errno ENOENT).  1 found, 0 not (errno). */
+static int stat_name(const char *path, struct stat *st, int *pLink){
+  *pLink = 0;
+  if( lstat(path, st)!=0 ) return 0;
+  if( !S_ISLNK(st->st_mode) ) return 1;
+  *pLink = 1;
+  return stat(path, st)==0;
+}
+
 /* Record what one source lists now.  0, or -1 with *pzErr: a missing file,
 ** a FIFO or device, an unreadable folder, a glob that matches nothing. */
 static int walk_source(mt_listing *S, walk_state *w, const char *source, char **pzErr){
   struct stat st;
+  int link = 0, found;
   *pzErr = 0;
   if( source==0 || source[0]==0 ){ *pzErr = strdup("empty source path"); return -1; }
-  if( stat(source, &st)==0 ){
-    struct stat lst;
+  found = stat_name(source, &st, &link);
+  if( found ){
     if( S_ISDIR(st.st_mode) ) return walk_dir(S, w, source, &st, pzErr);
     if( !S_ISREG(st.st_mode) ){
       /* a FIFO would block the query, a device never ends (/dev/zero) */
@@ -313,7 +326,7 @@ static int walk_source(mt_listing *S, walk_state *w, const char *source, char **
       return -1;
     }
     if( snap_real(S, w, source)
-     || snap_add(S, LR_FILE, source, strlen(source), &st, lstat(source, &lst)==0 && S_ISLNK(lst.st_mode)) ){
+     || snap_add(S, LR_FILE, source, strlen(source), &st, link) ){
       *pzErr = mprintf2(source, "out of memory");
       return -1;
     }
@@ -342,15 +355,15 @@ static int walk_source(mt_listing *S, walk_state *w, const char *source, char **
     if( snap_add(S, LR_GLOB, source, strlen(source), 0, 0) ) goto nomem;
     for(i=0; i<g.gl_pathc; i++){
       const char *p = g.gl_pathv[i];
-      struct stat lst;
+      int plink;
       if( mt_files_is_index_name(p) ) continue;
-      if( stat(p, &st)!=0 ) memset(&st, 0, sizeof(st));
+      if( !stat_name(p, &st, &plink) ) memset(&st, 0, sizeof(st));
       if( S_ISDIR(st.st_mode) ){
         if( walk_dir(S, w, p, &st, pzErr) ){ globfree(&g); return -1; }
         continue;
       }
       if( S_ISREG(st.st_mode) && snap_real(S, w, p) ) goto nomem;
-      if( snap_add(S, LR_GLOBPATH, p, strlen(p), &st, S_ISREG(st.st_mode) && lstat(p, &lst)==0 && S_ISLNK(lst.st_mode)) ) goto nomem;
+      if( snap_add(S, LR_GLOBPATH, p, strlen(p), &st, S_ISREG(st.st_mode) && plink) ) goto nomem;
     }
     globfree(&g);
     if( snap_add(S, LR_GLOBEND, "", 0, 0, 0) ){ *pzErr = mprintf2(source, "out of memory"); return -1; }
