@@ -185,15 +185,17 @@ m_agg_msg_dir()  { mt_agg "$DIROPT" "$AGG_MSG"; }
 m_agg_rcpt_dir() { mt_agg "$DIROPT" "$AGG_RCPT"; }
 m_agg_slow_dir() { mt_agg "$DIROPT" "$AGG_SLOW"; }
 # What lookups read (deterministic, unlike the times): bytes_read - index_read of
-# the statement that resolves each IP, on one connection: busy cold, busy warm, needle warm.
+# the statement that resolves each IP, on one connection: busy cold, busy warm, needle warm;
+# and whether its sweep was split over two threads (index_split: its reading is then shared
+# by the CPUs, which the floors count).
 lookup_reads() {
     sqlite3 -bail :memory: -cmd ".load $EXT" "SELECT mailtrace_open('$LOG')" \
         "SELECT count(*) FROM connections WHERE remote_ip = '$BUSY'" \
-        "SELECT 'R', json_extract(mailtrace_stats(), '\$.bytes_read') - json_extract(mailtrace_stats(), '\$.index_read'), json_extract(mailtrace_stats(), '\$.index_blocks')" \
+        "SELECT 'R', json_extract(mailtrace_stats(), '\$.bytes_read') - json_extract(mailtrace_stats(), '\$.index_read'), json_extract(mailtrace_stats(), '\$.index_blocks'), json_extract(mailtrace_stats(), '\$.index_split')" \
         "SELECT count(*) FROM connections WHERE remote_ip = '$BUSY2'" \
-        "SELECT 'R', json_extract(mailtrace_stats(), '\$.bytes_read'), json_extract(mailtrace_stats(), '\$.index_blocks')" \
+        "SELECT 'R', json_extract(mailtrace_stats(), '\$.bytes_read'), json_extract(mailtrace_stats(), '\$.index_blocks'), json_extract(mailtrace_stats(), '\$.index_split')" \
         "SELECT count(*) FROM connections WHERE remote_ip = '$NEEDLE2'" \
-        "SELECT 'R', json_extract(mailtrace_stats(), '\$.bytes_read'), json_extract(mailtrace_stats(), '\$.index_blocks')"
+        "SELECT 'R', json_extract(mailtrace_stats(), '\$.bytes_read'), json_extract(mailtrace_stats(), '\$.index_blocks'), json_extract(mailtrace_stats(), '\$.index_split')"
 }
 # sum of "Run Time: real X" lines printed between the two markers
 warm_seconds() {
@@ -342,11 +344,12 @@ bench_pair "2d why-not-received, index=DIR, busy sender" 0.3 g_busy m_why_dir_bu
 IX_BYTES=$(cat "$TMP"/ixdir/*.idx 2>/dev/null | wc -c)
 DIR_BYTES_2=$(cat "$TMP"/ixdir/* 2>/dev/null | wc -c)   # all that 2b and 2d could map
 LOOKUP_READS=""
-READ_BUSY=""; READ_BUSY2=""; READ_NEEDLE2=""
+READ_BUSY=""; READ_BUSY2=""; READ_NEEDLE2=""; SPLIT_BUSY=0; SPLIT_BUSY2=0; SPLIT_NEEDLE2=0
 if [ -z "$WHY_SKIP" ]; then
     lookup_reads > "$TMP/reads" 2> "$TMP/err"
     LOOKUP_READS=$(awk -F'|' '$1=="R"{printf "%s%s bytes in %s blocks", n++ ? "; " : "", $2, $3}' "$TMP/reads")
     read -r READ_BUSY READ_BUSY2 READ_NEEDLE2 < <(awk -F'|' '$1=="R"{printf "%s ", $2} END{print ""}' "$TMP/reads")
+    read -r SPLIT_BUSY SPLIT_BUSY2 SPLIT_NEEDLE2 < <(awk -F'|' '$1=="R"{printf "%s ", ($4 == "" ? 0 : $4)} END{print ""}' "$TMP/reads")
     note "[lookup reads] bytes|blocks of busy cold, busy warm, needle warm: $LOOKUP_READS (log: $LOG_BYTES bytes)"
 fi
 
@@ -530,8 +533,9 @@ FLOOR_ROWS=()     # name|grep|mailtrace|parts|floor s|floor/grep|goal|mailtrace/
 declare -A FLOOR_X=()
 mib() { awk -v b="$1" 'BEGIN{printf "%.0f", b/1048576}'; }
 NCPU=$(nproc 2>/dev/null || echo 1)
-floor_row() {   # floor_row NAME READ-BYTES MAPPABLE-BYTES NEW-PROCESS(0/1) [PARALLEL-READ-BYTES]
-    local n=$1 rb=${2:-0} mb=${3:-0} newp=$4 pb=${5:-0}
+floor_row() {   # floor_row NAME READ-BYTES MAPPABLE-BYTES NEW-PROCESS(0/1) [PARALLEL-READ-BYTES [SPLIT(0/1)]]
+    # (SPLIT 1: the lookup's READ-BYTES were swept by two threads, ext/partial.c)
+    local n=$1 rb=${2:-0} mb=${3:-0} newp=$4 pb=${5:-0} sp=${6:-0}
     local fg=${GREP_S[$n]:-} fm=${MT_S[$n]:-} goal=${GOAL_X[$n]:-} kb=${RSS_KB[$n]:-} ag=${AGAIN_S[$n]:-}
     case $fm in ''|*[!0-9.]*) return 0;; esac
     case $fg in ''|*[!0-9.]*) return 0;; esac
@@ -540,7 +544,7 @@ floor_row() {   # floor_row NAME READ-BYTES MAPPABLE-BYTES NEW-PROCESS(0/1) [PAR
     out=$(awk -v n="$n" -v g="$fg" -v m="$fm" -v goal="$goal" -v rb="$rb" -v mb="$mb" -v newp="$newp" \
           -v st="${START_S:-0}" -v stkb="${START_KB:-0}" -v kb="${kb:-}" -v ag="$ag" \
           -v a4="${FLOOR[anon_first_write]}" -v ah="${FLOOR[anon_first_write_huge]}" \
-          -v mapms="${MAP_MS:-0}" -v rd="${FLOOR[read_page_cache]}" -v pb="$pb" -v ncpu="$NCPU" 'BEGIN{
+          -v mapms="${MAP_MS:-0}" -v rd="${FLOOR[read_page_cache]}" -v pb="$pb" -v ncpu="$NCPU" -v sp="$sp" 'BEGIN{
         M = 1048576; anon = (a4 < ah ? a4 : ah) / 1000; file = mapms / 1000
         parts = ""; t = 0
         if (newp == 1) { t += st; parts = sprintf("start %.3f", st) }
@@ -554,7 +558,11 @@ floor_row() {   # floor_row NAME READ-BYTES MAPPABLE-BYTES NEW-PROCESS(0/1) [PAR
             parts = parts sprintf(" + memory %.3f (%.0f MB fresh, %.0f MB mapped%s)", ms, a / 1e6, f / 1e6, (pb > 0 && ncpu > 1) ? sprintf(", over %d CPUs", ncpu) : "")
         }
         if (pb > 0) { ps = pb / M * rd / 1000 / ncpu; t += ps; parts = parts (parts == "" ? "" : " + ") sprintf("read %.3f (%.0f MiB over %d CPUs)", ps, pb / M, ncpu) }
-        if (rb > 0) { rs = rb / M * rd / 1000; t += rs; parts = parts (parts == "" ? "" : " + ") sprintf("read %.3f (%.0f MiB)", rs, rb / M) }
+        if (rb > 0) {
+            sc = (sp > 0 && ncpu > 1) ? 2 : 1
+            rs = rb / M * rd / 1000 / sc; t += rs
+            parts = parts (parts == "" ? "" : " + ") sprintf("read %.3f (%.0f MiB%s)", rs, rb / M, sc > 1 ? ", over 2 threads" : "")
+        }
         if (ag != "") { t += ag; parts = parts (parts == "" ? "" : " + ") sprintf("again %.3f", ag) }
         fx = t / g
         rd_ = (goal == "") ? "-" : (fx > goal ? "floor above the goal: out of reach for this design here" : "floor below the goal: the gap is for the design to close")
@@ -570,11 +578,11 @@ if [ "$FLOOR_OK" = 1 ]; then
     floor_row "1 needle (lines LIKE)" "$LOG_BYTES" 0 1
     # 2, 2c: the offset index pass reads the log on every CPU (ext/index.c), then the lookup
     floor_row "2 why-not-received cold" 0 0 1 "$LOG_BYTES"
-    floor_row "2c why-not-received cold, busy sender" "${READ_BUSY:-0}" 0 1 "$LOG_BYTES"
+    floor_row "2c why-not-received cold, busy sender" "${READ_BUSY:-0}" 0 1 "$LOG_BYTES" "$SPLIT_BUSY"
     floor_row "2b why-not-received, index=DIR" 0 "${DIR_BYTES_2:-0}" 1
-    floor_row "2d why-not-received, index=DIR, busy sender" "${READ_BUSY2:-0}" "${DIR_BYTES_2:-0}" 1
-    floor_row "3 why-not-received warm" "${READ_NEEDLE2:-0}" 0 0
-    floor_row "3b why-not-received warm, busy sender" "${READ_BUSY2:-0}" 0 0
+    floor_row "2d why-not-received, index=DIR, busy sender" "${READ_BUSY2:-0}" "${DIR_BYTES_2:-0}" 1 0 "$SPLIT_BUSY2"
+    floor_row "3 why-not-received warm" "${READ_NEEDLE2:-0}" 0 0 0 "$SPLIT_NEEDLE2"
+    floor_row "3b why-not-received warm, busy sender" "${READ_BUSY2:-0}" 0 0 0 "$SPLIT_BUSY2"
     floor_row "4 aggregate: messages by status" "$LOG_BYTES" 0 1
     floor_row "4b aggregate: recipients by domain, status" "$LOG_BYTES" 0 1
     floor_row "4c aggregate: slow-banner report" "$LOG_BYTES" 0 1
