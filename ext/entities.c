@@ -1599,18 +1599,25 @@ int mt_store_finish(mt_store *st){
 /* Reserve room for what `bytes` of log will likely hold, so that the big
 ** arrays are not copied again and again while they grow (memmove was a
 ** tenth of the build time).  Untouched reserved pages cost no memory. */
-static void store_reserve(mt_store *st, int64_t bytes){
-  int64_t n = bytes / 1500;       /* a busy gateway writes ~2.4 KB of log per message */
+static void reserve_rows(mt_store *st, int64_t n, int64_t per_msg){
   if( n < 256 ) return;
   if( n > 50000000 ) n = 50000000;
-#define RESERVE(arr, cap, k) do{ void *p_ = malloc(sizeof(*(arr))*(size_t)(k)); \
-    if( p_ ){ mt_advise_huge(p_, sizeof(*(arr))*(size_t)(k)); (arr) = p_; (cap) = (int)(k); } }while(0)
+#define RESERVE(arr, cap, k) do{ if( !(arr) ){ void *p_ = malloc(sizeof(*(arr))*(size_t)(k)); \
+    if( p_ ){ mt_advise_huge(p_, sizeof(*(arr))*(size_t)(k)); (arr) = p_; (cap) = (int)(k); } } }while(0)
   RESERVE(st->msgs, st->cmsg, n);
   RESERVE(st->conns, st->cconn, n);
-  RESERVE(st->rcpts, st->crcpt, n*2);
-  RESERVE(st->dlvs, st->cdlv, n*2);
+  RESERVE(st->rcpts, st->crcpt, n*per_msg);
+  RESERVE(st->dlvs, st->cdlv, n*per_msg);
   RESERVE(st->dconns, st->cdconn, n);
 #undef RESERVE
+}
+static void store_reserve(mt_store *st, int64_t bytes){
+  reserve_rows(st, bytes / 1500, 2);   /* a busy gateway writes ~2.4 KB of log per message */
+}
+
+void mt_store_reserve_lines(mt_store *st, int64_t lines){
+  /* every row is made by a line of its own: `lines` rows of each kind at most */
+  reserve_rows(st, lines, 1);
 }
 
 int64_t mt_store_footprint(const mt_store *st){

@@ -264,6 +264,14 @@ int mt_store_finish(mt_store *st);
 ** `reserve`: size its arrays for the whole log at once. */
 mt_store *mt_store_open(const mt_filelist *files, int reserve);
 
+/* Room, before the first line, for the rows `lines` lines can make (each
+** row is made by a line: connections, messages, recipients, deliveries and
+** delivery connections at most `lines` each), so that no array is copied
+** while it grows; untouched room costs no memory (partial.c's small
+** stores: a busy sender's delivery connections make thousands of other
+** messages' rows). */
+void mt_store_reserve_lines(mt_store *st, int64_t lines);
+
 /* Build a store from a whole file list into *pst.  MT_OK, or what stopped
 ** it (rc.h: MT_NOMEM, MT_INTERRUPTED, MT_IO, MT_CHANGED, MT_FORMAT, MT_LIMIT)
 ** with *pst NULL and *pzErr (malloc'd, naming the file and line or byte). */
