@@ -1666,11 +1666,16 @@ static void work(ix_build *B, int main_thread){
 
 static void *worker(void *arg){ work(arg, 0); return 0; }
 
-/* Threads to use: MAILTRACE_THREADS if set (1 = none), else the CPUs online. */
-static int thread_count(int npiece){
+long mt_threads_allowed(void){
   const char *e = getenv("MAILTRACE_THREADS");
   long n = e && *e ? strtol(e, 0, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-  if( n < 1 ) n = 1;
+  return n < 1 ? 1 : n;
+}
+
+/* Threads to use for the pass: mt_threads_allowed, at most MT_IX_THREADS
+** and one a piece. */
+static int thread_count(int npiece){
+  long n = mt_threads_allowed();
   if( n > MT_IX_THREADS ) n = MT_IX_THREADS;
   if( n > npiece ) n = npiece;
   return (int)(n < 1 ? 1 : n);

@@ -43,7 +43,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 /* What a selected candidate line says, enough to follow links. */
 typedef struct pline {
@@ -854,11 +853,9 @@ static void sweep_close(sweep *w, mt_stats *stats){
 ** blocks each. */
 static int64_t split_point(const sweep *w){
   const char *e = getenv("MAILTRACE_SWEEP_SPLIT");
-  const char *t = getenv("MAILTRACE_THREADS");
   long min = e && *e ? strtol(e, 0, 10) : MT_PT_SPLIT_MIN;
-  long cpus = t && *t ? strtol(t, 0, 10) : sysconf(_SC_NPROCESSORS_ONLN);
   int64_t b, n = 0, k = 0;
-  if( min <= 0 || cpus < 2 || !w->need ) return -1;
+  if( min <= 0 || mt_threads_allowed() < 2 || !w->need ) return -1;
   for(b = w->nlo; b <= w->nhi; b++) n += w->need[b];
   if( n < 2 || n < min ) return -1;
   for(b = w->nlo; b <= w->nhi; b++){
