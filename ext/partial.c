@@ -962,7 +962,6 @@ static int twin_merge(mt_partial *pt){
     last->next = pt->tb;
     pt->tb = tw->tb;
     tw->tb = 0;
-    pt->host = 0;            /* (the block being filled is the twin's last) */
   }
   for(i=0; i<pt->ncw && rc==0; i++){
     if( !kset_has(&tw->queued, want_key(pt->cw[i].what, pt->cw[i].id)) && push_again(pt, &pt->cw[i]) ) rc = -1;
