@@ -216,6 +216,31 @@ int main(void){
     CHECK("bytes.restart.plain_refused", r && mt_reader_restart(r, 0, 0)==-1);
     mt_reader_close(r);
   }
+  {
+    /* mt_count_nl (32 or 16 bytes a step, then bytes) against a byte loop:
+    ** every length to 300 at each of 32 alignments, newlines sparse and
+    ** dense, and runs past the 255 steps its byte counters hold */
+    static char buf[300 + 32 + 20000];
+    int ok = 1, dense;
+    size_t len, al, j, want;
+    srand(7);
+    for(dense=0; dense<3; dense++){
+      for(j=0; j<sizeof(buf); j++){
+        int r = rand() % 100;
+        buf[j] = dense==2 ? '\n' : (r < (dense ? 60 : 2) ? '\n' : (char)('a' + r % 26));
+      }
+      for(al=0; al<32; al++) for(len=0; len<=300; len++){
+        for(want=0, j=0; j<len; j++) want += buf[al+j]=='\n';
+        if( mt_count_nl(buf + al, len)!=(int64_t)want ) ok = 0;
+      }
+      for(al=0; al<3; al++){
+        len = sizeof(buf) - 32 - al;
+        for(want=0, j=0; j<len; j++) want += buf[al+j]=='\n';
+        if( mt_count_nl(buf + al, len)!=(int64_t)want ) ok = 0;
+      }
+    }
+    CHECK("bytes.count_nl_same_as_byte_loop", ok);
+  }
   free(big);
   {
     char cmd[128];
