@@ -498,8 +498,7 @@ static int replay(sweep *w, int64_t from, int others){
       const char *ls = e->bytes + e->hits[j].at, *le;
       /* (`from` is an offset of the current file: another file's chunk is replayed whole) */
       if( (!other && e->off + (int64_t)e->hits[j].at < from) || !kset_has(&w->fresh, e->hits[j].key) ) continue;
-      for(; c < ls && (c = memchr(c, '\n', (size_t)(ls - c)))!=0; c++) lineno++;
-      c = ls;
+      if( c < ls ){ lineno += mt_count_nl(c, (size_t)(ls - c)); c = ls; }   /* (hits ascend) */
       le = memchr(ls, '\n', e->len - e->hits[j].at);
       if( !le ) le = e->bytes + e->len;
       if( le > ls && le[-1]=='\r' ) le--;
@@ -592,10 +591,8 @@ static int start_wants(sweep *w, int64_t limit){
         if( ensure_units(w, e) ) return -1;
         for(i=0; i<e->nhit && e->hits[i].at < pos; i++){
           if( kset_has(&w->fresh, e->hits[i].key) ){
-            const char *to = s->chunk + e->hits[i].at, *c;
-            int64_t k = 0;
-            for(c = to; c < s->p && (c = memchr(c, '\n', (size_t)(s->p - c)))!=0; c++) k++;
-            s->lineno_at_p -= k;
+            const char *to = s->chunk + e->hits[i].at;
+            if( to < s->p ) s->lineno_at_p -= mt_count_nl(to, (size_t)(s->p - to));
             s->p = to;
             s->run_from = 0;          /* (lines of earlier blocks in the chunk too) */
             break;
