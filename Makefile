@@ -69,7 +69,7 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LD) $(LDFLAGS)
 
 # The parsing rooms (no SQLite types) and the SQL-facing files.
-CORE_SRC := ext/files.c ext/watch.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/filters.c ext/logtype.c ext/amp.c ext/av.c ext/attach.c ext/cef.c ext/cef_store.c ext/dns.c ext/probe.c ext/senders.c ext/grow.c ext/hashmap.c ext/progress.c ext/storefile.c
+CORE_SRC := ext/files.c ext/watch.c ext/bytes.c ext/lines.c ext/events.c ext/scan.c ext/index.c ext/partial.c ext/entities.c ext/smtp.c ext/mime.c ext/diagnose.c ext/filters.c ext/logtype.c ext/amp.c ext/av.c ext/attach.c ext/cef.c ext/cef_store.c ext/dns.c ext/probe.c ext/senders.c ext/grow.c ext/hashmap.c ext/progress.c ext/threads.c ext/storefile.c
 SQL_SRC  := ext/tables.c ext/cache.c ext/table_lines.c ext/table_entities.c ext/table_history.c ext/table_diagnose.c ext/table_coverage.c ext/table_parse.c ext/table_errors.c ext/table_smtp.c ext/table_health.c ext/table_files.c ext/table_bounces.c ext/table_cef.c ext/table_antivirus.c ext/table_check.c ext/functions.c ext/mailtrace.c
 HDRS     := $(wildcard ext/*.h) include/mailtrace.h
 

@@ -32,6 +32,7 @@
 #include "events.h"
 #include "logtype.h"
 #include "progress.h"
+#include "threads.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -1665,12 +1666,6 @@ static void work(ix_build *B, int main_thread){
 }
 
 static void *worker(void *arg){ work(arg, 0); return 0; }
-
-long mt_threads_allowed(void){
-  const char *e = getenv("MAILTRACE_THREADS");
-  long n = e && *e ? strtol(e, 0, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-  return n < 1 ? 1 : n;
-}
 
 /* Threads to use for the pass: mt_threads_allowed, at most MT_IX_THREADS
 ** and one a piece. */

@@ -170,9 +170,6 @@ int mt_index_tz_at(void *ix, int file, int64_t off, int *tz, int *from_header);
 uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off);
 uint32_t mt_index_nblock(const mt_index *ix);
 
-/* Threads the index pass and a lookup's sweep may use: MAILTRACE_THREADS if
-** set (1 = the calling thread alone), else the CPUs online; at least 1. */
-long mt_threads_allowed(void);
 int64_t mt_index_lines(const mt_index *ix);     /* lines of the files indexed */
 size_t mt_index_ids(const mt_index *ix);        /* keys posted */
 size_t mt_index_memory(const mt_index *ix);     /* bytes held */

@@ -37,6 +37,7 @@
 #include "hashmap.h"
 #include "wraps.h"
 #include "logtype.h"
+#include "threads.h"
 
 #include <pthread.h>
 #include <stdio.h>
