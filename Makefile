@@ -142,8 +142,11 @@ asan:
 
 # ---- ThreadSanitizer over the tests whose lookups run on two threads: a busy
 # sender's sweep split in two halves (ext/partial.c), both reading the one
-# offset index (ext/index.c), after the index pass's own threads.  Any race
-# report stops the test (exit 66), which the runner counts as a failure.
+# offset index (ext/index.c), after the index pass's own threads; and over
+# tests/sh/pipeline.sh, the whole-log store built on two threads (one walks,
+# one fills the store: ext/entities.c), whose shell finds the wrapper first
+# in PATH.  Any race report stops the test (exit 66), which the runner counts
+# as a failure.
 TSAN := -fsanitize=thread -fno-omit-frame-pointer
 # (The runtime is preloaded into the programs that load the extension only,
 # Python and the sqlite3 shell, through two small wrappers: bash does not
@@ -156,6 +159,8 @@ tsan:
 	    > build/tsan/$$p && chmod +x build/tsan/$$p; done
 	@TEST_FILTER=lookup PYTHON=$(CURDIR)/build/tsan/python3 SQLITE=$(CURDIR)/build/tsan/sqlite3 \
 	  MAILTRACE_EXT=$(CURDIR)/build/tsan/mailtrace tests/run
+	@TEST_FILTER=pipeline PATH=$(CURDIR)/build/tsan:$$PATH PYTHON=$(CURDIR)/build/tsan/python3 \
+	  SQLITE=$(CURDIR)/build/tsan/sqlite3 MAILTRACE_EXT=$(CURDIR)/build/tsan/mailtrace tests/run
 
 # ---- clang's UBSan with the checks gcc lacks: float-cast-overflow (a double
 # out of an integer's range) and -fsanitize=integer (unsigned wrap-around,

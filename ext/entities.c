@@ -19,6 +19,7 @@
 #include "logtype.h"
 #include "attach.h"
 #include "events.h"
+#include "threads.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1801,9 +1802,9 @@ static mt_rc feed(mt_store *st, mt_scan *s){
 ** then put back as they were at that line.  Whichever stop comes first in
 ** log order is the answer, as when one thread reads line after line. */
 
-#define PL_NBATCH 4
-#define PL_LINES 512
-#define PL_TEXT (192*1024)
+#define PL_NBATCH 8
+#define PL_LINES 2048
+#define PL_TEXT (768*1024)
 
 typedef struct pl_span { uint32_t off; int32_t n; } pl_span;
 
@@ -1850,14 +1851,14 @@ typedef struct pl_pipe {
   int finish_nomem;            /* mt_store_finish ran out of memory */
 } pl_pipe;
 
-/* How many threads the build may use: MAILTRACE_THREADS, else one.  Two
-** threads are not the default: measured on the 1 GiB bench log they cost
-** 30 % more CPU and were not reliably faster, even with a CPU free (the
-** store's thread sets the pace; docs/tables.md). */
+/* How many threads the build may use: mt_threads_allowed (MAILTRACE_THREADS,
+** else the CPUs online), as the offset index pass.  With a CPU free, two
+** threads build the 1 GiB bench log's store in 0.55-0.7 of the time of one
+** for 15-30 % more CPU; with the other CPU busy they take 10-25 % longer
+** (docs/tables.md, "Two threads"); MAILTRACE_THREADS=1 keeps one. */
 static int pl_threads(void){
-  const char *e = getenv("MAILTRACE_THREADS");
-  long n = e && *e ? strtol(e, 0, 10) : 1;
-  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+  long n = mt_threads_allowed();
+  return n > 64 ? 64 : (int)n;
 }
 
 /* Room for n more bytes of text and k more spans in batch b.  0 or -1. */
