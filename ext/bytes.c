@@ -756,14 +756,25 @@ static size_t count_nl_avx2(const char *p, size_t n, int64_t *pc){
 #define MT_HAVE_COUNT_AVX2 1
 #endif
 
+static int count_avx2 = -1;   /* -1: not decided; 0: the 16-byte loop; 1: AVX2 */
+
+int mt_count_nl_simd(int want){
+  int have = 0;
+#if defined(MT_HAVE_COUNT_AVX2)
+  have = __builtin_cpu_supports("avx2") ? 1 : 0;
+#endif
+  if( want>=0 ) __atomic_store_n(&count_avx2, want && have, __ATOMIC_RELAXED);
+  else if( __atomic_load_n(&count_avx2, __ATOMIC_RELAXED)<0 ) __atomic_store_n(&count_avx2, have, __ATOMIC_RELAXED);
+  return __atomic_load_n(&count_avx2, __ATOMIC_RELAXED);
+}
+
 /* Newlines in [p, p+n) (bytes.h): 32 bytes a step with AVX2, else 16. */
 int64_t mt_count_nl(const char *p, size_t n){
   int64_t c = 0;
   size_t i = 0;
 #if defined(MT_HAVE_COUNT_AVX2)
-  static int avx2 = -1;       /* -1: not asked yet (the answer never changes) */
-  int a = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
-  if( a<0 ){ a = __builtin_cpu_supports("avx2") ? 1 : 0; __atomic_store_n(&avx2, a, __ATOMIC_RELAXED); }
+  int a = __atomic_load_n(&count_avx2, __ATOMIC_RELAXED);
+  if( a<0 ) a = mt_count_nl_simd(-1);
   if( a && n >= 64 ) i = count_nl_avx2(p, n, &c);
 #endif
 #if defined(__SSE2__)

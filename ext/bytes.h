@@ -169,8 +169,14 @@ void mt_reader_close(mt_reader *r);
 
 /* mt_advise_huge (huge pages for a big array) is in grow.h. */
 
-/* The newlines in [p, p+n), counted 16 bytes at a time (line numbers of
-** the lines a walk passes over: index.c, scan.c, partial.c). */
+/* The newlines in [p, p+n), counted 32 bytes at a time on CPUs with AVX2,
+** else 16 (line numbers of the lines a walk passes over: index.c, scan.c,
+** partial.c). */
 int64_t mt_count_nl(const char *p, size_t n);
+
+/* The vector width of mt_count_nl: 1 when the 32-byte AVX2 loop is in use
+** (the CPU has it), 0 for the 16-byte loop.  want >= 0 sets it (0 forces
+** the 16-byte loop: tests compare the two), -1 only asks. */
+int mt_count_nl_simd(int want);
 
 #endif

@@ -219,12 +219,15 @@ int main(void){
   {
     /* mt_count_nl (32 or 16 bytes a step, then bytes) against a byte loop:
     ** every length to 300 at each of 32 alignments, newlines sparse and
-    ** dense, and runs past the 255 steps its byte counters hold */
+    ** dense, and runs past the 255 steps its byte counters hold; with the
+    ** AVX2 loop where the CPU has it, and with the 16-byte loop forced */
     static char buf[300 + 32 + 20000];
-    int ok = 1, dense;
+    int ok = 1, dense, simd, had = mt_count_nl_simd(-1);
     size_t len, al, j, want;
     srand(7);
+    for(simd=1; simd>=0; simd--)
     for(dense=0; dense<3; dense++){
+      mt_count_nl_simd(simd);
       for(j=0; j<sizeof(buf); j++){
         int r = rand() % 100;
         buf[j] = dense==2 ? '\n' : (r < (dense ? 60 : 2) ? '\n' : (char)('a' + r % 26));
@@ -239,6 +242,7 @@ int main(void){
         if( mt_count_nl(buf + al, len)!=(int64_t)want ) ok = 0;
       }
     }
+    mt_count_nl_simd(had);
     CHECK("bytes.count_nl_same_as_byte_loop", ok);
   }
   free(big);
