@@ -1853,9 +1853,10 @@ typedef struct pl_pipe {
 
 /* How many threads the build may use: mt_threads_allowed (MAILTRACE_THREADS,
 ** else the CPUs online), as the offset index pass.  With a CPU free, two
-** threads build the 1 GiB bench log's store in 0.55-0.7 of the time of one
-** for 15-30 % more CPU; with the other CPU busy they take 10-25 % longer
-** (docs/tables.md, "Two threads"); MAILTRACE_THREADS=1 keeps one. */
+** threads build the 1 GiB bench log's store in 0.55-0.75 of the time of one
+** for 15-30 % more CPU; with the other CPU busy they take about 10 % longer
+** (docs/tables.md, "How the whole-log store is built: two threads");
+** MAILTRACE_THREADS=1 keeps one. */
 static int pl_threads(void){
   long n = mt_threads_allowed();
   return n > 64 ? 64 : (int)n;
