@@ -70,6 +70,14 @@ struct ent_def {
   int filter_col[2];              /* text columns with `= ?` filtered in xFilter, -1 */
   const char *filter_label[2];    /* their names, for the plan string */
   const char *(*text)(const mt_store*, int row, int col);
+  /* The ordered column (MT_PLAN_ORDERED), -1 none: a small enumeration
+  ** whose value v (0..order_n-1) a row gives by order_value and whose text
+  ** is order_name(v) (NULL for none). */
+  int order_col;
+  const char *order_label;        /* its name, for the plan string */
+  int order_n;
+  const char *(*order_name)(int v);
+  int (*order_value)(const mt_store*, int row);
 };
 
 #define ARGS_HIDDEN \
@@ -175,7 +183,8 @@ static const ent_def conn_def = {
   " file TEXT, lineno INTEGER, generation INTEGER, started_before_logs INTEGER" ARGS_HIDDEN,
   CC_N, { CC_HOST, CC_ICID, -1, -1 }, K_ICID,
   conn_count, conn_lookup, conn_host, conn_column,
-  { CC_REMOTE_IP, -1 }, { "remote_ip", 0 }, conn_text
+  { CC_REMOTE_IP, -1 }, { "remote_ip", 0 }, conn_text,
+  -1, 0, 0, 0, 0
 };
 
 /* --------------------------------------------------------------- messages */
@@ -279,6 +288,8 @@ static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
   }
 }
 
+static const char *msg_status_name(int v){ return mt_msg_status_name(v); }
+static int msg_status(const mt_store *st, int r){ return st->msgs[r].status; }
 static const char *msg_text(const mt_store *st, int r, int col){
   return col==MC_MAIL_FROM ? st->msgs[r].mail_from : col==MC_MESSAGE_ID ? st->msgs[r].message_id : 0;
 }
@@ -297,7 +308,8 @@ static const ent_def msg_def = {
   " source TEXT, disagreement TEXT, cef_action TEXT, dane_host TEXT, dane_status TEXT" ARGS_HIDDEN,
   MC_N, { MC_HOST, MC_ICID, MC_MID, -1 }, K_MID,
   msg_count, msg_lookup, msg_host, msg_column,
-  { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text
+  { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text,
+  MC_STATUS, "status", MT_MS_SPLIT + 1, msg_status_name, msg_status
 };
 
 /* ------------------------------------------------------------- recipients */
@@ -340,6 +352,8 @@ static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
   }
 }
 
+static const char *rcpt_status_name(int v){ return mt_rcpt_status_name(v); }
+static int rcpt_status(const mt_store *st, int r){ return st->rcpts[r].status; }
 static const char *rcpt_text(const mt_store *st, int r, int col){
   return col==RC_RCPT_TO ? st->rcpts[r].rcpt_to : 0;
 }
@@ -351,7 +365,8 @@ static const ent_def rcpt_def = {
   " source TEXT, disagreement TEXT" ARGS_HIDDEN,
   RC_N, { RC_HOST, -1, RC_MID, -1 }, -1,
   rcpt_count, rcpt_lookup, rcpt_host, rcpt_column,
-  { RC_RCPT_TO, -1 }, { "rcpt_to", 0 }, rcpt_text
+  { RC_RCPT_TO, -1 }, { "rcpt_to", 0 }, rcpt_text,
+  RC_STATUS, "status", MT_RS_ABORTED + 1, rcpt_status_name, rcpt_status
 };
 
 /* ------------------------------------------------------------- deliveries */
@@ -395,6 +410,8 @@ static void dlv_column(const mt_store *st, int r, int col, sqlite3_context *c){
   }
 }
 
+static const char *dlv_result_name(int v){ return mt_dlv_result_name(v); }
+static int dlv_result(const mt_store *st, int r){ return st->dlvs[r].result; }
 static const ent_def dlv_def = {
   "mailtrace_deliveries",
   "CREATE TABLE x(host TEXT, dcid INTEGER, mid INTEGER, rid INTEGER, start_ts TEXT, end_ts TEXT,"
@@ -403,7 +420,8 @@ static const ent_def dlv_def = {
   " reason TEXT, smtp_code INTEGER, response TEXT, started_before_logs INTEGER" ARGS_HIDDEN,
   DC_N, { DC_HOST, -1, DC_MID, DC_DCID }, -1,
   dlv_count, dlv_lookup, dlv_host, dlv_column,
-  { -1, -1 }, { 0, 0 }, 0
+  { -1, -1 }, { 0, 0 }, 0,
+  DC_RESULT, "result", MT_DR_ERROR + 1, dlv_result_name, dlv_result
 };
 
 /* ------------------------------------------------------------ the module */
@@ -435,6 +453,10 @@ static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
 **   V7     EP_FILTER   the first text filter (remote_ip, mail_from, rcpt_to)
 **   V8                 the second (message_id): exact text, BINARY only;
 **                      SQLite checks them again (omit = 0)
+**   MT_PLAN_ORDERED    ORDER BY, or GROUP BY, the table's status column
+**                      (deliveries: result) alone, ascending: xFilter puts
+**                      the rows in that order (order_rows), and SQLite does
+**                      not sort them again (orderByConsumed)
 **
 ** idxStr, for EXPLAIN only: "arg" per argument, "host=?", "mid=? via
 ** index" or "mid IN (?) via index", "mail_from=?" ... */
@@ -500,6 +522,10 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
       }
     }
   }
+  /* A status (or result) is one of a dozen names: the rows are put in its
+  ** order with one counting pass, cheaper than SQLite's sorter over them
+  ** (docs/tables.md, "Sorted by status"). */
+  if( def->order_col>=0 ) mt_plan_ordered(&b, def->order_col, def->order_label);
   if( b.nArg==0 && !vt->bound ) p->estimatedCost = 1e300;   /* no source: xFilter says so */
   return mt_plan_end(&b);
 }
@@ -533,6 +559,48 @@ static int entClose(sqlite3_vtab_cursor *cur){
 static int add_row(ent_cursor *c, int r){
   if( mt_sqlite_grow(&c->rows, &c->crows, c->nrows+1, sizeof(int)) ) return SQLITE_NOMEM;
   c->rows[c->nrows++] = r;
+  return SQLITE_OK;
+}
+
+/* The cursor's rows in the ascending order of the table's ordered column
+** (MT_PLAN_ORDERED), as SQLite orders its text: NULL first, then the names
+** by memcmp (BINARY; every name is lowercase ASCII, so NOCASE agrees).  A
+** counting sort over the row numbers: stable, so rows of one value keep
+** their order.  SQLITE_OK or SQLITE_NOMEM. */
+static int order_rows(ent_cursor *c, const ent_def *def){
+  int rank[32], count[33], v, w, k, n;
+  int *out;
+  if( def->order_n > 32 ) return SQLITE_OK;     /* (never: a dozen names) */
+  for(v=0; v<def->order_n; v++){                /* the values before v's */
+    const char *a = def->order_name(v);
+    rank[v] = 0;
+    for(w=0; w<def->order_n; w++){
+      const char *b = def->order_name(w);
+      if( w==v ) continue;
+      if( !b ){ if( a || w < v ) rank[v]++; }     /* NULL first */
+      else if( a && (strcmp(b, a) < 0 || (strcmp(b, a)==0 && w < v)) ) rank[v]++;
+    }
+  }
+  if( c->total>=0 ){                              /* every row: list them */
+    for(k=0; k<c->total; k++) if( add_row(c, k)!=SQLITE_OK ) return SQLITE_NOMEM;
+    c->total = -1;
+  }
+  n = c->nrows;
+  if( n<2 ) return SQLITE_OK;
+  out = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  if( !out ) return SQLITE_NOMEM;
+  memset(count, 0, sizeof(count));
+  for(k=0; k<n; k++){
+    v = def->order_value(c->st, c->rows[k]);
+    count[1 + rank[v>=0 && v<def->order_n ? v : 0]]++;     /* (out of range: NULL's place) */
+  }
+  for(v=1; v<=def->order_n; v++) count[v] += count[v-1];
+  for(k=0; k<n; k++){
+    v = def->order_value(c->st, c->rows[k]);
+    out[count[rank[v>=0 && v<def->order_n ? v : 0]]++] = c->rows[k];
+  }
+  memcpy(c->rows, out, sizeof(int)*(size_t)n);
+  sqlite3_free(out);
   return SQLITE_OK;
 }
 
@@ -653,6 +721,7 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     }
     c->nrows = out;
   }
+  if( (pl.idxNum & MT_PLAN_ORDERED) && def->order_col>=0 && (rc = order_rows(c, def))!=SQLITE_OK ) return rc;
   c->i = 0;
   return SQLITE_OK;
 

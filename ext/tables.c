@@ -369,6 +369,14 @@ void mt_plan_value(mt_plan_builder *b, int k, int iCons, int omit, const char *w
   b->p->aConstraintUsage[iCons].argvIndex = MT_MAX_ARGS + 1 + k;   /* taken; numbered at the end */
 }
 
+void mt_plan_ordered(mt_plan_builder *b, int col, const char *name){
+  sqlite3_index_info *p = b->p;
+  if( col<0 || p->nOrderBy!=1 || p->aOrderBy[0].iColumn!=col || p->aOrderBy[0].desc ) return;
+  p->orderByConsumed = 1;
+  b->idxNum |= MT_PLAN_ORDERED;
+  snprintf(b->order, sizeof(b->order), "ORDER BY %s", name);
+}
+
 int mt_plan_end(mt_plan_builder *b){
   sqlite3_index_info *p = b->p;
   sqlite3_str *text = sqlite3_str_new(0);
@@ -380,6 +388,7 @@ int mt_plan_end(mt_plan_builder *b){
     p->aConstraintUsage[b->at[k]].omit = b->omit[k];
     sqlite3_str_appendf(text, "%s%s", sqlite3_str_length(text) ? " " : "", b->word[k]);
   }
+  if( b->order[0] ) sqlite3_str_appendf(text, "%s%s", sqlite3_str_length(text) ? " " : "", b->order);
   p->idxNum = b->idxNum;
   /* A plan text lost to an allocation failure is an error, not an empty
   ** plan (EXPLAIN would show a plan that is not the one run). */

@@ -9,6 +9,7 @@
 #ifndef MAILTRACE_TABLES_H
 #define MAILTRACE_TABLES_H
 
+#include <limits.h>
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 
@@ -130,6 +131,9 @@ int mt_src_disconnect(sqlite3_vtab *pVtab);
 **               (arg1.. in argument order): argv[0..n)
 **   bits 5-30   MT_PLAN_V(k), k = 0..25: value flags; each one set takes one
 **               argv value, after the arguments, lowest k first
+**   bit 31      MT_PLAN_ORDERED: the rows come out in the ascending order of
+**               the table's one ordered column (the entity tables' status:
+**               SQLite's ORDER BY or GROUP BY on it is consumed); takes no argv
 **
 ** What each V bit means is the table's own and is written above its
 ** xBestIndex; a term read two ways (mid = ? and mid IN (...), LIKE and
@@ -142,6 +146,7 @@ int mt_src_disconnect(sqlite3_vtab *pVtab);
 #define MT_PLAN_NARG     0x1f
 #define MT_PLAN_NVALUE   26
 #define MT_PLAN_V(k)     (1<<(5+(k)))
+#define MT_PLAN_ORDERED  INT_MIN
 
 /* xBestIndex's side: collect the terms, then mt_plan_end() numbers argv in
 ** bit order and writes idxNum and idxStr, so the three always agree. */
@@ -152,6 +157,7 @@ typedef struct mt_plan_builder {
   int at[MT_PLAN_NVALUE];              /* the constraint of each value flag */
   unsigned char omit[MT_PLAN_NVALUE];
   char word[MT_PLAN_NVALUE][32];       /* its word in idxStr */
+  char order[32];                      /* MT_PLAN_ORDERED's word in idxStr, or "" */
 } mt_plan_builder;
 
 /* Start a plan: every "argN = ?" (hidden columns from firstArg on) is
@@ -164,6 +170,10 @@ int mt_plan_begin(mt_plan_builder *b, sqlite3_vtab *vt, sqlite3_index_info *p, i
 ** SQLite's own check when `omit`); `word` is its text in idxStr.  Until
 ** mt_plan_end the constraint's argvIndex is only marked non-zero. */
 void mt_plan_value(mt_plan_builder *b, int k, int iCons, int omit, const char *word);
+/* The rows will come out in the ascending order of column `col` (its name
+** `name`): SQLite's ORDER BY col, or GROUP BY col, is consumed
+** (MT_PLAN_ORDERED).  Only when that is the whole ORDER BY, ascending. */
+void mt_plan_ordered(mt_plan_builder *b, int col, const char *name);
 /* Number argv (arguments, then value flags in bit order), set idxNum and
 ** idxStr.  SQLITE_NOMEM when the text cannot be made. */
 int mt_plan_end(mt_plan_builder *b);
