@@ -756,17 +756,19 @@ static size_t count_nl_avx2(const char *p, size_t n, int64_t *pc){
 #define MT_HAVE_COUNT_AVX2 1
 #endif
 
-static int count_avx2 = -1;   /* -1: not decided; 0: the 16-byte loop; 1: AVX2 */
-
-int mt_count_nl_simd(int want){
+int mt_avx2_switch(int *level, int want){
   int have = 0;
-#if defined(MT_HAVE_COUNT_AVX2)
+#if defined(__x86_64__) && defined(__GNUC__)
   have = __builtin_cpu_supports("avx2") ? 1 : 0;
 #endif
-  if( want>=0 ) __atomic_store_n(&count_avx2, want && have, __ATOMIC_RELAXED);
-  else if( __atomic_load_n(&count_avx2, __ATOMIC_RELAXED)<0 ) __atomic_store_n(&count_avx2, have, __ATOMIC_RELAXED);
-  return __atomic_load_n(&count_avx2, __ATOMIC_RELAXED);
+  if( want>=0 ) __atomic_store_n(level, want && have, __ATOMIC_RELAXED);
+  else if( __atomic_load_n(level, __ATOMIC_RELAXED)<0 ) __atomic_store_n(level, have, __ATOMIC_RELAXED);
+  return __atomic_load_n(level, __ATOMIC_RELAXED);
 }
+
+static int count_avx2 = -1;   /* -1: not decided; 0: the 16-byte loop; 1: AVX2 */
+
+int mt_count_nl_simd(int want){ return mt_avx2_switch(&count_avx2, want); }
 
 /* Newlines in [p, p+n) (bytes.h): 32 bytes a step with AVX2, else 16. */
 int64_t mt_count_nl(const char *p, size_t n){

@@ -179,4 +179,10 @@ int64_t mt_count_nl(const char *p, size_t n);
 ** the 16-byte loop: tests compare the two), -1 only asks. */
 int mt_count_nl_simd(int want);
 
+/* The one switch of every vector loop with an AVX2 variant (mt_count_nl,
+** index.c's anchor scan): *level is -1 until decided, then 0 (the 16-byte
+** loop) or 1 (AVX2, only where the CPU has it).  want >= 0 sets it, -1
+** decides it once from the CPU; returns it.  Atomic: any thread may ask. */
+int mt_avx2_switch(int *level, int want);
+
 #endif

@@ -352,13 +352,12 @@ static size_t extract_avx2(const char *p, size_t n, const sink *k, const char **
 static int simd_level = -1;       /* -1: not decided; 0: 16-byte loop; 1: AVX2 */
 
 int mt_index_simd(int want){
-  int have = 0;
 #if defined(MT_HAVE_AVX2_PATH)
-  have = __builtin_cpu_supports("avx2") ? 1 : 0;
+  return mt_avx2_switch(&simd_level, want);
+#else
+  (void)want; (void)simd_level;
+  return 0;
 #endif
-  if( want>=0 ) __atomic_store_n(&simd_level, want && have, __ATOMIC_RELAXED);
-  else if( __atomic_load_n(&simd_level, __ATOMIC_RELAXED)<0 ) __atomic_store_n(&simd_level, have, __ATOMIC_RELAXED);
-  return __atomic_load_n(&simd_level, __ATOMIC_RELAXED);
 }
 
 /* Every anchor of the whole lines [p, p+n), in order, and its newlines
