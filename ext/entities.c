@@ -1852,7 +1852,7 @@ typedef struct pl_pipe {
 } pl_pipe;
 
 /* How many threads the build may use: mt_threads_allowed (MAILTRACE_THREADS,
-** else the CPUs online), as the offset index pass.  With a CPU free, two
+** else the CPUs it may run on), as the offset index pass.  With a CPU free, two
 ** threads build the 1 GiB bench log's store in 0.55-0.75 of the time of one
 ** for 15-30 % more CPU; with the other CPU busy they take about 10 % longer
 ** (docs/tables.md, "How the whole-log store is built: two threads");
