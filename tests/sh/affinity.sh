@@ -5,19 +5,16 @@
 # lookup's sweep is not split, with two CPUs it is, and MAILTRACE_THREADS=2
 # still asks for two.  The lookup of 192.0.2.10 over a copy of the fixtures
 # whose file holds its lines twice, 100 KiB apart (two index blocks), with
-# every sweep of two blocks or more split (MAILTRACE_SWEEP_SPLIT=1), as
-# nomem_split.sh builds it.  PASS/FAIL/SKIP lines.
+# every sweep of two blocks or more split (MAILTRACE_SWEEP_SPLIT=1): the
+# fixtures of nomem_split.sh (sh/lib/two_blocks.sh).  PASS/FAIL/SKIP lines.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 EXT=${MAILTRACE_EXT:-$PWD/../mailtrace}
 command -v taskset >/dev/null 2>&1 || { echo "SKIP sh.affinity: no taskset"; exit 0; }
 [ "$(taskset -c 0,1 nproc 2>/dev/null)" = 2 ] || { echo "SKIP sh.affinity: fewer than two CPUs to run on"; exit 0; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cp -r data "$tmp/data"
-f="$tmp/data/esa1/mail.@20261102T080000.s"
-cp "$f" "$tmp/orig"
-awk 'BEGIN { for (i = 0; i < 3000; i++) printf "Mon Nov  2 08:30:%02d 2026 Info: ICID %d close\n", i % 60, 900000 + i }' >> "$f"
-cat "$tmp/orig" >> "$f"
+. sh/lib/two_blocks.sh
+two_block_fixtures "$tmp"
 fails=0
 split() {   # split [ENV=VALUE...] [taskset -c LIST]: index_split of the lookup
   env MAILTRACE_SWEEP_SPLIT=1 "$@" sqlite3 -batch :memory: -cmd ".load $EXT" \

@@ -20,11 +20,8 @@ esac
 [ "$(nproc)" -ge 2 ] || { echo "SKIP sh.nomem_split: one CPU (a sweep is split only with two)"; exit 0; }
 [ -x "$TBIN/nomem" ] || { echo "FAIL sh.nomem_split: no $TBIN/nomem (make $TBIN/nomem)"; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cp -r data "$tmp/data"
-f="$tmp/data/esa1/mail.@20261102T080000.s"
-cp "$f" "$tmp/orig"
-awk 'BEGIN { for (i = 0; i < 3000; i++) printf "Mon Nov  2 08:30:%02d 2026 Info: ICID %d close\n", i % 60, 900000 + i }' >> "$f"
-cat "$tmp/orig" >> "$f"
+. sh/lib/two_blocks.sh
+two_block_fixtures "$tmp"
 # the scenario's lookup of 192.0.2.10 is split (else the test proves nothing)
 got=$(MAILTRACE_SWEEP_SPLIT=1 sqlite3 -batch :memory: -cmd ".load $EXT" \
   "SELECT mailtrace_open('$tmp/data/esa1', '$tmp/data/esa2')" \
