@@ -169,7 +169,6 @@ int mt_index_tz_at(void *ix, int file, int64_t off, int *tz, int *from_header);
 /* The block of the line that starts at `off` of file `file`. */
 uint32_t mt_index_block_of(const mt_index *ix, int file, int64_t off);
 uint32_t mt_index_nblock(const mt_index *ix);
-
 int64_t mt_index_lines(const mt_index *ix);     /* lines of the files indexed */
 size_t mt_index_ids(const mt_index *ix);        /* keys posted */
 size_t mt_index_memory(const mt_index *ix);     /* bytes held */

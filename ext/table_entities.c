@@ -79,6 +79,7 @@ struct ent_def {
   const char *(*order_name)(int v);
   int (*order_value)(const mt_store*, int row);
 };
+#define ORDER_MAX 32                    /* values of an ordered column at most (order_rows) */
 
 #define ARGS_HIDDEN \
   ", arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN," \
@@ -525,7 +526,7 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   /* A status (or result) is one of a dozen names: the rows are put in its
   ** order with one counting pass, cheaper than SQLite's sorter over them
   ** (docs/tables.md, "Sorted by status"). */
-  if( def->order_col>=0 ) mt_plan_ordered(&b, def->order_col, def->order_label);
+  if( def->order_col>=0 && def->order_n<=ORDER_MAX ) mt_plan_ordered(&b, def->order_col, def->order_label);
   if( b.nArg==0 && !vt->bound ) p->estimatedCost = 1e300;   /* no source: xFilter says so */
   return mt_plan_end(&b);
 }
@@ -564,13 +565,13 @@ static int add_row(ent_cursor *c, int r){
 
 /* The cursor's rows in the ascending order of the table's ordered column
 ** (MT_PLAN_ORDERED), as SQLite orders its text: NULL first, then the names
-** by memcmp (BINARY; every name is lowercase ASCII, so NOCASE agrees).  A
+** by strcmp (BINARY; every name is lowercase ASCII, so NOCASE agrees).  A
 ** counting sort over the row numbers: stable, so rows of one value keep
-** their order.  SQLITE_OK or SQLITE_NOMEM. */
+** their order.  order_n is at most ORDER_MAX (entBestIndex consumes the
+** ORDER BY only then).  SQLITE_OK or SQLITE_NOMEM. */
 static int order_rows(ent_cursor *c, const ent_def *def){
-  int rank[32], count[33], v, w, k, n;
+  int rank[ORDER_MAX], count[ORDER_MAX + 1], v, w, k, n;
   int *out;
-  if( def->order_n > 32 ) return SQLITE_OK;     /* (never: a dozen names) */
   for(v=0; v<def->order_n; v++){                /* the values before v's */
     const char *a = def->order_name(v);
     rank[v] = 0;
@@ -721,7 +722,7 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     }
     c->nrows = out;
   }
-  if( (pl.idxNum & MT_PLAN_ORDERED) && def->order_col>=0 && (rc = order_rows(c, def))!=SQLITE_OK ) return rc;
+  if( (pl.idxNum & MT_PLAN_ORDERED) && (rc = order_rows(c, def))!=SQLITE_OK ) return rc;
   c->i = 0;
   return SQLITE_OK;
 
