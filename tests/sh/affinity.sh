@@ -16,17 +16,11 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 . sh/lib/two_blocks.sh
 two_block_fixtures "$tmp"
 fails=0
-split() {   # split [ENV=VALUE...] [taskset -c LIST]: index_split of the lookup
-  env MAILTRACE_SWEEP_SPLIT=1 "$@" sqlite3 -batch :memory: -cmd ".load $EXT" \
-    "SELECT mailtrace_open('$tmp/data/esa1', '$tmp/data/esa2')" \
-    "SELECT count(*) FROM connections WHERE remote_ip = '192.0.2.10'" \
-    "SELECT json_extract(mailtrace_stats(), '\$.index_split')" 2>&1 | tail -n 1
-}
 check() {   # check NAME WANT GOT
   if [ "$3" = "$2" ]; then echo "PASS sh.affinity.$1"; else echo "FAIL sh.affinity.$1: index_split '$3', wanted '$2'"; fails=1; fi
 }
-check two_cpus_split 1 "$(split taskset -c 0,1)"
-check one_cpu_not_split 0 "$(split taskset -c 0)"
-check one_cpu_threads_2_split 1 "$(split MAILTRACE_THREADS=2 taskset -c 0)"
-check two_cpus_threads_1_not_split 0 "$(split MAILTRACE_THREADS=1 taskset -c 0,1)"
+check two_cpus_split 1 "$(lookup_split "$tmp" taskset -c 0,1)"
+check one_cpu_not_split 0 "$(lookup_split "$tmp" taskset -c 0)"
+check one_cpu_threads_2_split 1 "$(lookup_split "$tmp" MAILTRACE_THREADS=2 taskset -c 0)"
+check two_cpus_threads_1_not_split 0 "$(lookup_split "$tmp" MAILTRACE_THREADS=1 taskset -c 0,1)"
 exit $fails

@@ -23,10 +23,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 . sh/lib/two_blocks.sh
 two_block_fixtures "$tmp"
 # the scenario's lookup of 192.0.2.10 is split (else the test proves nothing)
-got=$(MAILTRACE_SWEEP_SPLIT=1 sqlite3 -batch :memory: -cmd ".load $EXT" \
-  "SELECT mailtrace_open('$tmp/data/esa1', '$tmp/data/esa2')" \
-  "SELECT count(*) FROM connections WHERE remote_ip = '192.0.2.10'" \
-  "SELECT json_extract(mailtrace_stats(), '\$.index_split')" 2>&1 | tail -n 1)
+got=$(lookup_split "$tmp")
 if [ "$got" = 1 ]; then echo "PASS sh.nomem_split.the_lookup_is_split"
 else echo "FAIL sh.nomem_split.the_lookup_is_split: index_split '$got'"; fi
 NOMEM_THREADS=1 MAILTRACE_SWEEP_SPLIT=1 "$TBIN/nomem" "$tmp/data" > "$tmp/out" 2>&1
