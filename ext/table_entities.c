@@ -41,6 +41,16 @@ typedef struct ent_def ent_def;
 
 typedef mt_src_vtab ent_vtab;      /* def: the table's ent_def */
 
+/* The distinct values of the grouped column among a cursor's rows: their
+** bytes (ASCII letters folded to lower case) one after another in `text`,
+** found again through an open-addressing table of their numbers. */
+typedef struct dom_set {
+  char *text; size_t ntext, ctext;
+  size_t *at; int *len;          /* value i: text + at[i], len[i] bytes */
+  int n, cap;
+  int *slot; size_t nslot;       /* value number + 1, 0 empty; a power of two */
+} dom_set;
+
 typedef struct ent_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
   mt_args callargs;
@@ -51,6 +61,13 @@ typedef struct ent_cursor {
   int nrows, crows;
   int i;                      /* position: index into rows[] or the whole array */
   int total;                  /* size of the table's array */
+  /* After domain_rows: each position's values of the two sorted columns,
+  ** read back by entColumn instead of from rows the sort scattered: the
+  ** grouped column's folded text (into dom.text; NULL for none), its length,
+  ** and the ordered column's value.  NULL otherwise. */
+  dom_set dom;
+  const char **gtext;
+  int *glen, *gval;
 } ent_cursor;
 
 /* Id columns a table can look up, by role. */
@@ -78,6 +95,13 @@ struct ent_def {
   int order_n;
   const char *(*order_name)(int v);
   int (*order_value)(const mt_store*, int row);
+  /* The grouped text column (recipients' domain), -1 none: its value for a
+  ** row is the n bytes group_text gives with ASCII letters in lower case
+  ** (NULL for none).  ORDER BY or GROUP BY it, alone or with the ordered
+  ** column, is answered by the table (domain_rows). */
+  int group_col;
+  const char *group_label;
+  const char *(*group_text)(const mt_store*, int row, size_t *n);
 };
 #define ORDER_MAX 32                    /* values of an ordered column at most (order_rows) */
 
@@ -185,7 +209,8 @@ static const ent_def conn_def = {
   CC_N, { CC_HOST, CC_ICID, -1, -1 }, K_ICID,
   conn_count, conn_lookup, conn_host, conn_column,
   { CC_REMOTE_IP, -1 }, { "remote_ip", 0 }, conn_text,
-  -1, 0, 0, 0, 0
+  -1, 0, 0, 0, 0,
+  -1, 0, 0
 };
 
 /* --------------------------------------------------------------- messages */
@@ -310,13 +335,38 @@ static const ent_def msg_def = {
   MC_N, { MC_HOST, MC_ICID, MC_MID, -1 }, K_MID,
   msg_count, msg_lookup, msg_host, msg_column,
   { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text,
-  MC_STATUS, "status", MT_MS_SPLIT + 1, msg_status_name, msg_status
+  MC_STATUS, "status", MT_MS_SPLIT + 1, msg_status_name, msg_status,
+  -1, 0, 0
 };
 
 /* ------------------------------------------------------------- recipients */
 
 enum { RC_HOST, RC_MID, RC_RID, RC_RCPT_TO, RC_STATUS, RC_DCID, RC_ATTEMPTS, RC_DSN,
-       RC_RESPONSE, RC_END_TS, RC_END_UTC, RC_GENERATION, RC_SOURCE, RC_DISAGREEMENT, RC_N };
+       RC_RESPONSE, RC_END_TS, RC_END_UTC, RC_GENERATION, RC_SOURCE, RC_DISAGREEMENT, RC_DOMAIN,
+       RC_N };
+
+/* domain: the part of an address after its last '@', ASCII letters in
+** lower case (docs/tables.md); NULL for no address, no '@' or nothing
+** after it.  The store's text is returned as it lies when already so. */
+static const char *addr_domain(const char *z, size_t *n){
+  const char *at = z ? strrchr(z, '@') : 0;
+  if( !at || !at[1] ) return 0;
+  *n = strlen(at + 1);
+  return at + 1;
+}
+static void r_domain(sqlite3_context *c, const char *z){
+  size_t n = 0, i;
+  const char *at = addr_domain(z, &n);
+  char *out;
+  if( !at ) return;
+  for(i=0; i<n && !(at[i]>='A' && at[i]<='Z'); i++){}
+  if( i==n ){ sqlite3_result_text(c, at, (int)n, SQLITE_TRANSIENT); return; }
+  out = sqlite3_malloc64(n + 1);
+  if( !out ){ sqlite3_result_error_nomem(c); return; }
+  for(i=0; i<n; i++) out[i] = (char)(at[i]>='A' && at[i]<='Z' ? at[i] + ('a' - 'A') : at[i]);
+  out[n] = 0;
+  sqlite3_result_text(c, out, (int)n, sqlite3_free);
+}
 
 static int rcpt_count(const mt_store *st){ return st->nrcpt; }
 static int rcpt_host(const mt_store *st, int r){ return st->msgs[st->rcpts[r].msg].host; }
@@ -350,6 +400,7 @@ static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case RC_GENERATION: sqlite3_result_int(c, m->generation); break;
     case RC_SOURCE: r_text(c, mt_origin_name(x->origin)); break;
     case RC_DISAGREEMENT: r_text(c, x->disagreement); break;
+    case RC_DOMAIN: r_domain(c, x->rcpt_to); break;
   }
 }
 
@@ -358,16 +409,20 @@ static int rcpt_status(const mt_store *st, int r){ return st->rcpts[r].status; }
 static const char *rcpt_text(const mt_store *st, int r, int col){
   return col==RC_RCPT_TO ? st->rcpts[r].rcpt_to : 0;
 }
+static const char *rcpt_domain(const mt_store *st, int r, size_t *n){
+  return addr_domain(st->rcpts[r].rcpt_to, n);
+}
 
 static const ent_def rcpt_def = {
   "mailtrace_recipients",
   "CREATE TABLE x(host TEXT, mid INTEGER, rid INTEGER, rcpt_to TEXT, status TEXT, dcid INTEGER,"
   " attempts INTEGER, dsn TEXT, response TEXT, end_ts TEXT, end_utc TEXT, generation INTEGER,"
-  " source TEXT, disagreement TEXT" ARGS_HIDDEN,
+  " source TEXT, disagreement TEXT, domain TEXT" ARGS_HIDDEN,
   RC_N, { RC_HOST, -1, RC_MID, -1 }, -1,
   rcpt_count, rcpt_lookup, rcpt_host, rcpt_column,
   { RC_RCPT_TO, -1 }, { "rcpt_to", 0 }, rcpt_text,
-  RC_STATUS, "status", MT_RS_ABORTED + 1, rcpt_status_name, rcpt_status
+  RC_STATUS, "status", MT_RS_ABORTED + 1, rcpt_status_name, rcpt_status,
+  RC_DOMAIN, "domain", rcpt_domain
 };
 
 /* ------------------------------------------------------------- deliveries */
@@ -422,7 +477,8 @@ static const ent_def dlv_def = {
   DC_N, { DC_HOST, -1, DC_MID, DC_DCID }, -1,
   dlv_count, dlv_lookup, dlv_host, dlv_column,
   { -1, -1 }, { 0, 0 }, 0,
-  DC_RESULT, "result", MT_DR_ERROR + 1, dlv_result_name, dlv_result
+  DC_RESULT, "result", MT_DR_ERROR + 1, dlv_result_name, dlv_result,
+  -1, 0, 0
 };
 
 /* ------------------------------------------------------------ the module */
@@ -457,11 +513,30 @@ static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
 **   MT_PLAN_ORDERED    ORDER BY, or GROUP BY, the table's status column
 **                      (deliveries: result) alone, ascending: xFilter puts
 **                      the rows in that order (order_rows), and SQLite does
-**                      not sort them again (orderByConsumed)
+**                      not sort them again (orderByConsumed).  Its kind
+**                      (MT_PLAN_ORDER_KIND) is 0 then; recipients also
+**                      consume ORDER BY / GROUP BY domain (kind 1),
+**                      domain, status (2) and status, domain (3), all
+**                      ascending (domain_rows)
 **
 ** idxStr, for EXPLAIN only: "arg" per argument, "host=?", "mid=? via
 ** index" or "mid IN (?) via index", "mail_from=?" ... */
 enum { EP_HOST = 0, EP_EQ = 1, EP_IN = 4, EP_FILTER = 7 };
+
+/* The table's order that is the whole ORDER BY (or GROUP BY) of p, ascending:
+** 1 the grouped column, 2 it then the ordered column, 3 the ordered column
+** then it; 0 none of these. */
+static int group_kind(const ent_def *def, const sqlite3_index_info *p){
+  int a, b;
+  if( def->group_col<0 || p->nOrderBy<1 || p->nOrderBy>2 ) return 0;
+  if( p->aOrderBy[0].desc || (p->nOrderBy==2 && p->aOrderBy[1].desc) ) return 0;
+  a = p->aOrderBy[0].iColumn;
+  b = p->nOrderBy==2 ? p->aOrderBy[1].iColumn : -1;
+  if( a==def->group_col && b<0 ) return 1;
+  if( a==def->group_col && b==def->order_col ) return 2;
+  if( a==def->order_col && b==def->group_col ) return 3;
+  return 0;
+}
 
 static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   ent_vtab *vt = (ent_vtab*)pVtab;
@@ -526,7 +601,16 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   /* A status (or result) is one of a dozen names: the rows are put in its
   ** order with one counting pass, cheaper than SQLite's sorter over them
   ** (docs/tables.md, "Sorted by status"). */
-  if( def->order_col>=0 && def->order_n<=ORDER_MAX ) mt_plan_ordered(&b, def->order_col, def->order_label);
+  if( def->order_col>=0 && def->order_n<=ORDER_MAX ){
+    int kind = group_kind(def, p);
+    if( kind>0 ){
+      snprintf(word, sizeof(word), "ORDER BY %s%s%s", kind==3 ? def->order_label : def->group_label,
+               kind==1 ? "" : ", ", kind==1 ? "" : kind==2 ? def->order_label : def->group_label);
+      mt_plan_ordered_as(&b, kind, word);
+    }else{
+      mt_plan_ordered(&b, def->order_col, def->order_label);
+    }
+  }
   if( b.nArg==0 && !vt->bound ) p->estimatedCost = 1e300;   /* no source: xFilter says so */
   return mt_plan_end(&b);
 }
@@ -540,7 +624,12 @@ static int entOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   return SQLITE_OK;
 }
 
+static void dom_free(dom_set *D);
 static void ent_reset(ent_cursor *c){
+  dom_free(&c->dom);
+  memset(&c->dom, 0, sizeof(c->dom));
+  sqlite3_free(c->gtext); sqlite3_free(c->glen); sqlite3_free(c->gval);
+  c->gtext = 0; c->glen = 0; c->gval = 0;
   mt_store_release(c->es);
   c->es = 0;
   c->st = 0;
@@ -569,9 +658,10 @@ static int add_row(ent_cursor *c, int r){
 ** counting sort over the row numbers: stable, so rows of one value keep
 ** their order.  order_n is at most ORDER_MAX (entBestIndex consumes the
 ** ORDER BY only then).  SQLITE_OK or SQLITE_NOMEM. */
-static int order_rows(ent_cursor *c, const ent_def *def){
-  int rank[ORDER_MAX], count[ORDER_MAX + 1], v, w, k, n;
-  int *out;
+/* rank[v]: the place of value v's text among the ordered column's values,
+** as SQLite orders text (NULL first, then by strcmp; equal names by v). */
+static void order_ranks(const ent_def *def, int *rank){
+  int v, w;
   for(v=0; v<def->order_n; v++){                /* the values before v's */
     const char *a = def->order_name(v);
     rank[v] = 0;
@@ -582,10 +672,23 @@ static int order_rows(ent_cursor *c, const ent_def *def){
       else if( a && (strcmp(b, a) < 0 || (strcmp(b, a)==0 && w < v)) ) rank[v]++;
     }
   }
-  if( c->total>=0 ){                              /* every row: list them */
+}
+
+/* Every row of the table listed (a cursor without a lookup or filter). */
+static int list_all(ent_cursor *c){
+  int k;
+  if( c->total>=0 ){
     for(k=0; k<c->total; k++) if( add_row(c, k)!=SQLITE_OK ) return SQLITE_NOMEM;
     c->total = -1;
   }
+  return SQLITE_OK;
+}
+
+static int order_rows(ent_cursor *c, const ent_def *def){
+  int rank[ORDER_MAX], count[ORDER_MAX + 1], v, k, n;
+  int *out;
+  order_ranks(def, rank);
+  if( list_all(c)!=SQLITE_OK ) return SQLITE_NOMEM;
   n = c->nrows;
   if( n<2 ) return SQLITE_OK;
   out = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
@@ -603,6 +706,171 @@ static int order_rows(ent_cursor *c, const ent_def *def){
   memcpy(c->rows, out, sizeof(int)*(size_t)n);
   sqlite3_free(out);
   return SQLITE_OK;
+}
+
+
+static void dom_free(dom_set *D){
+  sqlite3_free(D->text); sqlite3_free(D->at); sqlite3_free(D->len); sqlite3_free(D->slot);
+}
+
+static uint64_t dom_hash(const char *p, size_t n){
+  uint64_t h = 0xcbf29ce484222325ULL;
+  size_t i;
+  for(i=0; i<n; i++){ h ^= (unsigned char)p[i]; h *= 0x100000001b3ULL; }
+  return h ^ (h >> 29);
+}
+
+/* Room for the table of a set of n values (twice n slots, at least 64). */
+static int dom_rehash(dom_set *D, size_t want){
+  size_t ns = 64, i;
+  int *slot;
+  while( ns < want*2 ) ns *= 2;
+  if( ns <= D->nslot ) return SQLITE_OK;
+  slot = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)ns);
+  if( !slot ) return SQLITE_NOMEM;
+  memset(slot, 0, sizeof(int)*ns);
+  for(i=0; i<(size_t)D->n; i++){
+    size_t h = (size_t)dom_hash(D->text + D->at[i], (size_t)D->len[i]) & (ns - 1);
+    while( slot[h] ) h = (h + 1) & (ns - 1);
+    slot[h] = (int)i + 1;
+  }
+  sqlite3_free(D->slot);
+  D->slot = slot; D->nslot = ns;
+  return SQLITE_OK;
+}
+
+/* The number of the folded value p[0..n) in D, added when new; -1 when
+** memory ran out. */
+static int dom_id(dom_set *D, const char *p, size_t n){
+  size_t h;
+  if( (size_t)D->n + 1 > D->nslot/2 && dom_rehash(D, (size_t)D->n + 1)!=SQLITE_OK ) return -1;
+  h = (size_t)dom_hash(p, n) & (D->nslot - 1);
+  for(; D->slot[h]; h = (h + 1) & (D->nslot - 1)){
+    int i = D->slot[h] - 1;
+    if( (size_t)D->len[i]==n && memcmp(D->text + D->at[i], p, n)==0 ) return i;
+  }
+  if( n > INT_MAX || D->n==INT_MAX - 1 ) return -1;
+  if( D->ntext + n > D->ctext ){
+    size_t c = D->ctext ? D->ctext*2 : 4096;
+    char *t;
+    while( c < D->ntext + n ) c *= 2;
+    if( !(t = sqlite3_realloc64(D->text, c)) ) return -1;
+    D->text = t; D->ctext = c;
+  }
+  if( D->n==D->cap ){
+    int c = D->cap ? (D->cap < INT_MAX/2 ? D->cap*2 : INT_MAX - 1) : 256;
+    size_t *at = sqlite3_realloc64(D->at, sizeof(size_t)*(sqlite3_uint64)c);
+    int *len;
+    if( !at ) return -1;
+    D->at = at;
+    if( !(len = sqlite3_realloc64(D->len, sizeof(int)*(sqlite3_uint64)c)) ) return -1;
+    D->len = len; D->cap = c;
+  }
+  memcpy(D->text + D->ntext, p, n);
+  D->at[D->n] = D->ntext; D->len[D->n] = (int)n;
+  D->ntext += n;
+  D->slot[h] = ++D->n;
+  return D->n - 1;
+}
+
+/* qsort's view of one value: its folded bytes. */
+typedef struct dom_key { const char *p; int len, id; } dom_key;
+static int dom_cmp(const void *a, const void *b){
+  const dom_key *x = a, *y = b;
+  int m = x->len < y->len ? x->len : y->len;
+  int r = memcmp(x->p, y->p, (size_t)m);
+  return r ? r : (x->len > y->len) - (x->len < y->len);    /* BINARY: a prefix first */
+}
+
+/* ord (n positions) stably sorted by key[ord[i]] (0..nkey-1), through tmp. */
+static void count_pass(int *ord, int *tmp, const int *key, int n, int nkey, int *count){
+  int i;
+  memset(count, 0, sizeof(int)*((size_t)nkey + 1));
+  for(i=0; i<n; i++) count[key[ord[i]] + 1]++;
+  for(i=1; i<=nkey; i++) count[i] += count[i-1];
+  for(i=0; i<n; i++) tmp[count[key[ord[i]]]++] = ord[i];
+  memcpy(ord, tmp, sizeof(int)*(size_t)n);
+}
+
+/* The cursor's rows in the table's order `kind` (MT_PLAN_ORDER_KIND 1-3):
+** by the grouped column's value as SQLite compares text (BINARY: NULL
+** first, then bytewise, a prefix before what it begins), then (kind 2) by
+** the ordered column, or (kind 3) by the ordered column, then it.  The
+** distinct values are sorted once, the rows by two stable counting passes
+** (the second key first).  SQLITE_OK or SQLITE_NOMEM. */
+static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
+  int rank[ORDER_MAX], *dk = 0, *sk = 0, *vk = 0, *ord = 0, *tmp = 0, *count = 0, *drank = 0;
+  char *fold = 0;
+  sqlite3_int64 cfold = 0;
+  dom_set D;
+  dom_key *keys = 0;
+  int i, n, rc = SQLITE_NOMEM;
+  memset(&D, 0, sizeof(D));
+  if( list_all(c)!=SQLITE_OK ) return SQLITE_NOMEM;
+  n = c->nrows;
+  if( n<2 ) return SQLITE_OK;
+  order_ranks(def, rank);
+  dk = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  sk = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  vk = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  ord = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  tmp = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  if( !dk || !sk || !vk || !ord || !tmp ) goto done;
+  for(i=0; i<n; i++){
+    size_t len = 0, j;
+    const char *z = def->group_text(c->st, c->rows[i], &len);
+    int v = def->order_value(c->st, c->rows[i]);
+    vk[i] = v;
+    sk[i] = rank[v>=0 && v<def->order_n ? v : 0];
+    ord[i] = i;
+    if( !z ){ dk[i] = -1; continue; }
+    if( (sqlite3_int64)len > cfold ){
+      char *f = sqlite3_realloc64(fold, len + 64);
+      if( !f ) goto done;
+      fold = f; cfold = (sqlite3_int64)len + 64;
+    }
+    for(j=0; j<len; j++) fold[j] = (char)(z[j]>='A' && z[j]<='Z' ? z[j] + ('a' - 'A') : z[j]);
+    if( (dk[i] = dom_id(&D, fold, len)) < 0 ) goto done;
+  }
+  /* the values' places: NULL 0, then 1.. in order */
+  keys = sqlite3_malloc64(sizeof(dom_key)*(sqlite3_uint64)(D.n ? D.n : 1));
+  drank = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)(D.n ? D.n : 1));
+  count = sqlite3_malloc64(sizeof(int)*((sqlite3_uint64)(D.n > ORDER_MAX ? D.n : ORDER_MAX) + 2));
+  if( !keys || !drank || !count ) goto done;
+  for(i=0; i<D.n; i++){ keys[i].p = D.text + D.at[i]; keys[i].len = D.len[i]; keys[i].id = i; }
+  qsort(keys, (size_t)D.n, sizeof(dom_key), dom_cmp);
+  for(i=0; i<D.n; i++) drank[keys[i].id] = i + 1;
+  for(i=0; i<n; i++) dk[i] = dk[i]<0 ? 0 : drank[dk[i]];
+  /* least significant key first */
+  if( kind==2 ) count_pass(ord, tmp, sk, n, def->order_n, count);
+  if( kind==3 ) count_pass(ord, tmp, dk, n, D.n + 1, count);
+  count_pass(ord, tmp, kind==3 ? sk : dk, n, kind==3 ? def->order_n : D.n + 1, count);
+  /* the values by position, for entColumn (dk still holds the value's
+  ** place: keys[dk - 1] is the value) */
+  c->gtext = sqlite3_malloc64(sizeof(char*)*(sqlite3_uint64)n);
+  c->glen = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  c->gval = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  if( !c->gtext || !c->glen || !c->gval ) goto done;
+  for(i=0; i<n; i++){
+    int k = ord[i];
+    c->gtext[i] = dk[k] ? keys[dk[k] - 1].p : 0;
+    c->glen[i] = dk[k] ? keys[dk[k] - 1].len : 0;
+    c->gval[i] = vk[k];
+    tmp[i] = c->rows[k];
+  }
+  memcpy(c->rows, tmp, sizeof(int)*(size_t)n);
+  c->dom = D;                     /* the texts gtext points into */
+  memset(&D, 0, sizeof(D));
+  rc = SQLITE_OK;
+done:
+  if( rc!=SQLITE_OK ){
+    sqlite3_free(c->gtext); sqlite3_free(c->glen); sqlite3_free(c->gval);
+    c->gtext = 0; c->glen = 0; c->gval = 0;
+  }
+  sqlite3_free(dk); sqlite3_free(sk); sqlite3_free(vk); sqlite3_free(ord); sqlite3_free(tmp);
+  sqlite3_free(count); sqlite3_free(drank); sqlite3_free(keys); sqlite3_free(fold);
+  dom_free(&D);
+  return rc;
 }
 
 /* The store for a statement that looks up ids (role >= 0, value idv, an
@@ -722,7 +990,11 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     }
     c->nrows = out;
   }
-  if( (pl.idxNum & MT_PLAN_ORDERED) && (rc = order_rows(c, def))!=SQLITE_OK ) return rc;
+  if( (pl.idxNum & MT_PLAN_ORDERED) ){
+    int kind = MT_PLAN_ORDER_KIND(pl.idxNum);
+    rc = kind==0 ? order_rows(c, def) : def->group_col>=0 ? domain_rows(c, def, kind) : SQLITE_OK;
+    if( rc!=SQLITE_OK ) return rc;
+  }
   c->i = 0;
   return SQLITE_OK;
 
@@ -751,6 +1023,15 @@ static int entColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   ent_cursor *c = (ent_cursor*)cur;
   ent_vtab *vt = (ent_vtab*)cur->pVtab;
   const ent_def *def = (const ent_def*)vt->def;
+  if( c->gtext && c->i < c->nrows && (col==def->group_col || col==def->order_col) ){
+    if( col==def->order_col ){
+      const char *z = def->order_name(c->gval[c->i]);
+      if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);    /* a constant name */
+    }else if( c->gtext[c->i] ){
+      sqlite3_result_text(ctx, c->gtext[c->i], c->glen[c->i], SQLITE_TRANSIENT);
+    }
+    return SQLITE_OK;
+  }
   if( col < def->ncol ) def->column(c->st, cur_row(c), col, ctx);
   return SQLITE_OK;
 }

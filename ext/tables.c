@@ -369,12 +369,18 @@ void mt_plan_value(mt_plan_builder *b, int k, int iCons, int omit, const char *w
   b->p->aConstraintUsage[iCons].argvIndex = MT_MAX_ARGS + 1 + k;   /* taken; numbered at the end */
 }
 
+void mt_plan_ordered_as(mt_plan_builder *b, int kind, const char *word){
+  b->p->orderByConsumed = 1;
+  b->idxNum = (b->idxNum & ~(3<<29)) | MT_PLAN_ORDERED | ((kind & 3)<<29);
+  snprintf(b->order, sizeof(b->order), "%s", word);
+}
+
 void mt_plan_ordered(mt_plan_builder *b, int col, const char *name){
   sqlite3_index_info *p = b->p;
+  char word[sizeof(b->order)];
   if( col<0 || p->nOrderBy!=1 || p->aOrderBy[0].iColumn!=col || p->aOrderBy[0].desc ) return;
-  p->orderByConsumed = 1;
-  b->idxNum |= MT_PLAN_ORDERED;
-  snprintf(b->order, sizeof(b->order), "ORDER BY %s", name);
+  snprintf(word, sizeof(word), "ORDER BY %s", name);
+  mt_plan_ordered_as(b, 0, word);
 }
 
 int mt_plan_end(mt_plan_builder *b){

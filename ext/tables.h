@@ -129,11 +129,14 @@ int mt_src_disconnect(sqlite3_vtab *pVtab);
 **
 **   bits 0-4    MT_PLAN_NARG: the number of table-valued arguments
 **               (arg1.. in argument order): argv[0..n)
-**   bits 5-30   MT_PLAN_V(k), k = 0..25: value flags; each one set takes one
+**   bits 5-28   MT_PLAN_V(k), k = 0..23: value flags; each one set takes one
 **               argv value, after the arguments, lowest k first
-**   bit 31      MT_PLAN_ORDERED: the rows come out in the ascending order of
-**               the table's one ordered column (the entity tables' status:
-**               SQLite's ORDER BY or GROUP BY on it is consumed); takes no argv
+**   bit 31      MT_PLAN_ORDERED: the rows come out in one of the table's
+**               orders (SQLite's ORDER BY or GROUP BY is consumed); takes no
+**               argv.  Which order: bits 29-30, MT_PLAN_ORDER_KIND: 0 the
+**               ascending order of the table's one ordered column (the
+**               entity tables' status); 1-3 the table's own (recipients:
+**               domain; domain, status; status, domain)
 **
 ** What each V bit means is the table's own and is written above its
 ** xBestIndex; a term read two ways (mid = ? and mid IN (...), LIKE and
@@ -144,9 +147,10 @@ int mt_src_disconnect(sqlite3_vtab *pVtab);
 ** their idxNum is a bitmask of their own, documented above their
 ** xBestIndex.) */
 #define MT_PLAN_NARG     0x1f
-#define MT_PLAN_NVALUE   26
+#define MT_PLAN_NVALUE   24
 #define MT_PLAN_V(k)     (1<<(5+(k)))
 #define MT_PLAN_ORDERED  INT_MIN
+#define MT_PLAN_ORDER_KIND(idxNum) (((idxNum)>>29) & 3)
 
 /* xBestIndex's side: collect the terms, then mt_plan_end() numbers argv in
 ** bit order and writes idxNum and idxStr, so the three always agree. */
@@ -174,6 +178,11 @@ void mt_plan_value(mt_plan_builder *b, int k, int iCons, int omit, const char *w
 ** `name`): SQLite's ORDER BY col, or GROUP BY col, is consumed
 ** (MT_PLAN_ORDERED).  Only when that is the whole ORDER BY, ascending. */
 void mt_plan_ordered(mt_plan_builder *b, int col, const char *name);
+/* The whole ORDER BY (or GROUP BY), as the caller matched it, is consumed:
+** the rows will come out in the table's order `kind` (1-3,
+** MT_PLAN_ORDER_KIND); `word` ("ORDER BY domain, status") is its text in
+** idxStr. */
+void mt_plan_ordered_as(mt_plan_builder *b, int kind, const char *word);
 /* Number argv (arguments, then value flags in bit order), set idxNum and
 ** idxStr.  SQLITE_NOMEM when the text cannot be made. */
 int mt_plan_end(mt_plan_builder *b);

@@ -60,7 +60,7 @@ static int sRoundup(int n){ return (n + 7) & ~7; }
 static int sInit(void *x){ (void)x; return SQLITE_OK; }
 static void sShutdown(void *x){ (void)x; }
 
-#define NSTEP 12
+#define NSTEP 13
 static unsigned long long want_hash[NSTEP];   /* each step's answer, from the baseline run */
 
 /* FNV-1a over a step's result rows: every value's type and bytes.  Reading
@@ -106,6 +106,7 @@ static int scenario(const char *dir, int *completed, int baseline){
     "SELECT count(*) FROM messages WHERE mid IN (81001, 81002, 81012)",
     "SELECT count(*) FROM connections c JOIN messages m ON m.host = c.host AND m.icid = c.icid",
     "SELECT status, count(*) FROM messages GROUP BY 1",
+    "SELECT domain, status, count(*) FROM recipients GROUP BY 1, 2",
     "SELECT count(*) FROM recipients WHERE mid = 81001",
     "SELECT count(*) FROM deliveries WHERE dcid = 7301",
     "SELECT count(*), max(ts) FROM mailtrace_lines('%s/esa1') WHERE text LIKE '%%192.0.2.10%%'",
@@ -144,9 +145,9 @@ static int scenario(const char *dir, int *completed, int baseline){
     }
     if( rc==SQLITE_OK && !lost ){
       if( baseline ) want_hash[i] = h;
-      else if( h!=want_hash[i] && !(i==9 && !step_ok[8]) ){
-        /* (mailtrace_errors reports the last scan: when step 8 failed, the
-        ** last scan was another one) */
+      else if( h!=want_hash[i] && !(strstr(az[i], "mailtrace_errors") && i>0 && !step_ok[i-1]) ){
+        /* (mailtrace_errors reports the last scan: when the step before it
+        ** failed, the last scan was another one) */
         printf("  step %d succeeded with another answer than without failures: %s\n", i, sql);
         sqlite3_close(db);
         return 1;
