@@ -115,7 +115,7 @@ agg() {    # agg SQL: a fresh process, one whole-log aggregate
         | mt -bail :memory: -cmd ".load $EXT"
 }
 m_agg_msg()  { agg "SELECT status, count(*) FROM messages GROUP BY 1;"; }
-m_agg_rcpt() { agg "SELECT lower(substr(rcpt_to, instr(rcpt_to, '@') + 1)) AS domain, status, count(*) FROM recipients GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20;"; }
+m_agg_rcpt() { agg "SELECT domain, status, count(*) FROM recipients GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20;"; }
 m_agg_slow() { agg ".read sql/slow-banner.sql"; }
 warm() {   # warm IP: the needle, then IP timed by .timer
     printf '%s\n' "SELECT mailtrace_open($SRCS);" ".parameter set :ip '$NEEDLE'" ".read $SQLF" \

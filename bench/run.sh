@@ -139,7 +139,7 @@ m_gz()      { mt :memory: -cmd ".load $EXT" "SELECT count(*) FROM mailtrace_line
 # and status, the slow-banner report (sql/slow-banner.sql); each cold (a new process,
 # nothing on disk) and in a new process with index=DIR already built (mt_agg DIR).
 AGG_MSG="SELECT status, count(*) FROM messages GROUP BY 1;"
-AGG_RCPT="SELECT lower(substr(rcpt_to, instr(rcpt_to, '@') + 1)) AS domain, status, count(*) FROM recipients GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20;"
+AGG_RCPT="SELECT domain, status, count(*) FROM recipients GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20;"
 AGG_SLOW=".read sql/slow-banner.sql"
 mt_agg() {   # mt_agg OPEN-OPTION SQL: a fresh process, the log opened, one aggregate
     printf '%s\n' ".output /dev/null" "SELECT mailtrace_open('$LOG'$1);" ".output stdout" "$2" \
