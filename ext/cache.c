@@ -270,7 +270,7 @@ static void image_save(mt_ctx *ctx, const mt_args *a, const ent_store *e){
 ** the same files before one of them grew (each proven by its fingerprint)
 ** goes into the cache as the entry of that older state, for the read-on
 ** path of store_acquire (find_grown) to take. */
-static int image_load(ent_cache *c, const mt_args *a, mt_store **pst, mt_sf_map **pmap){
+static int image_load(ent_cache *c, const mt_args *a, mt_store **pst, mt_sf_map **pmap, int whole){
   mt_store *st = 0;
   mt_sf_map *map = 0;
   mt_sf_file *was = 0;
@@ -280,6 +280,11 @@ static int image_load(ent_cache *c, const mt_args *a, mt_store **pst, mt_sf_map 
   if( !ok ) return 0;
   lr = mt_storefile_load(a->opts.index_dir, &a->files, ok, mt_opts_max_memory(&a->opts), &st, &was, &map);
   sqlite3_free(ok);
+  if( whole && (lr==MT_SF_LOADED || lr==MT_SF_GROWN) && mt_storefile_need(st, map, MT_SF_PART_ALL)!=MT_SF_LOADED ){
+    mt_storefile_free(st, map);         /* a part did not check: built again */
+    free(was);
+    return 0;
+  }
   if( lr==MT_SF_LOADED ){ *pst = st; *pmap = map; return 1; }
   if( lr==MT_SF_GROWN ){
     ent_store *g = sqlite3_malloc(sizeof(*g));
@@ -309,8 +314,10 @@ static int image_load(ent_cache *c, const mt_args *a, mt_store **pst, mt_sf_map 
   return 0;
 }
 
-/* Find or build the store for these arguments; the caller releases it. */
-static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **pzErr){
+/* Find or build the store for these arguments; the caller releases it.
+** whole: an image is checked whole when loaded (a part of an earlier load
+** of it failed its check). */
+static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **pzErr, int whole){
   ent_cache *c = ctx->entities;
   ent_store *e, *prev = 0;
   char *key, *err = 0;
@@ -331,7 +338,7 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   if( image_wanted(a) && !find_grown(c, a, &n) ){
     mt_store *ld = 0;
     mt_sf_map *map = 0;
-    if( image_load(c, a, &ld, &map) ){
+    if( image_load(c, a, &ld, &map, whole) ){
       e = sqlite3_malloc(sizeof(*e));
       if( !e ){ mt_storefile_free(ld, map); sqlite3_free(key); return SQLITE_NOMEM; }
       memset(e, 0, sizeof(*e));
@@ -458,12 +465,46 @@ cache_it:
   return SQLITE_OK;
 }
 
-int mt_store_acquire(mt_ctx *ctx, const mt_args *a, void **ppEntry, const struct mt_store **ppStore, char **pzErr){
+/* The parts of entry e's store that `parts` names (a store mapped from its
+** image checks each part when first needed, storefile.h): SQLITE_OK,
+** SQLITE_NOMEM, or SQLITE_NOTFOUND when one did not check: the entry is
+** then out of the cache and released (the caller builds the store again). */
+static int entry_need(ent_cache *c, ent_store *e, unsigned parts){
+  int rc;
+  if( !e || !e->st || !(e->st->sf_pending & parts) ) return SQLITE_OK;
+  rc = mt_storefile_need(e->st, e->image, parts);
+  if( rc==MT_SF_LOADED ) return SQLITE_OK;
+  if( rc==MT_SF_NOMEM ){ store_release(e); return SQLITE_NOMEM; }
+  if( e->cached ){
+    ent_store **pe = &c->head;
+    while( *pe && *pe!=e ) pe = &(*pe)->next;
+    if( *pe ) *pe = e->next;
+    e->cached = 0;
+  }
+  store_release(e);                     /* cursors still reading its checked parts keep it */
+  return SQLITE_NOTFOUND;
+}
+
+int mt_store_acquire_part(mt_ctx *ctx, const mt_args *a, unsigned parts, void **ppEntry,
+                          const struct mt_store **ppStore, char **pzErr){
   ent_store *e = 0;
-  int rc = store_acquire(ctx, a, &e, pzErr);
+  int rc = store_acquire(ctx, a, &e, pzErr, 0);
+  if( rc==SQLITE_OK ){
+    rc = entry_need(ctx->entities, e, parts);
+    if( rc==SQLITE_NOTFOUND ){
+      e = 0;
+      rc = store_acquire(ctx, a, &e, pzErr, 1);
+    }else if( rc!=SQLITE_OK ){
+      e = 0;
+    }
+  }
   *ppEntry = e;
   *ppStore = e ? e->st : 0;
   return rc;
+}
+
+int mt_store_acquire(mt_ctx *ctx, const mt_args *a, void **ppEntry, const struct mt_store **ppStore, char **pzErr){
+  return mt_store_acquire_part(ctx, a, MT_SF_PART_ALL, ppEntry, ppStore, pzErr);
 }
 
 void mt_store_release(void *pEntry){ store_release(pEntry); }
@@ -718,9 +759,21 @@ static int partial_store(mt_ctx *ctx, const mt_args *args, int what, sqlite3_val
 }
 
 int mt_store_for_lookup(mt_ctx *ctx, const mt_args *a, int what, sqlite3_value *idv, int isIn,
-                        const char *ip, void **ppEntry, const struct mt_store **ppStore, char **pzErr){
+                        const char *ip, unsigned parts, void **ppEntry, const struct mt_store **ppStore,
+                        char **pzErr){
   ent_store *e = 0;
   int rc = partial_store(ctx, a, what, idv, isIn, ip, &e, pzErr);
+  if( rc==SQLITE_OK ){
+    rc = entry_need(ctx->entities, e, parts);
+    if( rc==SQLITE_NOTFOUND ){                /* that image is out: ask again */
+      e = 0;
+      rc = partial_store(ctx, a, what, idv, isIn, ip, &e, pzErr);
+      /* (SQLITE_NOTFOUND again: the caller asks mt_store_acquire, which builds it) */
+      if( rc==SQLITE_OK && (rc = entry_need(ctx->entities, e, parts))!=SQLITE_OK ) e = 0;
+    }else if( rc!=SQLITE_OK ){
+      e = 0;
+    }
+  }
   *ppEntry = e;
   *ppStore = e ? e->st : 0;
   return rc;

@@ -30,6 +30,12 @@ struct mt_index;
 ** (sqlite3_malloc'd); nothing is cached then. */
 int mt_store_acquire(mt_ctx *ctx, const mt_args *a, void **ppEntry, const struct mt_store **ppStore,
                      char **pzErr);
+/* The same, for a caller that reads only some parts of the store (parts:
+** storefile.h's MT_SF_PART_*): a store mapped from its image checks only
+** those now (the others when a later caller needs them).  mt_store_acquire
+** asks for every part. */
+int mt_store_acquire_part(mt_ctx *ctx, const mt_args *a, unsigned parts, void **ppEntry,
+                          const struct mt_store **ppStore, char **pzErr);
 void mt_store_release(void *pEntry);
 
 /* Each of n rows of a table (mt_rowset) against the entity store of these
@@ -47,9 +53,10 @@ int mt_store_check_rows(mt_ctx *ctx, const mt_args *a, int n,
 ** one, else the small store of everything the offset index was asked so
 ** far, grown by these ids.  SQLITE_NOTFOUND: no index serves them (index=off,
 ** year=, on_error=skip, a grown live file, a file that cannot be read):
-** call mt_store_acquire.  Released with mt_store_release. */
+** call mt_store_acquire.  parts: as for mt_store_acquire_part.  Released
+** with mt_store_release. */
 int mt_store_for_lookup(mt_ctx *ctx, const mt_args *a, int what, sqlite3_value *idv, int isIn,
-                        const char *ip, void **ppEntry, const struct mt_store **ppStore,
+                        const char *ip, unsigned parts, void **ppEntry, const struct mt_store **ppStore,
                         char **pzErr);
 
 /* The offset index for these arguments, built or reused as for the entity

@@ -240,6 +240,8 @@ typedef struct mt_store {
                                      ** no known line at all means "not a Cisco mail log" */
   int64_t other_log_lines;          /* lines of the gateway's other logs (bounces, amp, …: logtype.h), */
   unsigned other_log_types;         /* and which types (bit t for MT_LOG_*): read, but no entities */
+  unsigned sf_pending;              /* a store mapped from its image: the parts not checked yet
+                                    ** (storefile.h, MT_SF_PART_*; cache.c asks for them), 0 otherwise */
   struct mt_attach *attach; /* the files of each message and the anti-virus log's lines
                             ** (attach.h), for the diagnosis; NULL when no line named any */
   struct mt_cef_set *cef;   /* the Consolidated Event Log's messages (cef_store.c), or NULL */

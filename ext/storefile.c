@@ -42,6 +42,7 @@
 #include "grow.h"
 #include "hashmap.h"
 #include "index.h"
+#include "threads.h"
 #include "wraps.h"
 
 #include <dirent.h>
@@ -324,20 +325,17 @@ static void *sum_half(void *arg){
   return 0;
 }
 
-/* Verify the whole payload p[0..n) against the table of its blocks' CRCs:
-** a big one in two halves, the second on a thread of its own (reading a
-** mapped file is bound by one core's memory bandwidth). */
-static int sum_check(const unsigned char *p, uint64_t n, const uint32_t *want, uint64_t nblock){
+/* Verify blocks [b0, b1) of payload p[0..n) against want[]: a long run in
+** two halves, the second on a thread of its own (reading a mapped file is
+** bound by one core's memory bandwidth). */
+static int sum_blocks(const unsigned char *p, uint64_t n, const uint32_t *want, uint64_t b0, uint64_t b1){
   sf_half x;
   pthread_t t;
   int ok;
-  if( nblock!=(n + SF_BLOCK - 1) >> SF_BLOCK_SHIFT ) return 0;
-  if( nblock < 64 || (getenv("MAILTRACE_THREADS") && atoi(getenv("MAILTRACE_THREADS"))==1) ){
-    return sum_range(p, n, want, 0, nblock);
-  }
-  x.p = p; x.n = n; x.want = want; x.b0 = (nblock/2) & ~(uint64_t)3; x.b1 = nblock; x.ok = 0;
-  if( pthread_create(&t, 0, sum_half, &x)!=0 ) return sum_range(p, n, want, 0, nblock);
-  ok = sum_range(p, n, want, 0, x.b0);
+  if( b1 - b0 < 64 || mt_threads_allowed() < 2 ) return sum_range(p, n, want, b0, b1);
+  x.p = p; x.n = n; x.want = want; x.b0 = (b0 + (b1 - b0)/2) & ~(uint64_t)3; x.b1 = b1; x.ok = 0;
+  if( x.b0 <= b0 || pthread_create(&t, 0, sum_half, &x)!=0 ) return sum_range(p, n, want, b0, b1);
+  ok = sum_range(p, n, want, b0, x.b0);
   pthread_join(t, 0);
   return ok && x.ok;
 }
@@ -803,8 +801,20 @@ struct mt_sf_map {
   unsigned char *base; size_t len;
   uint64_t dev, ino;           /* the image file mapped (replaced only by a rename: a new inode) */
   int refs;                    /* stores of this process using it */
-  int verified;                /* every block passed its CRC */
   struct mt_sf_map *next;
+  /* What is checked of it, shared by the stores of this mapping: the first
+  ** load checks the small sections, each part (MT_SF_PART_*) is checked
+  ** when first needed (mt_storefile_need).  Guarded by mu. */
+  pthread_mutex_t mu;
+  int ready;                   /* the fields below are set (by the first load) */
+  uint64_t payload_at, payload_len, nblock;
+  uint32_t *crc;               /* the payload blocks' CRC-32Cs (the table was checked) */
+  unsigned char *blk_ok;       /* per block: its CRC passed */
+  sf_sect *sect; uint32_t nsect;   /* the directory */
+  unsigned parts_ok;           /* parts whose blocks and rows passed */
+  uint64_t was;                /* where the strings were written for (pointer values) */
+  const char *blob; uint64_t nblob;   /* the strings, in the mapping */
+  sf_attach sa;                /* the attachment join's scalars */
 };
 
 /* The images this process has mapped: a second store of the same image (another
@@ -999,13 +1009,17 @@ static int same_sources(const sf_header *h, const unsigned char *meta, const mt_
 static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const mt_filelist *files,
                         mt_sf_map *m, mt_store **pst);
 
+/* MAILTRACE_STORE_EAGER (set to anything): a mapped image is checked whole
+** when loaded, as one read into memory is (tests; docs/tables.md). */
+static int sf_eager(void){ return getenv("MAILTRACE_STORE_EAGER")!=0; }
+
 /* Map the whole file where its header asks (read-only, private): NULL when
 ** that place is taken (or mapping fails): then the file is read instead. */
 static mt_sf_map *sf_map(int fd, const struct stat *sb, const sf_header *h){
   mt_sf_map *m;
   void *p;
   uint64_t size = (uint64_t)sb->st_size;
-  int flags = MAP_PRIVATE | MAP_POPULATE;
+  int flags = MAP_PRIVATE;       /* pages come in as parts are checked (sf_populate) */
 #ifdef MAP_FIXED_NOREPLACE
   flags |= MAP_FIXED_NOREPLACE;
 #endif
@@ -1032,6 +1046,7 @@ static mt_sf_map *sf_map(int fd, const struct stat *sb, const sf_header *h){
   m->base = p; m->len = (size_t)size;
   m->dev = (uint64_t)sb->st_dev; m->ino = (uint64_t)sb->st_ino;
   m->refs = 1;
+  pthread_mutex_init(&m->mu, 0);
   m->next = sf_maps;
   sf_maps = m;
   pthread_mutex_unlock(&sf_maps_mu);
@@ -1047,7 +1062,206 @@ static void sf_unmap(mt_sf_map *m){
   if( *pm ) *pm = m->next;
   pthread_mutex_unlock(&sf_maps_mu);
   munmap(m->base, m->len);
+  pthread_mutex_destroy(&m->mu);
+  free(m->crc); free(m->blk_ok); free(m->sect);
   free(m);
+}
+
+/* --------------------------------------------- checking a mapping in parts */
+
+/* The part of the image a section belongs to (storefile.h, MT_SF_PART_*),
+** 0 for the small sections every load checks at once (the counts, the id
+** maps, the per-file arrays, hours, gaps, hosts). */
+static unsigned sect_part(uint32_t kind){
+  switch( kind ){
+    case SF_CONNS: return MT_SF_PART_CONNS;
+    case SF_MSGS: case SF_MORE: return MT_SF_PART_MSGS;
+    case SF_RCPTS: return MT_SF_PART_RCPTS;
+    case SF_DCONNS: case SF_DLVS: return MT_SF_PART_DLVS;
+    case SF_STRINGS: return MT_SF_PART_STRINGS;
+    case SF_AFILES: case SF_ASHAS: case SF_AVHITS: case SF_ABYID: case SF_ABYAV: return MT_SF_PART_ATTACH;
+    default: return 0;
+  }
+}
+
+#ifndef MADV_POPULATE_READ
+# define MADV_POPULATE_READ 22          /* Linux 5.14 */
+#endif
+/* Map pages [p, p+n) of the mapping in at once, cheaper than a fault per
+** few pages as the CRC pass touches them; best effort (an older kernel
+** takes the hint only). */
+static void sf_populate(const unsigned char *p, uint64_t n){
+  uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095, e = (uintptr_t)(p + n);
+  if( n==0 ) return;
+  if( madvise((void*)a, (size_t)(e - a), MADV_POPULATE_READ)!=0 ) (void)madvise((void*)a, (size_t)(e - a), MADV_WILLNEED);
+}
+
+/* Check the CRC of every block of m holding a byte of a section of `parts`
+** (with `core`: of the small sections too) that has not passed yet; 1 when
+** every one passes.  The caller holds m->mu, the directory was checked
+** (every section inside the payload). */
+static int sf_check_blocks(mt_sf_map *m, unsigned parts, int core){
+  const unsigned char *p = m->base + m->payload_at;
+  uint32_t i;
+  for(i=0; i<m->nsect; i++){
+    const sf_sect *x = &m->sect[i];
+    unsigned pt = sect_part(x->kind);
+    uint64_t b, bend, n = x->count * x->elsize;
+    if( !(pt ? (pt & parts)!=0 : core) || n==0 ) continue;
+    b = x->off >> SF_BLOCK_SHIFT;
+    bend = ((x->off + n - 1) >> SF_BLOCK_SHIFT) + 1;
+    while( b < bend ){
+      uint64_t e;
+      if( m->blk_ok[b] ){ b++; continue; }
+      for(e=b; e<bend && !m->blk_ok[e]; e++){}
+      {
+        uint64_t at = b << SF_BLOCK_SHIFT, to = e << SF_BLOCK_SHIFT;
+        if( to > m->payload_len ) to = m->payload_len;
+        sf_populate(p + at, to - at);
+      }
+      if( !sum_blocks(p, m->payload_len, m->crc, b, e) ) return 0;
+      memset(m->blk_ok + b, 1, (size_t)(e - b));
+      b = e;
+    }
+  }
+  return 1;
+}
+
+/* Every link and string pointer of the rows of `parts` in st checked (and,
+** with `write`, each pointer moved into blob): 1, or 0 when one is out of
+** range. */
+static int sf_check_rows(mt_store *st, unsigned parts, uint64_t was, const char *blob, uint64_t nblob, int write){
+  /* the rows' links, checked while their pointers are */
+#define L(T, F, N) { offsetof(T, F), (int64_t)(N) }
+  const sf_link conn_lk[] = { L(mt_conn, host, st->nhost), L(mt_conn, file, st->nfile),
+    L(mt_conn, prev_same, st->nconn), L(mt_conn, first_msg, st->nmsg) };
+  const sf_link msg_lk[] = { L(mt_msg, host, st->nhost), L(mt_msg, file, st->nfile),
+    L(mt_msg, first_rcpt, st->nrcpt), L(mt_msg, last_rcpt, st->nrcpt), L(mt_msg, first_dlv, st->ndlv),
+    L(mt_msg, last_dlv, st->ndlv), L(mt_msg, next_icid, st->nmsg), L(mt_msg, prev_same, st->nmsg),
+    L(mt_msg, conn, st->nconn), L(mt_msg, next_in_conn, st->nmsg), L(mt_msg, conn_hint, st->nconn),
+    L(mt_msg, first_child, st->nmsg), L(mt_msg, next_sibling, st->nmsg), L(mt_msg, more, st->nmore) };
+  const sf_link rcpt_lk[] = { L(mt_rcpt, msg, st->nmsg), L(mt_rcpt, next, st->nrcpt), L(mt_rcpt, cur_dlv, st->ndlv) };
+  const sf_link dconn_lk[] = { L(mt_dconn, host, st->nhost), L(mt_dconn, first_dlv, st->ndlv),
+    L(mt_dconn, last_dlv, st->ndlv) };
+  const sf_link dlv_lk[] = { L(mt_dlv, host, st->nhost), L(mt_dlv, dconn, st->ndconn),
+    L(mt_dlv, next_dcid, st->ndlv), L(mt_dlv, next_mid, st->ndlv) };
+#undef L
+#define NL(a) (int)(sizeof(a)/sizeof(a[0]))
+  if( (parts & MT_SF_PART_CONNS)
+   && !fix_rows(st->conns, sizeof(mt_conn), (uint64_t)st->nconn, offsetof(mt_conn, interface), 11,
+                was, blob, nblob, write, conn_lk, NL(conn_lk)) ) return 0;
+  if( (parts & MT_SF_PART_MSGS)
+   && (!fix_rows(st->msgs, sizeof(mt_msg), (uint64_t)st->nmsg, offsetof(mt_msg, mail_from), 24,
+                 was, blob, nblob, write, msg_lk, NL(msg_lk))
+    || !fix_rows(st->more, sizeof(mt_msg_more), (uint64_t)st->nmore, offsetof(mt_msg_more, dlp), 12,
+                 was, blob, nblob, write, 0, 0)) ) return 0;
+  if( (parts & MT_SF_PART_RCPTS)
+   && !fix_rows(st->rcpts, sizeof(mt_rcpt), (uint64_t)st->nrcpt, offsetof(mt_rcpt, rcpt_to), 4,
+                was, blob, nblob, write, rcpt_lk, NL(rcpt_lk)) ) return 0;
+  if( (parts & MT_SF_PART_DLVS)
+   && (!fix_rows(st->dconns, sizeof(mt_dconn), (uint64_t)st->ndconn, offsetof(mt_dconn, interface_ip), 5,
+                 was, blob, nblob, write, dconn_lk, NL(dconn_lk))
+    || !fix_rows(st->dlvs, sizeof(mt_dlv), (uint64_t)st->ndlv, offsetof(mt_dlv, domain), 7,
+                 was, blob, nblob, write, dlv_lk, NL(dlv_lk))) ) return 0;
+#undef NL
+  return 1;
+}
+
+static void attach_drop_raw(mt_attach *A);
+static int fix_owned(void *rows, size_t sz, uint64_t n, const size_t *offs, int np, uint64_t was,
+                     const char *blob, uint64_t nblob, int ok, int *oom);
+
+/* The attachment join A, its arrays read (their strings still as written),
+** finished as sa says: its strings copied out of the blob, then kept by st
+** (freed with it).  1, or 0 when not sound (*oom: out of memory); A is
+** taken either way. */
+static int attach_finish(mt_store *st, mt_attach *A, const sf_attach *sa, uint64_t was,
+                         const char *blob, uint64_t nblob, int *oom){
+  int fine;
+  A->sorted = (int)sa->sorted; A->at_file = (int)sa->at_file; A->at_lineno = sa->at_lineno; A->at_off = sa->at_off;
+  A->byid.n = (size_t)sa->byid_n; A->byid.first = (size_t)sa->byid_first;
+  A->byav.n = (size_t)sa->byav_n; A->byav.first = (size_t)sa->byav_first;
+  if( A->byid.n > A->byid.cap || A->byav.n > A->byav.cap ){ attach_drop_raw(A); return 0; }
+  fine = fix_owned(A->a, sizeof(mt_afile), (uint64_t)A->n, afile_ptrs,
+                   (int)(sizeof(afile_ptrs)/sizeof(size_t)), was, blob, nblob, 1, oom);
+  fine = fix_owned(A->s, sizeof(mt_asha), (uint64_t)A->ns, asha_ptrs,
+                   (int)(sizeof(asha_ptrs)/sizeof(size_t)), was, blob, nblob, fine, oom);
+  fine = fix_owned(A->v, sizeof(mt_avhit), (uint64_t)A->nv, avhit_ptrs,
+                   (int)(sizeof(avhit_ptrs)/sizeof(size_t)), was, blob, nblob, fine, oom);
+  st->attach = A;                       /* every string NULL or its own: freed with the store */
+  return fine;
+}
+
+/* A copy of section kind k of the mapping, `count` elements of `elsize`
+** (NULL for none); *bad when the directory does not say so. */
+static void *sf_copy_sect(const mt_sf_map *m, uint32_t k, size_t elsize, uint64_t count, int *bad, int *oom){
+  uint32_t i;
+  void *p;
+  for(i=0; i<m->nsect && m->sect[i].kind!=k; i++){}
+  if( i==m->nsect || m->sect[i].elsize!=elsize || m->sect[i].count!=count
+   || m->sect[i].off > m->payload_len || count > (m->payload_len - m->sect[i].off)/elsize ){ *bad = 1; return 0; }
+  if( count==0 ) return 0;
+  p = malloc((size_t)(count*elsize));
+  if( !p ){ *oom = 1; return 0; }
+  memcpy(p, m->base + m->payload_at + m->sect[i].off, (size_t)(count*elsize));
+  return p;
+}
+
+/* The attachment join of a mapped store, read now (its blocks and the
+** strings' already checked).  MT_SF_LOADED, _DAMAGED or _NOMEM. */
+static int sf_attach_in(mt_store *st, const mt_sf_map *m){
+  const sf_attach *sa = &m->sa;
+  mt_attach *A;
+  int bad = 0, oom = 0;
+  if( !sa->present || st->attach ) return MT_SF_LOADED;
+  if( !(A = calloc(1, sizeof(*A))) ) return MT_SF_NOMEM;
+  A->a = sf_copy_sect(m, SF_AFILES, sizeof(mt_afile), (uint64_t)sa->n, &bad, &oom);
+  A->n = A->cap = A->a ? (int)sa->n : 0;
+  A->s = sf_copy_sect(m, SF_ASHAS, sizeof(mt_asha), (uint64_t)sa->ns, &bad, &oom);
+  A->ns = A->cs = A->s ? (int)sa->ns : 0;
+  A->v = sf_copy_sect(m, SF_AVHITS, sizeof(mt_avhit), (uint64_t)sa->nv, &bad, &oom);
+  A->nv = A->cv = A->v ? (int)sa->nv : 0;
+  {
+    uint32_t i;
+    for(i=0; i<m->nsect && !bad && !oom; i++){
+      const sf_sect *x = &m->sect[i];
+      mt_hmap *hm = x->kind==SF_ABYID ? &A->byid : x->kind==SF_ABYAV ? &A->byav : 0;
+      if( !hm ) continue;
+      if( x->count && (x->count & (x->count - 1)) ){ bad = 1; break; }     /* a power of two */
+      hm->slot = sf_copy_sect(m, x->kind, sizeof(mt_hslot), x->count, &bad, &oom);
+      hm->cap = hm->slot ? (size_t)x->count : 0;
+    }
+  }
+  if( bad || oom ){ attach_drop_raw(A); return oom ? MT_SF_NOMEM : MT_SF_DAMAGED; }
+  if( !attach_finish(st, A, sa, m->was, m->blob, m->nblob, &oom) ){
+    mt_attach_free(st->attach); free(st->attach); st->attach = 0;
+    return oom ? MT_SF_NOMEM : MT_SF_DAMAGED;
+  }
+  return MT_SF_LOADED;
+}
+
+int mt_storefile_need(mt_store *st, mt_sf_map *m, unsigned parts){
+  unsigned want, todo;
+  int ok = 1;
+  if( !st ) return MT_SF_LOADED;
+  want = st->sf_pending & parts;
+  if( want & MT_SF_PART_ATTACH ) want |= st->sf_pending & MT_SF_PART_STRINGS;   /* copied out of them */
+  if( !want ) return MT_SF_LOADED;
+  if( !m || !m->ready ) return MT_SF_DAMAGED;
+  pthread_mutex_lock(&m->mu);
+  todo = want & ~m->parts_ok;
+  if( todo ){
+    ok = sf_check_blocks(m, todo, 0) && sf_check_rows(st, todo, m->was, m->blob, m->nblob, 0);
+    if( ok ) m->parts_ok |= todo;
+  }
+  pthread_mutex_unlock(&m->mu);
+  if( !ok ) return MT_SF_DAMAGED;
+  if( want & MT_SF_PART_ATTACH ){
+    int rc = sf_attach_in(st, m);
+    if( rc!=MT_SF_LOADED ) return rc;
+  }
+  st->sf_pending &= ~want;
+  return MT_SF_LOADED;
 }
 
 int mt_storefile_load(const char *dir, const mt_filelist *files, const char *optkey,
@@ -1159,6 +1373,8 @@ void mt_storefile_free(mt_store *st, mt_sf_map *m){
 
 int mt_storefile_own(mt_store *st, mt_sf_map *m){
   if( !st || !m ) return 0;
+  /* every part checked before it is copied (and the store grows) */
+  if( mt_storefile_need(st, m, MT_SF_PART_ALL)!=MT_SF_LOADED ) return -1;
 #define OWN(F, N) \
   if( st->F && (unsigned char*)(void*)st->F >= m->base && (unsigned char*)(void*)st->F < m->base + m->len ){ \
     size_t n_ = sizeof(*st->F)*(size_t)(N); \
@@ -1204,17 +1420,44 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
     free(table); mt_store_free(st); return MT_SF_DAMAGED;
   }
   if( mt_index_file_sum(0, table, 4*(size_t)h->nblock)!=h->payload_crc
-   || (map && !__atomic_load_n(&m->verified, __ATOMIC_ACQUIRE)
-           && !sum_check(map + h->payload_at, h->payload_len, table, h->nblock)) ){
+   || h->nblock!=(h->payload_len + SF_BLOCK - 1) >> SF_BLOCK_SHIFT ){
     free(table); mt_store_free(st); return MT_SF_DAMAGED;
   }
-  if( map ) __atomic_store_n(&m->verified, 1, __ATOMIC_RELEASE);   /* a second store of it checks no CRC again */
-  /* every kind once, in payload order */
+  /* every kind once, in payload order, each inside the payload */
   for(k=SF_SCALARS; k<SF_NKIND; k++){
     if( !sect_of(h, sect, k) ){ free(table); mt_store_free(st); return MT_SF_DAMAGED; }
   }
-  for(i=0; i+1<(int)h->nsect; i++){
-    if( sect[i+1].off < sect[i].off ){ free(table); mt_store_free(st); return MT_SF_DAMAGED; }
+  for(i=0; i<(int)h->nsect; i++){
+    if( (i+1<(int)h->nsect && sect[i+1].off < sect[i].off) || sect[i].elsize==0
+     || sect[i].off > h->payload_len || sect[i].count > (h->payload_len - sect[i].off)/sect[i].elsize ){
+      free(table); mt_store_free(st); return MT_SF_DAMAGED;
+    }
+  }
+  if( map ){
+    /* Mapped: the small sections' blocks are checked now, the rest part by
+    ** part when a query first needs it (mt_storefile_need): a question
+    ** about messages reads and checks only theirs.  The first load of a
+    ** mapping keeps what that takes; a second store of it shares it. */
+    int ok;
+    pthread_mutex_lock(&m->mu);
+    if( !m->ready ){
+      m->crc = table; table = 0;
+      m->blk_ok = calloc((size_t)(h->nblock ? h->nblock : 1), 1);
+      m->sect = malloc(sizeof(sf_sect)*(size_t)(h->nsect ? h->nsect : 1));
+      if( !m->blk_ok || !m->sect ){
+        free(m->blk_ok); free(m->sect); m->blk_ok = 0; m->sect = 0;
+        table = m->crc; m->crc = 0;
+        pthread_mutex_unlock(&m->mu);
+        free(table); mt_store_free(st); return MT_SF_NOMEM;
+      }
+      memcpy(m->sect, sect, sizeof(sf_sect)*(size_t)h->nsect);
+      m->nsect = h->nsect;
+      m->payload_at = h->payload_at; m->payload_len = h->payload_len; m->nblock = h->nblock;
+      m->ready = 1;
+    }
+    ok = sf_check_blocks(m, sf_eager() ? MT_SF_PART_ALL : 0, 1);
+    pthread_mutex_unlock(&m->mu);
+    if( !ok ){ free(table); mt_store_free(st); return MT_SF_DAMAGED; }
   }
   memset(&sc, 0, sizeof(sc));
   memset(&sa, 0, sizeof(sa));
@@ -1300,7 +1543,8 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
         if( !r.ok ) break;
         if( sa.n < 0 || sa.n > INT32_MAX || sa.ns < 0 || sa.ns > INT32_MAX || sa.nv < 0 || sa.nv > INT32_MAX
          || sa.at_file < INT32_MIN || sa.at_file > INT32_MAX ){ r.ok = 0; break; }
-        if( sa.present && !(A = calloc(1, sizeof(*A))) ){ oom = 1; r.ok = 0; }
+        /* mapped: read when needed (sf_attach_in) */
+        if( sa.present && !map && !(A = calloc(1, sizeof(*A))) ){ oom = 1; r.ok = 0; }
         break;
       case SF_AFILES:
         if( (int64_t)s->count!=sa.n ){ r.ok = 0; break; }
@@ -1316,7 +1560,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
         break;
       case SF_ABYID: case SF_ABYAV: {
         mt_hmap *hm = !A ? 0 : s->kind==SF_ABYID ? &A->byid : &A->byav;
-        if( (s->count && (s->count & (s->count - 1))) || (!A && s->count) ){ r.ok = 0; break; }
+        if( (s->count && (s->count & (s->count - 1))) || (!sa.present && s->count) ){ r.ok = 0; break; }
         if( hm ){ hm->slot = in_array(&r, s, sizeof(mt_hslot), 1, &oom); hm->cap = hm->slot ? (size_t)s->count : 0; }
         break; }
       case SF_STRINGS:
@@ -1356,37 +1600,11 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
     if( sc.map_n[i] < 0 || (uint64_t)sc.map_n[i] > maps[i]->h.cap ) r.ok = 0;
     else if( mt_store_map_ready(maps[i]) ){ oom = 1; r.ok = 0; }
   }
-  /* the pointers */
+  /* the pointers: now when read into memory; mapped, part by part when
+  ** first needed (mt_storefile_need; all of them now with
+  ** MAILTRACE_STORE_EAGER) */
   if( r.ok ){
-    /* the rows' links, checked while their pointers are */
-#define L(T, F, N) { offsetof(T, F), (int64_t)(N) }
-    const sf_link conn_lk[] = { L(mt_conn, host, st->nhost), L(mt_conn, file, st->nfile),
-      L(mt_conn, prev_same, st->nconn), L(mt_conn, first_msg, st->nmsg) };
-    const sf_link msg_lk[] = { L(mt_msg, host, st->nhost), L(mt_msg, file, st->nfile),
-      L(mt_msg, first_rcpt, st->nrcpt), L(mt_msg, last_rcpt, st->nrcpt), L(mt_msg, first_dlv, st->ndlv),
-      L(mt_msg, last_dlv, st->ndlv), L(mt_msg, next_icid, st->nmsg), L(mt_msg, prev_same, st->nmsg),
-      L(mt_msg, conn, st->nconn), L(mt_msg, next_in_conn, st->nmsg), L(mt_msg, conn_hint, st->nconn),
-      L(mt_msg, first_child, st->nmsg), L(mt_msg, next_sibling, st->nmsg), L(mt_msg, more, st->nmore) };
-    const sf_link rcpt_lk[] = { L(mt_rcpt, msg, st->nmsg), L(mt_rcpt, next, st->nrcpt), L(mt_rcpt, cur_dlv, st->ndlv) };
-    const sf_link dconn_lk[] = { L(mt_dconn, host, st->nhost), L(mt_dconn, first_dlv, st->ndlv),
-      L(mt_dconn, last_dlv, st->ndlv) };
-    const sf_link dlv_lk[] = { L(mt_dlv, host, st->nhost), L(mt_dlv, dconn, st->ndconn),
-      L(mt_dlv, next_dcid, st->ndlv), L(mt_dlv, next_mid, st->ndlv) };
-#undef L
-#define NL(a) (int)(sizeof(a)/sizeof(a[0]))
-    if( !fix_rows(st->conns, sizeof(mt_conn), (uint64_t)st->nconn, offsetof(mt_conn, interface), 11,
-                  was, blob, nblob, !map, conn_lk, NL(conn_lk))
-     || !fix_rows(st->msgs, sizeof(mt_msg), (uint64_t)st->nmsg, offsetof(mt_msg, mail_from), 24,
-                  was, blob, nblob, !map, msg_lk, NL(msg_lk))
-     || !fix_rows(st->more, sizeof(mt_msg_more), (uint64_t)st->nmore, offsetof(mt_msg_more, dlp), 12,
-                  was, blob, nblob, !map, 0, 0)
-     || !fix_rows(st->rcpts, sizeof(mt_rcpt), (uint64_t)st->nrcpt, offsetof(mt_rcpt, rcpt_to), 4,
-                  was, blob, nblob, !map, rcpt_lk, NL(rcpt_lk))
-     || !fix_rows(st->dconns, sizeof(mt_dconn), (uint64_t)st->ndconn, offsetof(mt_dconn, interface_ip), 5,
-                  was, blob, nblob, !map, dconn_lk, NL(dconn_lk))
-     || !fix_rows(st->dlvs, sizeof(mt_dlv), (uint64_t)st->ndlv, offsetof(mt_dlv, domain), 7,
-                  was, blob, nblob, !map, dlv_lk, NL(dlv_lk)) ) r.ok = 0;
-#undef NL
+    if( !map && !sf_check_rows(st, MT_SF_PART_ALL, was, blob, nblob, 1) ) r.ok = 0;
     /* the maps' values, the ICID lists, the hours and gaps */
     if( r.ok && (!links_ok(st->conn_by_id.h.slot, st->conn_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nconn, 1)
               || !links_ok(st->msg_by_id.h.slot, st->msg_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nmsg, 1)
@@ -1401,22 +1619,8 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   }
   if( A ){
     /* the attachment join: its counts, then its strings out of the blob */
-    A->sorted = (int)sa.sorted; A->at_file = (int)sa.at_file; A->at_lineno = sa.at_lineno; A->at_off = sa.at_off;
-    A->byid.n = (size_t)sa.byid_n; A->byid.first = (size_t)sa.byid_first;
-    A->byav.n = (size_t)sa.byav_n; A->byav.first = (size_t)sa.byav_first;
-    if( !r.ok || A->byid.n > A->byid.cap || A->byav.n > A->byav.cap ){
-      attach_drop_raw(A);
-      r.ok = 0;
-    }else{
-      int fine = fix_owned(A->a, sizeof(mt_afile), (uint64_t)A->n, afile_ptrs,
-                           (int)(sizeof(afile_ptrs)/sizeof(size_t)), was, blob, nblob, 1, &oom);
-      fine = fix_owned(A->s, sizeof(mt_asha), (uint64_t)A->ns, asha_ptrs,
-                       (int)(sizeof(asha_ptrs)/sizeof(size_t)), was, blob, nblob, fine, &oom);
-      fine = fix_owned(A->v, sizeof(mt_avhit), (uint64_t)A->nv, avhit_ptrs,
-                       (int)(sizeof(avhit_ptrs)/sizeof(size_t)), was, blob, nblob, fine, &oom);
-      st->attach = A;                     /* every string NULL or its own: freed with the store */
-      if( !fine ) r.ok = 0;
-    }
+    if( !r.ok ) attach_drop_raw(A);
+    else if( !attach_finish(st, A, &sa, was, blob, nblob, &oom) ) r.ok = 0;
     A = 0;
   }
   if( !r.ok ){
@@ -1431,6 +1635,20 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   st->other_log_lines = sc.other_log_lines;
   st->other_log_types = sc.other_log_types;
   st->last_hour = -1;
+  if( map ){
+    pthread_mutex_lock(&m->mu);
+    if( !m->blob ){ m->was = was; m->blob = blob; m->nblob = nblob; m->sa = sa; }
+    pthread_mutex_unlock(&m->mu);
+    st->sf_pending = MT_SF_PART_ALL & ~(sa.present ? 0u : MT_SF_PART_ATTACH);
+    if( sf_eager() ){
+      int rc = mt_storefile_need(st, m, MT_SF_PART_ALL);
+      if( rc!=MT_SF_LOADED ){
+        sf_detach(st, map, (size_t)(h->payload_at + h->payload_len));
+        mt_store_free(st);
+        return rc;
+      }
+    }
+  }
   *pst = st;
   return MT_SF_LOADED;
 }

@@ -85,6 +85,24 @@ typedef struct mt_sf_map mt_sf_map;
 int mt_storefile_load(const char *dir, const mt_filelist *files, const char *optkey,
                       int64_t max_memory, mt_store **pst, mt_sf_file **pwas, mt_sf_map **pmap);
 
+/* The parts of a mapped image, each checked (the CRCs of its blocks, the
+** links and string pointers of its rows) when a question first needs it:
+** a store loaded mapped has them all in mt_store.sf_pending until then,
+** and its arrays of a part not yet checked must not be read. */
+#define MT_SF_PART_CONNS   0x01u    /* connections */
+#define MT_SF_PART_MSGS    0x02u    /* messages (and their mt_msg_more) */
+#define MT_SF_PART_RCPTS   0x04u    /* recipients */
+#define MT_SF_PART_DLVS    0x08u    /* deliveries and delivery connections */
+#define MT_SF_PART_STRINGS 0x10u    /* the text the rows point to */
+#define MT_SF_PART_ATTACH  0x20u    /* the attachment join (mt_store.attach; copied out of the
+                                    ** strings, so it needs them too) */
+#define MT_SF_PART_ALL     0x3fu
+/* Check the parts of st (a store mt_storefile_load mapped as m) that `parts`
+** names and that are not checked yet: MT_SF_LOADED when they pass (then
+** cleared from st->sf_pending), MT_SF_DAMAGED (a CRC or a link that fails:
+** drop the store, build it again), MT_SF_NOMEM.  Stores of one mapping on
+** several threads may call it at once (each its own store). */
+int mt_storefile_need(mt_store *st, mt_sf_map *m, unsigned parts);
 /* Free a loaded store and its mapping (m may be NULL: mt_store_free). */
 void mt_storefile_free(mt_store *st, mt_sf_map *m);
 

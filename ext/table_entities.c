@@ -29,6 +29,8 @@
 #include "entities.h"
 #include "cef_store.h"
 #include "partial.h"
+#include "storefile.h"
+#include "wraps.h"
 #include "mime.h"
 
 #include <stdio.h>
@@ -102,7 +104,14 @@ struct ent_def {
   int group_col;
   const char *group_label;
   const char *(*group_text)(const mt_store*, int row, size_t *n);
+  /* The parts of a store mapped from its image (storefile.h) its rows
+  ** need, and the columns that read no text of the store (ids, numbers,
+  ** times, names of a few values, host, file): a statement using only
+  ** those does not need the strings checked. */
+  unsigned parts;
+  uint64_t plain;
 };
+#define B(c) ((uint64_t)1 << (c))
 #define ORDER_MAX 32                    /* values of an ordered column at most (order_rows) */
 
 #define ARGS_HIDDEN \
@@ -210,7 +219,11 @@ static const ent_def conn_def = {
   conn_count, conn_lookup, conn_host, conn_column,
   { CC_REMOTE_IP, -1 }, { "remote_ip", 0 }, conn_text,
   -1, 0, 0, 0, 0,
-  -1, 0, 0
+  -1, 0, 0,
+  MT_SF_PART_CONNS,
+  B(CC_HOST) | B(CC_ICID) | B(CC_START_TS) | B(CC_END_TS) | B(CC_START_UTC) | B(CC_END_UTC)
+  | B(CC_DNS_VERIFIED) | B(CC_SBRS) | B(CC_TLS) | B(CC_MESSAGES) | B(CC_END_STATE) | B(CC_FILE)
+  | B(CC_LINENO) | B(CC_GENERATION) | B(CC_STARTED_BEFORE_LOGS)
 };
 
 /* --------------------------------------------------------------- messages */
@@ -336,7 +349,11 @@ static const ent_def msg_def = {
   msg_count, msg_lookup, msg_host, msg_column,
   { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text,
   MC_STATUS, "status", MT_MS_SPLIT + 1, msg_status_name, msg_status,
-  -1, 0, 0
+  -1, 0, 0,
+  MT_SF_PART_MSGS,
+  B(MC_HOST) | B(MC_MID) | B(MC_ICID) | B(MC_START_TS) | B(MC_END_TS) | B(MC_START_UTC) | B(MC_END_UTC)
+  | B(MC_SIZE) | B(MC_RCPT_COUNT) | B(MC_PARENT_MID) | B(MC_STATUS) | B(MC_FILE) | B(MC_LINENO)
+  | B(MC_GENERATION) | B(MC_STARTED_BEFORE_LOGS) | B(MC_DLP_RISK) | B(MC_URL_REPUTATION) | B(MC_SOURCE)
 };
 
 /* ------------------------------------------------------------- recipients */
@@ -422,7 +439,10 @@ static const ent_def rcpt_def = {
   rcpt_count, rcpt_lookup, rcpt_host, rcpt_column,
   { RC_RCPT_TO, -1 }, { "rcpt_to", 0 }, rcpt_text,
   RC_STATUS, "status", MT_RS_ABORTED + 1, rcpt_status_name, rcpt_status,
-  RC_DOMAIN, "domain", rcpt_domain
+  RC_DOMAIN, "domain", rcpt_domain,
+  MT_SF_PART_RCPTS | MT_SF_PART_MSGS,           /* host, mid: its message's */
+  B(RC_HOST) | B(RC_MID) | B(RC_RID) | B(RC_STATUS) | B(RC_DCID) | B(RC_ATTEMPTS) | B(RC_END_TS)
+  | B(RC_END_UTC) | B(RC_GENERATION) | B(RC_SOURCE)
 };
 
 /* ------------------------------------------------------------- deliveries */
@@ -478,7 +498,10 @@ static const ent_def dlv_def = {
   dlv_count, dlv_lookup, dlv_host, dlv_column,
   { -1, -1 }, { 0, 0 }, 0,
   DC_RESULT, "result", MT_DR_ERROR + 1, dlv_result_name, dlv_result,
-  -1, 0, 0
+  -1, 0, 0,
+  MT_SF_PART_DLVS,
+  B(DC_HOST) | B(DC_DCID) | B(DC_MID) | B(DC_RID) | B(DC_START_TS) | B(DC_END_TS) | B(DC_START_UTC)
+  | B(DC_END_UTC) | B(DC_DEST_PORT) | B(DC_TLS) | B(DC_RESULT) | B(DC_SMTP_CODE) | B(DC_STARTED_BEFORE_LOGS)
 };
 
 /* ------------------------------------------------------------ the module */
@@ -536,6 +559,14 @@ static int group_kind(const ent_def *def, const sqlite3_index_info *p){
   if( a==def->group_col && b==def->order_col ) return 2;
   if( a==def->order_col && b==def->group_col ) return 3;
   return 0;
+}
+
+static const ent_def *def_of(const ent_vtab *vt){ return (const ent_def*)vt->def; }
+
+/* The parts of the store a scan of this table reads: what its statements'
+** plans said (entBestIndex), never less than its rows. */
+static unsigned store_parts(const ent_vtab *vt, const ent_def *def){
+  return def->parts | vt->parts;
 }
 
 static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
@@ -610,6 +641,13 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
     }else{
       mt_plan_ordered(&b, def->order_col, def->order_label);
     }
+  }
+  /* The parts of the store this statement reads (a store mapped from its
+  ** image checks only those): kept with the table, for every statement
+  ** planned on it (a plan not chosen only adds a part checked early). */
+  {
+    uint64_t vis = def->ncol >= 63 ? ~(uint64_t)0 >> 1 : B(def->ncol) - 1;
+    vt->parts |= def->parts | ((p->colUsed & vis & ~def->plain) ? MT_SF_PART_STRINGS : 0);
   }
   if( b.nArg==0 && !vt->bound ) p->estimatedCost = 1e300;   /* no source: xFilter says so */
   return mt_plan_end(&b);
@@ -713,7 +751,7 @@ static void dom_free(dom_set *D){
   sqlite3_free(D->text); sqlite3_free(D->at); sqlite3_free(D->len); sqlite3_free(D->slot);
 }
 
-static uint64_t dom_hash(const char *p, size_t n){
+MT_WRAPS static uint64_t dom_hash(const char *p, size_t n){
   uint64_t h = 0xcbf29ce484222325ULL;
   size_t i;
   for(i=0; i<n; i++){ h ^= (unsigned char)p[i]; h *= 0x100000001b3ULL; }
@@ -880,7 +918,7 @@ done:
 static int partial_store(ent_vtab *vt, const mt_args *args, int role, sqlite3_value *idv, int isIn,
                          const char *ip, ent_cursor *c, char **pzErr){
   int what = role==K_ICID ? MT_PW_ICID : role==K_MID ? MT_PW_MID : role==K_DCID ? MT_PW_DCID : -1;
-  return mt_store_for_lookup(vt->ctx, args, what, idv, isIn, ip, &c->es, &c->st, pzErr);
+  return mt_store_for_lookup(vt->ctx, args, what, idv, isIn, ip, store_parts(vt, def_of(vt)), &c->es, &c->st, pzErr);
 }
 
 static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
@@ -928,7 +966,7 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( role>=0 || (def==&conn_def && hasWant[0] && want[0]) ){
     rc = partial_store(vt, args, role, idv, isIn, def==&conn_def && hasWant[0] ? want[0] : 0, c, &err);
   }
-  if( rc==SQLITE_NOTFOUND ) rc = mt_store_acquire(vt->ctx, args, &c->es, &c->st, &err);
+  if( rc==SQLITE_NOTFOUND ) rc = mt_store_acquire_part(vt->ctx, args, store_parts(vt, def), &c->es, &c->st, &err);
   if( rc ) goto fail;
   c->total = def->count(c->st);
   if( hasHost ){

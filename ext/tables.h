@@ -108,6 +108,8 @@ typedef struct mt_src_vtab {
   mt_args args;           /* CREATE VIRTUAL TABLE arguments, if any */
   int bound;              /* created with sources: call arguments not allowed */
   const void *def;
+  unsigned parts;         /* entity tables: the store's parts (storefile.h, MT_SF_PART_*)
+                          ** the statements planned on it read, from their colUsed */
 } mt_src_vtab;
 
 /* xCreate/xConnect of a source table: declare `schema`, mark it

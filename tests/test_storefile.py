@@ -21,11 +21,18 @@ the logs.  Checked here:
   * a directory the image cannot be written to still answers (store_saved
     -1);
   * DIR keeps the 4 newest images: older ones are removed when one is
-    saved, other files are left alone.
+    saved, other files are left alone;
+  * a mapped image is checked part by part (connections, messages,
+    recipients, deliveries, strings, attachments) when a question first
+    needs it: with a byte flipped in a block of the messages alone, the
+    connections are still answered from it, and a question about the
+    messages (or a lookup, or the diagnosis) finds the damage and answers
+    from the logs; MAILTRACE_STORE_EAGER checks it whole when loaded.
 """
 import os
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -384,6 +391,153 @@ def shared_mapping():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# The sections of an image (ext/storefile.c, "Layout (MTSTORE1)"): the
+# header's nfile (offset 60), nsect (64) and payload_at (80), then nfile
+# file records of 48 bytes, then nsect entries (kind, elsize, count, off).
+# The kinds of storefile.c's enum: SF_CONNS 2, SF_MSGS 3, SF_RCPTS 5,
+# SF_STRINGS 36 (the last).
+SF_CONNS, SF_MSGS, SF_RCPTS, SF_STRINGS = 2, 3, 5, 36
+SF_BLOCK = 1 << 20
+
+
+def sections(path):
+    with open(path, "rb") as f:
+        d = f.read(1 << 16)
+    nfile, nsect = struct.unpack_from("<II", d, 60)
+    (payload_at,) = struct.unpack_from("<Q", d, 80)
+    out = {}
+    for i in range(nsect):
+        k, el, c, o = struct.unpack_from("<IIQQ", d, 136 + 48 * nfile + 24 * i)
+        out[k] = (o, el * c)
+    return payload_at, out
+
+
+def inside_block(path, kind):
+    """A file offset in a 1 MiB payload block that holds bytes of section
+    `kind` only (None when it has no such block)."""
+    payload_at, secs = sections(path)
+    off, n = secs[kind]
+    b = (off + SF_BLOCK - 1) // SF_BLOCK
+    if (b + 1) * SF_BLOCK > off + n:
+        return None
+    return payload_at + b * SF_BLOCK + 4321
+
+
+def flip_at(path, at):
+    with open(path, "r+b") as f:
+        f.seek(at)
+        c = f.read(1)
+        f.seek(at)
+        f.write(bytes([c[0] ^ 0x20]))
+
+
+def ask(db, sql):
+    try:
+        return db.execute(sql).fetchall(), stats(db)
+    except sqlite3.Error as e:
+        return "error: " + str(e), stats(db)
+
+
+def parts_cases():
+    """A mapped image checked part by part, and damage never served."""
+    gen_c = os.path.join(ROOT, "bench", "gen.c")
+    if not os.path.exists(gen_c):
+        check.skip("parts", "no bench/gen.c")
+        return
+    tmp = tempfile.mkdtemp(prefix="mt-sf-parts-")
+    try:
+        exe = os.path.join(tmp, "gen")
+        r = subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-O1", gen_c, "-lz", "-o", exe],
+                           capture_output=True)
+        if r.returncode != 0:
+            check.skip("parts", "cannot build bench/gen: " + r.stderr.decode()[:200])
+            return
+        out = os.path.join(tmp, "out")
+        os.mkdir(out)
+        r = subprocess.run([exe, out, "24", "7"], capture_output=True)
+        logs = os.path.join(tmp, "esa1")
+        os.mkdir(logs)
+        shutil.move(os.path.join(out, "all.log"), os.path.join(logs, "mail.current"))
+        ix = os.path.join(tmp, "ix")
+        os.mkdir(ix)
+        qs = {"conns": "SELECT * FROM connections", "status": "SELECT status, count(*) FROM messages GROUP BY 1",
+              "msgs": "SELECT * FROM messages", "lookup": "SELECT * FROM messages WHERE mid IN (50000003, 50001000, 50009000)",
+              "rcpts": "SELECT * FROM recipients", "diagnose": "SELECT count(*), group_concat(verdict) FROM mailtrace_diagnose"}
+        fresh = connect()
+        fresh.execute("SELECT mailtrace_open(?)", (logs,))
+        want = {k: fresh.execute(q).fetchall() for k, q in qs.items()}
+        fresh.close()
+
+        def image():
+            (img,) = images(ix)
+            return os.path.join(ix, img)
+
+        def session():
+            db = connect()
+            db.execute("SELECT mailtrace_open(?, ?)", (logs, "index=" + ix))
+            return db
+
+        db = session()
+        ask(db, qs["status"])                             # builds and saves the image
+        db.close()
+        at = inside_block(image(), SF_MSGS)
+        if at is None:
+            check("parts.image_has_a_block_of_messages_alone", False, sections(image()))
+            return
+        # the messages damaged: the connections still come from the image, unchecked parts
+        # of it never: the messages, then a lookup and the diagnosis, come from the logs
+        flip_at(image(), at)
+        db = session()
+        got, s = ask(db, qs["conns"])
+        check("parts.other_part_served", got == want["conns"] and s.get("store_loaded") == 1, s)
+        got, s = ask(db, qs["status"])
+        check("parts.damaged_part_not_served", got == want["status"] and s.get("store_loaded") == 0
+              and s.get("lines_parsed", 0) > 0, s)
+        db.close()
+        flip_at(image(), inside_block(image(), SF_MSGS))    # the image saved again: damage it again
+        db = session()
+        ask(db, qs["conns"])
+        got, s = ask(db, qs["lookup"])
+        check("parts.lookup_not_served_damage", got == want["lookup"] and len(got) == 3, (len(got), s))
+        got, s = ask(db, qs["msgs"])
+        check("parts.messages_after_lookup", got == want["msgs"], s)
+        db.close()
+        # the strings damaged: a question that reads none is answered from the image; one that
+        # reads them (mail_from, the diagnosis) from the logs
+        for name, q in (("msgs", qs["msgs"]), ("diagnose", qs["diagnose"])):
+            at = inside_block(image(), SF_STRINGS)
+            if at is None:
+                check("parts.image_has_a_block_of_strings_alone", False, sections(image()))
+                return
+            flip_at(image(), at)
+            db = session()
+            got, s = ask(db, qs["status"])
+            check("parts.strings_damaged_status_served_" + name, got == want["status"] and s.get("store_loaded") == 1, s)
+            got, s = ask(db, q)
+            check("parts.strings_damaged_not_served_" + name, got == want[name] and s.get("lines_parsed", 0) > 0, s)
+            got, s = ask(db, qs["rcpts"])
+            check("parts.then_recipients_" + name, got == want["rcpts"], s)
+            db.close()
+        # MAILTRACE_STORE_EAGER: the whole image checked when loaded
+        flip_at(image(), inside_block(image(), SF_RCPTS))
+        os.environ["MAILTRACE_STORE_EAGER"] = "1"
+        try:
+            db = session()
+            got, s = ask(db, qs["conns"])
+            check("parts.eager_checks_whole", got == want["conns"] and s.get("store_loaded") == 0, s)
+            got, s = ask(db, qs["status"])
+            check("parts.eager_then_loaded", got == want["status"], s)
+            db.close()
+            db = session()
+            got, s = ask(db, qs["rcpts"])
+            check("parts.eager_sound_image_loaded", got == want["rcpts"] and s.get("store_loaded") == 1, s)
+            db.close()
+        finally:
+            del os.environ["MAILTRACE_STORE_EAGER"]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     if not os.path.exists(EXT + ".so"):
         check("", False, "no " + EXT + ".so")
@@ -396,6 +550,7 @@ def main():
     dir_is_log_folder()
     shared_mapping()
     keep_newest()
+    parts_cases()
     return check.status()
 
 

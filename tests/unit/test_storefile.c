@@ -207,6 +207,17 @@ static void one_folder(const char *name, const char *folder, int damage){
     snprintf(nm, sizeof(nm), "storefile.%s.mapped", name);
     CHECK(nm, rc==MT_SF_LOADED && ld && map);
     if( ld ){
+      /* checked part by part: nothing of the rows yet; one part, then all */
+      unsigned all = MT_SF_PART_ALL & ~(st->attach ? 0u : MT_SF_PART_ATTACH);
+      snprintf(nm, sizeof(nm), "storefile.%s.mapped_parts_pending", name);
+      CHECK(nm, ld->sf_pending==all);
+      snprintf(nm, sizeof(nm), "storefile.%s.one_part_checked", name);
+      CHECK(nm, mt_storefile_need(ld, map, MT_SF_PART_MSGS)==MT_SF_LOADED
+                && ld->sf_pending==(all & ~MT_SF_PART_MSGS) && !ld->attach);
+      snprintf(nm, sizeof(nm), "storefile.%s.all_parts_checked", name);
+      CHECK(nm, mt_storefile_need(ld, map, MT_SF_PART_ALL)==MT_SF_LOADED && ld->sf_pending==0);
+    }
+    if( ld ){
       int at = stores_differ(st, ld);
       snprintf(nm, sizeof(nm), "storefile.%s.mapped_same_store (differs at test line %d)", name, at);
       CHECK(nm, at==0);
@@ -215,6 +226,7 @@ static void one_folder(const char *name, const char *folder, int damage){
         mt_store *ld2 = 0;
         mt_sf_map *map2 = 0;
         rc = mt_storefile_load(dir, &fl, OPT, 0, &ld2, &was, &map2);
+        if( rc==MT_SF_LOADED ) rc = mt_storefile_need(ld2, map2, MT_SF_PART_ALL);
         snprintf(nm, sizeof(nm), "storefile.%s.second_load_shares_mapping", name);
         CHECK(nm, rc==MT_SF_LOADED && ld2 && map2==map && stores_differ(st, ld2)==0);
         snprintf(nm, sizeof(nm), "storefile.%s.owned_same_store", name);
@@ -378,7 +390,9 @@ static void sealed_damage(const char *folder){
     reseal(b, n);
     spit(img, b, n);
     free(b);
-    if( mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, (i & 2) ? &map : 0)==MT_SF_LOADED && ld ){
+    /* mapped: its rows are read only once checked (mt_storefile_need) */
+    if( mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, (i & 2) ? &map : 0)==MT_SF_LOADED && ld
+     && mt_storefile_need(ld, map, MT_SF_PART_ALL)==MT_SF_LOADED ){
       loaded++;
       (void)walk(ld);
     }else refused++;
@@ -419,7 +433,7 @@ static void big_store(void){
     CHECK("storefile.big.over_four_blocks", img && stat(img, &sb)==0 && sb.st_size > 5*1024*1024);
   }
   CHECK("storefile.big.mapped_same", mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, &map)==MT_SF_LOADED
-        && map && stores_differ(st, ld)==0);
+        && map && mt_storefile_need(ld, map, MT_SF_PART_ALL)==MT_SF_LOADED && stores_differ(st, ld)==0);
   mt_storefile_free(ld, map); ld = 0; map = 0;
   CHECK("storefile.big.read_same", mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, 0)==MT_SF_LOADED
         && stores_differ(st, ld)==0);
@@ -435,7 +449,9 @@ static void big_store(void){
       int rc, rc2;
       b[at[k]] ^= 0x5a;
       spit(img, b, n);
+      /* mapped: found when loaded, or when the part is first needed */
       rc = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, &map);
+      if( rc==MT_SF_LOADED ) rc = mt_storefile_need(ld, map, MT_SF_PART_ALL);
       if( ld ){ mt_storefile_free(ld, map); ld = 0; map = 0; }
       rc2 = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, 0);
       if( ld ){ mt_store_free(ld); ld = 0; }
