@@ -63,10 +63,11 @@ typedef struct ent_cursor {
   int nrows, crows;
   int i;                      /* position: index into rows[] or the whole array */
   int total;                  /* size of the table's array */
-  /* After domain_rows: each position's values of the two sorted columns,
-  ** read back by entColumn instead of from rows the sort scattered: the
-  ** grouped column's folded text (into dom.text; NULL for none), its length,
-  ** and the ordered column's value.  NULL otherwise. */
+  /* After order_rows or domain_rows: each position's values of the sorted
+  ** columns, read back by entColumn instead of from rows the sort scattered:
+  ** the ordered column's value (gval), and after domain_rows the grouped
+  ** column's folded text (into dom.text; NULL for none) and its length.
+  ** NULL otherwise. */
   dom_set dom;
   const char **gtext;
   int *glen, *gval;
@@ -98,18 +99,25 @@ struct ent_def {
   const char *(*order_name)(int v);
   int (*order_value)(const mt_store*, int row);
   /* The grouped text column (recipients' domain), -1 none: its value for a
-  ** row is the n bytes group_text gives with ASCII letters in lower case
-  ** (NULL for none).  ORDER BY or GROUP BY it, alone or with the ordered
+  ** row is the n bytes group_of(group_src(row)) gives, ASCII letters in
+  ** lower case (NULL for none); the same text (the store interns it: the
+  ** same pointer, mostly) gives the same value.  ORDER BY or GROUP BY it, alone or with the ordered
   ** column, is answered by the table (domain_rows). */
   int group_col;
   const char *group_label;
-  const char *(*group_text)(const mt_store*, int row, size_t *n);
+  const char *(*group_src)(const mt_store*, int row);     /* the text it is made of */
+  const char *(*group_of)(const char *src, size_t *n);     /* made: its bytes, or NULL */
   /* The parts of a store mapped from its image (storefile.h) its rows
   ** need, and the columns that read no text of the store (ids, numbers,
   ** times, names of a few values, host, file): a statement using only
   ** those does not need the strings checked. */
   unsigned parts;
   uint64_t plain;
+  /* Columns that read another part than the rows' own (recipients: their
+  ** message's host, mid, generation; also every lookup by mid and host
+  ** filter, whose columns are then in colUsed), and that part. */
+  uint64_t more_cols;
+  unsigned more_parts;
 };
 #define B(c) ((uint64_t)1 << (c))
 #define ORDER_MAX 32                    /* values of an ordered column at most (order_rows) */
@@ -219,11 +227,12 @@ static const ent_def conn_def = {
   conn_count, conn_lookup, conn_host, conn_column,
   { CC_REMOTE_IP, -1 }, { "remote_ip", 0 }, conn_text,
   -1, 0, 0, 0, 0,
-  -1, 0, 0,
+  -1, 0, 0, 0,
   MT_SF_PART_CONNS,
   B(CC_HOST) | B(CC_ICID) | B(CC_START_TS) | B(CC_END_TS) | B(CC_START_UTC) | B(CC_END_UTC)
   | B(CC_DNS_VERIFIED) | B(CC_SBRS) | B(CC_TLS) | B(CC_MESSAGES) | B(CC_END_STATE) | B(CC_FILE)
-  | B(CC_LINENO) | B(CC_GENERATION) | B(CC_STARTED_BEFORE_LOGS)
+  | B(CC_LINENO) | B(CC_GENERATION) | B(CC_STARTED_BEFORE_LOGS),
+  0, 0
 };
 
 /* --------------------------------------------------------------- messages */
@@ -349,11 +358,12 @@ static const ent_def msg_def = {
   msg_count, msg_lookup, msg_host, msg_column,
   { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text,
   MC_STATUS, "status", MT_MS_SPLIT + 1, msg_status_name, msg_status,
-  -1, 0, 0,
+  -1, 0, 0, 0,
   MT_SF_PART_MSGS,
   B(MC_HOST) | B(MC_MID) | B(MC_ICID) | B(MC_START_TS) | B(MC_END_TS) | B(MC_START_UTC) | B(MC_END_UTC)
   | B(MC_SIZE) | B(MC_RCPT_COUNT) | B(MC_PARENT_MID) | B(MC_STATUS) | B(MC_FILE) | B(MC_LINENO)
-  | B(MC_GENERATION) | B(MC_STARTED_BEFORE_LOGS) | B(MC_DLP_RISK) | B(MC_URL_REPUTATION) | B(MC_SOURCE)
+  | B(MC_GENERATION) | B(MC_STARTED_BEFORE_LOGS) | B(MC_DLP_RISK) | B(MC_URL_REPUTATION) | B(MC_SOURCE),
+  0, 0
 };
 
 /* ------------------------------------------------------------- recipients */
@@ -426,9 +436,7 @@ static int rcpt_status(const mt_store *st, int r){ return st->rcpts[r].status; }
 static const char *rcpt_text(const mt_store *st, int r, int col){
   return col==RC_RCPT_TO ? st->rcpts[r].rcpt_to : 0;
 }
-static const char *rcpt_domain(const mt_store *st, int r, size_t *n){
-  return addr_domain(st->rcpts[r].rcpt_to, n);
-}
+static const char *rcpt_to_of(const mt_store *st, int r){ return st->rcpts[r].rcpt_to; }
 
 static const ent_def rcpt_def = {
   "mailtrace_recipients",
@@ -439,10 +447,11 @@ static const ent_def rcpt_def = {
   rcpt_count, rcpt_lookup, rcpt_host, rcpt_column,
   { RC_RCPT_TO, -1 }, { "rcpt_to", 0 }, rcpt_text,
   RC_STATUS, "status", MT_RS_ABORTED + 1, rcpt_status_name, rcpt_status,
-  RC_DOMAIN, "domain", rcpt_domain,
-  MT_SF_PART_RCPTS | MT_SF_PART_MSGS,           /* host, mid: its message's */
+  RC_DOMAIN, "domain", rcpt_to_of, addr_domain,
+  MT_SF_PART_RCPTS,
   B(RC_HOST) | B(RC_MID) | B(RC_RID) | B(RC_STATUS) | B(RC_DCID) | B(RC_ATTEMPTS) | B(RC_END_TS)
-  | B(RC_END_UTC) | B(RC_GENERATION) | B(RC_SOURCE)
+  | B(RC_END_UTC) | B(RC_GENERATION) | B(RC_SOURCE),
+  B(RC_HOST) | B(RC_MID) | B(RC_GENERATION), MT_SF_PART_MSGS      /* its message's */
 };
 
 /* ------------------------------------------------------------- deliveries */
@@ -498,10 +507,11 @@ static const ent_def dlv_def = {
   dlv_count, dlv_lookup, dlv_host, dlv_column,
   { -1, -1 }, { 0, 0 }, 0,
   DC_RESULT, "result", MT_DR_ERROR + 1, dlv_result_name, dlv_result,
-  -1, 0, 0,
+  -1, 0, 0, 0,
   MT_SF_PART_DLVS,
   B(DC_HOST) | B(DC_DCID) | B(DC_MID) | B(DC_RID) | B(DC_START_TS) | B(DC_END_TS) | B(DC_START_UTC)
-  | B(DC_END_UTC) | B(DC_DEST_PORT) | B(DC_TLS) | B(DC_RESULT) | B(DC_SMTP_CODE) | B(DC_STARTED_BEFORE_LOGS)
+  | B(DC_END_UTC) | B(DC_DEST_PORT) | B(DC_TLS) | B(DC_RESULT) | B(DC_SMTP_CODE) | B(DC_STARTED_BEFORE_LOGS),
+  0, 0
 };
 
 /* ------------------------------------------------------------ the module */
@@ -647,7 +657,8 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   ** planned on it (a plan not chosen only adds a part checked early). */
   {
     uint64_t vis = def->ncol >= 63 ? ~(uint64_t)0 >> 1 : B(def->ncol) - 1;
-    vt->parts |= def->parts | ((p->colUsed & vis & ~def->plain) ? MT_SF_PART_STRINGS : 0);
+    vt->parts |= def->parts | ((p->colUsed & vis & ~def->plain) ? MT_SF_PART_STRINGS : 0)
+               | ((p->colUsed & def->more_cols) ? def->more_parts : 0);
   }
   if( b.nArg==0 && !vt->bound ) p->estimatedCost = 1e300;   /* no source: xFilter says so */
   return mt_plan_end(&b);
@@ -724,28 +735,34 @@ static int list_all(ent_cursor *c){
 
 static int order_rows(ent_cursor *c, const ent_def *def){
   int rank[ORDER_MAX], count[ORDER_MAX + 1], v, k, n;
-  int *out;
+  int *out, *val, *gv;
   order_ranks(def, rank);
   if( list_all(c)!=SQLITE_OK ) return SQLITE_NOMEM;
   n = c->nrows;
   if( n<2 ) return SQLITE_OK;
   out = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  if( !out ) return SQLITE_NOMEM;
+  val = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  gv = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  if( !out || !val || !gv ){ sqlite3_free(out); sqlite3_free(val); sqlite3_free(gv); return SQLITE_NOMEM; }
   memset(count, 0, sizeof(count));
   for(k=0; k<n; k++){
-    v = def->order_value(c->st, c->rows[k]);
+    v = val[k] = def->order_value(c->st, c->rows[k]);
     count[1 + rank[v>=0 && v<def->order_n ? v : 0]]++;     /* (out of range: NULL's place) */
   }
   for(v=1; v<=def->order_n; v++) count[v] += count[v-1];
   for(k=0; k<n; k++){
-    v = def->order_value(c->st, c->rows[k]);
-    out[count[rank[v>=0 && v<def->order_n ? v : 0]]++] = c->rows[k];
+    int at;
+    v = val[k];
+    at = count[rank[v>=0 && v<def->order_n ? v : 0]]++;
+    out[at] = c->rows[k];
+    gv[at] = v;
   }
   memcpy(c->rows, out, sizeof(int)*(size_t)n);
   sqlite3_free(out);
+  sqlite3_free(val);
+  c->gval = gv;                   /* the column read back from here (entColumn) */
   return SQLITE_OK;
 }
-
 
 static void dom_free(dom_set *D){
   sqlite3_free(D->text); sqlite3_free(D->at); sqlite3_free(D->len); sqlite3_free(D->slot);
@@ -836,7 +853,16 @@ static void count_pass(int *ord, int *tmp, const int *key, int n, int nkey, int 
 ** the ordered column, or (kind 3) by the ordered column, then it.  The
 ** distinct values are sorted once, the rows by two stable counting passes
 ** (the second key first).  SQLITE_OK or SQLITE_NOMEM. */
+/* A slot of domain_rows' small cache of texts already seen, by address. */
+#define SEEN_N (1 << 18)
+MT_WRAPS static unsigned src_slot(const char *p){
+  return (unsigned)((((uint64_t)(uintptr_t)p >> 3) * 0x9e3779b97f4a7c15ULL) >> 46) & (SEEN_N - 1);
+}
+
+typedef struct seen_slot { const char *src; int id; } seen_slot;
+
 static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
+  seen_slot *seen = 0;
   int rank[ORDER_MAX], *dk = 0, *sk = 0, *vk = 0, *ord = 0, *tmp = 0, *count = 0, *drank = 0;
   char *fold = 0;
   sqlite3_int64 cfold = 0;
@@ -854,13 +880,18 @@ static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
   ord = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
   tmp = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
   if( !dk || !sk || !vk || !ord || !tmp ) goto done;
+  if( !(seen = sqlite3_malloc64(sizeof(seen_slot)*SEEN_N)) ) goto done;
+  memset(seen, 0, sizeof(seen_slot)*SEEN_N);
   for(i=0; i<n; i++){
     size_t len = 0, j;
-    const char *z = def->group_text(c->st, c->rows[i], &len);
+    const char *src = def->group_src(c->st, c->rows[i]), *z;
     int v = def->order_value(c->st, c->rows[i]);
+    unsigned h = src_slot(src);
     vk[i] = v;
     sk[i] = rank[v>=0 && v<def->order_n ? v : 0];
     ord[i] = i;
+    if( src && seen[h].src==src ){ dk[i] = seen[h].id; continue; }   /* this text again */
+    z = def->group_of(src, &len);
     if( !z ){ dk[i] = -1; continue; }
     if( (sqlite3_int64)len > cfold ){
       char *f = sqlite3_realloc64(fold, len + 64);
@@ -869,6 +900,7 @@ static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
     }
     for(j=0; j<len; j++) fold[j] = (char)(z[j]>='A' && z[j]<='Z' ? z[j] + ('a' - 'A') : z[j]);
     if( (dk[i] = dom_id(&D, fold, len)) < 0 ) goto done;
+    seen[h].src = src; seen[h].id = dk[i];
   }
   /* the values' places: NULL 0, then 1.. in order */
   keys = sqlite3_malloc64(sizeof(dom_key)*(sqlite3_uint64)(D.n ? D.n : 1));
@@ -906,7 +938,7 @@ done:
     c->gtext = 0; c->glen = 0; c->gval = 0;
   }
   sqlite3_free(dk); sqlite3_free(sk); sqlite3_free(vk); sqlite3_free(ord); sqlite3_free(tmp);
-  sqlite3_free(count); sqlite3_free(drank); sqlite3_free(keys); sqlite3_free(fold);
+  sqlite3_free(count); sqlite3_free(drank); sqlite3_free(keys); sqlite3_free(fold); sqlite3_free(seen);
   dom_free(&D);
   return rc;
 }
@@ -1061,13 +1093,14 @@ static int entColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   ent_cursor *c = (ent_cursor*)cur;
   ent_vtab *vt = (ent_vtab*)cur->pVtab;
   const ent_def *def = (const ent_def*)vt->def;
-  if( c->gtext && c->i < c->nrows && (col==def->group_col || col==def->order_col) ){
-    if( col==def->order_col ){
-      const char *z = def->order_name(c->gval[c->i]);
-      if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);    /* a constant name */
-    }else if( c->gtext[c->i] ){
-      sqlite3_result_text(ctx, c->gtext[c->i], c->glen[c->i], SQLITE_TRANSIENT);
-    }
+  /* the sorted columns, from the sort (rows it scattered are not read) */
+  if( c->gval && c->i < c->nrows && col==def->order_col ){
+    const char *z = def->order_name(c->gval[c->i]);
+    if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);      /* a constant name */
+    return SQLITE_OK;
+  }
+  if( c->gtext && c->i < c->nrows && col==def->group_col ){
+    if( c->gtext[c->i] ) sqlite3_result_text(ctx, c->gtext[c->i], c->glen[c->i], SQLITE_TRANSIENT);
     return SQLITE_OK;
   }
   if( col < def->ncol ) def->column(c->st, cur_row(c), col, ctx);

@@ -462,7 +462,9 @@ def parts_cases():
         os.mkdir(ix)
         qs = {"conns": "SELECT * FROM connections", "status": "SELECT status, count(*) FROM messages GROUP BY 1",
               "msgs": "SELECT * FROM messages", "lookup": "SELECT * FROM messages WHERE mid IN (50000003, 50001000, 50009000)",
-              "rcpts": "SELECT * FROM recipients", "diagnose": "SELECT count(*), group_concat(verdict) FROM mailtrace_diagnose"}
+              "rcpts": "SELECT * FROM recipients", "diagnose": "SELECT count(*), group_concat(verdict) FROM mailtrace_diagnose",
+              "domains": "SELECT domain, status, count(*) FROM recipients GROUP BY 1, 2",
+              "rcpt_mids": "SELECT host, mid, rid, status FROM recipients"}
         fresh = connect()
         fresh.execute("SELECT mailtrace_open(?)", (logs,))
         want = {k: fresh.execute(q).fetchall() for k, q in qs.items()}
@@ -490,9 +492,19 @@ def parts_cases():
         db = session()
         got, s = ask(db, qs["conns"])
         check("parts.other_part_served", got == want["conns"] and s.get("store_loaded") == 1, s)
+        got, s = ask(db, qs["domains"])
+        # (the store this connection loaded for the connections: nothing read from the logs)
+        check("parts.recipients_without_their_messages_served", got == want["domains"]
+              and s.get("lines_parsed") == 0 and s.get("files_opened") == 0, s)
         got, s = ask(db, qs["status"])
         check("parts.damaged_part_not_served", got == want["status"] and s.get("store_loaded") == 0
               and s.get("lines_parsed", 0) > 0, s)
+        db.close()
+        # the recipients' mid is their message's: that part is checked for it
+        flip_at(image(), inside_block(image(), SF_MSGS))
+        db = session()
+        got, s = ask(db, qs["rcpt_mids"])
+        check("parts.recipients_mid_checks_messages", got == want["rcpt_mids"] and s.get("lines_parsed", 0) > 0, s)
         db.close()
         flip_at(image(), inside_block(image(), SF_MSGS))    # the image saved again: damage it again
         db = session()
