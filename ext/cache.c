@@ -485,6 +485,11 @@ static int entry_need(ent_cache *c, ent_store *e, unsigned parts){
   return SQLITE_NOTFOUND;
 }
 
+/* mailtrace_stats()'s store_checked: what of e's image is checked so far. */
+static void tell_checked(mt_ctx *ctx, const ent_store *e){
+  ctx->last.store_checked = e && e->image ? (int64_t)(MT_SF_PART_ALL & ~e->st->sf_pending) : 0;
+}
+
 int mt_store_acquire_part(mt_ctx *ctx, const mt_args *a, unsigned parts, void **ppEntry,
                           const struct mt_store **ppStore, char **pzErr){
   ent_store *e = 0;
@@ -498,6 +503,7 @@ int mt_store_acquire_part(mt_ctx *ctx, const mt_args *a, unsigned parts, void **
       e = 0;
     }
   }
+  if( rc==SQLITE_OK ) tell_checked(ctx, e);
   *ppEntry = e;
   *ppStore = e ? e->st : 0;
   return rc;
@@ -774,6 +780,7 @@ int mt_store_for_lookup(mt_ctx *ctx, const mt_args *a, int what, sqlite3_value *
       e = 0;
     }
   }
+  if( rc==SQLITE_OK ) tell_checked(ctx, e);
   *ppEntry = e;
   *ppStore = e ? e->st : 0;
   return rc;

@@ -16,6 +16,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "version.h"          /* MT_VERSION, MT_GIT, written by the Makefile */
@@ -90,21 +91,35 @@ static void regexpFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   }
 }
 
+/* The parts of a mapped store image checked so far (mt_stats.store_checked,
+** the bits of storefile.h's MT_SF_PART_* in order), as names. */
+static const char *const azPart[] = {
+  "connections", "messages", "recipients", "deliveries", "strings", "attachments", "ids"
+};
+
 static void statsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   mt_ctx *c = sqlite3_user_data(ctx);
   char *z;
+  char parts[96];
+  size_t at = 0;
+  int i;
   (void)argc; (void)argv;
+  parts[0] = 0;
+  for(i=0; i<(int)(sizeof(azPart)/sizeof(azPart[0])); i++){
+    if( !(c->last.store_checked & ((int64_t)1 << i)) ) continue;
+    at += (size_t)snprintf(parts + at, sizeof(parts) - at, "%s%s", at ? "," : "", azPart[i]);
+  }
   z = sqlite3_mprintf("{\"files_opened\":%lld,\"files_skipped\":%lld,\"bytes_read\":%lld,"
                       "\"lines_parsed\":%lld,\"lines_skipped\":%lld,\"index_hits\":%lld,"
                       "\"index_blocks\":%lld,\"index_read\":%lld,\"index_probes\":%lld,\"index_passed\":%lld,"
-                      "\"store_loaded\":%lld,\"store_saved\":%lld,\"index_split\":%lld}",
+                      "\"store_loaded\":%lld,\"store_saved\":%lld,\"index_split\":%lld,\"store_checked\":\"%s\"}",
                       (long long)c->last.files_opened, (long long)c->last.files_skipped,
                       (long long)c->last.bytes_read, (long long)c->last.lines_parsed,
                       (long long)c->last.lines_skipped, (long long)c->last.index_hits,
                       (long long)c->last.index_blocks, (long long)c->last.index_read,
                       (long long)c->last.index_probes, (long long)c->last.index_passed,
                       (long long)c->last.store_loaded, (long long)c->last.store_saved,
-                      (long long)c->last.index_split);
+                      (long long)c->last.index_split, parts);
   if( !z ){ sqlite3_result_error_nomem(ctx); return; }
   sqlite3_result_text(ctx, z, -1, sqlite3_free);
 }

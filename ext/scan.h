@@ -79,6 +79,8 @@ typedef struct mt_stats {
                            ** 1 mapped in place, 2 read into memory; 0 not */
   int64_t store_saved;     /* 1: the store just built was saved there; -1: saving it failed */
   int64_t index_split;     /* lookup sweeps split in two, half on a second thread (partial.c) */
+  int64_t store_checked;   /* a store mapped from its image: its parts checked so far (the bits
+                           ** of storefile.h's MT_SF_PART_*); 0 for any other store */
 } mt_stats;
 
 /* A run of lines to read: those that start in [off, end) of file `file`,

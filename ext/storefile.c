@@ -895,9 +895,33 @@ static void in_into(sf_in *r, const sf_sect *s, size_t elsize, uint64_t count, v
 ** signature). */
 typedef struct sf_link { size_t off; int64_t n; } sf_link;
 
+/* fix_rows without moving anything (a mapped image): every row checked,
+** without a branch per value, the verdict at the end. */
+MT_WRAPS static int rows_ok(const void *rows, size_t sz, uint64_t n, size_t at, int np, uint64_t was,
+                            uint64_t nblob, const sf_link *lk, int nlk){
+  uint64_t i, bad = 0;
+  for(i=0; i<n; i++){
+    const unsigned char *row = (const unsigned char*)rows + i*sz;
+    int j;
+    for(j=0; j<nlk; j++){
+      int32_t v;
+      memcpy(&v, row + lk[j].off, sizeof(v));
+      bad |= (uint64_t)((int64_t)v + 1) > (uint64_t)lk[j].n;     /* -1 ... n-1 */
+    }
+    row += at;
+    for(j=0; j<np; j++){
+      uint64_t v;
+      memcpy(&v, row + j*sizeof(char*), sizeof(v));
+      bad |= (uint64_t)(v!=0) & (uint64_t)(v - was >= nblob);   /* NULL, or inside the blob */
+    }
+  }
+  return bad==0;
+}
+
 static int fix_rows(void *rows, size_t sz, uint64_t n, size_t at, int np, uint64_t was,
                     const char *blob, uint64_t nblob, int write, const sf_link *lk, int nlk){
   uint64_t i;
+  if( !write ) return rows_ok(rows, sz, n, at, np, was, nblob, lk, nlk);
   for(i=0; i<n; i++){
     unsigned char *row = (unsigned char*)rows + i*sz;
     int j;
@@ -1070,8 +1094,8 @@ static void sf_unmap(mt_sf_map *m){
 /* --------------------------------------------- checking a mapping in parts */
 
 /* The part of the image a section belongs to (storefile.h, MT_SF_PART_*),
-** 0 for the small sections every load checks at once (the counts, the id
-** maps, the per-file arrays, hours, gaps, hosts). */
+** 0 for the small sections every load checks at once (the counts, the
+** per-file arrays, hours and their map, gaps, hosts). */
 static unsigned sect_part(uint32_t kind){
   switch( kind ){
     case SF_CONNS: return MT_SF_PART_CONNS;
@@ -1080,6 +1104,8 @@ static unsigned sect_part(uint32_t kind){
     case SF_DCONNS: case SF_DLVS: return MT_SF_PART_DLVS;
     case SF_STRINGS: return MT_SF_PART_STRINGS;
     case SF_AFILES: case SF_ASHAS: case SF_AVHITS: case SF_ABYID: case SF_ABYAV: return MT_SF_PART_ATTACH;
+    case SF_MAP_CONN: case SF_MAP_MSG: case SF_MAP_DCONN: case SF_MAP_ICID: case SF_ICID_HEADS:
+      return MT_SF_PART_IDS;
     default: return 0;
   }
 }
@@ -1164,6 +1190,13 @@ static int sf_check_rows(mt_store *st, unsigned parts, uint64_t was, const char 
     || !fix_rows(st->dlvs, sizeof(mt_dlv), (uint64_t)st->ndlv, offsetof(mt_dlv, domain), 7,
                  was, blob, nblob, write, dlv_lk, NL(dlv_lk))) ) return 0;
 #undef NL
+  /* the id maps' values and the ICID lists */
+  if( (parts & MT_SF_PART_IDS)
+   && (!links_ok(st->conn_by_id.h.slot, st->conn_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nconn, 1)
+    || !links_ok(st->msg_by_id.h.slot, st->msg_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nmsg, 1)
+    || !links_ok(st->dconn_by_id.h.slot, st->dconn_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->ndconn, 1)
+    || !links_ok(st->icid_list.h.slot, st->icid_list.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nicid, 1)
+    || !links_ok(st->icid_heads, (uint64_t)st->nicid*2, sizeof(int), 0, st->nmsg, 0)) ) return 0;
   return 1;
 }
 
@@ -1605,13 +1638,8 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   ** MAILTRACE_STORE_EAGER) */
   if( r.ok ){
     if( !map && !sf_check_rows(st, MT_SF_PART_ALL, was, blob, nblob, 1) ) r.ok = 0;
-    /* the maps' values, the ICID lists, the hours and gaps */
-    if( r.ok && (!links_ok(st->conn_by_id.h.slot, st->conn_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nconn, 1)
-              || !links_ok(st->msg_by_id.h.slot, st->msg_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nmsg, 1)
-              || !links_ok(st->dconn_by_id.h.slot, st->dconn_by_id.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->ndconn, 1)
-              || !links_ok(st->icid_list.h.slot, st->icid_list.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nicid, 1)
-              || !links_ok(st->hour_map.h.slot, st->hour_map.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nhour, 1)
-              || !links_ok(st->icid_heads, (uint64_t)st->nicid*2, sizeof(int), 0, st->nmsg, 0)
+    /* the hours' map, the hours and gaps (the id maps: with their part) */
+    if( r.ok && (!links_ok(st->hour_map.h.slot, st->hour_map.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nhour, 1)
               || !links_ok(st->hours, (uint64_t)st->nhour, sizeof(mt_hour), offsetof(mt_hour, file), st->nfile, 0)
               || !links_ok(st->hours, (uint64_t)st->nhour, sizeof(mt_hour), offsetof(mt_hour, host), st->nhost, 0)
               || !links_ok(st->gaps, (uint64_t)st->ngap, sizeof(mt_gap), offsetof(mt_gap, file), st->nfile, 0)
@@ -1639,7 +1667,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
     pthread_mutex_lock(&m->mu);
     if( !m->blob ){ m->was = was; m->blob = blob; m->nblob = nblob; m->sa = sa; }
     pthread_mutex_unlock(&m->mu);
-    st->sf_pending = MT_SF_PART_ALL & ~(sa.present ? 0u : MT_SF_PART_ATTACH);
+    st->sf_pending = MT_SF_PART_ALL;      /* (no attachment join: its part checks nothing) */
     if( sf_eager() ){
       int rc = mt_storefile_need(st, m, MT_SF_PART_ALL);
       if( rc!=MT_SF_LOADED ){

@@ -658,7 +658,8 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   {
     uint64_t vis = def->ncol >= 63 ? ~(uint64_t)0 >> 1 : B(def->ncol) - 1;
     vt->parts |= def->parts | ((p->colUsed & vis & ~def->plain) ? MT_SF_PART_STRINGS : 0)
-               | ((p->colUsed & def->more_cols) ? def->more_parts : 0);
+               | ((p->colUsed & def->more_cols) ? def->more_parts : 0)
+               | (lookup>=0 ? MT_SF_PART_IDS : 0);          /* the id maps */
   }
   if( b.nArg==0 && !vt->bound ) p->estimatedCost = 1e300;   /* no source: xFilter says so */
   return mt_plan_end(&b);

@@ -482,6 +482,20 @@ def parts_cases():
         db = session()
         ask(db, qs["status"])                             # builds and saves the image
         db.close()
+        # a new connection checks only what each question needs (mailtrace_stats' store_checked)
+        db = session()
+        for name, q, parts in (("status", qs["status"], "messages"),
+                               ("domains", qs["domains"], "messages,recipients,strings"),
+                               ("lookup", qs["lookup"], "messages,recipients,strings,ids"),
+                               ("conns", qs["conns"], "connections,messages,recipients,strings,ids")):
+            got, s = ask(db, q)
+            check("parts.checked_after_" + name, got == want[name] and s.get("store_checked") == parts, s)
+        db.close()
+        db = session()
+        got, s = ask(db, qs["diagnose"])
+        check("parts.checked_all_for_diagnose", got == want["diagnose"] and s.get("store_checked")
+              == "connections,messages,recipients,deliveries,strings,attachments,ids", s)
+        db.close()
         at = inside_block(image(), SF_MSGS)
         if at is None:
             check("parts.image_has_a_block_of_messages_alone", False, sections(image()))

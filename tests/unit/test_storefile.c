@@ -208,7 +208,7 @@ static void one_folder(const char *name, const char *folder, int damage){
     CHECK(nm, rc==MT_SF_LOADED && ld && map);
     if( ld ){
       /* checked part by part: nothing of the rows yet; one part, then all */
-      unsigned all = MT_SF_PART_ALL & ~(st->attach ? 0u : MT_SF_PART_ATTACH);
+      unsigned all = MT_SF_PART_ALL;
       snprintf(nm, sizeof(nm), "storefile.%s.mapped_parts_pending", name);
       CHECK(nm, ld->sf_pending==all);
       snprintf(nm, sizeof(nm), "storefile.%s.one_part_checked", name);
