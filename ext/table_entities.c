@@ -33,6 +33,7 @@
 #include "wraps.h"
 #include "mime.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,17 @@ struct ent_def {
   ** filter, whose columns are then in colUsed), and that part. */
   uint64_t more_cols;
   unsigned more_parts;
+  /* Columns whose `= ?` xFilter checks on the row's own number before
+  ** SQLite reads anything (EP_CHEAP): a count, a flag, a status.  get()
+  ** gives the row's value (0: NULL); name, for a column whose text is a
+  ** name of that value, turns it into its text (NULL: an integer column).
+  ** SQLite checks the term again (omit = 0): these only drop rows early. */
+  struct ent_cheap {
+    int col;                      /* -1: none */
+    const char *label;
+    int (*get)(const mt_store*, int row, int64_t *v);
+    const char *(*name)(int v);
+  } cheap[3];
 };
 #define B(c) ((uint64_t)1 << (c))
 #define ORDER_MAX 32                    /* values of an ordered column at most (order_rows) */
@@ -212,6 +224,14 @@ static void conn_column(const mt_store *st, int r, int col, sqlite3_context *c){
   }
 }
 
+static int conn_messages(const mt_store *st, int r, int64_t *v){ *v = st->conns[r].messages; return 1; }
+static int conn_dns_verified(const mt_store *st, int r, int64_t *v){
+  *v = st->conns[r].dns_verified;
+  return st->conns[r].dns_verified>=0;
+}
+static int conn_end_state(const mt_store *st, int r, int64_t *v){ *v = st->conns[r].end_state; return 1; }
+static const char *end_state_name(int v){ return v==1 ? "closed" : v==2 ? "lost" : 0; }
+
 static const char *conn_text(const mt_store *st, int r, int col){
   return col==CC_REMOTE_IP ? st->conns[r].remote_ip : 0;
 }
@@ -232,7 +252,10 @@ static const ent_def conn_def = {
   B(CC_HOST) | B(CC_ICID) | B(CC_START_TS) | B(CC_END_TS) | B(CC_START_UTC) | B(CC_END_UTC)
   | B(CC_DNS_VERIFIED) | B(CC_SBRS) | B(CC_TLS) | B(CC_MESSAGES) | B(CC_END_STATE) | B(CC_FILE)
   | B(CC_LINENO) | B(CC_GENERATION) | B(CC_STARTED_BEFORE_LOGS),
-  0, 0
+  0, 0,
+  { { CC_END_STATE, "end_state", conn_end_state, end_state_name },
+    { CC_MESSAGES, "messages", conn_messages, 0 },
+    { CC_DNS_VERIFIED, "dns_verified", conn_dns_verified, 0 } }
 };
 
 /* --------------------------------------------------------------- messages */
@@ -338,6 +361,7 @@ static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
 
 static const char *msg_status_name(int v){ return mt_msg_status_name(v); }
 static int msg_status(const mt_store *st, int r){ return st->msgs[r].status; }
+static int msg_status_get(const mt_store *st, int r, int64_t *v){ *v = st->msgs[r].status; return 1; }
 static const char *msg_text(const mt_store *st, int r, int col){
   return col==MC_MAIL_FROM ? st->msgs[r].mail_from : col==MC_MESSAGE_ID ? st->msgs[r].message_id : 0;
 }
@@ -363,7 +387,8 @@ static const ent_def msg_def = {
   B(MC_HOST) | B(MC_MID) | B(MC_ICID) | B(MC_START_TS) | B(MC_END_TS) | B(MC_START_UTC) | B(MC_END_UTC)
   | B(MC_SIZE) | B(MC_RCPT_COUNT) | B(MC_PARENT_MID) | B(MC_STATUS) | B(MC_FILE) | B(MC_LINENO)
   | B(MC_GENERATION) | B(MC_STARTED_BEFORE_LOGS) | B(MC_DLP_RISK) | B(MC_URL_REPUTATION) | B(MC_SOURCE),
-  0, 0
+  0, 0,
+  { { MC_STATUS, "status", msg_status_get, msg_status_name }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 } }
 };
 
 /* ------------------------------------------------------------- recipients */
@@ -433,6 +458,7 @@ static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
 
 static const char *rcpt_status_name(int v){ return mt_rcpt_status_name(v); }
 static int rcpt_status(const mt_store *st, int r){ return st->rcpts[r].status; }
+static int rcpt_status_get(const mt_store *st, int r, int64_t *v){ *v = st->rcpts[r].status; return 1; }
 static const char *rcpt_text(const mt_store *st, int r, int col){
   return col==RC_RCPT_TO ? st->rcpts[r].rcpt_to : 0;
 }
@@ -451,7 +477,8 @@ static const ent_def rcpt_def = {
   MT_SF_PART_RCPTS,
   B(RC_HOST) | B(RC_MID) | B(RC_RID) | B(RC_STATUS) | B(RC_DCID) | B(RC_ATTEMPTS) | B(RC_END_TS)
   | B(RC_END_UTC) | B(RC_GENERATION) | B(RC_SOURCE),
-  B(RC_HOST) | B(RC_MID) | B(RC_GENERATION), MT_SF_PART_MSGS      /* its message's */
+  B(RC_HOST) | B(RC_MID) | B(RC_GENERATION), MT_SF_PART_MSGS,     /* its message's */
+  { { RC_STATUS, "status", rcpt_status_get, rcpt_status_name }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 } }
 };
 
 /* ------------------------------------------------------------- deliveries */
@@ -497,6 +524,7 @@ static void dlv_column(const mt_store *st, int r, int col, sqlite3_context *c){
 
 static const char *dlv_result_name(int v){ return mt_dlv_result_name(v); }
 static int dlv_result(const mt_store *st, int r){ return st->dlvs[r].result; }
+static int dlv_result_get(const mt_store *st, int r, int64_t *v){ *v = st->dlvs[r].result; return 1; }
 static const ent_def dlv_def = {
   "mailtrace_deliveries",
   "CREATE TABLE x(host TEXT, dcid INTEGER, mid INTEGER, rid INTEGER, start_ts TEXT, end_ts TEXT,"
@@ -511,7 +539,8 @@ static const ent_def dlv_def = {
   MT_SF_PART_DLVS,
   B(DC_HOST) | B(DC_DCID) | B(DC_MID) | B(DC_RID) | B(DC_START_TS) | B(DC_END_TS) | B(DC_START_UTC)
   | B(DC_END_UTC) | B(DC_DEST_PORT) | B(DC_TLS) | B(DC_RESULT) | B(DC_SMTP_CODE) | B(DC_STARTED_BEFORE_LOGS),
-  0, 0
+  0, 0,
+  { { DC_RESULT, "result", dlv_result_get, dlv_result_name }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 } }
 };
 
 /* ------------------------------------------------------------ the module */
@@ -543,6 +572,11 @@ static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
 **   V7     EP_FILTER   the first text filter (remote_ip, mail_from, rcpt_to)
 **   V8                 the second (message_id): exact text, BINARY only;
 **                      SQLite checks them again (omit = 0)
+**   V9..V11  EP_CHEAP  `col = ?` on the table's cheap columns (ent_def.cheap:
+**                      connections end_state, messages, dns_verified; the
+**                      status of messages and recipients, the result of
+**                      deliveries): rows whose own value differs are dropped
+**                      before SQLite reads them; SQLite checks again
 **   MT_PLAN_ORDERED    ORDER BY, or GROUP BY, the table's status column
 **                      (deliveries: result) alone, ascending: xFilter puts
 **                      the rows in that order (order_rows), and SQLite does
@@ -554,7 +588,7 @@ static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
 **
 ** idxStr, for EXPLAIN only: "arg" per argument, "host=?", "mid=? via
 ** index" or "mid IN (?) via index", "mail_from=?" ... */
-enum { EP_HOST = 0, EP_EQ = 1, EP_IN = 4, EP_FILTER = 7 };
+enum { EP_HOST = 0, EP_EQ = 1, EP_IN = 4, EP_FILTER = 7, EP_CHEAP = 9 };
 
 /* The table's order that is the whole ORDER BY (or GROUP BY) of p, ascending:
 ** 1 the grouped column, 2 it then the ordered column, 3 the ordered column
@@ -635,6 +669,23 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
         snprintf(word, sizeof(word), "%s=?", def->filter_label[i]);
         mt_plan_value(&b, EP_FILTER + i, j, 0, word);
         if( lookup<0 ){ p->estimatedRows = 10; p->estimatedCost = 1000; }
+        break;
+      }
+    }
+  }
+  /* Cheap columns: `= ?` checked on the row's number before SQLite reads the
+  ** row (a name column under BINARY only: its text is compared). */
+  for(i=0; i<3; i++){
+    const struct ent_cheap *ch = &def->cheap[i];
+    int j;
+    if( ch->col<0 ) continue;
+    for(j=0; j<p->nConstraint; j++){
+      const struct sqlite3_index_constraint *c = &p->aConstraint[j];
+      if( c->usable && c->op==SQLITE_INDEX_CONSTRAINT_EQ && c->iColumn==ch->col
+       && p->aConstraintUsage[j].argvIndex==0
+       && (!ch->name || sqlite3_stricmp(sqlite3_vtab_collation(p, j), "BINARY")==0) ){
+        snprintf(word, sizeof(word), "%s=?", ch->label);
+        mt_plan_value(&b, EP_CHEAP + i, j, 0, word);
         break;
       }
     }
@@ -1058,6 +1109,33 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     for(k=0, out=0; k<c->nrows; k++){
       const char *z = def->text(c->st, c->rows[k], def->filter_col[i]);
       if( want[i] && z && strcmp(z, want[i])==0 ) c->rows[out++] = c->rows[k];
+    }
+    c->nrows = out;
+  }
+  /* Cheap columns (EP_CHEAP): a value of another type than the column's
+  ** (an integer for a name, text for a count) is left to SQLite. */
+  for(i=0; i<3; i++){
+    const struct ent_cheap *ch = &def->cheap[i];
+    sqlite3_value *v = pl.v[EP_CHEAP + i];
+    int k, out, t;
+    int64_t wantNum = 0;
+    const char *wantText = 0;
+    if( ch->col<0 || !v ) continue;
+    t = sqlite3_value_type(v);
+    if( ch->name ? t!=SQLITE_TEXT && t!=SQLITE_NULL : t!=SQLITE_INTEGER && t!=SQLITE_NULL ) continue;
+    if( t==SQLITE_INTEGER ) wantNum = sqlite3_value_int64(v);
+    if( t==SQLITE_TEXT && !(wantText = (const char*)sqlite3_value_text(v)) ) return SQLITE_NOMEM;
+    if( list_all(c)!=SQLITE_OK ) return SQLITE_NOMEM;
+    for(k=0, out=0; k<c->nrows; k++){
+      int64_t x;
+      int keep = t!=SQLITE_NULL && ch->get(c->st, c->rows[k], &x);   /* = NULL, NULL =: never */
+      if( keep && ch->name ){
+        const char *z = x>=INT_MIN && x<=INT_MAX ? ch->name((int)x) : 0;
+        keep = z && strcmp(z, wantText)==0;
+      }else if( keep ){
+        keep = x==wantNum;
+      }
+      if( keep ) c->rows[out++] = c->rows[k];
     }
     c->nrows = out;
   }
