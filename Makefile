@@ -161,6 +161,8 @@ tsan:
 	  MAILTRACE_EXT=$(CURDIR)/build/tsan/mailtrace tests/run
 	@TEST_FILTER=pipeline PATH=$(CURDIR)/build/tsan:$$PATH PYTHON=$(CURDIR)/build/tsan/python3 \
 	  SQLITE=$(CURDIR)/build/tsan/sqlite3 MAILTRACE_EXT=$(CURDIR)/build/tsan/mailtrace tests/run
+	@TEST_FILTER=image_threads PYTHON=$(CURDIR)/build/tsan/python3 \
+	  SQLITE=$(CURDIR)/build/tsan/sqlite3 MAILTRACE_EXT=$(CURDIR)/build/tsan/mailtrace tests/run
 
 # ---- clang's UBSan with the checks gcc lacks: float-cast-overflow (a double
 # out of an integer's range) and -fsanitize=integer (unsigned wrap-around,
