@@ -103,7 +103,49 @@ def main():
         check(f"corpus.{name}.ts_level", bad_ts == 0, f"{bad_ts} bad: {first_bad}")
         check(f"corpus.{name}.ids", bad_ids == 0, f"{bad_ids} bad: {first_bad}")
     entity_checks(db)
+    domain_checks(db)
     return check.status()
+
+
+def oracle_domain(addr):
+    """recipients.domain by its definition (docs/tables.md), written apart
+    from ext/table_entities.c: the part after the last '@', ASCII letters
+    lowered; None without an '@' or with nothing after it."""
+    if addr is None or "@" not in addr:
+        return None
+    tail = addr.rsplit("@", 1)[1]
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in tail) or None
+
+
+def domain_checks(db):
+    """recipients.domain on every recipient of every corpus file (whatever
+    files it holds): the oracle's, and each `To: <address>` of the lines is
+    some recipient's rcpt_to."""
+    rows = bad = said_n = 0
+    first = None
+    for name in sorted(os.listdir(CORPUS)):
+        path = os.path.join(CORPUS, name)
+        if not os.path.isfile(path) or name.endswith(".md"):
+            continue
+        try:
+            db.execute("SELECT mailtrace_open(?)", (path,))
+            got = db.execute("SELECT rcpt_to, domain FROM recipients").fetchall()
+        except Exception as e:                          # noqa: BLE001 - not a mail log: no recipients
+            got = []
+            if "not" not in str(e).lower():
+                check(f"corpus.domain.{name}.readable", False, str(e))
+        text = "\n".join(physical_lines(path))
+        said = set(re.findall(r" RID \d+ To: <([^>]*)>", text))
+        have = {r[0] for r in got}
+        said_n += len(said)
+        check(f"corpus.domain.{name}.every_to_a_recipient", said <= have, sorted(said - have)[:3])
+        for rcpt, dom in got:
+            rows += 1
+            if dom != oracle_domain(rcpt):
+                bad += 1
+                first = first or (name, rcpt, dom)
+    check("corpus.domain.every_recipient", rows > 0 and said_n > 0 and bad == 0,
+          f"{bad} of {rows} differ: {first} ({said_n} To: addresses)")
 
 
 def entity_checks(db):
