@@ -398,12 +398,15 @@ enum { RC_HOST, RC_MID, RC_RID, RC_RCPT_TO, RC_STATUS, RC_DCID, RC_ATTEMPTS, RC_
        RC_N };
 
 /* domain: the part of an address after its last '@', ASCII letters in
-** lower case (docs/tables.md); NULL for no address, no '@' or nothing
-** after it.  The store's text is returned as it lies when already so. */
+** lower case (docs/tables.md); NULL for no address, no '@', nothing after
+** it, or an '@' inside a quoted local part.  The store's text is returned
+** as it lies when already so. */
 static const char *addr_domain(const char *z, size_t *n){
   const char *at = z ? strrchr(z, '@') : 0;
   if( !at || !at[1] ) return 0;
   *n = strlen(at + 1);
+  /* a '"' after it: that '@' was inside a quoted local part ("a@b"): no domain */
+  if( memchr(at + 1, '"', *n) ) return 0;
   return at + 1;
 }
 static void r_domain(sqlite3_context *c, const char *z){

@@ -110,10 +110,13 @@ def main():
 def oracle_domain(addr):
     """recipients.domain by its definition (docs/tables.md), written apart
     from ext/table_entities.c: the part after the last '@', ASCII letters
-    lowered; None without an '@' or with nothing after it."""
+    lowered; None without an '@', with nothing after it, or with a '"' after
+    it (that '@' was inside a quoted local part)."""
     if addr is None or "@" not in addr:
         return None
     tail = addr.rsplit("@", 1)[1]
+    if '"' in tail:
+        return None
     return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in tail) or None
 
 
