@@ -12,12 +12,11 @@ which reports a race on the mapping's checks."""
 import os
 import shutil
 import sys
-import subprocess
 import tempfile
 import threading
 
 import mtlib
-from mtlib import ROOT, connect, stats
+from mtlib import connect, stats
 
 check = mtlib.Checks("python.image_threads")
 
@@ -32,24 +31,11 @@ QUERIES = [
 
 
 def main():
-    gen_c = os.path.join(ROOT, "bench", "gen.c")
-    if not os.path.exists(gen_c):
-        check.skip("setup", "no bench/gen.c")
-        return check.status()
     tmp = tempfile.mkdtemp(prefix="mt-imgthr-")
     try:
-        exe = os.path.join(tmp, "gen")
-        r = subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-O1", gen_c, "-lz", "-o", exe],
-                           capture_output=True)
-        if r.returncode != 0:
-            check.skip("setup", "cannot build bench/gen: " + r.stderr.decode()[:200])
+        logs = mtlib.gen_log(check, tmp, 12, "setup")
+        if not logs:
             return check.status()
-        out = os.path.join(tmp, "out")
-        os.mkdir(out)
-        subprocess.run([exe, out, "12", "7"], capture_output=True, check=True)
-        logs = os.path.join(tmp, "esa1")
-        os.mkdir(logs)
-        shutil.move(os.path.join(out, "all.log"), os.path.join(logs, "mail.current"))
         ix = os.path.join(tmp, "ix")
         os.mkdir(ix)
         fresh = connect()

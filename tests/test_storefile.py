@@ -33,12 +33,11 @@ import os
 import shutil
 import sqlite3
 import struct
-import subprocess
 import sys
 import tempfile
 
 import mtlib
-from mtlib import DATA, EXT, ROOT, connect, stats
+from mtlib import DATA, EXT, connect, stats
 
 check = mtlib.Checks("python.storefile")
 
@@ -151,29 +150,11 @@ def fixtures():
 
 def bench_log():
     """A small bench/gen log (2 MiB): many connections, one file."""
-    gen_c = os.path.join(ROOT, "bench", "gen.c")
-    if not os.path.exists(gen_c):
-        check.skip("bench_gen", "no bench/gen.c")
-        return
     tmp = tempfile.mkdtemp(prefix="mt-sf-gen-")
     try:
-        exe = os.path.join(tmp, "gen")
-        cc = os.environ.get("CC", "cc")
-        r = subprocess.run([cc, "-std=c11", "-O1", gen_c, "-lz", "-o", exe], capture_output=True)
-        if r.returncode != 0:
-            check.skip("bench_gen", "cannot build bench/gen: " + r.stderr.decode()[:200])
-            return
-        out = os.path.join(tmp, "out")
-        os.mkdir(out)
-        r = subprocess.run([exe, out, "2", "7"], capture_output=True)
-        log = os.path.join(out, "all.log")
-        if r.returncode != 0 or not os.path.exists(log):
-            check("bench_gen.generated", False, r.stderr.decode()[:200])
-            return
-        d = os.path.join(tmp, "esa1")
-        os.mkdir(d)
-        shutil.move(log, os.path.join(d, "mail.current"))
-        same_three("bench_gen", [d])
+        d = mtlib.gen_log(check, tmp, 2, "bench_gen")
+        if d:
+            same_three("bench_gen", [d])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -440,24 +421,11 @@ def ask(db, sql):
 
 def parts_cases():
     """A mapped image checked part by part, and damage never served."""
-    gen_c = os.path.join(ROOT, "bench", "gen.c")
-    if not os.path.exists(gen_c):
-        check.skip("parts", "no bench/gen.c")
-        return
     tmp = tempfile.mkdtemp(prefix="mt-sf-parts-")
     try:
-        exe = os.path.join(tmp, "gen")
-        r = subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-O1", gen_c, "-lz", "-o", exe],
-                           capture_output=True)
-        if r.returncode != 0:
-            check.skip("parts", "cannot build bench/gen: " + r.stderr.decode()[:200])
+        logs = mtlib.gen_log(check, tmp, 24, "parts")
+        if not logs:
             return
-        out = os.path.join(tmp, "out")
-        os.mkdir(out)
-        r = subprocess.run([exe, out, "24", "7"], capture_output=True)
-        logs = os.path.join(tmp, "esa1")
-        os.mkdir(logs)
-        shutil.move(os.path.join(out, "all.log"), os.path.join(logs, "mail.current"))
         ix = os.path.join(tmp, "ix")
         os.mkdir(ix)
         qs = {"conns": "SELECT * FROM connections", "status": "SELECT status, count(*) FROM messages GROUP BY 1",

@@ -31,7 +31,8 @@ and then:
     `mtlib.why_not_received()` (sql/why-not-received.sql and its parameters,
     each None), `mtlib.FIXTURE_SETS` (the fixture log sets the offset index's
     tests compare answers over), `mtlib.write_copies(path, parts, size)` (a
-    big log: files put together again and again), and
+    big log: files put together again and again), `mtlib.gen_log(check,
+    tmp, mib, name)` (a bench/gen log in tmp/esa1/, or None after a SKIP), and
     `mtlib.interrupted(db, sql, after)` (a statement interrupted `after`
     seconds in: its error, and the seconds from its start and from the
     interrupt to its return).
@@ -137,6 +138,36 @@ def write_copies(path, parts, size):
         for _ in range(copies):
             f.write(chunk)
     return copies
+
+
+def gen_log(check, tmp, mib, name):
+    """A bench/gen log of `mib` MiB (seed 7) made in the folder tmp, as
+    tmp/esa1/mail.current (one gateway, one file): that folder, or None
+    after a SKIP line (no bench/gen.c, no compiler) or a FAIL line (it did
+    not generate), both named `name`."""
+    import shutil
+    import subprocess
+    gen_c = os.path.join(ROOT, "bench", "gen.c")
+    if not os.path.exists(gen_c):
+        check.skip(name, "no bench/gen.c")
+        return None
+    exe = os.path.join(tmp, "gen")
+    r = subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-O1", gen_c, "-lz", "-o", exe],
+                       capture_output=True)
+    if r.returncode != 0:
+        check.skip(name, "cannot build bench/gen: " + r.stderr.decode()[:200])
+        return None
+    out = os.path.join(tmp, "out")
+    os.mkdir(out)
+    r = subprocess.run([exe, out, str(mib), "7"], capture_output=True)
+    log = os.path.join(out, "all.log")
+    if r.returncode != 0 or not os.path.exists(log):
+        check(name + ".generated", False, r.stderr.decode()[:200])
+        return None
+    d = os.path.join(tmp, "esa1")
+    os.mkdir(d)
+    shutil.move(log, os.path.join(d, "mail.current"))
+    return d
 
 
 def why_not_received():
