@@ -909,15 +909,16 @@ static void count_pass(int *ord, int *tmp, const int *key, int n, int nkey, int 
 ** distinct values are sorted once, the rows by two stable counting passes
 ** (the second key first).  SQLITE_OK or SQLITE_NOMEM. */
 /* A slot of domain_rows' small cache of texts already seen, by address. */
-#define SEEN_N (1 << 18)
-MT_WRAPS static unsigned src_slot(const char *p){
-  return (unsigned)((((uint64_t)(uintptr_t)p >> 3) * 0x9e3779b97f4a7c15ULL) >> 46) & (SEEN_N - 1);
+#define SEEN_BITS 18                    /* at most 2^18 slots (4 MiB), fewer for fewer rows */
+MT_WRAPS static unsigned src_slot(const char *p, int bits){
+  return (unsigned)((((uint64_t)(uintptr_t)p >> 3) * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
 }
 
 typedef struct seen_slot { const char *src; int id; } seen_slot;
 
 static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
   seen_slot *seen = 0;
+  int sbits = 6;
   int rank[ORDER_MAX], *dk = 0, *sk = 0, *vk = 0, *ord = 0, *tmp = 0, *count = 0, *drank = 0;
   char *fold = 0;
   sqlite3_int64 cfold = 0;
@@ -935,13 +936,14 @@ static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
   ord = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
   tmp = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
   if( !dk || !sk || !vk || !ord || !tmp ) goto done;
-  if( !(seen = sqlite3_malloc64(sizeof(seen_slot)*SEEN_N)) ) goto done;
-  memset(seen, 0, sizeof(seen_slot)*SEEN_N);
+  while( sbits < SEEN_BITS && ((int64_t)1 << sbits) < n ) sbits++;
+  if( !(seen = sqlite3_malloc64(sizeof(seen_slot)*((sqlite3_uint64)1 << sbits))) ) goto done;
+  memset(seen, 0, sizeof(seen_slot)*((size_t)1 << sbits));
   for(i=0; i<n; i++){
     size_t len = 0, j;
     const char *src = def->group_src(c->st, c->rows[i]), *z;
     int v = def->order_value(c->st, c->rows[i]);
-    unsigned h = src_slot(src);
+    unsigned h = src_slot(src, sbits);
     vk[i] = v;
     sk[i] = rank[v>=0 && v<def->order_n ? v : 0];
     ord[i] = i;
