@@ -12,6 +12,8 @@
 **
 **   SELECT * FROM mailtrace_messages('/logs/esa1/', '/logs/esa2/') WHERE status = 'bounced';
 **
+**   SELECT domain, status, count(*) FROM recipients GROUP BY 1, 2;   -- no sort
+**
 ** The four tables read one entity store (entities.c) built by a single pass
 ** over the sources.  Stores are cached per connection (cache.c), keyed by
 ** the identity of every file (path, device, inode, size, mtime) and the
@@ -23,7 +25,14 @@
 ** Plan (idxStr, shown by EXPLAIN QUERY PLAN): "arg" per source argument,
 ** then "<column>=? via index" (or "<column> IN (?) via index", the whole
 ** list at once) for the id constraint answered by a lookup (icid, mid,
-** dcid, with host), then text filters "remote_ip=?" etc.: see entBestIndex().
+** dcid, with host), then text filters "remote_ip=?" etc., the cheap
+** columns checked on the row's number ("status=?", "end_state=?"), and
+** the order the rows come in ("ORDER BY status", "ORDER BY domain, status"):
+** see entBestIndex().
+**
+** A store mapped from its image (index=DIR) is checked part by part: each
+** statement says which parts its columns read (ent_def.parts, .plain,
+** .more_cols; storefile.h's MT_SF_PART_*), cache.c checks them first.
 */
 #include "cache.h"
 #include "entities.h"
