@@ -528,6 +528,23 @@ def parts_cases():
             db.close()
         finally:
             del os.environ["MAILTRACE_STORE_EAGER"]
+        # a file appended to, the image's messages damaged: the image is read on only after
+        # every part of it is checked (mt_storefile_own); here one fails: built again whole
+        log = os.path.join(logs, "mail.current")
+        with open(log, "rb") as f:
+            line = [l for l in f.read().split(b"\n") if b"New SMTP ICID" in l][-1]
+        with open(log, "ab") as f:
+            f.write(line.replace(b"ICID ", b"ICID 9", 1) + b"\n")
+        fresh = connect()
+        fresh.execute("SELECT mailtrace_open(?)", (logs,))
+        grown = fresh.execute(qs["conns"]).fetchall()
+        fresh.close()
+        flip_at(image(), inside_block(image(), SF_MSGS))
+        db = session()
+        got, s = ask(db, qs["conns"])
+        check("parts.grown_and_damaged_built_again", got == grown and len(got) == len(want["conns"]) + 1
+              and s.get("lines_parsed", 0) > 1, s)
+        db.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
