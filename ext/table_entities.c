@@ -589,6 +589,10 @@ static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
 **                      status of messages and recipients, the result of
 **                      deliveries): rows whose own value differs are dropped
 **                      before SQLite reads them; SQLite checks again
+**   V12..V14 EP_CHEAP_IN  `col IN (...)` on them, the whole list at once
+**                      (sqlite3_vtab_in: one pass, the rows in the table's
+**                      order); a list of more than CHEAP_IN_MAX values is
+**                      left to SQLite
 **   MT_PLAN_ORDERED    ORDER BY, or GROUP BY, the table's status column
 **                      (deliveries: result) alone, ascending: xFilter puts
 **                      the rows in that order (order_rows), and SQLite does
@@ -600,7 +604,8 @@ static const char *const azRole[K_COUNT] = { "host", "icid", "mid", "dcid" };
 **
 ** idxStr, for EXPLAIN only: "arg" per argument, "host=?", "mid=? via
 ** index" or "mid IN (?) via index", "mail_from=?" ... */
-enum { EP_HOST = 0, EP_EQ = 1, EP_IN = 4, EP_FILTER = 7, EP_CHEAP = 9 };
+enum { EP_HOST = 0, EP_EQ = 1, EP_IN = 4, EP_FILTER = 7, EP_CHEAP = 9, EP_CHEAP_IN = 12 };
+#define CHEAP_IN_MAX 32
 
 /* The table's order that is the whole ORDER BY (or GROUP BY) of p, ascending:
 ** 1 the grouped column, 2 it then the ordered column, 3 the ordered column
@@ -696,8 +701,9 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
       if( c->usable && c->op==SQLITE_INDEX_CONSTRAINT_EQ && c->iColumn==ch->col
        && p->aConstraintUsage[j].argvIndex==0
        && (!ch->name || sqlite3_stricmp(sqlite3_vtab_collation(p, j), "BINARY")==0) ){
-        snprintf(word, sizeof(word), "%s=?", ch->label);
-        mt_plan_value(&b, EP_CHEAP + i, j, 0, word);
+        int inl = sqlite3_vtab_in(p, j, 1);          /* an IN list: all of it at once */
+        snprintf(word, sizeof(word), inl ? "%s IN (?)" : "%s=?", ch->label);
+        mt_plan_value(&b, (inl ? EP_CHEAP_IN : EP_CHEAP) + i, j, 0, word);
         break;
       }
     }
@@ -1019,6 +1025,55 @@ static int partial_store(ent_vtab *vt, const mt_args *args, int role, sqlite3_va
   return mt_store_for_lookup(vt->ctx, args, what, idv, isIn, ip, store_parts(vt, def_of(vt)), &c->es, &c->st, pzErr);
 }
 
+/* The cursor's rows whose cheap column ch equals v, or one of the IN list
+** in (each checked by SQLite again): a NULL value matches no row; a value
+** of another type than the column's (an integer for a name, text for a
+** count), or a list longer than CHEAP_IN_MAX, filters nothing (SQLite
+** decides).  The rows keep their order.  SQLITE_OK, or an error. */
+static int cheap_filter(ent_cursor *c, const struct ent_cheap *ch, sqlite3_value *v, sqlite3_value *in){
+  char *text[CHEAP_IN_MAX];
+  int64_t num[CHEAP_IN_MAX];
+  int n = 0, j, k, out, rc = SQLITE_OK;
+  sqlite3_value *x = v;
+  if( !v && !in ) return SQLITE_OK;
+  if( in ){
+    rc = sqlite3_vtab_in_first(in, &x);
+    if( rc==SQLITE_DONE ){ x = 0; rc = SQLITE_OK; }
+    else if( rc ) return rc;
+  }
+  while( x ){
+    int t = sqlite3_value_type(x);
+    if( t!=SQLITE_NULL ){
+      if( n==CHEAP_IN_MAX || (ch->name ? t!=SQLITE_TEXT : t!=SQLITE_INTEGER) ){ rc = SQLITE_DONE; break; }
+      if( ch->name ){
+        if( !(text[n] = sqlite3_mprintf("%s", (const char*)sqlite3_value_text(x))) ){ rc = SQLITE_NOMEM; break; }
+      }else{
+        num[n] = sqlite3_value_int64(x);
+      }
+      n++;
+    }
+    if( !in ) break;
+    rc = sqlite3_vtab_in_next(in, &x);
+    if( rc==SQLITE_DONE ){ rc = SQLITE_OK; break; }
+    if( rc ) break;
+  }
+  if( rc==SQLITE_OK && list_all(c)!=SQLITE_OK ) rc = SQLITE_NOMEM;
+  if( rc==SQLITE_OK ){
+    for(k=0, out=0; k<c->nrows; k++){
+      int64_t val;
+      int keep = 0;
+      if( ch->get(c->st, c->rows[k], &val) ){                /* a NULL row matches nothing */
+        const char *z = ch->name && val>=INT_MIN && val<=INT_MAX ? ch->name((int)val) : 0;
+        for(j=0; j<n && !keep; j++) keep = ch->name ? z && strcmp(z, text[j])==0 : val==num[j];
+      }
+      if( keep ) c->rows[out++] = c->rows[k];
+    }
+    c->nrows = out;
+  }
+  if( ch->name ) for(j=0; j<n; j++) sqlite3_free(text[j]);
+  return rc==SQLITE_DONE ? SQLITE_OK : rc;                /* DONE: a value SQLite must judge */
+}
+
 static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                      int argc, sqlite3_value **argv){
   ent_cursor *c = (ent_cursor*)cur;
@@ -1126,32 +1181,11 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     }
     c->nrows = out;
   }
-  /* Cheap columns (EP_CHEAP): a value of another type than the column's
-  ** (an integer for a name, text for a count) is left to SQLite. */
+  /* Cheap columns (EP_CHEAP, EP_CHEAP_IN). */
   for(i=0; i<3; i++){
-    const struct ent_cheap *ch = &def->cheap[i];
-    sqlite3_value *v = pl.v[EP_CHEAP + i];
-    int k, out, t;
-    int64_t wantNum = 0;
-    const char *wantText = 0;
-    if( ch->col<0 || !v ) continue;
-    t = sqlite3_value_type(v);
-    if( ch->name ? t!=SQLITE_TEXT && t!=SQLITE_NULL : t!=SQLITE_INTEGER && t!=SQLITE_NULL ) continue;
-    if( t==SQLITE_INTEGER ) wantNum = sqlite3_value_int64(v);
-    if( t==SQLITE_TEXT && !(wantText = (const char*)sqlite3_value_text(v)) ) return SQLITE_NOMEM;
-    if( list_all(c)!=SQLITE_OK ) return SQLITE_NOMEM;
-    for(k=0, out=0; k<c->nrows; k++){
-      int64_t x;
-      int keep = t!=SQLITE_NULL && ch->get(c->st, c->rows[k], &x);   /* = NULL, NULL =: never */
-      if( keep && ch->name ){
-        const char *z = x>=INT_MIN && x<=INT_MAX ? ch->name((int)x) : 0;
-        keep = z && strcmp(z, wantText)==0;
-      }else if( keep ){
-        keep = x==wantNum;
-      }
-      if( keep ) c->rows[out++] = c->rows[k];
-    }
-    c->nrows = out;
+    if( def->cheap[i].col<0 ) continue;
+    rc = cheap_filter(c, &def->cheap[i], pl.v[EP_CHEAP + i], pl.v[EP_CHEAP_IN + i]);
+    if( rc!=SQLITE_OK ) return rc;
   }
   if( (pl.idxNum & MT_PLAN_ORDERED) ){
     int kind = MT_PLAN_ORDER_KIND(pl.idxNum);
