@@ -1225,18 +1225,27 @@ static int attach_finish(mt_store *st, mt_attach *A, const sf_attach *sa, uint64
   return fine;
 }
 
-/* A copy of section kind k of the mapping, `count` elements of `elsize`
-** (NULL for none); *bad when the directory does not say so. */
-static void *sf_copy_sect(const mt_sf_map *m, uint32_t k, size_t elsize, uint64_t count, int *bad, int *oom){
+/* The section of kind k (the directory lists them in payload order). */
+static const sf_sect *sect_find(const sf_sect *sect, uint32_t nsect, int k){
   uint32_t i;
+  for(i=0; i<nsect; i++) if( sect[i].kind==(uint32_t)k ) return &sect[i];
+  return 0;
+}
+
+/* A copy of section kind k of the mapping, `count` elements of `elsize`
+** (count -1: as many as the directory says, *pcount), NULL for none;
+** *bad when the directory does not say so. */
+static void *sf_copy_sect(const mt_sf_map *m, int k, size_t elsize, int64_t count, uint64_t *pcount,
+                          int *bad, int *oom){
+  const sf_sect *x = sect_find(m->sect, m->nsect, k);
   void *p;
-  for(i=0; i<m->nsect && m->sect[i].kind!=k; i++){}
-  if( i==m->nsect || m->sect[i].elsize!=elsize || m->sect[i].count!=count
-   || m->sect[i].off > m->payload_len || count > (m->payload_len - m->sect[i].off)/elsize ){ *bad = 1; return 0; }
-  if( count==0 ) return 0;
-  p = malloc((size_t)(count*elsize));
+  if( !x || x->elsize!=elsize || (count>=0 && x->count!=(uint64_t)count)
+   || x->off > m->payload_len || x->count > (m->payload_len - x->off)/elsize ){ *bad = 1; return 0; }
+  if( pcount ) *pcount = x->count;
+  if( x->count==0 ) return 0;
+  p = malloc((size_t)(x->count*elsize));
   if( !p ){ *oom = 1; return 0; }
-  memcpy(p, m->base + m->payload_at + m->sect[i].off, (size_t)(count*elsize));
+  memcpy(p, m->base + m->payload_at + x->off, (size_t)(x->count*elsize));
   return p;
 }
 
@@ -1248,21 +1257,20 @@ static int sf_attach_in(mt_store *st, const mt_sf_map *m){
   int bad = 0, oom = 0;
   if( !sa->present || st->attach ) return MT_SF_LOADED;
   if( !(A = calloc(1, sizeof(*A))) ) return MT_SF_NOMEM;
-  A->a = sf_copy_sect(m, SF_AFILES, sizeof(mt_afile), (uint64_t)sa->n, &bad, &oom);
+  A->a = sf_copy_sect(m, SF_AFILES, sizeof(mt_afile), sa->n, 0, &bad, &oom);
   A->n = A->cap = A->a ? (int)sa->n : 0;
-  A->s = sf_copy_sect(m, SF_ASHAS, sizeof(mt_asha), (uint64_t)sa->ns, &bad, &oom);
+  A->s = sf_copy_sect(m, SF_ASHAS, sizeof(mt_asha), sa->ns, 0, &bad, &oom);
   A->ns = A->cs = A->s ? (int)sa->ns : 0;
-  A->v = sf_copy_sect(m, SF_AVHITS, sizeof(mt_avhit), (uint64_t)sa->nv, &bad, &oom);
+  A->v = sf_copy_sect(m, SF_AVHITS, sizeof(mt_avhit), sa->nv, 0, &bad, &oom);
   A->nv = A->cv = A->v ? (int)sa->nv : 0;
   {
-    uint32_t i;
-    for(i=0; i<m->nsect && !bad && !oom; i++){
-      const sf_sect *x = &m->sect[i];
-      mt_hmap *hm = x->kind==SF_ABYID ? &A->byid : x->kind==SF_ABYAV ? &A->byav : 0;
-      if( !hm ) continue;
-      if( x->count && (x->count & (x->count - 1)) ){ bad = 1; break; }     /* a power of two */
-      hm->slot = sf_copy_sect(m, x->kind, sizeof(mt_hslot), x->count, &bad, &oom);
-      hm->cap = hm->slot ? (size_t)x->count : 0;
+    mt_hmap *hm[2] = { &A->byid, &A->byav };
+    int kind[2] = { SF_ABYID, SF_ABYAV }, j;
+    for(j=0; j<2; j++){
+      uint64_t cap = 0;
+      hm[j]->slot = sf_copy_sect(m, kind[j], sizeof(mt_hslot), -1, &cap, &bad, &oom);
+      hm[j]->cap = hm[j]->slot ? (size_t)cap : 0;
+      if( cap && (cap & (cap - 1)) ) bad = 1;           /* a power of two (or none) */
     }
   }
   if( bad || oom ){ attach_drop_raw(A); return oom ? MT_SF_NOMEM : MT_SF_DAMAGED; }
@@ -1376,13 +1384,6 @@ static void attach_drop_raw(mt_attach *A){
   free(A);
 }
 
-/* The section of kind k (the directory lists them in payload order). */
-static const sf_sect *sect_of(const sf_header *h, const sf_sect *sect, int k){
-  uint32_t i;
-  for(i=0; i<h->nsect; i++) if( sect[i].kind==(uint32_t)k ) return &sect[i];
-  return 0;
-}
-
 /* The arrays of a loaded store that lie in its mapping: X(field). */
 #define SF_MAPPED(X) \
   X(conns) X(msgs) X(more) X(rcpts) X(dconns) X(dlvs) \
@@ -1458,7 +1459,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   }
   /* every kind once, in payload order, each inside the payload */
   for(k=SF_SCALARS; k<SF_NKIND; k++){
-    if( !sect_of(h, sect, k) ){ free(table); mt_store_free(st); return MT_SF_DAMAGED; }
+    if( !sect_find(sect, h->nsect, k) ){ free(table); mt_store_free(st); return MT_SF_DAMAGED; }
   }
   for(i=0; i<(int)h->nsect; i++){
     if( (i+1<(int)h->nsect && sect[i+1].off < sect[i].off) || sect[i].elsize==0
