@@ -170,6 +170,15 @@ static ent_store *cache_find(mt_ctx *ctx, ent_cache *c, const char *key){
   return 0;
 }
 
+/* Take entry e out of the cache's list (it is freed by its last release
+** then, store_release); nothing when it is not in it. */
+static void cache_unlink(ent_cache *c, ent_store *e){
+  ent_store **pe = &c->head;
+  while( *pe && *pe!=e ) pe = &(*pe)->next;
+  if( *pe ) *pe = e->next;
+  e->cached = 0;
+}
+
 static ent_cache *cache_get(mt_ctx *ctx){
   ent_cache *c = ctx->entities;
   if( !c ){
@@ -394,10 +403,7 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
       /* Half read: this store can no longer be trusted. */
       free(err); err = 0;
       {
-        ent_store **pe = &c->head;
-        while( *pe!=e ) pe = &(*pe)->next;
-        *pe = e->next;
-        e->cached = 0;
+        cache_unlink(c, e);
         e->refs++;
         store_release(e);
       }
@@ -405,12 +411,10 @@ static int store_acquire(mt_ctx *ctx, const mt_args *a, ent_store **pp, char **p
   }
   if( loaded_grown ){
     /* an image that could not be read on after all: not kept */
-    ent_store **pe = &c->head;
-    while( *pe && strcmp((*pe)->key, "image:")!=0 ) pe = &(*pe)->next;
-    if( *pe ){
-      ent_store *g = *pe;
-      *pe = g->next;
-      g->cached = 0;
+    ent_store *g = c->head;
+    while( g && strcmp(g->key, "image:")!=0 ) g = g->next;
+    if( g ){
+      cache_unlink(c, g);
       g->refs++;
       store_release(g);
     }
@@ -475,12 +479,7 @@ static int entry_need(ent_cache *c, ent_store *e, unsigned parts){
   rc = mt_storefile_need(e->st, e->image, parts);
   if( rc==MT_SF_LOADED ) return SQLITE_OK;
   if( rc==MT_SF_NOMEM ){ store_release(e); return SQLITE_NOMEM; }
-  if( e->cached ){
-    ent_store **pe = &c->head;
-    while( *pe && *pe!=e ) pe = &(*pe)->next;
-    if( *pe ) *pe = e->next;
-    e->cached = 0;
-  }
+  cache_unlink(c, e);
   store_release(e);                     /* cursors still reading its checked parts keep it */
   return SQLITE_NOTFOUND;
 }
