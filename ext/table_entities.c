@@ -410,6 +410,13 @@ enum { RC_HOST, RC_MID, RC_RID, RC_RCPT_TO, RC_STATUS, RC_DCID, RC_ATTEMPTS, RC_
 ** lower case (docs/tables.md); NULL for no address, no '@', nothing after
 ** it, or an '@' inside a quoted local part.  The store's text is returned
 ** as it lies when already so. */
+/* out[0..n) = in[0..n) with ASCII letters in lower case (as the domain
+** column gives them). */
+static void ascii_lower(char *out, const char *in, size_t n){
+  size_t i;
+  for(i=0; i<n; i++) out[i] = (char)(in[i]>='A' && in[i]<='Z' ? in[i] + ('a' - 'A') : in[i]);
+}
+
 static const char *addr_domain(const char *z, size_t *n){
   const char *at = z ? strrchr(z, '@') : 0;
   if( !at || !at[1] ) return 0;
@@ -419,15 +426,13 @@ static const char *addr_domain(const char *z, size_t *n){
   return at + 1;
 }
 static void r_domain(sqlite3_context *c, const char *z){
-  size_t n = 0, i;
+  size_t n = 0;
   const char *at = addr_domain(z, &n);
   char *out;
   if( !at ) return;
-  for(i=0; i<n && !(at[i]>='A' && at[i]<='Z'); i++){}
-  if( i==n ){ sqlite3_result_text(c, at, (int)n, SQLITE_TRANSIENT); return; }
   out = sqlite3_malloc64(n + 1);
   if( !out ){ sqlite3_result_error_nomem(c); return; }
-  for(i=0; i<n; i++) out[i] = (char)(at[i]>='A' && at[i]<='Z' ? at[i] + ('a' - 'A') : at[i]);
+  ascii_lower(out, at, n);
   out[n] = 0;
   sqlite3_result_text(c, out, (int)n, sqlite3_free);
 }
@@ -771,12 +776,6 @@ static int add_row(ent_cursor *c, int r){
   return SQLITE_OK;
 }
 
-/* The cursor's rows in the ascending order of the table's ordered column
-** (MT_PLAN_ORDERED), as SQLite orders its text: NULL first, then the names
-** by strcmp (BINARY; every name is lowercase ASCII, so NOCASE agrees).  A
-** counting sort over the row numbers: stable, so rows of one value keep
-** their order.  order_n is at most ORDER_MAX (entBestIndex consumes the
-** ORDER BY only then).  SQLITE_OK or SQLITE_NOMEM. */
 /* rank[v]: the place of value v's text among the ordered column's values,
 ** as SQLite orders text (NULL first, then by strcmp; equal names by v). */
 static void order_ranks(const ent_def *def, int *rank){
@@ -803,6 +802,13 @@ static int list_all(ent_cursor *c){
   return SQLITE_OK;
 }
 
+/* The cursor's rows in the ascending order of the table's ordered column
+** (MT_PLAN_ORDERED), as SQLite orders its text: NULL first, then the names
+** by strcmp (BINARY; every name is lowercase ASCII, so NOCASE agrees).  A
+** counting sort over the row numbers: stable, so rows of one value keep
+** their order.  order_n is at most ORDER_MAX (entBestIndex consumes the
+** ORDER BY only then).  SQLITE_OK or SQLITE_NOMEM.  Each position's value is kept
+** for entColumn (gval). */
 static int order_rows(ent_cursor *c, const ent_def *def){
   int rank[ORDER_MAX], count[ORDER_MAX + 1], v, k, n;
   int *out, *val, *gv;
@@ -917,12 +923,6 @@ static void count_pass(int *ord, int *tmp, const int *key, int n, int nkey, int 
   memcpy(ord, tmp, sizeof(int)*(size_t)n);
 }
 
-/* The cursor's rows in the table's order `kind` (MT_PLAN_ORDER_KIND 1-3):
-** by the grouped column's value as SQLite compares text (BINARY: NULL
-** first, then bytewise, a prefix before what it begins), then (kind 2) by
-** the ordered column, or (kind 3) by the ordered column, then it.  The
-** distinct values are sorted once, the rows by two stable counting passes
-** (the second key first).  SQLITE_OK or SQLITE_NOMEM. */
 /* A slot of domain_rows' small cache of texts already seen, by address. */
 #define SEEN_BITS 18                    /* at most 2^18 slots (4 MiB), fewer for fewer rows */
 MT_WRAPS static unsigned src_slot(const char *p, int bits){
@@ -931,6 +931,12 @@ MT_WRAPS static unsigned src_slot(const char *p, int bits){
 
 typedef struct seen_slot { const char *src; int id; } seen_slot;
 
+/* The cursor's rows in the table's order `kind` (MT_PLAN_ORDER_KIND 1-3):
+** by the grouped column's value as SQLite compares text (BINARY: NULL
+** first, then bytewise, a prefix before what it begins), then (kind 2) by
+** the ordered column, or (kind 3) by the ordered column, then it.  The
+** distinct values are sorted once, the rows by two stable counting passes
+** (the second key first).  SQLITE_OK or SQLITE_NOMEM. */
 static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
   seen_slot *seen = 0;
   int sbits = 6;
@@ -955,7 +961,7 @@ static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
   if( !(seen = sqlite3_malloc64(sizeof(seen_slot)*((sqlite3_uint64)1 << sbits))) ) goto done;
   memset(seen, 0, sizeof(seen_slot)*((size_t)1 << sbits));
   for(i=0; i<n; i++){
-    size_t len = 0, j;
+    size_t len = 0;
     const char *src = def->group_src(c->st, c->rows[i]), *z;
     int v = def->order_value(c->st, c->rows[i]);
     unsigned h = src_slot(src, sbits);
@@ -970,7 +976,7 @@ static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
       if( !f ) goto done;
       fold = f; cfold = (sqlite3_int64)len + 64;
     }
-    for(j=0; j<len; j++) fold[j] = (char)(z[j]>='A' && z[j]<='Z' ? z[j] + ('a' - 'A') : z[j]);
+    ascii_lower(fold, z, len);
     if( (dk[i] = dom_id(&D, fold, len)) < 0 ) goto done;
     seen[h].src = src; seen[h].id = dk[i];
   }
