@@ -188,6 +188,7 @@ void mt_store_free(mt_store *st){
   map_free(&st->conn_by_id); map_free(&st->msg_by_id); map_free(&st->dconn_by_id);
   map_free(&st->icid_list);
   free(st->icid_heads);
+  free(st->dom_text); free(st->dom_at);
   free(st->strings.slots);
   if( st->attach ){ mt_attach_free(st->attach); free(st->attach); }
   mt_cef_set_free(st->cef);
@@ -467,7 +468,7 @@ static int new_rcpt(ctx *c, int mi, int64_t rid){
   r = &st->rcpts[st->nrcpt];
   memset(r, 0, sizeof(*r));
   r->end = no_time;
-  r->msg = mi; r->rid = rid; r->dcid = -1; r->next = -1; r->cur_dlv = -1;
+  r->msg = mi; r->rid = rid; r->dcid = -1; r->next = -1; r->cur_dlv = -1; r->dom = -1;
   m = &st->msgs[mi];
   if( m->last_rcpt>=0 ) st->rcpts[m->last_rcpt].next = st->nrcpt;
   else m->first_rcpt = st->nrcpt;
@@ -1520,6 +1521,151 @@ static void find_gaps(mt_store *st){
   free(h);
 }
 
+/* ---------------------------------------------------------------- domains */
+
+const char *mt_addr_domain(const char *z, size_t *n){
+  const char *at = z ? strrchr(z, '@') : 0;
+  if( !at || !at[1] ) return 0;
+  *n = strlen(at + 1);
+  /* a '"' after it: that '@' was inside a quoted local part ("a@b"): no domain */
+  if( memchr(at + 1, '"', *n) ) return 0;
+  return at + 1;
+}
+
+/* The distinct domains while they are gathered: their lowered bytes, each
+** NUL-terminated, one after another in `text`; an open-addressing table of
+** their numbers (+1, 0 empty) finds them again. */
+typedef struct dom_set {
+  char *text; size_t ntext, ctext;
+  uint32_t *at; int n, cap;
+  int *slot; size_t nslot;        /* a power of two, at least twice n */
+} dom_set;
+
+MT_WRAPS static uint64_t dom_hash(const char *p, size_t n){
+  uint64_t h = 0xcbf29ce484222325ULL;
+  size_t i;
+  for(i=0; i<n; i++){ h ^= (unsigned char)p[i]; h *= 0x100000001b3ULL; }
+  return h ^ (h >> 29);
+}
+
+static int dom_rehash(dom_set *D){
+  size_t ns = D->nslot ? D->nslot*2 : 1024, i;
+  int *slot = calloc(ns, sizeof(int));
+  if( !slot ) return -1;
+  for(i=0; i<(size_t)D->n; i++){
+    const char *t = D->text + D->at[i];
+    size_t h = (size_t)dom_hash(t, strlen(t)) & (ns - 1);
+    while( slot[h] ) h = (h + 1) & (ns - 1);
+    slot[h] = (int)i + 1;
+  }
+  free(D->slot);
+  D->slot = slot; D->nslot = ns;
+  return 0;
+}
+
+/* The number of domain p[0..n) (already lowered), added when new; -1 when
+** memory ran out or the text passed 4 GiB. */
+static int dom_id(dom_set *D, const char *p, size_t n){
+  size_t h;
+  if( ((size_t)D->n + 1)*2 > D->nslot && dom_rehash(D) ) return -1;
+  h = (size_t)dom_hash(p, n) & (D->nslot - 1);
+  for(; D->slot[h]; h = (h + 1) & (D->nslot - 1)){
+    const char *t = D->text + D->at[D->slot[h] - 1];
+    if( memcmp(t, p, n)==0 && t[n]==0 ) return D->slot[h] - 1;
+  }
+  if( D->ntext + n + 1 > UINT32_MAX || D->n==INT32_MAX - 1 ) return -1;
+  if( D->ntext + n + 1 > D->ctext ){
+    size_t c = D->ctext ? D->ctext*2 : 4096;
+    char *t;
+    while( c < D->ntext + n + 1 ) c *= 2;
+    if( !(t = realloc(D->text, c)) ) return -1;
+    D->text = t; D->ctext = c;
+  }
+  if( mt_grow_i(&D->at, &D->cap, D->n + 1, sizeof(uint32_t)) ) return -1;
+  memcpy(D->text + D->ntext, p, n);
+  D->text[D->ntext + n] = 0;
+  D->at[D->n] = (uint32_t)D->ntext;
+  D->ntext += n + 1;
+  D->slot[h] = ++D->n;
+  return D->n - 1;
+}
+
+/* qsort's view of one domain: its text and its number. */
+typedef struct dom_key { const char *p; int32_t id; } dom_key;
+static int dom_cmp(const void *a, const void *b){
+  /* NUL-terminated and without a NUL inside: strcmp's order is BINARY's */
+  return strcmp(((const dom_key*)a)->p, ((const dom_key*)b)->p);
+}
+
+/* A slot of a small cache of addresses already seen, by the address's
+** pointer (the store's strings are mostly interned: the same text, the same
+** pointer). */
+MT_WRAPS static unsigned seen_slot(const char *p, int bits){
+  return (unsigned)((((uint64_t)(uintptr_t)p >> 3) * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+}
+
+/* Every recipient's domain (mt_rcpt.dom) and the store's sorted table of
+** them (mt_store.dom_text, dom_at), made again from all recipients: a
+** GROUP BY or ORDER BY domain then needs neither the addresses' text nor a
+** hash of them (table_entities.c, domain_rows), and a store mapped from its
+** image answers it from the recipients and this table alone.  0, or -1
+** when out of memory. */
+static int store_domains(mt_store *st){
+  dom_set D;
+  struct { const char *src; int id; } *seen = 0;
+  dom_key *keys = 0;
+  uint32_t *place = 0;
+  char *fold = 0, *text = 0;
+  size_t cfold = 0;
+  int bits = 6, i, rc = -1;
+  memset(&D, 0, sizeof(D));
+  free(st->dom_text); free(st->dom_at);
+  st->dom_text = 0; st->dom_at = 0; st->ndom = 0; st->ndom_text = 0;
+  if( st->nrcpt==0 ) return 0;
+  while( bits < 18 && ((int64_t)1 << bits) < st->nrcpt ) bits++;
+  if( !(seen = calloc((size_t)1 << bits, sizeof(*seen))) ) goto done;
+  for(i=0; i<st->nrcpt; i++){
+    mt_rcpt *r = &st->rcpts[i];
+    size_t n = 0, k;
+    const char *z = mt_addr_domain(r->rcpt_to, &n);
+    unsigned h = seen_slot(r->rcpt_to, bits);
+    if( !z ){ r->dom = -1; continue; }
+    if( seen[h].src==r->rcpt_to ){ r->dom = seen[h].id; continue; }
+    if( n + 1 > cfold ){
+      char *f = realloc(fold, n + 64);
+      if( !f ) goto done;
+      fold = f; cfold = n + 64;
+    }
+    for(k=0; k<n; k++) fold[k] = (char)(z[k]>='A' && z[k]<='Z' ? z[k] + ('a' - 'A') : z[k]);
+    if( (r->dom = dom_id(&D, fold, n)) < 0 ) goto done;
+    seen[h].src = r->rcpt_to; seen[h].id = r->dom;
+  }
+  /* sorted: the domains in order, each recipient's number its domain's place */
+  if( D.n ){
+    size_t at = 0;
+    if( !(keys = malloc(sizeof(dom_key)*(size_t)D.n)) || !(place = malloc(sizeof(uint32_t)*(size_t)D.n))
+     || !(text = malloc(D.ntext)) ) goto done;
+    for(i=0; i<D.n; i++){ keys[i].p = D.text + D.at[i]; keys[i].id = i; }
+    qsort(keys, (size_t)D.n, sizeof(dom_key), dom_cmp);
+    for(i=0; i<D.n; i++){
+      size_t n = strlen(keys[i].p) + 1;
+      place[keys[i].id] = (uint32_t)i;
+      memcpy(text + at, keys[i].p, n);
+      D.at[i] = (uint32_t)at;               /* (D.at now the sorted table's) */
+      at += n;
+    }
+    for(i=0; i<st->nrcpt; i++) if( st->rcpts[i].dom>=0 ) st->rcpts[i].dom = (int32_t)place[st->rcpts[i].dom];
+    st->dom_text = text; st->ndom_text = (int64_t)at; text = 0;
+    st->dom_at = D.at; st->ndom = D.n; D.at = 0;
+  }
+  rc = 0;
+done:
+  if( rc ) for(i=0; i<st->nrcpt; i++) st->rcpts[i].dom = -1;
+  free(seen); free(keys); free(place); free(fold); free(text);
+  free(D.text); free(D.at); free(D.slot);
+  return rc;
+}
+
 int mt_store_finish(mt_store *st){
   int i;
   if( st->attach ) mt_attach_finish(st->attach);
@@ -1594,6 +1740,7 @@ int mt_store_finish(mt_store *st){
   }
   /* the Consolidated Event Log: its messages, and what it adds to mail_logs' */
   if( st->cef && mt_cef_merge(st) ) st->oom = 1;
+  if( !st->oom && store_domains(st) ) st->oom = 1;
   return st->oom ? -1 : 0;
 }
 
@@ -1625,7 +1772,8 @@ int64_t mt_store_footprint(const mt_store *st){
   int64_t n = (int64_t)st->nconn*(int64_t)sizeof(mt_conn) + (int64_t)st->nmsg*(int64_t)sizeof(mt_msg)
             + (int64_t)st->nrcpt*(int64_t)sizeof(mt_rcpt) + (int64_t)st->ndconn*(int64_t)sizeof(mt_dconn)
             + (int64_t)st->ndlv*(int64_t)sizeof(mt_dlv) + (int64_t)st->nhour*(int64_t)sizeof(mt_hour)
-            + (int64_t)st->nicid*(int64_t)sizeof(int[2]) + (int64_t)st->nmore*(int64_t)sizeof(mt_msg_more);
+            + (int64_t)st->nicid*(int64_t)sizeof(int[2]) + (int64_t)st->nmore*(int64_t)sizeof(mt_msg_more)
+            + st->ndom_text + (int64_t)st->ndom*(int64_t)sizeof(uint32_t);
   const mt_map *m[] = { &st->conn_by_id, &st->msg_by_id, &st->dconn_by_id, &st->icid_list, &st->hour_map };
   const mt_arena *a;
   size_t i;

@@ -155,6 +155,7 @@ typedef struct mt_rcpt {
   int32_t attempts;
   int32_t next;             /* next recipient of the same message, -1 */
   int32_t cur_dlv;          /* its current delivery attempt, -1 */
+  int32_t dom;              /* its domain: mt_store_domain(st, dom), -1 none (mt_store_finish) */
   unsigned char status;     /* MT_RS_* (final after mt_store_finish) */
   unsigned char outcome;    /* last delivery outcome seen: MT_RS_* or 0 */
   unsigned char origin;     /* MT_ORIGIN_* */
@@ -218,6 +219,12 @@ typedef struct mt_store {
   mt_rcpt *rcpts; int nrcpt, crcpt;
   mt_dconn *dconns; int ndconn, cdconn;
   mt_dlv *dlvs; int ndlv, cdlv;
+  /* The recipients' domains (mt_rcpt.dom), made by mt_store_finish: each
+  ** once, ASCII letters lowered, in ascending byte order (SQLite's BINARY),
+  ** so a recipient's dom is its domain's place; domain d is the
+  ** NUL-terminated dom_text + dom_at[d]. */
+  char *dom_text; int64_t ndom_text;
+  uint32_t *dom_at; int ndom;
   mt_map conn_by_id, msg_by_id, dconn_by_id;
   mt_map icid_list;         /* (host, icid) → index into icid_heads */
   int (*icid_heads)[2];     /* first and last message of an ICID */
@@ -337,6 +344,21 @@ void mt_cef_set_free(struct mt_cef_set *set);
 const char *mt_store_arena_next(const mt_store *st, const void **pIter, size_t *pLen);
 char *mt_store_arena_adopt(mt_store *st, size_t n);
 int mt_store_map_ready(mt_map *m);
+
+/* A recipient address's domain: the bytes after its last '@' (*n of them),
+** or NULL for no address, no '@', nothing after it, or an '@' inside a
+** quoted local part (a '"' after it).  docs/tables.md, recipients.domain. */
+const char *mt_addr_domain(const char *z, size_t *n);
+/* Domain d of the store (mt_rcpt.dom): its text, NULL for d < 0. */
+static inline const char *mt_store_domain(const mt_store *st, int32_t d){
+  return d>=0 && d<st->ndom ? st->dom_text + st->dom_at[d] : 0;
+}
+/* Its length (strlen of mt_store_domain), 0 for none: the table's next
+** text starts after its NUL. */
+static inline int64_t mt_store_domain_len(const mt_store *st, int32_t d){
+  if( d<0 || d>=st->ndom ) return 0;
+  return (d + 1 < st->ndom ? (int64_t)st->dom_at[d + 1] : st->ndom_text) - (int64_t)st->dom_at[d] - 1;
+}
 
 const char *mt_msg_status_name(int s);
 const char *mt_rcpt_status_name(int s);

@@ -53,16 +53,6 @@ typedef struct ent_def ent_def;
 
 typedef mt_src_vtab ent_vtab;      /* def: the table's ent_def */
 
-/* The distinct values of the grouped column among a cursor's rows: their
-** bytes (ASCII letters folded to lower case) one after another in `text`,
-** found again through an open-addressing table of their numbers. */
-typedef struct dom_set {
-  char *text; size_t ntext, ctext;
-  size_t *at; int *len;          /* value i: text + at[i], len[i] bytes */
-  int n, cap;
-  int *slot; size_t nslot;       /* value number + 1, 0 empty; a power of two */
-} dom_set;
-
 typedef struct ent_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
   mt_args callargs;
@@ -76,11 +66,8 @@ typedef struct ent_cursor {
   /* After order_rows or domain_rows: each position's values of the sorted
   ** columns, read back by entColumn instead of from rows the sort scattered:
   ** the ordered column's value (gval), and after domain_rows the grouped
-  ** column's folded text (into dom.text; NULL for none) and its length.
-  ** NULL otherwise. */
-  dom_set dom;
-  const char **gtext;
-  int *glen, *gval;
+  ** column's (grank: its place, -1 for NULL).  NULL otherwise. */
+  int *grank, *gval;
 } ent_cursor;
 
 /* Id columns a table can look up, by role. */
@@ -108,15 +95,16 @@ struct ent_def {
   int order_n;
   const char *(*order_name)(int v);
   int (*order_value)(const mt_store*, int row);
-  /* The grouped text column (recipients' domain), -1 none: its value for a
-  ** row is the n bytes group_of(group_src(row)) gives, ASCII letters in
-  ** lower case (NULL for none); the same text (the store interns it: the
-  ** same pointer, mostly) gives the same value.  ORDER BY or GROUP BY it, alone or with the ordered
-  ** column, is answered by the table (domain_rows). */
+  /* The grouped text column (recipients' domain), -1 none: a row's value
+  ** is the text group_text gives for its place group_rank (-1: NULL), the
+  ** places 0..group_n-1 in the order SQLite's BINARY collation gives the
+  ** texts (the store sorted them: mt_store_finish).  ORDER BY or GROUP BY it,
+  ** alone or with the ordered column, is answered by the table (domain_rows). */
   int group_col;
   const char *group_label;
-  const char *(*group_src)(const mt_store*, int row);     /* the text it is made of */
-  const char *(*group_of)(const char *src, size_t *n);     /* made: its bytes, or NULL */
+  int (*group_rank)(const mt_store*, int row);
+  int (*group_n)(const mt_store*);
+  const char *(*group_text)(const mt_store*, int rank, int64_t *n);   /* and its length */
   /* The parts of a store mapped from its image (storefile.h) its rows
   ** need, and the columns that read no text of the store (ids, numbers,
   ** times, names of a few values, host, file): a statement using only
@@ -256,7 +244,7 @@ static const ent_def conn_def = {
   conn_count, conn_lookup, conn_host, conn_column,
   { CC_REMOTE_IP, -1 }, { "remote_ip", 0 }, conn_text,
   -1, 0, 0, 0, 0,
-  -1, 0, 0, 0,
+  -1, 0, 0, 0, 0,
   MT_SF_PART_CONNS,
   B(CC_HOST) | B(CC_ICID) | B(CC_START_TS) | B(CC_END_TS) | B(CC_START_UTC) | B(CC_END_UTC)
   | B(CC_DNS_VERIFIED) | B(CC_SBRS) | B(CC_TLS) | B(CC_MESSAGES) | B(CC_END_STATE) | B(CC_FILE)
@@ -391,7 +379,7 @@ static const ent_def msg_def = {
   msg_count, msg_lookup, msg_host, msg_column,
   { MC_MAIL_FROM, MC_MESSAGE_ID }, { "mail_from", "message_id" }, msg_text,
   MC_STATUS, "status", MT_MS_SPLIT + 1, msg_status_name, msg_status,
-  -1, 0, 0, 0,
+  -1, 0, 0, 0, 0,
   MT_SF_PART_MSGS,
   B(MC_HOST) | B(MC_MID) | B(MC_ICID) | B(MC_START_TS) | B(MC_END_TS) | B(MC_START_UTC) | B(MC_END_UTC)
   | B(MC_SIZE) | B(MC_RCPT_COUNT) | B(MC_PARENT_MID) | B(MC_STATUS) | B(MC_FILE) | B(MC_LINENO)
@@ -405,37 +393,6 @@ static const ent_def msg_def = {
 enum { RC_HOST, RC_MID, RC_RID, RC_RCPT_TO, RC_STATUS, RC_DCID, RC_ATTEMPTS, RC_DSN,
        RC_RESPONSE, RC_END_TS, RC_END_UTC, RC_GENERATION, RC_SOURCE, RC_DISAGREEMENT, RC_DOMAIN,
        RC_N };
-
-/* domain: the part of an address after its last '@', ASCII letters in
-** lower case (docs/tables.md); NULL for no address, no '@', nothing after
-** it, or an '@' inside a quoted local part.  The store's text is returned
-** as it lies when already so. */
-/* out[0..n) = in[0..n) with ASCII letters in lower case (as the domain
-** column gives them). */
-static void ascii_lower(char *out, const char *in, size_t n){
-  size_t i;
-  for(i=0; i<n; i++) out[i] = (char)(in[i]>='A' && in[i]<='Z' ? in[i] + ('a' - 'A') : in[i]);
-}
-
-static const char *addr_domain(const char *z, size_t *n){
-  const char *at = z ? strrchr(z, '@') : 0;
-  if( !at || !at[1] ) return 0;
-  *n = strlen(at + 1);
-  /* a '"' after it: that '@' was inside a quoted local part ("a@b"): no domain */
-  if( memchr(at + 1, '"', *n) ) return 0;
-  return at + 1;
-}
-static void r_domain(sqlite3_context *c, const char *z){
-  size_t n = 0;
-  const char *at = addr_domain(z, &n);
-  char *out;
-  if( !at ) return;
-  out = sqlite3_malloc64(n + 1);
-  if( !out ){ sqlite3_result_error_nomem(c); return; }
-  ascii_lower(out, at, n);
-  out[n] = 0;
-  sqlite3_result_text(c, out, (int)n, sqlite3_free);
-}
 
 static int rcpt_count(const mt_store *st){ return st->nrcpt; }
 static int rcpt_host(const mt_store *st, int r){ return st->msgs[st->rcpts[r].msg].host; }
@@ -469,7 +426,12 @@ static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case RC_GENERATION: sqlite3_result_int(c, m->generation); break;
     case RC_SOURCE: r_text(c, mt_origin_name(x->origin)); break;
     case RC_DISAGREEMENT: r_text(c, x->disagreement); break;
-    case RC_DOMAIN: r_domain(c, x->rcpt_to); break;
+    case RC_DOMAIN:                 /* (made by mt_store_finish) */
+      if( x->dom>=0 && x->dom<st->ndom ){
+        sqlite3_result_text64(c, mt_store_domain(st, x->dom), (sqlite3_uint64)mt_store_domain_len(st, x->dom),
+                              SQLITE_TRANSIENT, SQLITE_UTF8);
+      }
+      break;
   }
 }
 
@@ -479,7 +441,12 @@ static int rcpt_status_get(const mt_store *st, int r, int64_t *v){ *v = st->rcpt
 static const char *rcpt_text(const mt_store *st, int r, int col){
   return col==RC_RCPT_TO ? st->rcpts[r].rcpt_to : 0;
 }
-static const char *rcpt_to_of(const mt_store *st, int r){ return st->rcpts[r].rcpt_to; }
+static int rcpt_dom(const mt_store *st, int r){ return st->rcpts[r].dom; }
+static int rcpt_ndom(const mt_store *st){ return st->ndom; }
+static const char *rcpt_dom_text(const mt_store *st, int d, int64_t *n){
+  *n = mt_store_domain_len(st, d);
+  return mt_store_domain(st, d);
+}
 
 static const ent_def rcpt_def = {
   "mailtrace_recipients",
@@ -490,10 +457,10 @@ static const ent_def rcpt_def = {
   rcpt_count, rcpt_lookup, rcpt_host, rcpt_column,
   { RC_RCPT_TO, -1 }, { "rcpt_to", 0 }, rcpt_text,
   RC_STATUS, "status", MT_RS_ABORTED + 1, rcpt_status_name, rcpt_status,
-  RC_DOMAIN, "domain", rcpt_to_of, addr_domain,
+  RC_DOMAIN, "domain", rcpt_dom, rcpt_ndom, rcpt_dom_text,
   MT_SF_PART_RCPTS,
   B(RC_HOST) | B(RC_MID) | B(RC_RID) | B(RC_STATUS) | B(RC_DCID) | B(RC_ATTEMPTS) | B(RC_END_TS)
-  | B(RC_END_UTC) | B(RC_GENERATION) | B(RC_SOURCE),
+  | B(RC_END_UTC) | B(RC_GENERATION) | B(RC_SOURCE) | B(RC_DOMAIN),
   B(RC_HOST) | B(RC_MID) | B(RC_GENERATION), MT_SF_PART_MSGS,     /* its message's */
   { { RC_STATUS, "status", rcpt_status_get, rcpt_status_name }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 } }
 };
@@ -552,7 +519,7 @@ static const ent_def dlv_def = {
   dlv_count, dlv_lookup, dlv_host, dlv_column,
   { -1, -1 }, { 0, 0 }, 0,
   DC_RESULT, "result", MT_DR_ERROR + 1, dlv_result_name, dlv_result,
-  -1, 0, 0, 0,
+  -1, 0, 0, 0, 0,
   MT_SF_PART_DLVS,
   B(DC_HOST) | B(DC_DCID) | B(DC_MID) | B(DC_RID) | B(DC_START_TS) | B(DC_END_TS) | B(DC_START_UTC)
   | B(DC_END_UTC) | B(DC_DEST_PORT) | B(DC_TLS) | B(DC_RESULT) | B(DC_SMTP_CODE) | B(DC_STARTED_BEFORE_LOGS),
@@ -748,12 +715,9 @@ static int entOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   return SQLITE_OK;
 }
 
-static void dom_free(dom_set *D);
 static void ent_reset(ent_cursor *c){
-  dom_free(&c->dom);
-  memset(&c->dom, 0, sizeof(c->dom));
-  sqlite3_free(c->gtext); sqlite3_free(c->glen); sqlite3_free(c->gval);
-  c->gtext = 0; c->glen = 0; c->gval = 0;
+  sqlite3_free(c->grank); sqlite3_free(c->gval);
+  c->grank = 0; c->gval = 0;
   mt_store_release(c->es);
   c->es = 0;
   c->st = 0;
@@ -840,79 +804,6 @@ static int order_rows(ent_cursor *c, const ent_def *def){
   return SQLITE_OK;
 }
 
-static void dom_free(dom_set *D){
-  sqlite3_free(D->text); sqlite3_free(D->at); sqlite3_free(D->len); sqlite3_free(D->slot);
-}
-
-MT_WRAPS static uint64_t dom_hash(const char *p, size_t n){
-  uint64_t h = 0xcbf29ce484222325ULL;
-  size_t i;
-  for(i=0; i<n; i++){ h ^= (unsigned char)p[i]; h *= 0x100000001b3ULL; }
-  return h ^ (h >> 29);
-}
-
-/* Room for the table of a set of n values (twice n slots, at least 64). */
-static int dom_rehash(dom_set *D, size_t want){
-  size_t ns = 64, i;
-  int *slot;
-  while( ns < want*2 ) ns *= 2;
-  if( ns <= D->nslot ) return SQLITE_OK;
-  slot = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)ns);
-  if( !slot ) return SQLITE_NOMEM;
-  memset(slot, 0, sizeof(int)*ns);
-  for(i=0; i<(size_t)D->n; i++){
-    size_t h = (size_t)dom_hash(D->text + D->at[i], (size_t)D->len[i]) & (ns - 1);
-    while( slot[h] ) h = (h + 1) & (ns - 1);
-    slot[h] = (int)i + 1;
-  }
-  sqlite3_free(D->slot);
-  D->slot = slot; D->nslot = ns;
-  return SQLITE_OK;
-}
-
-/* The number of the folded value p[0..n) in D, added when new; -1 when
-** memory ran out. */
-static int dom_id(dom_set *D, const char *p, size_t n){
-  size_t h;
-  if( (size_t)D->n + 1 > D->nslot/2 && dom_rehash(D, (size_t)D->n + 1)!=SQLITE_OK ) return -1;
-  h = (size_t)dom_hash(p, n) & (D->nslot - 1);
-  for(; D->slot[h]; h = (h + 1) & (D->nslot - 1)){
-    int i = D->slot[h] - 1;
-    if( (size_t)D->len[i]==n && memcmp(D->text + D->at[i], p, n)==0 ) return i;
-  }
-  if( n > INT_MAX || D->n==INT_MAX - 1 ) return -1;
-  if( D->ntext + n > D->ctext ){
-    size_t c = D->ctext ? D->ctext*2 : 4096;
-    char *t;
-    while( c < D->ntext + n ) c *= 2;
-    if( !(t = sqlite3_realloc64(D->text, c)) ) return -1;
-    D->text = t; D->ctext = c;
-  }
-  if( D->n==D->cap ){
-    int c = D->cap ? (D->cap < INT_MAX/2 ? D->cap*2 : INT_MAX - 1) : 256;
-    size_t *at = sqlite3_realloc64(D->at, sizeof(size_t)*(sqlite3_uint64)c);
-    int *len;
-    if( !at ) return -1;
-    D->at = at;
-    if( !(len = sqlite3_realloc64(D->len, sizeof(int)*(sqlite3_uint64)c)) ) return -1;
-    D->len = len; D->cap = c;
-  }
-  memcpy(D->text + D->ntext, p, n);
-  D->at[D->n] = D->ntext; D->len[D->n] = (int)n;
-  D->ntext += n;
-  D->slot[h] = ++D->n;
-  return D->n - 1;
-}
-
-/* qsort's view of one value: its folded bytes. */
-typedef struct dom_key { const char *p; int len, id; } dom_key;
-static int dom_cmp(const void *a, const void *b){
-  const dom_key *x = a, *y = b;
-  int m = x->len < y->len ? x->len : y->len;
-  int r = memcmp(x->p, y->p, (size_t)m);
-  return r ? r : (x->len > y->len) - (x->len < y->len);    /* BINARY: a prefix first */
-}
-
 /* ord (n positions) stably sorted by key[ord[i]] (0..nkey-1), through tmp. */
 static void count_pass(int *ord, int *tmp, const int *key, int n, int nkey, int *count){
   int i;
@@ -923,101 +814,59 @@ static void count_pass(int *ord, int *tmp, const int *key, int n, int nkey, int 
   memcpy(ord, tmp, sizeof(int)*(size_t)n);
 }
 
-/* A slot of domain_rows' small cache of texts already seen, by address. */
-#define SEEN_BITS 18                    /* at most 2^18 slots (4 MiB), fewer for fewer rows */
-MT_WRAPS static unsigned src_slot(const char *p, int bits){
-  return (unsigned)((((uint64_t)(uintptr_t)p >> 3) * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
-}
-
-typedef struct seen_slot { const char *src; int id; } seen_slot;
-
 /* The cursor's rows in the table's order `kind` (MT_PLAN_ORDER_KIND 1-3):
 ** by the grouped column's value as SQLite compares text (BINARY: NULL
 ** first, then bytewise, a prefix before what it begins), then (kind 2) by
 ** the ordered column, or (kind 3) by the ordered column, then it.  The
-** distinct values are sorted once, the rows by two stable counting passes
-** (the second key first).  SQLITE_OK or SQLITE_NOMEM. */
+** store has the values sorted already (a row's place: group_rank), so the
+** rows are put in order by two stable counting passes (the second key
+** first), without reading a text.  SQLITE_OK or SQLITE_NOMEM. */
 static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
-  seen_slot *seen = 0;
-  int sbits = 6;
-  int rank[ORDER_MAX], *dk = 0, *sk = 0, *vk = 0, *ord = 0, *tmp = 0, *count = 0, *drank = 0;
-  char *fold = 0;
-  sqlite3_int64 cfold = 0;
-  dom_set D;
-  dom_key *keys = 0;
-  int i, n, rc = SQLITE_NOMEM;
-  memset(&D, 0, sizeof(D));
+  int rank[ORDER_MAX], *dk = 0, *sk = 0, *vk = 0, *ord = 0, *tmp = 0, *count = 0;
+  int i, n, nd, rc = SQLITE_NOMEM;
   if( list_all(c)!=SQLITE_OK ) return SQLITE_NOMEM;
   n = c->nrows;
   if( n<2 ) return SQLITE_OK;
+  nd = def->group_n(c->st);
   order_ranks(def, rank);
   dk = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
   sk = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
   vk = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
   ord = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
   tmp = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  if( !dk || !sk || !vk || !ord || !tmp ) goto done;
-  while( sbits < SEEN_BITS && ((int64_t)1 << sbits) < n ) sbits++;
-  if( !(seen = sqlite3_malloc64(sizeof(seen_slot)*((sqlite3_uint64)1 << sbits))) ) goto done;
-  memset(seen, 0, sizeof(seen_slot)*((size_t)1 << sbits));
+  count = sqlite3_malloc64(sizeof(int)*((sqlite3_uint64)(nd > ORDER_MAX ? nd : ORDER_MAX) + 2));
+  if( !dk || !sk || !vk || !ord || !tmp || !count ) goto done;
   for(i=0; i<n; i++){
-    size_t len = 0;
-    const char *src = def->group_src(c->st, c->rows[i]), *z;
     int v = def->order_value(c->st, c->rows[i]);
-    unsigned h = src_slot(src, sbits);
+    int d = def->group_rank(c->st, c->rows[i]);
     vk[i] = v;
     sk[i] = rank[v>=0 && v<def->order_n ? v : 0];
+    dk[i] = d>=0 && d<nd ? d + 1 : 0;          /* NULL first: place 0 */
     ord[i] = i;
-    if( src && seen[h].src==src ){ dk[i] = seen[h].id; continue; }   /* this text again */
-    z = def->group_of(src, &len);
-    if( !z ){ dk[i] = -1; continue; }
-    if( (sqlite3_int64)len > cfold ){
-      char *f = sqlite3_realloc64(fold, len + 64);
-      if( !f ) goto done;
-      fold = f; cfold = (sqlite3_int64)len + 64;
-    }
-    ascii_lower(fold, z, len);
-    if( (dk[i] = dom_id(&D, fold, len)) < 0 ) goto done;
-    seen[h].src = src; seen[h].id = dk[i];
   }
-  /* the values' places: NULL 0, then 1.. in order */
-  keys = sqlite3_malloc64(sizeof(dom_key)*(sqlite3_uint64)(D.n ? D.n : 1));
-  drank = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)(D.n ? D.n : 1));
-  count = sqlite3_malloc64(sizeof(int)*((sqlite3_uint64)(D.n > ORDER_MAX ? D.n : ORDER_MAX) + 2));
-  if( !keys || !drank || !count ) goto done;
-  for(i=0; i<D.n; i++){ keys[i].p = D.text + D.at[i]; keys[i].len = D.len[i]; keys[i].id = i; }
-  qsort(keys, (size_t)D.n, sizeof(dom_key), dom_cmp);
-  for(i=0; i<D.n; i++) drank[keys[i].id] = i + 1;
-  for(i=0; i<n; i++) dk[i] = dk[i]<0 ? 0 : drank[dk[i]];
   /* least significant key first */
   if( kind==2 ) count_pass(ord, tmp, sk, n, def->order_n, count);
-  if( kind==3 ) count_pass(ord, tmp, dk, n, D.n + 1, count);
-  count_pass(ord, tmp, kind==3 ? sk : dk, n, kind==3 ? def->order_n : D.n + 1, count);
-  /* the values by position, for entColumn (dk still holds the value's
-  ** place: keys[dk - 1] is the value) */
-  c->gtext = sqlite3_malloc64(sizeof(char*)*(sqlite3_uint64)n);
-  c->glen = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  if( kind==3 ) count_pass(ord, tmp, dk, n, nd + 1, count);
+  count_pass(ord, tmp, kind==3 ? sk : dk, n, kind==3 ? def->order_n : nd + 1, count);
+  /* the values by position, for entColumn */
+  c->grank = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
   c->gval = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  if( !c->gtext || !c->glen || !c->gval ) goto done;
+  if( !c->grank || !c->gval ) goto done;
   for(i=0; i<n; i++){
     int k = ord[i];
-    c->gtext[i] = dk[k] ? keys[dk[k] - 1].p : 0;
-    c->glen[i] = dk[k] ? keys[dk[k] - 1].len : 0;
+    c->grank[i] = dk[k] - 1;
     c->gval[i] = vk[k];
     tmp[i] = c->rows[k];
   }
   memcpy(c->rows, tmp, sizeof(int)*(size_t)n);
-  c->dom = D;                     /* the texts gtext points into */
-  memset(&D, 0, sizeof(D));
   rc = SQLITE_OK;
 done:
   if( rc!=SQLITE_OK ){
-    sqlite3_free(c->gtext); sqlite3_free(c->glen); sqlite3_free(c->gval);
-    c->gtext = 0; c->glen = 0; c->gval = 0;
+    sqlite3_free(c->grank); sqlite3_free(c->gval);
+    c->grank = 0; c->gval = 0;
   }
   sqlite3_free(dk); sqlite3_free(sk); sqlite3_free(vk); sqlite3_free(ord); sqlite3_free(tmp);
-  sqlite3_free(count); sqlite3_free(drank); sqlite3_free(keys); sqlite3_free(fold); sqlite3_free(seen);
-  dom_free(&D);
+  sqlite3_free(count);
   return rc;
 }
 
@@ -1232,8 +1081,10 @@ static int entColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
     if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);      /* a constant name */
     return SQLITE_OK;
   }
-  if( c->gtext && c->i < c->nrows && col==def->group_col ){
-    if( c->gtext[c->i] ) sqlite3_result_text(ctx, c->gtext[c->i], c->glen[c->i], SQLITE_TRANSIENT);
+  if( c->grank && c->i < c->nrows && col==def->group_col ){
+    int64_t n = 0;
+    const char *z = def->group_text(c->st, c->grank[c->i], &n);
+    if( z ) sqlite3_result_text64(ctx, z, (sqlite3_uint64)n, SQLITE_TRANSIENT, SQLITE_UTF8);
     return SQLITE_OK;
   }
   if( col < def->ncol ) def->column(c->st, cur_row(c), col, ctx);

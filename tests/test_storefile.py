@@ -375,9 +375,9 @@ def shared_mapping():
 # The sections of an image (ext/storefile.c, "Layout (MTSTORE1)"): the
 # header's nfile (offset 60), nsect (64) and payload_at (80), then nfile
 # file records of 48 bytes, then nsect entries (kind, elsize, count, off).
-# The kinds of storefile.c's enum: SF_CONNS 2, SF_MSGS 3, SF_RCPTS 5,
-# SF_STRINGS 36 (the last).
-SF_CONNS, SF_MSGS, SF_RCPTS, SF_STRINGS = 2, 3, 5, 36
+# The kinds of storefile.c's enum: SF_CONNS 2, SF_MSGS 3, SF_RCPTS 5, the
+# recipients' domains SF_DOM_AT 36 and SF_DOM_TEXT 37, SF_STRINGS 38 (the last).
+SF_CONNS, SF_MSGS, SF_RCPTS, SF_DOM_AT, SF_DOM_TEXT, SF_STRINGS = 2, 3, 5, 36, 37, 38
 SF_BLOCK = 1 << 20
 
 
@@ -453,11 +453,17 @@ def parts_cases():
         # a new connection checks only what each question needs (mailtrace_stats' store_checked)
         db = session()
         for name, q, parts in (("status", qs["status"], "messages"),
-                               ("domains", qs["domains"], "messages,recipients,strings"),
+                               ("domains", qs["domains"], "messages,recipients"),
                                ("lookup", qs["lookup"], "messages,recipients,strings,ids"),
                                ("conns", qs["conns"], "connections,messages,recipients,strings,ids")):
             got, s = ask(db, q)
             check("parts.checked_after_" + name, got == want[name] and s.get("store_checked") == parts, s)
+        db.close()
+        # recipients by domain read the recipients and their domain table alone: no string
+        db = session()
+        got, s = ask(db, qs["domains"])
+        check("parts.domains_alone_read_recipients", got == want["domains"]
+              and s.get("store_checked") == "recipients" and s.get("store_loaded") == 1, s)
         db.close()
         db = session()
         got, s = ask(db, qs["diagnose"])
@@ -507,10 +513,29 @@ def parts_cases():
             db = session()
             got, s = ask(db, qs["status"])
             check("parts.strings_damaged_status_served_" + name, got == want["status"] and s.get("store_loaded") == 1, s)
+            got, s = ask(db, qs["domains"])
+            check("parts.strings_damaged_domains_served_" + name, got == want["domains"]
+                  and s.get("lines_parsed") == 0 and s.get("files_opened") == 0, s)
             got, s = ask(db, q)
             check("parts.strings_damaged_not_served_" + name, got == want[name] and s.get("lines_parsed", 0) > 0, s)
             got, s = ask(db, qs["rcpts"])
             check("parts.then_recipients_" + name, got == want["rcpts"], s)
+            db.close()
+        # the domain table damaged (its offsets, then its text): part of the recipients,
+        # never served; the answer comes from the logs
+        for kind, name in ((SF_DOM_AT, "offsets"), (SF_DOM_TEXT, "text")):
+            payload_at, secs = sections(image())
+            off, n = secs[kind]
+            if n < 8:
+                check("parts.image_has_domains_" + name, False, secs)
+                return
+            flip_at(image(), payload_at + off + n // 2)
+            db = session()
+            got, s = ask(db, qs["status"])
+            check("parts.domains_damaged_status_served_" + name, got == want["status"] and s.get("store_loaded") == 1, s)
+            got, s = ask(db, qs["domains"])
+            check("parts.domains_damaged_not_served_" + name, got == want["domains"]
+                  and s.get("lines_parsed", 0) > 0, s)
             db.close()
         # MAILTRACE_STORE_EAGER: the whole image checked when loaded
         flip_at(image(), inside_block(image(), SF_RCPTS))

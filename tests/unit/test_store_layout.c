@@ -7,7 +7,9 @@
 ** Two messages in one log: MID 7001 with a DLP, two URL, an SDR, an SLBL, a
 ** custom log, a filter timing and a file upload line (shapes of
 ** tests/data/verdicts/), MID 7002 with none.  The values are read off the
-** lines by hand.  Row sizes are a budget (bytes per row), so that a field
+** lines by hand.  MID 7002's recipients also give the store's table of
+** domains (mt_store.dom_text, mt_rcpt.dom): lowered, each once, sorted, none
+** for an address without one.  Row sizes are a budget (bytes per row), so that a field
 ** added without thought shows here; raise it on purpose, with the reason.
 */
 #include "entities.h"
@@ -35,6 +37,10 @@ static const char log_text[] =
   "Mon Nov  9 09:20:04 2026 Info: Start MID 7002 ICID 3001\n"
   "Mon Nov  9 09:20:04 2026 Info: MID 7002 ICID 3001 From: <c@sender.example>\n"
   "Mon Nov  9 09:20:04 2026 Info: MID 7002 ICID 3001 RID 0 To: <d@corvane.example>\n"
+  "Mon Nov  9 09:20:04 2026 Info: MID 7002 ICID 3001 RID 1 To: <E@Corvane.EXAMPLE>\n"
+  "Mon Nov  9 09:20:04 2026 Info: MID 7002 ICID 3001 RID 2 To: <z@alpha.example>\n"
+  "Mon Nov  9 09:20:04 2026 Info: MID 7002 ICID 3001 RID 3 To: <postmaster>\n"
+  "Mon Nov  9 09:20:04 2026 Info: MID 7002 ICID 3001 RID 4 To: <\"q@x\"@>\n"
   "Mon Nov  9 09:20:05 2026 Info: MID 7002 using engine: CASE spam negative\n";
 
 static int eq(const char *a, const char *b){ return a && b && strcmp(a, b)==0; }
@@ -91,6 +97,27 @@ int main(void){
       CHECK("layout.hot_fields_kept", eq(st->msgs[a].mail_from, "a@sender.example")
             && eq(st->msgs[b].spam, "negative") && eq(st->msgs[a].attachments, "Payroll Q4 .xlsx"));
     }
+    /* the domains: alpha.example, corvane.example; b, d, E at 1, z at 0,
+    ** none for postmaster and for an '@' with nothing after it */
+    {
+      int i, ok = st->ndom==2 && eq(mt_store_domain(st, 0), "alpha.example")
+                  && eq(mt_store_domain(st, 1), "corvane.example") && mt_store_domain(st, -1)==0
+                  && mt_store_domain(st, 2)==0;
+      const char *want[] = { "b@corvane.example", "d@corvane.example", "E@Corvane.EXAMPLE",
+                             "z@alpha.example", "postmaster", "\"q@x\"@" };
+      const int dom[] = { 1, 1, 1, 0, -1, -1 };
+      size_t k;
+      CHECK("layout.domains_table", ok);
+      CHECK("layout.domains_rows", st->nrcpt==6);
+      for(k=0; k<sizeof(dom)/sizeof(dom[0]); k++){
+        int found = 0;
+        for(i=0; i<st->nrcpt; i++){
+          if( eq(st->rcpts[i].rcpt_to, want[k]) ){ found = 1; CHECK(want[k], st->rcpts[i].dom==dom[k]); }
+        }
+        CHECK("layout.domains_recipient_found", found);
+      }
+    }
+    CHECK("layout.domains_counted", mt_store_footprint(st) >= st->ndom_text + (int64_t)st->ndom*4);
     /* max_memory= counts the side records with the rows */
     CHECK("layout.footprint_counts_side_records",
           mt_store_footprint(st) >= (int64_t)(st->nmsg*(int64_t)sizeof(mt_msg) + st->nmore*(int64_t)sizeof(mt_msg_more)));

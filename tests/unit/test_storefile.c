@@ -112,6 +112,8 @@ static int stores_differ(const mt_store *a, const mt_store *b){
   if( a->nicid!=b->nicid || !ARR_SAME(a->icid_heads, b->icid_heads, a->nicid) ) return __LINE__;
   if( a->nhour!=b->nhour || !ARR_SAME(a->hours, b->hours, a->nhour) ) return __LINE__;
   if( a->ngap!=b->ngap || !ARR_SAME(a->gaps, b->gaps, a->ngap) ) return __LINE__;
+  if( a->ndom!=b->ndom || a->ndom_text!=b->ndom_text || !ARR_SAME(a->dom_at, b->dom_at, a->ndom)
+   || !ARR_SAME(a->dom_text, b->dom_text, a->ndom_text) ) return __LINE__;
   if( a->nhost!=b->nhost || !ARR_SAME(a->host_len, b->host_len, a->nhost)
    || !ARR_SAME(a->host_first, b->host_first, a->nhost) || !ARR_SAME(a->host_last, b->host_last, a->nhost) ) return __LINE__;
   for(i=0; i<a->nhost; i++) if( memcmp(a->hosts[i], b->hosts[i], (size_t)a->host_len[i] + 1)!=0 ) return __LINE__;
@@ -336,6 +338,7 @@ static uint64_t walk(const mt_store *st){
     if( m->more>=0 ) sum ^= (uint64_t)st->more[m->more].dlp_risk;
     for(k=m->first_rcpt, j=0; k>=0 && j<1000; k=st->rcpts[k].next, j++){
       if( st->rcpts[k].rcpt_to ) sum ^= strlen(st->rcpts[k].rcpt_to);
+      if( mt_store_domain(st, st->rcpts[k].dom) ) sum ^= strlen(mt_store_domain(st, st->rcpts[k].dom));
       if( st->rcpts[k].cur_dlv>=0 ) sum ^= (uint64_t)st->dlvs[st->rcpts[k].cur_dlv].dcid;
     }
     for(k=m->first_dlv, j=0; k>=0 && j<1000; k=st->dlvs[k].next_mid, j++){
@@ -403,6 +406,85 @@ static void sealed_damage(const char *folder){
   }
   CHECK("storefile.sealed_damage_never_unsafe", loaded + refused==200);
   printf("# sealed damage: %d loaded (a value a row may hold), %d refused\n", loaded, refused);
+  unlink(img);
+  free(img);
+  rmdir(dir);
+  mt_store_free(st);
+  mt_files_free(&fl);
+}
+
+/* Where section `kind` of an image lies (payload offset and byte count),
+** read off its directory (storefile.c: nfile at 60, nsect at 64,
+** payload_at at 80, nfile records of 48 bytes after the 136-byte header,
+** then nsect entries: kind, elsize, count, off).  0, or -1 when absent. */
+static int sect_at(const unsigned char *b, size_t n, uint32_t kind, uint64_t *off, uint64_t *len){
+  uint32_t nfile, nsect, i;
+  if( n < 136 ) return -1;
+  memcpy(&nfile, b + 60, 4); memcpy(&nsect, b + 64, 4);
+  for(i=0; i<nsect; i++){
+    size_t e = 136 + 48*(size_t)nfile + 24*(size_t)i;
+    uint32_t k, el;
+    uint64_t c;
+    if( e + 24 > n ) return -1;
+    memcpy(&k, b + e, 4); memcpy(&el, b + e + 4, 4); memcpy(&c, b + e + 8, 8);
+    if( k==kind ){ memcpy(off, b + e + 16, 8); *len = c*el; return 0; }
+  }
+  return -1;
+}
+
+/* The recipients' table of domains damaged and the image sealed again, so
+** that only storefile.c's own checks (doms_ok, the link of mt_rcpt.dom)
+** stand between it and a reader: an offset past the text, two offsets out
+** of order, the text's last NUL gone, a recipient's domain past the table.
+** Each is refused, mapped or read (kinds: storefile.c's enum, SF_RCPTS 5,
+** SF_DOM_AT 36, SF_DOM_TEXT 37). */
+static void sealed_domains(const char *folder){
+  mt_filelist fl;
+  mt_opts o;
+  mt_store *st = 0, *ld = 0;
+  mt_sf_map *map = 0;
+  mt_sf_file *was = 0;
+  char *err = 0, dir[] = "/tmp/mt-sf-unit-XXXXXX", *img, nm[96];
+  int how, mapped;
+  memset(&fl, 0, sizeof(fl));
+  memset(&o, 0, sizeof(o));
+  if( !mkdtemp(dir) || mt_files_add(&fl, folder, &err) || mt_store_build(&fl, &o, 0, 0, 0, &st, &err, 0, 0)!=MT_OK
+   || mt_storefile_save(st, dir, &fl, OPT, 0, 0) || !(img = image_in(dir)) ){
+    CHECK("storefile.sealed_domains.setup", 0); free(err); return;
+  }
+  CHECK("storefile.sealed_domains.has_two", st->ndom >= 2 && st->nrcpt >= 1);
+  for(how=0; how<4; how++) for(mapped=0; mapped<2; mapped++){
+    size_t n;
+    unsigned char *b = slurp(img, &n);
+    uint64_t pat, at_off, at_len, tx_off, tx_len, rc_off, rc_len;
+    int ok;
+    if( !b ) break;
+    memcpy(&pat, b + 80, 8);
+    if( sect_at(b, n, 36, &at_off, &at_len) || sect_at(b, n, 37, &tx_off, &tx_len)
+     || sect_at(b, n, 5, &rc_off, &rc_len) || at_len < 8 || tx_len < 1 || rc_len < sizeof(mt_rcpt) ){
+      CHECK("storefile.sealed_domains.sections", 0); free(b); break;
+    }
+    if( how==0 ){ uint32_t v = (uint32_t)tx_len; memcpy(b + pat + at_off + 4, &v, 4); }
+    if( how==1 ){ unsigned char t[4]; memcpy(t, b + pat + at_off, 4); memcpy(b + pat + at_off, b + pat + at_off + 4, 4); memcpy(b + pat + at_off + 4, t, 4); }
+    if( how==2 ) b[pat + tx_off + tx_len - 1] = 'x';
+    if( how==3 ){ int32_t v = st->ndom; memcpy(b + pat + rc_off + offsetof(mt_rcpt, dom), &v, 4); }
+    reseal(b, n);
+    spit(img, b, n);
+    free(b);
+    ok = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, mapped ? &map : 0)==MT_SF_LOADED && ld
+         && mt_storefile_need(ld, map, MT_SF_PART_RCPTS)==MT_SF_LOADED;
+    snprintf(nm, sizeof(nm), "storefile.sealed_domains.refused_%d_%s", how, mapped ? "mapped" : "read");
+    CHECK(nm, !ok);
+    mt_storefile_free(ld, map); ld = 0; map = 0;
+    free(was); was = 0;
+    spit(img, 0, 0);
+    mt_storefile_save(st, dir, &fl, OPT, 0, 0);
+  }
+  /* and sound, it is loaded */
+  CHECK("storefile.sealed_domains.sound_loaded", mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, &map)==MT_SF_LOADED && ld
+        && mt_storefile_need(ld, map, MT_SF_PART_RCPTS)==MT_SF_LOADED);
+  mt_storefile_free(ld, map);
+  free(was);
   unlink(img);
   free(img);
   rmdir(dir);
@@ -481,6 +563,7 @@ int main(void){
   one_folder("drops", "tests/data/drops", 0);
   big_store();
   sealed_damage("tests/data/esa1");
+  sealed_domains("tests/data/domains");
   one_folder("esa8", "tests/data/logtypes/esa8", 1);     /* AMP and anti-virus logs: the attachment join */
   {
     /* a store with the Consolidated Event Log's join is not saved */
