@@ -220,14 +220,11 @@ static const char *unquote(mt_store *st, const char *p, int n){
   while( n>0 && p[n-1]==' ' ) n--;
   if( n<2 || (p[0]!='\'' && p[0]!='"') || p[n-1]!=p[0] ) return arena_str(st, p, (size_t)n);
   q = p[0];
+  /* no escape (nearly every Subject and Message-ID): the text between the
+  ** quotes, through the cache of short strings (subjects repeat) */
+  if( !memchr(p+1, '\\', (size_t)n-2) ) return arena_str(st, p+1, (size_t)n-2);
   z = arena_alloc(st, (size_t)n);
   if( !z ) return 0;
-  if( !memchr(p+1, '\\', (size_t)n-2) ){
-    /* no escape (nearly every Subject and Message-ID): the text between the quotes */
-    memcpy(z, p+1, (size_t)n-2);
-    z[n-2] = 0;
-    return z;
-  }
   for(i=1, j=0; i<n-1; i++){
     if( p[i]=='\\' && i+1<n-1 && p[i+1]==q ){ z[j++] = q; i++; }
     else z[j++] = p[i];
@@ -283,7 +280,13 @@ static const char *nz(const char *z){ return z ? z : ""; }
 
 static const char *cat3(mt_store *st, const char *a, const char *b, const char *c){
   size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
-  char *z = arena_alloc(st, na+nb+nc+1);
+  char *z;
+  if( na+nb+nc <= 48 ){        /* short: through the cache ("CASE spam negative" on most messages) */
+    char buf[48];
+    memcpy(buf, a, na); memcpy(buf+na, b, nb); memcpy(buf+na+nb, c, nc);
+    return arena_str(st, buf, na+nb+nc);
+  }
+  z = arena_alloc(st, na+nb+nc+1);
   if( !z ) return 0;
   memcpy(z, a, na); memcpy(z+na, b, nb); memcpy(z+na+nb, c, nc);
   z[na+nb+nc] = 0;
@@ -1627,10 +1630,10 @@ static int store_domains(mt_store *st){
   for(i=0; i<st->nrcpt; i++){
     mt_rcpt *r = &st->rcpts[i];
     size_t n = 0, k;
-    const char *z = mt_addr_domain(r->rcpt_to, &n);
     unsigned h = seen_slot(r->rcpt_to, bits);
-    if( !z ){ r->dom = -1; continue; }
-    if( seen[h].src==r->rcpt_to ){ r->dom = seen[h].id; continue; }
+    const char *z;
+    if( r->rcpt_to && seen[h].src==r->rcpt_to ){ r->dom = seen[h].id; continue; }   /* this text again */
+    if( !(z = mt_addr_domain(r->rcpt_to, &n)) ){ r->dom = -1; continue; }
     if( n + 1 > cfold ){
       char *f = realloc(fold, n + 64);
       if( !f ) goto done;
