@@ -188,6 +188,7 @@ void mt_store_free(mt_store *st){
   map_free(&st->conn_by_id); map_free(&st->msg_by_id); map_free(&st->dconn_by_id);
   map_free(&st->icid_list);
   free(st->icid_heads);
+  free(st->msg_status); free(st->rcpt_status); free(st->dlv_result); free(st->rcpt_dom);
   free(st->dom_text); free(st->dom_at);
   free(st->strings.slots);
   if( st->attach ){ mt_attach_free(st->attach); free(st->attach); }
@@ -471,7 +472,7 @@ static int new_rcpt(ctx *c, int mi, int64_t rid){
   r = &st->rcpts[st->nrcpt];
   memset(r, 0, sizeof(*r));
   r->end = no_time;
-  r->msg = mi; r->rid = rid; r->dcid = -1; r->next = -1; r->cur_dlv = -1; r->dom = -1;
+  r->msg = mi; r->rid = rid; r->dcid = -1; r->next = -1; r->cur_dlv = -1;
   m = &st->msgs[mi];
   if( m->last_rcpt>=0 ) st->rcpts[m->last_rcpt].next = st->nrcpt;
   else m->first_rcpt = st->nrcpt;
@@ -1607,13 +1608,14 @@ MT_WRAPS static unsigned seen_slot(const char *p, int bits){
   return (unsigned)((((uint64_t)(uintptr_t)p >> 3) * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
 }
 
-/* Every recipient's domain (mt_rcpt.dom) and the store's sorted table of
-** them (mt_store.dom_text, dom_at), made again from all recipients: a
+/* Every recipient's domain (mt_store.rcpt_dom, its `dom` below) and the
+** store's sorted table of them (mt_store.dom_text, dom_at), made again
+** from all recipients (dom: nrcpt entries, filled): a
 ** GROUP BY or ORDER BY domain then needs neither the addresses' text nor a
 ** hash of them (table_entities.c, domain_rows), and a store mapped from its
 ** image answers it from the recipients and this table alone.  0, or -1
 ** when out of memory. */
-static int store_domains(mt_store *st){
+static int store_domains(mt_store *st, int32_t *dom){
   dom_set D;
   struct { const char *src; int id; } *seen = 0;
   dom_key *keys = 0;
@@ -1628,20 +1630,20 @@ static int store_domains(mt_store *st){
   while( bits < 18 && ((int64_t)1 << bits) < st->nrcpt ) bits++;
   if( !(seen = calloc((size_t)1 << bits, sizeof(*seen))) ) goto done;
   for(i=0; i<st->nrcpt; i++){
-    mt_rcpt *r = &st->rcpts[i];
+    const mt_rcpt *r = &st->rcpts[i];
     size_t n = 0, k;
     unsigned h = seen_slot(r->rcpt_to, bits);
     const char *z;
-    if( r->rcpt_to && seen[h].src==r->rcpt_to ){ r->dom = seen[h].id; continue; }   /* this text again */
-    if( !(z = mt_addr_domain(r->rcpt_to, &n)) ){ r->dom = -1; continue; }
+    if( r->rcpt_to && seen[h].src==r->rcpt_to ){ dom[i] = seen[h].id; continue; }   /* this text again */
+    if( !(z = mt_addr_domain(r->rcpt_to, &n)) ){ dom[i] = -1; continue; }
     if( n + 1 > cfold ){
       char *f = realloc(fold, n + 64);
       if( !f ) goto done;
       fold = f; cfold = n + 64;
     }
     for(k=0; k<n; k++) fold[k] = (char)(z[k]>='A' && z[k]<='Z' ? z[k] + ('a' - 'A') : z[k]);
-    if( (r->dom = dom_id(&D, fold, n)) < 0 ) goto done;
-    seen[h].src = r->rcpt_to; seen[h].id = r->dom;
+    if( (dom[i] = dom_id(&D, fold, n)) < 0 ) goto done;
+    seen[h].src = r->rcpt_to; seen[h].id = dom[i];
   }
   /* sorted: the domains in order, each recipient's number its domain's place */
   if( D.n ){
@@ -1657,16 +1659,33 @@ static int store_domains(mt_store *st){
       D.at[i] = (uint32_t)at;               /* (D.at now the sorted table's) */
       at += n;
     }
-    for(i=0; i<st->nrcpt; i++) if( st->rcpts[i].dom>=0 ) st->rcpts[i].dom = (int32_t)place[st->rcpts[i].dom];
+    for(i=0; i<st->nrcpt; i++) if( dom[i]>=0 ) dom[i] = (int32_t)place[dom[i]];
     st->dom_text = text; st->ndom_text = (int64_t)at; text = 0;
     st->dom_at = D.at; st->ndom = D.n; D.at = 0;
   }
   rc = 0;
 done:
-  if( rc ) for(i=0; i<st->nrcpt; i++) st->rcpts[i].dom = -1;
+  if( rc ) for(i=0; i<st->nrcpt; i++) dom[i] = -1;
   free(seen); free(keys); free(place); free(fold); free(text);
   free(D.text); free(D.at); free(D.slot);
   return rc;
+}
+
+/* The columns kept apart (mt_store.msg_status, rcpt_status, dlv_result,
+** rcpt_dom and the domains' table), made again from the rows.  0, or -1
+** when out of memory. */
+static int store_columns(mt_store *st){
+  int i;
+  free(st->msg_status); free(st->rcpt_status); free(st->dlv_result); free(st->rcpt_dom);
+  st->msg_status = st->rcpt_status = st->dlv_result = 0; st->rcpt_dom = 0;
+  if( (st->nmsg && !(st->msg_status = malloc((size_t)st->nmsg)))
+   || (st->nrcpt && !(st->rcpt_status = malloc((size_t)st->nrcpt)))
+   || (st->nrcpt && !(st->rcpt_dom = malloc(sizeof(int32_t)*(size_t)st->nrcpt)))
+   || (st->ndlv && !(st->dlv_result = malloc((size_t)st->ndlv))) ) return -1;
+  for(i=0; i<st->nmsg; i++) st->msg_status[i] = st->msgs[i].status;
+  for(i=0; i<st->nrcpt; i++) st->rcpt_status[i] = st->rcpts[i].status;
+  for(i=0; i<st->ndlv; i++) st->dlv_result[i] = st->dlvs[i].result;
+  return store_domains(st, st->rcpt_dom);
 }
 
 int mt_store_finish(mt_store *st){
@@ -1743,7 +1762,7 @@ int mt_store_finish(mt_store *st){
   }
   /* the Consolidated Event Log: its messages, and what it adds to mail_logs' */
   if( st->cef && mt_cef_merge(st) ) st->oom = 1;
-  if( !st->oom && store_domains(st) ) st->oom = 1;
+  if( !st->oom && store_columns(st) ) st->oom = 1;
   return st->oom ? -1 : 0;
 }
 
@@ -1776,7 +1795,8 @@ int64_t mt_store_footprint(const mt_store *st){
             + (int64_t)st->nrcpt*(int64_t)sizeof(mt_rcpt) + (int64_t)st->ndconn*(int64_t)sizeof(mt_dconn)
             + (int64_t)st->ndlv*(int64_t)sizeof(mt_dlv) + (int64_t)st->nhour*(int64_t)sizeof(mt_hour)
             + (int64_t)st->nicid*(int64_t)sizeof(int[2]) + (int64_t)st->nmore*(int64_t)sizeof(mt_msg_more)
-            + st->ndom_text + (int64_t)st->ndom*(int64_t)sizeof(uint32_t);
+            + st->ndom_text + (int64_t)st->ndom*(int64_t)sizeof(uint32_t)
+            + (int64_t)st->nmsg + (int64_t)st->nrcpt*5 + (int64_t)st->ndlv;    /* the columns kept apart */
   const mt_map *m[] = { &st->conn_by_id, &st->msg_by_id, &st->dconn_by_id, &st->icid_list, &st->hour_map };
   const mt_arena *a;
   size_t i;

@@ -68,7 +68,7 @@ typedef struct mt_conn {
 
 enum { MT_MS_NONE = 0, MT_MS_DELIVERED, MT_MS_PARTIAL, MT_MS_BOUNCED, MT_MS_DELAYED,
        MT_MS_QUARANTINED, MT_MS_DROPPED, MT_MS_ABORTED, MT_MS_REWRITTEN, MT_MS_QUEUED,
-       MT_MS_INCOMPLETE, MT_MS_SPLIT };
+       MT_MS_INCOMPLETE, MT_MS_SPLIT, MT_MS_COUNT /* (how many) */ };
 
 typedef struct mt_msg {
   int64_t mid, icid;
@@ -155,7 +155,6 @@ typedef struct mt_rcpt {
   int32_t attempts;
   int32_t next;             /* next recipient of the same message, -1 */
   int32_t cur_dlv;          /* its current delivery attempt, -1 */
-  int32_t dom;              /* its domain: mt_store_domain(st, dom), -1 none (mt_store_finish) */
   unsigned char status;     /* MT_RS_* (final after mt_store_finish) */
   unsigned char outcome;    /* last delivery outcome seen: MT_RS_* or 0 */
   unsigned char origin;     /* MT_ORIGIN_* */
@@ -219,10 +218,16 @@ typedef struct mt_store {
   mt_rcpt *rcpts; int nrcpt, crcpt;
   mt_dconn *dconns; int ndconn, cdconn;
   mt_dlv *dlvs; int ndlv, cdlv;
-  /* The recipients' domains (mt_rcpt.dom), made by mt_store_finish: each
-  ** once, ASCII letters lowered, in ascending byte order (SQLite's BINARY),
-  ** so a recipient's dom is its domain's place; domain d is the
-  ** NUL-terminated dom_text + dom_at[d]. */
+  /* Columns kept apart from the rows, made by mt_store_finish: a question
+  ** that reads only these (messages by status, recipients by domain) needs
+  ** none of the rows, and from an image none of their pages.  A message's,
+  ** recipient's and delivery's status or result (the same values as the
+  ** row's: msg_status[i] is msgs[i].status), and each recipient's domain:
+  ** its place in the table of the distinct domains (ASCII letters lowered,
+  ** in ascending byte order: SQLite's BINARY), -1 none; domain d is the
+  ** NUL-terminated dom_text + dom_at[d].  NULL when the table has no row. */
+  unsigned char *msg_status, *rcpt_status, *dlv_result;
+  int32_t *rcpt_dom;
   char *dom_text; int64_t ndom_text;
   uint32_t *dom_at; int ndom;
   mt_map conn_by_id, msg_by_id, dconn_by_id;
@@ -349,7 +354,7 @@ int mt_store_map_ready(mt_map *m);
 ** or NULL for no address, no '@', nothing after it, or an '@' inside a
 ** quoted local part (a '"' after it).  docs/tables.md, recipients.domain. */
 const char *mt_addr_domain(const char *z, size_t *n);
-/* Domain d of the store (mt_rcpt.dom): its text, NULL for d < 0. */
+/* Domain d of the store (mt_store.rcpt_dom): its text, NULL for d < 0. */
 static inline const char *mt_store_domain(const mt_store *st, int32_t d){
   return d>=0 && d<st->ndom ? st->dom_text + st->dom_at[d] : 0;
 }

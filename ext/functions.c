@@ -94,7 +94,7 @@ static void regexpFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){
 /* The parts of a mapped store image checked so far (mt_stats.store_checked,
 ** the bits of storefile.h's MT_SF_PART_* in order), as names. */
 static const char *const azPart[] = {
-  "connections", "messages", "recipients", "deliveries", "strings", "attachments", "ids"
+  "connections", "messages", "recipients", "deliveries", "strings", "attachments", "ids", "columns"
 };
 
 static void statsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv){

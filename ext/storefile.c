@@ -79,7 +79,7 @@
 const char *mt_storefile_build(void){ return SF_FP; }
 
 #define SF_MAGIC "MTSTORE1"
-#define SF_VERSION 2            /* 2: the recipients' domains (SF_DOM_AT, SF_DOM_TEXT) */
+#define SF_VERSION 2            /* 2: the columns kept apart (SF_MSG_STATUS ... SF_DOM_TEXT) */
 #define SF_ALIGN 64
 #define SF_META_ALIGN 4096
 
@@ -133,7 +133,7 @@ _Static_assert(sizeof(mt_attach)==144, "mt_attach changed: update storefile.c");
 /* The store itself: a field added to it must be saved (or declared not
 ** saved) here. */
 #if SF_LAYOUT_KNOWN
-_Static_assert(sizeof(mt_store)==584, "mt_store changed: update storefile.c");
+_Static_assert(sizeof(mt_store)==616, "mt_store changed: update storefile.c");
 _Static_assert(sizeof(mt_hslot)==16 && sizeof(mt_hour)==32 && sizeof(mt_gap)==24,
                "a saved array changed: bump SF_VERSION");
 #endif
@@ -171,7 +171,8 @@ enum {
   SF_HOST_LEN, SF_HOST_FIRST, SF_HOST_LAST, SF_HOST_NAMES,
   SF_ATTACH,                   /* sf_attach: whether there is one, its counts */
   SF_AFILES, SF_ASHAS, SF_AVHITS, SF_ABYID, SF_ABYAV,
-  SF_DOM_AT, SF_DOM_TEXT,      /* the recipients' domains (mt_store.dom_at, dom_text) */
+  SF_MSG_STATUS, SF_RCPT_STATUS, SF_RCPT_DOM, SF_DLV_RESULT,   /* the columns kept apart ... */
+  SF_DOM_AT, SF_DOM_TEXT,      /* ... and the recipients' domains (mt_store.dom_at, dom_text) */
   SF_STRINGS,
   SF_NKIND
 };
@@ -590,6 +591,10 @@ static int store_sections(const mt_store *st, const sf_scalars *sc, const unsign
   memcpy(s[n].offs, avhit_ptrs, sizeof(avhit_ptrs)); s[n].nptr = (int)(sizeof(avhit_ptrs)/sizeof(size_t)); n++;
   s[n].kind = SF_ABYID; s[n].elsize = sizeof(mt_hslot); s[n].count = A ? (uint64_t)A->byid.cap : 0; s[n].p = A ? A->byid.slot : 0; n++;
   s[n].kind = SF_ABYAV; s[n].elsize = sizeof(mt_hslot); s[n].count = A ? (uint64_t)A->byav.cap : 0; s[n].p = A ? A->byav.slot : 0; n++;
+  s[n].kind = SF_MSG_STATUS; s[n].elsize = 1; s[n].count = st->msg_status ? (uint64_t)st->nmsg : 0; s[n].p = st->msg_status; n++;
+  s[n].kind = SF_RCPT_STATUS; s[n].elsize = 1; s[n].count = st->rcpt_status ? (uint64_t)st->nrcpt : 0; s[n].p = st->rcpt_status; n++;
+  s[n].kind = SF_RCPT_DOM; s[n].elsize = sizeof(int32_t); s[n].count = st->rcpt_dom ? (uint64_t)st->nrcpt : 0; s[n].p = st->rcpt_dom; n++;
+  s[n].kind = SF_DLV_RESULT; s[n].elsize = 1; s[n].count = st->dlv_result ? (uint64_t)st->ndlv : 0; s[n].p = st->dlv_result; n++;
   s[n].kind = SF_DOM_AT; s[n].elsize = sizeof(uint32_t); s[n].count = (uint64_t)st->ndom; s[n].p = st->dom_at; n++;
   s[n].kind = SF_DOM_TEXT; s[n].elsize = 1; s[n].count = (uint64_t)st->ndom_text; s[n].p = st->dom_text; n++;
   s[n].kind = SF_STRINGS; s[n].elsize = 1; s[n].count = 0; s[n].p = 0; n++;   /* count: known last */
@@ -1103,7 +1108,9 @@ static unsigned sect_part(uint32_t kind){
   switch( kind ){
     case SF_CONNS: return MT_SF_PART_CONNS;
     case SF_MSGS: case SF_MORE: return MT_SF_PART_MSGS;
-    case SF_RCPTS: case SF_DOM_AT: case SF_DOM_TEXT: return MT_SF_PART_RCPTS;
+    case SF_RCPTS: return MT_SF_PART_RCPTS;
+    case SF_MSG_STATUS: case SF_RCPT_STATUS: case SF_RCPT_DOM: case SF_DLV_RESULT:
+    case SF_DOM_AT: case SF_DOM_TEXT: return MT_SF_PART_COLUMNS;
     case SF_DCONNS: case SF_DLVS: return MT_SF_PART_DLVS;
     case SF_STRINGS: return MT_SF_PART_STRINGS;
     case SF_AFILES: case SF_ASHAS: case SF_AVHITS: case SF_ABYID: case SF_ABYAV: return MT_SF_PART_ATTACH;
@@ -1156,10 +1163,26 @@ static int sf_check_blocks(mt_sf_map *m, unsigned parts, int core){
   return 1;
 }
 
-/* The recipients' domains: every one starts inside the text, in order
-** (the text ends with a NUL, so each one ends inside it too): 1, or 0. */
-static int doms_ok(const mt_store *st){
+/* Every value of a byte column below `n`, without a branch per value: 1, or 0. */
+static int bytes_below(const unsigned char *a, int64_t count, unsigned n){
+  int64_t i;
+  unsigned bad = 0;
+  for(i=0; i<count; i++) bad |= a[i] >= n;
+  return !bad;
+}
+
+/* The columns kept apart (entities.h): one value per row of their table
+** (their sections' counts were checked when loaded), each a value a row may
+** hold; every domain starts inside the text, in order (the text ends with a
+** NUL, so each one ends inside it too), every recipient's one of them or
+** none: 1, or 0. */
+static int columns_ok(const mt_store *st){
   int i;
+  if( (st->nmsg && !st->msg_status) || (st->nrcpt && (!st->rcpt_status || !st->rcpt_dom))
+   || (st->ndlv && !st->dlv_result) ) return 0;
+  if( !bytes_below(st->msg_status, st->nmsg, MT_MS_COUNT) || !bytes_below(st->rcpt_status, st->nrcpt, MT_RS_ABORTED + 1)
+   || !bytes_below(st->dlv_result, st->ndlv, MT_DR_ERROR + 1)
+   || !links_ok(st->rcpt_dom, (uint64_t)st->nrcpt, sizeof(int32_t), 0, st->ndom, 0) ) return 0;
   if( st->ndom==0 ) return st->ndom_text==0;
   if( !st->dom_at || !st->dom_text || st->ndom_text < 1 || st->dom_text[st->ndom_text - 1]!=0
    || st->dom_at[0]!=0 ) return 0;
@@ -1182,8 +1205,7 @@ static int sf_check_rows(mt_store *st, unsigned parts, uint64_t was, const char 
     L(mt_msg, last_dlv, st->ndlv), L(mt_msg, next_icid, st->nmsg), L(mt_msg, prev_same, st->nmsg),
     L(mt_msg, conn, st->nconn), L(mt_msg, next_in_conn, st->nmsg), L(mt_msg, conn_hint, st->nconn),
     L(mt_msg, first_child, st->nmsg), L(mt_msg, next_sibling, st->nmsg), L(mt_msg, more, st->nmore) };
-  const sf_link rcpt_lk[] = { L(mt_rcpt, msg, st->nmsg), L(mt_rcpt, next, st->nrcpt), L(mt_rcpt, cur_dlv, st->ndlv),
-    L(mt_rcpt, dom, st->ndom) };
+  const sf_link rcpt_lk[] = { L(mt_rcpt, msg, st->nmsg), L(mt_rcpt, next, st->nrcpt), L(mt_rcpt, cur_dlv, st->ndlv) };
   const sf_link dconn_lk[] = { L(mt_dconn, host, st->nhost), L(mt_dconn, first_dlv, st->ndlv),
     L(mt_dconn, last_dlv, st->ndlv) };
   const sf_link dlv_lk[] = { L(mt_dlv, host, st->nhost), L(mt_dlv, dconn, st->ndconn),
@@ -1199,9 +1221,9 @@ static int sf_check_rows(mt_store *st, unsigned parts, uint64_t was, const char 
     || !fix_rows(st->more, sizeof(mt_msg_more), (uint64_t)st->nmore, offsetof(mt_msg_more, dlp), 12,
                  was, blob, nblob, write, 0, 0)) ) return 0;
   if( (parts & MT_SF_PART_RCPTS)
-   && (!fix_rows(st->rcpts, sizeof(mt_rcpt), (uint64_t)st->nrcpt, offsetof(mt_rcpt, rcpt_to), 4,
-                 was, blob, nblob, write, rcpt_lk, NL(rcpt_lk))
-    || !doms_ok(st)) ) return 0;
+   && !fix_rows(st->rcpts, sizeof(mt_rcpt), (uint64_t)st->nrcpt, offsetof(mt_rcpt, rcpt_to), 4,
+                was, blob, nblob, write, rcpt_lk, NL(rcpt_lk)) ) return 0;
+  if( (parts & MT_SF_PART_COLUMNS) && !columns_ok(st) ) return 0;
   if( (parts & MT_SF_PART_DLVS)
    && (!fix_rows(st->dconns, sizeof(mt_dconn), (uint64_t)st->ndconn, offsetof(mt_dconn, interface_ip), 5,
                  was, blob, nblob, write, dconn_lk, NL(dconn_lk))
@@ -1406,7 +1428,7 @@ static void attach_drop_raw(mt_attach *A){
 #define SF_MAPPED(X) \
   X(conns) X(msgs) X(more) X(rcpts) X(dconns) X(dlvs) \
   X(conn_by_id.h.slot) X(msg_by_id.h.slot) X(dconn_by_id.h.slot) X(icid_list.h.slot) X(hour_map.h.slot) \
-  X(icid_heads) X(hours) X(gaps) X(dom_at) X(dom_text)
+  X(icid_heads) X(hours) X(gaps) X(msg_status) X(rcpt_status) X(rcpt_dom) X(dlv_result) X(dom_at) X(dom_text)
 
 /* Forget every array of st that lies in the mapping [base, base+len), so
 ** that freeing the store does not free them. */
@@ -1441,6 +1463,7 @@ int mt_storefile_own(mt_store *st, mt_sf_map *m){
   OWN(dconn_by_id.h.slot, st->dconn_by_id.h.cap) OWN(icid_list.h.slot, st->icid_list.h.cap)
   OWN(hour_map.h.slot, st->hour_map.h.cap)
   OWN(icid_heads, st->nicid) OWN(hours, st->nhour) OWN(gaps, st->ngap)
+  OWN(msg_status, st->nmsg) OWN(rcpt_status, st->nrcpt) OWN(rcpt_dom, st->nrcpt) OWN(dlv_result, st->ndlv)
   OWN(dom_at, st->ndom) OWN(dom_text, st->ndom_text)
 #undef OWN
   return 0;
@@ -1606,6 +1629,23 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
       case SF_ASHAS:
         if( (int64_t)s->count!=sa.ns ){ r.ok = 0; break; }
         if( A ){ A->s = in_array(&r, s, sizeof(mt_asha), 1, &oom); A->ns = A->cs = A->s ? (int)s->count : 0; }
+        break;
+      /* a column kept apart: one value per row of its table (read before it) */
+      case SF_MSG_STATUS:
+        if( s->count!=(uint64_t)st->nmsg ){ r.ok = 0; break; }
+        st->msg_status = in_array(&r, s, 1, 0, &oom);
+        break;
+      case SF_RCPT_STATUS:
+        if( s->count!=(uint64_t)st->nrcpt ){ r.ok = 0; break; }
+        st->rcpt_status = in_array(&r, s, 1, 0, &oom);
+        break;
+      case SF_RCPT_DOM:
+        if( s->count!=(uint64_t)st->nrcpt ){ r.ok = 0; break; }
+        st->rcpt_dom = in_array(&r, s, sizeof(int32_t), 0, &oom);
+        break;
+      case SF_DLV_RESULT:
+        if( s->count!=(uint64_t)st->ndlv ){ r.ok = 0; break; }
+        st->dlv_result = in_array(&r, s, 1, 0, &oom);
         break;
       case SF_DOM_AT:
         if( s->count > INT32_MAX ){ r.ok = 0; break; }

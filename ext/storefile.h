@@ -97,7 +97,9 @@ int mt_storefile_load(const char *dir, const mt_filelist *files, const char *opt
 #define MT_SF_PART_ATTACH  0x20u    /* the attachment join (mt_store.attach; copied out of the
                                     ** strings, so it needs them too) */
 #define MT_SF_PART_IDS     0x40u    /* the id maps and ICID lists: lookups by icid, mid, dcid */
-#define MT_SF_PART_ALL     0x7fu
+#define MT_SF_PART_COLUMNS 0x80u    /* the columns kept apart from the rows (entities.h: statuses,
+                                    ** results, the recipients' domains and their table) */
+#define MT_SF_PART_ALL     0xffu
 /* Check the parts of st (a store mt_storefile_load mapped as m) that `parts`
 ** names and that are not checked yet: MT_SF_LOADED when they pass (then
 ** cleared from st->sf_pending), MT_SF_DAMAGED (a CRC or a link that fails:

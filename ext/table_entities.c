@@ -127,6 +127,11 @@ struct ent_def {
     int (*get)(const mt_store*, int row, int64_t *v);
     const char *(*name)(int v);
   } cheap[3];
+  /* Columns kept apart from the rows (entities.h: a status, a result, the
+  ** domain), read from the store's part MT_SF_PART_COLUMNS: a statement
+  ** that uses no other column (messages by status, recipients by domain)
+  ** needs none of the rows' parts. */
+  uint64_t apart;
 };
 #define B(c) ((uint64_t)1 << (c))
 #define ORDER_MAX 32                    /* values of an ordered column at most (order_rows) */
@@ -252,7 +257,8 @@ static const ent_def conn_def = {
   0, 0,
   { { CC_END_STATE, "end_state", conn_end_state, end_state_name },
     { CC_MESSAGES, "messages", conn_messages, 0 },
-    { CC_DNS_VERIFIED, "dns_verified", conn_dns_verified, 0 } }
+    { CC_DNS_VERIFIED, "dns_verified", conn_dns_verified, 0 } },
+  0                               /* no column kept apart */
 };
 
 /* --------------------------------------------------------------- messages */
@@ -297,6 +303,10 @@ static int msg_lookup(const mt_store *st, int role, int host, int64_t id, int pr
 }
 static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
   const mt_msg *m = &st->msgs[r];
+  if( col==MC_STATUS ){             /* kept apart: the row is not read */
+    r_text(c, mt_msg_status_name(st->msg_status[r]));
+    return;
+  }
   switch( col ){
     case MC_HOST: r_text(c, st->hosts[m->host]); break;
     case MC_MID: r_id(c, m->mid); break;
@@ -324,7 +334,6 @@ static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case MC_QUARANTINE: r_text(c, m->quarantine); break;
     case MC_PARENT_MID: r_id(c, m->parent_mid); break;
     case MC_PARENT_RELATION: r_text(c, m->parent_relation); break;
-    case MC_STATUS: r_text(c, mt_msg_status_name(m->status)); break;
     case MC_REASON: r_text(c, m->reason); break;
     case MC_FILE: r_text(c, st->files[m->file]); break;
     case MC_LINENO: sqlite3_result_int64(c, m->lineno); break;
@@ -357,8 +366,8 @@ static void msg_column(const mt_store *st, int r, int col, sqlite3_context *c){
 }
 
 static const char *msg_status_name(int v){ return mt_msg_status_name(v); }
-static int msg_status(const mt_store *st, int r){ return st->msgs[r].status; }
-static int msg_status_get(const mt_store *st, int r, int64_t *v){ *v = st->msgs[r].status; return 1; }
+static int msg_status(const mt_store *st, int r){ return st->msg_status[r]; }
+static int msg_status_get(const mt_store *st, int r, int64_t *v){ *v = st->msg_status[r]; return 1; }
 static const char *msg_text(const mt_store *st, int r, int col){
   return col==MC_MAIL_FROM ? st->msgs[r].mail_from : col==MC_MESSAGE_ID ? st->msgs[r].message_id : 0;
 }
@@ -385,7 +394,8 @@ static const ent_def msg_def = {
   | B(MC_SIZE) | B(MC_RCPT_COUNT) | B(MC_PARENT_MID) | B(MC_STATUS) | B(MC_FILE) | B(MC_LINENO)
   | B(MC_GENERATION) | B(MC_STARTED_BEFORE_LOGS) | B(MC_DLP_RISK) | B(MC_URL_REPUTATION) | B(MC_SOURCE),
   0, 0,
-  { { MC_STATUS, "status", msg_status_get, msg_status_name }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 } }
+  { { MC_STATUS, "status", msg_status_get, msg_status_name }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 } },
+  B(MC_STATUS)
 };
 
 /* ------------------------------------------------------------- recipients */
@@ -410,13 +420,23 @@ static int rcpt_lookup(const mt_store *st, int role, int host, int64_t id, int p
 }
 static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
   const mt_rcpt *x = &st->rcpts[r];
-  const mt_msg *m = &st->msgs[x->msg];
+  const mt_msg *m;
+  /* kept apart (made by mt_store_finish): the row is not read */
+  if( col==RC_STATUS ){ r_text(c, mt_rcpt_status_name(st->rcpt_status[r])); return; }
+  if( col==RC_DOMAIN ){
+    int32_t d = st->rcpt_dom[r];
+    if( d>=0 && d<st->ndom ){
+      sqlite3_result_text64(c, mt_store_domain(st, d), (sqlite3_uint64)mt_store_domain_len(st, d),
+                            SQLITE_TRANSIENT, SQLITE_UTF8);
+    }
+    return;
+  }
+  m = &st->msgs[x->msg];
   switch( col ){
     case RC_HOST: r_text(c, st->hosts[m->host]); break;
     case RC_MID: r_id(c, m->mid); break;
     case RC_RID: if( x->origin!=MT_ORIGIN_CEF ) r_id(c, x->rid); break;   /* CEF logs no RID */
     case RC_RCPT_TO: r_text(c, x->rcpt_to); break;
-    case RC_STATUS: r_text(c, mt_rcpt_status_name(x->status)); break;
     case RC_DCID: r_id(c, x->dcid); break;
     case RC_ATTEMPTS: sqlite3_result_int(c, x->attempts); break;
     case RC_DSN: r_text(c, x->dsn); break;
@@ -426,22 +446,16 @@ static void rcpt_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case RC_GENERATION: sqlite3_result_int(c, m->generation); break;
     case RC_SOURCE: r_text(c, mt_origin_name(x->origin)); break;
     case RC_DISAGREEMENT: r_text(c, x->disagreement); break;
-    case RC_DOMAIN:                 /* (made by mt_store_finish) */
-      if( x->dom>=0 && x->dom<st->ndom ){
-        sqlite3_result_text64(c, mt_store_domain(st, x->dom), (sqlite3_uint64)mt_store_domain_len(st, x->dom),
-                              SQLITE_TRANSIENT, SQLITE_UTF8);
-      }
-      break;
   }
 }
 
 static const char *rcpt_status_name(int v){ return mt_rcpt_status_name(v); }
-static int rcpt_status(const mt_store *st, int r){ return st->rcpts[r].status; }
-static int rcpt_status_get(const mt_store *st, int r, int64_t *v){ *v = st->rcpts[r].status; return 1; }
+static int rcpt_status(const mt_store *st, int r){ return st->rcpt_status[r]; }
+static int rcpt_status_get(const mt_store *st, int r, int64_t *v){ *v = st->rcpt_status[r]; return 1; }
 static const char *rcpt_text(const mt_store *st, int r, int col){
   return col==RC_RCPT_TO ? st->rcpts[r].rcpt_to : 0;
 }
-static int rcpt_dom(const mt_store *st, int r){ return st->rcpts[r].dom; }
+static int rcpt_dom(const mt_store *st, int r){ return st->rcpt_dom[r]; }
 static int rcpt_ndom(const mt_store *st){ return st->ndom; }
 static const char *rcpt_dom_text(const mt_store *st, int d, int64_t *n){
   *n = mt_store_domain_len(st, d);
@@ -462,7 +476,8 @@ static const ent_def rcpt_def = {
   B(RC_HOST) | B(RC_MID) | B(RC_RID) | B(RC_STATUS) | B(RC_DCID) | B(RC_ATTEMPTS) | B(RC_END_TS)
   | B(RC_END_UTC) | B(RC_GENERATION) | B(RC_SOURCE) | B(RC_DOMAIN),
   B(RC_HOST) | B(RC_MID) | B(RC_GENERATION), MT_SF_PART_MSGS,     /* its message's */
-  { { RC_STATUS, "status", rcpt_status_get, rcpt_status_name }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 } }
+  { { RC_STATUS, "status", rcpt_status_get, rcpt_status_name }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 } },
+  B(RC_STATUS) | B(RC_DOMAIN)
 };
 
 /* ------------------------------------------------------------- deliveries */
@@ -480,7 +495,12 @@ static int dlv_lookup(const mt_store *st, int role, int host, int64_t id, int pr
 }
 static void dlv_column(const mt_store *st, int r, int col, sqlite3_context *c){
   const mt_dlv *d = &st->dlvs[r];
-  const mt_dconn *k = d->dconn>=0 ? &st->dconns[d->dconn] : 0;
+  const mt_dconn *k;
+  if( col==DC_RESULT ){             /* kept apart: the row is not read */
+    r_text(c, mt_dlv_result_name(st->dlv_result[r]));
+    return;
+  }
+  k = d->dconn>=0 ? &st->dconns[d->dconn] : 0;
   switch( col ){
     case DC_HOST: r_text(c, st->hosts[d->host]); break;
     case DC_DCID: r_id(c, d->dcid); break;
@@ -497,7 +517,6 @@ static void dlv_column(const mt_store *st, int r, int col, sqlite3_context *c){
     case DC_TLS: if( k ) r_text(c, tls_name(k->tls)); break;
     case DC_TLS_PROTOCOL: if( k ) r_text(c, k->tls_protocol); break;
     case DC_TLS_CIPHER: if( k ) r_text(c, k->tls_cipher); break;
-    case DC_RESULT: r_text(c, mt_dlv_result_name(d->result)); break;
     case DC_DSN: r_text(c, d->dsn); break;
     case DC_REASON: r_text(c, d->reason); break;
     case DC_SMTP_CODE: r_int_text(c, d->smtp_code); break;
@@ -507,8 +526,8 @@ static void dlv_column(const mt_store *st, int r, int col, sqlite3_context *c){
 }
 
 static const char *dlv_result_name(int v){ return mt_dlv_result_name(v); }
-static int dlv_result(const mt_store *st, int r){ return st->dlvs[r].result; }
-static int dlv_result_get(const mt_store *st, int r, int64_t *v){ *v = st->dlvs[r].result; return 1; }
+static int dlv_result(const mt_store *st, int r){ return st->dlv_result[r]; }
+static int dlv_result_get(const mt_store *st, int r, int64_t *v){ *v = st->dlv_result[r]; return 1; }
 static const ent_def dlv_def = {
   "mailtrace_deliveries",
   "CREATE TABLE x(host TEXT, dcid INTEGER, mid INTEGER, rid INTEGER, start_ts TEXT, end_ts TEXT,"
@@ -524,7 +543,8 @@ static const ent_def dlv_def = {
   B(DC_HOST) | B(DC_DCID) | B(DC_MID) | B(DC_RID) | B(DC_START_TS) | B(DC_END_TS) | B(DC_START_UTC)
   | B(DC_END_UTC) | B(DC_DEST_PORT) | B(DC_TLS) | B(DC_RESULT) | B(DC_SMTP_CODE) | B(DC_STARTED_BEFORE_LOGS),
   0, 0,
-  { { DC_RESULT, "result", dlv_result_get, dlv_result_name }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 } }
+  { { DC_RESULT, "result", dlv_result_get, dlv_result_name }, { -1, 0, 0, 0 }, { -1, 0, 0, 0 } },
+  B(DC_RESULT)
 };
 
 /* ------------------------------------------------------------ the module */
@@ -597,9 +617,9 @@ static int group_kind(const ent_def *def, const sqlite3_index_info *p){
 static const ent_def *def_of(const ent_vtab *vt){ return (const ent_def*)vt->def; }
 
 /* The parts of the store a scan of this table reads: what its statements'
-** plans said (entBestIndex), never less than its rows. */
+** plans said (entBestIndex); its rows when none was planned. */
 static unsigned store_parts(const ent_vtab *vt, const ent_def *def){
-  return def->parts | vt->parts;
+  return vt->parts ? vt->parts : def->parts | (def->apart ? MT_SF_PART_COLUMNS : 0);
 }
 
 static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
@@ -698,7 +718,12 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
   ** planned on it (a plan not chosen only adds a part checked early). */
   {
     uint64_t vis = def->ncol >= 63 ? ~(uint64_t)0 >> 1 : B(def->ncol) - 1;
-    vt->parts |= def->parts | ((p->colUsed & vis & ~def->plain) ? MT_SF_PART_STRINGS : 0)
+    /* the rows, unless every column used is kept apart (a lookup reads the
+    ** rows it finds: their links) */
+    int rows = (p->colUsed & vis & ~def->apart)!=0 || lookup>=0 || !def->apart;
+    vt->parts |= ((p->colUsed & def->apart) || !rows ? MT_SF_PART_COLUMNS : 0)
+               | (rows ? def->parts : 0)
+               | ((p->colUsed & vis & ~def->plain) ? MT_SF_PART_STRINGS : 0)
                | ((p->colUsed & def->more_cols) ? def->more_parts : 0)
                | (lookup>=0 ? MT_SF_PART_IDS : 0);          /* the id maps */
   }

@@ -376,8 +376,9 @@ def shared_mapping():
 # header's nfile (offset 60), nsect (64) and payload_at (80), then nfile
 # file records of 48 bytes, then nsect entries (kind, elsize, count, off).
 # The kinds of storefile.c's enum: SF_CONNS 2, SF_MSGS 3, SF_RCPTS 5, the
-# recipients' domains SF_DOM_AT 36 and SF_DOM_TEXT 37, SF_STRINGS 38 (the last).
-SF_CONNS, SF_MSGS, SF_RCPTS, SF_DOM_AT, SF_DOM_TEXT, SF_STRINGS = 2, 3, 5, 36, 37, 38
+# columns kept apart SF_MSG_STATUS 36 to SF_DLV_RESULT 39, the recipients'
+# domains SF_DOM_AT 40 and SF_DOM_TEXT 41, SF_STRINGS 42 (the last).
+SF_CONNS, SF_MSGS, SF_RCPTS, SF_MSG_STATUS, SF_DOM_AT, SF_DOM_TEXT, SF_STRINGS = 2, 3, 5, 36, 40, 41, 42
 SF_BLOCK = 1 << 20
 
 
@@ -429,6 +430,8 @@ def parts_cases():
         ix = os.path.join(tmp, "ix")
         os.mkdir(ix)
         qs = {"conns": "SELECT * FROM connections", "status": "SELECT status, count(*) FROM messages GROUP BY 1",
+              "host_status": "SELECT host, status, count(*) FROM messages GROUP BY 1, 2",
+              "hosts": "SELECT host, count(*) FROM messages GROUP BY 1",
               "msgs": "SELECT * FROM messages", "lookup": "SELECT * FROM messages WHERE mid IN (50000003, 50001000, 50009000)",
               "rcpts": "SELECT * FROM recipients", "diagnose": "SELECT count(*), group_concat(verdict) FROM mailtrace_diagnose",
               "domains": "SELECT domain, status, count(*) FROM recipients GROUP BY 1, 2",
@@ -452,23 +455,28 @@ def parts_cases():
         db.close()
         # a new connection checks only what each question needs (mailtrace_stats' store_checked)
         db = session()
-        for name, q, parts in (("status", qs["status"], "messages"),
-                               ("domains", qs["domains"], "messages,recipients"),
-                               ("lookup", qs["lookup"], "messages,recipients,strings,ids"),
-                               ("conns", qs["conns"], "connections,messages,recipients,strings,ids")):
+        # (messages by status and recipients by domain read only the columns kept apart)
+        for name, q, parts in (("status", qs["status"], "columns"),
+                               ("domains", qs["domains"], "columns"),
+                               ("hosts", qs["hosts"], "messages,columns"),
+                               ("lookup", qs["lookup"], "messages,strings,ids,columns"),
+                               ("conns", qs["conns"], "connections,messages,strings,ids,columns")):
             got, s = ask(db, q)
             check("parts.checked_after_" + name, got == want[name] and s.get("store_checked") == parts, s)
         db.close()
-        # recipients by domain read the recipients and their domain table alone: no string
+        # recipients by domain read the columns kept apart alone: no row, no string
         db = session()
         got, s = ask(db, qs["domains"])
-        check("parts.domains_alone_read_recipients", got == want["domains"]
-              and s.get("store_checked") == "recipients" and s.get("store_loaded") == 1, s)
+        check("parts.domains_alone_read_columns", got == want["domains"]
+              and s.get("store_checked") == "columns" and s.get("store_loaded") == 1, s)
+        got, s = ask(db, qs["rcpts"])
+        check("parts.then_recipients_rows", got == want["rcpts"]
+              and s.get("store_checked") == "messages,recipients,strings,columns", s)
         db.close()
         db = session()
         got, s = ask(db, qs["diagnose"])
         check("parts.checked_all_for_diagnose", got == want["diagnose"] and s.get("store_checked")
-              == "connections,messages,recipients,deliveries,strings,attachments,ids", s)
+              == "connections,messages,recipients,deliveries,strings,attachments,ids,columns", s)
         db.close()
         at = inside_block(image(), SF_MSGS)
         if at is None:
@@ -485,7 +493,10 @@ def parts_cases():
         check("parts.recipients_without_their_messages_served", got == want["domains"]
               and s.get("lines_parsed") == 0 and s.get("files_opened") == 0, s)
         got, s = ask(db, qs["status"])
-        check("parts.damaged_part_not_served", got == want["status"] and s.get("store_loaded") == 0
+        check("parts.status_apart_from_damaged_rows_served", got == want["status"]
+              and s.get("lines_parsed") == 0 and s.get("files_opened") == 0, s)
+        got, s = ask(db, qs["host_status"])
+        check("parts.damaged_part_not_served", got == want["host_status"] and s.get("store_loaded") == 0
               and s.get("lines_parsed", 0) > 0, s)
         db.close()
         # the recipients' mid is their message's: that part is checked for it
@@ -521,9 +532,9 @@ def parts_cases():
             got, s = ask(db, qs["rcpts"])
             check("parts.then_recipients_" + name, got == want["rcpts"], s)
             db.close()
-        # the domain table damaged (its offsets, then its text): part of the recipients,
-        # never served; the answer comes from the logs
-        for kind, name in ((SF_DOM_AT, "offsets"), (SF_DOM_TEXT, "text")):
+        # the columns kept apart damaged (the messages' statuses, the domains' offsets, their
+        # text): never served; the answer comes from the logs
+        for kind, name in ((SF_MSG_STATUS, "statuses"), (SF_DOM_AT, "offsets"), (SF_DOM_TEXT, "text")):
             payload_at, secs = sections(image())
             off, n = secs[kind]
             if n < 8:
@@ -531,11 +542,11 @@ def parts_cases():
                 return
             flip_at(image(), payload_at + off + n // 2)
             db = session()
-            got, s = ask(db, qs["status"])
-            check("parts.domains_damaged_status_served_" + name, got == want["status"] and s.get("store_loaded") == 1, s)
-            got, s = ask(db, qs["domains"])
-            check("parts.domains_damaged_not_served_" + name, got == want["domains"]
-                  and s.get("lines_parsed", 0) > 0, s)
+            got, s = ask(db, qs["hosts"])
+            check("parts.columns_damaged_rows_served_" + name, got == want["hosts"] and s.get("store_loaded") == 1, s)
+            got, s = ask(db, qs["domains" if kind != SF_MSG_STATUS else "status"])
+            check("parts.columns_damaged_not_served_" + name,
+                  got == want["domains" if kind != SF_MSG_STATUS else "status"] and s.get("lines_parsed", 0) > 0, s)
             db.close()
         # MAILTRACE_STORE_EAGER: the whole image checked when loaded
         flip_at(image(), inside_block(image(), SF_RCPTS))

@@ -114,6 +114,8 @@ static int stores_differ(const mt_store *a, const mt_store *b){
   if( a->ngap!=b->ngap || !ARR_SAME(a->gaps, b->gaps, a->ngap) ) return __LINE__;
   if( a->ndom!=b->ndom || a->ndom_text!=b->ndom_text || !ARR_SAME(a->dom_at, b->dom_at, a->ndom)
    || !ARR_SAME(a->dom_text, b->dom_text, a->ndom_text) ) return __LINE__;
+  if( !ARR_SAME(a->msg_status, b->msg_status, a->nmsg) || !ARR_SAME(a->rcpt_status, b->rcpt_status, a->nrcpt)
+   || !ARR_SAME(a->rcpt_dom, b->rcpt_dom, a->nrcpt) || !ARR_SAME(a->dlv_result, b->dlv_result, a->ndlv) ) return __LINE__;
   if( a->nhost!=b->nhost || !ARR_SAME(a->host_len, b->host_len, a->nhost)
    || !ARR_SAME(a->host_first, b->host_first, a->nhost) || !ARR_SAME(a->host_last, b->host_last, a->nhost) ) return __LINE__;
   for(i=0; i<a->nhost; i++) if( memcmp(a->hosts[i], b->hosts[i], (size_t)a->host_len[i] + 1)!=0 ) return __LINE__;
@@ -338,7 +340,8 @@ static uint64_t walk(const mt_store *st){
     if( m->more>=0 ) sum ^= (uint64_t)st->more[m->more].dlp_risk;
     for(k=m->first_rcpt, j=0; k>=0 && j<1000; k=st->rcpts[k].next, j++){
       if( st->rcpts[k].rcpt_to ) sum ^= strlen(st->rcpts[k].rcpt_to);
-      if( mt_store_domain(st, st->rcpts[k].dom) ) sum ^= strlen(mt_store_domain(st, st->rcpts[k].dom));
+      if( mt_store_domain(st, st->rcpt_dom[k]) ) sum ^= strlen(mt_store_domain(st, st->rcpt_dom[k]));
+      sum ^= st->rcpt_status[k];
       if( st->rcpts[k].cur_dlv>=0 ) sum ^= (uint64_t)st->dlvs[st->rcpts[k].cur_dlv].dcid;
     }
     for(k=m->first_dlv, j=0; k>=0 && j<1000; k=st->dlvs[k].next_mid, j++){
@@ -432,12 +435,14 @@ static int sect_at(const unsigned char *b, size_t n, uint32_t kind, uint64_t *of
   return -1;
 }
 
-/* The recipients' table of domains damaged and the image sealed again, so
-** that only storefile.c's own checks (doms_ok, the link of mt_rcpt.dom)
-** stand between it and a reader: an offset past the text, two offsets out
-** of order, the text's last NUL gone, a recipient's domain past the table.
-** Each is refused, mapped or read (kinds: storefile.c's enum, SF_RCPTS 5,
-** SF_DOM_AT 36, SF_DOM_TEXT 37). */
+/* The columns kept apart damaged and the image sealed again, so that only
+** storefile.c's own check (columns_ok) stands between them and a reader: a
+** domain's offset past the text, two offsets out of order, the text's last
+** NUL gone, a recipient's domain past the table, a message's status, a
+** recipient's status and a delivery's result no row may hold.  Each is
+** refused, mapped or read (kinds: storefile.c's enum, SF_MSG_STATUS 36,
+** SF_RCPT_STATUS 37, SF_RCPT_DOM 38, SF_DLV_RESULT 39, SF_DOM_AT 40,
+** SF_DOM_TEXT 41). */
 static void sealed_domains(const char *folder){
   mt_filelist fl;
   mt_opts o;
@@ -453,26 +458,31 @@ static void sealed_domains(const char *folder){
     CHECK("storefile.sealed_domains.setup", 0); free(err); return;
   }
   CHECK("storefile.sealed_domains.has_two", st->ndom >= 2 && st->nrcpt >= 1);
-  for(how=0; how<4; how++) for(mapped=0; mapped<2; mapped++){
+  for(how=0; how<7; how++) for(mapped=0; mapped<2; mapped++){
     size_t n;
     unsigned char *b = slurp(img, &n);
-    uint64_t pat, at_off, at_len, tx_off, tx_len, rc_off, rc_len;
+    uint64_t pat, at_off, at_len, tx_off, tx_len, rc_off, rc_len, ms_off, ms_len, rs_off, rs_len, dr_off, dr_len;
     int ok;
     if( !b ) break;
     memcpy(&pat, b + 80, 8);
-    if( sect_at(b, n, 36, &at_off, &at_len) || sect_at(b, n, 37, &tx_off, &tx_len)
-     || sect_at(b, n, 5, &rc_off, &rc_len) || at_len < 8 || tx_len < 1 || rc_len < sizeof(mt_rcpt) ){
+    if( sect_at(b, n, 40, &at_off, &at_len) || sect_at(b, n, 41, &tx_off, &tx_len)
+     || sect_at(b, n, 38, &rc_off, &rc_len) || sect_at(b, n, 36, &ms_off, &ms_len)
+     || sect_at(b, n, 37, &rs_off, &rs_len) || sect_at(b, n, 39, &dr_off, &dr_len)
+     || at_len < 8 || tx_len < 1 || rc_len < 4 || ms_len < 1 || rs_len < 1 || dr_len < 1 ){
       CHECK("storefile.sealed_domains.sections", 0); free(b); break;
     }
     if( how==0 ){ uint32_t v = (uint32_t)tx_len; memcpy(b + pat + at_off + 4, &v, 4); }
     if( how==1 ){ unsigned char t[4]; memcpy(t, b + pat + at_off, 4); memcpy(b + pat + at_off, b + pat + at_off + 4, 4); memcpy(b + pat + at_off + 4, t, 4); }
     if( how==2 ) b[pat + tx_off + tx_len - 1] = 'x';
-    if( how==3 ){ int32_t v = st->ndom; memcpy(b + pat + rc_off + offsetof(mt_rcpt, dom), &v, 4); }
+    if( how==3 ){ int32_t v = st->ndom; memcpy(b + pat + rc_off, &v, 4); }
+    if( how==4 ) b[pat + ms_off + ms_len - 1] = MT_MS_COUNT;
+    if( how==5 ) b[pat + rs_off] = MT_RS_ABORTED + 1;
+    if( how==6 ) b[pat + dr_off + dr_len/2] = MT_DR_ERROR + 1;
     reseal(b, n);
     spit(img, b, n);
     free(b);
     ok = mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, mapped ? &map : 0)==MT_SF_LOADED && ld
-         && mt_storefile_need(ld, map, MT_SF_PART_RCPTS)==MT_SF_LOADED;
+         && mt_storefile_need(ld, map, MT_SF_PART_COLUMNS)==MT_SF_LOADED;
     snprintf(nm, sizeof(nm), "storefile.sealed_domains.refused_%d_%s", how, mapped ? "mapped" : "read");
     CHECK(nm, !ok);
     mt_storefile_free(ld, map); ld = 0; map = 0;
@@ -482,7 +492,7 @@ static void sealed_domains(const char *folder){
   }
   /* and sound, it is loaded */
   CHECK("storefile.sealed_domains.sound_loaded", mt_storefile_load(dir, &fl, OPT, 0, &ld, &was, &map)==MT_SF_LOADED && ld
-        && mt_storefile_need(ld, map, MT_SF_PART_RCPTS)==MT_SF_LOADED);
+        && mt_storefile_need(ld, map, MT_SF_PART_COLUMNS)==MT_SF_LOADED);
   mt_storefile_free(ld, map);
   free(was);
   unlink(img);
