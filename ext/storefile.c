@@ -160,18 +160,26 @@ _Static_assert(sizeof(mt_hslot)==16 && sizeof(mt_hour)==32 && sizeof(mt_gap)==24
   X(SF_FILE_LINES,    int64_t,       file_lines) \
   X(SF_FILE_KNOWN,    int64_t,       file_known)
 
+/* The columns kept apart from the rows (entities.h), one value per row of
+** their table: X(kind, type, field, count of the table). */
+#define SF_COLUMNS(X) \
+  X(SF_MSG_STATUS,  unsigned char, msg_status,  nmsg) \
+  X(SF_RCPT_STATUS, unsigned char, rcpt_status, nrcpt) \
+  X(SF_RCPT_DOM,    int32_t,       rcpt_dom,    nrcpt) \
+  X(SF_DLV_RESULT,  unsigned char, dlv_result,  ndlv)
+
 enum {
   SF_SCALARS = 1,
 #define K_(K, ...) K,
   SF_TABLES(K_)
   SF_MAPS(K_)
   SF_FILE_ARRAYS(K_)
-#undef K_
   SF_ICID_HEADS, SF_HOURS, SF_GAPS,
   SF_HOST_LEN, SF_HOST_FIRST, SF_HOST_LAST, SF_HOST_NAMES,
   SF_ATTACH,                   /* sf_attach: whether there is one, its counts */
   SF_AFILES, SF_ASHAS, SF_AVHITS, SF_ABYID, SF_ABYAV,
-  SF_MSG_STATUS, SF_RCPT_STATUS, SF_RCPT_DOM, SF_DLV_RESULT,   /* the columns kept apart ... */
+  SF_COLUMNS(K_)               /* the columns kept apart ... */
+#undef K_
   SF_DOM_AT, SF_DOM_TEXT,      /* ... and the recipients' domains (mt_store.dom_at, dom_text) */
   SF_STRINGS,
   SF_NKIND
@@ -591,10 +599,10 @@ static int store_sections(const mt_store *st, const sf_scalars *sc, const unsign
   memcpy(s[n].offs, avhit_ptrs, sizeof(avhit_ptrs)); s[n].nptr = (int)(sizeof(avhit_ptrs)/sizeof(size_t)); n++;
   s[n].kind = SF_ABYID; s[n].elsize = sizeof(mt_hslot); s[n].count = A ? (uint64_t)A->byid.cap : 0; s[n].p = A ? A->byid.slot : 0; n++;
   s[n].kind = SF_ABYAV; s[n].elsize = sizeof(mt_hslot); s[n].count = A ? (uint64_t)A->byav.cap : 0; s[n].p = A ? A->byav.slot : 0; n++;
-  s[n].kind = SF_MSG_STATUS; s[n].elsize = 1; s[n].count = st->msg_status ? (uint64_t)st->nmsg : 0; s[n].p = st->msg_status; n++;
-  s[n].kind = SF_RCPT_STATUS; s[n].elsize = 1; s[n].count = st->rcpt_status ? (uint64_t)st->nrcpt : 0; s[n].p = st->rcpt_status; n++;
-  s[n].kind = SF_RCPT_DOM; s[n].elsize = sizeof(int32_t); s[n].count = st->rcpt_dom ? (uint64_t)st->nrcpt : 0; s[n].p = st->rcpt_dom; n++;
-  s[n].kind = SF_DLV_RESULT; s[n].elsize = 1; s[n].count = st->dlv_result ? (uint64_t)st->ndlv : 0; s[n].p = st->dlv_result; n++;
+#define SRC_COL(K, T, F, N) \
+  s[n].kind = K; s[n].elsize = sizeof(T); s[n].count = st->F ? (uint64_t)st->N : 0; s[n].p = st->F; n++;
+  SF_COLUMNS(SRC_COL)
+#undef SRC_COL
   s[n].kind = SF_DOM_AT; s[n].elsize = sizeof(uint32_t); s[n].count = (uint64_t)st->ndom; s[n].p = st->dom_at; n++;
   s[n].kind = SF_DOM_TEXT; s[n].elsize = 1; s[n].count = (uint64_t)st->ndom_text; s[n].p = st->dom_text; n++;
   s[n].kind = SF_STRINGS; s[n].elsize = 1; s[n].count = 0; s[n].p = 0; n++;   /* count: known last */
@@ -1109,7 +1117,9 @@ static unsigned sect_part(uint32_t kind){
     case SF_CONNS: return MT_SF_PART_CONNS;
     case SF_MSGS: case SF_MORE: return MT_SF_PART_MSGS;
     case SF_RCPTS: return MT_SF_PART_RCPTS;
-    case SF_MSG_STATUS: case SF_RCPT_STATUS: case SF_RCPT_DOM: case SF_DLV_RESULT:
+#define PART_COL(K, T, F, N) case K:
+    SF_COLUMNS(PART_COL)
+#undef PART_COL
     case SF_DOM_AT: case SF_DOM_TEXT: return MT_SF_PART_COLUMNS;
     case SF_DCONNS: case SF_DLVS: return MT_SF_PART_DLVS;
     case SF_STRINGS: return MT_SF_PART_STRINGS;
@@ -1429,6 +1439,7 @@ static void attach_drop_raw(mt_attach *A){
   X(conns) X(msgs) X(more) X(rcpts) X(dconns) X(dlvs) \
   X(conn_by_id.h.slot) X(msg_by_id.h.slot) X(dconn_by_id.h.slot) X(icid_list.h.slot) X(hour_map.h.slot) \
   X(icid_heads) X(hours) X(gaps) X(msg_status) X(rcpt_status) X(rcpt_dom) X(dlv_result) X(dom_at) X(dom_text)
+/* (SF_COLUMNS' fields: msg_status ... dlv_result) */
 
 /* Forget every array of st that lies in the mapping [base, base+len), so
 ** that freeing the store does not free them. */
@@ -1463,7 +1474,9 @@ int mt_storefile_own(mt_store *st, mt_sf_map *m){
   OWN(dconn_by_id.h.slot, st->dconn_by_id.h.cap) OWN(icid_list.h.slot, st->icid_list.h.cap)
   OWN(hour_map.h.slot, st->hour_map.h.cap)
   OWN(icid_heads, st->nicid) OWN(hours, st->nhour) OWN(gaps, st->ngap)
-  OWN(msg_status, st->nmsg) OWN(rcpt_status, st->nrcpt) OWN(rcpt_dom, st->nrcpt) OWN(dlv_result, st->ndlv)
+#define OWN_COL(K, T, F, N) OWN(F, st->N)
+  SF_COLUMNS(OWN_COL)
+#undef OWN_COL
   OWN(dom_at, st->ndom) OWN(dom_text, st->ndom_text)
 #undef OWN
   return 0;
@@ -1631,22 +1644,13 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
         if( A ){ A->s = in_array(&r, s, sizeof(mt_asha), 1, &oom); A->ns = A->cs = A->s ? (int)s->count : 0; }
         break;
       /* a column kept apart: one value per row of its table (read before it) */
-      case SF_MSG_STATUS:
-        if( s->count!=(uint64_t)st->nmsg ){ r.ok = 0; break; }
-        st->msg_status = in_array(&r, s, 1, 0, &oom);
+#define IN_COL(K, T, F, N) \
+      case K: \
+        if( s->count!=(uint64_t)st->N ){ r.ok = 0; break; } \
+        st->F = in_array(&r, s, sizeof(T), 0, &oom); \
         break;
-      case SF_RCPT_STATUS:
-        if( s->count!=(uint64_t)st->nrcpt ){ r.ok = 0; break; }
-        st->rcpt_status = in_array(&r, s, 1, 0, &oom);
-        break;
-      case SF_RCPT_DOM:
-        if( s->count!=(uint64_t)st->nrcpt ){ r.ok = 0; break; }
-        st->rcpt_dom = in_array(&r, s, sizeof(int32_t), 0, &oom);
-        break;
-      case SF_DLV_RESULT:
-        if( s->count!=(uint64_t)st->ndlv ){ r.ok = 0; break; }
-        st->dlv_result = in_array(&r, s, 1, 0, &oom);
-        break;
+      SF_COLUMNS(IN_COL)
+#undef IN_COL
       case SF_DOM_AT:
         if( s->count > INT32_MAX ){ r.ok = 0; break; }
         st->dom_at = in_array(&r, s, sizeof(uint32_t), 0, &oom);

@@ -365,22 +365,33 @@ static uint64_t walk(const mt_store *st){
   return sum;
 }
 
+/* The store of `folder` built and saved into a new folder dir (a template,
+** made here): its image's path (malloc'd), or NULL (a failed check named
+** `what`). */
+static char *sealed_setup(const char *folder, char *dir, mt_filelist *fl, mt_store **pst, const char *what){
+  mt_opts o;
+  char *err = 0, *img = 0;
+  memset(fl, 0, sizeof(*fl));
+  memset(&o, 0, sizeof(o));
+  *pst = 0;
+  if( !mkdtemp(dir) || mt_files_add(fl, folder, &err) || mt_store_build(fl, &o, 0, 0, 0, pst, &err, 0, 0)!=MT_OK
+   || mt_storefile_save(*pst, dir, fl, OPT, 0, 0) || !(img = image_in(dir)) ){
+    CHECK(what, 0);
+  }
+  free(err);
+  return img;
+}
+
 /* Damaged where only the payload is, then sealed again: every load either
 ** refuses it or gives a store whose every link and string is inside it. */
 static void sealed_damage(const char *folder){
   mt_filelist fl;
-  mt_opts o;
   mt_store *st = 0, *ld = 0;
   mt_sf_map *map = 0;
   mt_sf_file *was = 0;
-  char *err = 0, dir[] = "/tmp/mt-sf-unit-XXXXXX", *img;
+  char dir[] = "/tmp/mt-sf-unit-XXXXXX", *img;
   int i, loaded = 0, refused = 0;
-  memset(&fl, 0, sizeof(fl));
-  memset(&o, 0, sizeof(o));
-  if( !mkdtemp(dir) || mt_files_add(&fl, folder, &err) || mt_store_build(&fl, &o, 0, 0, 0, &st, &err, 0, 0)!=MT_OK
-   || mt_storefile_save(st, dir, &fl, OPT, 0, 0) || !(img = image_in(dir)) ){
-    CHECK("storefile.sealed_damage.setup", 0); free(err); return;
-  }
+  if( !(img = sealed_setup(folder, dir, &fl, &st, "storefile.sealed_damage.setup")) ) return;
   srand(11);
   for(i=0; i<200; i++){
     size_t n;
@@ -445,18 +456,12 @@ static int sect_at(const unsigned char *b, size_t n, uint32_t kind, uint64_t *of
 ** SF_DOM_TEXT 41). */
 static void sealed_domains(const char *folder){
   mt_filelist fl;
-  mt_opts o;
   mt_store *st = 0, *ld = 0;
   mt_sf_map *map = 0;
   mt_sf_file *was = 0;
-  char *err = 0, dir[] = "/tmp/mt-sf-unit-XXXXXX", *img, nm[96];
+  char dir[] = "/tmp/mt-sf-unit-XXXXXX", *img, nm[96];
   int how, mapped;
-  memset(&fl, 0, sizeof(fl));
-  memset(&o, 0, sizeof(o));
-  if( !mkdtemp(dir) || mt_files_add(&fl, folder, &err) || mt_store_build(&fl, &o, 0, 0, 0, &st, &err, 0, 0)!=MT_OK
-   || mt_storefile_save(st, dir, &fl, OPT, 0, 0) || !(img = image_in(dir)) ){
-    CHECK("storefile.sealed_domains.setup", 0); free(err); return;
-  }
+  if( !(img = sealed_setup(folder, dir, &fl, &st, "storefile.sealed_domains.setup")) ) return;
   CHECK("storefile.sealed_domains.has_two", st->ndom >= 2 && st->nrcpt >= 1);
   for(how=0; how<7; how++) for(mapped=0; mapped<2; mapped++){
     size_t n;
