@@ -606,17 +606,26 @@ int mt_scan_next(mt_scan *s){
   }
 }
 
+/* mt_scan_fetch's reading of a plain file: the next line wanted more than
+** MT_FETCH_GAP bytes past what was read is sought, and MT_FETCH_SPARSE
+** bytes read there (the reader reads on to the end of a longer line);
+** else MT_FETCH_DENSE bytes a read. */
+#define MT_FETCH_GAP (16*1024)
+#define MT_FETCH_SPARSE (4*1024)
+#define MT_FETCH_DENSE (64*1024)
+
 int mt_scan_fetch(const char *path, const mt_ident *id, const int64_t *off, int n,
                   int (*each)(void *arg, int i, const char *line, size_t len), void *arg,
                   int (*stop)(void*), void *stop_arg, char **pzErr){
   mt_reader *rd;
   const char *p; size_t len; int64_t at;
-  int k = 0, rc = 0, r;
+  int k = 0, rc = 0, r, plain;
   *pzErr = 0;
   if( n<=0 ) return 0;
   rd = mt_reader_open_id(path, id, off[0], 0, pzErr);
   if( !rd ) return -1;
-  if( !mt_reader_is_gzip(rd) ) mt_reader_set_readahead(rd, 64*1024);
+  plain = !mt_reader_is_gzip(rd);
+  if( plain ) mt_reader_set_readahead(rd, MT_FETCH_DENSE);
   while( k<n && (r = mt_reader_next(rd, &p, &len, &at))!=0 ){
     if( r<0 ){
       const char *e = mt_reader_error(rd);
@@ -636,8 +645,18 @@ int mt_scan_fetch(const char *path, const mt_ident *id, const int64_t *off, int 
       if( rc ) break;
     }
     if( rc ) break;
-    /* far ahead: reposition a plain file instead of reading what lies between */
-    if( k<n && off[k] > at + (int64_t)len + 256*1024 ) mt_reader_seek(rd, off[k]);
+    /* far ahead: reposition a plain file instead of reading what lies
+    ** between, and read a little there (a line or a few: a busy sender's
+    ** deciding lines are tens of KB apart, and reading through them all
+    ** was reading the whole log); lines close together: read on in big
+    ** steps.  A gzip file is only read on (it cannot be repositioned). */
+    if( k<n && plain ){
+      if( off[k] > at + (int64_t)len + MT_FETCH_GAP ){
+        if( mt_reader_seek(rd, off[k])==0 ) mt_reader_set_readahead(rd, MT_FETCH_SPARSE);
+      }else{
+        mt_reader_set_readahead(rd, MT_FETCH_DENSE);
+      }
+    }
   }
   mt_reader_close(rd);
   return rc;
