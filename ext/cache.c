@@ -206,9 +206,10 @@ static void take_fp(ent_store *e, const mt_args *a, int i){
 ** only grown since (a live mail.current): it can be read on (*pGrown: that
 ** file).  NULL when there is none, (ent_store*)-1 when out of memory. */
 static ent_store *find_grown(ent_cache *c, const mt_args *a, int *pGrown){
-  char *ok = opt_key(a);
+  char *ok;
   ent_store *e;
-  if( !ok ) return (ent_store*)-1;
+  if( !c->head ) return 0;        /* nothing cached (a lookup's every cursor asks) */
+  if( !(ok = opt_key(a)) ) return (ent_store*)-1;
   for(e=c->head; e; e=e->next){
     int i, diff = 0, grown = -1;
     if( e->refs>0 || e->nids!=a->files.n || !e->optkey || strcmp(e->optkey, ok)!=0 ) continue;
