@@ -517,7 +517,7 @@ static int wreal_add(mt_filememo *m, int i){
     const char *t = S->text + r->at;
     size_t n;
     char *d;
-    if( r->kind!=LR_FILE && r->kind!=LR_NAME ) continue;      /* (a glob is never armed) */
+    if( r->kind!=LR_FILE && r->kind!=LR_NAME && r->kind!=LR_GLOBPATH ) continue;
     if( !needs_real(t, &n) ) continue;
     if( !(d = strndup(t, n)) ) return -1;
     if( mt_grow_i(&m->real, &m->creal, m->nreal+1, sizeof(mt_wreal)) ){ free(d); return -1; }
@@ -577,9 +577,30 @@ static int take_sizes(mt_filememo *m, mt_filelist *L, const mt_listing *S){
   return changed;
 }
 
+/* A glob whose wildcards are all in its last name ("/logs/esa1/mail.*"):
+** it matches in its one folder and nowhere else.  1 yes. */
+static int glob_in_one_folder(const char *pattern){
+  const char *b = base_name(pattern);
+  size_t i;
+  for(i=0; pattern + i < b; i++) if( strchr("*?[", pattern[i]) ) return 0;
+  return 1;
+}
+
 static int source_id(const char *source, mt_wsrc *out){
   struct stat st;
-  if( stat(source, &st)!=0 ) return -1;
+  if( stat(source, &st)!=0 ){
+    /* a glob (walk_source: no such name, and wildcards): its one folder's,
+    ** so that the folder replaced, or a link to it turned, is seen */
+    const char *b = base_name(source);
+    char *d;
+    int rc;
+    if( errno!=ENOENT || !has_glob_chars(source) || !glob_in_one_folder(source) ) return -1;
+    d = b==source ? strdup(".") : b-1==source ? strdup("/") : strndup(source, (size_t)(b - 1 - source));
+    if( !d ) return -1;
+    rc = stat(d, &st);
+    free(d);
+    if( rc!=0 ) return -1;
+  }
   out->dev = (uint64_t)st.st_dev; out->ino = (uint64_t)st.st_ino;
   out->mode = (unsigned)(st.st_mode & S_IFMT);
   return 0;
@@ -587,8 +608,10 @@ static int source_id(const char *source, mt_wsrc *out){
 
 /* Arm the watches of the list just built or kept from m->last.  Never
 ** armed (every call walks, as without a watch): a list under
-** MT_WATCH_MIN_FILES files; a glob (its pattern may match in folders it has
-** not listed); a symbolic link that does not lead to a regular file; a name that vanished
+** MT_WATCH_MIN_FILES files; a glob with a wildcard in a folder name (it may
+** match in folders it has not listed; one with wildcards in its last name
+** alone is armed: its folder watched as a source folder is, each path it
+** matched as a file); a symbolic link that does not lead to a regular file; a name that vanished
 ** while listed; a file system that is not local (watch.h).  The last step
 ** is a walk made after every watch was in place: it must find the same
 ** names, folders, files and links as the list, so no change can fall between
@@ -604,8 +627,16 @@ static void watch_arm(mt_filememo *m, mt_filelist *L, const char *const *sources
     const mt_lrec *r = &S->r[i];
     const char *t = S->text + r->at;
     switch( r->kind ){
-      case LR_GLOB: case LR_GLOBPATH: case LR_GLOBEND:
-        disarm(m); return;
+      case LR_GLOB:
+        /* a name made, removed or renamed in its folder: walked (a new match) */
+        if( !glob_in_one_folder(t) || watch_parent(m, t) ){ disarm(m); return; }
+        break;
+      case LR_GLOBPATH:
+        /* a path it matched: a regular file (or a link to one), watched */
+        if( r->mode!=S_IFREG || wref_add(m, t, 0, i) ){ disarm(m); return; }
+        break;
+      case LR_GLOBEND:
+        break;
       case LR_REAL:
         /* the host of "mail.current" or "./x": the folder's real name, asked
         ** again at every call */

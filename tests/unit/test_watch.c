@@ -8,8 +8,11 @@
 ** source folder replaced, and a forked child (which must not use the
 ** parent's watches).  After every step the list equals a fresh listing
 ** (mt_files_add), and "." keeps the working folder's real name as host
-** when that folder is renamed.  Lists that are never armed: a glob, fewer
-** than MT_WATCH_MIN_FILES files.  The memo's counts
+** when that folder is renamed.  A glob with wildcards in its last name
+** alone is armed (its folder and each file it matched watched): a matched
+** file written, a name made in its folder that it matches or not, one
+** removed.  Lists that are never armed: a glob with a wildcard in a folder
+** name, fewer than MT_WATCH_MIN_FILES files.  The memo's counts
 ** (watched, built, kept, restat) say what each call did.
 */
 #include "unit.h"
@@ -250,16 +253,44 @@ int main(void){
     }
   }
 
-  /* never armed: a glob, a small list, "mail.current" in the working folder */
+  /* a glob with wildcards in its last name alone: armed (a busy sender's
+  ** question opens a cursor per row, each of which lists its sources) */
   {
-    char glob[400];
+    char glob[400], made[400];
     mt_watch *w = mt_watch_new();
     M.watch = w;
     snprintf(glob, sizeof(glob), "%s/mail.@*", dir);
     src[0] = glob;
     step("glob_walks", src, 1, WALKED, 1);
-    step("glob_walks_again", src, 1, WALKED, 0);
-    CHECK("watch.glob_not_armed", !M.armed);
+    CHECK("watch.glob_armed", !local || M.armed);
+    step("glob_quiet_is_watched", src, 1, WATCHED, 0);
+    snprintf(p, sizeof(p), "%s/mail.@20261201T000000.s", dir);
+    put(p, "a", "Mon Nov  2 08:00:07 2026 Info: Start MID 10 ICID 5\n");
+    step("glob_match_written_is_watched", src, 1, WATCHED, 1);
+    snprintf(q, sizeof(q), "%s/notes.txt", dir);
+    put(q, "w", "");
+    /* (the same list, but a walk after an armed check says "changed": the
+    ** check may have refreshed a file before it saw the folder's event) */
+    step("glob_other_name_made_walks", src, 1, WALKED, 1);
+    step("glob_other_name_then_quiet", src, 1, WATCHED, 0);
+    snprintf(made, sizeof(made), "%s/mail.@20261230T000000.s", dir);
+    put(made, "w", LINE);
+    step("glob_match_made_walks", src, 1, WALKED, 1);
+    step("glob_match_made_then_quiet", src, 1, WATCHED, 0);
+    unlink(made);
+    step("glob_match_removed_walks", src, 1, WALKED, 1);
+    unlink(q);
+    step("glob_other_name_removed_walks", src, 1, WALKED, 1);
+    mt_files_free(&L);
+    mt_filememo_free(&M);
+    M.watch = w;
+    /* never armed: a wildcard in a folder name (it may match a folder made
+    ** later), a small list */
+    snprintf(glob, sizeof(glob), "%s/es*/mail.@*", base);
+    src[0] = glob;
+    step("glob_in_folder_name_walks", src, 1, WALKED, 1);
+    step("glob_in_folder_name_walks_again", src, 1, WALKED, 0);
+    CHECK("watch.glob_in_folder_name_not_armed", !M.armed);
     mt_files_free(&L);
     mt_filememo_free(&M);
     M.watch = w;
