@@ -20,13 +20,15 @@ check = mtlib.Checks("python.diagnose_interrupt")
 def main():
     tmp = tempfile.mkdtemp()
     try:
-        # ~60 MB: esa1's first file again and again; every copy restarts its ids,
-        # so each copy's connections and messages are new entities (generations)
+        # ~160 MB: esa1's first file again and again; every copy restarts its ids,
+        # so each copy's connections and messages are new entities (generations).
+        # (60 MB took 0.14 s to diagnose once the evidence lines were read where
+        # they are: too short to interrupt)
         src = os.path.join(DATA, "esa1", "mail.@20261102T080000.s")
         with open(src, "rb") as f:
             chunk = f.read()
         big = os.path.join(tmp, "big.log")
-        copies = max(1, 60_000_000 // len(chunk))
+        copies = max(1, 160_000_000 // len(chunk))
         with open(big, "wb") as f:
             for _ in range(copies):
                 f.write(chunk)
