@@ -577,26 +577,27 @@ static int take_sizes(mt_filememo *m, mt_filelist *L, const mt_listing *S){
   return changed;
 }
 
-/* A glob whose wildcards are all in its last name ("/logs/esa1/mail.*"):
-** it matches in its one folder and nowhere else.  1 yes. */
-static int glob_in_one_folder(const char *pattern){
-  const char *b = base_name(pattern);
-  size_t i;
-  for(i=0; pattern + i < b; i++) if( strchr("*?[", pattern[i]) ) return 0;
-  return 1;
+/* The folder above a glob's first wildcard: "/logs" of the pattern
+** /logs/esa?/mail.x, "." of mail.x with a wildcard in it; malloc'd, NULL
+** when out of memory. */
+static char *glob_root(const char *pattern){
+  const char *w = strpbrk(pattern, "*?["), *slash = w;
+  while( slash && slash > pattern && slash[-1]!='/' ) slash--;
+  /* slash: the start of the name holding the first wildcard */
+  if( !slash || slash==pattern ) return strdup(".");
+  if( slash-1==pattern ) return strdup("/");
+  return strndup(pattern, (size_t)(slash - 1 - pattern));
 }
 
 static int source_id(const char *source, mt_wsrc *out){
   struct stat st;
   if( stat(source, &st)!=0 ){
-    /* a glob (walk_source: no such name, and wildcards): its one folder's,
-    ** so that the folder replaced, or a link to it turned, is seen */
-    const char *b = base_name(source);
+    /* a glob (walk_source: no such name, and wildcards): the folder above
+    ** its first wildcard, so that it replaced, or a link to it turned, is seen */
     char *d;
     int rc;
-    if( errno!=ENOENT || !has_glob_chars(source) || !glob_in_one_folder(source) ) return -1;
-    d = b==source ? strdup(".") : b-1==source ? strdup("/") : strndup(source, (size_t)(b - 1 - source));
-    if( !d ) return -1;
+    if( errno!=ENOENT || !has_glob_chars(source) ) return -1;
+    if( !(d = glob_root(source)) ) return -1;
     rc = stat(d, &st);
     free(d);
     if( rc!=0 ) return -1;
@@ -606,12 +607,43 @@ static int source_id(const char *source, mt_wsrc *out){
   return 0;
 }
 
+/* Watch every folder a glob reads: the folder of its last name; when that
+** folder's path has wildcards itself, every folder it matches now (with a
+** match in it or not) and, the same way, the folders above them, up to the
+** one above the first wildcard.  A name made, removed or renamed in any of
+** them is an event, and the next cursor walks: a new gateway's folder, a
+** new file in one.  0, or -1 (not watched). */
+static int watch_glob_folders(mt_filememo *m, const char *pattern){
+  const char *b = base_name(pattern);
+  char *d;
+  int rc = 0;
+  if( b==pattern ) return wref_add(m, ".", 1, -1);
+  if( b-1==pattern ) return wref_add(m, "/", 1, -1);
+  if( !(d = strndup(pattern, (size_t)(b - 1 - pattern))) ) return -1;
+  if( !has_glob_chars(d) ){
+    rc = wref_add(m, d, 1, -1);
+  }else{
+    glob_t g;
+    size_t i;
+    int r;
+    memset(&g, 0, sizeof(g));
+    r = glob(d, GLOB_ONLYDIR | GLOB_NOSORT, 0, &g);
+    if( r!=0 && r!=GLOB_NOMATCH ) rc = -1;
+    for(i=0; r==0 && rc==0 && i<g.gl_pathc; i++){
+      struct stat st;
+      /* (GLOB_ONLYDIR is only a hint: a match that is not a folder holds no name) */
+      if( stat(g.gl_pathv[i], &st)==0 && S_ISDIR(st.st_mode) ) rc = wref_add(m, g.gl_pathv[i], 1, -1);
+    }
+    globfree(&g);
+    if( rc==0 ) rc = watch_glob_folders(m, d);     /* the folders above, the same way */
+  }
+  free(d);
+  return rc;
+}
+
 /* Arm the watches of the list just built or kept from m->last.  Never
 ** armed (every call walks, as without a watch): a list under
-** MT_WATCH_MIN_FILES files; a glob with a wildcard in a folder name (it may
-** match in folders it has not listed; one with wildcards in its last name
-** alone is armed: its folder watched as a source folder is, each path it
-** matched as a file); a symbolic link that does not lead to a regular file; a name that vanished
+** MT_WATCH_MIN_FILES files; a symbolic link that does not lead to a regular file; a name that vanished
 ** while listed; a file system that is not local (watch.h).  The last step
 ** is a walk made after every watch was in place: it must find the same
 ** names, folders, files and links as the list, so no change can fall between
@@ -628,8 +660,8 @@ static void watch_arm(mt_filememo *m, mt_filelist *L, const char *const *sources
     const char *t = S->text + r->at;
     switch( r->kind ){
       case LR_GLOB:
-        /* a name made, removed or renamed in its folder: walked (a new match) */
-        if( !glob_in_one_folder(t) || watch_parent(m, t) ){ disarm(m); return; }
+        /* a name made, removed or renamed in a folder it reads: walked (a new match) */
+        if( watch_glob_folders(m, t) ){ disarm(m); return; }
         break;
       case LR_GLOBPATH:
         /* a path it matched: a regular file (or a link to one), watched */

@@ -8,11 +8,12 @@
 ** source folder replaced, and a forked child (which must not use the
 ** parent's watches).  After every step the list equals a fresh listing
 ** (mt_files_add), and "." keeps the working folder's real name as host
-** when that folder is renamed.  A glob with wildcards in its last name
-** alone is armed (its folder and each file it matched watched): a matched
-** file written, a name made in its folder that it matches or not, one
-** removed.  Lists that are never armed: a glob with a wildcard in a folder
-** name, fewer than MT_WATCH_MIN_FILES files.  The memo's counts
+** when that folder is renamed.  A glob
+** is armed (every folder it reads and each file it matched watched): a
+** matched file written, a name made in its folder that it matches or not,
+** one removed; with a wildcard in a folder name, a folder made that it
+** matches, a file made there.  Lists that are never armed: fewer than
+** MT_WATCH_MIN_FILES files.  The memo's counts
 ** (watched, built, kept, restat) say what each call did.
 */
 #include "unit.h"
@@ -284,16 +285,30 @@ int main(void){
     mt_files_free(&L);
     mt_filememo_free(&M);
     M.watch = w;
-    /* never armed: a wildcard in a folder name (it may match a folder made
-    ** later), a small list */
+    /* a wildcard in a folder name (gateways' folders): armed too, every
+    ** folder it reads watched, one where nothing matches yet too */
     snprintf(glob, sizeof(glob), "%s/es*/mail.@*", base);
     src[0] = glob;
-    step("glob_in_folder_name_walks", src, 1, WALKED, 1);
-    step("glob_in_folder_name_walks_again", src, 1, WALKED, 0);
-    CHECK("watch.glob_in_folder_name_not_armed", !M.armed);
+    step("glob_folders_walks", src, 1, WALKED, 1);
+    CHECK("watch.glob_folders_armed", !local || M.armed);
+    step("glob_folders_quiet", src, 1, WATCHED, 0);
+    snprintf(q, sizeof(q), "%s/es3", base);
+    mkdir(q, 0700);
+    step("glob_folder_made_walks", src, 1, WALKED, 1);
+    step("glob_folder_made_then_quiet", src, 1, WATCHED, 0);
+    snprintf(made, sizeof(made), "%s/es3/mail.@20261231T000000.s", base);
+    put(made, "w", LINE);
+    step("glob_file_in_new_folder_walks", src, 1, WALKED, 1);
+    step("glob_file_in_new_folder_quiet", src, 1, WATCHED, 0);
+    put(made, "a", "Mon Nov  2 08:00:08 2026 Info: Start MID 11 ICID 5\n");
+    step("glob_file_in_new_folder_written", src, 1, WATCHED, 1);
+    unlink(made);
+    rmdir(q);
+    step("glob_folder_removed_walks", src, 1, WALKED, 1);
     mt_files_free(&L);
     mt_filememo_free(&M);
     M.watch = w;
+    /* never armed: a small list */
     src[0] = other;
     step("small_walks", src, 1, WALKED, 1);
     step("small_walks_again", src, 1, WALKED, 0);
