@@ -62,6 +62,31 @@ static void step(const char *name, const char *const *src, int n, int expect, in
   }
 }
 
+static const char *LINE = "Mon Nov  2 08:00:00 2026 Info: Begin Logfile\n";
+
+/* A list listed the first time (walked), armed, then quiet (watched):
+** steps NAME_walks, NAME_quiet and the check watch.NAME_armed. */
+static void first_armed_quiet(const char *name, const char *const *src){
+  char a[160];
+  snprintf(a, sizeof(a), "%s_walks", name);
+  step(a, src, 1, WALKED, 1);
+  snprintf(a, sizeof(a), "watch.%s_armed", name);
+  CHECK(a, !local || M.armed);
+  snprintf(a, sizeof(a), "%s_quiet", name);
+  step(a, src, 1, WATCHED, 0);
+}
+
+/* A file made at `path` (the list changes): walked, then quiet: steps
+** NAME_walks and NAME_then_quiet. */
+static void made_walks_quiet(const char *name, const char *path, const char *const *src){
+  char a[160];
+  put(path, "w", LINE);
+  snprintf(a, sizeof(a), "%s_walks", name);
+  step(a, src, 1, WALKED, 1);
+  snprintf(a, sizeof(a), "%s_then_quiet", name);
+  step(a, src, 1, WATCHED, 0);
+}
+
 static void set_mtime(const char *path, time_t t){
   struct timespec ts[2];
   ts[0].tv_sec = t; ts[0].tv_nsec = 0;
@@ -69,7 +94,6 @@ static void set_mtime(const char *path, time_t t){
   utimensat(AT_FDCWD, path, ts, 0);
 }
 
-static const char *LINE = "Mon Nov  2 08:00:00 2026 Info: Begin Logfile\n";
 
 int main(void){
   char base[] = "/tmp/mt_watch_XXXXXX", dir[300], other[300], p[400], q[400], cur[400], cwd[4096];
@@ -254,17 +278,15 @@ int main(void){
     }
   }
 
-  /* a glob with wildcards in its last name alone: armed (a busy sender's
-  ** question opens a cursor per row, each of which lists its sources) */
+  /* a glob: armed (a busy sender's question opens a cursor per row, each
+  ** of which lists its sources) */
   {
     char glob[400], made[400];
     mt_watch *w = mt_watch_new();
     M.watch = w;
     snprintf(glob, sizeof(glob), "%s/mail.@*", dir);
     src[0] = glob;
-    step("glob_walks", src, 1, WALKED, 1);
-    CHECK("watch.glob_armed", !local || M.armed);
-    step("glob_quiet_is_watched", src, 1, WATCHED, 0);
+    first_armed_quiet("glob", src);
     snprintf(p, sizeof(p), "%s/mail.@20261201T000000.s", dir);
     put(p, "a", "Mon Nov  2 08:00:07 2026 Info: Start MID 10 ICID 5\n");
     step("glob_match_written_is_watched", src, 1, WATCHED, 1);
@@ -275,9 +297,7 @@ int main(void){
     step("glob_other_name_made_walks", src, 1, WALKED, 1);
     step("glob_other_name_then_quiet", src, 1, WATCHED, 0);
     snprintf(made, sizeof(made), "%s/mail.@20261230T000000.s", dir);
-    put(made, "w", LINE);
-    step("glob_match_made_walks", src, 1, WALKED, 1);
-    step("glob_match_made_then_quiet", src, 1, WATCHED, 0);
+    made_walks_quiet("glob_match_made", made, src);
     unlink(made);
     step("glob_match_removed_walks", src, 1, WALKED, 1);
     unlink(q);
@@ -289,17 +309,13 @@ int main(void){
     ** folder it reads watched, one where nothing matches yet too */
     snprintf(glob, sizeof(glob), "%s/es*/mail.@*", base);
     src[0] = glob;
-    step("glob_folders_walks", src, 1, WALKED, 1);
-    CHECK("watch.glob_folders_armed", !local || M.armed);
-    step("glob_folders_quiet", src, 1, WATCHED, 0);
+    first_armed_quiet("glob_folders", src);
     snprintf(q, sizeof(q), "%s/es3", base);
     mkdir(q, 0700);
     step("glob_folder_made_walks", src, 1, WALKED, 1);
     step("glob_folder_made_then_quiet", src, 1, WATCHED, 0);
     snprintf(made, sizeof(made), "%s/es3/mail.@20261231T000000.s", base);
-    put(made, "w", LINE);
-    step("glob_file_in_new_folder_walks", src, 1, WALKED, 1);
-    step("glob_file_in_new_folder_quiet", src, 1, WATCHED, 0);
+    made_walks_quiet("glob_file_in_new_folder", made, src);
     put(made, "a", "Mon Nov  2 08:00:08 2026 Info: Start MID 11 ICID 5\n");
     step("glob_file_in_new_folder_written", src, 1, WATCHED, 1);
     unlink(made);
