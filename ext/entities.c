@@ -262,18 +262,21 @@ static const char *unquote_list(mt_store *st, const char *p, int n, const char *
   return z;
 }
 
+/* out[0..n) = in[0..n) with ASCII letters in lower case. */
+static void ascii_lower(char *out, const char *in, size_t n){
+  size_t i;
+  for(i=0; i<n; i++) out[i] = (char)(in[i]>='A' && in[i]<='Z' ? in[i] + ('a' - 'A') : in[i]);
+}
+
 /* A verdict word in lower case ("Pass" → "pass").  Interned strings are
 ** shared, so the lower-casing happens on a private copy first. */
 static const char *lower_word(mt_store *st, const mt_event *ev, int f){
   char buf[64];
-  int i, n;
+  int n;
   if( !mt_has(ev, f) ) return 0;
   n = ev->f[f].n;
   if( n > (int)sizeof(buf) ) n = (int)sizeof(buf);
-  for(i=0; i<n; i++){
-    char ch = ev->f[f].p[i];
-    buf[i] = (ch>='A' && ch<='Z') ? (char)(ch-'A'+'a') : ch;
-  }
+  ascii_lower(buf, ev->f[f].p, (size_t)n);
   return arena_str(st, buf, (size_t)n);
 }
 
@@ -1545,20 +1548,13 @@ typedef struct dom_set {
   int *slot; size_t nslot;        /* a power of two, at least twice n */
 } dom_set;
 
-MT_WRAPS static uint64_t dom_hash(const char *p, size_t n){
-  uint64_t h = 0xcbf29ce484222325ULL;
-  size_t i;
-  for(i=0; i<n; i++){ h ^= (unsigned char)p[i]; h *= 0x100000001b3ULL; }
-  return h ^ (h >> 29);
-}
-
 static int dom_rehash(dom_set *D){
   size_t ns = D->nslot ? D->nslot*2 : 1024, i;
   int *slot = calloc(ns, sizeof(int));
   if( !slot ) return -1;
   for(i=0; i<(size_t)D->n; i++){
     const char *t = D->text + D->at[i];
-    size_t h = (size_t)dom_hash(t, strlen(t)) & (ns - 1);
+    size_t h = (size_t)hash_bytes(t, strlen(t)) & (ns - 1);
     while( slot[h] ) h = (h + 1) & (ns - 1);
     slot[h] = (int)i + 1;
   }
@@ -1572,7 +1568,7 @@ static int dom_rehash(dom_set *D){
 static int dom_id(dom_set *D, const char *p, size_t n){
   size_t h;
   if( ((size_t)D->n + 1)*2 > D->nslot && dom_rehash(D) ) return -1;
-  h = (size_t)dom_hash(p, n) & (D->nslot - 1);
+  h = (size_t)hash_bytes(p, n) & (D->nslot - 1);
   for(; D->slot[h]; h = (h + 1) & (D->nslot - 1)){
     const char *t = D->text + D->at[D->slot[h] - 1];
     if( memcmp(t, p, n)==0 && t[n]==0 ) return D->slot[h] - 1;
@@ -1634,7 +1630,7 @@ static int store_domains(mt_store *st, int32_t *dom){
   if( !(seen = calloc((size_t)1 << bits, sizeof(*seen))) ) goto done;
   for(i=0; i<st->nrcpt; i++){
     const mt_rcpt *r = &st->rcpts[i];
-    size_t n = 0, k;
+    size_t n = 0;
     unsigned h = seen_slot(r->rcpt_to, bits);
     const char *z;
     if( r->rcpt_to && seen[h].src==r->rcpt_to ){ dom[i] = seen[h].id; continue; }   /* this text again */
@@ -1644,7 +1640,7 @@ static int store_domains(mt_store *st, int32_t *dom){
       if( !f ) goto done;
       fold = f; cfold = n + 64;
     }
-    for(k=0; k<n; k++) fold[k] = (char)(z[k]>='A' && z[k]<='Z' ? z[k] + ('a' - 'A') : z[k]);
+    ascii_lower(fold, z, n);
     if( (dom[i] = dom_id(&D, fold, n)) < 0 ) goto done;
     seen[h].src = r->rcpt_to; seen[h].id = dom[i];
   }

@@ -615,28 +615,23 @@ static int source_id(const char *source, mt_wsrc *out){
 ** new file in one.  0, or -1 (not watched). */
 static int watch_glob_folders(mt_filememo *m, const char *pattern){
   const char *b = base_name(pattern);
+  glob_t g;
+  size_t i;
   char *d;
-  int rc = 0;
-  if( b==pattern ) return wref_add(m, ".", 1, -1);
-  if( b-1==pattern ) return wref_add(m, "/", 1, -1);
+  int r, rc = 0;
+  if( b - pattern < 2 ) return watch_parent(m, pattern);          /* "." or "/" */
   if( !(d = strndup(pattern, (size_t)(b - 1 - pattern))) ) return -1;
-  if( !has_glob_chars(d) ){
-    rc = wref_add(m, d, 1, -1);
-  }else{
-    glob_t g;
-    size_t i;
-    int r;
-    memset(&g, 0, sizeof(g));
-    r = glob(d, GLOB_ONLYDIR | GLOB_NOSORT, 0, &g);
-    if( r!=0 && r!=GLOB_NOMATCH ) rc = -1;
-    for(i=0; r==0 && rc==0 && i<g.gl_pathc; i++){
-      struct stat st;
-      /* (GLOB_ONLYDIR is only a hint: a match that is not a folder holds no name) */
-      if( stat(g.gl_pathv[i], &st)==0 && S_ISDIR(st.st_mode) ) rc = wref_add(m, g.gl_pathv[i], 1, -1);
-    }
-    globfree(&g);
-    if( rc==0 ) rc = watch_glob_folders(m, d);     /* the folders above, the same way */
+  if( !has_glob_chars(d) ){ free(d); return watch_parent(m, pattern); }
+  memset(&g, 0, sizeof(g));
+  r = glob(d, GLOB_ONLYDIR | GLOB_NOSORT, 0, &g);
+  if( r!=0 && r!=GLOB_NOMATCH ) rc = -1;
+  for(i=0; r==0 && rc==0 && i<g.gl_pathc; i++){
+    struct stat st;
+    /* (GLOB_ONLYDIR is only a hint: a match that is not a folder holds no name) */
+    if( stat(g.gl_pathv[i], &st)==0 && S_ISDIR(st.st_mode) ) rc = wref_add(m, g.gl_pathv[i], 1, -1);
   }
+  globfree(&g);
+  if( rc==0 ) rc = watch_glob_folders(m, d);     /* the folders above, the same way */
   free(d);
   return rc;
 }

@@ -413,6 +413,16 @@ def flip_at(path, at):
         f.write(bytes([c[0] ^ 0x20]))
 
 
+def from_image(s):
+    """The statistics of a question answered without reading a log."""
+    return s.get("lines_parsed") == 0 and s.get("files_opened") == 0
+
+
+def from_logs(s):
+    """The statistics of a question answered by reading the logs again."""
+    return s.get("lines_parsed", 0) > 0
+
+
 def ask(db, sql):
     try:
         return db.execute(sql).fetchall(), stats(db)
@@ -444,6 +454,16 @@ def parts_cases():
         def image():
             (img,) = images(ix)
             return os.path.join(ix, img)
+
+        def damage_alone(kind, label):
+            """A byte flipped in a 1 MiB block holding section `kind` alone;
+            False (a failed check) when the image has none."""
+            at = inside_block(image(), kind)
+            if at is None:
+                check("parts.image_has_a_block_of_" + label + "_alone", False, sections(image()))
+                return False
+            flip_at(image(), at)
+            return True
 
         def session():
             db = connect()
@@ -478,32 +498,29 @@ def parts_cases():
         check("parts.checked_all_for_diagnose", got == want["diagnose"] and s.get("store_checked")
               == "connections,messages,recipients,deliveries,strings,attachments,ids,columns", s)
         db.close()
-        at = inside_block(image(), SF_MSGS)
-        if at is None:
-            check("parts.image_has_a_block_of_messages_alone", False, sections(image()))
-            return
         # the messages damaged: the connections still come from the image, unchecked parts
         # of it never: the messages, then a lookup and the diagnosis, come from the logs
-        flip_at(image(), at)
+        if not damage_alone(SF_MSGS, "messages"):
+            return
         db = session()
         got, s = ask(db, qs["conns"])
         check("parts.other_part_served", got == want["conns"] and s.get("store_loaded") == 1, s)
         got, s = ask(db, qs["domains"])
         # (the store this connection loaded for the connections: nothing read from the logs)
         check("parts.recipients_without_their_messages_served", got == want["domains"]
-              and s.get("lines_parsed") == 0 and s.get("files_opened") == 0, s)
+              and from_image(s), s)
         got, s = ask(db, qs["status"])
         check("parts.status_apart_from_damaged_rows_served", got == want["status"]
-              and s.get("lines_parsed") == 0 and s.get("files_opened") == 0, s)
+              and from_image(s), s)
         got, s = ask(db, qs["host_status"])
         check("parts.damaged_part_not_served", got == want["host_status"] and s.get("store_loaded") == 0
-              and s.get("lines_parsed", 0) > 0, s)
+              and from_logs(s), s)
         db.close()
         # the recipients' mid is their message's: that part is checked for it
         flip_at(image(), inside_block(image(), SF_MSGS))
         db = session()
         got, s = ask(db, qs["rcpt_mids"])
-        check("parts.recipients_mid_checks_messages", got == want["rcpt_mids"] and s.get("lines_parsed", 0) > 0, s)
+        check("parts.recipients_mid_checks_messages", got == want["rcpt_mids"] and from_logs(s), s)
         db.close()
         flip_at(image(), inside_block(image(), SF_MSGS))    # the image saved again: damage it again
         db = session()
@@ -516,19 +533,16 @@ def parts_cases():
         # the strings damaged: a question that reads none is answered from the image; one that
         # reads them (mail_from, the diagnosis) from the logs
         for name, q in (("msgs", qs["msgs"]), ("diagnose", qs["diagnose"])):
-            at = inside_block(image(), SF_STRINGS)
-            if at is None:
-                check("parts.image_has_a_block_of_strings_alone", False, sections(image()))
+            if not damage_alone(SF_STRINGS, "strings"):
                 return
-            flip_at(image(), at)
             db = session()
             got, s = ask(db, qs["status"])
             check("parts.strings_damaged_status_served_" + name, got == want["status"] and s.get("store_loaded") == 1, s)
             got, s = ask(db, qs["domains"])
             check("parts.strings_damaged_domains_served_" + name, got == want["domains"]
-                  and s.get("lines_parsed") == 0 and s.get("files_opened") == 0, s)
+                  and from_image(s), s)
             got, s = ask(db, q)
-            check("parts.strings_damaged_not_served_" + name, got == want[name] and s.get("lines_parsed", 0) > 0, s)
+            check("parts.strings_damaged_not_served_" + name, got == want[name] and from_logs(s), s)
             got, s = ask(db, qs["rcpts"])
             check("parts.then_recipients_" + name, got == want["rcpts"], s)
             db.close()
@@ -546,7 +560,7 @@ def parts_cases():
             check("parts.columns_damaged_rows_served_" + name, got == want["hosts"] and s.get("store_loaded") == 1, s)
             got, s = ask(db, qs["domains" if kind != SF_MSG_STATUS else "status"])
             check("parts.columns_damaged_not_served_" + name,
-                  got == want["domains" if kind != SF_MSG_STATUS else "status"] and s.get("lines_parsed", 0) > 0, s)
+                  got == want["domains" if kind != SF_MSG_STATUS else "status"] and from_logs(s), s)
             db.close()
         # MAILTRACE_STORE_EAGER: the whole image checked when loaded
         flip_at(image(), inside_block(image(), SF_RCPTS))
