@@ -649,8 +649,8 @@ static int take(mt_partial *pt, const pline *l){
     sel = 1;
     if( l->mid>=0 ) rc |= push(pt, MT_PW_MID, (uint64_t)l->mid);
     if( l->mid2>=0 ) rc |= push(pt, MT_PW_MID, (uint64_t)l->mid2);
-  }else if( wanted(pt, MT_PW_DCID_LINES, l->dcid) ){
-    sel = 1;
+  }else if( wanted(pt, MT_PW_DCID_LINES, l->dcid) && l->mid<0 && l->mid2<0 ){
+    sel = 1;                /* the connection's own lines, not the other messages' it carried */
   }
   if( l->ip && l->icid>=0 && kset_has(&pt->queued, want_key(MT_PW_IP, l->ip)) ){
     sel = 1;

@@ -427,6 +427,75 @@ static void test_partial(void){
   mt_files_free(&fl);
 }
 
+/* Two senders whose messages leave on one delivery connection (DCID 7000):
+** asking for the first sender's IP selects its connection's and message's
+** lines and the delivery connection's own lines (New SMTP DCID, close),
+** not the lines of the other sender's message it carried.  Counted by hand
+** from the lines below: ICID 500's 3 lines, MID 900's 6 (Start, From, To,
+** queued, Response, finished) and its 2 delivery lines, DCID 7000's 2 own
+** lines: 13 of the 23.  The store made from them has the one message, its
+** recipient and delivery, and the connection's times from its own lines. */
+static void test_partial_dcid_own_lines(void){
+  static const char *log =
+    "Mon Nov  2 08:00:00 2026 Info: New SMTP ICID 500 interface Data 1 (10.0.0.25) address 192.0.2.10 reverse dns host a.example verified yes\n"
+    "Mon Nov  2 08:00:00 2026 Info: ICID 500 ACCEPT SG ACCEPTLIST match sbrs[2.0:10.0] SBRS 4.2 country United States\n"
+    "Mon Nov  2 08:00:01 2026 Info: New SMTP ICID 501 interface Data 1 (10.0.0.25) address 192.0.2.20 reverse dns host b.example verified yes\n"
+    "Mon Nov  2 08:00:02 2026 Info: Start MID 900 ICID 500\n"
+    "Mon Nov  2 08:00:02 2026 Info: MID 900 ICID 500 From: <a@a.example>\n"
+    "Mon Nov  2 08:00:02 2026 Info: MID 900 ICID 500 RID 0 To: <x@example.com>\n"
+    "Mon Nov  2 08:00:03 2026 Info: Start MID 901 ICID 501\n"
+    "Mon Nov  2 08:00:03 2026 Info: MID 901 ICID 501 From: <b@b.example>\n"
+    "Mon Nov  2 08:00:03 2026 Info: MID 901 ICID 501 RID 0 To: <y@example.com>\n"
+    "Mon Nov  2 08:00:04 2026 Info: MID 900 queued for delivery\n"
+    "Mon Nov  2 08:00:04 2026 Info: MID 901 queued for delivery\n"
+    "Mon Nov  2 08:00:05 2026 Info: New SMTP DCID 7000 interface 10.0.0.25 address 10.0.5.10 port 25\n"
+    "Mon Nov  2 08:00:05 2026 Info: Delivery start DCID 7000 MID 900 to RID [0]\n"
+    "Mon Nov  2 08:00:05 2026 Info: Message done DCID 7000 MID 900 to RID [0]\n"
+    "Mon Nov  2 08:00:06 2026 Info: Delivery start DCID 7000 MID 901 to RID [0]\n"
+    "Mon Nov  2 08:00:06 2026 Info: Message done DCID 7000 MID 901 to RID [0]\n"
+    "Mon Nov  2 08:00:07 2026 Info: MID 900 RID [0] Response '2.0.0 Ok: queued as A1'\n"
+    "Mon Nov  2 08:00:07 2026 Info: Message finished MID 900 done\n"
+    "Mon Nov  2 08:00:07 2026 Info: MID 901 RID [0] Response '2.0.0 Ok: queued as B1'\n"
+    "Mon Nov  2 08:00:07 2026 Info: Message finished MID 901 done\n"
+    "Mon Nov  2 08:00:08 2026 Info: DCID 7000 close\n"
+    "Mon Nov  2 08:00:09 2026 Info: ICID 500 close\n"
+    "Mon Nov  2 08:00:09 2026 Info: ICID 501 close\n";
+  char path[] = "/tmp/mt_test_dcid_XXXXXX";
+  int fd = mkstemp(path);
+  mt_filelist fl;
+  mt_opts o;
+  mt_index *ix = 0;
+  mt_partial *pt = 0;
+  mt_store *st = 0;
+  char *err = 0;
+  int grew = 0;
+  if( fd<0 || write(fd, log, strlen(log))!=(ssize_t)strlen(log) ){ CHECK("index.dcid.setup", 0); if( fd>=0 ) close(fd); return; }
+  close(fd);
+  if( load(&fl, path) ){ unlink(path); return; }
+  memset(&o, 0, sizeof(o));
+  mt_index_build(&fl, &o, 0, 0, &ix, &err, 0, 0);
+  pt = ix ? mt_partial_new(&fl, &o, ix) : 0;
+  if( pt && mt_partial_want(pt, MT_PW_IP, 0, "192.0.2.10")==0
+   && mt_partial_resolve(pt, 0, &grew, &err, 0, 0)==MT_OK && grew ) mt_partial_store(pt, 0, &st, &err);
+  CHECK("index.dcid.resolved", st!=0);
+  if( st ){
+    int k = st->ndconn==1 ? 0 : -1;
+    CHECK("index.dcid.lines", mt_partial_lines(pt)==13);
+    CHECK("index.dcid.one_message", st->nmsg==1 && st->msgs[0].mid==900 && st->nconn==1 && st->conns[0].icid==500);
+    CHECK("index.dcid.its_delivery", st->nrcpt==1 && st->rcpts[0].status==MT_RS_DELIVERED
+          && st->ndlv==1 && st->dlvs[0].mid==900 && st->dlvs[0].result==MT_DR_DELIVERED);
+    CHECK("index.dcid.connection_own_lines", k==0 && st->dconns[0].dcid==7000 && mt_when_set(st->dconns[0].start)
+          && mt_when_set(st->dconns[0].end) && mt_when_utc(st->dconns[0].end) - mt_when_utc(st->dconns[0].start)==3);
+    printf("  DCID lines: %lld selected, %d messages, %d deliveries\n", (long long)mt_partial_lines(pt), st->nmsg, st->ndlv);
+  }
+  free(err);
+  mt_store_free(st);
+  mt_partial_free(pt);
+  mt_index_free(ix);
+  mt_files_free(&fl);
+  unlink(path);
+}
+
 /* ------------------------------------------------ index=DIR files */
 
 /* Every index file of dir, damaged at random (header, directory, CRC
@@ -635,6 +704,7 @@ int main(void){
   for(i=0; fixtures[i]; i++) test_fixture(fixtures[i], fixtures[i]);
   test_threads();
   test_partial();
+  test_partial_dcid_own_lines();
   test_saved_damaged();
   test_zran();
   return unit_failed ? 1 : 0;
