@@ -1767,12 +1767,16 @@ int mt_store_finish(mt_store *st){
 
 /* Reserve room for what `bytes` of log will likely hold, so that the big
 ** arrays are not copied again and again while they grow (memmove was a
-** tenth of the build time).  Untouched reserved pages cost no memory. */
-static void reserve_rows(mt_store *st, int64_t n, int64_t per_msg){
+** tenth of the build time).  Untouched reserved pages cost no memory, but
+** with huge pages (`huge`) the first touch takes 2 MiB: right for the
+** whole-log store, whose arrays fill up; not for a lookup's store, whose
+** reserve (a row of each kind per line) stays mostly empty: five arrays
+** touched at their start cost a busy sender's lookup 4.7 MB more. */
+static void reserve_rows(mt_store *st, int64_t n, int64_t per_msg, int huge){
   if( n < 256 ) return;
   if( n > 50000000 ) n = 50000000;
 #define RESERVE(arr, cap, k) do{ if( !(arr) ){ void *p_ = malloc(sizeof(*(arr))*(size_t)(k)); \
-    if( p_ ){ mt_advise_huge(p_, sizeof(*(arr))*(size_t)(k)); (arr) = p_; (cap) = (int)(k); } } }while(0)
+    if( p_ ){ if( huge ) mt_advise_huge(p_, sizeof(*(arr))*(size_t)(k)); (arr) = p_; (cap) = (int)(k); } } }while(0)
   RESERVE(st->msgs, st->cmsg, n);
   RESERVE(st->conns, st->cconn, n);
   RESERVE(st->rcpts, st->crcpt, n*per_msg);
@@ -1781,12 +1785,12 @@ static void reserve_rows(mt_store *st, int64_t n, int64_t per_msg){
 #undef RESERVE
 }
 static void store_reserve(mt_store *st, int64_t bytes){
-  reserve_rows(st, bytes / 1500, 2);   /* a busy gateway writes ~2.4 KB of log per message */
+  reserve_rows(st, bytes / 1500, 2, 1);   /* a busy gateway writes ~2.4 KB of log per message */
 }
 
 void mt_store_reserve_lines(mt_store *st, int64_t lines){
   /* every row is made by a line of its own: `lines` rows of each kind at most */
-  reserve_rows(st, lines, 1);
+  reserve_rows(st, lines, 1, 0);
 }
 
 int64_t mt_store_footprint(const mt_store *st){

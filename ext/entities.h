@@ -282,8 +282,7 @@ mt_store *mt_store_open(const mt_filelist *files, int reserve);
 ** row is made by a line: connections, messages, recipients, deliveries and
 ** delivery connections at most `lines` each), so that no array is copied
 ** while it grows; untouched room costs no memory (partial.c's small
-** stores: a busy sender's delivery connections make thousands of other
-** messages' rows). */
+** stores), as no huge pages are asked for it. */
 void mt_store_reserve_lines(mt_store *st, int64_t lines);
 
 /* Build a store from a whole file list into *pst.  MT_OK, or what stopped
