@@ -68,20 +68,45 @@ static const int aFilterKind[DG_NFILTER] = {
   MT_FILTER_IP, -1, MT_FILTER_ADDR, MT_FILTER_DOMAIN, MT_FILTER_ADDR, -1, -1, -1, MT_FILTER_DOMAIN,
   MT_FILTER_MSGID, MT_FILTER_TEXT };
 
+/* A row is what it is about, not its words: a connection or a message of
+** the store (with one recipient, or all), its sort keys, the few facts the
+** filter step needs, and its deciding line's text.  The verdict's words
+** (verdict, explain, family) and the row's names (host, addresses) are made
+** again from the store when the row is read (row_words): a diagnosis of a
+** whole log keeps ~150 bytes a row instead of its texts (the 1 GiB bench
+** log's unfiltered diagnosis held 415 MB of them).  The two rows made here
+** with words of their own (never_row, not_mail_logs_row) keep them in a
+** dg_text. */
+enum { DG_ROW_CONN, DG_ROW_MSG, DG_ROW_TEXT };
+typedef struct dg_text { char *host, *remote_ip, *mail_from, *rcpt_to, *verdict, *explain; } dg_text;
 typedef struct dg_row {
-  int64_t t_utc, t_local; int has_time;
-  char *host, *remote_ip, *mail_from, *rcpt_to, *verdict, *explain, *evidence, *family;
-  char *suggest, *live;       /* a live check to run, and its result (live = on) */
-  const char *stage, *reason_class;
-  int started_before_logs;
+  int64_t t_utc, t_local;
   int64_t icid, mid;
-  mt_where ev;
+  mt_where ev;                /* the deciding line (lineno 0: none) */
+  int32_t idx, rcpt;          /* conns[idx] or msgs[idx]; the recipient row asked about, -1 all */
+  unsigned char kind, has_time, started_before_logs, suggest;   /* suggest: reverse_dns() applies */
+  uint32_t ev_len;            /* the deciding line's text: ev_text[0..ev_len), NULL none */
+  const char *ev_text;        /* (in the cursor's text blocks) */
+  const char *stage, *reason_class;
+  const char *ip;             /* the store's remote_ip of the row (a message: its connection's) */
+  char *live;                 /* the live check's result (live = on) */
+  dg_text *text;              /* DG_ROW_TEXT: its words */
 } dg_row;
+
+/* The deciding lines' text, in blocks that never move. */
+typedef struct dg_blk { struct dg_blk *next; size_t used, cap; char data[]; } dg_blk;
+#define DG_BLK ((size_t)1 << 20)
 
 typedef struct dg_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
   dg_row *rows;
   int n, cap, i;
+  void *entry;                /* the store the rows are of, held until the next filter or close */
+  const mt_store *st;
+  dg_blk *blk;                /* the deciding lines' text */
+  int vi;                     /* the row whose words are in v and to (-1 none) */
+  mt_verdict v;
+  char *to;                   /* that message row's recipients, joined */
 } dg_cursor;
 
 static int dgConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
@@ -150,19 +175,29 @@ static int dgOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   (void)pVtab;
   if( !c ) return SQLITE_NOMEM;
   memset(c, 0, sizeof(*c));
+  c->vi = -1;
   *ppCursor = &c->base;
   return SQLITE_OK;
+}
+
+static void text_free(dg_text *t){
+  if( !t ) return;
+  sqlite3_free(t->host); sqlite3_free(t->remote_ip); sqlite3_free(t->mail_from);
+  sqlite3_free(t->rcpt_to); sqlite3_free(t->verdict); sqlite3_free(t->explain);
+  sqlite3_free(t);
 }
 
 static void dg_reset(dg_cursor *c){
   int i;
   for(i=0; i<c->n; i++){
-    dg_row *r = &c->rows[i];
-    sqlite3_free(r->host); sqlite3_free(r->remote_ip); sqlite3_free(r->mail_from);
-    sqlite3_free(r->rcpt_to); sqlite3_free(r->verdict); sqlite3_free(r->explain); sqlite3_free(r->evidence);
-    sqlite3_free(r->family);
-    sqlite3_free(r->suggest); sqlite3_free(r->live);
+    sqlite3_free(c->rows[i].live);
+    text_free(c->rows[i].text);
   }
+  while( c->blk ){ dg_blk *b = c->blk; c->blk = b->next; sqlite3_free(b); }
+  sqlite3_free(c->to); c->to = 0;
+  c->vi = -1;
+  if( c->entry ) mt_store_release(c->entry);
+  c->entry = 0; c->st = 0;
   c->n = 0; c->i = 0;
 }
 
@@ -182,28 +217,66 @@ static dg_row *new_row(dg_cursor *c){
   r = &c->rows[c->n++];
   memset(r, 0, sizeof(*r));
   r->icid = r->mid = -1;
+  r->idx = r->rcpt = -1;
   return r;
 }
 
-static int fill_row(dg_row *r, const mt_store *st, int host, const mt_when *w, const char *ip,
-                    int64_t icid, int64_t mid, const char *from, const char *to, const mt_verdict *v){
+/* Does a verdict rest on the sender's reverse DNS (dropped before any
+** command: the banner waited on the PTR lookup)?  Then reverse_dns() on
+** its IP is suggested (live_checks). */
+static int dns_verdict(const char *verdict){
+  return verdict && (strcmp(verdict, "dropped before any command")==0 || strstr(verdict, "banner"));
+}
+
+/* A row of a connection (kind DG_ROW_CONN) or message (DG_ROW_MSG) of the
+** store, at time w, with what the filter step needs of its verdict v. */
+static dg_row *store_row(dg_cursor *c, int kind, int idx, int rcpt, const mt_when *w, const char *ip,
+                         int64_t icid, int64_t mid, const mt_verdict *v){
+  dg_row *r = new_row(c);
+  if( !r ) return 0;
+  r->kind = (unsigned char)kind; r->idx = idx; r->rcpt = rcpt;
   r->has_time = mt_when_set(*w);
   r->t_local = w->local;
   r->t_utc = r->has_time ? mt_when_utc(*w) : 0;
-  r->host = dup_or_null(st->hosts[host]);
-  r->remote_ip = dup_or_null(ip);
+  r->ip = ip;
   r->icid = icid; r->mid = mid;
-  r->mail_from = dup_or_null(from);
-  r->rcpt_to = dup_or_null(to);
   r->stage = v->stage;
-  r->verdict = dup_or_null(v->verdict);
-  r->explain = dup_or_null(v->explain);
   r->reason_class = v->reason_class;
   r->ev = v->evidence;
-  r->started_before_logs = v->started_before_logs;
-  r->family = v->family[0] ? dup_or_null(v->family) : 0;
-  if( !r->host || !r->verdict || !r->explain || (ip && !r->remote_ip) || (from && !r->mail_from)
-   || (to && !r->rcpt_to) || (v->family[0] && !r->family) ) return SQLITE_NOMEM;
+  r->started_before_logs = (unsigned char)(v->started_before_logs!=0);
+  r->suggest = (unsigned char)(ip && dns_verdict(v->verdict));
+  return r;
+}
+
+/* A message row's recipients, as the row shows them: every recipient with
+** an address and a RID, ", " between them, into *pz (NULL: none).
+** SQLITE_OK, or SQLITE_NOMEM. */
+static int rcpt_list(const mt_store *st, int mi, char **pz){
+  sqlite3_str *to = sqlite3_str_new(0);
+  int r, rc;
+  for(r=st->msgs[mi].first_rcpt; r>=0; r=st->rcpts[r].next){
+    if( st->rcpts[r].rid<0 || !st->rcpts[r].rcpt_to ) continue;
+    sqlite3_str_appendf(to, "%s%s", sqlite3_str_length(to) ? ", " : "", st->rcpts[r].rcpt_to);
+  }
+  rc = sqlite3_str_errcode(to);
+  *pz = sqlite3_str_finish(to);      /* (NULL for no recipient too) */
+  return rc;
+}
+
+/* The words of row i (made again from the store, as when the row was
+** made: the store does not change while the cursor holds it) into c->v and
+** c->to.  SQLITE_OK, or SQLITE_NOMEM. */
+static int row_words(dg_cursor *c, int i){
+  const dg_row *r = &c->rows[i];
+  if( c->vi==i ) return SQLITE_OK;
+  sqlite3_free(c->to); c->to = 0;
+  c->vi = -1;
+  if( r->kind==DG_ROW_CONN ) mt_diagnose_conn(c->st, r->idx, &c->v);
+  else if( r->kind==DG_ROW_MSG ){
+    mt_diagnose_msg(c->st, r->idx, r->rcpt, &c->v);
+    if( r->rcpt<0 && rcpt_list(c->st, r->idx, &c->to) ) return SQLITE_NOMEM;
+  }
+  c->vi = i;
   return SQLITE_OK;
 }
 
@@ -290,35 +363,18 @@ static const mt_when *conn_when(const mt_conn *k){
 ** else one row with every recipient. */
 static int msg_rows(dg_cursor *c, const mt_store *st, const dg_filter *F, int mi, const char *ip){
   const mt_msg *m = &st->msgs[mi];
-  mt_verdict v;
-  int r, rc;
+  int r;
   if( !time_ok(F, msg_when(m)) || !sender_ok(F, m) ) return SQLITE_OK;
   if( F->f[4] || F->f[DG_RCPT_DOMAIN - DG_IP] ){
     for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
-      dg_row *row;
       if( !st->rcpts[r].rcpt_to || !rcpt_ok(F, st->rcpts[r].rcpt_to) ) continue;
-      mt_diagnose_msg(st, mi, r, &v);
-      if( !(row = new_row(c)) ) return SQLITE_NOMEM;
-      rc = fill_row(row, st, m->host, msg_when(m), ip, m->icid, m->mid, m->mail_from, st->rcpts[r].rcpt_to, &v);
-      if( rc ) return rc;
+      mt_diagnose_msg(st, mi, r, &c->v);
+      if( !store_row(c, DG_ROW_MSG, mi, r, msg_when(m), ip, m->icid, m->mid, &c->v) ) return SQLITE_NOMEM;
     }
     return SQLITE_OK;
   }
-  {
-    sqlite3_str *to = sqlite3_str_new(0);
-    char *z;
-    dg_row *row;
-    for(r=m->first_rcpt; r>=0; r=st->rcpts[r].next){
-      if( st->rcpts[r].rid<0 || !st->rcpts[r].rcpt_to ) continue;
-      sqlite3_str_appendf(to, "%s%s", sqlite3_str_length(to) ? ", " : "", st->rcpts[r].rcpt_to);
-    }
-    z = sqlite3_str_finish(to);
-    mt_diagnose_msg(st, mi, -1, &v);
-    if( !(row = new_row(c)) ){ sqlite3_free(z); return SQLITE_NOMEM; }
-    rc = fill_row(row, st, m->host, msg_when(m), ip, m->icid, m->mid, m->mail_from, z, &v);
-    sqlite3_free(z);
-    return rc;
-  }
+  mt_diagnose_msg(st, mi, -1, &c->v);
+  return store_row(c, DG_ROW_MSG, mi, -1, msg_when(m), ip, m->icid, m->mid, &c->v) ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 /* "file:lineno: text" for every row's deciding line.  The store knows each
@@ -339,11 +395,25 @@ typedef struct ev_fetch {
   sqlite3 *db;
 } ev_fetch;
 
+/* Keep a deciding line's text in the cursor's blocks.  0, or 1 when out of memory. */
 static int ev_line(void *arg, int i, const char *line, size_t len){
   ev_fetch *x = arg;
-  dg_row *r = &x->c->rows[x->refs[i].row];
-  r->evidence = sqlite3_mprintf("%s:%lld: %.*s", x->path, (long long)r->ev.lineno, (int)len, line);
-  return r->evidence==0;
+  dg_cursor *c = x->c;
+  dg_row *r = &c->rows[x->refs[i].row];
+  dg_blk *b = c->blk;
+  if( len > UINT32_MAX ) len = UINT32_MAX;
+  if( !b || b->cap - b->used < len + 1 ){
+    size_t cap = len + 1 > DG_BLK ? len + 1 : DG_BLK;
+    if( !(b = sqlite3_malloc64(sizeof(dg_blk) + cap)) ) return 1;
+    b->next = c->blk; b->used = 0; b->cap = cap;
+    c->blk = b;
+  }
+  memcpy(b->data + b->used, line, len);
+  b->data[b->used + len] = 0;
+  r->ev_text = b->data + b->used;
+  r->ev_len = (uint32_t)len;
+  b->used += len + 1;
+  return 0;
 }
 
 static int ev_stop(void *arg){ return mt_interrupted(((ev_fetch*)arg)->db); }
@@ -363,7 +433,7 @@ static int fetch_evidence(dg_cursor *c, const mt_store *st, sqlite3 *db){
     nref = 0;
     for(i=0; i<c->n; i++){
       const dg_row *rw = &c->rows[i];
-      if( rw->ev.file==f && rw->ev.lineno>0 && !rw->evidence ){ refs[nref].off = rw->ev.off; refs[nref].row = i; nref++; }
+      if( rw->ev.file==f && rw->ev.lineno>0 && !rw->ev_text ){ refs[nref].off = rw->ev.off; refs[nref].row = i; nref++; }
     }
     if( nref==0 ) continue;
     qsort(refs, (size_t)nref, sizeof(ev_ref), cmp_ref);
@@ -475,16 +545,23 @@ static int never_row(dg_cursor *c, const mt_store *st, const dg_filter *F){
       tz_guess ? " no 'Time offset from UTC' header, so UTC is assumed" : "",
       year_guess ? "year=YYYY" : "", year_guess && tz_guess ? " and " : "", tz_guess ? "tz=+HHMM" : "");
   }
-  if( !(r = new_row(c)) ){ sqlite3_free(sqlite3_str_finish(s)); return SQLITE_NOMEM; }
-  r->explain = sqlite3_str_finish(s);
-  r->host = sqlite3_mprintf("%s", F->host ? F->host : (st->nhost==1 ? st->hosts[0] : "*"));
-  r->remote_ip = dup_or_null(F->f[0]);
-  r->mail_from = dup_or_null(F->f[2]);
-  r->rcpt_to = dup_or_null(F->f[4]);
+  if( !(r = new_row(c)) || !(r->text = sqlite3_malloc(sizeof(dg_text))) ){
+    sqlite3_free(sqlite3_str_finish(s));
+    return SQLITE_NOMEM;
+  }
+  memset(r->text, 0, sizeof(dg_text));
+  r->kind = DG_ROW_TEXT;
+  r->text->explain = sqlite3_str_finish(s);
+  r->text->host = sqlite3_mprintf("%s", F->host ? F->host : (st->nhost==1 ? st->hosts[0] : "*"));
+  r->text->remote_ip = dup_or_null(F->f[0]);
+  r->text->mail_from = dup_or_null(F->f[2]);
+  r->text->rcpt_to = dup_or_null(F->f[4]);
   r->stage = "connection";
-  r->verdict = dup_or_null(verdict);
+  r->text->verdict = dup_or_null(verdict);
   r->t_utc = INT64_MIN;
-  return r->host && r->verdict && r->explain ? SQLITE_OK : SQLITE_NOMEM;
+  return r->text->host && r->text->verdict && r->text->explain
+      && (!F->f[0] || r->text->remote_ip) && (!F->f[2] || r->text->mail_from) && (!F->f[4] || r->text->rcpt_to)
+         ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 /* The filter values of argv (idxNum says which), checked and normalised
@@ -527,6 +604,9 @@ static int take_filters(sqlite3_vtab *vt, int idxNum, int argc, sqlite3_value **
   return SQLITE_OK;
 }
 
+/* A row's remote_ip, or NULL. */
+static const char *row_ip(const dg_row *r){ return r->kind==DG_ROW_TEXT ? r->text->remote_ip : r->ip; }
+
 /* Where a verdict rests on the sender's reverse DNS (dropped before any
 ** command: the banner waited on the PTR lookup), suggest reverse_dns() on
 ** its IP; with live = on (or live = 'resolver=IP[:port] timeout=S'), run it,
@@ -537,18 +617,17 @@ static int live_checks(dg_cursor *c, mt_ctx *ctx, const char *live, char **pzErr
   for(i=0; i<c->n; i++){
     dg_row *r = &c->rows[i];
     int rc;
-    if( !r->remote_ip || !r->verdict ) continue;
-    if( strcmp(r->verdict, "dropped before any command")!=0 && !strstr(r->verdict, "banner") ) continue;
-    if( !(r->suggest = sqlite3_mprintf("SELECT reverse_dns('%s')", r->remote_ip)) ) return SQLITE_NOMEM;
-    if( !on ) continue;
+    /* (r->suggest was set with the row: its IP and verdict, dns_verdict) */
+    if( r->kind==DG_ROW_TEXT ) r->suggest = (unsigned char)(r->text->remote_ip && dns_verdict(r->text->verdict));
+    if( !r->suggest || !on ) continue;
     for(j=0; j<i; j++){
-      if( c->rows[j].live && strcmp(c->rows[j].remote_ip, r->remote_ip)==0 ){
+      if( c->rows[j].live && strcmp(row_ip(&c->rows[j]), row_ip(r))==0 ){
         if( !(r->live = sqlite3_mprintf("%s", c->rows[j].live)) ) return SQLITE_NOMEM;
         break;
       }
     }
     if( r->live ) continue;
-    rc = mt_check_reverse_dns(ctx, r->remote_ip, opts ? live : 0, &r->live, pzErr);
+    rc = mt_check_reverse_dns(ctx, row_ip(r), opts ? live : 0, &r->live, pzErr);
     if( rc ) return rc;
   }
   return SQLITE_OK;
@@ -592,13 +671,15 @@ static int not_mail_logs_row(dg_cursor *c, const mt_store *st){
   if( !z ) return SQLITE_NOMEM;
   snprintf(v.explain, sizeof(v.explain), "%s", z);
   sqlite3_free(z);
-  if( !(r = new_row(c)) ) return SQLITE_NOMEM;
-  r->host = sqlite3_mprintf("%s", st->nhost==1 ? st->hosts[0] : "*");
+  if( !(r = new_row(c)) || !(r->text = sqlite3_malloc(sizeof(dg_text))) ) return SQLITE_NOMEM;
+  memset(r->text, 0, sizeof(dg_text));
+  r->kind = DG_ROW_TEXT;
+  r->text->host = sqlite3_mprintf("%s", st->nhost==1 ? st->hosts[0] : "*");
   r->stage = v.stage;
-  r->verdict = dup_or_null(v.verdict);
-  r->explain = dup_or_null(v.explain);
+  r->text->verdict = dup_or_null(v.verdict);
+  r->text->explain = dup_or_null(v.explain);
   r->t_utc = INT64_MIN;
-  return r->host && r->verdict && r->explain ? SQLITE_OK : SQLITE_NOMEM;
+  return r->text->host && r->text->verdict && r->text->explain ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 /* 0 when lines were read and not one of them is a mail log line. */
@@ -692,11 +773,8 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       }
     }else if( !F.f[2] && !F.f[3] && !F.f[4] && !F.f[DG_RCPT_DOMAIN - DG_IP] && !F.f[DG_MESSAGE_ID - DG_IP]
            && !F.f[DG_SUBJECT - DG_IP] && time_ok(&F, conn_when(cn)) ){
-      mt_verdict v;
-      dg_row *r;
-      mt_diagnose_conn(st, k, &v);
-      if( !(r = new_row(c)) ){ rc = SQLITE_NOMEM; break; }
-      rc = fill_row(r, st, cn->host, conn_when(cn), cn->remote_ip, cn->icid, -1, 0, 0, &v);
+      mt_diagnose_conn(st, k, &c->v);
+      if( !store_row(c, DG_ROW_CONN, k, -1, conn_when(cn), cn->remote_ip, cn->icid, -1, &c->v) ){ rc = SQLITE_NOMEM; break; }
     }
   }
   /* Messages without a connection in these logs (gateway-made, or started earlier). */
@@ -715,7 +793,10 @@ static int dgFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( rc==SQLITE_OK ) rc = live_checks(c, ctx, live, &err);
 
 done:
-  if( entry ) mt_store_release(entry);
+  if( rc==SQLITE_OK && entry ){ c->entry = entry; c->st = st; }   /* the rows' words are made from it */
+  else if( entry ) mt_store_release(entry);
+  if( rc ) dg_reset(c);                 /* no row without its store */
+  c->vi = -1;
   mt_args_free(&a);
   for(i=0; i<DG_NFILTER; i++) sqlite3_free(own[i]);
   if( rc && err ) mt_vtab_error(cur->pVtab, "%s", err);
@@ -730,26 +811,62 @@ static void r_text(sqlite3_context *ctx, const char *z){
   if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
 }
 
+/* The columns made from the store (DG_ROW_CONN, DG_ROW_MSG): host, remote_ip,
+** mail_from, rcpt_to, verdict, explain, family. */
+static void store_column(dg_cursor *c, const dg_row *r, sqlite3_context *ctx, int col){
+  const mt_store *st = c->st;
+  const mt_msg *m = r->kind==DG_ROW_MSG ? &st->msgs[r->idx] : 0;
+  switch( col ){
+    case DG_HOST: r_text(ctx, st->hosts[m ? m->host : st->conns[r->idx].host]); break;
+    case DG_REMOTE_IP: r_text(ctx, r->ip); break;
+    case DG_MAIL_FROM: if( m ) r_text(ctx, m->mail_from); break;
+    case DG_RCPT_TO:
+      if( m ) r_text(ctx, r->rcpt>=0 ? st->rcpts[r->rcpt].rcpt_to : c->to);
+      break;
+    case DG_VERDICT: r_text(ctx, c->v.verdict); break;
+    case DG_EXPLAIN: r_text(ctx, c->v.explain); break;
+    case DG_FAMILY: if( c->v.family[0] ) r_text(ctx, c->v.family); break;
+    default: break;
+  }
+}
+
 static int dgColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   dg_cursor *c = (dg_cursor*)cur;
   const dg_row *r = &c->rows[c->i];
   switch( col ){
     case DG_UTC: mt_result_time(ctx, r->has_time, r->t_utc); break;
     case DG_TS:  mt_result_time(ctx, r->has_time, r->t_local); break;
-    case DG_HOST: r_text(ctx, r->host); break;
-    case DG_REMOTE_IP: r_text(ctx, r->remote_ip); break;
+    case DG_HOST: case DG_REMOTE_IP: case DG_MAIL_FROM: case DG_RCPT_TO:
+    case DG_VERDICT: case DG_EXPLAIN: case DG_FAMILY:
+      if( r->kind==DG_ROW_TEXT ){
+        const dg_text *t = r->text;
+        r_text(ctx, col==DG_HOST ? t->host : col==DG_REMOTE_IP ? t->remote_ip : col==DG_MAIL_FROM ? t->mail_from
+                    : col==DG_RCPT_TO ? t->rcpt_to : col==DG_VERDICT ? t->verdict : col==DG_EXPLAIN ? t->explain : 0);
+      }else{
+        if( row_words(c, c->i) ) return SQLITE_NOMEM;
+        store_column(c, r, ctx, col);
+      }
+      break;
     case DG_ICID: if( r->icid>=0 ) sqlite3_result_int64(ctx, r->icid); break;
     case DG_MID: if( r->mid>=0 ) sqlite3_result_int64(ctx, r->mid); break;
-    case DG_MAIL_FROM: r_text(ctx, r->mail_from); break;
-    case DG_RCPT_TO: r_text(ctx, r->rcpt_to); break;
     case DG_STAGE: r_text(ctx, r->stage); break;
-    case DG_VERDICT: r_text(ctx, r->verdict); break;
-    case DG_EXPLAIN: r_text(ctx, r->explain); break;
     case DG_REASON_CLASS: r_text(ctx, r->reason_class); break;
-    case DG_EVIDENCE: r_text(ctx, r->evidence); break;
-    case DG_FAMILY: r_text(ctx, r->family); break;
-    case DG_STARTED_BEFORE: if( r->verdict && r->mid>=-1 && r->t_utc!=INT64_MIN ) sqlite3_result_int(ctx, r->started_before_logs); break;
-    case DG_SUGGEST: r_text(ctx, r->suggest); break;
+    case DG_EVIDENCE:
+      if( r->ev_text ){
+        char *z = sqlite3_mprintf("%s:%lld: %.*s", c->st->files[r->ev.file], (long long)r->ev.lineno,
+                                  (int)r->ev_len, r->ev_text);
+        if( !z ) return SQLITE_NOMEM;
+        sqlite3_result_text(ctx, z, -1, sqlite3_free);
+      }
+      break;
+    case DG_STARTED_BEFORE: if( r->kind!=DG_ROW_TEXT && r->t_utc!=INT64_MIN ) sqlite3_result_int(ctx, r->started_before_logs); break;
+    case DG_SUGGEST:
+      if( r->suggest ){
+        char *z = sqlite3_mprintf("SELECT reverse_dns('%s')", row_ip(r));
+        if( !z ) return SQLITE_NOMEM;
+        sqlite3_result_text(ctx, z, -1, sqlite3_free);
+      }
+      break;
     case DG_LIVE_RESULT: r_text(ctx, r->live); break;
     default: break;
   }
