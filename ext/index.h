@@ -32,8 +32,9 @@
 **   mt_scan_set_runs(&scan, sp, n);               -- the walk reads them (scan.c)
 **
 ** Memory: per piece a hash of ids (16 bytes a slot) and chains of block
-** postings (16 bytes each: block, previous posting, unit mask), about 9 % of
-** the log's size (docs/tables.md, bench/RESULTS.md).
+** postings (12 bytes each: block, previous posting, up to four units or a
+** range of them; 16 while the piece is indexed), about 8 % of the log's size
+** (docs/tables.md, bench/RESULTS.md).
 ** No SQLite types here.
 */
 #ifndef MAILTRACE_INDEX_H
@@ -47,7 +48,9 @@
 #define MT_IX_SHIFT 16                    /* blocks of 64 KiB */
 #define MT_IX_BLOCK ((int64_t)1 << MT_IX_SHIFT)
 /* Each posting also says which 1 KiB units of its block hold the key's
-** lines (a 64-bit mask: bit u for the lines that start in unit u), so a
+** lines (a lookup gets a 64-bit mask: bit u for the lines that start in
+** unit u; more than four units come back as the range from the first to
+** the last, a superset), so a
 ** lookup for a key that is in every block (a busy sender) parses the
 ** units, not the blocks (partial.c). */
 #define MT_IX_USHIFT 10
