@@ -14,8 +14,11 @@
 **      the first line that starts after it (newlines counted 16 at a time);
 **   4. "Time offset from UTC" header lines (anchor "C:") are recorded, so
 **      each block knows the UTC offset the walk would have in force there.
-** Each id's postings form a chain from its newest block back (a new
-** posting points at the previous one, so nothing old is written again).
+** While a piece is indexed, a posting is appended for each (id, block)
+** with the id's slot (nothing old is written again but the id's newest
+** posting's units); when the piece is done, each id's postings are laid
+** out one after the other, oldest first (pack_posts, a counting sort by
+** slot: 8 bytes each), so that a lookup reads one run.
 **
 ** Threads: plain files are cut into pieces of MT_IX_PIECE bytes (at block
 ** boundaries; a piece owns the lines that start in its blocks), gzip files
@@ -422,34 +425,38 @@ void mt_index_extract2(const char *p, size_t n,
 
 /* ---------------------------------------------------------------- store */
 
-typedef struct ix_slot { uint64_t key; uint32_t newest, count; } ix_slot;   /* newest posting */
-/* A posting while its segment is built: the key has lines in `block` (of
-** the segment's file), in the 1 KiB units of it whose bits `mask` sets (bit
-** u: lines that start in [block*64K + u*1K, block*64K + (u+1)*1K)); `prev`:
-** the key's posting before. */
-typedef struct ix_bpost { uint32_t block, prev; uint64_t mask; } ix_bpost;
-/* A posting as the finished segment keeps it (and index files hold it): the
-** units u[0..3], ascending, IX_UNONE after the last; when more than four
-** units hold the key's lines (2 % of the postings of the bench log), every
-** unit from u[0] to u[1] (u[2] = IX_URANGE): a superset, as the index is.
-** 12 bytes instead of 16: the 1 GiB bench log's index 107 MB to 90 MB. */
-typedef struct ix_post { uint32_t block, prev; uint8_t u[4]; } ix_post;
-_Static_assert(sizeof(ix_post)==12, "ix_post is written to index files as it is");
+/* An id's slot: while its piece is indexed, `newest` is its newest posting;
+** once packed, the first of its `count` postings (UINT32_MAX: none). */
+typedef struct ix_slot { uint64_t key; uint32_t newest, count; } ix_slot;
+/* A posting while its segment is built: the key of slot `slot` has lines in
+** `block` (of the segment's file), in the 1 KiB units of it whose bits
+** `mask` sets (bit u: lines that start in [block*64K + u*1K, block*64K +
+** (u+1)*1K)). */
+typedef struct ix_bpost { uint32_t block, slot; uint64_t mask; } ix_bpost;
+/* A posting as the finished segment keeps it (and index files hold it): its
+** block, and the units u[0..3], ascending, IX_UNONE after the last; when
+** more than four units hold the key's lines (2 % of the postings of the
+** bench log), every unit from u[0] to u[1] (u[2] = IX_URANGE): a superset,
+** as the index is.  A key's postings follow each other (ix_slot), so none
+** links to another: 8 bytes instead of 16 (the 1 GiB bench log's index
+** 107 MB to 72 MB). */
+typedef struct ix_post { uint32_t block; uint8_t u[4]; } ix_post;
+_Static_assert(sizeof(ix_post)==8, "ix_post is written to index files as it is");
 #define IX_UNONE 0xff
 #define IX_URANGE 0xfe
 
-static void post_pack(ix_post *d, const ix_bpost *x){
-  uint64_t m = x->mask;
+static inline void post_pack(ix_post *d, const ix_bpost *x){
+  uint64_t m = x->mask, r = m;
   int k = 0;
-  d->block = x->block; d->prev = x->prev;
+  d->block = x->block;
   memset(d->u, IX_UNONE, sizeof(d->u));
-  if( __builtin_popcountll(m) > 4 ){
+  for(; r && k<4; r &= r - 1) d->u[k++] = (uint8_t)__builtin_ctzll(r);
+  if( r ){                              /* a fifth unit: the range instead */
     d->u[0] = (uint8_t)__builtin_ctzll(m);
     d->u[1] = (uint8_t)(63 - __builtin_clzll(m));
     d->u[2] = IX_URANGE;
-    return;
+    d->u[3] = IX_UNONE;
   }
-  for(; m; m &= m - 1) d->u[k++] = (uint8_t)__builtin_ctzll(m);
 }
 
 /* The units of a posting as a mask; 0 for none, which no posting has (a
@@ -608,7 +615,8 @@ static void recent_flush(ix_seg *g){
 static int map_resize(ix_seg *g, uint64_t ncap){
   uint64_t i;
   ix_slot *ns = malloc(sizeof(ix_slot)*(size_t)ncap);
-  if( !ns ) return -1;
+  uint32_t *moved = g->nposts ? malloc(sizeof(uint32_t)*(size_t)g->cap) : 0;   /* old slot → new */
+  if( !ns || (g->nposts && !moved) || ncap > UINT32_MAX ){ free(ns); free(moved); return -1; }
   mt_advise_huge(ns, sizeof(ix_slot)*(size_t)ncap);
   recent_flush(g);
   for(i=0; i<ncap; i++){ ns[i].key = KEY_EMPTY; ns[i].newest = UINT32_MAX; ns[i].count = 0; }  /* all written to index files */
@@ -617,8 +625,11 @@ static int map_resize(ix_seg *g, uint64_t ncap){
       uint64_t h = mix(g->slots[i].key) & (ncap-1);
       while( ns[h].key!=KEY_EMPTY ) h = (h+1) & (ncap-1);
       ns[h] = g->slots[i];
+      if( moved ) moved[i] = (uint32_t)h;
     }
   }
+  for(i=0; i<g->nposts; i++) g->bposts[i].slot = moved[g->bposts[i].slot];   /* the postings follow their keys */
+  free(moved);
   free(g->slots);
   g->slots = ns;
   g->cap = ncap;
@@ -683,32 +694,43 @@ static void post(ix_seg *g, uint64_t key, uint32_t block, uint64_t unit){
     posts_ready(g);
   }
   g->bposts[g->nposts].block = block;
-  g->bposts[g->nposts].prev = tail;
+  g->bposts[g->nposts].slot = r->slot;
   g->bposts[g->nposts].mask = unit;
   r->added++;
   r->tail = g->nposts++;
   r->block = block;
 }
 
-/* The segment's postings as it keeps them (ix_post), packed in place over
-** the building ones (posting i's 12 bytes end where building posting i+1's
-** 16 start: nothing is overwritten before it is read; no new memory), the
-** slack given back.  Always 0 (a failed shrink keeps the bigger block). */
+/* The segment's postings as it keeps them: each key's laid out one after
+** the other, oldest first (ix_post), the slot pointing at the first; the
+** building ones given back.  A counting sort by slot: the slots' counts
+** give each key's place, then one pass over the postings in the order they
+** were made puts each after the key's ones before it.  0, or -1 when out
+** of memory (the segment is then not usable). */
 static int pack_posts(ix_seg *g){
-  uint32_t i;
-  unsigned char *buf = (unsigned char*)g->bposts;
-  ix_post *np;
-  for(i=0; i<g->nposts; i++){
-    ix_bpost x;
-    ix_post y;
-    memcpy(&x, buf + (size_t)i*sizeof(ix_bpost), sizeof(x));
-    post_pack(&y, &x);
-    memcpy(buf + (size_t)i*sizeof(ix_post), &y, sizeof(y));
+  uint64_t k;
+  uint32_t i, at = 0;
+  ix_post *np = malloc(sizeof(ix_post)*(size_t)(g->nposts ? g->nposts : 1));
+  uint32_t *fill = malloc(sizeof(uint32_t)*(size_t)(g->cap ? g->cap : 1));   /* per slot: where its next goes */
+  if( !np || !fill ){ free(np); free(fill); return -1; }
+  for(k=0; k<g->cap; k++){
+    const ix_slot *sl = &g->slots[k];
+    fill[k] = at;
+    if( sl->key==KEY_EMPTY || sl->newest==UINT32_MAX ) continue;
+    if( sl->count > g->nposts - at ){ free(np); free(fill); return -1; }   /* (cannot be: each posting is one key's) */
+    at += sl->count;
   }
-  np = realloc(buf, sizeof(ix_post)*(size_t)(g->nposts ? g->nposts : 1));
-  g->posts = np ? np : (ix_post*)(void*)buf;
+  if( at!=g->nposts ){ free(np); free(fill); return -1; }
+  for(i=0; i<g->nposts; i++) post_pack(&np[fill[g->bposts[i].slot]++], &g->bposts[i]);
+  for(k=0; k<g->cap; k++){
+    ix_slot *sl = &g->slots[k];
+    if( sl->key!=KEY_EMPTY && sl->newest!=UINT32_MAX ) sl->newest = fill[k] - sl->count;
+  }
+  free(fill);
+  free(g->bposts); g->bposts = 0;
+  free(g->posts);
+  g->posts = np;
   g->cposts = g->nposts ? g->nposts : 1;
-  g->bposts = 0;
   return 0;
 }
 
@@ -757,7 +779,7 @@ static int need_blocks(ix_part *f, uint32_t n){
 ** in the enum below); adding a field to a struct changes its size, which
 ** the static asserts below catch: bump IDX_VERSION with it. */
 
-#define IDX_MAGIC "MTIDX08"            /* 08: postings of 12 bytes (their units listed, ix_post); 07: gzip restart points 512 KiB apart, windows deflated; 06: each segment's id ranges and IP bloom filter, CRC-32C; 05: injection debug
+#define IDX_MAGIC "MTIDX08"            /* 08: postings of 8 bytes (their units listed, each key's one run: ix_post); 07: gzip restart points 512 KiB apart, windows deflated; 06: each segment's id ranges and IP bloom filter, CRC-32C; 05: injection debug
                                        ** lines posted under their ICID; 04: mapped arrays, page CRCs;
                                        ** 03: unit masks in the postings (older files are rebuilt) */
 #define IDX_VERSION 8
@@ -1012,15 +1034,21 @@ static void wemit(wout *w, const void *src, uint64_t n){
 static uint64_t align_up(uint64_t v, uint64_t a){ return (v + a - 1) & ~(a - 1); }
 
 /* Put the segments of a part together into one (before it is saved): one
-** hash of every key of the file, the postings of each segment after those
-** of the one before, each key's chain running on from its oldest posting
-** in a segment to its newest in the segments before.  A lookup then probes
-** one table, not one per piece (a new process reads a page or two per key,
-** not one per piece and key).  Nothing changes when memory is short (or
-** the postings would not fit 32-bit numbers): the segments stay. */
+** hash of every key of the file, each key's postings one run again (those
+** of each segment after those of the segment before: ascending blocks).  A
+** lookup then probes one table, not one per piece (a new process reads a
+** page or two per key, not one per piece and key).  Nothing changes when
+** memory is short (or the postings would not fit 32-bit numbers): the
+** segments stay. */
+static uint64_t compact_slot(const ix_seg *m, uint64_t key){
+  uint64_t h = mix(key) & (m->cap-1);
+  while( m->slots[h].key!=key && m->slots[h].key!=KEY_EMPTY ) h = (h+1) & (m->cap-1);
+  return h;
+}
+
 static void part_compact(ix_part *f){
   ix_seg m;
-  uint64_t keys = 0, np = 0, base = 0;
+  uint64_t keys = 0, np = 0, k, at = 0;
   int s;
   if( f->nseg < 2 ) return;
   for(s=0; s<f->nseg; s++){ keys += f->segs[s].n; np += f->segs[s].nposts; }
@@ -1032,31 +1060,36 @@ static void part_compact(ix_part *f){
   m.posts = malloc(sizeof(ix_post)*(size_t)(np ? np : 1));
   if( !m.slots || !m.posts ){ free(m.slots); free(m.posts); return; }
   mt_advise_huge(m.slots, sizeof(ix_slot)*(size_t)m.cap);
-  for(base=0; base<m.cap; base++){ m.slots[base].key = KEY_EMPTY; m.slots[base].newest = UINT32_MAX; m.slots[base].count = 0; }
-  base = 0;
+  for(k=0; k<m.cap; k++){ m.slots[k].key = KEY_EMPTY; m.slots[k].newest = UINT32_MAX; m.slots[k].count = 0; }
+  /* every key and the postings it has in all: its run's place */
   for(s=0; s<f->nseg; s++){
-    ix_seg *g = &f->segs[s];
-    uint64_t k;
-    uint32_t p;
-    if( g->nposts ) memcpy(m.posts + base, g->posts, sizeof(ix_post)*(size_t)g->nposts);
-    for(p=0; p<g->nposts; p++) if( m.posts[base + p].prev!=UINT32_MAX ) m.posts[base + p].prev += (uint32_t)base;
+    const ix_seg *g = &f->segs[s];
     for(k=0; k<g->cap; k++){
       const ix_slot *sl = &g->slots[k];
       uint64_t h;
       if( sl->key==KEY_EMPTY || sl->newest==UINT32_MAX ) continue;
-      h = mix(sl->key) & (m.cap-1);
-      while( m.slots[h].key!=sl->key && m.slots[h].key!=KEY_EMPTY ) h = (h+1) & (m.cap-1);
+      h = compact_slot(&m, sl->key);
       if( m.slots[h].key==KEY_EMPTY ){ m.slots[h].key = sl->key; m.n++; }
-      else{
-        /* the oldest posting of this segment's chain goes on to the newest before it */
-        uint32_t q = sl->newest, steps = 0;
-        while( g->posts[q].prev!=UINT32_MAX && steps++ < g->nposts ) q = g->posts[q].prev;
-        m.posts[base + q].prev = m.slots[h].newest;
-      }
-      m.slots[h].newest = sl->newest + (uint32_t)base;
       m.slots[h].count += sl->count;
     }
-    base += g->nposts;
+  }
+  for(k=0; k<m.cap; k++){
+    if( m.slots[k].key==KEY_EMPTY || m.slots[k].count==0 ) continue;
+    m.slots[k].newest = (uint32_t)at;
+    at += m.slots[k].count;
+    m.slots[k].count = 0;                 /* (filled again below) */
+  }
+  /* each segment's run of a key after those of the segments before */
+  for(s=0; s<f->nseg; s++){
+    const ix_seg *g = &f->segs[s];
+    for(k=0; k<g->cap; k++){
+      const ix_slot *sl = &g->slots[k];
+      ix_slot *ms;
+      if( sl->key==KEY_EMPTY || sl->newest==UINT32_MAX ) continue;
+      ms = &m.slots[compact_slot(&m, sl->key)];
+      memcpy(m.posts + ms->newest + ms->count, g->posts + sl->newest, sizeof(ix_post)*(size_t)sl->count);
+      ms->count += sl->count;
+    }
   }
   m.nposts = m.cposts = (uint32_t)np;
   for(s=0; s<f->nseg; s++) seg_free(f, &f->segs[s]);
@@ -2041,28 +2074,21 @@ static int seg_lookup(const ix_part *f, const ix_seg *g, uint32_t first, uint64_
   }
   if( !sl ) return f->map ? 1 : 0;
   cnt = sl->count;
-  if( f->map && (cnt > g->nposts || (sl->newest==UINT32_MAX)!=(cnt==0)) ) return 1;
+  p = sl->newest;                       /* (packed: the first of the key's postings) */
+  if( (p==UINT32_MAX)!=(cnt==0) || (cnt && (p >= g->nposts || cnt > g->nposts - p)) ) return f->map ? 1 : 0;
+  if( cnt==0 ) return 0;
+  if( f->map && !touch(f, &g->posts[p], sizeof(ix_post)*(size_t)cnt) ) return 1;
   if( cnt > (uint32_t)(INT_MAX - n) || mt_grow_i(pa, pcap, n + (int)cnt, sizeof(uint32_t))
    || (pm && mt_grow_i(pm, pmcap, n + (int)cnt, sizeof(uint64_t))) ) return -1;
-  for(j=cnt, p=sl->newest; p!=UINT32_MAX && j>0; ){
-    const ix_post *x = &g->posts[p];
-    uint64_t m;
-    if( f->map && (p >= g->nposts || !touch(f, x, sizeof(*x)) || x->block >= f->nblock
-                   || (x->prev!=UINT32_MAX && x->prev >= p)) ) return 1;
-    m = post_mask(x);
-    if( m==0 ){                          /* a damaged posting of an index file */
-      if( f->map ) return 1;
-      m = ~UINT64_C(0);                  /* (built here: cannot be; every unit then) */
+  for(j=0; j<cnt; j++){
+    const ix_post *x = &g->posts[p + j];
+    uint64_t m = post_mask(x);
+    if( x->block >= f->nblock || m==0 || (j>0 && x->block <= g->posts[p + j - 1].block) ){
+      if( f->map ) return 1;             /* a damaged index file */
+      if( m==0 ) m = ~UINT64_C(0);       /* (built here: cannot be; every unit then) */
     }
-    (*pa)[n + (int)--j] = first + x->block;
+    (*pa)[n + (int)j] = first + x->block;
     if( pm ) (*pm)[n + (int)j] = m;
-    p = x->prev;
-  }
-  if( f->map && (j>0 || p!=UINT32_MAX) ) return 1;   /* the chain and its count disagree */
-  if( j>0 ){                            /* a short chain (a damaged count): close the gap */
-    memmove(*pa + n, *pa + n + j, sizeof(uint32_t)*(cnt - j));
-    if( pm ) memmove(*pm + n, *pm + n + j, sizeof(uint64_t)*(cnt - j));
-    cnt -= j;
   }
   *pn = n + (int)cnt;
   return 0;

@@ -31,10 +31,11 @@
 **   mt_index_runs(ix, keys, 1, &sp, &n);          -- sorted, each block once
 **   mt_scan_set_runs(&scan, sp, n);               -- the walk reads them (scan.c)
 **
-** Memory: per piece a hash of ids (16 bytes a slot) and chains of block
-** postings (12 bytes each: block, previous posting, up to four units or a
-** range of them; 16 while the piece is indexed), about 8 % of the log's size
-** (docs/tables.md, bench/RESULTS.md).
+** Memory: per piece a hash of ids (16 bytes a slot: the id, where its
+** postings start, how many) and the block postings, each id's one after the
+** other (8 bytes each: block, up to four units or a range of them; 16 while
+** the piece is indexed), about 7 % of the log's size (docs/tables.md,
+** bench/RESULTS.md).
 ** No SQLite types here.
 */
 #ifndef MAILTRACE_INDEX_H
