@@ -2075,7 +2075,9 @@ static int seg_lookup(const ix_part *f, const ix_seg *g, uint32_t first, uint64_
   if( !sl ) return f->map ? 1 : 0;
   cnt = sl->count;
   p = sl->newest;                       /* (packed: the first of the key's postings) */
-  if( (p==UINT32_MAX)!=(cnt==0) || (cnt && (p >= g->nposts || cnt > g->nposts - p)) ) return f->map ? 1 : 0;
+  /* (a slot that disagrees with the postings: a damaged file; built here it
+  ** cannot be, and every block of the file is then the answer, never none) */
+  if( (p==UINT32_MAX)!=(cnt==0) || (cnt && (p >= g->nposts || cnt > g->nposts - p)) ) return 1;
   if( cnt==0 ) return 0;
   if( f->map && !touch(f, &g->posts[p], sizeof(ix_post)*(size_t)cnt) ) return 1;
   if( cnt > (uint32_t)(INT_MAX - n) || mt_grow_i(pa, pcap, n + (int)cnt, sizeof(uint32_t))
