@@ -439,7 +439,7 @@ typedef struct ix_bpost { uint32_t block, slot; uint64_t mask; } ix_bpost;
 ** bench log), every unit from u[0] to u[1] (u[2] = IX_URANGE): a superset,
 ** as the index is.  A key's postings follow each other (ix_slot), so none
 ** links to another: 8 bytes instead of 16 (the 1 GiB bench log's index
-** 107 MB to 72 MB). */
+** 107 MB to 71 MB). */
 typedef struct ix_post { uint32_t block; uint8_t u[4]; } ix_post;
 _Static_assert(sizeof(ix_post)==8, "ix_post is written to index files as it is");
 #define IX_UNONE 0xff

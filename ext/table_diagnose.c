@@ -73,7 +73,7 @@ static const int aFilterKind[DG_NFILTER] = {
 ** filter step needs, and its deciding line's text.  The verdict's words
 ** (verdict, explain, family) and the row's names (host, addresses) are made
 ** again from the store when the row is read (row_words): a diagnosis of a
-** whole log keeps ~150 bytes a row instead of its texts (the 1 GiB bench
+** whole log keeps 120 bytes a row and its evidence line instead of its texts (the 1 GiB bench
 ** log's unfiltered diagnosis held 415 MB of them).  The two rows made here
 ** with words of their own (never_row, not_mail_logs_row) keep them in a
 ** dg_text. */
@@ -390,7 +390,6 @@ static int cmp_ref(const void *pa, const void *pb){
 
 typedef struct ev_fetch {
   dg_cursor *c;
-  const char *path;
   const ev_ref *refs;
   sqlite3 *db;
 } ev_fetch;
@@ -438,7 +437,7 @@ static int fetch_evidence(dg_cursor *c, const mt_store *st, sqlite3 *db){
     if( nref==0 ) continue;
     qsort(refs, (size_t)nref, sizeof(ev_ref), cmp_ref);
     for(i=0; i<nref; i++) offs[i] = refs[i].off;
-    x.c = c; x.path = st->files[f]; x.refs = refs; x.db = db;
+    x.c = c; x.refs = refs; x.db = db;
     r = mt_scan_fetch(st->files[f], 0, offs, nref, ev_line, &x, ev_stop, &x, &err);
     free(err);                    /* unreadable now: the rows keep no evidence */
     if( r==1 ) rc = SQLITE_INTERRUPT;
