@@ -19,9 +19,11 @@
 ** everything before the payload; after the payload, the CRC-32C of each of
 ** its 1 MiB blocks, that table's CRC in the header (payload_crc).
 **
-** Strings: the arena's chunks are written one after the other as the
-** section SF_STRINGS, then any string a row points to outside the arena
-** (a literal).  A pointer is written as the address it will have when the
+** Strings: the connections' strings first, each once (sf_own: the
+** header's conn_strings bytes, checked with MT_SF_PART_CONNS, so that a
+** question about connections alone maps and checks those only), then the
+** arena's chunks one after the other, then any string a row points to
+** outside the arena (a literal): the section SF_STRINGS.  A pointer is written as the address it will have when the
 ** file is mapped at the header's `base` (one of 1,024 places from 32 TiB
 ** up, chosen by the file's name), 0 for NULL.  Loading maps the file there
 ** (read-only, MAP_FIXED_NOREPLACE), verifies every block (four at a time),
@@ -79,7 +81,8 @@
 const char *mt_storefile_build(void){ return SF_FP; }
 
 #define SF_MAGIC "MTSTORE1"
-#define SF_VERSION 2            /* 2: the columns kept apart (SF_MSG_STATUS ... SF_DOM_TEXT) */
+#define SF_VERSION 3            /* 2: the columns kept apart (SF_MSG_STATUS ... SF_DOM_TEXT);
+                                ** 3: the connections' strings apart (sf_header.conn_strings) */
 #define SF_ALIGN 64
 #define SF_META_ALIGN 4096
 
@@ -105,6 +108,10 @@ const char *mt_storefile_build(void){ return SF_FP; }
 SF_TABLES(SF_ASSERT)
 #undef SF_ASSERT
 #endif
+/* The connections' pointers (their strings are written apart: sf_own). */
+#define SF_CONN_PTRS 11
+_Static_assert((offsetof(mt_conn, error) - offsetof(mt_conn, interface))/sizeof(char*) + 1==SF_CONN_PTRS,
+               "mt_conn's string pointers: update SF_CONN_PTRS");
 /* The attachment join kept with the store (attach.h, mt_store.attach): its
 ** rows' strings are malloc'd one by one (mt_attach_free frees them so), so
 ** they are written into the blob and copied out again on load.
@@ -203,7 +210,9 @@ typedef struct sf_header {
   char magic[8];
   uint32_t endian, version;
   char build[40];              /* MT_BUILD_FP, NUL-padded */
-  uint32_t ptr_size, nfile, nsect, pad;
+  uint32_t ptr_size, nfile, nsect;
+  uint32_t conn_strings;       /* SF_STRINGS' first bytes: the connections' strings (sf_own);
+                               ** 0: none apart, they point anywhere in it */
   uint64_t text_len;           /* the options key and the paths */
   uint64_t payload_at, payload_len;
   uint32_t payload_crc, meta_crc;
@@ -504,10 +513,53 @@ static uint64_t ptr_slot(sf_ptrs *P, const char *p){
   }
 }
 
+/* The connections' strings, each once, in the order the rows name them,
+** written first in SF_STRINGS (the header's conn_strings says how many
+** bytes): a question about connections alone (the slow-banner report)
+** then checks and maps those bytes, not every string of the store.  The
+** other rows point into the arena's copy after them, a string both name
+** written twice.  More than 4 GiB of them: none apart (n 0), the
+** connections point into the arena's copy as the rest. */
+typedef struct sf_own {
+  char *buf; size_t n, cap;
+  mt_hmap seen;                /* pointer → offset in buf */
+} sf_own;
+
+static void own_free(sf_own *O){ free(O->buf); mt_hmap_free(&O->seen); memset(O, 0, sizeof(*O)); }
+
+/* 0, or -1 when out of memory. */
+static int own_init(sf_own *O, const mt_store *st){
+  int i, j;
+  memset(O, 0, sizeof(*O));
+  mt_hmap_init(&O->seen, 0);
+  for(i=0; i<st->nconn; i++){
+    const char *const *f = &st->conns[i].interface;
+    for(j=0; j<SF_CONN_PTRS; j++){
+      const char *p = f[j];
+      size_t k;
+      if( !p || mt_hmap_get(&O->seen, (uint64_t)(uintptr_t)p, 0)!=MT_HMAP_NONE ) continue;
+      k = strlen(p) + 1;
+      if( O->n + k >= UINT32_MAX ){ own_free(O); mt_hmap_init(&O->seen, 0); return 0; }   /* none apart */
+      if( O->n + k > O->cap ){
+        size_t nc = O->cap ? O->cap*2 : 65536;
+        char *x;
+        while( nc < O->n + k ) nc *= 2;
+        if( !(x = realloc(O->buf, nc)) ) return -1;
+        O->buf = x; O->cap = nc;
+      }
+      memcpy(O->buf + O->n, p, k);
+      if( mt_hmap_put(&O->seen, (uint64_t)(uintptr_t)p, 0, (uint32_t)O->n) ) return -1;
+      O->n += k;
+    }
+  }
+  return 0;
+}
+
 /* Write n rows of size sz whose np pointers lie at offs[], through a
-** buffer where the pointers become slots. */
-static void put_rows(sf_out *w, sf_ptrs *P, const void *rows, size_t sz, uint64_t n,
-                     const size_t *offs, int np){
+** buffer where the pointers become slots (with O: the connections', each
+** into the strings written apart, at `at`). */
+static void put_rows(sf_out *w, sf_ptrs *P, const sf_own *O, uint64_t at, const void *rows,
+                     size_t sz, uint64_t n, const size_t *offs, int np){
   enum { BATCH = 2048 };
   unsigned char *tmp = malloc(sz * BATCH);
   uint64_t i = 0;
@@ -522,7 +574,7 @@ static void put_rows(sf_out *w, sf_ptrs *P, const void *rows, size_t sz, uint64_
         const char *p;
         uint64_t v;
         memcpy(&p, row + offs[j], sizeof(p));
-        v = ptr_slot(P, p);
+        v = O && p ? at + mt_hmap_get(&O->seen, (uint64_t)(uintptr_t)p, 0) : ptr_slot(P, p);
         memcpy(row + offs[j], &v, sizeof(v));
       }
     }
@@ -666,6 +718,7 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
   sf_attach sa;
   sf_header h;
   sf_ptrs P;
+  sf_own O;
   sf_out w;
   sf_filerec *rec = 0;
   unsigned char *hostnames = 0, *meta = 0;
@@ -676,6 +729,7 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
   const mt_map *maps[5] = { &st->conn_by_id, &st->msg_by_id, &st->dconn_by_id, &st->icid_list, &st->hour_map };
   memset(&w, 0, sizeof(w));
   memset(&P, 0, sizeof(P));
+  memset(&O, 0, sizeof(O));
   if( !mt_storefile_savable(st) || !SF_FP[0] || !dir || st->nfile!=files->n ) return -1;
   memset(&sc, 0, sizeof(sc));
   sc.nhost = st->nhost; sc.last_host = st->last_host; sc.other_log_lines = st->other_log_lines;
@@ -697,7 +751,7 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
     sa.at_file = A->at_file; sa.at_lineno = A->at_lineno; sa.at_off = A->at_off;
     sa.byid_n = A->byid.n; sa.byid_first = A->byid.first; sa.byav_n = A->byav.n; sa.byav_first = A->byav.first;
   }
-  if( ptrs_init(&P, st) ) goto done;
+  if( ptrs_init(&P, st) || own_init(&O, st) ) goto done;
   nsect = store_sections(st, &sc, hostnames, nhostnames, &sa, src);
   /* the metadata: header, file records, directory, text */
   text_len = strlen(optkey) + 1;
@@ -749,7 +803,7 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
     else off += src[i].count * src[i].elsize;
   }
   base = sf_base(path);
-  P.blob_at = base + align_up(metalen, SF_META_ALIGN) + strings_at;
+  P.blob_at = base + align_up(metalen, SF_META_ALIGN) + strings_at + O.n;   /* after the connections' */
   for(i=0; i<nsect && w.ok; i++){
     out_put(&w, 0, align_up(w.pos, SF_ALIGN) - w.pos);
     dir_[i].kind = (uint32_t)src[i].kind; dir_[i].elsize = (uint32_t)src[i].elsize;
@@ -757,11 +811,14 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
     if( src[i].kind==SF_STRINGS ){
       int c;
       if( w.pos!=strings_at ) w.ok = 0;
+      out_put(&w, O.buf, O.n);
       for(c=0; c<P.n; c++) out_put(&w, P.c[c].base, P.c[c].len);
       out_put(&w, P.extra, P.nextra);
-      dir_[i].count = P.arena_len + P.nextra;
+      dir_[i].count = O.n + P.arena_len + P.nextra;
     }else if( src[i].nptr ){
-      put_rows(&w, &P, src[i].p, src[i].elsize, src[i].count, src[i].offs, src[i].nptr);
+      int apart = src[i].kind==SF_CONNS && O.n;
+      put_rows(&w, &P, apart ? &O : 0, P.blob_at - O.n, src[i].p, src[i].elsize, src[i].count,
+               src[i].offs, src[i].nptr);
       dir_[i].count = src[i].count;
     }else if( src[i].elsize==sizeof(mt_hslot) && (src[i].kind==SF_ABYID || src[i].kind==SF_ABYAV
               || (src[i].kind>=SF_MAP_CONN && src[i].kind<=SF_MAP_HOUR)) ){
@@ -792,6 +849,7 @@ int mt_storefile_save(const mt_store *st, const char *dir, const mt_filelist *fi
   h.footprint = foot;
   h.base = base;
   h.strings_at = strings_at;
+  h.conn_strings = (uint32_t)O.n;
   memcpy(meta, &h, sizeof(h));
   h.meta_crc = mt_index_file_sum(0, meta, (size_t)h.payload_at);
   memcpy(meta, &h, sizeof(h));
@@ -805,6 +863,7 @@ done:
   }
   if( ok ) sf_prune(dir, strrchr(path, '/') + 1);
   ptrs_free(&P);
+  own_free(&O);
   free(hostnames); free(meta); free(w.buf); free(path); free(tmp); free(w.sum.crc);
   return ok ? 0 : -1;
 }
@@ -830,6 +889,8 @@ struct mt_sf_map {
   unsigned parts_ok;           /* parts whose blocks and rows passed */
   uint64_t was;                /* where the strings were written for (pointer values) */
   const char *blob; uint64_t nblob;   /* the strings, in the mapping */
+  uint64_t nconn_blob;         /* its first bytes the connections' point into (sf_own):
+                               ** checked with MT_SF_PART_CONNS */
   sf_attach sa;                /* the attachment join's scalars */
 };
 
@@ -1153,6 +1214,10 @@ static int sf_check_blocks(mt_sf_map *m, unsigned parts, int core){
     const sf_sect *x = &m->sect[i];
     unsigned pt = sect_part(x->kind);
     uint64_t b, bend, n = x->count * x->elsize;
+    if( x->kind==SF_STRINGS && !(parts & MT_SF_PART_STRINGS) && (parts & MT_SF_PART_CONNS) ){
+      pt = MT_SF_PART_CONNS;                  /* the connections' strings, first in them */
+      if( n > m->nconn_blob ) n = m->nconn_blob;
+    }
     if( !(pt ? (pt & parts)!=0 : core) || n==0 ) continue;
     b = x->off >> SF_BLOCK_SHIFT;
     bend = ((x->off + n - 1) >> SF_BLOCK_SHIFT) + 1;
@@ -1205,7 +1270,8 @@ static int columns_ok(const mt_store *st){
 /* Every link and string pointer of the rows of `parts` in st checked (and,
 ** with `write`, each pointer moved into blob): 1, or 0 when one is out of
 ** range. */
-static int sf_check_rows(mt_store *st, unsigned parts, uint64_t was, const char *blob, uint64_t nblob, int write){
+static int sf_check_rows(mt_store *st, unsigned parts, uint64_t was, const char *blob, uint64_t nblob,
+                         uint64_t nconn_blob, int write){
   /* the rows' links, checked while their pointers are */
 #define L(T, F, N) { offsetof(T, F), (int64_t)(N) }
   const sf_link conn_lk[] = { L(mt_conn, host, st->nhost), L(mt_conn, file, st->nfile),
@@ -1223,8 +1289,8 @@ static int sf_check_rows(mt_store *st, unsigned parts, uint64_t was, const char 
 #undef L
 #define NL(a) (int)(sizeof(a)/sizeof(a[0]))
   if( (parts & MT_SF_PART_CONNS)
-   && !fix_rows(st->conns, sizeof(mt_conn), (uint64_t)st->nconn, offsetof(mt_conn, interface), 11,
-                was, blob, nblob, write, conn_lk, NL(conn_lk)) ) return 0;
+   && !fix_rows(st->conns, sizeof(mt_conn), (uint64_t)st->nconn, offsetof(mt_conn, interface), SF_CONN_PTRS,
+                was, blob, nconn_blob, write, conn_lk, NL(conn_lk)) ) return 0;
   if( (parts & MT_SF_PART_MSGS)
    && (!fix_rows(st->msgs, sizeof(mt_msg), (uint64_t)st->nmsg, offsetof(mt_msg, mail_from), 24,
                  was, blob, nblob, write, msg_lk, NL(msg_lk))
@@ -1342,7 +1408,7 @@ int mt_storefile_need(mt_store *st, mt_sf_map *m, unsigned parts){
   pthread_mutex_lock(&m->mu);
   todo = want & ~m->parts_ok;
   if( todo ){
-    ok = sf_check_blocks(m, todo, 0) && sf_check_rows(st, todo, m->was, m->blob, m->nblob, 0);
+    ok = sf_check_blocks(m, todo, 0) && sf_check_rows(st, todo, m->was, m->blob, m->nblob, m->nconn_blob, 0);
     if( ok ) m->parts_ok |= todo;
   }
   pthread_mutex_unlock(&m->mu);
@@ -1494,7 +1560,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   int oom = 0, i, k;
   char *blob = 0;
   unsigned char *names = 0;
-  uint64_t nblob = 0, was = h->base + h->payload_at + h->strings_at;
+  uint64_t nblob = 0, nconn_blob = 0, was = h->base + h->payload_at + h->strings_at;
   uint32_t *table = 0;
   mt_map *maps[5];
   if( !st ) return MT_SF_NOMEM;
@@ -1684,6 +1750,9 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
           in_get(&r, blob, nblob);
         }
         if( r.ok && nblob && blob[nblob-1]!=0 ) r.ok = 0;      /* every string ends inside */
+        /* the connections' strings apart: inside, and the last one ends there */
+        if( r.ok && (h->conn_strings > nblob || (h->conn_strings && blob[h->conn_strings-1]!=0)) ) r.ok = 0;
+        nconn_blob = h->conn_strings ? h->conn_strings : nblob;
         break;
       default:
         r.ok = 0;
@@ -1711,7 +1780,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   ** first needed (mt_storefile_need; all of them now with
   ** MAILTRACE_STORE_EAGER) */
   if( r.ok ){
-    if( !map && !sf_check_rows(st, MT_SF_PART_ALL, was, blob, nblob, 1) ) r.ok = 0;
+    if( !map && !sf_check_rows(st, MT_SF_PART_ALL, was, blob, nblob, nconn_blob, 1) ) r.ok = 0;
     /* the hours' map, the hours and gaps (the id maps: with their part) */
     if( r.ok && (!links_ok(st->hour_map.h.slot, st->hour_map.h.cap, sizeof(mt_hslot), offsetof(mt_hslot, val), st->nhour, 1)
               || !links_ok(st->hours, (uint64_t)st->nhour, sizeof(mt_hour), offsetof(mt_hour, file), st->nfile, 0)
@@ -1739,7 +1808,7 @@ static int load_payload(int fd, const sf_header *h, const sf_sect *sect, const m
   st->last_hour = -1;
   if( map ){
     pthread_mutex_lock(&m->mu);
-    if( !m->blob ){ m->was = was; m->blob = blob; m->nblob = nblob; m->sa = sa; }
+    if( !m->blob ){ m->was = was; m->blob = blob; m->nblob = nblob; m->nconn_blob = nconn_blob; m->sa = sa; }
     pthread_mutex_unlock(&m->mu);
     st->sf_pending = MT_SF_PART_ALL;      /* (no attachment join: its part checks nothing) */
     if( sf_eager() ){

@@ -89,7 +89,9 @@ int mt_storefile_load(const char *dir, const mt_filelist *files, const char *opt
 ** links and string pointers of its rows) when a question first needs it:
 ** a store loaded mapped has them all in mt_store.sf_pending until then,
 ** and its arrays of a part not yet checked must not be read. */
-#define MT_SF_PART_CONNS   0x01u    /* connections */
+#define MT_SF_PART_CONNS   0x01u    /* connections, and their strings (written apart, first
+                                    ** in the strings: a question about connections alone
+                                    ** needs no MT_SF_PART_STRINGS) */
 #define MT_SF_PART_MSGS    0x02u    /* messages (and their mt_msg_more) */
 #define MT_SF_PART_RCPTS   0x04u    /* recipients */
 #define MT_SF_PART_DLVS    0x08u    /* deliveries and delivery connections */
@@ -100,6 +102,8 @@ int mt_storefile_load(const char *dir, const mt_filelist *files, const char *opt
 #define MT_SF_PART_COLUMNS 0x80u    /* the columns kept apart from the rows (entities.h: statuses,
                                     ** results, the recipients' domains and their table) */
 #define MT_SF_PART_ALL     0xffu
+/* The parts whose rows' strings are checked with them (MT_SF_PART_CONNS). */
+#define MT_SF_OWN_STRINGS  MT_SF_PART_CONNS
 /* Check the parts of st (a store mt_storefile_load mapped as m) that `parts`
 ** names and that are not checked yet: MT_SF_LOADED when they pass (then
 ** cleared from st->sf_pending), MT_SF_DAMAGED (a CRC or a link that fails:

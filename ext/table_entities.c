@@ -727,7 +727,7 @@ static int entBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *p){
     int rows = (p->colUsed & vis & ~def->apart)!=0 || lookup>=0 || !def->apart;
     vt->parts |= ((p->colUsed & def->apart) || !rows ? MT_SF_PART_COLUMNS : 0)
                | (rows ? def->parts : 0)
-               | ((p->colUsed & vis & ~def->plain) ? MT_SF_PART_STRINGS : 0)
+               | ((p->colUsed & vis & ~def->plain) && !(def->parts & MT_SF_OWN_STRINGS) ? MT_SF_PART_STRINGS : 0)
                | ((p->colUsed & def->more_cols) ? def->more_parts : 0)
                | (lookup>=0 ? MT_SF_PART_IDS : 0);          /* the id maps */
   }

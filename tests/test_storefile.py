@@ -394,6 +394,14 @@ def sections(path):
     return payload_at, out
 
 
+def conn_strings(path):
+    """The header's conn_strings: how many first bytes of SF_STRINGS hold the
+    connections' strings, written apart (ext/storefile.c, sf_own)."""
+    with open(path, "rb") as f:
+        d = f.read(72)
+    return struct.unpack_from("<I", d, 68)[0]
+
+
 def inside_block(path, kind):
     """A file offset in a 1 MiB payload block that holds bytes of section
     `kind` only (None when it has no such block)."""
@@ -445,7 +453,9 @@ def parts_cases():
               "msgs": "SELECT * FROM messages", "lookup": "SELECT * FROM messages WHERE mid IN (50000003, 50001000, 50009000)",
               "rcpts": "SELECT * FROM recipients", "diagnose": "SELECT count(*), group_concat(verdict) FROM mailtrace_diagnose",
               "domains": "SELECT domain, status, count(*) FROM recipients GROUP BY 1, 2",
-              "rcpt_mids": "SELECT host, mid, rid, status FROM recipients"}
+              "rcpt_mids": "SELECT host, mid, rid, status FROM recipients",
+              "conn_text": "SELECT remote_ip, reverse_dns, action, count(*) FROM connections"
+                           " GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3"}
         fresh = connect()
         fresh.execute("SELECT mailtrace_open(?)", (logs,))
         want = {k: fresh.execute(q).fetchall() for k, q in qs.items()}
@@ -497,6 +507,38 @@ def parts_cases():
         got, s = ask(db, qs["diagnose"])
         check("parts.checked_all_for_diagnose", got == want["diagnose"] and s.get("store_checked")
               == "connections,messages,recipients,deliveries,strings,attachments,ids,columns", s)
+        db.close()
+        # the connections' strings are written apart, first in the strings: a question about
+        # the connections' text alone checks those bytes and no other string
+        db = session()
+        got, s = ask(db, qs["conn_text"])
+        check("parts.connections_text_alone", got == want["conn_text"] and len(got) > 10
+              and s.get("store_checked") == "connections" and from_image(s), (len(got), s))
+        db.close()
+        payload_at, secs = sections(image())
+        soff, sn = secs[SF_STRINGS]
+        nconn = conn_strings(image())
+        check("parts.connections_strings_apart", 0 < nconn < sn, (nconn, sn))
+        # a block of the other strings alone damaged: the connections' text still comes from
+        # the image, the messages' from the logs
+        b = (soff + nconn + SF_BLOCK - 1) // SF_BLOCK
+        if (b + 1) * SF_BLOCK > soff + sn:
+            check("parts.image_has_a_block_after_connections_strings", False, (soff, nconn, sn))
+            return
+        flip_at(image(), payload_at + b * SF_BLOCK + 4321)
+        db = session()
+        got, s = ask(db, qs["conn_text"])
+        check("parts.other_strings_damaged_connections_served", got == want["conn_text"]
+              and s.get("store_loaded") == 1 and from_image(s), s)
+        got, s = ask(db, qs["msgs"])
+        check("parts.other_strings_damaged_messages_not_served", got == want["msgs"] and from_logs(s), s)
+        db.close()
+        # the connections' strings damaged: their question reads the logs
+        payload_at, secs = sections(image())
+        flip_at(image(), payload_at + secs[SF_STRINGS][0] + conn_strings(image()) // 2)
+        db = session()
+        got, s = ask(db, qs["conn_text"])
+        check("parts.connections_strings_damaged_not_served", got == want["conn_text"] and from_logs(s), s)
         db.close()
         # the messages damaged: the connections still come from the image, unchecked parts
         # of it never: the messages, then a lookup and the diagnosis, come from the logs
