@@ -79,7 +79,7 @@ CORE_OBJ := $(patsubst ext/%.c,$(B)/a/%.o,$(CORE_SRC))
 SO       := $(OUT)/mailtrace.so
 LIB      := $(OUT)/libmailtrace.a
 
-.PHONY: all demo test unit asan ubsan tsan valgrind fuzz fuzz-build check bench clean man install uninstall dist distcheck node-deps print-version format format-check FORCE
+.PHONY: all demo test unit asan ubsan tsan valgrind fuzz fuzz-build check bench bench-asan clean man install uninstall dist distcheck node-deps print-version format format-check FORCE
 all: $(SO) $(LIB) man
 
 $(B)/so/%.o: ext/%.c $(HDRS) | $(B)/so
@@ -214,6 +214,10 @@ check: test asan valgrind
 
 bench: all
 	@bench/run.sh
+
+# Goal 5 under AddressSanitizer with its quarantine off (bench/README.md): after make bench.
+bench-asan: all
+	@bench/asan-rss.sh
 
 # ---- man pages, made from docs/ (tools/md2man.py)
 MAN7_SRC := docs/sql.md docs/lines.md docs/tables.md docs/functions.md docs/diagnose.md \
