@@ -50,7 +50,7 @@ static char *arena_alloc(mt_store *st, size_t n){
     cap = n > want/2 ? n : want - sizeof(mt_arena);
     b = calloc(1, sizeof(mt_arena) + cap);   /* zeros: a saved image (storefile.c) writes a chunk whole, gaps too */
     if( !b ){ st->oom = 1; return 0; }
-    mt_advise_huge(b, sizeof(mt_arena) + cap);
+    /* (no huge pages: filled in order, see mt_advise_huge in grow.h) */
     b->next = a; b->used = 0; b->cap = cap;
     st->arena = a = b;
   }
@@ -158,7 +158,6 @@ MT_WRAPS static uint32_t hash_bytes(const char *p, size_t n){
 #define GROW(st, arr, n, cap) do{ \
   if( (n) >= (cap) ){ \
     if( mt_grow_i(&(arr), &(cap), (n)+1, sizeof(*(arr))) ){ (st)->oom = 1; return -1; } \
-    mt_advise_huge((arr), sizeof(*(arr))*(size_t)(cap)); \
   } }while(0)
 
 static const mt_store_ops store_ops = {
@@ -1767,16 +1766,14 @@ int mt_store_finish(mt_store *st){
 
 /* Reserve room for what `bytes` of log will likely hold, so that the big
 ** arrays are not copied again and again while they grow (memmove was a
-** tenth of the build time).  Untouched reserved pages cost no memory, but
-** with huge pages (`huge`) the first touch takes 2 MiB: right for the
-** whole-log store, whose arrays fill up; not for a lookup's store, whose
-** reserve (a row of each kind per line) stays mostly empty: five arrays
-** touched at their start cost a busy sender's lookup 4.7 MB more. */
-static void reserve_rows(mt_store *st, int64_t n, int64_t per_msg, int huge){
+** tenth of the build time).  Untouched reserved pages cost no memory (no
+** huge pages are asked for the rows: they fill in order, and a lookup's
+** reserve, a row of each kind per line, stays mostly empty; grow.h). */
+static void reserve_rows(mt_store *st, int64_t n, int64_t per_msg){
   if( n < 256 ) return;
   if( n > 50000000 ) n = 50000000;
 #define RESERVE(arr, cap, k) do{ if( !(arr) ){ void *p_ = malloc(sizeof(*(arr))*(size_t)(k)); \
-    if( p_ ){ if( huge ) mt_advise_huge(p_, sizeof(*(arr))*(size_t)(k)); (arr) = p_; (cap) = (int)(k); } } }while(0)
+    if( p_ ){ (arr) = p_; (cap) = (int)(k); } } }while(0)
   RESERVE(st->msgs, st->cmsg, n);
   RESERVE(st->conns, st->cconn, n);
   RESERVE(st->rcpts, st->crcpt, n*per_msg);
@@ -1785,12 +1782,12 @@ static void reserve_rows(mt_store *st, int64_t n, int64_t per_msg, int huge){
 #undef RESERVE
 }
 static void store_reserve(mt_store *st, int64_t bytes){
-  reserve_rows(st, bytes / 1500, 2, 1);   /* a busy gateway writes ~2.4 KB of log per message */
+  reserve_rows(st, bytes / 1500, 2);   /* a busy gateway writes ~2.4 KB of log per message */
 }
 
 void mt_store_reserve_lines(mt_store *st, int64_t lines){
   /* every row is made by a line of its own: `lines` rows of each kind at most */
-  reserve_rows(st, lines, 1, 0);
+  reserve_rows(st, lines, 1);
 }
 
 int64_t mt_store_footprint(const mt_store *st){
@@ -2522,7 +2519,6 @@ const char *mt_store_arena_next(const mt_store *st, const void **pIter, size_t *
 char *mt_store_arena_adopt(mt_store *st, size_t n){
   mt_arena *b = malloc(sizeof(mt_arena) + (n ? n : 1));
   if( !b ) return 0;
-  mt_advise_huge(b, sizeof(mt_arena) + n);
   b->used = b->cap = n;           /* full: the next string starts a chunk of its own */
   b->next = st->arena;
   st->arena = b;

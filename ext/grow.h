@@ -32,8 +32,15 @@ int mt_grow(void *pp, size_t *pcap, size_t need, size_t elem);
 int mt_grow_i(void *pp, int *pcap, int need, size_t elem);
 
 /* Ask for transparent huge pages on a big array touched at random (the
-** store's arrays, the hash maps, the index's hashes): fewer TLB misses and
-** page faults.  Only arrays of at least 8 MiB; a hint, never an error. */
+** hash maps, the index's hashes and postings, a lookup's kept text): fewer
+** TLB misses and page faults.  Only arrays of at least 8 MiB; a hint, never
+** an error.  Not for the whole-log store's rows and strings (entities.c),
+** hundreds of MB filled in order: on a VM a 2 MiB page the hypervisor has
+** not backed yet costs far more than its 512 small pages (measured on a
+** 2-CPU AMD EPYC VM, THP "madvise": 640 MiB first touched in 0.8-1.3 s with
+** huge pages, 0.37-0.40 s without; the 1 GiB bench log's messages by status
+** 4.28-4.82 s with them, 2.66-3.82 s without, in alternating runs), for a
+** gain of a tenth of a second where they are cheap. */
 void mt_advise_huge(void *p, size_t n);
 
 #endif
