@@ -533,10 +533,11 @@ static int own_init(sf_own *O, const mt_store *st){
   memset(O, 0, sizeof(*O));
   mt_hmap_init(&O->seen, 0);
   for(i=0; i<st->nconn; i++){
-    const char *const *f = &st->conns[i].interface;
+    const unsigned char *row = (const unsigned char*)&st->conns[i] + offsetof(mt_conn, interface);
     for(j=0; j<SF_CONN_PTRS; j++){
-      const char *p = f[j];
+      const char *p;
       size_t k;
+      memcpy(&p, row + (size_t)j*sizeof(char*), sizeof(p));
       if( !p || mt_hmap_get(&O->seen, (uint64_t)(uintptr_t)p, 0)!=MT_HMAP_NONE ) continue;
       k = strlen(p) + 1;
       if( O->n + k >= UINT32_MAX ){ own_free(O); mt_hmap_init(&O->seen, 0); return 0; }   /* none apart */
@@ -574,7 +575,13 @@ static void put_rows(sf_out *w, sf_ptrs *P, const sf_own *O, uint64_t at, const 
         const char *p;
         uint64_t v;
         memcpy(&p, row + offs[j], sizeof(p));
-        v = O && p ? at + mt_hmap_get(&O->seen, (uint64_t)(uintptr_t)p, 0) : ptr_slot(P, p);
+        if( O && p ){
+          uint32_t o = mt_hmap_get(&O->seen, (uint64_t)(uintptr_t)p, 0);
+          if( o==MT_HMAP_NONE ){ P->oom = 1; break; }     /* cannot be: own_init saw every one */
+          v = at + o;
+        }else{
+          v = ptr_slot(P, p);
+        }
         memcpy(row + offs[j], &v, sizeof(v));
       }
     }
