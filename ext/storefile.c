@@ -88,9 +88,12 @@ const char *mt_storefile_build(void){ return SF_FP; }
 
 /* ------------------------------------------------------------ the rows */
 
+/* The connections' pointers (their strings are written apart: sf_own). */
+#define SF_CONN_PTRS 11
+
 /* X(kind, type, array, count, first pointer, last pointer, pointers, size) */
 #define SF_TABLES(X) \
-  X(SF_CONNS,  mt_conn,     conns,  nconn,  interface,    error,         11, 208) \
+  X(SF_CONNS,  mt_conn,     conns,  nconn,  interface,    error, SF_CONN_PTRS, 208) \
   X(SF_MSGS,   mt_msg,      msgs,   nmsg,   mail_from,    dane_status,   24, 408) \
   X(SF_MORE,   mt_msg_more, more,   nmore,  dlp,          sha256,        12, 120) \
   X(SF_RCPTS,  mt_rcpt,     rcpts,  nrcpt,  rcpt_to,      disagreement,   4, 104) \
@@ -108,10 +111,6 @@ const char *mt_storefile_build(void){ return SF_FP; }
 SF_TABLES(SF_ASSERT)
 #undef SF_ASSERT
 #endif
-/* The connections' pointers (their strings are written apart: sf_own). */
-#define SF_CONN_PTRS 11
-_Static_assert((offsetof(mt_conn, error) - offsetof(mt_conn, interface))/sizeof(char*) + 1==SF_CONN_PTRS,
-               "mt_conn's string pointers: update SF_CONN_PTRS");
 /* The attachment join kept with the store (attach.h, mt_store.attach): its
 ** rows' strings are malloc'd one by one (mt_attach_free frees them so), so
 ** they are written into the blob and copied out again on load.
@@ -540,7 +539,7 @@ static int own_init(sf_own *O, const mt_store *st){
       memcpy(&p, row + (size_t)j*sizeof(char*), sizeof(p));
       if( !p || mt_hmap_get(&O->seen, (uint64_t)(uintptr_t)p, 0)!=MT_HMAP_NONE ) continue;
       k = strlen(p) + 1;
-      if( O->n + k >= UINT32_MAX ){ own_free(O); mt_hmap_init(&O->seen, 0); return 0; }   /* none apart */
+      if( O->n + k >= UINT32_MAX ){ own_free(O); return 0; }   /* none apart */
       if( O->n + k > O->cap ){
         size_t nc = O->cap ? O->cap*2 : 65536;
         char *x;
