@@ -57,6 +57,8 @@ typedef struct ent_def ent_def;
 
 typedef mt_src_vtab ent_vtab;      /* def: the table's ent_def */
 
+#define ORDER_MAX 32                    /* values of an ordered column at most (order_rows) */
+
 typedef struct ent_cursor {
   sqlite3_vtab_cursor base;   /* first: SQLite sees a sqlite3_vtab_cursor */
   mt_args callargs;
@@ -67,11 +69,16 @@ typedef struct ent_cursor {
   int nrows, crows;
   int i;                      /* position: index into rows[] or the whole array */
   int total;                  /* size of the table's array */
-  /* After order_rows or domain_rows: each position's values of the sorted
-  ** columns, read back by entColumn instead of from rows the sort scattered:
-  ** the ordered column's value (gval), and after domain_rows the grouped
-  ** column's (grank: its place, -1 for NULL).  NULL otherwise. */
-  int *grank, *gval;
+  /* After order_rows or domain_rows: each position's sort key, from which
+  ** entColumn reads the sorted columns (sorted_value) instead of the rows
+  ** the sort scattered: the sort's kind (0 order_rows, 1-3 domain_rows),
+  ** the key's low digit's base, and the ordered column's value of each
+  ** rank (godd: some row's value was out of range, which the key does not
+  ** hold: that column is read from the row).  gkey NULL otherwise. */
+  int *gkey;
+  int gkind, godd;
+  uint32_t glo;
+  int ginv[ORDER_MAX];
 } ent_cursor;
 
 /* Id columns a table can look up, by role. */
@@ -138,7 +145,6 @@ struct ent_def {
   uint64_t apart;
 };
 #define B(c) ((uint64_t)1 << (c))
-#define ORDER_MAX 32                    /* values of an ordered column at most (order_rows) */
 
 #define ARGS_HIDDEN \
   ", arg1 HIDDEN, arg2 HIDDEN, arg3 HIDDEN, arg4 HIDDEN, arg5 HIDDEN, arg6 HIDDEN," \
@@ -745,8 +751,8 @@ static int entOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
 }
 
 static void ent_reset(ent_cursor *c){
-  sqlite3_free(c->grank); sqlite3_free(c->gval);
-  c->grank = 0; c->gval = 0;
+  sqlite3_free(c->gkey);
+  c->gkey = 0;
   mt_store_release(c->es);
   c->es = 0;
   c->st = 0;
@@ -795,52 +801,81 @@ static int list_all(ent_cursor *c){
   return SQLITE_OK;
 }
 
+/* The row at position k of the cursor's candidates (before a sort: every
+** row of the table when c->total >= 0). */
+static int cand_row(const ent_cursor *c, int k){
+  return c->total>=0 ? k : c->rows[k];
+}
+
+/* The candidates sorted by key[k] (each < hi_n * lo_n, their positions
+** k = 0..n-1): stably by the key's low digit (key % lo_n), then by its
+** high digit (key / lo_n), two counting passes; a low digit of one value
+** (lo_n 1) takes one pass.  The cursor's rows become the sorted rows and
+** c->gkey each position's key (read back by entColumn, sorted_value);
+** key is taken (freed or kept).  SQLITE_OK or SQLITE_NOMEM. */
+static int sort_by_key(ent_cursor *c, uint32_t *key, int n, uint32_t hi_n, uint32_t lo_n){
+  uint32_t *count = sqlite3_malloc64(sizeof(uint32_t)*((sqlite3_uint64)(hi_n > lo_n ? hi_n : lo_n) + 1));
+  int *a = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  int *b = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
+  int *from = 0, *to, k;
+  uint32_t d;
+  if( !count || !a || !b ){
+    sqlite3_free(count); sqlite3_free(a); sqlite3_free(b); sqlite3_free(key);
+    return SQLITE_NOMEM;
+  }
+  to = a;
+  if( lo_n>1 ){                                   /* low digit: positions into a */
+    memset(count, 0, sizeof(uint32_t)*((size_t)lo_n + 1));
+    for(k=0; k<n; k++) count[key[k] % lo_n + 1]++;
+    for(d=1; d<=lo_n; d++) count[d] += count[d-1];
+    for(k=0; k<n; k++) a[count[key[k] % lo_n]++] = k;
+    from = a; to = b;
+  }
+  memset(count, 0, sizeof(uint32_t)*((size_t)hi_n + 1));   /* high digit: into `to` */
+  for(k=0; k<n; k++) count[key[k] / lo_n + 1]++;
+  for(d=1; d<=hi_n; d++) count[d] += count[d-1];
+  for(k=0; k<n; k++){
+    int p = from ? from[k] : k;
+    to[count[key[p] / lo_n]++] = p;
+  }
+  sqlite3_free(count);
+  /* positions to rows, and the keys in sorted order (into the other array) */
+  from = to==a ? b : a;
+  for(k=0; k<n; k++){
+    int p = to[k];
+    from[k] = (int)key[p];
+    to[k] = cand_row(c, p);
+  }
+  sqlite3_free(key);
+  sqlite3_free(c->rows);
+  c->rows = to; c->crows = n; c->nrows = n; c->total = -1;
+  c->gkey = from;
+  return SQLITE_OK;
+}
+
 /* The cursor's rows in the ascending order of the table's ordered column
 ** (MT_PLAN_ORDERED), as SQLite orders its text: NULL first, then the names
 ** by strcmp (BINARY; every name is lowercase ASCII, so NOCASE agrees).  A
 ** counting sort over the row numbers: stable, so rows of one value keep
 ** their order.  order_n is at most ORDER_MAX (entBestIndex consumes the
-** ORDER BY only then).  SQLITE_OK or SQLITE_NOMEM.  Each position's value is kept
-** for entColumn (gval). */
+** ORDER BY only then).  SQLITE_OK or SQLITE_NOMEM.  Each position's value
+** is kept for entColumn (gkey: the value's rank, c->ginv its value). */
 static int order_rows(ent_cursor *c, const ent_def *def){
-  int rank[ORDER_MAX], count[ORDER_MAX + 1], v, k, n;
-  int *out, *val, *gv;
-  order_ranks(def, rank);
-  if( list_all(c)!=SQLITE_OK ) return SQLITE_NOMEM;
-  n = c->nrows;
+  int rank[ORDER_MAX], v, k, n = c->total>=0 ? c->total : c->nrows;
+  uint32_t *key;
   if( n<2 ) return SQLITE_OK;
-  out = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  val = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  gv = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  if( !out || !val || !gv ){ sqlite3_free(out); sqlite3_free(val); sqlite3_free(gv); return SQLITE_NOMEM; }
-  memset(count, 0, sizeof(count));
+  order_ranks(def, rank);
+  for(v=0; v<def->order_n; v++) c->ginv[rank[v]] = v;
+  key = sqlite3_malloc64(sizeof(uint32_t)*(sqlite3_uint64)n);
+  if( !key ) return SQLITE_NOMEM;
+  c->godd = 0;
   for(k=0; k<n; k++){
-    v = val[k] = def->order_value(c->st, c->rows[k]);
-    count[1 + rank[v>=0 && v<def->order_n ? v : 0]]++;     /* (out of range: NULL's place) */
+    v = def->order_value(c->st, cand_row(c, k));
+    if( v<0 || v>=def->order_n ){ v = 0; c->godd = 1; }      /* (out of range: NULL's place) */
+    key[k] = (uint32_t)rank[v];
   }
-  for(v=1; v<=def->order_n; v++) count[v] += count[v-1];
-  for(k=0; k<n; k++){
-    int at;
-    v = val[k];
-    at = count[rank[v>=0 && v<def->order_n ? v : 0]]++;
-    out[at] = c->rows[k];
-    gv[at] = v;
-  }
-  memcpy(c->rows, out, sizeof(int)*(size_t)n);
-  sqlite3_free(out);
-  sqlite3_free(val);
-  c->gval = gv;                   /* the column read back from here (entColumn) */
-  return SQLITE_OK;
-}
-
-/* ord (n positions) stably sorted by key[ord[i]] (0..nkey-1), through tmp. */
-static void count_pass(int *ord, int *tmp, const int *key, int n, int nkey, int *count){
-  int i;
-  memset(count, 0, sizeof(int)*((size_t)nkey + 1));
-  for(i=0; i<n; i++) count[key[ord[i]] + 1]++;
-  for(i=1; i<=nkey; i++) count[i] += count[i-1];
-  for(i=0; i<n; i++) tmp[count[key[ord[i]]]++] = ord[i];
-  memcpy(ord, tmp, sizeof(int)*(size_t)n);
+  c->gkind = 0; c->glo = 1;
+  return sort_by_key(c, key, n, (uint32_t)def->order_n, 1);
 }
 
 /* The cursor's rows in the table's order `kind` (MT_PLAN_ORDER_KIND 1-3):
@@ -848,55 +883,45 @@ static void count_pass(int *ord, int *tmp, const int *key, int n, int nkey, int 
 ** first, then bytewise, a prefix before what it begins), then (kind 2) by
 ** the ordered column, or (kind 3) by the ordered column, then it.  The
 ** store has the values sorted already (a row's place: group_rank), so the
-** rows are put in order by two stable counting passes (the second key
-** first), without reading a text.  SQLITE_OK or SQLITE_NOMEM. */
+** rows are put in order by counting passes over one key a row (the grouped
+** column's place + 1, 0 for NULL, and the ordered column's rank as its
+** digits), without reading a text.  SQLITE_OK, SQLITE_NOMEM, or
+** SQLITE_TOOBIG past 2^32 keys (over a hundred million domains). */
 static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
-  int rank[ORDER_MAX], *dk = 0, *sk = 0, *vk = 0, *ord = 0, *tmp = 0, *count = 0;
-  int i, n, nd, rc = SQLITE_NOMEM;
-  if( list_all(c)!=SQLITE_OK ) return SQLITE_NOMEM;
-  n = c->nrows;
+  int rank[ORDER_MAX], i, v, n = c->total>=0 ? c->total : c->nrows;
+  uint32_t nd, nv = (uint32_t)def->order_n, *key;
   if( n<2 ) return SQLITE_OK;
-  nd = def->group_n(c->st);
+  nd = (uint32_t)def->group_n(c->st) + 1;             /* places + NULL's */
+  if( (uint64_t)nd * nv > UINT32_MAX ) return SQLITE_TOOBIG;
   order_ranks(def, rank);
-  dk = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  sk = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  vk = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  ord = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  tmp = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  count = sqlite3_malloc64(sizeof(int)*((sqlite3_uint64)(nd > ORDER_MAX ? nd : ORDER_MAX) + 2));
-  if( !dk || !sk || !vk || !ord || !tmp || !count ) goto done;
+  for(v=0; v<def->order_n; v++) c->ginv[rank[v]] = v;
+  key = sqlite3_malloc64(sizeof(uint32_t)*(sqlite3_uint64)n);
+  if( !key ) return SQLITE_NOMEM;
+  c->godd = 0;
   for(i=0; i<n; i++){
-    int v = def->order_value(c->st, c->rows[i]);
-    int d = def->group_rank(c->st, c->rows[i]);
-    vk[i] = v;
-    sk[i] = rank[v>=0 && v<def->order_n ? v : 0];
-    dk[i] = d>=0 && d<nd ? d + 1 : 0;          /* NULL first: place 0 */
-    ord[i] = i;
+    int r = cand_row(c, i), d = def->group_rank(c->st, r);
+    uint32_t dk = d>=0 && (uint32_t)d + 1 < nd ? (uint32_t)d + 1 : 0, sk;   /* NULL first: place 0 */
+    v = def->order_value(c->st, r);
+    if( v<0 || v>=def->order_n ){ v = 0; c->godd = 1; }      /* (out of range: NULL's place) */
+    sk = (uint32_t)rank[v];
+    key[i] = kind==1 ? dk : kind==2 ? dk*nv + sk : sk*nd + dk;
   }
-  /* least significant key first */
-  if( kind==2 ) count_pass(ord, tmp, sk, n, def->order_n, count);
-  if( kind==3 ) count_pass(ord, tmp, dk, n, nd + 1, count);
-  count_pass(ord, tmp, kind==3 ? sk : dk, n, kind==3 ? def->order_n : nd + 1, count);
-  /* the values by position, for entColumn */
-  c->grank = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  c->gval = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)n);
-  if( !c->grank || !c->gval ) goto done;
-  for(i=0; i<n; i++){
-    int k = ord[i];
-    c->grank[i] = dk[k] - 1;
-    c->gval[i] = vk[k];
-    tmp[i] = c->rows[k];
+  c->gkind = kind;
+  c->glo = kind==1 ? 1 : kind==2 ? nv : nd;
+  return sort_by_key(c, key, n, kind==3 ? nv : nd, c->glo);
+}
+
+/* After a sort (c->gkey), the value at the cursor's position of the
+** ordered column (which 0: its value, -1 when the key does not hold it) or
+** of the grouped one (which 1: its place, -1 for NULL, -2 not held). */
+static int sorted_value(const ent_cursor *c, int which){
+  uint32_t k = (uint32_t)c->gkey[c->i];
+  if( which==0 ){
+    if( c->gkind==1 ) return -1;
+    return c->ginv[c->gkind==0 ? k : c->gkind==3 ? k / c->glo : k % c->glo];
   }
-  memcpy(c->rows, tmp, sizeof(int)*(size_t)n);
-  rc = SQLITE_OK;
-done:
-  if( rc!=SQLITE_OK ){
-    sqlite3_free(c->grank); sqlite3_free(c->gval);
-    c->grank = 0; c->gval = 0;
-  }
-  sqlite3_free(dk); sqlite3_free(sk); sqlite3_free(vk); sqlite3_free(ord); sqlite3_free(tmp);
-  sqlite3_free(count);
-  return rc;
+  if( c->gkind==0 ) return -2;
+  return (int)(c->gkind==3 ? k % c->glo : c->gkind==2 ? k / c->glo : k) - 1;
 }
 
 /* The store for a statement that looks up ids (role >= 0, value idv, an
@@ -1105,14 +1130,14 @@ static int entColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col){
   ent_vtab *vt = (ent_vtab*)cur->pVtab;
   const ent_def *def = (const ent_def*)vt->def;
   /* the sorted columns, from the sort (rows it scattered are not read) */
-  if( c->gval && c->i < c->nrows && col==def->order_col ){
-    const char *z = def->order_name(c->gval[c->i]);
+  if( c->gkey && c->i < c->nrows && col==def->order_col && c->gkind!=1 && !c->godd ){
+    const char *z = def->order_name(sorted_value(c, 0));
     if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);      /* a constant name */
     return SQLITE_OK;
   }
-  if( c->grank && c->i < c->nrows && col==def->group_col ){
+  if( c->gkey && c->i < c->nrows && col==def->group_col && c->gkind!=0 ){
     int64_t n = 0;
-    const char *z = def->group_text(c->st, c->grank[c->i], &n);
+    const char *z = def->group_text(c->st, sorted_value(c, 1), &n);
     if( z ) sqlite3_result_text64(ctx, z, (sqlite3_uint64)n, SQLITE_TRANSIENT, SQLITE_UTF8);
     return SQLITE_OK;
   }
