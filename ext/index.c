@@ -483,7 +483,8 @@ typedef struct ix_recent { uint64_t key; uint32_t slot, block, tail, added; uint
 /* (mask: units seen since the entry's posting `tail` was last written; a
 ** hit in the same block only sets a bit here, in the cache line it read) */
 
-#define RECENT 8192
+#define RECENT_SHIFT 11
+#define RECENT (4 << RECENT_SHIFT)    /* entries: 2,048 for each kind of id */
 
 #define IX_NRANGE 8               /* id intervals of a kind, per segment */
 
@@ -653,9 +654,19 @@ static void posts_ready(ix_seg *g){
   g->ready = want;
 }
 
+/* A key's entry in the recent cache: a quarter of it for each kind of id,
+** an ICID, MID or DCID at its number's low bits (the ids a log is busy
+** with at a time are consecutive numbers: they fall on neighbouring
+** entries, without conflicts), a client IP at its hash. */
+static inline uint32_t recent_at(uint64_t key){
+  uint32_t kind = (uint32_t)(key >> 62);
+  uint64_t v = kind==MT_IX_IP ? mix(key) : key;
+  return (kind << RECENT_SHIFT) | (uint32_t)(v & ((1u << RECENT_SHIFT) - 1));
+}
+
 /* Post `key` in `block`, unit bit `unit` (one posting per block). */
 static void post(ix_seg *g, uint64_t key, uint32_t block, uint64_t unit){
-  ix_recent *r = &g->recent[mix(key) & (RECENT-1)];
+  ix_recent *r = &g->recent[recent_at(key)];
   uint32_t tail;
   if( r->key==key ){
     if( r->block==block ){ r->mask |= unit; return; }
@@ -665,7 +676,7 @@ static void post(ix_seg *g, uint64_t key, uint32_t block, uint64_t unit){
     uint64_t h;
     ix_slot *s;
     if( (g->n+1)*10 > g->cap*7 && map_grow(g) ){ g->oom = 1; return; }
-    r = &g->recent[mix(key) & (RECENT-1)];
+    r = &g->recent[recent_at(key)];
     if( r->key!=KEY_EMPTY ){                                        /* evict: write back */
       mask_back(g, r);
       g->slots[r->slot].newest = r->tail;
