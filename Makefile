@@ -132,13 +132,18 @@ node-deps:
 	mkdir -p $(B)/node && cd $(B)/node && npm install --no-audit --no-fund --loglevel=error better-sqlite3@12
 
 # ---- sanitizers: the same suite, instrumented.  The shell and Python are
-# not instrumented, so the ASan runtime is preloaded into them.
+# not instrumented, so the ASan runtime is preloaded into them.  A test file
+# may run three times longer than its plain limit (TEST_TIMEOUT 900 s unless
+# set): under ASan every process maps its shadow memory, and on a VM that
+# charges 2.5-3.4 ms per MiB of fresh memory tests/sh/pipeline.sh (dozens of
+# sqlite3 processes) took about 400 s, past the plain 300.
+SAN_TIMEOUT = TEST_TIMEOUT=$${TEST_TIMEOUT:-900}
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:
 	$(MAKE) --no-print-directory B=build/asan OUT=build/asan HARDEN= CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit build/asan/t/embed build/asan/t/nomem
 	@LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  TBIN=build/asan/t MAILTRACE_EXT=$(CURDIR)/build/asan/mailtrace tests/run
+	  $(SAN_TIMEOUT) TBIN=build/asan/t MAILTRACE_EXT=$(CURDIR)/build/asan/mailtrace tests/run
 
 # ---- ThreadSanitizer over the tests whose lookups run on two threads: a busy
 # sender's sweep split in two halves (ext/partial.c), both reading the one
@@ -157,11 +162,11 @@ tsan:
 	  printf '#!/bin/sh\nLD_PRELOAD=%s TSAN_OPTIONS=halt_on_error=1:exitcode=66 exec %s "$$@"\n' \
 	    "$$($(CC) -print-file-name=libtsan.so)" "$$( [ -x /usr/bin/$$p ] && echo /usr/bin/$$p || command -v $$p)" \
 	    > build/tsan/$$p && chmod +x build/tsan/$$p; done
-	@TEST_FILTER=lookup PYTHON=$(CURDIR)/build/tsan/python3 SQLITE=$(CURDIR)/build/tsan/sqlite3 \
+	@$(SAN_TIMEOUT) TEST_FILTER=lookup PYTHON=$(CURDIR)/build/tsan/python3 SQLITE=$(CURDIR)/build/tsan/sqlite3 \
 	  MAILTRACE_EXT=$(CURDIR)/build/tsan/mailtrace tests/run
-	@TEST_FILTER=pipeline PATH=$(CURDIR)/build/tsan:$$PATH PYTHON=$(CURDIR)/build/tsan/python3 \
+	@$(SAN_TIMEOUT) TEST_FILTER=pipeline PATH=$(CURDIR)/build/tsan:$$PATH PYTHON=$(CURDIR)/build/tsan/python3 \
 	  SQLITE=$(CURDIR)/build/tsan/sqlite3 MAILTRACE_EXT=$(CURDIR)/build/tsan/mailtrace tests/run
-	@TEST_FILTER=image_threads PYTHON=$(CURDIR)/build/tsan/python3 \
+	@$(SAN_TIMEOUT) TEST_FILTER=image_threads PYTHON=$(CURDIR)/build/tsan/python3 \
 	  SQLITE=$(CURDIR)/build/tsan/sqlite3 MAILTRACE_EXT=$(CURDIR)/build/tsan/mailtrace tests/run
 
 # ---- clang's UBSan with the checks gcc lacks: float-cast-overflow (a double
@@ -174,7 +179,7 @@ UBSAN_RT = $$(clang -print-file-name=libclang_rt.ubsan_standalone-x86_64.so)
 ubsan:
 	$(MAKE) --no-print-directory CC=clang B=build/ubsan OUT=build/ubsan CFLAGS="-O1 -g $(UBSAN)" LDFLAGS="$(UBSAN)" all unit build/ubsan/t/embed build/ubsan/t/nomem
 	@LD_PRELOAD="$(UBSAN_RT)" UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  TBIN=build/ubsan/t MAILTRACE_EXT=$(CURDIR)/build/ubsan/mailtrace tests/run
+	  $(SAN_TIMEOUT) TBIN=build/ubsan/t MAILTRACE_EXT=$(CURDIR)/build/ubsan/mailtrace tests/run
 
 valgrind: all unit
 	@tests/valgrind.sh
