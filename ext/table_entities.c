@@ -807,6 +807,23 @@ static int cand_row(const ent_cursor *c, int k){
   return c->total>=0 ? k : c->rows[k];
 }
 
+/* The ordered column's ranks for a sort: rank[v] (order_ranks), and
+** c->ginv, the value of each rank; godd cleared. */
+static void sort_ranks(ent_cursor *c, const ent_def *def, int *rank){
+  int v;
+  order_ranks(def, rank);
+  for(v=0; v<def->order_n; v++) c->ginv[rank[v]] = v;
+  c->godd = 0;
+}
+
+/* The rank of row r's value of the ordered column; a value out of range
+** takes NULL's place and sets c->godd. */
+static uint32_t row_rank(ent_cursor *c, const ent_def *def, const int *rank, int r){
+  int v = def->order_value(c->st, r);
+  if( v<0 || v>=def->order_n ){ v = 0; c->godd = 1; }
+  return (uint32_t)rank[v];
+}
+
 /* The candidates sorted by key[k] (each < hi_n * lo_n, their positions
 ** k = 0..n-1): stably by the key's low digit (key % lo_n), then by its
 ** high digit (key / lo_n), two counting passes; a low digit of one value
@@ -861,19 +878,13 @@ static int sort_by_key(ent_cursor *c, uint32_t *key, int n, uint32_t hi_n, uint3
 ** ORDER BY only then).  SQLITE_OK or SQLITE_NOMEM.  Each position's value
 ** is kept for entColumn (gkey: the value's rank, c->ginv its value). */
 static int order_rows(ent_cursor *c, const ent_def *def){
-  int rank[ORDER_MAX], v, k, n = c->total>=0 ? c->total : c->nrows;
+  int rank[ORDER_MAX], k, n = c->total>=0 ? c->total : c->nrows;
   uint32_t *key;
   if( n<2 ) return SQLITE_OK;
-  order_ranks(def, rank);
-  for(v=0; v<def->order_n; v++) c->ginv[rank[v]] = v;
   key = sqlite3_malloc64(sizeof(uint32_t)*(sqlite3_uint64)n);
   if( !key ) return SQLITE_NOMEM;
-  c->godd = 0;
-  for(k=0; k<n; k++){
-    v = def->order_value(c->st, cand_row(c, k));
-    if( v<0 || v>=def->order_n ){ v = 0; c->godd = 1; }      /* (out of range: NULL's place) */
-    key[k] = (uint32_t)rank[v];
-  }
+  sort_ranks(c, def, rank);
+  for(k=0; k<n; k++) key[k] = row_rank(c, def, rank, cand_row(c, k));
   c->gkind = 0; c->glo = 1;
   return sort_by_key(c, key, n, (uint32_t)def->order_n, 1);
 }
@@ -888,22 +899,18 @@ static int order_rows(ent_cursor *c, const ent_def *def){
 ** digits), without reading a text.  SQLITE_OK, SQLITE_NOMEM, or
 ** SQLITE_TOOBIG past 2^32 keys (over a hundred million domains). */
 static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
-  int rank[ORDER_MAX], i, v, n = c->total>=0 ? c->total : c->nrows;
+  int rank[ORDER_MAX], i, n = c->total>=0 ? c->total : c->nrows;
   uint32_t nd, nv = (uint32_t)def->order_n, *key;
   if( n<2 ) return SQLITE_OK;
   nd = (uint32_t)def->group_n(c->st) + 1;             /* places + NULL's */
   if( (uint64_t)nd * nv > UINT32_MAX ) return SQLITE_TOOBIG;
-  order_ranks(def, rank);
-  for(v=0; v<def->order_n; v++) c->ginv[rank[v]] = v;
   key = sqlite3_malloc64(sizeof(uint32_t)*(sqlite3_uint64)n);
   if( !key ) return SQLITE_NOMEM;
-  c->godd = 0;
+  sort_ranks(c, def, rank);
   for(i=0; i<n; i++){
     int r = cand_row(c, i), d = def->group_rank(c->st, r);
-    uint32_t dk = d>=0 && (uint32_t)d + 1 < nd ? (uint32_t)d + 1 : 0, sk;   /* NULL first: place 0 */
-    v = def->order_value(c->st, r);
-    if( v<0 || v>=def->order_n ){ v = 0; c->godd = 1; }      /* (out of range: NULL's place) */
-    sk = (uint32_t)rank[v];
+    uint32_t dk = d>=0 && (uint32_t)d + 1 < nd ? (uint32_t)d + 1 : 0;   /* NULL first: place 0 */
+    uint32_t sk = row_rank(c, def, rank, r);
     key[i] = kind==1 ? dk : kind==2 ? dk*nv + sk : sk*nd + dk;
   }
   c->gkind = kind;
@@ -912,15 +919,12 @@ static int domain_rows(ent_cursor *c, const ent_def *def, int kind){
 }
 
 /* After a sort (c->gkey), the value at the cursor's position of the
-** ordered column (which 0: its value, -1 when the key does not hold it) or
-** of the grouped one (which 1: its place, -1 for NULL, -2 not held). */
+** ordered column (which 0: its value; not for kind 1, whose key does not
+** hold it) or of the grouped one (which 1: its place, -1 for NULL; not for
+** kind 0). */
 static int sorted_value(const ent_cursor *c, int which){
   uint32_t k = (uint32_t)c->gkey[c->i];
-  if( which==0 ){
-    if( c->gkind==1 ) return -1;
-    return c->ginv[c->gkind==0 ? k : c->gkind==3 ? k / c->glo : k % c->glo];
-  }
-  if( c->gkind==0 ) return -2;
+  if( which==0 ) return c->ginv[c->gkind==0 ? k : c->gkind==3 ? k / c->glo : k % c->glo];
   return (int)(c->gkind==3 ? k % c->glo : c->gkind==2 ? k / c->glo : k) - 1;
 }
 
@@ -1079,11 +1083,7 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   for(i=0; i<2; i++){
     int k, out;
     if( !hasWant[i] ) continue;
-    if( c->total>=0 ){
-      /* materialise the full range first */
-      for(k=0; k<c->total; k++) if( (rc = add_row(c, k))!=SQLITE_OK ) return rc;
-      c->total = -1;
-    }
+    if( list_all(c)!=SQLITE_OK ) return SQLITE_NOMEM;       /* the full range first */
     for(k=0, out=0; k<c->nrows; k++){
       const char *z = def->text(c->st, c->rows[k], def->filter_col[i]);
       if( want[i] && z && strcmp(z, want[i])==0 ) c->rows[out++] = c->rows[k];
@@ -1099,6 +1099,7 @@ static int entFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( (pl.idxNum & MT_PLAN_ORDERED) ){
     int kind = MT_PLAN_ORDER_KIND(pl.idxNum);
     rc = kind==0 ? order_rows(c, def) : def->group_col>=0 ? domain_rows(c, def, kind) : SQLITE_OK;
+    if( rc==SQLITE_TOOBIG ) mt_vtab_error(cur->pVtab, "%s: too many domains to order by the table", def->name);
     if( rc!=SQLITE_OK ) return rc;
   }
   c->i = 0;
