@@ -39,8 +39,10 @@ int mt_grow_i(void *pp, int *pcap, int need, size_t elem);
 ** not backed yet costs far more than its 512 small pages (measured on a
 ** 2-CPU AMD EPYC VM, THP "madvise": 640 MiB first touched in 0.8-1.3 s with
 ** huge pages, 0.37-0.40 s without; the 1 GiB bench log's messages by status
-** 4.28-4.82 s with them, 2.66-3.82 s without, in alternating runs), for a
-** gain of a tenth of a second where they are cheap. */
+** 4.28-4.82 s with them, 2.66-3.82 s without, in alternating runs).  The
+** price depends on the host's state: the same VM kind on another day gave
+** 2.51-3.57 s with them, 3.52-4.52 s without (bench/RESULTS.md); the rows
+** stay without the hint, which never makes them wait for a compaction. */
 void mt_advise_huge(void *p, size_t n);
 
 #endif
